@@ -1,0 +1,216 @@
+//! Causal effect estimators on clean numeric arrays.
+//!
+//! Every estimator takes the outcome `y`, a 0/1 treatment `t` and, where it adjusts, covariate
+//! columns, all of one length and free of missing values (the engine drops or imputes before it
+//! calls here). Each returns an [`Estimate`]: point, standard error and a normal confidence
+//! interval at level `1 − alpha`.
+//!
+//! | function | estimand | standard error | reference |
+//! |---|---|---|---|
+//! | [`difference_in_means`] | ATE | Welch: √(s₁²/n₁ + s₀²/n₀) | `mean(y|t=1) − mean(y|t=0)` |
+//! | [`regression_adjustment`] | ATE | HC1 robust | causalml `LRSRegressor` (OLS of y on [1, t, X]) |
+//!
+//! [`ols`] exposes the full regression (classical and HC1 errors) as statsmodels reports it.
+
+pub mod dist;
+mod ols;
+
+pub use ols::{ols, OlsFit, COLLINEAR_TOL};
+
+use std::fmt;
+
+/// What an estimate estimates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Estimand {
+    /// Average treatment effect over everyone.
+    Ate,
+    /// Average treatment effect on the treated.
+    Att,
+}
+
+impl Estimand {
+    /// Upper-case short name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Estimand::Ate => "ATE",
+            Estimand::Att => "ATT",
+        }
+    }
+}
+
+/// A treatment-effect estimate with its uncertainty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimate {
+    /// What is estimated.
+    pub estimand: Estimand,
+    /// The point estimate.
+    pub estimate: f64,
+    /// Its standard error.
+    pub std_error: f64,
+    /// Lower bound of the confidence interval.
+    pub ci_low: f64,
+    /// Upper bound of the confidence interval.
+    pub ci_high: f64,
+    /// Rows used.
+    pub n: usize,
+    /// Treated rows used.
+    pub n_treated: usize,
+    /// Control rows used.
+    pub n_control: usize,
+}
+
+/// Why an estimator could not give a number.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    /// Not enough rows for the model.
+    TooFewRows {
+        /// Rows needed.
+        need: usize,
+        /// Rows available.
+        got: usize,
+    },
+    /// A treatment group has fewer than two rows.
+    SmallGroup {
+        /// "treated" or "control".
+        group: &'static str,
+        /// Its size.
+        size: usize,
+    },
+    /// A regressor does not vary.
+    Constant {
+        /// The column.
+        column: String,
+    },
+    /// A regressor is a linear combination of other regressors (and the intercept).
+    Collinear {
+        /// The column that adds nothing.
+        column: String,
+        /// The earlier columns it is a combination of (empty: the intercept alone).
+        with: Vec<String>,
+    },
+    /// The confidence level is not in (0, 1).
+    InvalidAlpha(f64),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::TooFewRows { need, got } => {
+                write!(f, "the model needs at least {need} complete rows, but only {got} remain")
+            }
+            Error::SmallGroup { group, size } => write!(
+                f,
+                "the {group} group has {size} row(s); at least 2 are needed for a standard error"
+            ),
+            Error::Constant { column } => write!(
+                f,
+                "`{column}` has the same value in every row used, so its effect cannot be separated from the intercept; remove it"
+            ),
+            Error::Collinear { column, with } if with.is_empty() => write!(
+                f,
+                "`{column}` is constant up to rounding and cannot be separated from the intercept; remove it"
+            ),
+            Error::Collinear { column, with } => {
+                let list: Vec<String> = with.iter().map(|w| format!("`{w}`")).collect();
+                write!(
+                    f,
+                    "`{column}` is a linear combination of {} (and the intercept): the design is rank-deficient; remove one of these columns",
+                    list.join(", ")
+                )
+            }
+            Error::InvalidAlpha(a) => write!(f, "alpha must be in (0, 1), got {a}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Normal two-sided critical value for level `1 − alpha`.
+fn z_crit(alpha: f64) -> Result<f64, Error> {
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(Error::InvalidAlpha(alpha));
+    }
+    Ok(dist::normal_quantile(1.0 - alpha / 2.0))
+}
+
+fn count_groups(t: &[f64]) -> (usize, usize) {
+    let n1 = t.iter().filter(|&&v| v == 1.0).count();
+    (n1, t.len() - n1)
+}
+
+/// Difference in means with Welch's standard error and a normal interval.
+///
+/// `t` holds 1 for treated rows and 0 for control rows.
+///
+/// # Errors
+/// A group with fewer than two rows; `alpha` outside (0, 1).
+pub fn difference_in_means(y: &[f64], t: &[f64], alpha: f64) -> Result<Estimate, Error> {
+    let z = z_crit(alpha)?;
+    let (n1, n0) = count_groups(t);
+    for (group, size) in [("treated", n1), ("control", n0)] {
+        if size < 2 {
+            return Err(Error::SmallGroup { group, size });
+        }
+    }
+    let moments = |arm: f64, n: usize| {
+        let nf = n as f64;
+        let m = y.iter().zip(t).filter(|(_, &ti)| ti == arm).map(|(v, _)| v).sum::<f64>() / nf;
+        let ss: f64 =
+            y.iter().zip(t).filter(|(_, &ti)| ti == arm).map(|(v, _)| (v - m) * (v - m)).sum();
+        (m, ss / (nf - 1.0))
+    };
+    let (m1, v1) = moments(1.0, n1);
+    let (m0, v0) = moments(0.0, n0);
+    let estimate = m1 - m0;
+    let std_error = (v1 / n1 as f64 + v0 / n0 as f64).sqrt();
+    Ok(Estimate {
+        estimand: Estimand::Ate,
+        estimate,
+        std_error,
+        ci_low: estimate - z * std_error,
+        ci_high: estimate + z * std_error,
+        n: y.len(),
+        n_treated: n1,
+        n_control: n0,
+    })
+}
+
+/// Regression adjustment (the linear S-learner, causalml's `LRSRegressor`): OLS of `y` on
+/// `[1, t, X]`; the effect is the coefficient of `t`, with its HC1 standard error and a normal
+/// interval.
+///
+/// `names` label `t` and then the covariates, for error messages.
+///
+/// # Errors
+/// See [`ols`]; also a treatment group with fewer than two rows, and `alpha` outside (0, 1).
+pub fn regression_adjustment(
+    y: &[f64],
+    t: &[f64],
+    covariates: &[&[f64]],
+    names: &[String],
+    alpha: f64,
+) -> Result<Estimate, Error> {
+    let z = z_crit(alpha)?;
+    let (n1, n0) = count_groups(t);
+    for (group, size) in [("treated", n1), ("control", n0)] {
+        if size < 2 {
+            return Err(Error::SmallGroup { group, size });
+        }
+    }
+    let mut x: Vec<&[f64]> = Vec::with_capacity(covariates.len() + 1);
+    x.push(t);
+    x.extend_from_slice(covariates);
+    let fit = ols(y, &x, names)?;
+    let (estimate, std_error) = (fit.coef[0], fit.se_hc1[0]);
+    Ok(Estimate {
+        estimand: Estimand::Ate,
+        estimate,
+        std_error,
+        ci_low: estimate - z * std_error,
+        ci_high: estimate + z * std_error,
+        n: y.len(),
+        n_treated: n1,
+        n_control: n0,
+    })
+}

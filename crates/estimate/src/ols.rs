@@ -1,0 +1,304 @@
+//! Ordinary least squares with an intercept: coefficients, classical and HC1 standard errors.
+//!
+//! # Algorithm
+//! The regressors are centred and scaled to unit norm, which takes the intercept out of the
+//! system and equilibrates the columns. The scaled Gram matrix `G = Z'Z` is factored by a
+//! Cholesky decomposition in column order; a pivot below [`COLLINEAR_TOL`] means that column is
+//! (numerically) a linear combination of the columns before it, and the error names them. The
+//! solution is polished by one step of iterative refinement on the residuals (the
+//! "semi-normal equations" of Björck), which brings it to QR accuracy while reading the data in
+//! cache-friendly blocks: `O(n p²)` time, `O(p²)` extra memory, no copy of the data.
+//!
+//! HC1 is White's sandwich `(X'X)⁻¹ X' diag(e²) X (X'X)⁻¹` scaled by `n / (n - k)`; by
+//! Frisch–Waugh–Lovell the slope block only needs the centred regressors.
+
+use nalgebra::{DMatrix, DVector};
+
+use crate::Error;
+
+/// A pivot of the scaled Gram matrix below this (1 − R² of a column on the ones before it)
+/// counts as collinear: the variance inflation factor would exceed 10¹⁰.
+pub const COLLINEAR_TOL: f64 = 1e-10;
+/// Rows per block when accumulating cross-products.
+const BLOCK: usize = 256;
+
+/// A fitted least-squares regression of `y` on `[1, x₁, …, x_p]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OlsFit {
+    /// Intercept.
+    pub intercept: f64,
+    /// Slope of each regressor, in the order given.
+    pub coef: Vec<f64>,
+    /// Classical standard errors of the slopes (σ² = RSS / (n − k)).
+    pub se: Vec<f64>,
+    /// HC1 heteroskedasticity-robust standard errors of the slopes.
+    pub se_hc1: Vec<f64>,
+    /// Residual degrees of freedom, n − k with k = p + 1.
+    pub df_resid: usize,
+    /// Number of rows.
+    pub n: usize,
+    /// Residual sum of squares.
+    pub rss: f64,
+}
+
+/// Regresses `y` on an intercept and `x` (columns, all of `y`'s length, no missing values).
+///
+/// `names` label the columns in errors.
+///
+/// # Errors
+/// [`Error::TooFewRows`] when n ≤ k, [`Error::Constant`] for a column with no variation,
+/// [`Error::Collinear`] for a column that is a linear combination of earlier ones.
+pub fn ols(y: &[f64], x: &[&[f64]], names: &[String]) -> Result<OlsFit, Error> {
+    let n = y.len();
+    let p = x.len();
+    let k = p + 1;
+    if n <= k {
+        return Err(Error::TooFewRows { need: k + 1, got: n });
+    }
+    let name = |j: usize| names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1));
+
+    // Centre and scale.
+    let nf = n as f64;
+    let means: Vec<f64> = x.iter().map(|c| mean(c)).collect();
+    let y_mean = mean(y);
+    let mut scales = Vec::with_capacity(p);
+    for (j, c) in x.iter().enumerate() {
+        let m = means[j];
+        let ss: f64 = c.iter().map(|v| (v - m) * (v - m)).sum();
+        let s = ss.sqrt();
+        // Relative to the column's magnitude: a column that is constant up to rounding.
+        let magnitude = c.iter().fold(0.0_f64, |a, v| a.max(v.abs())).max(f64::MIN_POSITIVE);
+        if !(s > 1e-12 * magnitude * nf.sqrt()) {
+            return Err(Error::Constant { column: name(j) });
+        }
+        scales.push(s);
+    }
+
+    let g = gram(x, &means, &scales, None);
+    let chol = cholesky_named(&g, &name)?;
+
+    // Z'y, solve, refine once on the residuals.
+    let zty = cross(x, &means, &scales, |i| y[i] - y_mean);
+    let mut beta = chol.solve(&zty);
+    let mut resid = residuals(y, y_mean, x, &means, &scales, &beta);
+    let ztr = cross(x, &means, &scales, |i| resid[i]);
+    beta += chol.solve(&ztr);
+    resid = residuals(y, y_mean, x, &means, &scales, &beta);
+
+    let rss: f64 = resid.iter().map(|e| e * e).sum();
+    let df_resid = n - k;
+    let sigma2 = rss / df_resid as f64;
+    let g_inv = chol.inverse();
+    let meat = gram(x, &means, &scales, Some(&resid));
+    let sandwich = &g_inv * meat * &g_inv;
+    let hc1 = nf / df_resid as f64;
+
+    let coef: Vec<f64> = (0..p).map(|j| beta[j] / scales[j]).collect();
+    let intercept = y_mean - coef.iter().zip(&means).map(|(b, m)| b * m).sum::<f64>();
+    let se = (0..p).map(|j| (sigma2 * g_inv[(j, j)]).sqrt() / scales[j]).collect();
+    let se_hc1 = (0..p).map(|j| (hc1 * sandwich[(j, j)]).sqrt() / scales[j]).collect();
+    Ok(OlsFit { intercept, coef, se, se_hc1, df_resid, n, rss })
+}
+
+fn mean(v: &[f64]) -> f64 {
+    // Two-pass mean: the correction term removes most of the rounding of the first pass.
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    m + v.iter().map(|x| x - m).sum::<f64>() / n
+}
+
+/// `Σᵢ wᵢ² zᵢ zᵢ'` over rows, with `z = (x − mean) / scale` (w = 1 when `weights` is `None`).
+fn gram(x: &[&[f64]], means: &[f64], scales: &[f64], weights: Option<&[f64]>) -> DMatrix<f64> {
+    let p = x.len();
+    let n = x.first().map_or(0, |c| c.len());
+    let mut g = DMatrix::<f64>::zeros(p, p);
+    let mut block = vec![0.0; p * BLOCK];
+    let mut start = 0;
+    while start < n {
+        let len = BLOCK.min(n - start);
+        for (j, c) in x.iter().enumerate() {
+            let (m, s) = (means[j], scales[j]);
+            let dst = &mut block[j * BLOCK..j * BLOCK + len];
+            let src = &c[start..start + len];
+            match weights {
+                None => dst.iter_mut().zip(src).for_each(|(d, v)| *d = (v - m) / s),
+                Some(w) => dst
+                    .iter_mut()
+                    .zip(src)
+                    .zip(&w[start..start + len])
+                    .for_each(|((d, v), w)| *d = w * (v - m) / s),
+            }
+        }
+        for a in 0..p {
+            let za = &block[a * BLOCK..a * BLOCK + len];
+            for b in a..p {
+                let zb = &block[b * BLOCK..b * BLOCK + len];
+                g[(a, b)] += dot(za, zb);
+            }
+        }
+        start += len;
+    }
+    for a in 0..p {
+        for b in 0..a {
+            g[(a, b)] = g[(b, a)];
+        }
+    }
+    g
+}
+
+/// Dot product with four accumulators (lets the compiler vectorise it).
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0; 4];
+    let chunks = a.len() / 4;
+    for i in 0..chunks {
+        for l in 0..4 {
+            acc[l] += a[4 * i + l] * b[4 * i + l];
+        }
+    }
+    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for i in 4 * chunks..a.len() {
+        s += a[i] * b[i];
+    }
+    s
+}
+
+/// `Z' v` for a per-row value `v(i)`.
+fn cross(x: &[&[f64]], means: &[f64], scales: &[f64], v: impl Fn(usize) -> f64) -> DVector<f64> {
+    let n = x.first().map_or(0, |c| c.len());
+    let vals: Vec<f64> = (0..n).map(v).collect();
+    DVector::from_iterator(
+        x.len(),
+        x.iter().enumerate().map(|(j, c)| {
+            let (m, s) = (means[j], scales[j]);
+            c.iter().zip(&vals).map(|(x, v)| (x - m) * v).sum::<f64>() / s
+        }),
+    )
+}
+
+fn residuals(
+    y: &[f64],
+    y_mean: f64,
+    x: &[&[f64]],
+    means: &[f64],
+    scales: &[f64],
+    beta: &DVector<f64>,
+) -> Vec<f64> {
+    let mut r: Vec<f64> = y.iter().map(|v| v - y_mean).collect();
+    for (j, c) in x.iter().enumerate() {
+        let (m, b) = (means[j], beta[j] / scales[j]);
+        r.iter_mut().zip(c.iter()).for_each(|(r, v)| *r -= b * (v - m));
+    }
+    r
+}
+
+/// Lower-triangular Cholesky factor of a symmetric positive definite matrix.
+pub(crate) struct Cholesky {
+    l: DMatrix<f64>,
+}
+
+impl Cholesky {
+    pub(crate) fn solve(&self, b: &DVector<f64>) -> DVector<f64> {
+        let y = self.l.solve_lower_triangular(b).unwrap_or_else(|| b.clone());
+        self.l.transpose().solve_upper_triangular(&y).unwrap_or(y)
+    }
+
+    pub(crate) fn inverse(&self) -> DMatrix<f64> {
+        let p = self.l.nrows();
+        let mut inv = DMatrix::zeros(p, p);
+        for j in 0..p {
+            let mut e = DVector::zeros(p);
+            e[j] = 1.0;
+            inv.set_column(j, &self.solve(&e));
+        }
+        inv
+    }
+}
+
+/// Cholesky in column order; a vanishing pivot names the column and the earlier columns it
+/// depends on.
+fn cholesky_named(g: &DMatrix<f64>, name: &dyn Fn(usize) -> String) -> Result<Cholesky, Error> {
+    let p = g.nrows();
+    let mut l = DMatrix::<f64>::zeros(p, p);
+    for j in 0..p {
+        let mut d = g[(j, j)];
+        for k in 0..j {
+            d -= l[(j, k)] * l[(j, k)];
+        }
+        // Scaled columns have unit diagonal, so `d` is 1 − R² of column j on columns < j.
+        if !(d > COLLINEAR_TOL) {
+            // Which earlier columns carry the dependence: solve G₁₁ c = G₁ⱼ.
+            let l11 = l.view((0, 0), (j, j)).into_owned();
+            let rhs = DVector::from_iterator(j, (0..j).map(|k| g[(k, j)]));
+            let c = Cholesky { l: l11 }.solve(&rhs);
+            let with: Vec<String> = (0..j).filter(|&k| c[k].abs() > 1e-6).map(name).collect();
+            return Err(Error::Collinear { column: name(j), with });
+        }
+        let djj = d.sqrt();
+        l[(j, j)] = djj;
+        for i in j + 1..p {
+            let mut s = g[(i, j)];
+            for k in 0..j {
+                s -= l[(i, k)] * l[(j, k)];
+            }
+            l[(i, j)] = s / djj;
+        }
+    }
+    Ok(Cholesky { l })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("x{i}")).collect()
+    }
+
+    #[test]
+    fn recovers_exact_coefficients() {
+        let x1: Vec<f64> = (0..50).map(|i| f64::from(i) * 0.3).collect();
+        let x2: Vec<f64> = (0..50).map(|i| f64::from((i * 7) % 11)).collect();
+        let y: Vec<f64> = x1.iter().zip(&x2).map(|(a, b)| 2.0 + 3.0 * a - 0.5 * b).collect();
+        let fit = ols(&y, &[&x1, &x2], &names(2)).unwrap();
+        assert!((fit.intercept - 2.0).abs() < 1e-12);
+        assert!((fit.coef[0] - 3.0).abs() < 1e-12);
+        assert!((fit.coef[1] + 0.5).abs() < 1e-12);
+        assert!(fit.rss < 1e-20);
+    }
+
+    #[test]
+    fn residuals_are_orthogonal_to_regressors() {
+        let x1: Vec<f64> = (0..200).map(|i| (f64::from(i) * 0.37).sin() * 1e4).collect();
+        let x2: Vec<f64> = (0..200).map(|i| f64::from(i % 13)).collect();
+        let y: Vec<f64> = (0..200u32).map(|i| (f64::from(i) * 1.7).cos() * 50.0 + x2[i as usize]).collect();
+        let fit = ols(&y, &[&x1, &x2], &names(2)).unwrap();
+        let r: Vec<f64> =
+            (0..200).map(|i| y[i] - fit.intercept - fit.coef[0] * x1[i] - fit.coef[1] * x2[i]).collect();
+        let scale: f64 = y.iter().map(|v| v.abs()).sum();
+        assert!(r.iter().sum::<f64>().abs() < 1e-12 * scale);
+        for x in [&x1, &x2] {
+            let s: f64 = r.iter().zip(x.iter()).map(|(a, b)| a * b).sum();
+            let norm: f64 = x.iter().map(|v| v.abs()).sum();
+            assert!(s.abs() < 1e-12 * scale * norm / 200.0, "{s}");
+        }
+    }
+
+    #[test]
+    fn collinear_columns_are_named() {
+        let a: Vec<f64> = (0..30).map(|i| f64::from(i % 7)).collect();
+        let b: Vec<f64> = (0..30).map(|i| f64::from(i % 5)).collect();
+        let c: Vec<f64> = a.iter().zip(&b).map(|(a, b)| 2.0 * a - b + 1.0).collect();
+        let n = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+        let err = ols(&a, &[&a, &b, &c], &n).unwrap_err();
+        assert_eq!(err, Error::Collinear { column: "c".into(), with: vec!["a".into(), "b".into()] });
+        let k = vec![3.0; 30];
+        let err = ols(&a, &[&b, &k], &n).unwrap_err();
+        assert_eq!(err, Error::Constant { column: "b".into() });
+    }
+
+    #[test]
+    fn too_few_rows() {
+        let err = ols(&[1.0, 2.0], &[&[0.0, 1.0]], &names(1)).unwrap_err();
+        assert_eq!(err, Error::TooFewRows { need: 3, got: 2 });
+    }
+}
