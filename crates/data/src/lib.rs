@@ -36,8 +36,9 @@ pub struct ReadOptions {
 }
 
 /// Strings read as a missing value (besides the empty field), as pandas does by default.
-pub const MISSING_MARKERS: &[&str] =
-    &["NA", "N/A", "n/a", "NaN", "nan", "-nan", "-NaN", "null", "NULL", "Null", "None", "#N/A", "."];
+pub const MISSING_MARKERS: &[&str] = &[
+    "NA", "N/A", "n/a", "NaN", "nan", "-nan", "-NaN", "null", "NULL", "Null", "None", "#N/A", ".",
+];
 
 /// How many bytes are inspected to guess the delimiter.
 const SNIFF_BYTES: usize = 64 * 1024;

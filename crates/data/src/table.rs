@@ -179,7 +179,11 @@ fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() => Some(v),
         Ok(_) => None,
-        Err(_) if decimal_comma && s.bytes().filter(|&b| b == b',').count() == 1 && !s.contains('.') => {
+        Err(_)
+            if decimal_comma
+                && s.bytes().filter(|&b| b == b',').count() == 1
+                && !s.contains('.') =>
+        {
             parse_number(&s.replace(',', "."), false)
         }
         Err(_) => None,
@@ -188,7 +192,12 @@ fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
 
 impl ColumnBuilder {
     pub(crate) fn new(name: String, decimal_comma: bool) -> Self {
-        ColumnBuilder { name, state: BuilderState::Numeric(Vec::new()), n_missing: 0, decimal_comma }
+        ColumnBuilder {
+            name,
+            state: BuilderState::Numeric(Vec::new()),
+            n_missing: 0,
+            decimal_comma,
+        }
     }
 
     pub(crate) fn push(&mut self, raw: &str) {
@@ -249,13 +258,8 @@ impl ColumnBuilder {
             });
             codes.push(Some(code));
         }
-        self.state = BuilderState::Text {
-            codes,
-            levels,
-            index,
-            n_numeric,
-            first_text: Some(s.to_string()),
-        };
+        self.state =
+            BuilderState::Text { codes, levels, index, n_numeric, first_text: Some(s.to_string()) };
         self.push(s);
     }
 

@@ -107,13 +107,19 @@ fn structural_errors() {
     check(b"\n\n", "error: the file is empty");
     check(b"a,b\n", "error: the file has a header row but no data rows");
     check(b"1,2\n3,4\n", "error: the first line holds only numbers; Counterfact needs a header row with column names (line 1)");
-    check(b"a,a\n1,2\n", "error: two columns are named `a`; column names must be unique (line 1, column `a`)");
+    check(
+        b"a,a\n1,2\n",
+        "error: two columns are named `a`; column names must be unique (line 1, column `a`)",
+    );
     check(b"a,,c\n1,2,3\n", "error: column 2 has no name (line 1, column `#2`)");
 }
 
 #[test]
 fn invalid_utf8_names_line_and_column() {
-    check(b"a,b\n1,2\n3,\xff\xfe\n", "error: the text is not UTF-8 (save the file as UTF-8 and try again) (line 3, column `b`)");
+    check(
+        b"a,b\n1,2\n3,\xff\xfe\n",
+        "error: the text is not UTF-8 (save the file as UTF-8 and try again) (line 3, column `b`)",
+    );
 }
 
 #[test]

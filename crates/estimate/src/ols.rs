@@ -270,10 +270,12 @@ mod tests {
     fn residuals_are_orthogonal_to_regressors() {
         let x1: Vec<f64> = (0..200).map(|i| (f64::from(i) * 0.37).sin() * 1e4).collect();
         let x2: Vec<f64> = (0..200).map(|i| f64::from(i % 13)).collect();
-        let y: Vec<f64> = (0..200u32).map(|i| (f64::from(i) * 1.7).cos() * 50.0 + x2[i as usize]).collect();
+        let y: Vec<f64> =
+            (0..200u32).map(|i| (f64::from(i) * 1.7).cos() * 50.0 + x2[i as usize]).collect();
         let fit = ols(&y, &[&x1, &x2], &names(2)).unwrap();
-        let r: Vec<f64> =
-            (0..200).map(|i| y[i] - fit.intercept - fit.coef[0] * x1[i] - fit.coef[1] * x2[i]).collect();
+        let r: Vec<f64> = (0..200)
+            .map(|i| y[i] - fit.intercept - fit.coef[0] * x1[i] - fit.coef[1] * x2[i])
+            .collect();
         let scale: f64 = y.iter().map(|v| v.abs()).sum();
         assert!(r.iter().sum::<f64>().abs() < 1e-12 * scale);
         for x in [&x1, &x2] {
@@ -290,7 +292,10 @@ mod tests {
         let c: Vec<f64> = a.iter().zip(&b).map(|(a, b)| 2.0 * a - b + 1.0).collect();
         let n = vec!["a".to_string(), "b".to_string(), "c".to_string()];
         let err = ols(&a, &[&a, &b, &c], &n).unwrap_err();
-        assert_eq!(err, Error::Collinear { column: "c".into(), with: vec!["a".into(), "b".into()] });
+        assert_eq!(
+            err,
+            Error::Collinear { column: "c".into(), with: vec!["a".into(), "b".into()] }
+        );
         let k = vec![3.0; 30];
         let err = ols(&a, &[&b, &k], &n).unwrap_err();
         assert_eq!(err, Error::Constant { column: "b".into() });

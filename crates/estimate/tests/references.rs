@@ -47,10 +47,17 @@ fn each_dataset(mut check: impl FnMut(&str, &Value, &[f64], &[f64], Vec<&[f64]>,
         let table = load(name);
         let y = col(&table, d["outcome"].as_str().unwrap());
         let t = col(&table, d["treatment"].as_str().unwrap());
-        let cov_names: Vec<String> =
-            d["covariates"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+        let cov_names: Vec<String> = d["covariates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
         let covs: Vec<&[f64]> = cov_names.iter().map(|c| col(&table, c)).collect();
-        assert!(y.iter().chain(t).all(|v| v.is_finite()), "{name}: the references use complete rows");
+        assert!(
+            y.iter().chain(t).all(|v| v.is_finite()),
+            "{name}: the references use complete rows"
+        );
         check(name, &d["estimates"], y, t, covs, cov_names);
     }
 }

@@ -1,0 +1,132 @@
+//! The `counterfact` binary end to end: arguments in, JSON or a table out, exit codes.
+
+use std::process::Command;
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/refs/data/");
+
+fn counterfact(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_counterfact")).args(args).output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn json_output_matches_the_causalml_reference() {
+    let file = format!("{DATA}nsw_experimental.csv");
+    let covs = "age,age2,educ,educ2,black,hisp,married,nodegree,re74,re75,u74,u75";
+    let (code, stdout, stderr) = counterfact(&[
+        "estimate",
+        &file,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--covariates",
+        covs,
+        "--method",
+        "diff-means",
+        "--method",
+        "ols",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    let ols = &results[1];
+    assert_eq!(ols["method"], "ols");
+    // causalml LRSRegressor on this file: ate 1586.4525752453515 (results.json).
+    let ate = ols["estimate"].as_f64().unwrap();
+    assert!((ate - 1586.452_575_245_351_5).abs() < 1e-6 * 1586.0, "{ate}");
+    assert_eq!(ols["n"], 445);
+    assert_eq!(ols["n_treated"], 185);
+    assert_eq!(ols["n_control"], 260);
+    assert_eq!(results[0]["estimate"].as_f64().unwrap().round(), 1794.0);
+    assert!(v["warnings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn default_covariates_and_readable_table() {
+    let file = format!("{DATA}nsw_experimental.csv");
+    let (code, stdout, _) =
+        counterfact(&["estimate", &file, "--treatment", "treat", "--outcome", "re78"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("adjusting for: age, educ, black, hisp, married, nodegree, re74, re75, u74, u75, age2, educ2"), "{stdout}");
+    let line = |m: &str| stdout.lines().find(|l| l.starts_with(m)).unwrap_or_default().to_string();
+    let words = |l: String| l.split_whitespace().map(String::from).collect::<Vec<_>>().join(" ");
+    assert_eq!(words(line("diff-means")), "diff-means ATE 1,794 671 [479, 3,109] 445 185 260");
+    assert_eq!(words(line("ols")), "ols ATE 1,586 665 [284, 2,889] 445 185 260");
+}
+
+#[test]
+fn bad_input_gives_a_message_and_nonzero_exit() {
+    let dir = std::env::temp_dir().join(format!("cf-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ragged = dir.join("ragged.csv");
+    std::fs::write(&ragged, "y,t\n1,0\n2\n").unwrap();
+    let (code, _, stderr) =
+        counterfact(&["estimate", ragged.to_str().unwrap(), "--treatment", "t", "--outcome", "y"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("found a row with 1 fields, but the header has 2")
+            && stderr.contains("(line 3)"),
+        "{stderr}"
+    );
+
+    let file = format!("{DATA}nsw_experimental.csv");
+    let (code, _, stderr) =
+        counterfact(&["estimate", &file, "--treatment", "age", "--outcome", "re78"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("the treatment `age` must hold only 0 and 1"), "{stderr}");
+
+    let (code, _, stderr) = counterfact(&["estimate", &file, "--treatment", "treat"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("missing --outcome") && stderr.contains("usage:"), "{stderr}");
+
+    let (code, _, stderr) = counterfact(&[
+        "estimate",
+        &file,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--method",
+        "magic",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown method `magic`"), "{stderr}");
+
+    let (code, _, stderr) =
+        counterfact(&["estimate", "/nonexistent.csv", "--treatment", "t", "--outcome", "y"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("/nonexistent.csv: cannot open"), "{stderr}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn a_collinear_design_reports_the_columns_and_exits_1() {
+    // Hillstrom's zip_code text column repeats the zip_urban / zip_surburban indicators.
+    let file = format!("{DATA}hillstrom.csv");
+    let (code, stdout, _) = counterfact(&[
+        "estimate",
+        &file,
+        "--treatment",
+        "treatment",
+        "--outcome",
+        "visit",
+        "--covariates",
+        "zip_urban,zip_surburban,zip_code,recency",
+        "--json",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["results"].as_array().unwrap().len(), 1, "diff-means still reports");
+    assert_eq!(
+        v["errors"][0]["message"],
+        "`zip_code=Surburban` is a linear combination of `zip_surburban` (and the intercept): the design is rank-deficient; remove one of these columns"
+    );
+    assert_eq!(v["covariates"][2], "zip_code=Surburban");
+}

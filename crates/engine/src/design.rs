@@ -1,0 +1,198 @@
+//! From a table and a spec to clean arrays: role checks, one-hot encoding, missing-value policy.
+
+use std::borrow::Cow;
+
+use cf_data::{ColumnData, Kind, Table};
+
+use crate::{default_covariates, AnalysisError, AnalysisSpec};
+
+/// The arrays the estimators see: complete rows only.
+#[derive(Debug, Clone)]
+pub struct Design<'a> {
+    /// Outcome.
+    pub y: Cow<'a, [f64]>,
+    /// Treatment, 0/1.
+    pub t: Cow<'a, [f64]>,
+    /// Covariate columns (categorical columns one-hot encoded, first level dropped).
+    pub covariates: Vec<Cow<'a, [f64]>>,
+    /// Their names (`column=level` for an encoded level).
+    pub covariate_names: Vec<String>,
+    /// Caveats for the user.
+    pub warnings: Vec<String>,
+}
+
+/// A covariate before row filtering.
+enum Source<'a> {
+    Numeric(&'a [f64]),
+    Dummy { codes: &'a [Option<u32>], level: u32 },
+}
+
+impl Source<'_> {
+    fn missing(&self, i: usize) -> bool {
+        match self {
+            Source::Numeric(v) => v[i].is_nan(),
+            Source::Dummy { codes, .. } => codes[i].is_none(),
+        }
+    }
+
+    fn value(&self, i: usize) -> f64 {
+        match self {
+            Source::Numeric(v) => v[i],
+            Source::Dummy { codes, level } => f64::from(u8::from(codes[i] == Some(*level))),
+        }
+    }
+}
+
+impl<'a> Design<'a> {
+    /// Resolves the spec's columns in `table` and builds the design.
+    ///
+    /// # Errors
+    /// See [`AnalysisError`].
+    pub fn build(table: &'a Table, spec: &AnalysisSpec) -> Result<Self, AnalysisError> {
+        let find = |role: &'static str, name: &str| {
+            table
+                .column(name)
+                .ok_or_else(|| AnalysisError::UnknownColumn { role, name: name.to_string() })
+        };
+        let t_col = find("treatment", &spec.treatment)?;
+        let y_col = find("outcome", &spec.outcome)?;
+        if spec.treatment == spec.outcome {
+            return Err(AnalysisError::SameColumn {
+                name: spec.treatment.clone(),
+                roles: ("treatment", "outcome"),
+            });
+        }
+        let t = match (t_col.kind(), t_col.as_numeric()) {
+            (Kind::Binary, Some(v)) => v,
+            (kind, _) => {
+                let example = (0..table.n_rows())
+                    .map(|r| t_col.display(r))
+                    .find(|s| !s.is_empty() && s != "0" && s != "1")
+                    .unwrap_or_default();
+                return Err(AnalysisError::TreatmentNotBinary {
+                    name: spec.treatment.clone(),
+                    kind,
+                    example,
+                });
+            }
+        };
+        let y = y_col
+            .as_numeric()
+            .ok_or_else(|| AnalysisError::OutcomeNotNumeric { name: spec.outcome.clone() })?;
+
+        let names = match &spec.covariates {
+            Some(c) => c.clone(),
+            None => default_covariates(table, &spec.treatment, &spec.outcome),
+        };
+        let mut warnings = Vec::new();
+        let mut sources: Vec<(String, Source<'a>)> = Vec::new();
+        // Which original column each source came from, for the missing-value report.
+        let mut origin: Vec<usize> = Vec::new();
+        for (k, name) in names.iter().enumerate() {
+            for (role, other) in [("treatment", &spec.treatment), ("outcome", &spec.outcome)] {
+                if name == other {
+                    return Err(AnalysisError::SameColumn {
+                        name: name.clone(),
+                        roles: (role, "covariate"),
+                    });
+                }
+            }
+            if names[..k].contains(name) {
+                return Err(AnalysisError::DuplicateCovariate { name: name.clone() });
+            }
+            let c = find("covariate", name)?;
+            match c.data() {
+                ColumnData::Numeric(v) => {
+                    sources.push((name.clone(), Source::Numeric(v)));
+                    origin.push(k);
+                }
+                ColumnData::Categorical { codes, levels } => {
+                    if levels.len() > 1 {
+                        warnings.push(format!(
+                            "`{name}` is categorical: encoded as {} indicator columns, `{}` is the reference level",
+                            levels.len() - 1,
+                            levels[0]
+                        ));
+                    }
+                    for (level, label) in levels.iter().enumerate().skip(1) {
+                        sources.push((
+                            format!("{name}={label}"),
+                            Source::Dummy { codes, level: level as u32 },
+                        ));
+                        origin.push(k);
+                    }
+                }
+            }
+        }
+
+        // Missing-value policy: drop rows with a missing value in any used column.
+        let n = table.n_rows();
+        let mut missing_per_column = vec![0usize; names.len()];
+        let (mut y_missing, mut t_missing) = (0usize, 0usize);
+        let mut keep = Vec::with_capacity(n);
+        let mut n_dropped = 0usize;
+        for i in 0..n {
+            let mut ok = true;
+            if y[i].is_nan() {
+                y_missing += 1;
+                ok = false;
+            }
+            if t[i].is_nan() {
+                t_missing += 1;
+                ok = false;
+            }
+            let mut last = usize::MAX;
+            for (s, &o) in sources.iter().zip(&origin) {
+                if o != last && s.1.missing(i) {
+                    missing_per_column[o] += 1;
+                    ok = false;
+                }
+                last = o;
+            }
+            keep.push(ok);
+            n_dropped += usize::from(!ok);
+        }
+        if n_dropped == n {
+            return Err(AnalysisError::NoCompleteRows);
+        }
+        if n_dropped > 0 {
+            let mut parts = Vec::new();
+            for (name, count) in [(&spec.outcome, y_missing), (&spec.treatment, t_missing)] {
+                if count > 0 {
+                    parts.push(format!("`{name}` ({count})"));
+                }
+            }
+            for (name, &count) in names.iter().zip(&missing_per_column) {
+                if count > 0 {
+                    parts.push(format!("`{name}` ({count})"));
+                }
+            }
+            warnings.push(format!(
+                "dropped {n_dropped} of {n} rows with a missing value in {}",
+                parts.join(", ")
+            ));
+        }
+
+        let filter = |v: &'a [f64]| -> Cow<'a, [f64]> {
+            if n_dropped == 0 {
+                Cow::Borrowed(v)
+            } else {
+                Cow::Owned(v.iter().zip(&keep).filter(|(_, &k)| k).map(|(x, _)| *x).collect())
+            }
+        };
+        let covariates = sources
+            .iter()
+            .map(|(_, s)| match s {
+                Source::Numeric(v) => filter(v),
+                dummy => Cow::Owned((0..n).filter(|&i| keep[i]).map(|i| dummy.value(i)).collect()),
+            })
+            .collect();
+        Ok(Design {
+            y: filter(y),
+            t: filter(t),
+            covariates,
+            covariate_names: sources.into_iter().map(|(name, _)| name).collect(),
+            warnings,
+        })
+    }
+}

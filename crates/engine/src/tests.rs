@@ -1,0 +1,177 @@
+//! Spec resolution, the missing-value policy, encoding, and invariances of the estimates.
+
+use super::*;
+
+fn table(text: &str) -> Table {
+    cf_data::read_csv(text.as_bytes(), &Default::default(), &mut |_| true).unwrap().0
+}
+
+fn spec(t: &str, y: &str, covs: Option<&[&str]>) -> AnalysisSpec {
+    AnalysisSpec {
+        treatment: t.into(),
+        outcome: y.into(),
+        covariates: covs.map(|c| c.iter().map(|s| s.to_string()).collect()),
+        methods: Method::ALL.to_vec(),
+        alpha: 0.05,
+    }
+}
+
+/// A small deterministic dataset with a confounder `x`, a categorical `g` and some gaps.
+fn sample_csv(n: usize) -> String {
+    let mut s = String::from("y,t,x,g,z\n");
+    for i in 0..n {
+        let x = ((i * 37) % 101) as f64 / 10.0;
+        let t = u8::from((i * 13) % 7 < 3 + usize::from(x > 5.0));
+        let g = ["a", "b", "c"][i % 3];
+        let y = 1.0
+            + 2.0 * f64::from(t)
+            + 0.7 * x
+            + if g == "b" { 1.5 } else { 0.0 }
+            + ((i * 7919) % 17) as f64 / 17.0;
+        let z = if i % 11 == 0 { String::new() } else { format!("{}", (i % 5) as f64) };
+        s += &format!("{y},{t},{x},{g},{z}\n");
+    }
+    s
+}
+
+#[test]
+fn default_covariates_are_the_other_numeric_columns() {
+    let t = table(&sample_csv(50));
+    assert_eq!(default_covariates(&t, "t", "y"), vec!["x", "z"]);
+    let r = analyze(&t, &spec("t", "y", None)).unwrap();
+    assert_eq!(r.covariates, vec!["x", "z"]);
+    assert_eq!(r.results.len(), 2);
+    assert_eq!(r.warnings, vec!["dropped 5 of 50 rows with a missing value in `z` (5)"]);
+    assert!(r.results.iter().all(|e| e.n == 45 && e.n_treated + e.n_control == 45));
+}
+
+#[test]
+fn categorical_covariates_are_one_hot_encoded() {
+    let t = table(&sample_csv(60));
+    let r = analyze(&t, &spec("t", "y", Some(&["x", "g"]))).unwrap();
+    assert_eq!(r.covariates, vec!["x", "g=b", "g=c"]);
+    assert_eq!(
+        r.warnings,
+        vec!["`g` is categorical: encoded as 2 indicator columns, `a` is the reference level"]
+    );
+    let ols = &r.results[1];
+    assert_eq!(ols.method, "ols");
+    // y = 1 + 2t + 0.7x + 1.5[g=b] + noise in [0, 1): the adjusted effect is close to 2.
+    assert!((ols.estimate - 2.0).abs() < 0.3, "{}", ols.estimate);
+}
+
+#[test]
+fn spec_errors_name_the_variable() {
+    let t = table(&sample_csv(20));
+    let msg = |s: AnalysisSpec| analyze(&t, &s).unwrap_err().to_string();
+    assert_eq!(msg(spec("nope", "y", None)), "the treatment column `nope` is not in the data");
+    assert_eq!(
+        msg(spec("t", "y", Some(&["x", "w"]))),
+        "the covariate column `w` is not in the data"
+    );
+    assert_eq!(
+        msg(spec("x", "y", None)),
+        "the treatment `x` must hold only 0 and 1 (treated / control), but it is numeric with values such as \"3.7\""
+    );
+    assert_eq!(
+        msg(spec("t", "g", None)),
+        "the outcome `g` holds text; pick a numeric or 0/1 column"
+    );
+    assert_eq!(msg(spec("t", "t", None)), "`t` cannot be both the treatment and the outcome");
+    assert_eq!(
+        msg(spec("t", "y", Some(&["y"]))),
+        "`y` cannot be both the outcome and the covariate"
+    );
+    assert_eq!(msg(spec("t", "y", Some(&["x", "x"]))), "the covariate `x` is listed twice");
+    let mut s = spec("t", "y", None);
+    s.methods.clear();
+    assert_eq!(msg(s), "choose at least one method");
+}
+
+#[test]
+fn a_failing_method_does_not_hide_the_others() {
+    let t = table("y,t,a,b\n1,0,1,2\n2,1,2,4\n3,0,3,6\n4,1,4,8\n5,0,5,10\n7,1,1,2\n");
+    let r = analyze(&t, &spec("t", "y", None)).unwrap();
+    assert_eq!(r.results.len(), 1);
+    assert_eq!(r.results[0].method, "diff-means");
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!(
+        r.errors[0].message,
+        "`b` is a linear combination of `a` (and the intercept): the design is rank-deficient; remove one of these columns"
+    );
+}
+
+#[test]
+fn all_rows_missing_is_an_error() {
+    let t = table("y,t,x\n1,0,\n2,1,NA\n3,0,\n");
+    assert_eq!(analyze(&t, &spec("t", "y", None)).unwrap_err(), AnalysisError::NoCompleteRows);
+}
+
+/// Shuffles rows, shifts or scales y, and checks the effects respond as they must.
+#[test]
+fn invariances_row_order_location_and_scale() {
+    let text = sample_csv(80);
+    let base = analyze(&table(&text), &spec("t", "y", Some(&["x", "g"]))).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let header = lines.remove(0);
+    // A fixed permutation: reverse, then interleave.
+    lines.reverse();
+    let (a, b) = lines.split_at(lines.len() / 2);
+    let mut shuffled = vec![header.to_string()];
+    for i in 0..a.len().max(b.len()) {
+        shuffled.extend(b.get(i).map(|s| s.to_string()));
+        shuffled.extend(a.get(i).map(|s| s.to_string()));
+    }
+    let permuted =
+        analyze(&table(&shuffled.join("\n")), &spec("t", "y", Some(&["x", "g"]))).unwrap();
+
+    let transform = |f: &dyn Fn(f64) -> f64| {
+        let mut out = vec![header.to_string()];
+        for l in text.lines().skip(1) {
+            let (y, rest) = l.split_once(',').unwrap();
+            out.push(format!("{},{rest}", f(y.parse().unwrap())));
+        }
+        analyze(&table(&out.join("\n")), &spec("t", "y", Some(&["x", "g"]))).unwrap()
+    };
+    let shifted = transform(&|y| y + 1000.0);
+    let scaled = transform(&|y| y * -3.0);
+    for i in 0..2 {
+        let (b, p, s, k) =
+            (&base.results[i], &permuted.results[i], &shifted.results[i], &scaled.results[i]);
+        let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * y.abs().max(1.0);
+        assert!(close(p.estimate, b.estimate) && close(p.std_error, b.std_error), "{}", b.method);
+        assert!(close(s.estimate, b.estimate) && close(s.std_error, b.std_error), "{}", b.method);
+        assert!(close(k.estimate, -3.0 * b.estimate) && close(k.std_error, 3.0 * b.std_error));
+    }
+}
+
+#[test]
+fn report_json_shape() {
+    let t = table(&sample_csv(30));
+    let mut s = spec("t", "y", Some(&["x"]));
+    s.methods = vec![Method::Ols];
+    let v = serde_json::to_value(analyze(&t, &s).unwrap()).unwrap();
+    let row = &v["results"][0];
+    for key in [
+        "method",
+        "estimand",
+        "estimate",
+        "std_error",
+        "ci_low",
+        "ci_high",
+        "n",
+        "n_treated",
+        "n_control",
+    ] {
+        assert!(!row[key].is_null(), "missing {key}");
+    }
+    assert_eq!(row["method"], "ols");
+    assert_eq!(row["estimand"], "ATE");
+    assert!(v["warnings"].is_array());
+    let parsed: AnalysisSpec = serde_json::from_str(
+        r#"{"treatment":"t","outcome":"y","covariates":null,"methods":["diff-means","ols"]}"#,
+    )
+    .unwrap();
+    assert_eq!(parsed.alpha, 0.05);
+    assert_eq!(parsed.methods, Method::ALL.to_vec());
+}
