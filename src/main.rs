@@ -1,1 +1,5 @@
-fn main() {}
+//! The page's entry point.
+
+fn main() {
+    yew::Renderer::<counterfact_web::App>::new().render();
+}

@@ -1,0 +1,186 @@
+//! The root component: owns the state and the worker, lays out the page.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::File;
+use yew::prelude::*;
+
+use crate::bridge::Bridge;
+use crate::components::{DataPreview, DropZone, Results, RolesPanel};
+use crate::protocol::FromWorker;
+use crate::state::{Action, AppState, Busy, SuggestedRoles};
+
+/// A bundled example dataset.
+struct Example {
+    id: &'static str,
+    file: &'static str,
+    title: &'static str,
+    story: &'static str,
+    treatment: &'static str,
+    outcome: &'static str,
+}
+
+const EXAMPLES: [Example; 1] = [Example {
+    id: "nsw",
+    file: "nsw_experimental.csv",
+    title: "NSW job training",
+    story: "445 people, randomly assigned to a job-training programme (LaLonde; Dehejia & Wahba). Did training raise 1978 earnings? The randomized answer is about $1,794.",
+    treatment: "treat",
+    outcome: "re78",
+}];
+
+fn to_action(msg: FromWorker) -> Option<Action> {
+    Some(match msg {
+        FromWorker::Ready => return None,
+        FromWorker::Progress { job, loaded, total } => Action::Progress { job, loaded, total },
+        FromWorker::Loaded { job, summary, millis } => Action::Loaded { job, summary, millis },
+        FromWorker::Report { job, report, millis } => Action::Reported { job, report, millis },
+        FromWorker::Failed { job, message } => Action::Failed { job, message },
+    })
+}
+
+/// Fetches a bundled example as a `File`.
+async fn fetch_example(path: &str, name: &str) -> Result<File, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(path))
+        .await
+        .map_err(|_| "the example could not be fetched".to_string())?
+        .dyn_into()
+        .map_err(|_| "unexpected fetch result".to_string())?;
+    if !resp.ok() {
+        return Err(format!("the example could not be fetched (HTTP {})", resp.status()));
+    }
+    let blob = JsFuture::from(resp.blob().map_err(|_| "no body".to_string())?)
+        .await
+        .map_err(|_| "the example could not be read".to_string())?;
+    let parts = js_sys::Array::of1(&blob);
+    let opts = web_sys::FilePropertyBag::new();
+    opts.set_type("text/csv");
+    File::new_with_blob_sequence_and_options(&parts, name, &opts).map_err(|_| "the example could not be opened".to_string())
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(AppState::new);
+    let bridge = {
+        let dispatcher = state.dispatcher();
+        use_memo((), move |_| Bridge::new(Callback::from(move |m: FromWorker| {
+            if let Some(a) = to_action(m) {
+                dispatcher.dispatch(a);
+            }
+        })))
+    };
+
+    let load = {
+        let bridge = bridge.clone();
+        let dispatcher = state.dispatcher();
+        Callback::from(move |(file, roles): (File, SuggestedRoles)| {
+            let name = file.name();
+            let total = file.size();
+            let job = bridge.load(file);
+            dispatcher.dispatch(Action::LoadStarted { job, name, total, roles });
+        })
+    };
+    let on_file = load.reform(|f: File| (f, SuggestedRoles::default()));
+    let on_run = {
+        let bridge = bridge.clone();
+        let state = state.clone();
+        Callback::from(move |()| {
+            if let Some(spec) = state.spec() {
+                let job = bridge.run(spec.clone());
+                state.dispatch(Action::RunStarted { job, spec });
+            }
+        })
+    };
+    let on_cancel = {
+        let bridge = bridge.clone();
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| {
+            let job = bridge.cancel();
+            dispatcher.dispatch(Action::Cancelled { job });
+        })
+    };
+    let dispatch = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |a: Action| dispatcher.dispatch(a))
+    };
+    let loading = matches!(state.busy, Busy::Loading { .. });
+
+    let examples = html! {
+        <section class="examples" aria-labelledby="examples-title">
+            <h2 id="examples-title">{"Or try an example"}</h2>
+            <div class="example-grid">
+            { for EXAMPLES.iter().map(|ex| {
+                let load = load.clone();
+                let dispatcher = state.dispatcher();
+                let onclick = Callback::from(move |_: MouseEvent| {
+                    let load = load.clone();
+                    let dispatcher = dispatcher.clone();
+                    let roles = SuggestedRoles { treatment: Some(ex.treatment.into()), outcome: Some(ex.outcome.into()) };
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match fetch_example(&format!("./examples/{}", ex.file), ex.file).await {
+                            Ok(file) => load.emit((file, roles)),
+                            Err(e) => dispatcher.dispatch(Action::ShowError(e)),
+                        }
+                    });
+                });
+                html! {
+                    <article class="example">
+                        <h3>{ex.title}</h3>
+                        <p>{ex.story}</p>
+                        <button class="secondary" data-testid={format!("example-{}", ex.id)} disabled={loading} {onclick}>
+                            {"Load example"}
+                        </button>
+                    </article>
+                }
+            }) }
+            </div>
+        </section>
+    };
+
+    html! {
+        <div class="app">
+            <header class="topbar">
+                <div class="brand"><span class="logo" aria-hidden="true">{"◐"}</span>{"Counterfact"}</div>
+                <span class="tagline">{"Causal effects from your data, computed in this browser tab. Nothing is uploaded."}</span>
+            </header>
+            <main>
+                if let Some(err) = &state.error {
+                    <div class="banner error" role="alert" data-testid="error-message">
+                        <span>{err}</span>
+                        <button class="ghost" aria-label="Dismiss the message" onclick={dispatch.reform(|_| Action::DismissError)}>{"✕"}</button>
+                    </div>
+                }
+                if let Busy::Loading { name, loaded, total } = &state.busy {
+                    <div class="progress-bar" data-testid="progress" role="status" aria-live="polite">
+                        <span>{format!("Reading {name}…")}</span>
+                        <progress max="1" value={(if *total > 0.0 { loaded / total } else { 0.0 }).to_string()}></progress>
+                        <span class="muted">{format!("{:.0}%", if *total > 0.0 { 100.0 * loaded / total } else { 0.0 })}</span>
+                        <button class="ghost" data-testid="cancel-button" onclick={on_cancel.reform(|_| ())}>{"Cancel"}</button>
+                    </div>
+                }
+                if let Some(dataset) = &state.dataset {
+                    <DropZone on_file={on_file.clone()} compact=true disabled={loading} />
+                    <div class="workspace">
+                        <DataPreview dataset={dataset.clone()} />
+                        <RolesPanel state={std::rc::Rc::new((*state).clone())} dispatch={dispatch.clone()} on_run={on_run} on_cancel={on_cancel.clone()} />
+                    </div>
+                    if let Some(result) = &state.result {
+                        <Results result={result.clone()} stale={state.result_is_stale()} />
+                    }
+                } else {
+                    <section class="hero">
+                        <h1>{"Did it work, and for whom?"}</h1>
+                        <p class="lead">{"Drop a table of customers or experiments, pick the treatment and the outcome, and get the average effect with a confidence interval: the same numbers as causalml and statsmodels, with nothing to install."}</p>
+                    </section>
+                    <DropZone on_file={on_file} disabled={loading} />
+                    {examples}
+                }
+            </main>
+            <footer class="foot muted small">
+                {"Counterfact runs entirely in your browser (WebAssembly). Your file is read locally and never leaves this device."}
+            </footer>
+        </div>
+    }
+}

@@ -1,0 +1,236 @@
+//! The page side of the worker: spawns it, sends requests, forwards replies, and restarts it on
+//! cancel or crash without losing the user's data.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use cf_engine::AnalysisSpec;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{ErrorEvent, File, MessageEvent, Worker};
+use yew::Callback;
+
+use crate::protocol::{FromWorker, ToWorker};
+
+/// Script Trunk emits for the worker binary (`data-loader-shim`).
+const WORKER_URL: &str = "./worker_loader.js";
+/// Job id the worker's panic hook uses: "whatever was running".
+const CRASH_JOB: u32 = u32::MAX;
+
+/// A handle on the worker; cheap to clone.
+#[derive(Clone)]
+pub struct Bridge(Rc<RefCell<Inner>>);
+
+struct Inner {
+    worker: Option<Worker>,
+    /// The worker has said it is listening.
+    ready: bool,
+    /// Messages waiting for `ready`.
+    queue: Vec<js_sys::Object>,
+    on_message: Callback<FromWorker>,
+    next_job: u32,
+    /// The request in flight, if any.
+    current: Option<u32>,
+    /// A load in flight and its file.
+    pending_file: Option<(u32, File)>,
+    /// The file whose table the worker holds (re-sent after a restart).
+    loaded_file: Option<File>,
+    /// Reloads after a restart: their replies are not the user's business.
+    silent: Vec<u32>,
+    _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+}
+
+impl PartialEq for Bridge {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Bridge {
+    /// Spawns the worker; replies for the user go to `on_message`.
+    pub fn new(on_message: Callback<FromWorker>) -> Self {
+        let bridge = Bridge(Rc::new(RefCell::new(Inner {
+            worker: None,
+            ready: false,
+            queue: Vec::new(),
+            on_message,
+            next_job: 1,
+            current: None,
+            pending_file: None,
+            loaded_file: None,
+            silent: Vec::new(),
+            _handlers: Vec::new(),
+        })));
+        bridge.spawn();
+        bridge
+    }
+
+    fn spawn(&self) {
+        let worker = match Worker::new(WORKER_URL) {
+            Ok(w) => w,
+            Err(_) => {
+                let msg = "the background worker could not start; reload the page".to_string();
+                let cb = self.0.borrow().on_message.clone();
+                cb.emit(FromWorker::Failed { job: self.0.borrow().current.unwrap_or(0), message: msg });
+                return;
+            }
+        };
+        let weak = Rc::downgrade(&self.0);
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            let data = e.unchecked_into::<MessageEvent>().data();
+            let Some(text) = data.as_string() else { return };
+            if let Ok(msg) = serde_json::from_str::<FromWorker>(&text) {
+                receive(&weak, msg);
+            }
+        });
+        let weak = Rc::downgrade(&self.0);
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            let detail = e.dyn_ref::<ErrorEvent>().map(ErrorEvent::message).unwrap_or_default();
+            crashed(&weak, &detail);
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let mut inner = self.0.borrow_mut();
+        inner.worker = Some(worker);
+        inner.ready = false;
+        inner._handlers = vec![on_message, on_error];
+    }
+
+    fn send(&self, msg: &ToWorker, file: Option<&File>) {
+        let Ok(json) = serde_json::to_string(msg) else { return };
+        let obj = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&obj, &"msg".into(), &json.into());
+        if let Some(f) = file {
+            let _ = js_sys::Reflect::set(&obj, &"file".into(), f);
+        }
+        let mut inner = self.0.borrow_mut();
+        match &inner.worker {
+            Some(w) if inner.ready => {
+                let _ = w.post_message(&obj);
+            }
+            _ => inner.queue.push(obj),
+        }
+    }
+
+    fn next_job(&self) -> u32 {
+        let mut inner = self.0.borrow_mut();
+        let job = inner.next_job;
+        inner.next_job = inner.next_job.wrapping_add(1).min(CRASH_JOB - 1);
+        job
+    }
+
+    /// Sends `file` to be read; returns the request id.
+    pub fn load(&self, file: File) -> u32 {
+        let job = self.next_job();
+        {
+            let mut inner = self.0.borrow_mut();
+            inner.current = Some(job);
+            inner.pending_file = Some((job, file.clone()));
+        }
+        self.send(&ToWorker::Load { job }, Some(&file));
+        job
+    }
+
+    /// Asks for an estimate on the loaded table; returns the request id.
+    pub fn run(&self, spec: AnalysisSpec) -> u32 {
+        let job = self.next_job();
+        self.0.borrow_mut().current = Some(job);
+        self.send(&ToWorker::Run { job, spec }, None);
+        job
+    }
+
+    /// Stops whatever the worker is doing: a fresh worker re-reads the file the user had.
+    /// Returns a request id newer than anything sent before.
+    pub fn cancel(&self) -> u32 {
+        self.restart();
+        self.next_job()
+    }
+
+    fn restart(&self) {
+        let loaded = {
+            let mut inner = self.0.borrow_mut();
+            if let Some(w) = inner.worker.take() {
+                w.terminate();
+            }
+            inner.current = None;
+            inner.pending_file = None;
+            inner.queue.clear();
+            inner.loaded_file.clone()
+        };
+        self.spawn();
+        if let Some(file) = loaded {
+            let job = self.next_job();
+            self.0.borrow_mut().silent.push(job);
+            self.send(&ToWorker::Load { job }, Some(&file));
+        }
+    }
+}
+
+fn receive(weak: &Weak<RefCell<Inner>>, msg: FromWorker) {
+    let Some(rc) = weak.upgrade() else { return };
+    if msg == FromWorker::Ready {
+        let mut inner = rc.borrow_mut();
+        inner.ready = true;
+        let queue = std::mem::take(&mut inner.queue);
+        if let Some(w) = &inner.worker {
+            for obj in queue {
+                let _ = w.post_message(&obj);
+            }
+        }
+        return;
+    }
+    let job = msg.job();
+    if job == CRASH_JOB {
+        // The worker panicked (a bug): it is dead now; `crashed` restarts it.
+        if let FromWorker::Failed { message, .. } = msg {
+            crashed(weak, &message);
+        }
+        return;
+    }
+    let callback = {
+        let mut inner = rc.borrow_mut();
+        if inner.silent.contains(&job) {
+            match &msg {
+                FromWorker::Progress { .. } => return,
+                FromWorker::Loaded { .. } => {
+                    inner.silent.retain(|j| *j != job);
+                    return;
+                }
+                _ => {
+                    inner.silent.retain(|j| *j != job);
+                    inner.loaded_file = None;
+                }
+            }
+        }
+        if let FromWorker::Loaded { .. } = &msg {
+            if let Some((pending, file)) = inner.pending_file.take() {
+                if pending == job {
+                    inner.loaded_file = Some(file);
+                } else {
+                    inner.pending_file = Some((pending, file));
+                }
+            }
+        }
+        if matches!(msg, FromWorker::Loaded { .. } | FromWorker::Report { .. } | FromWorker::Failed { .. })
+            && inner.current == Some(job)
+        {
+            inner.current = None;
+        }
+        inner.on_message.clone()
+    };
+    callback.emit(msg);
+}
+
+fn crashed(weak: &Weak<RefCell<Inner>>, detail: &str) {
+    let Some(rc) = weak.upgrade() else { return };
+    let (job, callback) = {
+        let inner = rc.borrow();
+        (inner.current.unwrap_or(0), inner.on_message.clone())
+    };
+    Bridge(rc).restart();
+    let detail = if detail.is_empty() { "unknown error".to_string() } else { detail.to_string() };
+    callback.emit(FromWorker::Failed {
+        job,
+        message: format!("the computation stopped unexpectedly ({detail}); your data is kept, please try again"),
+    });
+}

@@ -1,0 +1,154 @@
+//! The results: one row per method, and a forest plot of the intervals.
+
+use std::rc::Rc;
+
+use cf_engine::{format, EffectRow, Method};
+use yew::prelude::*;
+
+use crate::components::preview::millis;
+use crate::state::RunResult;
+
+/// Props of [`Results`].
+#[derive(Properties, PartialEq)]
+pub struct ResultsProps {
+    /// The finished run.
+    pub result: Rc<RunResult>,
+    /// The settings changed since this run.
+    #[prop_or_default]
+    pub stale: bool,
+}
+
+fn label(method: &str) -> &'static str {
+    Method::parse(method).map_or("?", Method::label)
+}
+
+/// The results card.
+#[component]
+pub fn Results(props: &ResultsProps) -> Html {
+    let r = &props.result;
+    let rows = &r.report.results;
+    html! {
+        <section class={classes!("card", "results-card", props.stale.then_some("stale"))} aria-labelledby="results-title" data-testid="results">
+            <header class="card-head">
+                <h2 id="results-title">{"Effect of "}<code>{&r.spec.treatment}</code>{" on "}<code>{&r.spec.outcome}</code></h2>
+                <span class="muted">{format!("computed in {}", millis(r.millis))}</span>
+            </header>
+            if props.stale {
+                <p class="note">{"The settings changed since these numbers were computed: estimate again to update them."}</p>
+            }
+            if !rows.is_empty() {
+                <table class="results">
+                    <thead><tr>
+                        <th scope="col">{"Method"}</th><th scope="col">{"Estimand"}</th>
+                        <th scope="col" class="num">{"Estimate"}</th><th scope="col" class="num">{"Std. error"}</th>
+                        <th scope="col" class="num">{"95% interval"}</th>
+                        <th scope="col" class="num">{"Treated"}</th><th scope="col" class="num">{"Control"}</th>
+                    </tr></thead>
+                    <tbody>{ for rows.iter().map(row) }</tbody>
+                </table>
+                <ForestPlot rows={rows.clone()} />
+            }
+            { for r.report.errors.iter().map(|e| html! {
+                <p class="error-inline" data-testid={format!("method-error-{}", e.method)}>
+                    <strong>{label(&e.method)}{": "}</strong>{&e.message}
+                </p>
+            }) }
+            { for r.report.warnings.iter().map(|w| html! { <p class="warning">{w}</p> }) }
+            <p class="muted small">
+                if r.report.covariates.is_empty() {
+                    {"No covariates adjusted for."}
+                } else {
+                    {format!("Adjusted for {} covariate(s): {}.", r.report.covariates.len(), r.report.covariates.join(", "))}
+                }
+                {" Intervals are normal 95% intervals; regression adjustment uses HC1 robust standard errors (as causalml's LRSRegressor)."}
+            </p>
+        </section>
+    }
+}
+
+fn row(e: &EffectRow) -> Html {
+    let d = format::decimals_for(e.std_error);
+    let f = |x: f64| format::with_separators(x, d);
+    let significant = e.ci_low > 0.0 || e.ci_high < 0.0;
+    html! {
+        <tr data-testid={format!("result-{}", e.method)}
+            data-estimate={e.estimate.to_string()} data-std-error={e.std_error.to_string()}
+            data-ci-low={e.ci_low.to_string()} data-ci-high={e.ci_high.to_string()}
+            data-n={e.n.to_string()}>
+            <th scope="row">{label(&e.method)}</th>
+            <td>{&e.estimand}</td>
+            <td class={classes!("num", "estimate", significant.then_some("significant"))}>{f(e.estimate)}</td>
+            <td class="num">{f(e.std_error)}</td>
+            <td class="num">{format!("{} to {}", f(e.ci_low), f(e.ci_high))}</td>
+            <td class="num">{format::count(e.n_treated)}</td>
+            <td class="num">{format::count(e.n_control)}</td>
+        </tr>
+    }
+}
+
+/// Props of [`ForestPlot`].
+#[derive(Properties, PartialEq)]
+pub struct ForestPlotProps {
+    /// One interval per method.
+    pub rows: Vec<EffectRow>,
+}
+
+/// Point and interval per method on a shared axis with the zero line.
+#[component]
+pub fn ForestPlot(props: &ForestPlotProps) -> Html {
+    const W: f64 = 640.0;
+    const LEFT: f64 = 210.0;
+    const RIGHT: f64 = 24.0;
+    const ROW: f64 = 34.0;
+    const TOP: f64 = 12.0;
+    let rows = &props.rows;
+    let lo = rows.iter().map(|r| r.ci_low).fold(0.0_f64, f64::min);
+    let hi = rows.iter().map(|r| r.ci_high).fold(0.0_f64, f64::max);
+    let pad = (hi - lo).max(f64::MIN_POSITIVE) * 0.08;
+    let (lo, hi) = (lo - pad, hi + pad);
+    let x = |v: f64| LEFT + (v - lo) / (hi - lo) * (W - LEFT - RIGHT);
+    let h = TOP + ROW * rows.len() as f64 + 30.0;
+    let ticks = nice_ticks(lo, hi, 5);
+    let step = ticks.get(1).zip(ticks.first()).map_or(1.0, |(b, a)| b - a);
+    let tick_decimals = format::decimals_for(step * 10.0);
+    html! {
+        <figure class="forest">
+            <svg viewBox={format!("0 0 {W} {h}")} role="img" aria-label="Forest plot of the estimates with 95% intervals" data-testid="forest-plot">
+                { for ticks.iter().map(|&t| html! {
+                    <g class="tick">
+                        <line x1={x(t).to_string()} x2={x(t).to_string()} y1={TOP.to_string()} y2={(h - 24.0).to_string()} />
+                        <text x={x(t).to_string()} y={(h - 8.0).to_string()} text-anchor="middle">{format::with_separators(t, tick_decimals)}</text>
+                    </g>
+                }) }
+                <line class="zero" x1={x(0.0).to_string()} x2={x(0.0).to_string()} y1={(TOP - 4.0).to_string()} y2={(h - 24.0).to_string()} />
+                { for rows.iter().enumerate().map(|(i, r)| {
+                    let y = TOP + ROW * (i as f64 + 0.5);
+                    html! {
+                        <g class="interval">
+                            <text class="label" x="8" y={(y + 4.0).to_string()}>{label(&r.method)}</text>
+                            <line x1={x(r.ci_low).to_string()} x2={x(r.ci_high).to_string()} y1={y.to_string()} y2={y.to_string()} />
+                            <line class="cap" x1={x(r.ci_low).to_string()} x2={x(r.ci_low).to_string()} y1={(y - 6.0).to_string()} y2={(y + 6.0).to_string()} />
+                            <line class="cap" x1={x(r.ci_high).to_string()} x2={x(r.ci_high).to_string()} y1={(y - 6.0).to_string()} y2={(y + 6.0).to_string()} />
+                            <circle cx={x(r.estimate).to_string()} cy={y.to_string()} r="6" />
+                        </g>
+                    }
+                }) }
+            </svg>
+            <figcaption class="muted small">{"Each dot is an estimate, each bar its 95% interval; the dashed line is no effect."}</figcaption>
+        </figure>
+    }
+}
+
+/// About `n` round tick values covering [lo, hi].
+fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return vec![lo];
+    }
+    let raw = span / n as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last).map(|i| i as f64 * step).collect()
+}

@@ -1,0 +1,159 @@
+//! Treatment, outcome, covariates, methods and the Run button.
+
+use std::rc::Rc;
+
+use cf_engine::Method;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::state::{Action, AppState, Busy};
+
+/// Props of [`RolesPanel`].
+#[derive(Properties, PartialEq)]
+pub struct RolesPanelProps {
+    /// The page state.
+    pub state: Rc<AppState>,
+    /// State changes.
+    pub dispatch: Callback<Action>,
+    /// Run the analysis.
+    pub on_run: Callback<()>,
+    /// Stop the running analysis.
+    pub on_cancel: Callback<()>,
+}
+
+fn select_value(e: &Event) -> Option<String> {
+    e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value())
+}
+
+/// The analysis settings card.
+#[component]
+pub fn RolesPanel(props: &RolesPanelProps) -> Html {
+    let s = &props.state;
+    let Some(d) = &s.dataset else { return html! {} };
+    let cols = &d.summary.columns;
+    let treatment = s.treatment.clone().unwrap_or_default();
+    let outcome = s.outcome.clone().unwrap_or_default();
+
+    let on_treatment = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = select_value(&e) {
+                dispatch.emit(Action::SetTreatment(v));
+            }
+        })
+    };
+    let on_outcome = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = select_value(&e) {
+                dispatch.emit(Action::SetOutcome(v));
+            }
+        })
+    };
+    let option = |name: &str, selected: &str| {
+        html! { <option value={name.to_string()} selected={name == selected}>{name}</option> }
+    };
+    let binary: Vec<&str> = cols.iter().filter(|c| c.kind == "binary").map(|c| c.name.as_str()).collect();
+    let others: Vec<&str> = cols.iter().filter(|c| c.kind != "binary").map(|c| c.name.as_str()).collect();
+    let outcomes: Vec<&str> = cols.iter().filter(|c| c.kind != "categorical").map(|c| c.name.as_str()).collect();
+    let text_cols: Vec<&str> = cols.iter().filter(|c| c.kind == "categorical").map(|c| c.name.as_str()).collect();
+
+    let problem = s.role_problem();
+    let running = s.busy == Busy::Running;
+    let can_run = s.spec().is_some() && s.busy == Busy::Idle;
+    let run_hint = if s.outcome.is_none() {
+        Some("Choose the outcome to estimate an effect.")
+    } else if s.methods.is_empty() {
+        Some("Choose at least one method.")
+    } else {
+        None
+    };
+    let candidates: Vec<_> = cols.iter().filter(|c| c.name != treatment && c.name != outcome).collect();
+    let n_checked = candidates.iter().filter(|c| s.covariates.contains(&c.name)).count();
+
+    html! {
+        <section class="card roles-card" aria-labelledby="roles-title">
+            <header class="card-head"><h2 id="roles-title">{"Analysis"}</h2></header>
+            <div class="field">
+                <label for="treatment-select">{"Treatment"}<span class="hint">{"who got it: 1, who did not: 0"}</span></label>
+                <select id="treatment-select" data-testid="treatment-select" onchange={on_treatment}
+                        aria-invalid={problem.as_ref().filter(|_| s.column(&treatment).is_some_and(|c| c.kind != "binary")).is_some().to_string()}>
+                    if treatment.is_empty() { <option value="" selected=true disabled=true>{"Choose…"}</option> }
+                    <optgroup label="Binary (0/1) columns">{ for binary.iter().map(|n| option(n, &treatment)) }</optgroup>
+                    if !others.is_empty() {
+                        <optgroup label="Other columns">{ for others.iter().map(|n| option(n, &treatment)) }</optgroup>
+                    }
+                </select>
+            </div>
+            <div class="field">
+                <label for="outcome-select">{"Outcome"}<span class="hint">{"what the treatment may change"}</span></label>
+                <select id="outcome-select" data-testid="outcome-select" onchange={on_outcome}>
+                    if outcome.is_empty() { <option value="" selected=true disabled=true>{"Choose…"}</option> }
+                    { for outcomes.iter().map(|n| option(n, &outcome)) }
+                    if !text_cols.is_empty() {
+                        <optgroup label="Text columns">{ for text_cols.iter().map(|n| option(n, &outcome)) }</optgroup>
+                    }
+                </select>
+            </div>
+            if let Some(p) = &problem {
+                <p class="field-error" role="alert" data-testid="error-message">{p}</p>
+            }
+            <fieldset class="field covariates">
+                <legend>
+                    {"Adjust for"}
+                    <span class="hint">{format!("{n_checked} of {} columns", candidates.len())}</span>
+                </legend>
+                <div class="checks">
+                { for candidates.iter().map(|c| {
+                    let name = c.name.clone();
+                    let checked = s.covariates.contains(&c.name);
+                    let dispatch = props.dispatch.clone();
+                    let onchange = Callback::from(move |e: Event| {
+                        if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                            dispatch.emit(Action::SetCovariate(name.clone(), i.checked()));
+                        }
+                    });
+                    let id = format!("cov-{}", c.name);
+                    html! {
+                        <label class="check" for={id.clone()}>
+                            <input type="checkbox" id={id} data-testid={format!("covariate-{}", c.name)} {checked} {onchange} />
+                            <span>{&c.name}</span>
+                            if c.kind == "categorical" { <span class="hint">{"text: one-hot"}</span> }
+                        </label>
+                    }
+                }) }
+                </div>
+            </fieldset>
+            <fieldset class="field methods">
+                <legend>{"Methods"}</legend>
+                { for Method::ALL.iter().map(|&m| {
+                    let dispatch = props.dispatch.clone();
+                    let onchange = Callback::from(move |e: Event| {
+                        if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                            dispatch.emit(Action::SetMethod(m, i.checked()));
+                        }
+                    });
+                    let id = format!("method-{}", m.as_str());
+                    html! {
+                        <label class="check" for={id.clone()}>
+                            <input type="checkbox" id={id} data-testid={format!("method-{}", m.as_str())}
+                                   checked={s.methods.contains(&m)} {onchange} />
+                            <span>{m.label()}</span>
+                        </label>
+                    }
+                }) }
+            </fieldset>
+            <div class="run-row">
+                <button class="primary" data-testid="run-button" disabled={!can_run}
+                        onclick={props.on_run.reform(|_| ())}>
+                    if running { <span class="spinner" aria-hidden="true"></span>{"Estimating…"} } else { {"Estimate effect"} }
+                </button>
+                if running {
+                    <button class="ghost" data-testid="cancel-button" onclick={props.on_cancel.reform(|_| ())}>{"Cancel"}</button>
+                }
+                if let Some(h) = run_hint { <span class="hint">{h}</span> }
+            </div>
+        </section>
+    }
+}

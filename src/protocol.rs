@@ -1,0 +1,81 @@
+//! Messages between the page and its worker.
+//!
+//! Each message is a JS object `{ msg: "<JSON>", file?: File }`: the JSON is one of the enums
+//! below (serde), and a file travels beside it as a structured-clone `File` handle (no copy of its
+//! bytes: the worker reads it in chunks itself).
+
+use cf_engine::{AnalysisSpec, Report, TableSummary};
+use serde::{Deserialize, Serialize};
+
+/// Page → worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ToWorker {
+    /// Read the `file` sent beside this message; `job` identifies the replies.
+    Load {
+        /// Request id, echoed in the replies.
+        job: u32,
+    },
+    /// Estimate on the loaded table.
+    Run {
+        /// Request id, echoed in the reply.
+        job: u32,
+        /// What to estimate.
+        spec: AnalysisSpec,
+    },
+}
+
+/// Worker → page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum FromWorker {
+    /// The worker is listening (messages sent before this would be lost, so the page queues them).
+    Ready,
+    /// Reading progress.
+    Progress {
+        /// Request id.
+        job: u32,
+        /// Bytes read so far.
+        loaded: f64,
+        /// File size in bytes.
+        total: f64,
+    },
+    /// The file was read.
+    Loaded {
+        /// Request id.
+        job: u32,
+        /// What the page shows of the table.
+        summary: TableSummary,
+        /// Milliseconds spent reading and parsing.
+        millis: f64,
+    },
+    /// Estimation finished.
+    Report {
+        /// Request id.
+        job: u32,
+        /// The results.
+        report: Report,
+        /// Milliseconds spent estimating.
+        millis: f64,
+    },
+    /// The request failed; `message` is for the user.
+    Failed {
+        /// Request id.
+        job: u32,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl FromWorker {
+    /// The request this message answers.
+    pub fn job(&self) -> u32 {
+        match self {
+            FromWorker::Ready => 0,
+            FromWorker::Progress { job, .. }
+            | FromWorker::Loaded { job, .. }
+            | FromWorker::Report { job, .. }
+            | FromWorker::Failed { job, .. } => *job,
+        }
+    }
+}

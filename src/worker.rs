@@ -1,0 +1,157 @@
+//! The worker side: holds the table, reads files in chunks, runs the engine.
+//!
+//! **Invariant:** the parsed table lives only here; the page gets summaries and reports.
+//! Everything heavy (parsing, estimation) runs on this thread, so the page never freezes.
+
+use std::cell::RefCell;
+use std::io::Read;
+
+use cf_data::Table;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+
+use crate::protocol::{FromWorker, ToWorker};
+
+/// Bytes read from the file per chunk.
+const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
+/// Rows shown in the page's preview.
+const PREVIEW_ROWS: usize = 8;
+
+thread_local! {
+    static TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+fn post(msg: &FromWorker) {
+    // Serialising our own types cannot fail; if it ever did there is no one to tell but the log.
+    match serde_json::to_string(msg) {
+        Ok(json) => {
+            let _ = scope().post_message(&JsValue::from_str(&json));
+        }
+        Err(e) => web_sys::console::error_1(&JsValue::from_str(&e.to_string())),
+    }
+}
+
+/// Installs the message handler. Called once from the worker binary's `main`.
+pub fn start() {
+    // A bug that panics still tells the page what happened before the worker dies.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = format!("internal error in the worker: {info}");
+        web_sys::console::error_1(&JsValue::from_str(&msg));
+        let _ = scope().post_message(&JsValue::from_str(
+            &serde_json::json!({"type": "failed", "job": u32::MAX, "message": msg}).to_string(),
+        ));
+    }));
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| handle(&e.data()));
+    scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    handler.forget();
+    post(&FromWorker::Ready);
+}
+
+fn handle(data: &JsValue) {
+    let text = js_sys::Reflect::get(data, &JsValue::from_str("msg")).ok().and_then(|v| v.as_string());
+    let Some(msg) = text.and_then(|t| serde_json::from_str::<ToWorker>(&t).ok()) else {
+        web_sys::console::error_1(&JsValue::from_str("worker: unreadable message"));
+        return;
+    };
+    match msg {
+        ToWorker::Load { job } => {
+            let file = js_sys::Reflect::get(data, &JsValue::from_str("file"))
+                .ok()
+                .and_then(|f| f.dyn_into::<File>().ok());
+            match file {
+                Some(file) => load(job, &file),
+                None => post(&FromWorker::Failed { job, message: "no file was received".into() }),
+            }
+        }
+        ToWorker::Run { job, spec } => {
+            let start = now();
+            let reply = TABLE.with_borrow(|t| match t {
+                None => FromWorker::Failed { job, message: "load a data file first".into() },
+                Some(table) => match cf_engine::analyze(table, &spec) {
+                    Ok(report) => FromWorker::Report { job, report, millis: now() - start },
+                    Err(e) => FromWorker::Failed { job, message: e.to_string() },
+                },
+            });
+            post(&reply);
+        }
+    }
+}
+
+fn load(job: u32, file: &File) {
+    let start = now();
+    let total = file.size();
+    let reader = match FileChunks::new(file) {
+        Ok(r) => r,
+        Err(message) => return post(&FromWorker::Failed { job, message }),
+    };
+    let mut last_post = 0.0;
+    let mut progress = |loaded: u64| {
+        let t = now();
+        if t - last_post > 50.0 {
+            last_post = t;
+            post(&FromWorker::Progress { job, loaded: loaded as f64, total });
+        }
+        true
+    };
+    let name = file.name();
+    match cf_data::read_csv(reader, &cf_data::ReadOptions::default(), &mut progress) {
+        Ok((table, warnings)) => {
+            let summary = cf_engine::summarize(&table, &warnings, PREVIEW_ROWS);
+            TABLE.with_borrow_mut(|t| *t = Some(table));
+            post(&FromWorker::Loaded { job, summary, millis: now() - start });
+        }
+        Err(e) => post(&FromWorker::Failed { job, message: format!("{name}: {e}") }),
+    }
+}
+
+/// A `File` as a [`Read`]er: synchronous chunked reads (workers may block).
+struct FileChunks {
+    blob: Blob,
+    reader: FileReaderSync,
+    offset: f64,
+    size: f64,
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl FileChunks {
+    fn new(file: &File) -> Result<Self, String> {
+        let reader = FileReaderSync::new().map_err(|_| "this browser cannot read files in a worker".to_string())?;
+        Ok(FileChunks { blob: file.clone().into(), reader, offset: 0.0, size: file.size(), buf: Vec::new(), pos: 0 })
+    }
+}
+
+impl Read for FileChunks {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos >= self.buf.len() {
+            if self.offset >= self.size {
+                return Ok(0);
+            }
+            let end = (self.offset + CHUNK).min(self.size);
+            let slice = self
+                .blob
+                .slice_with_f64_and_f64(self.offset, end)
+                .map_err(|_| std::io::Error::other("the file could not be sliced"))?;
+            let buffer = self
+                .reader
+                .read_as_array_buffer(&slice)
+                .map_err(|_| std::io::Error::other("the file could not be read (was it moved or deleted?)"))?;
+            self.buf = js_sys::Uint8Array::new(&buffer).to_vec();
+            self.pos = 0;
+            self.offset = end;
+        }
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}

@@ -1,0 +1,206 @@
+// End-to-end tests of the Trunk-built page (dist/) in Debian's headless Chromium.
+//
+//   node tests/e2e/e2e.mjs [DIST_DIR]
+//
+// Serves DIST_DIR (default: dist) from a tiny in-process HTTP server on 127.0.0.1, drives the page
+// with playwright-core, and compares the page's numbers with the `counterfact` CLI (path in $CF_CLI,
+// default target/debug/counterfact). Fails on any page error, console error or request that leaves
+// the page's own origin. Screenshots go to tests/artifacts/. Prints "N passed, M failed".
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const dist = path.resolve(process.argv[2] || path.join(root, 'dist'));
+const refs = path.resolve(root, '..', 'shared', 'refs', 'data');
+const artifacts = path.join(root, 'tests', 'artifacts');
+const cli = process.env.CF_CLI || path.join(root, 'target', 'debug', 'counterfact');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+fs.mkdirSync(artifacts, { recursive: true });
+
+// ---------------------------------------------------------------- static server
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
+  '.csv': 'text/csv', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
+function serve(dir) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let file = path.join(dir, decodeURIComponent(url.pathname));
+    if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
+    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(dir, 'index.html');
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// ---------------------------------------------------------------- helpers
+function cliJson(args) {
+  return JSON.parse(execFileSync(cli, ['estimate', ...args, '--json'], { encoding: 'utf8' }));
+}
+
+/** Drops a file on the drop zone with real dragover + drop events carrying a DataTransfer. */
+async function dropFile(page, name, contents) {
+  const dt = await page.evaluateHandle(([name, text]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], name, { type: 'text/csv' }));
+    return dt;
+  }, [name, contents]);
+  await page.dispatchEvent('[data-testid=dropzone]', 'dragenter', { dataTransfer: dt });
+  await page.dispatchEvent('[data-testid=dropzone]', 'dragover', { dataTransfer: dt });
+  await page.dispatchEvent('[data-testid=dropzone]', 'drop', { dataTransfer: dt });
+}
+
+async function resultAttrs(page, method) {
+  const el = page.locator(`[data-testid=result-${method}]`);
+  await el.waitFor({ timeout: 30000 });
+  return el.evaluate((e) => ({
+    estimate: Number(e.dataset.estimate), stdError: Number(e.dataset.stdError),
+    ciLow: Number(e.dataset.ciLow), ciHigh: Number(e.dataset.ciHigh), n: Number(e.dataset.n) }));
+}
+
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+function close(a, b, rel, what) {
+  assert(Math.abs(a - b) <= rel * Math.max(Math.abs(b), 1e-300), `${what}: page ${a} vs CLI ${b}`);
+}
+
+// ---------------------------------------------------------------- tests
+const nswText = fs.readFileSync(path.join(refs, 'nsw_experimental.csv'), 'utf8');
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+test('landing page renders with drop zone and example', async ({ page }) => {
+  await page.locator('[data-testid=dropzone]').waitFor();
+  await page.locator('[data-testid=example-nsw]').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'landing.png'), fullPage: true });
+});
+
+test('a dropped CSV gives the same OLS estimate as the CLI', async ({ page }) => {
+  await dropFile(page, 'nsw_experimental.csv', nswText);
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows × 14 columns' }).waitFor();
+  await page.selectOption('[data-testid=treatment-select]', 'treat');
+  await page.selectOption('[data-testid=outcome-select]', 're78');
+  // The default covariates are every other numeric column, as in the CLI.
+  assert(await page.isChecked('[data-testid=covariate-age]'), 'age is a default covariate');
+  assert(await page.locator('[data-testid=covariate-re78]').count() === 0, 'the outcome is not offered as covariate');
+  await page.click('[data-testid=run-button]');
+  const ols = await resultAttrs(page, 'ols');
+  const dm = await resultAttrs(page, 'diff-means');
+  const ref = cliJson([path.join(refs, 'nsw_experimental.csv'), '--treatment', 'treat', '--outcome', 're78']);
+  const [refDm, refOls] = ref.results;
+  assert(ols.estimate === refOls.estimate, `OLS estimate: page ${ols.estimate} vs CLI ${refOls.estimate}`);
+  assert(dm.estimate === refDm.estimate, `diff-means: page ${dm.estimate} vs CLI ${refDm.estimate}`);
+  close(ols.stdError, refOls.std_error, 1e-12, 'OLS se');
+  close(ols.ciLow, refOls.ci_low, 1e-12, 'OLS ci_low');
+  close(ols.ciHigh, refOls.ci_high, 1e-12, 'OLS ci_high');
+  // causalml LRSRegressor on this file (shared/refs/results.json): 1586.4525752453515.
+  close(ols.estimate, 1586.4525752453515, 1e-6, 'OLS vs causalml');
+  assert(ols.n === 445, 'n');
+  await page.locator('[data-testid=forest-plot]').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'results.png'), fullPage: true });
+});
+
+test('a malformed CSV shows an error, and a good file still works after it', async ({ page }) => {
+  await dropFile(page, 'broken.csv', 'y,t,x\n1,0,2\n2,1\n3,0,4\n');
+  const err = page.locator('[data-testid=error-message]');
+  await err.waitFor();
+  const text = await err.textContent();
+  assert(/line 3/.test(text) && /broken\.csv/.test(text), `error names file and line: ${text}`);
+  await page.screenshot({ path: path.join(artifacts, 'error.png'), fullPage: true });
+  await dropFile(page, 'good.csv', 'y,t,x\n1,0,2\n2,1,3\n3,0,4\n5,1,1\n4,0,2\n6,1,5\n');
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '6 rows × 3 columns' }).waitFor();
+  assert(await err.count() === 0, 'the error is cleared by a good file');
+  await page.selectOption('[data-testid=outcome-select]', 'y');
+  await page.click('[data-testid=run-button]');
+  const dm = await resultAttrs(page, 'diff-means');
+  close(dm.estimate, 13 / 3 - 8 / 3, 1e-12, 'diff-means on good.csv');
+});
+
+test('a bad file keeps the data already loaded', async ({ page }) => {
+  await dropFile(page, 'nsw.csv', nswText);
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+  await dropFile(page, 'empty.csv', '');
+  await page.locator('[data-testid=error-message]').filter({ hasText: 'empty' }).waitFor();
+  assert(await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).count() === 1, 'data kept');
+});
+
+test('a non-binary treatment is explained and cannot run', async ({ page }) => {
+  await dropFile(page, 'nsw.csv', nswText);
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+  await page.selectOption('[data-testid=treatment-select]', 'age');
+  await page.selectOption('[data-testid=outcome-select]', 're78');
+  const err = page.locator('[data-testid=error-message]');
+  await err.waitFor();
+  assert(/not binary/.test(await err.textContent()), 'explains');
+  assert(await page.isDisabled('[data-testid=run-button]'), 'run is disabled');
+});
+
+test('the example loads with its roles and runs', async ({ page }) => {
+  await page.click('[data-testid=example-nsw]');
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+  await page.click('[data-testid=run-button]');
+  const dm = await resultAttrs(page, 'diff-means');
+  close(dm.estimate, 1794.342404270271, 1e-9, 'experimental difference in means');
+});
+
+test('the file picker works from the keyboard', async ({ page }) => {
+  await page.locator('[data-testid=file-input]').waitFor({ state: 'attached' });
+  // Tab from the top of the page reaches the (native, visually hidden) file input first.
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement?.dataset.testid);
+  assert(focused === 'file-input', `Tab reaches the file input (focused: ${focused})`);
+  // The picker itself is the browser's; hand the focused input a file as the picker would.
+  await page.locator(':focus').setInputFiles({ name: 'picked.tsv', mimeType: 'text/tab-separated-values',
+    buffer: Buffer.from('y\tw\n1\t0\n2\t1\n3\t0\n5\t1\n') });
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '4 rows × 2 columns' }).waitFor();
+  // Keyboard users can then reach the settings and run.
+  await page.locator('[data-testid=outcome-select]').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.locator('[data-testid=run-button]').focus();
+  await page.keyboard.press('Enter');
+  await resultAttrs(page, 'diff-means');
+});
+
+// ---------------------------------------------------------------- runner
+const server = await serve(dist);
+const base = `http://127.0.0.1:${server.address().port}/`;
+const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-e2e-'));
+const context = await chromium.launchPersistentContext(userDir, {
+  executablePath: chromiumPath, headless: true, viewport: { width: 1280, height: 900 },
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+let passed = 0, failed = 0;
+const only = process.env.E2E_FILTER;
+for (const { name, fn } of tests.filter((t) => !only || t.name.includes(only))) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:')) problems.push(`request left the origin: ${u}`);
+  });
+  const t0 = Date.now();
+  try {
+    await page.goto(base);
+    await fn({ page });
+    if (problems.length) throw new Error(problems.join('\n'));
+    passed++;
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}\n     ${String(e.stack || e).split('\n').slice(0, 6).join('\n     ')}`);
+    await page.screenshot({ path: path.join(artifacts, `fail-${tests.findIndex((t) => t.name === name)}.png`), fullPage: true }).catch(() => {});
+  }
+  await page.close();
+}
+await context.close();
+server.close();
+fs.rmSync(userDir, { recursive: true, force: true });
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
