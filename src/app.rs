@@ -56,7 +56,8 @@ async fn fetch_example(path: &str, name: &str) -> Result<File, String> {
     let parts = js_sys::Array::of1(&blob);
     let opts = web_sys::FilePropertyBag::new();
     opts.set_type("text/csv");
-    File::new_with_blob_sequence_and_options(&parts, name, &opts).map_err(|_| "the example could not be opened".to_string())
+    File::new_with_blob_sequence_and_options(&parts, name, &opts)
+        .map_err(|_| "the example could not be opened".to_string())
 }
 
 /// The whole page.
@@ -65,11 +66,13 @@ pub fn App() -> Html {
     let state = use_reducer(AppState::new);
     let bridge = {
         let dispatcher = state.dispatcher();
-        use_memo((), move |_| Bridge::new(Callback::from(move |m: FromWorker| {
-            if let Some(a) = to_action(m) {
-                dispatcher.dispatch(a);
-            }
-        })))
+        use_memo((), move |_| {
+            Bridge::new(Callback::from(move |m: FromWorker| {
+                if let Some(a) = to_action(m) {
+                    dispatcher.dispatch(a);
+                }
+            }))
+        })
     };
 
     let load = {

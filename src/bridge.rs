@@ -71,7 +71,10 @@ impl Bridge {
             Err(_) => {
                 let msg = "the background worker could not start; reload the page".to_string();
                 let cb = self.0.borrow().on_message.clone();
-                cb.emit(FromWorker::Failed { job: self.0.borrow().current.unwrap_or(0), message: msg });
+                cb.emit(FromWorker::Failed {
+                    job: self.0.borrow().current.unwrap_or(0),
+                    message: msg,
+                });
                 return;
             }
         };
@@ -211,8 +214,10 @@ fn receive(weak: &Weak<RefCell<Inner>>, msg: FromWorker) {
                 }
             }
         }
-        if matches!(msg, FromWorker::Loaded { .. } | FromWorker::Report { .. } | FromWorker::Failed { .. })
-            && inner.current == Some(job)
+        if matches!(
+            msg,
+            FromWorker::Loaded { .. } | FromWorker::Report { .. } | FromWorker::Failed { .. }
+        ) && inner.current == Some(job)
         {
             inner.current = None;
         }
@@ -231,6 +236,8 @@ fn crashed(weak: &Weak<RefCell<Inner>>, detail: &str) {
     let detail = if detail.is_empty() { "unknown error".to_string() } else { detail.to_string() };
     callback.emit(FromWorker::Failed {
         job,
-        message: format!("the computation stopped unexpectedly ({detail}); your data is kept, please try again"),
+        message: format!(
+            "the computation stopped unexpectedly ({detail}); your data is kept, please try again"
+        ),
     });
 }

@@ -197,7 +197,13 @@ impl AppState {
             return None;
         }
         let covariates = self.covariates.iter().filter(|c| **c != t && **c != y).cloned().collect();
-        Some(AnalysisSpec { treatment: t, outcome: y, covariates: Some(covariates), methods: self.methods.clone(), alpha: 0.05 })
+        Some(AnalysisSpec {
+            treatment: t,
+            outcome: y,
+            covariates: Some(covariates),
+            methods: self.methods.clone(),
+            alpha: 0.05,
+        })
     }
 
     /// True when the shown results were computed with other settings.
@@ -211,9 +217,15 @@ impl AppState {
 
     fn loaded(mut self, name: String, summary: TableSummary, millis: f64) -> Self {
         let roles = std::mem::take(&mut self.pending_roles);
-        let has = |c: &Option<String>| c.as_ref().filter(|c| summary.columns.iter().any(|s| &s.name == *c)).cloned();
-        let binary: Vec<&str> =
-            summary.columns.iter().filter(|c| c.kind == "binary").map(|c| c.name.as_str()).collect();
+        let has = |c: &Option<String>| {
+            c.as_ref().filter(|c| summary.columns.iter().any(|s| &s.name == *c)).cloned()
+        };
+        let binary: Vec<&str> = summary
+            .columns
+            .iter()
+            .filter(|c| c.kind == "binary")
+            .map(|c| c.name.as_str())
+            .collect();
         self.treatment = has(&roles.treatment).or_else(|| {
             binary
                 .iter()
@@ -315,7 +327,10 @@ impl Reducible for AppState {
             }
             Action::ShowError(message) => s.error = Some(message),
             Action::DismissError => s.error = None,
-            Action::Progress { .. } | Action::Loaded { .. } | Action::Reported { .. } | Action::Failed { .. } => {
+            Action::Progress { .. }
+            | Action::Loaded { .. }
+            | Action::Reported { .. }
+            | Action::Failed { .. } => {
                 return self;
             }
         }
@@ -346,13 +361,23 @@ mod tests {
         }
     }
 
-    fn load(state: Rc<AppState>, job: u32, cols: &[(&str, &str)], roles: SuggestedRoles) -> Rc<AppState> {
+    fn load(
+        state: Rc<AppState>,
+        job: u32,
+        cols: &[(&str, &str)],
+        roles: SuggestedRoles,
+    ) -> Rc<AppState> {
         let s = state.reduce(Action::LoadStarted { job, name: "f.csv".into(), total: 10.0, roles });
         s.reduce(Action::Loaded { job, summary: summary(cols), millis: 1.0 })
     }
 
-    const COLS: [(&str, &str); 5] =
-        [("y", "numeric"), ("flag", "binary"), ("treat", "binary"), ("age", "numeric"), ("city", "categorical")];
+    const COLS: [(&str, &str); 5] = [
+        ("y", "numeric"),
+        ("flag", "binary"),
+        ("treat", "binary"),
+        ("age", "numeric"),
+        ("city", "categorical"),
+    ];
 
     #[test]
     fn loading_picks_a_treatment_and_numeric_covariates() {
@@ -382,7 +407,12 @@ mod tests {
     #[test]
     fn a_failed_load_keeps_the_data_the_user_had() {
         let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
-        let s = s.reduce(Action::LoadStarted { job: 2, name: "bad.csv".into(), total: 5.0, roles: SuggestedRoles::default() });
+        let s = s.reduce(Action::LoadStarted {
+            job: 2,
+            name: "bad.csv".into(),
+            total: 5.0,
+            roles: SuggestedRoles::default(),
+        });
         let s = s.reduce(Action::Failed { job: 2, message: "bad".into() });
         assert_eq!(s.error.as_deref(), Some("bad"));
         assert_eq!(s.busy, Busy::Idle);
@@ -397,8 +427,10 @@ mod tests {
         let spec = s.spec().unwrap();
         let s = s.reduce(Action::RunStarted { job: 2, spec: spec.clone() });
         let s = s.reduce(Action::Cancelled { job: 3 });
-        let report = Report { results: vec![], warnings: vec![], errors: vec![], covariates: vec![] };
-        let late = s.clone().reduce(Action::Reported { job: 2, report: report.clone(), millis: 1.0 });
+        let report =
+            Report { results: vec![], warnings: vec![], errors: vec![], covariates: vec![] };
+        let late =
+            s.clone().reduce(Action::Reported { job: 2, report: report.clone(), millis: 1.0 });
         assert!(late.result.is_none());
         let s = s.reduce(Action::RunStarted { job: 4, spec });
         let s = s.reduce(Action::Reported { job: 4, report, millis: 1.0 });

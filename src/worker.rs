@@ -57,7 +57,8 @@ pub fn start() {
 }
 
 fn handle(data: &JsValue) {
-    let text = js_sys::Reflect::get(data, &JsValue::from_str("msg")).ok().and_then(|v| v.as_string());
+    let text =
+        js_sys::Reflect::get(data, &JsValue::from_str("msg")).ok().and_then(|v| v.as_string());
     let Some(msg) = text.and_then(|t| serde_json::from_str::<ToWorker>(&t).ok()) else {
         web_sys::console::error_1(&JsValue::from_str("worker: unreadable message"));
         return;
@@ -125,8 +126,16 @@ struct FileChunks {
 
 impl FileChunks {
     fn new(file: &File) -> Result<Self, String> {
-        let reader = FileReaderSync::new().map_err(|_| "this browser cannot read files in a worker".to_string())?;
-        Ok(FileChunks { blob: file.clone().into(), reader, offset: 0.0, size: file.size(), buf: Vec::new(), pos: 0 })
+        let reader = FileReaderSync::new()
+            .map_err(|_| "this browser cannot read files in a worker".to_string())?;
+        Ok(FileChunks {
+            blob: file.clone().into(),
+            reader,
+            offset: 0.0,
+            size: file.size(),
+            buf: Vec::new(),
+            pos: 0,
+        })
     }
 }
 
@@ -141,10 +150,9 @@ impl Read for FileChunks {
                 .blob
                 .slice_with_f64_and_f64(self.offset, end)
                 .map_err(|_| std::io::Error::other("the file could not be sliced"))?;
-            let buffer = self
-                .reader
-                .read_as_array_buffer(&slice)
-                .map_err(|_| std::io::Error::other("the file could not be read (was it moved or deleted?)"))?;
+            let buffer = self.reader.read_as_array_buffer(&slice).map_err(|_| {
+                std::io::Error::other("the file could not be read (was it moved or deleted?)")
+            })?;
             self.buf = js_sys::Uint8Array::new(&buffer).to_vec();
             self.pos = 0;
             self.offset = end;

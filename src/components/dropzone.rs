@@ -51,7 +51,9 @@ pub fn DropZone(props: &DropZoneProps) -> Html {
     let onchange = {
         let on_file = props.on_file.clone();
         Callback::from(move |e: Event| {
-            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
+                return;
+            };
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
                 on_file.emit(file);
             }

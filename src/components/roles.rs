@@ -54,10 +54,14 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
     let option = |name: &str, selected: &str| {
         html! { <option value={name.to_string()} selected={name == selected}>{name}</option> }
     };
-    let binary: Vec<&str> = cols.iter().filter(|c| c.kind == "binary").map(|c| c.name.as_str()).collect();
-    let others: Vec<&str> = cols.iter().filter(|c| c.kind != "binary").map(|c| c.name.as_str()).collect();
-    let outcomes: Vec<&str> = cols.iter().filter(|c| c.kind != "categorical").map(|c| c.name.as_str()).collect();
-    let text_cols: Vec<&str> = cols.iter().filter(|c| c.kind == "categorical").map(|c| c.name.as_str()).collect();
+    let binary: Vec<&str> =
+        cols.iter().filter(|c| c.kind == "binary").map(|c| c.name.as_str()).collect();
+    let others: Vec<&str> =
+        cols.iter().filter(|c| c.kind != "binary").map(|c| c.name.as_str()).collect();
+    let outcomes: Vec<&str> =
+        cols.iter().filter(|c| c.kind != "categorical").map(|c| c.name.as_str()).collect();
+    let text_cols: Vec<&str> =
+        cols.iter().filter(|c| c.kind == "categorical").map(|c| c.name.as_str()).collect();
 
     let problem = s.role_problem();
     let running = s.busy == Busy::Running;
@@ -69,7 +73,8 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
     } else {
         None
     };
-    let candidates: Vec<_> = cols.iter().filter(|c| c.name != treatment && c.name != outcome).collect();
+    let candidates: Vec<_> =
+        cols.iter().filter(|c| c.name != treatment && c.name != outcome).collect();
     let n_checked = candidates.iter().filter(|c| s.covariates.contains(&c.name)).count();
 
     html! {

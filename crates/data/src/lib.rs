@@ -115,7 +115,7 @@ pub fn read_csv<R: Read>(
             builder.push(text);
         }
         n_rows += 1;
-        if n_rows % PROGRESS_EVERY == 0 && !progress(rdr.position().byte()) {
+        if n_rows.is_multiple_of(PROGRESS_EVERY) && !progress(rdr.position().byte()) {
             return Err(Error::new(ErrorKind::Cancelled, None));
         }
     }

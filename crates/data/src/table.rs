@@ -210,7 +210,7 @@ impl ColumnBuilder {
                     values.push(f64::NAN);
                     self.n_missing += 1;
                 } else {
-                    self.to_text(s);
+                    self.switch_to_text(s);
                 }
             }
             BuilderState::Text { codes, levels, index, n_numeric, first_text } => {
@@ -239,7 +239,7 @@ impl ColumnBuilder {
     }
 
     /// Switches a numeric column to text on its first non-number `s`, keeping what came before.
-    fn to_text(&mut self, s: &str) {
+    fn switch_to_text(&mut self, s: &str) {
         let BuilderState::Numeric(values) = &self.state else { return };
         let mut codes = Vec::with_capacity(values.len() + 1);
         let mut levels = Vec::new();

@@ -2,6 +2,7 @@
 //! causalml 0.18.0 and statsmodels 0.15.0 on the same CSV files; settings in that file).
 //!
 //! Tolerance: relative difference ≤ 1e-6 on estimate, standard error and both CI bounds.
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use cf_data::{read_csv, ReadOptions, Table};
 use cf_estimate::{difference_in_means, dist, ols, regression_adjustment};

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, native engine/CLI/state tests, the wasm-bindgen tests in
+# headless Chromium, then the end-to-end tests on the Trunk-built page.
+# Installs whatever is missing first (see setup.sh).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+
+step "rustfmt"
+cargo fmt --all -- --check
+
+step "clippy (native workspace, and the page for wasm32)"
+cargo clippy --offline --workspace --all-targets -- -D warnings
+cargo clippy --offline -p counterfact-web --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "native tests: engine, CLI, page state"
+cargo test --offline --workspace
+
+step "wasm-bindgen tests in headless Chromium"
+cargo test --offline -p counterfact-web --target wasm32-unknown-unknown
+
+step "build the page with Trunk"
+trunk build --release --offline
+
+step "end-to-end tests on the built page (headless Chromium)"
+CF_CLI="$ROOT/target/debug/counterfact" node tests/e2e/e2e.mjs dist
+
+step "all tests passed"

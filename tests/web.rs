@@ -1,0 +1,122 @@
+//! Component and engine tests inside headless Chromium (wasm-bindgen-test).
+//!
+//! Run with `cargo test -p counterfact-web --target wasm32-unknown-unknown` (the runner is set in
+//! .cargo/config.toml; CHROMEDRIVER points at Debian's chromedriver).
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+#![cfg(target_arch = "wasm32")]
+
+use std::rc::Rc;
+
+use cf_engine::{AnalysisSpec, EffectRow, Method, Report};
+use counterfact_web::components::Results;
+use counterfact_web::state::RunResult;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const NSW: &str = include_str!("../static/examples/nsw_experimental.csv");
+
+async fn tick() {
+    yew::platform::time::sleep(std::time::Duration::from_millis(30)).await;
+}
+
+fn mount_point() -> web_sys::Element {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+/// The engine compiled to wasm gives causalml's LRSRegressor number on the bundled example.
+#[wasm_bindgen_test]
+fn engine_in_wasm_matches_causalml() {
+    let (table, _) = cf_data::read_csv(NSW.as_bytes(), &Default::default(), &mut |_| true).unwrap();
+    let covs = [
+        "age", "age2", "educ", "educ2", "black", "hisp", "married", "nodegree", "re74", "re75",
+        "u74", "u75",
+    ];
+    let spec = AnalysisSpec {
+        treatment: "treat".into(),
+        outcome: "re78".into(),
+        covariates: Some(covs.iter().map(|s| s.to_string()).collect()),
+        methods: vec![Method::Ols],
+        alpha: 0.05,
+    };
+    let report = cf_engine::analyze(&table, &spec).unwrap();
+    let ols = &report.results[0];
+    // shared/refs/results.json, nsw_experimental, causalml_LRSRegressor.
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.abs();
+    assert!(close(ols.estimate, 1586.4525752453515), "{}", ols.estimate);
+    assert!(close(ols.ci_low, 283.91461511061084), "{}", ols.ci_low);
+    assert!(close(ols.ci_high, 2888.9905353800923), "{}", ols.ci_high);
+}
+
+#[derive(Properties, PartialEq)]
+struct Wrap {
+    result: Rc<RunResult>,
+}
+
+#[component]
+fn ResultsHost(props: &Wrap) -> Html {
+    html! { <Results result={props.result.clone()} /> }
+}
+
+/// The results card carries the automation hooks with full-precision numbers and a readable text.
+#[wasm_bindgen_test]
+async fn results_rows_carry_full_precision_attributes() {
+    let row = EffectRow {
+        method: "ols".into(),
+        estimand: "ATE".into(),
+        estimate: 1586.4525752453515,
+        std_error: 664.5723954160965,
+        ci_low: 283.91461511061084,
+        ci_high: 2888.9905353800923,
+        n: 445,
+        n_treated: 185,
+        n_control: 260,
+    };
+    let result = Rc::new(RunResult {
+        spec: AnalysisSpec {
+            treatment: "treat".into(),
+            outcome: "re78".into(),
+            covariates: None,
+            methods: vec![Method::Ols],
+            alpha: 0.05,
+        },
+        report: Report {
+            results: vec![row],
+            warnings: vec!["dropped 3 of 448 rows".into()],
+            errors: vec![],
+            covariates: vec![],
+        },
+        millis: 2.0,
+    });
+    let root = mount_point();
+    let handle =
+        yew::Renderer::<ResultsHost>::with_root_and_props(root.clone(), Wrap { result }).render();
+    tick().await;
+    let el = root.query_selector("[data-testid=result-ols]").unwrap().expect("result row");
+    assert_eq!(el.get_attribute("data-estimate").unwrap(), "1586.4525752453515");
+    assert_eq!(el.get_attribute("data-ci-high").unwrap(), "2888.9905353800923");
+    let text = el.text_content().unwrap();
+    assert!(text.contains("1,586") && text.contains("284 to 2,889"), "{text}");
+    assert!(root.query_selector("[data-testid=forest-plot] circle").unwrap().is_some());
+    assert!(root.text_content().unwrap().contains("dropped 3 of 448 rows"));
+    handle.destroy();
+}
+
+/// The app mounts on its landing screen with the drop zone and a keyboard-reachable file input.
+#[wasm_bindgen_test]
+async fn app_mounts_on_the_landing_screen() {
+    let root = mount_point();
+    let handle = yew::Renderer::<counterfact_web::App>::with_root(root.clone()).render();
+    tick().await;
+    let input = root.query_selector("[data-testid=file-input]").unwrap().expect("file input");
+    let input: web_sys::HtmlInputElement = input.dyn_into().unwrap();
+    assert_eq!(input.type_(), "file");
+    assert!(input.tab_index() >= 0, "the file input is in the tab order");
+    assert!(root.query_selector("[data-testid=example-nsw]").unwrap().is_some());
+    handle.destroy();
+}
