@@ -104,7 +104,8 @@ fn load(job: u32, file: &File) {
         true
     };
     let name = file.name();
-    match cf_data::read_csv(reader, &cf_data::ReadOptions::default(), &mut progress) {
+    let options = cf_data::ReadOptions { delimiter: None, size_hint: Some(total as u64) };
+    match cf_data::read_csv(reader, &options, &mut progress) {
         Ok((table, warnings)) => {
             let summary = cf_engine::summarize(&table, &warnings, PREVIEW_ROWS);
             TABLE.with_borrow_mut(|t| *t = Some(table));

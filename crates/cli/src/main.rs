@@ -128,7 +128,8 @@ struct JsonOut<'a> {
 fn run(args: Args) -> Result<bool, Failure> {
     let file = std::fs::File::open(&args.file)
         .map_err(|e| Failure::Data(format!("{}: cannot open: {e}", args.file)))?;
-    let options = cf_data::ReadOptions { delimiter: args.delimiter };
+    let size_hint = file.metadata().ok().map(|m| m.len());
+    let options = cf_data::ReadOptions { delimiter: args.delimiter, size_hint };
     let (table, read_warnings) =
         cf_data::read_csv(std::io::BufReader::with_capacity(1 << 20, file), &options, &mut |_| {
             true

@@ -56,25 +56,6 @@ impl Error {
         Error(Box::new((kind, position)))
     }
 
-    pub(crate) fn from_csv(e: csv::Error, names: &[String]) -> Self {
-        let line = e.position().map(csv::Position::line);
-        match e.into_kind() {
-            csv::ErrorKind::Io(io) => Error::new(ErrorKind::Io(io.to_string()), None),
-            csv::ErrorKind::UnequalLengths { pos, expected_len, len } => Error::new(
-                ErrorKind::RaggedRow { expected: expected_len as usize, found: len as usize },
-                Some(Position { line: pos.map_or(line.unwrap_or(0), |p| p.line()), column: None }),
-            ),
-            csv::ErrorKind::Utf8 { pos, err } => Error::new(
-                ErrorKind::InvalidUtf8,
-                Some(Position {
-                    line: pos.map_or(line.unwrap_or(0), |p| p.line()),
-                    column: names.get(err.field()).cloned(),
-                }),
-            ),
-            other => Error::new(ErrorKind::Io(format!("{other:?}")), None),
-        }
-    }
-
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.0 .0

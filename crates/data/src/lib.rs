@@ -2,9 +2,10 @@
 //!
 //! The principal entry point is [`read_csv`], which takes any [`std::io::Read`] (a byte slice, a
 //! file, or the browser's chunked file reader), sniffs the delimiter, reads the header row and
-//! infers each column's [`Kind`] while streaming. Parsing is done by the `csv` crate (quotes,
-//! CRLF, UTF-8 BOM); this crate adds inference, missing-value handling and errors that name the
-//! line and column.
+//! infers each column's [`Kind`] while streaming. Records without a quote character are split
+//! with `memchr`; quoted records (doubled quotes, delimiters and newlines inside quotes) are
+//! parsed by `csv-core`, the parser of the `csv` crate. CRLF and a UTF-8 BOM are handled. This
+//! crate adds inference, missing-value handling and errors that name the line and column.
 //!
 //! Failure is part of the output: a file that cannot be read at all gives an [`Error`] with a
 //! [`Position`]; a file that can be read with caveats gives a table plus [`Warning`]s.
@@ -19,6 +20,7 @@
 //! ```
 
 mod error;
+mod records;
 mod sniff;
 mod table;
 
@@ -33,6 +35,9 @@ use std::io::Read;
 pub struct ReadOptions {
     /// The field delimiter; `None` sniffs it from the first lines (`,` `;` tab `|`).
     pub delimiter: Option<u8>,
+    /// The input's size in bytes, if known: columns are sized from it after the first rows,
+    /// which saves reallocating (and copying) them as they grow.
+    pub size_hint: Option<u64>,
 }
 
 /// Strings read as a missing value (besides the empty field), as pandas does by default.
@@ -42,6 +47,10 @@ pub const MISSING_MARKERS: &[&str] = &[
 
 /// How many bytes are inspected to guess the delimiter.
 const SNIFF_BYTES: usize = 64 * 1024;
+/// Rows read before the remaining row count is estimated from `size_hint`.
+const SIZE_SAMPLE_ROWS: u64 = 1000;
+/// A bound on that estimate, so a wrong hint cannot ask for absurd memory.
+const MAX_RESERVE_ROWS: usize = 50_000_000;
 /// Progress is reported every this many records.
 const PROGRESS_EVERY: u64 = 1 << 15;
 
@@ -66,60 +75,51 @@ pub fn read_csv<R: Read>(
         .read_to_end(&mut head)
         .map_err(|e| Error::new(ErrorKind::Io(e.to_string()), None))?;
     let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
-    let chained = std::io::Cursor::new(head).chain(reader);
+    let mut records = records::Records::new(reader, delimiter, head);
+    let io = |e: std::io::Error| Error::new(ErrorKind::Io(e.to_string()), None);
 
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(chained);
-
-    let mut record = csv::ByteRecord::new();
-    // Header row: skip blank leading lines (the csv crate already does), then take the first.
-    let header = match rdr.read_byte_record(&mut record) {
-        Ok(true) => record.clone(),
-        Ok(false) => return Err(Error::new(ErrorKind::Empty, None)),
-        Err(e) => return Err(Error::from_csv(e, &[])),
+    // Header row: the first record that is not a blank line.
+    let Some(header_line) = records.next().map_err(io)? else {
+        return Err(Error::new(ErrorKind::Empty, None));
     };
-    let names = header_names(&header)?;
+    let names = header_names(&records, header_line)?;
     let mut builders: Vec<table::ColumnBuilder> =
         names.iter().map(|n| table::ColumnBuilder::new(n.clone(), delimiter == b';')).collect();
 
     let mut n_rows: u64 = 0;
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(Error::from_csv(e, &names)),
-        }
-        let line = record.position().map_or(0, csv::Position::line);
-        if record.len() != names.len() {
-            // A trailing blank field-less line is skipped by the csv crate; a single empty
-            // field on a line of its own is a blank line in a one-column file.
-            if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) && names.len() > 1 {
+    while let Some(line) = records.next().map_err(io)? {
+        if records.len() != names.len() {
+            // A quoted empty line ("") in a file of several columns is a blank line.
+            if records.len() == 1 && records.field(0).is_empty() && names.len() > 1 {
                 continue;
             }
             return Err(Error::new(
-                ErrorKind::RaggedRow { expected: names.len(), found: record.len() },
+                ErrorKind::RaggedRow { expected: names.len(), found: records.len() },
                 Some(Position { line, column: None }),
             ));
         }
-        for (i, (field, builder)) in record.iter().zip(builders.iter_mut()).enumerate() {
-            let text = std::str::from_utf8(field).map_err(|_| {
+        for (i, builder) in builders.iter_mut().enumerate() {
+            builder.push(records.field(i)).map_err(|()| {
                 Error::new(
                     ErrorKind::InvalidUtf8,
                     Some(Position { line, column: Some(names[i].clone()) }),
                 )
             })?;
-            builder.push(text);
         }
         n_rows += 1;
-        if n_rows.is_multiple_of(PROGRESS_EVERY) && !progress(rdr.position().byte()) {
+        if n_rows == SIZE_SAMPLE_ROWS {
+            if let Some(total) = options.size_hint {
+                let per_row = records.position() as f64 / n_rows as f64;
+                let expected =
+                    (total.saturating_sub(records.position()) as f64 / per_row * 1.02) as usize;
+                builders.iter_mut().for_each(|b| b.reserve(expected.min(MAX_RESERVE_ROWS)));
+            }
+        }
+        if n_rows.is_multiple_of(PROGRESS_EVERY) && !progress(records.position()) {
             return Err(Error::new(ErrorKind::Cancelled, None));
         }
     }
-    progress(rdr.position().byte());
+    progress(records.position());
     if n_rows == 0 {
         return Err(Error::new(ErrorKind::NoRows, None));
     }
@@ -129,10 +129,10 @@ pub fn read_csv<R: Read>(
 }
 
 /// Validates the header row and returns the column names.
-fn header_names(header: &csv::ByteRecord) -> Result<Vec<String>, Error> {
-    let line = header.position().map_or(1, csv::Position::line);
+fn header_names<R: Read>(header: &records::Records<R>, line: u64) -> Result<Vec<String>, Error> {
     let mut names: Vec<String> = Vec::with_capacity(header.len());
-    for (i, field) in header.iter().enumerate() {
+    for i in 0..header.len() {
+        let field = header.field(i);
         let name = std::str::from_utf8(field)
             .map_err(|_| {
                 Error::new(

@@ -170,6 +170,14 @@ enum BuilderState {
     },
 }
 
+/// Strips ASCII spaces and tabs at both ends (cheap when there are none).
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if !f.is_ascii_whitespace() && !l.is_ascii_whitespace() => b,
+        _ => b.trim_ascii(),
+    }
+}
+
 fn is_missing_marker(s: &str) -> bool {
     s.is_empty() || MISSING_MARKERS.contains(&s)
 }
@@ -200,8 +208,37 @@ impl ColumnBuilder {
         }
     }
 
-    pub(crate) fn push(&mut self, raw: &str) {
-        let s = raw.trim();
+    /// Makes room for `additional` more values.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        match &mut self.state {
+            BuilderState::Numeric(v) => v.reserve(additional),
+            BuilderState::Text { codes, .. } => codes.reserve(additional),
+        }
+    }
+
+    /// Adds one field. `Err(())` when the bytes are not UTF-8.
+    pub(crate) fn push(&mut self, raw: &[u8]) -> Result<(), ()> {
+        let bytes = trim_ascii(raw);
+        if let BuilderState::Numeric(values) = &mut self.state {
+            // Fast path: a plain number needs no UTF-8 check (it is ASCII) and no allocation.
+            if bytes.is_empty() {
+                values.push(f64::NAN);
+                self.n_missing += 1;
+                return Ok(());
+            }
+            if let Ok(v) = fast_float2::parse::<f64, _>(bytes) {
+                if v.is_finite() {
+                    values.push(v);
+                    return Ok(());
+                }
+            }
+        }
+        let s = std::str::from_utf8(bytes).map_err(|_| ())?.trim();
+        self.push_str(s);
+        Ok(())
+    }
+
+    fn push_str(&mut self, s: &str) {
         match &mut self.state {
             BuilderState::Numeric(values) => {
                 if let Some(v) = parse_number(s, self.decimal_comma) {
@@ -260,7 +297,7 @@ impl ColumnBuilder {
         }
         self.state =
             BuilderState::Text { codes, levels, index, n_numeric, first_text: Some(s.to_string()) };
-        self.push(s);
+        self.push_str(s);
     }
 
     pub(crate) fn finish(self, warnings: &mut Vec<Warning>) -> Column {

@@ -28,13 +28,6 @@ enum Source<'a> {
 }
 
 impl Source<'_> {
-    fn missing(&self, i: usize) -> bool {
-        match self {
-            Source::Numeric(v) => v[i].is_nan(),
-            Source::Dummy { codes, .. } => codes[i].is_none(),
-        }
-    }
-
     fn value(&self, i: usize) -> f64 {
         match self {
             Source::Numeric(v) => v[i],
@@ -86,8 +79,6 @@ impl<'a> Design<'a> {
         };
         let mut warnings = Vec::new();
         let mut sources: Vec<(String, Source<'a>)> = Vec::new();
-        // Which original column each source came from, for the missing-value report.
-        let mut origin: Vec<usize> = Vec::new();
         for (k, name) in names.iter().enumerate() {
             for (role, other) in [("treatment", &spec.treatment), ("outcome", &spec.outcome)] {
                 if name == other {
@@ -104,7 +95,6 @@ impl<'a> Design<'a> {
             match c.data() {
                 ColumnData::Numeric(v) => {
                     sources.push((name.clone(), Source::Numeric(v)));
-                    origin.push(k);
                 }
                 ColumnData::Categorical { codes, levels } => {
                     if levels.len() > 1 {
@@ -119,39 +109,40 @@ impl<'a> Design<'a> {
                             format!("{name}={label}"),
                             Source::Dummy { codes, level: level as u32 },
                         ));
-                        origin.push(k);
                     }
                 }
             }
         }
 
-        // Missing-value policy: drop rows with a missing value in any used column.
+        // Missing-value policy: drop rows with a missing value in any used column. Column by
+        // column, so each pass is a tight loop.
         let n = table.n_rows();
-        let mut missing_per_column = vec![0usize; names.len()];
-        let (mut y_missing, mut t_missing) = (0usize, 0usize);
-        let mut keep = Vec::with_capacity(n);
-        let mut n_dropped = 0usize;
-        for i in 0..n {
-            let mut ok = true;
-            if y[i].is_nan() {
-                y_missing += 1;
-                ok = false;
-            }
-            if t[i].is_nan() {
-                t_missing += 1;
-                ok = false;
-            }
-            let mut last = usize::MAX;
-            for (s, &o) in sources.iter().zip(&origin) {
-                if o != last && s.1.missing(i) {
-                    missing_per_column[o] += 1;
-                    ok = false;
+        let mut keep = vec![true; n];
+        let mut mark = |c: &cf_data::Column| -> usize {
+            let mut count = 0;
+            match c.data() {
+                ColumnData::Numeric(v) => keep.iter_mut().zip(v).for_each(|(k, x)| {
+                    if x.is_nan() {
+                        *k = false;
+                        count += 1;
+                    }
+                }),
+                ColumnData::Categorical { codes, .. } => {
+                    keep.iter_mut().zip(codes).for_each(|(k, x)| {
+                        if x.is_none() {
+                            *k = false;
+                            count += 1;
+                        }
+                    })
                 }
-                last = o;
             }
-            keep.push(ok);
-            n_dropped += usize::from(!ok);
-        }
+            count
+        };
+        let y_missing = mark(y_col);
+        let t_missing = mark(t_col);
+        let missing_per_column: Vec<usize> =
+            names.iter().filter_map(|name| table.column(name)).map(&mut mark).collect();
+        let n_dropped = keep.iter().filter(|k| !**k).count();
         if n_dropped == n {
             return Err(AnalysisError::NoCompleteRows);
         }

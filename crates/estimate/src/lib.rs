@@ -15,7 +15,7 @@
 pub mod dist;
 mod ols;
 
-pub use ols::{ols, OlsFit, COLLINEAR_TOL};
+pub use ols::{ols, OlsFit, Robust, COLLINEAR_TOL};
 
 use std::fmt;
 
@@ -201,8 +201,9 @@ pub fn regression_adjustment(
     let mut x: Vec<&[f64]> = Vec::with_capacity(covariates.len() + 1);
     x.push(t);
     x.extend_from_slice(covariates);
-    let fit = ols(y, &x, names)?;
-    let (estimate, std_error) = (fit.coef[0], fit.se_hc1[0]);
+    let fit = ols(y, &x, names, Robust::Only(0))?;
+    let estimate = fit.coef[0];
+    let std_error = fit.se_hc1[0].unwrap_or(f64::NAN);
     Ok(Estimate {
         estimand: Estimand::Ate,
         estimate,

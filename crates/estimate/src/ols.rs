@@ -19,6 +19,8 @@ use crate::Error;
 /// A pivot of the scaled Gram matrix below this (1 − R² of a column on the ones before it)
 /// counts as collinear: the variance inflation factor would exceed 10¹⁰.
 pub const COLLINEAR_TOL: f64 = 1e-10;
+/// Below this smallest pivot (1 − R² of the worst column) the solution is refined once.
+const REFINE_BELOW: f64 = 1e-3;
 /// Rows per block when accumulating cross-products.
 const BLOCK: usize = 256;
 
@@ -31,8 +33,9 @@ pub struct OlsFit {
     pub coef: Vec<f64>,
     /// Classical standard errors of the slopes (σ² = RSS / (n − k)).
     pub se: Vec<f64>,
-    /// HC1 heteroskedasticity-robust standard errors of the slopes.
-    pub se_hc1: Vec<f64>,
+    /// HC1 heteroskedasticity-robust standard errors of the slopes (`None` where not asked
+    /// for, see [`Robust`]).
+    pub se_hc1: Vec<Option<f64>>,
     /// Residual degrees of freedom, n − k with k = p + 1.
     pub df_resid: usize,
     /// Number of rows.
@@ -41,14 +44,23 @@ pub struct OlsFit {
     pub rss: f64,
 }
 
+/// Which slopes get an HC1 standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Robust {
+    /// Every slope: the full sandwich, one more `O(n p²)` pass.
+    All,
+    /// Only slope `j`: one `O(n p)` pass (what an effect estimate needs).
+    Only(usize),
+}
+
 /// Regresses `y` on an intercept and `x` (columns, all of `y`'s length, no missing values).
 ///
-/// `names` label the columns in errors.
+/// `names` label the columns in errors; `robust` says which slopes get HC1 errors.
 ///
 /// # Errors
 /// [`Error::TooFewRows`] when n ≤ k, [`Error::Constant`] for a column with no variation,
 /// [`Error::Collinear`] for a column that is a linear combination of earlier ones.
-pub fn ols(y: &[f64], x: &[&[f64]], names: &[String]) -> Result<OlsFit, Error> {
+pub fn ols(y: &[f64], x: &[&[f64]], names: &[String], robust: Robust) -> Result<OlsFit, Error> {
     let n = y.len();
     let p = x.len();
     let k = p + 1;
@@ -64,39 +76,68 @@ pub fn ols(y: &[f64], x: &[&[f64]], names: &[String]) -> Result<OlsFit, Error> {
     let mut scales = Vec::with_capacity(p);
     for (j, c) in x.iter().enumerate() {
         let m = means[j];
-        let ss: f64 = c.iter().map(|v| (v - m) * (v - m)).sum();
-        let s = ss.sqrt();
+        let (ss, magnitude) =
+            c.iter().fold((0.0, 0.0_f64), |(ss, mx), v| (ss + (v - m) * (v - m), mx.max(v.abs())));
+        let s = f64::sqrt(ss);
         // Relative to the column's magnitude: a column that is constant up to rounding.
-        let magnitude = c.iter().fold(0.0_f64, |a, v| a.max(v.abs())).max(f64::MIN_POSITIVE);
-        if !(s > 1e-12 * magnitude * nf.sqrt()) {
+        if !(s > 1e-12 * magnitude.max(f64::MIN_POSITIVE) * nf.sqrt()) {
             return Err(Error::Constant { column: name(j) });
         }
         scales.push(s);
     }
 
-    let g = gram(x, &means, &scales, None);
-    let chol = cholesky_named(&g, &name)?;
+    // One pass over the data gives Z'Z and Z'y: y rides along as a last, unscaled column.
+    let mut cols: Vec<&[f64]> = x.to_vec();
+    cols.push(y);
+    let mut cmeans = means.clone();
+    cmeans.push(y_mean);
+    let mut cscales = scales.clone();
+    cscales.push(1.0);
+    let g_aug = gram(&cols, &cmeans, &cscales, None);
+    let g = g_aug.view((0, 0), (p, p)).into_owned();
+    let zty = DVector::from_iterator(p, (0..p).map(|j| g_aug[(j, p)]));
+    let (chol, min_pivot) = cholesky_named(&g, &name)?;
 
-    // Z'y, solve, refine once on the residuals.
-    let zty = cross(x, &means, &scales, |i| y[i] - y_mean);
     let mut beta = chol.solve(&zty);
     let mut resid = residuals(y, y_mean, x, &means, &scales, &beta);
-    let ztr = cross(x, &means, &scales, |i| resid[i]);
-    beta += chol.solve(&ztr);
-    resid = residuals(y, y_mean, x, &means, &scales, &beta);
+    // Normal equations lose accuracy as κ(Z)²; when some column is nearly a combination of
+    // others (1 − R² below 1e-3), one step of refinement on the residuals restores it.
+    if min_pivot < REFINE_BELOW {
+        let ztr = cross(x, &means, &scales, &resid);
+        beta += chol.solve(&ztr);
+        resid = residuals(y, y_mean, x, &means, &scales, &beta);
+    }
 
     let rss: f64 = resid.iter().map(|e| e * e).sum();
     let df_resid = n - k;
     let sigma2 = rss / df_resid as f64;
     let g_inv = chol.inverse();
-    let meat = gram(x, &means, &scales, Some(&resid));
-    let sandwich = &g_inv * meat * &g_inv;
     let hc1 = nf / df_resid as f64;
+    let mut se_hc1 = vec![None; p];
+    match robust {
+        Robust::All => {
+            let meat = gram(x, &means, &scales, Some(&resid));
+            let sandwich = &g_inv * meat * &g_inv;
+            for (j, se) in se_hc1.iter_mut().enumerate() {
+                *se = Some((hc1 * sandwich[(j, j)]).sqrt() / scales[j]);
+            }
+        }
+        Robust::Only(j) if j < p => {
+            // Slope j is Σᵢ cᵢ yᵢ with c = Z G⁻¹ eⱼ, so its HC0 variance is Σᵢ cᵢ² eᵢ².
+            let mut c = vec![0.0; n];
+            for (l, col) in x.iter().enumerate() {
+                let (a, m) = (g_inv[(j, l)] / scales[l], means[l]);
+                c.iter_mut().zip(col.iter()).for_each(|(c, v)| *c += a * (v - m));
+            }
+            let v: f64 = c.iter().zip(&resid).map(|(c, e)| (c * e) * (c * e)).sum();
+            se_hc1[j] = Some((hc1 * v).sqrt() / scales[j]);
+        }
+        Robust::Only(_) => {}
+    }
 
     let coef: Vec<f64> = (0..p).map(|j| beta[j] / scales[j]).collect();
     let intercept = y_mean - coef.iter().zip(&means).map(|(b, m)| b * m).sum::<f64>();
     let se = (0..p).map(|j| (sigma2 * g_inv[(j, j)]).sqrt() / scales[j]).collect();
-    let se_hc1 = (0..p).map(|j| (hc1 * sandwich[(j, j)]).sqrt() / scales[j]).collect();
     Ok(OlsFit { intercept, coef, se, se_hc1, df_resid, n, rss })
 }
 
@@ -162,15 +203,13 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     s
 }
 
-/// `Z' v` for a per-row value `v(i)`.
-fn cross(x: &[&[f64]], means: &[f64], scales: &[f64], v: impl Fn(usize) -> f64) -> DVector<f64> {
-    let n = x.first().map_or(0, |c| c.len());
-    let vals: Vec<f64> = (0..n).map(v).collect();
+/// `Z' v`.
+fn cross(x: &[&[f64]], means: &[f64], scales: &[f64], vals: &[f64]) -> DVector<f64> {
     DVector::from_iterator(
         x.len(),
         x.iter().enumerate().map(|(j, c)| {
             let (m, s) = (means[j], scales[j]);
-            c.iter().zip(&vals).map(|(x, v)| (x - m) * v).sum::<f64>() / s
+            c.iter().zip(vals).map(|(x, v)| (x - m) * v).sum::<f64>() / s
         }),
     )
 }
@@ -216,9 +255,13 @@ impl Cholesky {
 
 /// Cholesky in column order; a vanishing pivot names the column and the earlier columns it
 /// depends on.
-fn cholesky_named(g: &DMatrix<f64>, name: &dyn Fn(usize) -> String) -> Result<Cholesky, Error> {
+fn cholesky_named(
+    g: &DMatrix<f64>,
+    name: &dyn Fn(usize) -> String,
+) -> Result<(Cholesky, f64), Error> {
     let p = g.nrows();
     let mut l = DMatrix::<f64>::zeros(p, p);
+    let mut min_pivot = f64::INFINITY;
     for j in 0..p {
         let mut d = g[(j, j)];
         for k in 0..j {
@@ -233,6 +276,7 @@ fn cholesky_named(g: &DMatrix<f64>, name: &dyn Fn(usize) -> String) -> Result<Ch
             let with: Vec<String> = (0..j).filter(|&k| c[k].abs() > 1e-6).map(name).collect();
             return Err(Error::Collinear { column: name(j), with });
         }
+        min_pivot = min_pivot.min(d);
         let djj = d.sqrt();
         l[(j, j)] = djj;
         for i in j + 1..p {
@@ -243,7 +287,7 @@ fn cholesky_named(g: &DMatrix<f64>, name: &dyn Fn(usize) -> String) -> Result<Ch
             l[(i, j)] = s / djj;
         }
     }
-    Ok(Cholesky { l })
+    Ok((Cholesky { l }, min_pivot))
 }
 
 #[cfg(test)]
@@ -259,7 +303,7 @@ mod tests {
         let x1: Vec<f64> = (0..50).map(|i| f64::from(i) * 0.3).collect();
         let x2: Vec<f64> = (0..50).map(|i| f64::from((i * 7) % 11)).collect();
         let y: Vec<f64> = x1.iter().zip(&x2).map(|(a, b)| 2.0 + 3.0 * a - 0.5 * b).collect();
-        let fit = ols(&y, &[&x1, &x2], &names(2)).unwrap();
+        let fit = ols(&y, &[&x1, &x2], &names(2), Robust::All).unwrap();
         assert!((fit.intercept - 2.0).abs() < 1e-12);
         assert!((fit.coef[0] - 3.0).abs() < 1e-12);
         assert!((fit.coef[1] + 0.5).abs() < 1e-12);
@@ -272,7 +316,7 @@ mod tests {
         let x2: Vec<f64> = (0..200).map(|i| f64::from(i % 13)).collect();
         let y: Vec<f64> =
             (0..200u32).map(|i| (f64::from(i) * 1.7).cos() * 50.0 + x2[i as usize]).collect();
-        let fit = ols(&y, &[&x1, &x2], &names(2)).unwrap();
+        let fit = ols(&y, &[&x1, &x2], &names(2), Robust::All).unwrap();
         let r: Vec<f64> = (0..200)
             .map(|i| y[i] - fit.intercept - fit.coef[0] * x1[i] - fit.coef[1] * x2[i])
             .collect();
@@ -291,19 +335,34 @@ mod tests {
         let b: Vec<f64> = (0..30).map(|i| f64::from(i % 5)).collect();
         let c: Vec<f64> = a.iter().zip(&b).map(|(a, b)| 2.0 * a - b + 1.0).collect();
         let n = vec!["a".to_string(), "b".to_string(), "c".to_string()];
-        let err = ols(&a, &[&a, &b, &c], &n).unwrap_err();
+        let err = ols(&a, &[&a, &b, &c], &n, Robust::All).unwrap_err();
         assert_eq!(
             err,
             Error::Collinear { column: "c".into(), with: vec!["a".into(), "b".into()] }
         );
         let k = vec![3.0; 30];
-        let err = ols(&a, &[&b, &k], &n).unwrap_err();
+        let err = ols(&a, &[&b, &k], &n, Robust::All).unwrap_err();
         assert_eq!(err, Error::Constant { column: "b".into() });
     }
 
     #[test]
+    fn hc1_for_one_slope_equals_the_full_sandwich() {
+        let x1: Vec<f64> = (0..300u32).map(|i| (f64::from(i) * 0.61).sin() * 3.0).collect();
+        let x2: Vec<f64> = (0..300u32).map(|i| f64::from(i % 17)).collect();
+        let y: Vec<f64> =
+            (0..300usize).map(|i| x1[i] * (1.0 + x2[i]) + (i as f64 * 2.3).cos() * x2[i]).collect();
+        let all = ols(&y, &[&x1, &x2], &names(2), Robust::All).unwrap();
+        for j in 0..2 {
+            let one = ols(&y, &[&x1, &x2], &names(2), Robust::Only(j)).unwrap();
+            let (a, b) = (all.se_hc1[j].unwrap(), one.se_hc1[j].unwrap());
+            assert!((a - b).abs() <= 1e-12 * a, "{a} vs {b}");
+            assert_eq!(one.se_hc1[1 - j], None);
+        }
+    }
+
+    #[test]
     fn too_few_rows() {
-        let err = ols(&[1.0, 2.0], &[&[0.0, 1.0]], &names(1)).unwrap_err();
+        let err = ols(&[1.0, 2.0], &[&[0.0, 1.0]], &names(1), Robust::All).unwrap_err();
         assert_eq!(err, Error::TooFewRows { need: 3, got: 2 });
     }
 }

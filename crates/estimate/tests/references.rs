@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use cf_data::{read_csv, ReadOptions, Table};
-use cf_estimate::{difference_in_means, dist, ols, regression_adjustment};
+use cf_estimate::{difference_in_means, dist, ols, regression_adjustment, Robust};
 use serde_json::Value;
 
 const REFS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/refs/");
@@ -98,10 +98,10 @@ fn ols_matches_statsmodels_classical_and_hc1() {
         x.extend(covs);
         let mut names = vec!["t".to_string()];
         names.extend(cov_names);
-        let fit = ols(y, &x, &names).unwrap();
+        let fit = ols(y, &x, &names, Robust::All).unwrap();
         // statsmodels' OLS intervals use Student's t with n − k degrees of freedom.
         let q = dist::t_quantile(0.975, fit.df_resid as f64);
-        let (b, se, hc1) = (fit.coef[0], fit.se[0], fit.se_hc1[0]);
+        let (b, se, hc1) = (fit.coef[0], fit.se[0], fit.se_hc1[0].unwrap());
         close(&format!("{name} coef"), b, f(r, &["coef"]));
         close(&format!("{name} se"), se, f(r, &["se_nonrobust"]));
         close(&format!("{name} se_hc1"), hc1, f(r, &["se_hc1"]));
@@ -132,7 +132,7 @@ fn card_ols_of_wage_on_education_matches_statsmodels() {
     x.extend(controls.iter().map(|c| col(&table, c)));
     let mut names = vec!["educ".to_string()];
     names.extend(controls);
-    let fit = ols(col(&table, "lwage"), &x, &names).unwrap();
+    let fit = ols(col(&table, "lwage"), &x, &names, Robust::All).unwrap();
     close("card ols educ", fit.coef[0], f(r, &["coef"]));
     close("card ols educ se", fit.se[0], f(r, &["se_nonrobust"]));
 }

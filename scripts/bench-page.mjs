@@ -1,0 +1,71 @@
+// Times the page end to end in headless Chromium on a large CSV: choose the file → table read in
+// the worker → Run → OLS result on screen.
+//
+//   node scripts/bench-page.mjs FILE.csv [RUNS=3] [DIST=dist]
+//
+// Expects the synthetic benchmark files (columns y, w, tau, e, x0..x19): treatment w, outcome y,
+// covariates x0..x19 (tau and e are unticked), as in the Python reference timings.
+// The file is handed to the page's file input (the same worker path as a drop; building a
+// DataTransfer of a 270 MB file inside the page would time the test harness, not the page).
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [file, runsArg, distArg] = process.argv.slice(2);
+if (!file) { console.error('usage: node scripts/bench-page.mjs FILE.csv [RUNS] [DIST]'); process.exit(2); }
+const runs = Number(runsArg || 3);
+const dist = path.resolve(distArg || 'dist');
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.csv': 'text/csv' };
+const server = http.createServer((req, res) => {
+  let f = path.join(dist, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+  if (!f.startsWith(dist) || !fs.existsSync(f) || fs.statSync(f).isDirectory()) f = path.join(dist, 'index.html');
+  res.writeHead(200, { 'content-type': types[path.extname(f)] || 'application/octet-stream' });
+  fs.createReadStream(f).pipe(res);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-bench-'));
+const ctx = await chromium.launchPersistentContext(userDir, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+for (let i = 0; i < runs; i++) {
+  const page = await ctx.newPage();
+  await page.goto(base);
+  await page.locator('[data-testid=file-input]').waitFor({ state: 'attached' });
+  const t0 = Date.now();
+  await page.setInputFiles('[data-testid=file-input]', file);
+  await page.locator('[data-testid=data-shape]').waitFor({ timeout: 600000 });
+  const tLoaded = Date.now();
+  const workerRead = await page.locator('.data-card .card-head').textContent();
+  await page.selectOption('[data-testid=treatment-select]', 'w');
+  await page.selectOption('[data-testid=outcome-select]', 'y');
+  for (const c of ['tau', 'e']) await page.uncheck(`[data-testid=covariate-${c}]`);
+  await page.uncheck('[data-testid=method-diff-means]');
+  const t1 = Date.now();
+  await page.click('[data-testid=run-button]');
+  const ols = page.locator('[data-testid=result-ols]');
+  await ols.waitFor({ timeout: 600000 });
+  const t2 = Date.now();
+  const computed = (await page.locator('.results-card .card-head .muted').textContent()).trim();
+  const estimate = Number(await ols.getAttribute('data-estimate'));
+  const ciLow = Number(await ols.getAttribute('data-ci-low'));
+  const ciHigh = Number(await ols.getAttribute('data-ci-high'));
+  rows.push({ load: (tLoaded - t0) / 1000, run: (t2 - t1) / 1000, total: (tLoaded - t0 + t2 - t1) / 1000, estimate, ciLow, ciHigh });
+  console.log(`run ${i + 1}: load ${((tLoaded - t0) / 1000).toFixed(2)} s, estimate ${((t2 - t1) / 1000).toFixed(2)} s` +
+    ` (worker: ${workerRead.replace(/.*read in/s, 'read in').trim()}, ${computed}); ols ${estimate} [${ciLow}, ${ciHigh}]`);
+  await page.close();
+}
+await ctx.close();
+server.close();
+fs.rmSync(userDir, { recursive: true, force: true });
+const m = (k) => median(rows.map((r) => r[k])).toFixed(2);
+console.log(`median over ${runs}: load ${m('load')} s, estimate ${m('run')} s, total ${m('total')} s`);
+console.log(JSON.stringify({ file: path.basename(file), runs, median_load_s: +m('load'), median_run_s: +m('run'), median_total_s: +m('total'), last: rows.at(-1) }));
