@@ -37,6 +37,8 @@ struct Inner {
     loaded_file: Option<File>,
     /// Reloads after a restart: their replies are not the user's business.
     silent: Vec<u32>,
+    /// Counts spawned workers; a crash report from an older one is stale.
+    generation: u32,
     _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
 }
 
@@ -59,6 +61,7 @@ impl Bridge {
             pending_file: None,
             loaded_file: None,
             silent: Vec::new(),
+            generation: 0,
             _handlers: Vec::new(),
         })));
         bridge.spawn();
@@ -78,18 +81,23 @@ impl Bridge {
                 return;
             }
         };
+        let generation = {
+            let mut inner = self.0.borrow_mut();
+            inner.generation = inner.generation.wrapping_add(1);
+            inner.generation
+        };
         let weak = Rc::downgrade(&self.0);
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
             let data = e.unchecked_into::<MessageEvent>().data();
             let Some(text) = data.as_string() else { return };
             if let Ok(msg) = serde_json::from_str::<FromWorker>(&text) {
-                receive(&weak, msg);
+                receive(&weak, generation, msg);
             }
         });
         let weak = Rc::downgrade(&self.0);
         let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
             let detail = e.dyn_ref::<ErrorEvent>().map(ErrorEvent::message).unwrap_or_default();
-            crashed(&weak, &detail);
+            crashed(&weak, generation, &detail);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -169,7 +177,7 @@ impl Bridge {
     }
 }
 
-fn receive(weak: &Weak<RefCell<Inner>>, msg: FromWorker) {
+fn receive(weak: &Weak<RefCell<Inner>>, generation: u32, msg: FromWorker) {
     let Some(rc) = weak.upgrade() else { return };
     if msg == FromWorker::Ready {
         let mut inner = rc.borrow_mut();
@@ -186,7 +194,7 @@ fn receive(weak: &Weak<RefCell<Inner>>, msg: FromWorker) {
     if job == CRASH_JOB {
         // The worker panicked (a bug): it is dead now; `crashed` restarts it.
         if let FromWorker::Failed { message, .. } = msg {
-            crashed(weak, &message);
+            crashed(weak, generation, &message);
         }
         return;
     }
@@ -226,10 +234,15 @@ fn receive(weak: &Weak<RefCell<Inner>>, msg: FromWorker) {
     callback.emit(msg);
 }
 
-fn crashed(weak: &Weak<RefCell<Inner>>, detail: &str) {
+/// The worker of `generation` died (its panic hook and `onerror` may both report it: only the
+/// first report of a generation restarts).
+fn crashed(weak: &Weak<RefCell<Inner>>, generation: u32, detail: &str) {
     let Some(rc) = weak.upgrade() else { return };
     let (job, callback) = {
         let inner = rc.borrow();
+        if inner.generation != generation {
+            return;
+        }
         (inner.current.unwrap_or(0), inner.on_message.clone())
     };
     Bridge(rc).restart();

@@ -128,6 +128,28 @@ test('a bad file keeps the data already loaded', async ({ page }) => {
   assert(await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).count() === 1, 'data kept');
 });
 
+test('cancelling a long read keeps the data already loaded, and it still runs', async ({ page }) => {
+  await page.click('[data-testid=example-nsw]');
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+  // ~100 MB built inside the page, dropped for real; cancelled as soon as progress shows.
+  const dt = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['y,t,x\n' + '1,0,2.5\n3,1,0.5\n'.repeat(6_000_000)], 'huge.csv', { type: 'text/csv' }));
+    return dt;
+  });
+  await page.dispatchEvent('[data-testid=dropzone]', 'dragover', { dataTransfer: dt });
+  await page.dispatchEvent('[data-testid=dropzone]', 'drop', { dataTransfer: dt });
+  await page.locator('[data-testid=progress]').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'loading.png') });
+  await page.click('[data-testid=cancel-button]');
+  await page.locator('[data-testid=progress]').waitFor({ state: 'detached' });
+  assert(await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).count() === 1, 'data kept');
+  // The restarted worker re-read the example behind the scenes: estimating still works.
+  await page.click('[data-testid=run-button]');
+  const dm = await resultAttrs(page, 'diff-means');
+  close(dm.estimate, 1794.342404270271, 1e-9, 'difference in means after cancel');
+});
+
 test('a non-binary treatment is explained and cannot run', async ({ page }) => {
   await dropFile(page, 'nsw.csv', nswText);
   await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
@@ -174,6 +196,12 @@ const context = await chromium.launchPersistentContext(userDir, {
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
 });
+// Every request of every page and worker in the context, checked again after the run.
+const foreign = [];
+context.on('request', (r) => {
+  const u = r.url();
+  if (!u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
+});
 let passed = 0, failed = 0;
 const only = process.env.E2E_FILTER;
 for (const { name, fn } of tests.filter((t) => !only || t.name.includes(only))) {
@@ -201,6 +229,13 @@ for (const { name, fn } of tests.filter((t) => !only || t.name.includes(only))) 
 }
 await context.close();
 server.close();
+if (foreign.length) {
+  failed++;
+  console.log(`FAIL no request leaves the page's origin\n     ${foreign.join('\n     ')}`);
+} else {
+  passed++;
+  console.log(`ok   no request of any page or worker left the origin (${base})`);
+}
 fs.rmSync(userDir, { recursive: true, force: true });
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
