@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use cf_engine::{AnalysisSpec, Method, Report, TableSummary};
+use cf_engine::{AnalysisSpec, EstimandChoice, Method, Report, TableSummary};
 use yew::Reducible;
 
 /// A loaded file, as the page sees it (the table itself stays in the worker).
@@ -72,6 +72,8 @@ pub struct AppState {
     pub covariates: Vec<String>,
     /// Methods to run.
     pub methods: Vec<Method>,
+    /// ATE or ATT for the weighting methods.
+    pub estimand: EstimandChoice,
     /// Last results.
     pub result: Option<Rc<RunResult>>,
     /// A message for the user about the last action.
@@ -150,6 +152,8 @@ pub enum Action {
     SetCovariate(String, bool),
     /// Tick or untick a method.
     SetMethod(Method, bool),
+    /// Choose the estimand of the weighting methods.
+    SetEstimand(EstimandChoice),
     /// Show a message (e.g. a file that could not be opened).
     ShowError(String),
     /// Hide the message.
@@ -203,6 +207,8 @@ impl AppState {
             covariates: Some(covariates),
             methods: self.methods.clone(),
             alpha: 0.05,
+            estimand: self.estimand,
+            trim: 0.0,
         })
     }
 
@@ -325,6 +331,7 @@ impl Reducible for AppState {
                     s.methods.sort_by_key(|x| Method::ALL.iter().position(|o| o == x));
                 }
             }
+            Action::SetEstimand(e) => s.estimand = e,
             Action::ShowError(message) => s.error = Some(message),
             Action::DismissError => s.error = None,
             Action::Progress { .. }
@@ -427,8 +434,13 @@ mod tests {
         let spec = s.spec().unwrap();
         let s = s.reduce(Action::RunStarted { job: 2, spec: spec.clone() });
         let s = s.reduce(Action::Cancelled { job: 3 });
-        let report =
-            Report { results: vec![], warnings: vec![], errors: vec![], covariates: vec![] };
+        let report = Report {
+            results: vec![],
+            warnings: vec![],
+            errors: vec![],
+            covariates: vec![],
+            propensity: None,
+        };
         let late =
             s.clone().reduce(Action::Reported { job: 2, report: report.clone(), millis: 1.0 });
         assert!(late.result.is_none());

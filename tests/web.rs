@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use cf_engine::{AnalysisSpec, EffectRow, Method, Report};
+use cf_engine::{AnalysisSpec, EffectRow, EstimandChoice, Method, Report};
 use counterfact_web::components::Results;
 use counterfact_web::state::RunResult;
 use wasm_bindgen::JsCast;
@@ -43,6 +43,8 @@ fn engine_in_wasm_matches_causalml() {
         covariates: Some(covs.iter().map(|s| s.to_string()).collect()),
         methods: vec![Method::Ols],
         alpha: 0.05,
+        estimand: EstimandChoice::Ate,
+        trim: 0.0,
     };
     let report = cf_engine::analyze(&table, &spec).unwrap();
     let ols = &report.results[0];
@@ -84,12 +86,15 @@ async fn results_rows_carry_full_precision_attributes() {
             covariates: None,
             methods: vec![Method::Ols],
             alpha: 0.05,
+            estimand: EstimandChoice::Ate,
+            trim: 0.0,
         },
         report: Report {
             results: vec![row],
             warnings: vec!["dropped 3 of 448 rows".into()],
             errors: vec![],
             covariates: vec![],
+            propensity: None,
         },
         millis: 2.0,
     });

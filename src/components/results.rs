@@ -33,6 +33,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                 <h2 id="results-title">{"Effect of "}<code>{&r.spec.treatment}</code>{" on "}<code>{&r.spec.outcome}</code></h2>
                 <span class="muted">{format!("computed in {}", millis(r.millis))}</span>
             </header>
+            { takeaway(r) }
             if props.stale {
                 <p class="note">{"The settings changed since these numbers were computed: estimate again to update them."}</p>
             }
@@ -60,9 +61,41 @@ pub fn Results(props: &ResultsProps) -> Html {
                 } else {
                     {format!("Adjusted for {} covariate(s): {}.", r.report.covariates.len(), r.report.covariates.join(", "))}
                 }
-                {" Intervals are normal 95% intervals; regression adjustment uses HC1 robust standard errors (as causalml's LRSRegressor)."}
+                {" Intervals are normal 95% intervals; regression adjustment uses HC1 robust standard errors (as causalml's LRSRegressor); weighting uses normalized (Hajek) weights from a logistic propensity model, with a standard error that accounts for estimating it."}
             </p>
+            if let Some(p) = &r.report.propensity {
+                <p class="muted small" data-testid="propensity-summary">
+                    {format!("Propensity model: logistic regression, converged in {} Newton steps; fitted propensities range from {:.3} to {:.3}.", p.n_iter, p.min, p.max)}
+                </p>
+            }
         </section>
+    }
+}
+
+/// One sentence an analyst can paste into a report: the adjusted estimate when there is one.
+fn takeaway(r: &RunResult) -> Html {
+    let rows = &r.report.results;
+    let Some(e) = rows.iter().find(|e| e.method == "ols").or_else(|| rows.first()) else {
+        return html! {};
+    };
+    let d = format::decimals_for(e.std_error);
+    let f = |x: f64| format::with_separators(x, d);
+    let signed = if e.estimate > 0.0 { format!("+{}", f(e.estimate)) } else { f(e.estimate) };
+    let how = if e.method == "ols" && !r.report.covariates.is_empty() {
+        format!("Adjusting for {} covariate(s), ", r.report.covariates.len())
+    } else {
+        String::new()
+    };
+    let verdict = if e.ci_low > 0.0 || e.ci_high < 0.0 {
+        "The interval excludes zero."
+    } else {
+        "The interval includes zero: the data are consistent with no effect."
+    };
+    html! {
+        <p class="takeaway" data-testid="takeaway">
+            {how}{"being treated ("}<code>{&r.spec.treatment}</code>{" = 1) changes "}<code>{&r.spec.outcome}</code>
+            {" by "}<strong>{signed}</strong>{format!(" on average (95% interval {} to {}). {verdict}", f(e.ci_low), f(e.ci_high))}
+        </p>
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use cf_engine::Method;
+use cf_engine::{EstimandChoice, Method};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -148,6 +148,20 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                         </label>
                     }
                 }) }
+                <label class="inline" for="estimand-select">
+                    {"Weighting estimates the"}
+                    <select id="estimand-select" data-testid="estimand-select" onchange={{
+                        let dispatch = props.dispatch.clone();
+                        Callback::from(move |e: Event| {
+                            if let Some(v) = select_value(&e).and_then(|v| EstimandChoice::parse(&v)) {
+                                dispatch.emit(Action::SetEstimand(v));
+                            }
+                        })
+                    }}>
+                        <option value="ate" selected={s.estimand == EstimandChoice::Ate}>{"ATE: effect on everyone"}</option>
+                        <option value="att" selected={s.estimand == EstimandChoice::Att}>{"ATT: effect on the treated"}</option>
+                    </select>
+                </label>
             </fieldset>
             <div class="run-row">
                 <button class="primary" data-testid="run-button" disabled={!can_run}

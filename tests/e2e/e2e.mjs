@@ -91,7 +91,8 @@ test('a dropped CSV gives the same OLS estimate as the CLI', async ({ page }) =>
   const ols = await resultAttrs(page, 'ols');
   const dm = await resultAttrs(page, 'diff-means');
   const ref = cliJson([path.join(refs, 'nsw_experimental.csv'), '--treatment', 'treat', '--outcome', 're78']);
-  const [refDm, refOls] = ref.results;
+  const byMethod = (m) => ref.results.find((r) => r.method === m);
+  const [refDm, refOls, refIpw] = ['diff-means', 'ols', 'ipw'].map(byMethod);
   assert(ols.estimate === refOls.estimate, `OLS estimate: page ${ols.estimate} vs CLI ${refOls.estimate}`);
   assert(dm.estimate === refDm.estimate, `diff-means: page ${dm.estimate} vs CLI ${refDm.estimate}`);
   close(ols.stdError, refOls.std_error, 1e-12, 'OLS se');
@@ -100,6 +101,9 @@ test('a dropped CSV gives the same OLS estimate as the CLI', async ({ page }) =>
   // causalml LRSRegressor on this file (shared/refs/results.json): 1586.4525752453515.
   close(ols.estimate, 1586.4525752453515, 1e-6, 'OLS vs causalml');
   assert(ols.n === 445, 'n');
+  const ipw = await resultAttrs(page, 'ipw');
+  close(ipw.estimate, refIpw.estimate, 1e-9, 'IPW estimate');
+  close(ipw.stdError, refIpw.std_error, 1e-9, 'IPW se');
   await page.locator('[data-testid=forest-plot]').waitFor();
   await page.screenshot({ path: path.join(artifacts, 'results.png'), fullPage: true });
 });

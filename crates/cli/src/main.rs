@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! counterfact estimate FILE --treatment T --outcome Y [--covariates a,b,c]
-//!                      [--method diff-means|ols]... [--alpha 0.05] [--delimiter ,] [--json]
+//!                      [--method diff-means|ols|ipw]... [--estimand ate|att] [--trim P]
+//!                      [--alpha 0.05] [--delimiter ,] [--json]
 //! ```
 //!
 //! Exit status: 0 when every method ran, 1 when the data or a method failed, 2 for a usage error.
@@ -10,12 +11,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use cf_engine::{analyze, format, AnalysisSpec, Method, Report};
+use cf_engine::{analyze, format, AnalysisSpec, EstimandChoice, Method, Report};
 use serde::Serialize;
 
 const USAGE: &str = "usage:
   counterfact estimate FILE --treatment T --outcome Y [--covariates a,b,c]
-                       [--method diff-means|ols]... [--alpha 0.05] [--delimiter C] [--json]
+                       [--method diff-means|ols|ipw]... [--estimand ate|att] [--trim P]
+                       [--alpha 0.05] [--delimiter C] [--json]
 
 Estimates the effect of a binary treatment column T (0/1) on the outcome Y in a CSV/TSV file.
 Without --covariates, every other numeric column is adjusted for. Without --method, all methods run.
@@ -43,6 +45,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
     }
     let (mut file, mut treatment, mut outcome, mut covariates) = (None, None, None, None);
     let (mut methods, mut alpha, mut delimiter, mut json) = (Vec::new(), 0.05, None, false);
+    let (mut estimand, mut trim) = (EstimandChoice::Ate, 0.0);
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
@@ -85,6 +88,18 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
                         usage(format!("--alpha must be a number in (0, 1), got `{v}`"))
                     })?;
             }
+            "--estimand" => {
+                let v = value("--estimand")?;
+                estimand = EstimandChoice::parse(&v)
+                    .ok_or_else(|| usage(format!("--estimand must be ate or att, got `{v}`")))?;
+            }
+            "--trim" => {
+                let v = value("--trim")?;
+                trim =
+                    v.parse::<f64>().ok().filter(|t| (0.0..0.5).contains(t)).ok_or_else(|| {
+                        usage(format!("--trim must be a number in [0, 0.5), got `{v}`"))
+                    })?;
+            }
             "--delimiter" => {
                 let v = value("--delimiter")?;
                 delimiter = Some(match v.as_str() {
@@ -110,7 +125,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
     }
     Ok(Args {
         file,
-        spec: AnalysisSpec { treatment, outcome, covariates, methods, alpha },
+        spec: AnalysisSpec { treatment, outcome, covariates, methods, alpha, estimand, trim },
         delimiter,
         json,
     })
@@ -211,6 +226,12 @@ fn render_table(report: &Report, spec: &AnalysisSpec) -> String {
             .collect();
         out += cells.join("  ").trim_end();
         out.push('\n');
+    }
+    if let Some(p) = &report.propensity {
+        out += &format!(
+            "propensity: logistic model, {} Newton steps, range {:.4} to {:.4}\n",
+            p.n_iter, p.min, p.max
+        );
     }
     for w in &report.warnings {
         out += &format!("warning: {w}\n");

@@ -131,3 +131,47 @@ fn a_collinear_design_reports_the_columns_and_exits_1() {
     );
     assert_eq!(v["covariates"][2], "zip_code=Surburban");
 }
+
+#[test]
+fn ipw_att_on_the_observational_sample_matches_the_reference() {
+    // NSW treated + CPS controls: the naive difference is about −8,498; Hajek IPW ATT with the
+    // shared logistic propensity is 1,593.19 (results.json, nsw_cps, ipw_hajek.att).
+    let file = format!("{DATA}nsw_cps.csv");
+    let covs = "age,age2,educ,educ2,black,hisp,married,nodegree,re74,re75,u74,u75";
+    let (code, stdout, stderr) = counterfact(&[
+        "estimate",
+        &file,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--covariates",
+        covs,
+        "--method",
+        "ipw",
+        "--estimand",
+        "att",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let ipw = &v["results"][0];
+    assert_eq!(ipw["estimand"], "ATT");
+    let att = ipw["estimate"].as_f64().unwrap();
+    assert!((att - 1_593.193_514_705_109).abs() < 1e-6 * 1593.0, "{att}");
+    assert!(v["propensity"]["min"].as_f64().unwrap() < 1e-6);
+    assert!(v["warnings"][0].as_str().unwrap().contains("overlap is poor"), "{}", v["warnings"]);
+
+    let (code, _, stderr) = counterfact(&[
+        "estimate",
+        &file,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--estimand",
+        "atc",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--estimand must be ate or att"), "{stderr}");
+}

@@ -29,17 +29,20 @@ pub enum Method {
     DiffMeans,
     /// Regression adjustment: OLS of y on [1, t, X], HC1 standard error (causalml `LRSRegressor`).
     Ols,
+    /// Inverse probability weighting (Hajek) with a logistic propensity model.
+    Ipw,
 }
 
 impl Method {
     /// All methods, in display order.
-    pub const ALL: [Method; 2] = [Method::DiffMeans, Method::Ols];
+    pub const ALL: [Method; 3] = [Method::DiffMeans, Method::Ols, Method::Ipw];
 
     /// The name used on the command line, in JSON and in `data-testid`s.
     pub fn as_str(self) -> &'static str {
         match self {
             Method::DiffMeans => "diff-means",
             Method::Ols => "ols",
+            Method::Ipw => "ipw",
         }
     }
 
@@ -48,6 +51,7 @@ impl Method {
         match self {
             Method::DiffMeans => "Difference in means",
             Method::Ols => "Regression adjustment (OLS)",
+            Method::Ipw => "Inverse probability weighting",
         }
     }
 
@@ -71,6 +75,34 @@ pub struct AnalysisSpec {
     /// 1 − confidence level (0.05 for 95% intervals).
     #[serde(default = "default_alpha")]
     pub alpha: f64,
+    /// What the weighting methods estimate (difference in means and OLS estimate the ATE).
+    #[serde(default)]
+    pub estimand: EstimandChoice,
+    /// Leave out rows whose propensity is below this or above 1 − this (0: keep all).
+    #[serde(default)]
+    pub trim: f64,
+}
+
+/// The estimand asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EstimandChoice {
+    /// Average treatment effect.
+    #[default]
+    Ate,
+    /// Average treatment effect on the treated.
+    Att,
+}
+
+impl EstimandChoice {
+    /// Parses `ate` / `att`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "ate" => Some(EstimandChoice::Ate),
+            "att" => Some(EstimandChoice::Att),
+            _ => None,
+        }
+    }
 }
 
 fn default_alpha() -> f64 {
@@ -122,6 +154,22 @@ pub struct Report {
     /// The covariates actually used (after one-hot encoding).
     #[serde(default)]
     pub covariates: Vec<String>,
+    /// The propensity model, when a weighting method ran.
+    #[serde(default)]
+    pub propensity: Option<PropensitySummary>,
+}
+
+/// What the page and the CLI show of the propensity model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PropensitySummary {
+    /// Smallest fitted propensity.
+    pub min: f64,
+    /// Largest fitted propensity.
+    pub max: f64,
+    /// Newton iterations.
+    pub n_iter: usize,
+    /// Rows outside the trimming bounds.
+    pub n_trimmed: usize,
 }
 
 /// The analysis as a whole cannot run.
@@ -289,15 +337,50 @@ pub fn analyze(table: &Table, spec: &AnalysisSpec) -> Result<Report, AnalysisErr
         warnings: design.warnings.clone(),
         errors: Vec::new(),
         covariates: design.covariate_names.clone(),
+        propensity: None,
     };
+    let cols: Vec<&[f64]> = design.covariates.iter().map(|c| &c[..]).collect();
     for &method in &spec.methods {
         let outcome = match method {
             Method::DiffMeans => cf_estimate::difference_in_means(&design.y, &design.t, spec.alpha),
             Method::Ols => {
-                let cols: Vec<&[f64]> = design.covariates.iter().map(|c| &c[..]).collect();
                 let mut names = vec![spec.treatment.clone()];
                 names.extend(design.covariate_names.iter().cloned());
                 cf_estimate::regression_adjustment(&design.y, &design.t, &cols, &names, spec.alpha)
+            }
+            Method::Ipw => {
+                let estimand = match spec.estimand {
+                    EstimandChoice::Ate => cf_estimate::Estimand::Ate,
+                    EstimandChoice::Att => cf_estimate::Estimand::Att,
+                };
+                cf_estimate::ipw(
+                    &design.y,
+                    &design.t,
+                    &cols,
+                    &design.covariate_names,
+                    estimand,
+                    spec.trim,
+                    spec.alpha,
+                )
+                .map(|(e, fit)| {
+                    let (min, max) = fit.range();
+                    let n_trimmed = design.y.len() - e.n;
+                    let extreme = fit.probabilities.iter().filter(|&&p| !(0.01..=0.99).contains(&p)).count();
+                    if extreme > 0 {
+                        report.warnings.push(format!(
+                            "{extreme} rows have a propensity below 0.01 or above 0.99 (range {min:.2e} to {max:.4}): their weights are extreme and overlap is poor; consider trimming"
+                        ));
+                    }
+                    if n_trimmed > 0 {
+                        report.warnings.push(format!(
+                            "weighting left out {n_trimmed} rows with a propensity outside [{t}, {}]",
+                            1.0 - spec.trim,
+                            t = spec.trim
+                        ));
+                    }
+                    report.propensity = Some(PropensitySummary { min, max, n_iter: fit.n_iter, n_trimmed });
+                    e
+                })
             }
         };
         match outcome {

@@ -13,6 +13,8 @@ fn spec(t: &str, y: &str, covs: Option<&[&str]>) -> AnalysisSpec {
         covariates: covs.map(|c| c.iter().map(|s| s.to_string()).collect()),
         methods: Method::ALL.to_vec(),
         alpha: 0.05,
+        estimand: EstimandChoice::Ate,
+        trim: 0.0,
     }
 }
 
@@ -40,7 +42,7 @@ fn default_covariates_are_the_other_numeric_columns() {
     assert_eq!(default_covariates(&t, "t", "y"), vec!["x", "z"]);
     let r = analyze(&t, &spec("t", "y", None)).unwrap();
     assert_eq!(r.covariates, vec!["x", "z"]);
-    assert_eq!(r.results.len(), 2);
+    assert_eq!(r.results.len(), 3);
     assert_eq!(r.warnings, vec!["dropped 5 of 50 rows with a missing value in `z` (5)"]);
     assert!(r.results.iter().all(|e| e.n == 45 && e.n_treated + e.n_control == 45));
 }
@@ -91,7 +93,9 @@ fn spec_errors_name_the_variable() {
 #[test]
 fn a_failing_method_does_not_hide_the_others() {
     let t = table("y,t,a,b\n1,0,1,2\n2,1,2,4\n3,0,3,6\n4,1,4,8\n5,0,5,10\n7,1,1,2\n");
-    let r = analyze(&t, &spec("t", "y", None)).unwrap();
+    let mut s = spec("t", "y", None);
+    s.methods = vec![Method::DiffMeans, Method::Ols];
+    let r = analyze(&t, &s).unwrap();
     assert_eq!(r.results.len(), 1);
     assert_eq!(r.results[0].method, "diff-means");
     assert_eq!(r.errors.len(), 1);
@@ -135,7 +139,7 @@ fn invariances_row_order_location_and_scale() {
     };
     let shifted = transform(&|y| y + 1000.0);
     let scaled = transform(&|y| y * -3.0);
-    for i in 0..2 {
+    for i in 0..3 {
         let (b, p, s, k) =
             (&base.results[i], &permuted.results[i], &shifted.results[i], &scaled.results[i]);
         let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * y.abs().max(1.0);
@@ -143,6 +147,33 @@ fn invariances_row_order_location_and_scale() {
         assert!(close(s.estimate, b.estimate) && close(s.std_error, b.std_error), "{}", b.method);
         assert!(close(k.estimate, -3.0 * b.estimate) && close(k.std_error, 3.0 * b.std_error));
     }
+}
+
+#[test]
+fn ipw_reports_its_propensity_model_and_randomized_ipw_equals_difference_in_means() {
+    // Without covariates the propensity is the treated share in every row, so Hajek IPW is
+    // exactly the difference in means.
+    let t = table(&sample_csv(90));
+    let mut s = spec("t", "y", Some(&[]));
+    s.methods = vec![Method::DiffMeans, Method::Ipw];
+    let r = analyze(&t, &s).unwrap();
+    let (dm, ipw) = (&r.results[0], &r.results[1]);
+    assert!(
+        (dm.estimate - ipw.estimate).abs() < 1e-12 * dm.estimate.abs(),
+        "{} vs {}",
+        dm.estimate,
+        ipw.estimate
+    );
+    let p = r.propensity.unwrap();
+    assert!((p.min - p.max).abs() < 1e-12 && p.n_trimmed == 0);
+    // ATT and trimming go through.
+    s.estimand = EstimandChoice::Att;
+    s.covariates = Some(vec!["x".into()]);
+    s.trim = 0.45;
+    let r = analyze(&t, &s).unwrap();
+    assert_eq!(r.results[1].estimand, "ATT");
+    assert!(r.results[1].n < 90);
+    assert!(r.warnings.iter().any(|w| w.starts_with("weighting left out")), "{:?}", r.warnings);
 }
 
 #[test]
@@ -173,5 +204,6 @@ fn report_json_shape() {
     )
     .unwrap();
     assert_eq!(parsed.alpha, 0.05);
-    assert_eq!(parsed.methods, Method::ALL.to_vec());
+    assert_eq!(parsed.methods, vec![Method::DiffMeans, Method::Ols]);
+    assert_eq!((parsed.estimand, parsed.trim), (EstimandChoice::Ate, 0.0));
 }

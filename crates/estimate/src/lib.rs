@@ -9,12 +9,15 @@
 //! |---|---|---|---|
 //! | [`difference_in_means`] | ATE | Welch: √(s₁²/n₁ + s₀²/n₀) | `mean(y|t=1) − mean(y|t=0)` |
 //! | [`regression_adjustment`] | ATE | HC1 robust | causalml `LRSRegressor` (OLS of y on [1, t, X]) |
+//! | [`ipw`] | ATE or ATT | influence function, propensity estimation included | Hajek (normalized) weights; DoWhy `propensity_score_weighting` |
 //!
 //! [`ols`] exposes the full regression (classical and HC1 errors) as statsmodels reports it.
 
 pub mod dist;
+mod logistic;
 mod ols;
 
+pub use logistic::{logistic, LogisticFit};
 pub use ols::{ols, OlsFit, Robust, COLLINEAR_TOL};
 
 use std::fmt;
@@ -91,6 +94,23 @@ pub enum Error {
     },
     /// The confidence level is not in (0, 1).
     InvalidAlpha(f64),
+    /// A covariate (or a combination) predicts the treatment perfectly.
+    Separation {
+        /// The covariate with the largest standardized coefficient.
+        column: String,
+    },
+    /// The propensity model did not converge.
+    NotConverged {
+        /// Iterations run.
+        iterations: usize,
+    },
+    /// Trimming left no treated or no control row.
+    NothingLeft {
+        /// How many rows were trimmed.
+        trimmed: usize,
+    },
+    /// A trimming bound outside [0, 0.5).
+    InvalidTrim(f64),
 }
 
 impl fmt::Display for Error {
@@ -120,6 +140,18 @@ impl fmt::Display for Error {
                 )
             }
             Error::InvalidAlpha(a) => write!(f, "alpha must be in (0, 1), got {a}"),
+            Error::Separation { column } => write!(
+                f,
+                "`{column}` separates treated from control rows (perfectly or almost): the propensity model has no finite maximum and weights would be infinite; remove or coarsen `{column}`"
+            ),
+            Error::NotConverged { iterations } => {
+                write!(f, "the propensity model did not converge in {iterations} iterations")
+            }
+            Error::NothingLeft { trimmed } => write!(
+                f,
+                "trimming removed {trimmed} rows and left a treatment group empty; lower the trimming bound"
+            ),
+            Error::InvalidTrim(v) => write!(f, "the trimming bound must be in [0, 0.5), got {v}"),
         }
     }
 }
@@ -214,4 +246,146 @@ pub fn regression_adjustment(
         n_treated: n1,
         n_control: n0,
     })
+}
+
+/// Inverse probability weighting with normalized (Hajek) weights.
+///
+/// The propensity `P(t = 1 | X)` is an unpenalized logistic regression on `covariates` (plus an
+/// intercept). ATE weights treated rows by 1/p and control rows by 1/(1 − p); ATT weights control
+/// rows by p/(1 − p). Each arm's weights are normalized to sum to one.
+///
+/// Rows with p outside [`trim`, 1 − `trim`] are left out (no trimming when 0); the propensity
+/// model is fitted on all rows first.
+///
+/// The standard error comes from the estimator's influence function including the term for the
+/// estimated propensity model (Lunceford & Davidian 2004), i.e. the sandwich of the stacked
+/// estimating equations; the interval is normal.
+///
+/// # Errors
+/// Those of [`logistic`], a treatment group with fewer than two rows, `alpha` outside (0, 1),
+/// `trim` outside [0, 0.5), or trimming that empties a group.
+pub fn ipw(
+    y: &[f64],
+    t: &[f64],
+    covariates: &[&[f64]],
+    names: &[String],
+    estimand: Estimand,
+    trim: f64,
+    alpha: f64,
+) -> Result<(Estimate, LogisticFit), Error> {
+    let z = z_crit(alpha)?;
+    if !(0.0..0.5).contains(&trim) {
+        return Err(Error::InvalidTrim(trim));
+    }
+    let (n1, n0) = count_groups(t);
+    for (group, size) in [("treated", n1), ("control", n0)] {
+        if size < 2 {
+            return Err(Error::SmallGroup { group, size });
+        }
+    }
+    let fit = logistic(t, covariates, names)?;
+    let ps = &fit.probabilities;
+    let keep: Vec<bool> = ps.iter().map(|&p| p >= trim && p <= 1.0 - trim).collect();
+    let used = keep.iter().filter(|&&k| k).count();
+    let (k1, k0) = t.iter().zip(&keep).filter(|(_, &k)| k).fold((0, 0), |(a, b), (&ti, _)| {
+        if ti == 1.0 {
+            (a + 1, b)
+        } else {
+            (a, b + 1)
+        }
+    });
+    if k1 < 2 || k0 < 2 {
+        return Err(Error::NothingLeft { trimmed: t.len() - used });
+    }
+
+    // Weighted means of each arm; `w1`, `w0` are the unnormalized weights.
+    let (w1, w0): (Vec<f64>, Vec<f64>) = t
+        .iter()
+        .zip(ps)
+        .zip(&keep)
+        .map(|((&ti, &p), &k)| {
+            if !k {
+                return (0.0, 0.0);
+            }
+            match estimand {
+                Estimand::Ate => (ti / p, (1.0 - ti) / (1.0 - p)),
+                Estimand::Att => (ti, (1.0 - ti) * p / (1.0 - p)),
+            }
+        })
+        .unzip();
+    let nf = t.len() as f64;
+    let a1 = w1.iter().sum::<f64>() / nf;
+    let a0 = w0.iter().sum::<f64>() / nf;
+    let mu1 = w1.iter().zip(y).map(|(w, y)| w * y).sum::<f64>() / (a1 * nf);
+    let mu0 = w0.iter().zip(y).map(|(w, y)| w * y).sum::<f64>() / (a0 * nf);
+    let estimate = mu1 - mu0;
+
+    // Influence function: φᵢ + H' I⁻¹ sᵢ, with sᵢ = (tᵢ − pᵢ) xᵢ the propensity score and
+    // H = E[∂φ/∂β] (trimmed rows have φ = 0 and do not move with β).
+    let k = covariates.len() + 1;
+    let xrow = |i: usize, out: &mut [f64]| {
+        out[0] = 1.0;
+        for (j, c) in covariates.iter().enumerate() {
+            out[j + 1] = c[i];
+        }
+    };
+    let mut info = nalgebra::DMatrix::<f64>::zeros(k, k);
+    let mut h = nalgebra::DVector::<f64>::zeros(k);
+    let mut row = vec![0.0; k];
+    let mut phi = vec![0.0; t.len()];
+    for i in 0..t.len() {
+        xrow(i, &mut row);
+        let p = ps[i];
+        let w = p * (1.0 - p);
+        for a in 0..k {
+            for b in a..k {
+                info[(a, b)] += w * row[a] * row[b];
+            }
+        }
+        if !keep[i] {
+            continue;
+        }
+        let (r1, r0) = (y[i] - mu1, y[i] - mu0);
+        phi[i] = w1[i] * r1 / a1 - w0[i] * r0 / a0;
+        // ∂φᵢ/∂β: d(1/p) = −(1−p)/p·x, d(1/(1−p)) = p/(1−p)·x, d(p/(1−p)) = p/(1−p)·x.
+        let d = match estimand {
+            Estimand::Ate => -w1[i] * (1.0 - p) * r1 / a1 - w0[i] * p * r0 / a0,
+            Estimand::Att => -w0[i] * r0 / a0,
+        };
+        for a in 0..k {
+            h[a] += d * row[a];
+        }
+    }
+    for a in 0..k {
+        for b in 0..a {
+            info[(a, b)] = info[(b, a)];
+        }
+    }
+    info /= nf;
+    h /= nf;
+    let correction = info.cholesky().map(|c| c.solve(&h));
+    let Some(g) = correction else {
+        return Err(Error::Separation { column: names.first().cloned().unwrap_or_default() });
+    };
+    let mut var = 0.0;
+    for i in 0..t.len() {
+        xrow(i, &mut row);
+        let s: f64 = (t[i] - ps[i]) * row.iter().zip(g.iter()).map(|(x, g)| x * g).sum::<f64>();
+        let psi = phi[i] + s;
+        var += psi * psi;
+    }
+    let std_error = var.sqrt() / nf;
+    Ok((
+        Estimate {
+            estimand,
+            estimate,
+            std_error,
+            ci_low: estimate - z * std_error,
+            ci_high: estimate + z * std_error,
+            n: used,
+            n_treated: k1,
+            n_control: k0,
+        },
+        fit,
+    ))
 }

@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use cf_data::{read_csv, ReadOptions, Table};
-use cf_estimate::{difference_in_means, dist, ols, regression_adjustment, Robust};
+use cf_estimate::{
+    difference_in_means, dist, ipw, logistic, ols, regression_adjustment, Estimand, Robust,
+};
 use serde_json::Value;
 
 const REFS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/refs/");
@@ -135,4 +137,61 @@ fn card_ols_of_wage_on_education_matches_statsmodels() {
     let fit = ols(col(&table, "lwage"), &x, &names, Robust::All).unwrap();
     close("card ols educ", fit.coef[0], f(r, &["coef"]));
     close("card ols educ se", fit.se[0], f(r, &["se_nonrobust"]));
+}
+
+#[test]
+fn propensity_model_matches_sklearn_unpenalized_logit() {
+    each_dataset(|name, est, _, t, covs, cov_names| {
+        let r = &est["propensity_logistic"];
+        let fit = logistic(t, &covs, &cov_names).unwrap();
+        close(&format!("{name} intercept"), fit.intercept, f(r, &["intercept"]));
+        for (c, b) in cov_names.iter().zip(&fit.coef) {
+            close(&format!("{name} coef {c}"), *b, f(r, &["coefficients", c]));
+        }
+        let first5 = r["p_first5"].as_array().unwrap();
+        for (i, p) in first5.iter().enumerate() {
+            close(&format!("{name} p[{i}]"), fit.probabilities[i], p.as_f64().unwrap());
+        }
+        let (lo, hi) = fit.range();
+        close(&format!("{name} p_min"), lo, f(r, &["p_min"]));
+        close(&format!("{name} p_max"), hi, f(r, &["p_max"]));
+    });
+}
+
+#[test]
+fn ipw_hajek_matches_reference_ate_and_att() {
+    each_dataset(|name, est, y, t, covs, cov_names| {
+        let r = &est["ipw_hajek"];
+        for (estimand, key) in [(Estimand::Ate, "ate"), (Estimand::Att, "att")] {
+            let (e, _) = ipw(y, t, &covs, &cov_names, estimand, 0.0, 0.05).unwrap();
+            close(&format!("{name} ipw {key}"), e.estimate, f(r, &[key]));
+            assert!(
+                e.std_error.is_finite() && e.std_error > 0.0,
+                "{name} {key} se {}",
+                e.std_error
+            );
+        }
+    });
+}
+
+#[test]
+fn ipw_standard_error_matches_the_stacked_sandwich() {
+    // test_data/ipw_sandwich.json: numpy/statsmodels sandwich of the stacked estimating equations
+    // (arm means + logistic score) with a central-difference Jacobian (test_data/ipw_sandwich.py).
+    // Tolerance 1e-4: the finite differences, not our formula, limit the agreement.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/test_data/ipw_sandwich.json"
+    ))
+    .unwrap();
+    let sandwich: Value = serde_json::from_str(&text).unwrap();
+    each_dataset(|name, _, y, t, covs, cov_names| {
+        let Some(r) = sandwich.get(name) else { return };
+        for (estimand, key) in [(Estimand::Ate, "ate"), (Estimand::Att, "att")] {
+            let (e, _) = ipw(y, t, &covs, &cov_names, estimand, 0.0, 0.05).unwrap();
+            let want = f(r, &[key, "se_sandwich"]);
+            let rel = (e.std_error - want).abs() / want;
+            assert!(rel < 1e-4, "{name} {key}: se {} vs sandwich {want} ({rel:.1e})", e.std_error);
+        }
+    });
 }

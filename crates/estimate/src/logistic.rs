@@ -1,0 +1,213 @@
+//! The propensity model: unpenalized maximum-likelihood logistic regression by Newton's method
+//! (IRLS), as sklearn's `LogisticRegression(C=np.inf)` and statsmodels' `Logit` fit it.
+//!
+//! Covariates are centred and scaled first (it changes nothing in the fitted probabilities, only
+//! the conditioning); Newton steps are halved while the log-likelihood does not improve.
+//! Non-convergence and (quasi-)complete separation are errors that name the covariate, never a
+//! silent NaN or probabilities of exactly 0 or 1.
+
+use nalgebra::{DMatrix, DVector};
+
+use crate::Error;
+
+/// Newton iterations before giving up.
+const MAX_ITER: usize = 100;
+/// Converged when the largest step on the standardized scale is below this.
+const STEP_TOL: f64 = 1e-10;
+/// A standardized coefficient beyond this means the likelihood keeps rising towards infinity:
+/// separation (exp(±40) puts probabilities within 1e-17 of 0 or 1).
+const SEPARATION_COEF: f64 = 40.0;
+
+/// A fitted propensity model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogisticFit {
+    /// Intercept on the original covariate scale.
+    pub intercept: f64,
+    /// Coefficients on the original covariate scale, in the order given.
+    pub coef: Vec<f64>,
+    /// Fitted probabilities P(t = 1 | x), one per row, strictly inside (0, 1).
+    pub probabilities: Vec<f64>,
+    /// Newton iterations used.
+    pub n_iter: usize,
+    /// Log-likelihood at the optimum.
+    pub log_likelihood: f64,
+}
+
+impl LogisticFit {
+    /// Smallest and largest fitted probability.
+    pub fn range(&self) -> (f64, f64) {
+        self.probabilities
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &p| (lo.min(p), hi.max(p)))
+    }
+}
+
+fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// log(1 + e^z) without overflow.
+fn log1pexp(z: f64) -> f64 {
+    if z > 35.0 {
+        z
+    } else if z < -35.0 {
+        z.exp()
+    } else {
+        z.exp().ln_1p()
+    }
+}
+
+/// Fits P(t = 1 | x) = σ(b₀ + x'b) by maximum likelihood.
+///
+/// `t` holds 0/1; `x` are covariate columns; `names` label them in errors.
+///
+/// # Errors
+/// [`Error::Separation`] when a covariate (or a combination) predicts the treatment perfectly,
+/// [`Error::NotConverged`] after too many iterations, and the column errors of [`crate::ols`]
+/// (constant or collinear covariates).
+pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit, Error> {
+    let n = t.len();
+    let p = x.len();
+    let k = p + 1;
+    if n <= k {
+        return Err(Error::TooFewRows { need: k + 1, got: n });
+    }
+    let name = |j: usize| names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1));
+    let nf = n as f64;
+    let means: Vec<f64> = x.iter().map(|c| c.iter().sum::<f64>() / nf).collect();
+    let mut scales = Vec::with_capacity(p);
+    for (j, c) in x.iter().enumerate() {
+        let m = means[j];
+        let (ss, mx) =
+            c.iter().fold((0.0, 0.0_f64), |(ss, mx), v| (ss + (v - m) * (v - m), mx.max(v.abs())));
+        let s = (ss / nf).sqrt();
+        if !(s > 1e-12 * mx.max(f64::MIN_POSITIVE)) {
+            return Err(Error::Constant { column: name(j) });
+        }
+        scales.push(s);
+    }
+    // Standardized design, row-major blocks are not needed: columns are read directly.
+    let z = |j: usize, i: usize| (x[j][i] - means[j]) / scales[j];
+
+    let mut beta = DVector::<f64>::zeros(k); // [intercept, slopes] on the standardized scale
+    let mut eta = vec![0.0; n];
+    let loglik =
+        |eta: &[f64]| -> f64 { t.iter().zip(eta).map(|(&ti, &e)| ti * e - log1pexp(e)).sum() };
+    let mut ll = loglik(&eta);
+    for iter in 1..=MAX_ITER {
+        // Gradient and Hessian (negated): X'(t − p), X'WX.
+        let mut grad = DVector::<f64>::zeros(k);
+        let mut hess = DMatrix::<f64>::zeros(k, k);
+        let mut row = vec![1.0; k];
+        for i in 0..n {
+            let pi = sigmoid(eta[i]);
+            let w = pi * (1.0 - pi);
+            let r = t[i] - pi;
+            for j in 0..p {
+                row[j + 1] = z(j, i);
+            }
+            for a in 0..k {
+                grad[a] += row[a] * r;
+                let wa = w * row[a];
+                for b in a..k {
+                    hess[(a, b)] += wa * row[b];
+                }
+            }
+        }
+        for a in 0..k {
+            for b in 0..a {
+                hess[(a, b)] = hess[(b, a)];
+            }
+        }
+        let step = match hess.clone().cholesky() {
+            Some(c) => c.solve(&grad),
+            None => return Err(separation(&beta, &name)),
+        };
+        // Step halving until the log-likelihood does not fall.
+        let mut scale = 1.0;
+        let (new_beta, new_eta, new_ll) = loop {
+            let cand = &beta + &step * scale;
+            let cand_eta: Vec<f64> = (0..n)
+                .map(|i| cand[0] + (0..p).map(|j| cand[j + 1] * z(j, i)).sum::<f64>())
+                .collect();
+            let cand_ll = loglik(&cand_eta);
+            if cand_ll >= ll - 1e-12 * ll.abs() || scale < 1e-8 {
+                break (cand, cand_eta, cand_ll);
+            }
+            scale *= 0.5;
+        };
+        let moved = (&new_beta - &beta).amax();
+        beta = new_beta;
+        eta = new_eta;
+        ll = new_ll;
+        if beta.iter().skip(1).any(|b| b.abs() > SEPARATION_COEF) {
+            return Err(separation(&beta, &name));
+        }
+        if moved < STEP_TOL {
+            return Ok(finish(&beta, &means, &scales, &eta, iter, ll));
+        }
+    }
+    Err(Error::NotConverged { iterations: MAX_ITER })
+}
+
+/// The covariate with the largest standardized coefficient is the one that separates.
+fn separation(beta: &DVector<f64>, name: &dyn Fn(usize) -> String) -> Error {
+    let j = (1..beta.len()).max_by(|&a, &b| beta[a].abs().total_cmp(&beta[b].abs())).unwrap_or(1);
+    Error::Separation { column: name(j - 1) }
+}
+
+fn finish(
+    beta: &DVector<f64>,
+    means: &[f64],
+    scales: &[f64],
+    eta: &[f64],
+    n_iter: usize,
+    ll: f64,
+) -> LogisticFit {
+    let coef: Vec<f64> = (0..scales.len()).map(|j| beta[j + 1] / scales[j]).collect();
+    let intercept = beta[0] - coef.iter().zip(means).map(|(c, m)| c * m).sum::<f64>();
+    let probabilities = eta
+        .iter()
+        .map(|&e| sigmoid(e).clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0))
+        .collect();
+    LogisticFit { intercept, coef, probabilities, n_iter, log_likelihood: ll }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("x{i}")).collect()
+    }
+
+    #[test]
+    fn score_is_zero_at_the_optimum() {
+        let x1: Vec<f64> = (0..400u32).map(|i| (f64::from(i) * 0.37).sin() * 2.0).collect();
+        let x2: Vec<f64> = (0..400u32).map(|i| f64::from(i % 7)).collect();
+        let t: Vec<f64> = (0..400usize)
+            .map(|i| f64::from(u8::from((x1[i] + 0.3 * x2[i] + (i as f64 * 1.3).cos()) > 1.0)))
+            .collect();
+        let fit = logistic(&t, &[&x1, &x2], &names(2)).unwrap();
+        let r: Vec<f64> = t.iter().zip(&fit.probabilities).map(|(t, p)| t - p).collect();
+        assert!(r.iter().sum::<f64>().abs() < 1e-8);
+        for x in [&x1, &x2] {
+            assert!(r.iter().zip(x.iter()).map(|(r, x)| r * x).sum::<f64>().abs() < 1e-8);
+        }
+    }
+
+    #[test]
+    fn separation_names_the_covariate() {
+        let x1: Vec<f64> = (0..100u32).map(|i| f64::from(i % 10)).collect();
+        let sep: Vec<f64> = (0..100u32).map(|i| f64::from(i) / 100.0).collect();
+        let t: Vec<f64> = sep.iter().map(|&v| f64::from(u8::from(v > 0.5))).collect();
+        let err =
+            logistic(&t, &[&x1, &sep], &["noise".to_string(), "score".to_string()]).unwrap_err();
+        assert_eq!(err, Error::Separation { column: "score".into() });
+    }
+}
