@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times the `counterfact` CLI against pandas.read_csv + causalml LRSRegressor on the synthetic benchmark
-# files (causalml synthetic_data mode 1, p = 20, 100k and 1M rows; see BENCHMARKS.md for how to make them).
+# files (causalml synthetic_data mode 1, p = 20, 100k and 1M rows, written by ../shared/refs/make_synth.py;
+# see BENCHMARKS.md).
 #
 #   scripts/bench-cli.sh [DATA_DIR] [OUT_DIR]
 #
@@ -8,8 +9,18 @@
 # OUT_DIR   where the hyperfine exports and the Python timings go (default /tmp/cf-bench)
 #
 # Environment: RUNS (hyperfine runs, default 10, at least 5), WARMUP (default 2), PY_REPEATS (Python runs per
-# call, default 3), MAX_LOAD (wait until the 1-minute load average is below this, default 1.0) and
-# MAX_WAIT (give up waiting after this many seconds and measure anyway, default 1200).
+# call, default 3), MAX_LOAD and MAX_WAIT (see below).
+#
+# Before each phase the script waits until the machine is quiet: the 1-minute load average is at most MAX_LOAD
+# (default 1.0) or, since the load average still counts the previous phase, the CPUs were at least 90% idle
+# over the last 10 s. After MAX_WAIT seconds (default 1200) it measures anyway and says so. The load average
+# and the idle check are written to OUT_DIR/machine.txt next to the figures.
+#
+# The freshly built binary is copied to OUT_DIR and that copy is timed, so a rebuild of target/ during the run
+# cannot change what is measured; its sha256 and the git revision (and whether the
+# sources under crates/ and the Cargo files differ from it) are recorded.
+# While it measures, OUT_DIR/cpu-samples.log gets, every 5 s, the load average and every process above 20% CPU,
+# so that a run disturbed by other work can be recognised afterwards.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,7 +31,7 @@ WARMUP=${WARMUP:-2}
 PY_REPEATS=${PY_REPEATS:-3}
 MAX_LOAD=${MAX_LOAD:-1.0}
 MAX_WAIT=${MAX_WAIT:-1200}
-BIN="$ROOT/target/release/counterfact"
+BIN="$OUT/counterfact"
 COVARIATES=x0,x1,x2,x3,x4,x5,x6,x7,x8,x9,x10,x11,x12,x13,x14,x15,x16,x17,x18,x19
 
 # sha256 of the files make_synth.py writes (its synth_manifest.json)
@@ -45,17 +56,38 @@ done
 echo "== building the CLI (release)"
 (cd "$ROOT" && cargo build --release -p cf-cli)
 
+cp "$ROOT/target/release/counterfact" "$BIN"
+
 load1() { cut -d' ' -f1 /proc/loadavg; }
-waited=0
-while awk -v l="$(load1)" -v m="$MAX_LOAD" 'BEGIN { exit !(l > m) }'; do
-  if (( waited >= MAX_WAIT )); then
-    echo "load average still $(load1) after ${waited}s; measuring anyway" >&2
-    break
-  fi
-  echo "load average $(load1) > $MAX_LOAD; waiting 60 s"
-  sleep 60
-  waited=$((waited + 60))
-done
+# Percentage of CPU time not idle over the next $1 seconds, all cores.
+cpu_busy() {
+  local a b
+  a=($(head -1 /proc/stat)); sleep "$1"; b=($(head -1 /proc/stat))
+  awk -v a="${a[*]}" -v b="${b[*]}" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); tot = 0
+    for (i = 2; i <= 9; i++) tot += y[i] - x[i]   # user .. steal (guest time is inside user)
+    idle = (y[5] - x[5]) + (y[6] - x[6])           # idle + iowait
+    printf "%.0f", (tot > 0) ? 100 * (tot - idle) / tot : 0 }'
+}
+wait_idle() {
+  local waited=0 busy
+  while :; do
+    busy=$(cpu_busy 10)
+    if awk -v l="$(load1)" -v m="$MAX_LOAD" -v b="$busy" 'BEGIN { exit !(l <= m || b < 10) }'; then
+      break
+    fi
+    if (( waited >= MAX_WAIT )); then
+      echo "machine still busy (load $(load1), cpu ${busy}%) after ${waited}s; measuring anyway" >&2
+      echo "$1: NOT IDLE after ${waited}s wait" >> "$OUT/machine.txt"
+      break
+    fi
+    echo "load average $(load1), cpu ${busy}% busy; waiting"
+    sleep 20
+    waited=$((waited + 30))
+  done
+  echo "$1: loadavg $(cut -d' ' -f1-3 /proc/loadavg), cpu ${busy}% busy over the 10 s before" \
+    | tee -a "$OUT/machine.txt"
+}
 
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -64,10 +96,30 @@ done
   echo "hyperfine: $(hyperfine --version)"
   echo "rustc: $(rustc --version)"
   echo "python: $(python3 --version 2>&1)"
-  echo "loadavg before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if git -C "$ROOT" diff --quiet HEAD -- crates Cargo.toml Cargo.lock .cargo 2>/dev/null; then
+    echo "revision: $rev (CLI sources as committed)"
+  else
+    echo "revision: $rev plus uncommitted changes to the CLI sources"
+  fi
+  echo "binary sha256: $(sha256sum "$BIN" | cut -d' ' -f1)"
 } | tee "$OUT/machine.txt"
 
+# Background sampler: time, phase, load average, processes using more than 20% of a core.
+echo setup > "$OUT/phase"
+(
+  while :; do
+    echo "$(date +%T) $(cat "$OUT/phase") $(cut -d' ' -f1-3 /proc/loadavg) |" \
+      "$(top -b -n2 -d1 | awk '/^ *PID/ { n++ } n == 2 && $9 + 0 > 20 { printf "%s %s%%; ", $12, $9 }')"
+    sleep 4
+  done
+) > "$OUT/cpu-samples.log" 2>&1 &
+SAMPLER=$!
+trap 'kill "$SAMPLER" 2>/dev/null || true' EXIT
+
 echo "== CLI"
+wait_idle "before CLI"
+echo cli > "$OUT/phase"
 for f in "${FILES[@]}"; do
   stem=${f%.csv}
   args=(estimate "$DATA/$f" --treatment w --outcome y --covariates "$COVARIATES")
@@ -82,11 +134,15 @@ done
 echo "loadavg after CLI: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
 
 echo "== Python (pandas.read_csv + causalml LRSRegressor)"
+wait_idle "before Python"
+echo python > "$OUT/phase"
 python3 "$ROOT/scripts/bench_python.py" measure "$DATA" "$OUT/python.json" --repeats "$PY_REPEATS"
 echo "loadavg after Python: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
 
 if python3 -c "import causalml" 2>/dev/null; then
   echo "== Python as a whole process (interpreter start, imports, read_csv, LRSRegressor)"
+  wait_idle "before Python process"
+  echo python-process > "$OUT/phase"
   for f in "${FILES[@]}"; do
     stem=${f%.csv}
     hyperfine -N --warmup 1 --runs 3 --export-json "$OUT/py-process-$stem.json" \
@@ -94,6 +150,21 @@ if python3 -c "import causalml" 2>/dev/null; then
   done
   echo "loadavg after Python process: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
 fi
+
+echo done > "$OUT/phase"
+# Samples, per phase, in which a process other than the benchmark's own used more than 20% of a core.
+awk -F'|' '{
+    split($1, h, " "); ph = h[2]; if (ph == "setup" || ph == "done") next
+    n[ph]++; other = ""; k = split($2, procs, ";")
+    for (i = 1; i <= k; i++) {
+      split(procs[i], w, " ")
+      if (w[1] != "" && w[1] !~ /^(counterfa|python3|hyperfine|wc|top|bash|sleep|awk)/) other = other " " w[1]
+    }
+    if (other != "") { d[ph]++; names[ph] = names[ph] other }
+  } END {
+    for (ph in n) printf "%s: other processes busy in %d of %d samples%s\n", ph, d[ph], n[ph],
+      (d[ph] ? " (" substr(names[ph], 2, 120) ")" : "")
+  }' "$OUT/cpu-samples.log" | sort | tee -a "$OUT/machine.txt"
 
 echo "== summary"
 python3 "$ROOT/scripts/bench_python.py" report "$OUT" | tee "$OUT/summary.md"

@@ -30,7 +30,7 @@ from pathlib import Path
 FILES = {"synth_mode1_n100000.csv": 100_000, "synth_mode1_n1000000.csv": 1_000_000}
 XCOLS = [f"x{i}" for i in range(20)]
 
-# The reference run of causalml 0.18.0 / pandas 3.1.1 on the same files (perf.json next to make_perf.py).
+# The reference run of causalml 0.18.0 / pandas 3.1.1 on the same files (../shared/refs/perf.json, Intel Xeon).
 REFERENCE = {
     "synth_mode1_n100000.csv": {
         "read_csv_s": 0.1126672679999956,
