@@ -104,7 +104,7 @@ fn load(job: u32, file: &File) {
         true
     };
     let name = file.name();
-    let options = cf_data::ReadOptions { delimiter: None, size_hint: Some(total as u64) };
+    let options = cf_data::ReadOptions { size_hint: Some(total as u64), ..Default::default() };
     match cf_data::read_csv(reader, &options, &mut progress) {
         Ok((table, warnings)) => {
             let summary = cf_engine::summarize(&table, &warnings, PREVIEW_ROWS);

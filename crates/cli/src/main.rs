@@ -8,6 +8,8 @@
 //!
 //! Exit status: 0 when every method ran, 1 when the data or a method failed, 2 for a usage error.
 
+mod read;
+
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -17,14 +19,14 @@ use serde::Serialize;
 const USAGE: &str = "usage:
   counterfact estimate FILE --treatment T --outcome Y [--covariates a,b,c]
                        [--method diff-means|ols|ipw]... [--estimand ate|att] [--trim P]
-                       [--alpha 0.05] [--delimiter C] [--json]
+                       [--alpha 0.05] [--delimiter C] [--threads N] [--json]
 
 Estimates the effect of a binary treatment column T (0/1) on the outcome Y in a CSV/TSV file.
 Without --covariates, every other numeric column is adjusted for. Without --method, all methods run.
 ";
 
 /// A usage error (exit 2) or a data error (exit 1).
-enum Failure {
+pub(crate) enum Failure {
     Usage(String),
     Data(String),
 }
@@ -33,6 +35,7 @@ struct Args {
     file: String,
     spec: AnalysisSpec,
     delimiter: Option<u8>,
+    threads: usize,
     json: bool,
 }
 
@@ -46,6 +49,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
     let (mut file, mut treatment, mut outcome, mut covariates) = (None, None, None, None);
     let (mut methods, mut alpha, mut delimiter, mut json) = (Vec::new(), 0.05, None, false);
     let (mut estimand, mut trim) = (EstimandChoice::Ate, 0.0);
+    let mut threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
@@ -110,6 +114,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
                     }
                 });
             }
+            "--threads" => {
+                let v = value("--threads")?;
+                threads =
+                    v.parse::<usize>().ok().filter(|t| (1..=64).contains(t)).ok_or_else(|| {
+                        usage(format!("--threads must be a whole number from 1 to 64, got `{v}`"))
+                    })?;
+            }
             "--json" => json = true,
             "-h" | "--help" => return Err(usage(String::new())),
             f if f.starts_with('-') => return Err(usage(format!("unknown option `{f}`"))),
@@ -127,6 +138,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
         file,
         spec: AnalysisSpec { treatment, outcome, covariates, methods, alpha, estimand, trim },
         delimiter,
+        threads,
         json,
     })
 }
@@ -141,15 +153,7 @@ struct JsonOut<'a> {
 }
 
 fn run(args: Args) -> Result<bool, Failure> {
-    let file = std::fs::File::open(&args.file)
-        .map_err(|e| Failure::Data(format!("{}: cannot open: {e}", args.file)))?;
-    let size_hint = file.metadata().ok().map(|m| m.len());
-    let options = cf_data::ReadOptions { delimiter: args.delimiter, size_hint };
-    let (table, read_warnings) =
-        cf_data::read_csv(std::io::BufReader::with_capacity(1 << 20, file), &options, &mut |_| {
-            true
-        })
-        .map_err(|e| Failure::Data(format!("{}: {e}", args.file)))?;
+    let (table, read_warnings) = read::read_table(&args.file, args.delimiter, args.threads)?;
     let mut report = analyze(&table, &args.spec).map_err(|e| Failure::Data(e.to_string()))?;
     let mut warnings: Vec<String> = read_warnings.iter().map(ToString::to_string).collect();
     warnings.append(&mut report.warnings);

@@ -175,3 +175,75 @@ fn ipw_att_on_the_observational_sample_matches_the_reference() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--estimand must be ate or att"), "{stderr}");
 }
+
+#[test]
+fn reading_in_parallel_pieces_gives_exactly_the_one_pass_result() {
+    // A 9+ MB numeric file with CRLF line ends, blank lines and missing values.
+    let dir = std::env::temp_dir().join(format!("cf-cli-par-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.csv");
+    let mut text = String::from("y,t,x1,x2\r\n");
+    let mut i: u64 = 0;
+    while text.len() < 9 << 20 {
+        let t = (i * 7 + 3) % 5 < 2;
+        let x1 = ((i * 37) % 101) as f64 / 7.0;
+        let x2 = if i.is_multiple_of(97) {
+            String::new()
+        } else {
+            format!("{}", (i % 13) as f64 * 0.25)
+        };
+        let y = 1.5 * f64::from(u8::from(t)) + 0.3 * x1 + ((i * 7919) % 23) as f64 / 23.0;
+        text += &format!("{y},{},{x1},{x2}\r\n", u8::from(t));
+        if i.is_multiple_of(5000) {
+            text += "\r\n";
+        }
+        i += 1;
+    }
+    std::fs::write(&path, &text).unwrap();
+    let file = path.to_str().unwrap();
+    let run = |threads: &str| {
+        let (code, stdout, stderr) = counterfact(&[
+            "estimate",
+            file,
+            "--treatment",
+            "t",
+            "--outcome",
+            "y",
+            "--threads",
+            threads,
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let mut v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        v.as_object_mut().unwrap().remove("file");
+        v
+    };
+    let one = run("1");
+    assert_eq!(run("2"), one);
+    assert_eq!(run("3"), one);
+    assert!(
+        one["warnings"][0].as_str().unwrap().contains("missing value in `x2`"),
+        "{}",
+        one["warnings"]
+    );
+
+    // An error in a later piece is reported as one pass reports it (line counted from the top).
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, format!("{text}1,0,2\r\n")).unwrap();
+    let line = text.matches('\n').count() + 1;
+    for threads in ["1", "2"] {
+        let (code, _, stderr) = counterfact(&[
+            "estimate",
+            bad.to_str().unwrap(),
+            "--treatment",
+            "t",
+            "--outcome",
+            "y",
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(code, 1);
+        assert!(stderr.contains(&format!("(line {line})")), "{threads}: {stderr}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -38,6 +38,12 @@ pub struct ReadOptions {
     /// The input's size in bytes, if known: columns are sized from it after the first rows,
     /// which saves reallocating (and copying) them as they grow.
     pub size_hint: Option<u64>,
+    /// The input has no header row: it continues a file whose columns are these (used to read
+    /// a large file in pieces). Line numbers in errors then count from the piece's start.
+    pub names: Option<Vec<String>>,
+    /// Fail with [`ErrorKind::Io`] at the first `"`: a piece of a file cut at a line end can only
+    /// be read on its own when no quoted field could span the cut.
+    pub forbid_quotes: bool,
 }
 
 /// Strings read as a missing value (besides the empty field), as pandas does by default.
@@ -76,13 +82,19 @@ pub fn read_csv<R: Read>(
         .map_err(|e| Error::new(ErrorKind::Io(e.to_string()), None))?;
     let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
     let mut records = records::Records::new(reader, delimiter, head);
+    records.forbid_quotes = options.forbid_quotes;
     let io = |e: std::io::Error| Error::new(ErrorKind::Io(e.to_string()), None);
 
     // Header row: the first record that is not a blank line.
-    let Some(header_line) = records.next().map_err(io)? else {
-        return Err(Error::new(ErrorKind::Empty, None));
+    let names = match &options.names {
+        Some(names) => names.clone(),
+        None => {
+            let Some(header_line) = records.next().map_err(io)? else {
+                return Err(Error::new(ErrorKind::Empty, None));
+            };
+            header_names(&records, header_line)?
+        }
     };
-    let names = header_names(&records, header_line)?;
     let mut builders: Vec<table::ColumnBuilder> =
         names.iter().map(|n| table::ColumnBuilder::new(n.clone(), delimiter == b';')).collect();
 

@@ -32,6 +32,8 @@ pub(crate) struct Records<R> {
     /// Field ranges of the current record, in `buf` (unquoted) or `out` (quoted).
     fields: Vec<(usize, usize)>,
     quoted: bool,
+    /// Fail at the first quote character (see `ReadOptions::forbid_quotes`).
+    pub(crate) forbid_quotes: bool,
 }
 
 impl<R: Read> Records<R> {
@@ -54,6 +56,7 @@ impl<R: Read> Records<R> {
             ends: vec![0; 64],
             fields: Vec::new(),
             quoted: false,
+            forbid_quotes: false,
         }
     }
 
@@ -111,6 +114,11 @@ impl<R: Read> Records<R> {
             }
             let line = &rest[..line_end];
             if memchr::memchr(b'"', line).is_some() {
+                if self.forbid_quotes {
+                    return Err(std::io::Error::other(
+                        "a quote character in a piece read on its own",
+                    ));
+                }
                 return self.quoted_record().map(Some);
             }
             let line_no = self.next_line;

@@ -32,6 +32,44 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// Stacks tables read from consecutive pieces of one file, when every column of every piece
+    /// is numeric (or binary) and the names agree; `None` otherwise (a text column's levels and
+    /// type inference depend on the whole column, so the caller reads the file in one go).
+    pub fn concat_numeric(parts: Vec<Table>) -> Option<Table> {
+        let mut parts = parts.into_iter();
+        let first = parts.next()?;
+        let rest: Vec<Table> = parts.collect();
+        let numeric = |t: &Table| {
+            t.columns.len() == first.columns.len()
+                && t.columns
+                    .iter()
+                    .zip(&first.columns)
+                    .all(|(c, f)| c.name == f.name && c.as_numeric().is_some())
+        };
+        if !numeric(&first) || !rest.iter().all(numeric) {
+            return None;
+        }
+        let n_rows = first.n_rows + rest.iter().map(|t| t.n_rows).sum::<usize>();
+        // Extend the first piece's columns in place (it may have reserved room for the whole file).
+        let mut columns: Vec<(String, Vec<f64>)> = first
+            .columns
+            .into_iter()
+            .map(|c| match c.data {
+                ColumnData::Numeric(v) => (c.name, v),
+                ColumnData::Categorical { .. } => (c.name, Vec::new()),
+            })
+            .collect();
+        for part in rest {
+            for ((_, dst), col) in columns.iter_mut().zip(part.columns) {
+                if let ColumnData::Numeric(v) = col.data {
+                    dst.extend_from_slice(&v);
+                }
+            }
+        }
+        let columns = columns.into_iter().map(|(n, v)| Column::numeric(n, v)).collect();
+        Some(Table::new(columns, n_rows))
+    }
 }
 
 /// The inferred type of a column.
