@@ -60,7 +60,7 @@ for (let i = 0; i < runs; i++) {
   await page.selectOption('[data-testid=treatment-select]', 'w');
   await page.selectOption('[data-testid=outcome-select]', 'y');
   for (const c of ['tau', 'e']) await page.uncheck(`[data-testid=covariate-${c}]`);
-  await page.uncheck('[data-testid=method-diff-means]');
+  for (const m of ['diff-means', 'ipw']) await page.uncheck(`[data-testid=method-${m}]`);
   const t1 = Date.now();
   await page.click('[data-testid=run-button]');
   const ols = page.locator('[data-testid=result-ols]');

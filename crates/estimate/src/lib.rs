@@ -322,58 +322,46 @@ pub fn ipw(
 
     // Influence function: φᵢ + H' I⁻¹ sᵢ, with sᵢ = (tᵢ − pᵢ) xᵢ the propensity score and
     // H = E[∂φ/∂β] (trimmed rows have φ = 0 and do not move with β).
+    // Column-wise, with the intercept as a column of ones.
     let k = covariates.len() + 1;
-    let xrow = |i: usize, out: &mut [f64]| {
-        out[0] = 1.0;
-        for (j, c) in covariates.iter().enumerate() {
-            out[j + 1] = c[i];
-        }
-    };
-    let mut info = nalgebra::DMatrix::<f64>::zeros(k, k);
-    let mut h = nalgebra::DVector::<f64>::zeros(k);
-    let mut row = vec![0.0; k];
+    let ones = vec![1.0; t.len()];
+    let mut cols: Vec<&[f64]> = vec![&ones];
+    cols.extend_from_slice(covariates);
+    let root_w: Vec<f64> = ps.iter().map(|p| (p * (1.0 - p)).sqrt()).collect();
+    let info = ols::gram(&cols, &vec![0.0; k], &vec![1.0; k], Some(&root_w)) / nf;
     let mut phi = vec![0.0; t.len()];
+    let mut dphi = vec![0.0; t.len()];
     for i in 0..t.len() {
-        xrow(i, &mut row);
-        let p = ps[i];
-        let w = p * (1.0 - p);
-        for a in 0..k {
-            for b in a..k {
-                info[(a, b)] += w * row[a] * row[b];
-            }
-        }
         if !keep[i] {
             continue;
         }
+        let p = ps[i];
         let (r1, r0) = (y[i] - mu1, y[i] - mu0);
         phi[i] = w1[i] * r1 / a1 - w0[i] * r0 / a0;
-        // ∂φᵢ/∂β: d(1/p) = −(1−p)/p·x, d(1/(1−p)) = p/(1−p)·x, d(p/(1−p)) = p/(1−p)·x.
-        let d = match estimand {
+        // ∂φᵢ/∂β = dᵢ xᵢ: d(1/p) = −(1−p)/p·x, d(1/(1−p)) = p/(1−p)·x, d(p/(1−p)) = p/(1−p)·x.
+        dphi[i] = match estimand {
             Estimand::Ate => -w1[i] * (1.0 - p) * r1 / a1 - w0[i] * p * r0 / a0,
             Estimand::Att => -w0[i] * r0 / a0,
         };
-        for a in 0..k {
-            h[a] += d * row[a];
-        }
     }
-    for a in 0..k {
-        for b in 0..a {
-            info[(a, b)] = info[(b, a)];
-        }
-    }
-    info /= nf;
-    h /= nf;
-    let correction = info.cholesky().map(|c| c.solve(&h));
-    let Some(g) = correction else {
+    let h = nalgebra::DVector::from_iterator(
+        k,
+        cols.iter().map(|c| c.iter().zip(&dphi).map(|(x, d)| x * d).sum::<f64>() / nf),
+    );
+    let Some(g) = info.cholesky().map(|c| c.solve(&h)) else {
         return Err(Error::Separation { column: names.first().cloned().unwrap_or_default() });
     };
-    let mut var = 0.0;
-    for i in 0..t.len() {
-        xrow(i, &mut row);
-        let s: f64 = (t[i] - ps[i]) * row.iter().zip(g.iter()).map(|(x, g)| x * g).sum::<f64>();
-        let psi = phi[i] + s;
-        var += psi * psi;
+    // ψᵢ = φᵢ + (tᵢ − pᵢ) xᵢ'g.
+    let mut xg = vec![0.0; t.len()];
+    for (c, gj) in cols.iter().zip(g.iter()) {
+        xg.iter_mut().zip(c.iter()).for_each(|(s, x)| *s += x * gj);
     }
+    let var: f64 = (0..t.len())
+        .map(|i| {
+            let psi = phi[i] + (t[i] - ps[i]) * xg[i];
+            psi * psi
+        })
+        .sum();
     let std_error = var.sqrt() / nf;
     Ok((
         Estimate {

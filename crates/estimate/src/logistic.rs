@@ -6,7 +6,7 @@
 //! Non-convergence and (quasi-)complete separation are errors that name the covariate, never a
 //! silent NaN or probabilities of exactly 0 or 1.
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DVector;
 
 use crate::Error;
 
@@ -91,8 +91,23 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
         }
         scales.push(s);
     }
-    // Standardized design, row-major blocks are not needed: columns are read directly.
-    let z = |j: usize, i: usize| (x[j][i] - means[j]) / scales[j];
+    // The design with the intercept as a column of ones; cross-products come from the blocked
+    // `gram` of the OLS module (column-wise, cache-friendly).
+    let ones = vec![1.0; n];
+    let mut cols: Vec<&[f64]> = vec![&ones];
+    cols.extend_from_slice(x);
+    let mut cmeans = vec![0.0];
+    cmeans.extend_from_slice(&means);
+    let mut cscales = vec![1.0];
+    cscales.extend_from_slice(&scales);
+    let linear = |b: &DVector<f64>| -> Vec<f64> {
+        let mut eta = vec![b[0]; n];
+        for (j, c) in x.iter().enumerate() {
+            let (coef, m) = (b[j + 1] / scales[j], means[j]);
+            eta.iter_mut().zip(c.iter()).for_each(|(e, v)| *e += coef * (v - m));
+        }
+        eta
+    };
 
     let mut beta = DVector::<f64>::zeros(k); // [intercept, slopes] on the standardized scale
     let mut eta = vec![0.0; n];
@@ -100,31 +115,19 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
         |eta: &[f64]| -> f64 { t.iter().zip(eta).map(|(&ti, &e)| ti * e - log1pexp(e)).sum() };
     let mut ll = loglik(&eta);
     for iter in 1..=MAX_ITER {
-        // Gradient and Hessian (negated): X'(t − p), X'WX.
-        let mut grad = DVector::<f64>::zeros(k);
-        let mut hess = DMatrix::<f64>::zeros(k, k);
-        let mut row = vec![1.0; k];
-        for i in 0..n {
-            let pi = sigmoid(eta[i]);
-            let w = pi * (1.0 - pi);
-            let r = t[i] - pi;
-            for j in 0..p {
-                row[j + 1] = z(j, i);
-            }
-            for a in 0..k {
-                grad[a] += row[a] * r;
-                let wa = w * row[a];
-                for b in a..k {
-                    hess[(a, b)] += wa * row[b];
-                }
-            }
-        }
-        for a in 0..k {
-            for b in 0..a {
-                hess[(a, b)] = hess[(b, a)];
-            }
-        }
-        let step = match hess.clone().cholesky() {
+        // Gradient X'(t − p) and (negated) Hessian X'WX on the standardized scale.
+        let probs: Vec<f64> = eta.iter().map(|&e| sigmoid(e)).collect();
+        let resid: Vec<f64> = t.iter().zip(&probs).map(|(t, p)| t - p).collect();
+        let root_w: Vec<f64> = probs.iter().map(|p| (p * (1.0 - p)).sqrt()).collect();
+        let grad = DVector::from_iterator(
+            k,
+            cols.iter().enumerate().map(|(j, c)| {
+                let (m, s) = (cmeans[j], cscales[j]);
+                c.iter().zip(&resid).map(|(v, r)| (v - m) * r).sum::<f64>() / s
+            }),
+        );
+        let hess = crate::ols::gram(&cols, &cmeans, &cscales, Some(&root_w));
+        let step = match hess.cholesky() {
             Some(c) => c.solve(&grad),
             None => return Err(separation(&beta, &name)),
         };
@@ -132,9 +135,7 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
         let mut scale = 1.0;
         let (new_beta, new_eta, new_ll) = loop {
             let cand = &beta + &step * scale;
-            let cand_eta: Vec<f64> = (0..n)
-                .map(|i| cand[0] + (0..p).map(|j| cand[j + 1] * z(j, i)).sum::<f64>())
-                .collect();
+            let cand_eta = linear(&cand);
             let cand_ll = loglik(&cand_eta);
             if cand_ll >= ll - 1e-12 * ll.abs() || scale < 1e-8 {
                 break (cand, cand_eta, cand_ll);

@@ -149,7 +149,12 @@ fn mean(v: &[f64]) -> f64 {
 }
 
 /// `Σᵢ wᵢ² zᵢ zᵢ'` over rows, with `z = (x − mean) / scale` (w = 1 when `weights` is `None`).
-fn gram(x: &[&[f64]], means: &[f64], scales: &[f64], weights: Option<&[f64]>) -> DMatrix<f64> {
+pub(crate) fn gram(
+    x: &[&[f64]],
+    means: &[f64],
+    scales: &[f64],
+    weights: Option<&[f64]>,
+) -> DMatrix<f64> {
     let p = x.len();
     let n = x.first().map_or(0, |c| c.len());
     let mut g = DMatrix::<f64>::zeros(p, p);
