@@ -166,9 +166,41 @@ fn z_crit(alpha: f64) -> Result<f64, Error> {
     Ok(dist::normal_quantile(1.0 - alpha / 2.0))
 }
 
-fn count_groups(t: &[f64]) -> (usize, usize) {
+/// Treated and control counts; each group needs two rows for a standard error.
+fn count_groups(t: &[f64]) -> Result<(usize, usize), Error> {
     let n1 = t.iter().filter(|&&v| v == 1.0).count();
-    (n1, t.len() - n1)
+    let n0 = t.len() - n1;
+    for (group, size) in [("treated", n1), ("control", n0)] {
+        if size < 2 {
+            return Err(Error::SmallGroup { group, size });
+        }
+    }
+    Ok((n1, n0))
+}
+
+impl Estimate {
+    /// An estimate with a normal interval `estimate ± z · std_error`.
+    #[allow(clippy::too_many_arguments)] // plain data, named at every call site
+    fn normal(
+        estimand: Estimand,
+        estimate: f64,
+        std_error: f64,
+        z: f64,
+        n: usize,
+        n_treated: usize,
+        n_control: usize,
+    ) -> Self {
+        Estimate {
+            estimand,
+            estimate,
+            std_error,
+            ci_low: estimate - z * std_error,
+            ci_high: estimate + z * std_error,
+            n,
+            n_treated,
+            n_control,
+        }
+    }
 }
 
 /// Difference in means with Welch's standard error and a normal interval.
@@ -179,12 +211,7 @@ fn count_groups(t: &[f64]) -> (usize, usize) {
 /// A group with fewer than two rows; `alpha` outside (0, 1).
 pub fn difference_in_means(y: &[f64], t: &[f64], alpha: f64) -> Result<Estimate, Error> {
     let z = z_crit(alpha)?;
-    let (n1, n0) = count_groups(t);
-    for (group, size) in [("treated", n1), ("control", n0)] {
-        if size < 2 {
-            return Err(Error::SmallGroup { group, size });
-        }
-    }
+    let (n1, n0) = count_groups(t)?;
     let moments = |arm: f64, n: usize| {
         let nf = n as f64;
         let m = y.iter().zip(t).filter(|(_, &ti)| ti == arm).map(|(v, _)| v).sum::<f64>() / nf;
@@ -196,16 +223,7 @@ pub fn difference_in_means(y: &[f64], t: &[f64], alpha: f64) -> Result<Estimate,
     let (m0, v0) = moments(0.0, n0);
     let estimate = m1 - m0;
     let std_error = (v1 / n1 as f64 + v0 / n0 as f64).sqrt();
-    Ok(Estimate {
-        estimand: Estimand::Ate,
-        estimate,
-        std_error,
-        ci_low: estimate - z * std_error,
-        ci_high: estimate + z * std_error,
-        n: y.len(),
-        n_treated: n1,
-        n_control: n0,
-    })
+    Ok(Estimate::normal(Estimand::Ate, estimate, std_error, z, y.len(), n1, n0))
 }
 
 /// Regression adjustment (the linear S-learner, causalml's `LRSRegressor`): OLS of `y` on
@@ -224,28 +242,14 @@ pub fn regression_adjustment(
     alpha: f64,
 ) -> Result<Estimate, Error> {
     let z = z_crit(alpha)?;
-    let (n1, n0) = count_groups(t);
-    for (group, size) in [("treated", n1), ("control", n0)] {
-        if size < 2 {
-            return Err(Error::SmallGroup { group, size });
-        }
-    }
+    let (n1, n0) = count_groups(t)?;
     let mut x: Vec<&[f64]> = Vec::with_capacity(covariates.len() + 1);
     x.push(t);
     x.extend_from_slice(covariates);
     let fit = ols(y, &x, names, Robust::Only(0))?;
     let estimate = fit.coef[0];
     let std_error = fit.se_hc1[0].unwrap_or(f64::NAN);
-    Ok(Estimate {
-        estimand: Estimand::Ate,
-        estimate,
-        std_error,
-        ci_low: estimate - z * std_error,
-        ci_high: estimate + z * std_error,
-        n: y.len(),
-        n_treated: n1,
-        n_control: n0,
-    })
+    Ok(Estimate::normal(Estimand::Ate, estimate, std_error, z, y.len(), n1, n0))
 }
 
 /// Inverse probability weighting with normalized (Hajek) weights.
@@ -277,12 +281,7 @@ pub fn ipw(
     if !(0.0..0.5).contains(&trim) {
         return Err(Error::InvalidTrim(trim));
     }
-    let (n1, n0) = count_groups(t);
-    for (group, size) in [("treated", n1), ("control", n0)] {
-        if size < 2 {
-            return Err(Error::SmallGroup { group, size });
-        }
-    }
+    count_groups(t)?;
     let fit = logistic(t, covariates, names)?;
     let ps = &fit.probabilities;
     let keep: Vec<bool> = ps.iter().map(|&p| p >= trim && p <= 1.0 - trim).collect();
@@ -363,17 +362,5 @@ pub fn ipw(
         })
         .sum();
     let std_error = var.sqrt() / nf;
-    Ok((
-        Estimate {
-            estimand,
-            estimate,
-            std_error,
-            ci_low: estimate - z * std_error,
-            ci_high: estimate + z * std_error,
-            n: used,
-            n_treated: k1,
-            n_control: k0,
-        },
-        fit,
-    ))
+    Ok((Estimate::normal(estimand, estimate, std_error, z, used, k1, k0), fit))
 }

@@ -79,18 +79,9 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
     }
     let name = |j: usize| names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1));
     let nf = n as f64;
-    let means: Vec<f64> = x.iter().map(|c| c.iter().sum::<f64>() / nf).collect();
-    let mut scales = Vec::with_capacity(p);
-    for (j, c) in x.iter().enumerate() {
-        let m = means[j];
-        let (ss, mx) =
-            c.iter().fold((0.0, 0.0_f64), |(ss, mx), v| (ss + (v - m) * (v - m), mx.max(v.abs())));
-        let s = (ss / nf).sqrt();
-        if !(s > 1e-12 * mx.max(f64::MIN_POSITIVE)) {
-            return Err(Error::Constant { column: name(j) });
-        }
-        scales.push(s);
-    }
+    // Standardize to unit variance, so SEPARATION_COEF means the same for every column.
+    let (means, norms) = crate::ols::center_scale(x, &name)?;
+    let scales: Vec<f64> = norms.iter().map(|s| s / nf.sqrt()).collect();
     // The design with the intercept as a column of ones; cross-products come from the blocked
     // `gram` of the OLS module (column-wise, cache-friendly).
     let ones = vec![1.0; n];

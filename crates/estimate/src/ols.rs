@@ -71,20 +71,8 @@ pub fn ols(y: &[f64], x: &[&[f64]], names: &[String], robust: Robust) -> Result<
 
     // Centre and scale.
     let nf = n as f64;
-    let means: Vec<f64> = x.iter().map(|c| mean(c)).collect();
+    let (means, scales) = center_scale(x, &name)?;
     let y_mean = mean(y);
-    let mut scales = Vec::with_capacity(p);
-    for (j, c) in x.iter().enumerate() {
-        let m = means[j];
-        let (ss, magnitude) =
-            c.iter().fold((0.0, 0.0_f64), |(ss, mx), v| (ss + (v - m) * (v - m), mx.max(v.abs())));
-        let s = f64::sqrt(ss);
-        // Relative to the column's magnitude: a column that is constant up to rounding.
-        if !(s > 1e-12 * magnitude.max(f64::MIN_POSITIVE) * nf.sqrt()) {
-            return Err(Error::Constant { column: name(j) });
-        }
-        scales.push(s);
-    }
 
     // One pass over the data gives Z'Z and Z'y: y rides along as a last, unscaled column.
     let mut cols: Vec<&[f64]> = x.to_vec();
@@ -139,6 +127,27 @@ pub fn ols(y: &[f64], x: &[&[f64]], names: &[String], robust: Robust) -> Result<
     let intercept = y_mean - coef.iter().zip(&means).map(|(b, m)| b * m).sum::<f64>();
     let se = (0..p).map(|j| (sigma2 * g_inv[(j, j)]).sqrt() / scales[j]).collect();
     Ok(OlsFit { intercept, coef, se, se_hc1, df_resid, n, rss })
+}
+
+/// Column means and root sums of squares about them (`‖x − x̄‖`); a column with no variation,
+/// relative to its magnitude, is [`Error::Constant`].
+pub(crate) fn center_scale(
+    x: &[&[f64]],
+    name: &dyn Fn(usize) -> String,
+) -> Result<(Vec<f64>, Vec<f64>), Error> {
+    let means: Vec<f64> = x.iter().map(|c| mean(c)).collect();
+    let mut scales = Vec::with_capacity(x.len());
+    for (j, c) in x.iter().enumerate() {
+        let m = means[j];
+        let (ss, magnitude) =
+            c.iter().fold((0.0, 0.0_f64), |(ss, mx), v| (ss + (v - m) * (v - m), mx.max(v.abs())));
+        let s = f64::sqrt(ss);
+        if !(s > 1e-12 * magnitude.max(f64::MIN_POSITIVE) * (c.len() as f64).sqrt()) {
+            return Err(Error::Constant { column: name(j) });
+        }
+        scales.push(s);
+    }
+    Ok((means, scales))
 }
 
 fn mean(v: &[f64]) -> f64 {
