@@ -46,10 +46,12 @@ if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WB_VERSION" ]]; 
 fi
 
 # 5. Node tools: wasm-opt 132 (older binaryens cannot read wasm-bindgen's output) and playwright-core
+# (node_modules/.lock-stamp is the package-lock.json the last `npm ci` installed)
 if [[ ! -x "$ROOT/node_modules/.bin/wasm-opt" || ! -d "$ROOT/node_modules/playwright-core" ]] \
-   || ! cmp -s "$ROOT/package-lock.json" "$ROOT/node_modules/.package-lock.json" 2>/dev/null; then
+   || ! cmp -s "$ROOT/package-lock.json" "$ROOT/node_modules/.lock-stamp" 2>/dev/null; then
   say "installing Node tools (npm ci)"
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$ROOT/package-lock.json" "$ROOT/node_modules/.lock-stamp"
 fi
 export PATH="$ROOT/node_modules/.bin:$PATH"
 
