@@ -16,6 +16,8 @@ use crate::protocol::{FromWorker, ToWorker};
 const WORKER_URL: &str = "./worker_loader.js";
 /// Job id the worker's panic hook uses: "whatever was running".
 const CRASH_JOB: u32 = u32::MAX;
+/// Consecutive crashes (without the worker ever becoming ready) after which it stays down.
+const MAX_RESTARTS: u32 = 3;
 
 /// A handle on the worker; cheap to clone.
 #[derive(Clone)]
@@ -39,6 +41,8 @@ struct Inner {
     silent: Vec<u32>,
     /// Counts spawned workers; a crash report from an older one is stale.
     generation: u32,
+    /// Crashes since the worker last said `Ready`; past `MAX_RESTARTS` it is not restarted.
+    crashes: u32,
     _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
 }
 
@@ -62,6 +66,7 @@ impl Bridge {
             loaded_file: None,
             silent: Vec::new(),
             generation: 0,
+            crashes: 0,
             _handlers: Vec::new(),
         })));
         bridge.spawn();
@@ -89,9 +94,12 @@ impl Bridge {
         let weak = Rc::downgrade(&self.0);
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
             let data = e.unchecked_into::<MessageEvent>().data();
-            let Some(text) = data.as_string() else { return };
-            if let Ok(msg) = serde_json::from_str::<FromWorker>(&text) {
-                receive(&weak, generation, msg);
+            let msg =
+                data.as_string().and_then(|text| serde_json::from_str::<FromWorker>(&text).ok());
+            match msg {
+                Some(msg) => receive(&weak, generation, msg),
+                // A reply the page cannot read must not leave it waiting forever.
+                None => unreadable(&weak),
             }
         });
         let weak = Rc::downgrade(&self.0);
@@ -182,6 +190,7 @@ fn receive(weak: &Weak<RefCell<Inner>>, generation: u32, msg: FromWorker) {
     if msg == FromWorker::Ready {
         let mut inner = rc.borrow_mut();
         inner.ready = true;
+        inner.crashes = 0;
         let queue = std::mem::take(&mut inner.queue);
         if let Some(w) = &inner.worker {
             for obj in queue {
@@ -238,13 +247,25 @@ fn receive(weak: &Weak<RefCell<Inner>>, generation: u32, msg: FromWorker) {
 /// first report of a generation restarts).
 fn crashed(weak: &Weak<RefCell<Inner>>, generation: u32, detail: &str) {
     let Some(rc) = weak.upgrade() else { return };
-    let (job, callback) = {
-        let inner = rc.borrow();
+    let (job, callback, crashes) = {
+        let mut inner = rc.borrow_mut();
         if inner.generation != generation {
             return;
         }
-        (inner.current.unwrap_or(0), inner.on_message.clone())
+        inner.crashes += 1;
+        (inner.current.unwrap_or(0), inner.on_message.clone(), inner.crashes)
     };
+    if crashes > MAX_RESTARTS {
+        // Stop here: a worker that cannot even start would otherwise be respawned forever.
+        if let Some(w) = rc.borrow_mut().worker.take() {
+            w.terminate();
+        }
+        callback.emit(FromWorker::Failed {
+            job,
+            message: "the background worker keeps failing to start; reload the page".into(),
+        });
+        return;
+    }
     Bridge(rc).restart();
     let detail = if detail.is_empty() { "unknown error".to_string() } else { detail.to_string() };
     callback.emit(FromWorker::Failed {
@@ -253,4 +274,20 @@ fn crashed(weak: &Weak<RefCell<Inner>>, generation: u32, detail: &str) {
             "the computation stopped unexpectedly ({detail}); your data is kept, please try again"
         ),
     });
+}
+
+/// The worker sent something the page cannot read: end the request in flight with a message.
+fn unreadable(weak: &Weak<RefCell<Inner>>) {
+    let Some(rc) = weak.upgrade() else { return };
+    let (job, callback) = {
+        let mut inner = rc.borrow_mut();
+        (inner.current.take(), inner.on_message.clone())
+    };
+    if let Some(job) = job {
+        callback.emit(FromWorker::Failed {
+            job,
+            message: "the computation returned a result the page could not read; please try again"
+                .into(),
+        });
+    }
 }

@@ -72,7 +72,7 @@ pub(crate) fn read_table(
                         // are appended without reallocating.
                         size_hint: Some(if i == 0 { size } else { end - start }),
                         names,
-                        forbid_quotes: true,
+                        numbers_only: true,
                     };
                     let reader = BufReader::with_capacity(1 << 20, f.take(end - start));
                     match read_csv(reader, &options, &mut |_| true) {

@@ -130,6 +130,12 @@ fn a_collinear_design_reports_the_columns_and_exits_1() {
         "`zip_code=Surburban` is a linear combination of `zip_surburban` (and the intercept): the design is rank-deficient; remove one of these columns"
     );
     assert_eq!(v["covariates"][2], "zip_code=Surburban");
+    // IPW's propensity model names the same collinearity (not a false separation).
+    let ipw = v["errors"].as_array().unwrap().iter().find(|e| e["method"] == "ipw").unwrap();
+    assert_eq!(
+        ipw["message"],
+        "`zip_code=Surburban` is a linear combination of `zip_surburban` (and the intercept): the design is rank-deficient; remove one of these columns"
+    );
 }
 
 #[test]

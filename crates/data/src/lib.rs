@@ -41,9 +41,10 @@ pub struct ReadOptions {
     /// The input has no header row: it continues a file whose columns are these (used to read
     /// a large file in pieces). Line numbers in errors then count from the piece's start.
     pub names: Option<Vec<String>>,
-    /// Fail with [`ErrorKind::Io`] at the first `"`: a piece of a file cut at a line end can only
-    /// be read on its own when no quoted field could span the cut.
-    pub forbid_quotes: bool,
+    /// Fail with [`ErrorKind::Io`] at the first `"` or text (non-number, non-missing) field: a
+    /// piece of a file cut at a line end reads exactly as it would in one pass only when no quoted
+    /// field can span the cut and no column's type depends on the other pieces.
+    pub numbers_only: bool,
 }
 
 /// Strings read as a missing value (besides the empty field), as pandas does by default.
@@ -82,7 +83,7 @@ pub fn read_csv<R: Read>(
         .map_err(|e| Error::new(ErrorKind::Io(e.to_string()), None))?;
     let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
     let mut records = records::Records::new(reader, delimiter, head);
-    records.forbid_quotes = options.forbid_quotes;
+    records.forbid_quotes = options.numbers_only;
     let io = |e: std::io::Error| Error::new(ErrorKind::Io(e.to_string()), None);
 
     // Header row: the first record that is not a blank line.
@@ -132,6 +133,12 @@ pub fn read_csv<R: Read>(
         }
     }
     progress(records.position());
+    if options.numbers_only && builders.iter().any(table::ColumnBuilder::has_text) {
+        return Err(Error::new(
+            ErrorKind::Io("a text field in a piece read on its own".into()),
+            None,
+        ));
+    }
     if n_rows == 0 {
         return Err(Error::new(ErrorKind::NoRows, None));
     }

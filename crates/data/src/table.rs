@@ -246,6 +246,11 @@ impl ColumnBuilder {
         }
     }
 
+    /// True once a text value has been seen (the column will be categorical or boolean).
+    pub(crate) fn has_text(&self) -> bool {
+        matches!(self.state, BuilderState::Text { .. })
+    }
+
     /// Makes room for `additional` more values.
     pub(crate) fn reserve(&mut self, additional: usize) {
         match &mut self.state {

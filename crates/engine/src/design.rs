@@ -21,9 +21,14 @@ pub struct Design<'a> {
     pub warnings: Vec<String>,
 }
 
+/// A text covariate with more distinct values (in the rows used) than this is refused: it is
+/// probably an identifier, and one indicator column per value would not fit in memory.
+pub(crate) const MAX_LEVELS: usize = 200;
+
 /// A covariate before row filtering.
 enum Source<'a> {
     Numeric(&'a [f64]),
+    Categorical { codes: &'a [Option<u32>], levels: &'a [String] },
     Dummy { codes: &'a [Option<u32>], level: u32 },
 }
 
@@ -32,6 +37,7 @@ impl Source<'_> {
         match self {
             Source::Numeric(v) => v[i],
             Source::Dummy { codes, level } => f64::from(u8::from(codes[i] == Some(*level))),
+            Source::Categorical { .. } => f64::NAN,
         }
     }
 }
@@ -97,19 +103,8 @@ impl<'a> Design<'a> {
                     sources.push((name.clone(), Source::Numeric(v)));
                 }
                 ColumnData::Categorical { codes, levels } => {
-                    if levels.len() > 1 {
-                        warnings.push(format!(
-                            "`{name}` is categorical: encoded as {} indicator columns, `{}` is the reference level",
-                            levels.len() - 1,
-                            levels[0]
-                        ));
-                    }
-                    for (level, label) in levels.iter().enumerate().skip(1) {
-                        sources.push((
-                            format!("{name}={label}"),
-                            Source::Dummy { codes, level: level as u32 },
-                        ));
-                    }
+                    // Expanded once the rows are known: only levels present in kept rows count.
+                    sources.push((name.clone(), Source::Categorical { codes, levels }));
                 }
             }
         }
@@ -163,6 +158,38 @@ impl<'a> Design<'a> {
                 parts.join(", ")
             ));
         }
+
+        // One-hot encoding over the kept rows: the first level present is the reference.
+        let mut expanded: Vec<(String, Source<'a>)> = Vec::with_capacity(sources.len());
+        for (name, source) in sources {
+            let Source::Categorical { codes, levels } = source else {
+                expanded.push((name, source));
+                continue;
+            };
+            let mut present = vec![false; levels.len()];
+            for (c, _) in codes.iter().zip(&keep).filter(|(_, k)| **k) {
+                if let Some(p) = c.and_then(|c| present.get_mut(c as usize)) {
+                    *p = true;
+                }
+            }
+            let used: Vec<usize> = (0..levels.len()).filter(|&l| present[l]).collect();
+            if used.len() > MAX_LEVELS {
+                return Err(AnalysisError::TooManyLevels { name, levels: used.len() });
+            }
+            let Some((&reference, others)) = used.split_first() else { continue };
+            warnings.push(format!(
+                "`{name}` is categorical: encoded as {} indicator columns, `{}` is the reference level",
+                others.len(),
+                levels[reference]
+            ));
+            for &l in others {
+                expanded.push((
+                    format!("{name}={}", levels[l]),
+                    Source::Dummy { codes, level: l as u32 },
+                ));
+            }
+        }
+        let sources = expanded;
 
         let filter = |v: &'a [f64]| -> Cow<'a, [f64]> {
             if n_dropped == 0 {

@@ -204,6 +204,13 @@ pub enum AnalysisError {
         /// The two roles.
         roles: (&'static str, &'static str),
     },
+    /// A text covariate has too many distinct values to one-hot encode.
+    TooManyLevels {
+        /// The column.
+        name: String,
+        /// Its distinct values in the rows used.
+        levels: usize,
+    },
     /// A covariate is listed twice.
     DuplicateCovariate {
         /// The column.
@@ -232,6 +239,11 @@ impl fmt::Display for AnalysisError {
             AnalysisError::SameColumn { name, roles } => {
                 write!(f, "`{name}` cannot be both the {} and the {}", roles.0, roles.1)
             }
+            AnalysisError::TooManyLevels { name, levels } => write!(
+                f,
+                "the text column `{name}` has {levels} distinct values (more than {}); it looks like an identifier. Leave it out, or group its values first",
+                design::MAX_LEVELS
+            ),
             AnalysisError::DuplicateCovariate { name } => {
                 write!(f, "the covariate `{name}` is listed twice")
             }
@@ -384,6 +396,16 @@ pub fn analyze(table: &Table, spec: &AnalysisSpec) -> Result<Report, AnalysisErr
             }
         };
         match outcome {
+            Ok(e)
+                if ![e.estimate, e.std_error, e.ci_low, e.ci_high]
+                    .iter()
+                    .all(|v| v.is_finite()) =>
+            {
+                report.errors.push(MethodFailure {
+                    method: method.as_str().to_string(),
+                    message: "the result is not a finite number (are some values extremely large?); rescale the outcome or covariates".into(),
+                });
+            }
             Ok(e) => report.results.push(EffectRow {
                 method: method.as_str().to_string(),
                 estimand: e.estimand.as_str().to_string(),

@@ -207,3 +207,39 @@ fn report_json_shape() {
     assert_eq!(parsed.methods, vec![Method::DiffMeans, Method::Ols]);
     assert_eq!((parsed.estimand, parsed.trim), (EstimandChoice::Ate, 0.0));
 }
+
+#[test]
+fn one_hot_levels_come_from_the_rows_used() {
+    // Level `zz` occurs only in a row dropped for a missing `x`; `a` (the first level) too.
+    let t = table("y,t,x,g\n1,0,,a\n2,1,,zz\n3,0,1,b\n4,1,2,c\n2,0,3,b\n5,1,4,c\n3,0,5,b\n6,1,6,c\n2,1,7,b\n3,0,8,c\n");
+    let mut s = spec("t", "y", Some(&["x", "g"]));
+    s.methods = vec![Method::Ols];
+    let r = analyze(&t, &s).unwrap();
+    assert_eq!(r.covariates, vec!["x", "g=c"]);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert!(
+        r.warnings.iter().any(|w| w.contains("`b` is the reference level")),
+        "{:?}",
+        r.warnings
+    );
+}
+
+#[test]
+fn an_identifier_column_is_refused_as_a_covariate() {
+    let mut text = String::from("y,t,id\n");
+    for i in 0..300 {
+        text += &format!("{},{},user{i}\n", i % 7, i % 2);
+    }
+    let err = analyze(&table(&text), &spec("t", "y", Some(&["id"]))).unwrap_err();
+    assert_eq!(err, AnalysisError::TooManyLevels { name: "id".into(), levels: 300 });
+}
+
+#[test]
+fn a_non_finite_result_is_a_method_error_not_a_number() {
+    let t = table("y,t\n1e200,0\n-1e200,1\n3e200,0\n-2e200,1\n");
+    let mut s = spec("t", "y", Some(&[]));
+    s.methods = vec![Method::DiffMeans];
+    let r = analyze(&t, &s).unwrap();
+    assert!(r.results.is_empty());
+    assert!(r.errors[0].message.contains("not a finite number"), "{:?}", r.errors);
+}

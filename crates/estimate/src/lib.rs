@@ -321,13 +321,21 @@ pub fn ipw(
 
     // Influence function: φᵢ + H' I⁻¹ sᵢ, with sᵢ = (tᵢ − pᵢ) xᵢ the propensity score and
     // H = E[∂φ/∂β] (trimmed rows have φ = 0 and do not move with β).
-    // Column-wise, with the intercept as a column of ones.
+    // Column-wise, with the intercept as a column of ones and the covariates centred and scaled
+    // (the influence function is invariant to that, the arithmetic is not).
     let k = covariates.len() + 1;
     let ones = vec![1.0; t.len()];
     let mut cols: Vec<&[f64]> = vec![&ones];
     cols.extend_from_slice(covariates);
+    let name = |j: usize| names.get(j).cloned().unwrap_or_default();
+    let (cov_means, cov_norms) = ols::center_scale(covariates, &name)?;
+    let mut cmeans = vec![0.0];
+    cmeans.extend_from_slice(&cov_means);
+    let mut cscales = vec![1.0];
+    cscales.extend(cov_norms.iter().map(|s| s / nf.sqrt()));
+    let standardized = |j: usize, v: f64| (v - cmeans[j]) / cscales[j];
     let root_w: Vec<f64> = ps.iter().map(|p| (p * (1.0 - p)).sqrt()).collect();
-    let info = ols::gram(&cols, &vec![0.0; k], &vec![1.0; k], Some(&root_w)) / nf;
+    let info = ols::gram(&cols, &cmeans, &cscales, Some(&root_w)) / nf;
     let mut phi = vec![0.0; t.len()];
     let mut dphi = vec![0.0; t.len()];
     for i in 0..t.len() {
@@ -345,15 +353,17 @@ pub fn ipw(
     }
     let h = nalgebra::DVector::from_iterator(
         k,
-        cols.iter().map(|c| c.iter().zip(&dphi).map(|(x, d)| x * d).sum::<f64>() / nf),
+        cols.iter().enumerate().map(|(j, c)| {
+            c.iter().zip(&dphi).map(|(x, d)| standardized(j, *x) * d).sum::<f64>() / nf
+        }),
     );
     let Some(g) = info.cholesky().map(|c| c.solve(&h)) else {
-        return Err(Error::Separation { column: names.first().cloned().unwrap_or_default() });
+        return Err(Error::NotConverged { iterations: fit.n_iter });
     };
-    // ψᵢ = φᵢ + (tᵢ − pᵢ) xᵢ'g.
+    // ψᵢ = φᵢ + (tᵢ − pᵢ) zᵢ'g.
     let mut xg = vec![0.0; t.len()];
-    for (c, gj) in cols.iter().zip(g.iter()) {
-        xg.iter_mut().zip(c.iter()).for_each(|(s, x)| *s += x * gj);
+    for (j, (c, gj)) in cols.iter().zip(g.iter()).enumerate() {
+        xg.iter_mut().zip(c.iter()).for_each(|(s, x)| *s += standardized(j, *x) * gj);
     }
     let var: f64 = (0..t.len())
         .map(|i| {

@@ -82,6 +82,10 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
     // Standardize to unit variance, so SEPARATION_COEF means the same for every column.
     let (means, norms) = crate::ols::center_scale(x, &name)?;
     let scales: Vec<f64> = norms.iter().map(|s| s / nf.sqrt()).collect();
+    // Collinear covariates leave the likelihood without a unique maximum: name them, as OLS does.
+    if !x.is_empty() {
+        crate::ols::cholesky_named(&crate::ols::gram(x, &means, &norms, None), &name)?;
+    }
     // The design with the intercept as a column of ones; cross-products come from the blocked
     // `gram` of the OLS module (column-wise, cache-friendly).
     let ones = vec![1.0; n];
@@ -118,9 +122,12 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
             }),
         );
         let hess = crate::ols::gram(&cols, &cmeans, &cscales, Some(&root_w));
+        // The covariates are not collinear (checked above), so a singular Hessian means the
+        // weights p(1 − p) have collapsed: fitted probabilities at 0 or 1.
         let step = match hess.cholesky() {
             Some(c) => c.solve(&grad),
-            None => return Err(separation(&beta, &name)),
+            None if iter > 1 => return Err(separation(&beta, &name)),
+            None => return Err(Error::NotConverged { iterations: iter }),
         };
         // Step halving until the log-likelihood does not fall.
         let mut scale = 1.0;
@@ -201,5 +208,49 @@ mod tests {
         let err =
             logistic(&t, &[&x1, &sep], &["noise".to_string(), "score".to_string()]).unwrap_err();
         assert_eq!(err, Error::Separation { column: "score".into() });
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+    use crate::{ipw, Estimand};
+
+    #[test]
+    fn collinear_covariates_are_named_not_blamed_on_separation() {
+        let a: Vec<f64> = (0..60u32).map(|i| f64::from(i % 7)).collect();
+        let b: Vec<f64> = a.iter().map(|v| 2.0 * v + 1.0).collect();
+        let c: Vec<f64> = (0..60u32).map(|i| f64::from(i % 5)).collect();
+        let t: Vec<f64> = (0..60u32).map(|i| f64::from(u8::from(i % 3 == 0))).collect();
+        let names = ["a".to_string(), "b".to_string(), "c".to_string()];
+        let err = logistic(&t, &[&a, &b, &c], &names).unwrap_err();
+        assert_eq!(err, Error::Collinear { column: "b".into(), with: vec!["a".into()] });
+    }
+
+    #[test]
+    fn ipw_standard_error_does_not_move_when_a_covariate_is_shifted() {
+        let x: Vec<f64> = (0..500u32).map(|i| (f64::from(i) * 0.37).sin()).collect();
+        let ts: Vec<f64> = (0..500u32).map(|i| f64::from(i % 17) * 3.0).collect();
+        let t: Vec<f64> = (0..500usize)
+            .map(|i| f64::from(u8::from(x[i] + 0.05 * ts[i] + (i as f64 * 1.3).cos() > 0.8)))
+            .collect();
+        let y: Vec<f64> =
+            (0..500usize).map(|i| 2.0 * t[i] + x[i] + (i as f64 * 0.7).sin()).collect();
+        let names = ["x".to_string(), "ts".to_string()];
+        let (base, _) = ipw(&y, &t, &[&x, &ts], &names, Estimand::Ate, 0.0, 0.05).unwrap();
+        for shift in [1.7e12, 1e13] {
+            let moved: Vec<f64> = ts.iter().map(|v| v + shift).collect();
+            let (e, _) = ipw(&y, &t, &[&x, &moved], &names, Estimand::Ate, 0.0, 0.05).unwrap();
+            assert!(
+                (e.estimate - base.estimate).abs() < 1e-6 * base.estimate.abs(),
+                "shift {shift}"
+            );
+            assert!(
+                (e.std_error - base.std_error).abs() < 1e-4 * base.std_error,
+                "shift {shift}: {} vs {}",
+                e.std_error,
+                base.std_error
+            );
+        }
     }
 }

@@ -269,7 +269,7 @@ impl Cholesky {
 
 /// Cholesky in column order; a vanishing pivot names the column and the earlier columns it
 /// depends on.
-fn cholesky_named(
+pub(crate) fn cholesky_named(
     g: &DMatrix<f64>,
     name: &dyn Fn(usize) -> String,
 ) -> Result<(Cholesky, f64), Error> {

@@ -185,8 +185,11 @@ fn ipw_standard_error_matches_the_stacked_sandwich() {
     ))
     .unwrap();
     let sandwich: Value = serde_json::from_str(&text).unwrap();
+    let mut checked = 0;
     each_dataset(|name, _, y, t, covs, cov_names| {
+        // The script covers three datasets (the other two would only repeat the check).
         let Some(r) = sandwich.get(name) else { return };
+        checked += 1;
         for (estimand, key) in [(Estimand::Ate, "ate"), (Estimand::Att, "att")] {
             let (e, _) = ipw(y, t, &covs, &cov_names, estimand, 0.0, 0.05).unwrap();
             let want = f(r, &[key, "se_sandwich"]);
@@ -194,4 +197,5 @@ fn ipw_standard_error_matches_the_stacked_sandwich() {
             assert!(rel < 1e-4, "{name} {key}: se {} vs sandwich {want} ({rel:.1e})", e.std_error);
         }
     });
+    assert_eq!(checked, 3, "ipw_sandwich.json covers nsw_experimental, card and nsw_cps");
 }
