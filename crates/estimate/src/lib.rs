@@ -324,18 +324,11 @@ pub fn ipw(
     // Column-wise, with the intercept as a column of ones and the covariates centred and scaled
     // (the influence function is invariant to that, the arithmetic is not).
     let k = covariates.len() + 1;
-    let ones = vec![1.0; t.len()];
-    let mut cols: Vec<&[f64]> = vec![&ones];
-    cols.extend_from_slice(covariates);
     let name = |j: usize| names.get(j).cloned().unwrap_or_default();
-    let (cov_means, cov_norms) = ols::center_scale(covariates, &name)?;
-    let mut cmeans = vec![0.0];
-    cmeans.extend_from_slice(&cov_means);
-    let mut cscales = vec![1.0];
-    cscales.extend(cov_norms.iter().map(|s| s / nf.sqrt()));
-    let standardized = |j: usize, v: f64| (v - cmeans[j]) / cscales[j];
+    let design = logistic::UnitDesign::new(covariates, &name)?;
+    let cols = design.columns();
     let root_w: Vec<f64> = ps.iter().map(|p| (p * (1.0 - p)).sqrt()).collect();
-    let info = ols::gram(&cols, &cmeans, &cscales, Some(&root_w)) / nf;
+    let info = design.gram(Some(&root_w)) / nf;
     let mut phi = vec![0.0; t.len()];
     let mut dphi = vec![0.0; t.len()];
     for i in 0..t.len() {
@@ -353,9 +346,9 @@ pub fn ipw(
     }
     let h = nalgebra::DVector::from_iterator(
         k,
-        cols.iter().enumerate().map(|(j, c)| {
-            c.iter().zip(&dphi).map(|(x, d)| standardized(j, *x) * d).sum::<f64>() / nf
-        }),
+        cols.iter()
+            .enumerate()
+            .map(|(j, c)| c.iter().zip(&dphi).map(|(x, d)| design.z(j, *x) * d).sum::<f64>() / nf),
     );
     let Some(g) = info.cholesky().map(|c| c.solve(&h)) else {
         return Err(Error::NotConverged { iterations: fit.n_iter });
@@ -363,7 +356,7 @@ pub fn ipw(
     // ψᵢ = φᵢ + (tᵢ − pᵢ) zᵢ'g.
     let mut xg = vec![0.0; t.len()];
     for (j, (c, gj)) in cols.iter().zip(g.iter()).enumerate() {
-        xg.iter_mut().zip(c.iter()).for_each(|(s, x)| *s += standardized(j, *x) * gj);
+        xg.iter_mut().zip(c.iter()).for_each(|(s, x)| *s += design.z(j, *x) * gj);
     }
     let var: f64 = (0..t.len())
         .map(|i| {

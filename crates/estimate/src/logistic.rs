@@ -78,23 +78,14 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
         return Err(Error::TooFewRows { need: k + 1, got: n });
     }
     let name = |j: usize| names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1));
-    let nf = n as f64;
-    // Standardize to unit variance, so SEPARATION_COEF means the same for every column.
-    let (means, norms) = crate::ols::center_scale(x, &name)?;
-    let scales: Vec<f64> = norms.iter().map(|s| s / nf.sqrt()).collect();
+    let design = UnitDesign::new(x, &name)?;
+    let (means, scales) = (&design.means[1..], &design.scales[1..]);
     // Collinear covariates leave the likelihood without a unique maximum: name them, as OLS does.
     if !x.is_empty() {
-        crate::ols::cholesky_named(&crate::ols::gram(x, &means, &norms, None), &name)?;
+        let norms: Vec<f64> = scales.iter().map(|s| s * (n as f64).sqrt()).collect();
+        crate::ols::cholesky_named(&crate::ols::gram(x, means, &norms, None), &name)?;
     }
-    // The design with the intercept as a column of ones; cross-products come from the blocked
-    // `gram` of the OLS module (column-wise, cache-friendly).
-    let ones = vec![1.0; n];
-    let mut cols: Vec<&[f64]> = vec![&ones];
-    cols.extend_from_slice(x);
-    let mut cmeans = vec![0.0];
-    cmeans.extend_from_slice(&means);
-    let mut cscales = vec![1.0];
-    cscales.extend_from_slice(&scales);
+    let cols = design.columns();
     let linear = |b: &DVector<f64>| -> Vec<f64> {
         let mut eta = vec![b[0]; n];
         for (j, c) in x.iter().enumerate() {
@@ -116,12 +107,11 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
         let root_w: Vec<f64> = probs.iter().map(|p| (p * (1.0 - p)).sqrt()).collect();
         let grad = DVector::from_iterator(
             k,
-            cols.iter().enumerate().map(|(j, c)| {
-                let (m, s) = (cmeans[j], cscales[j]);
-                c.iter().zip(&resid).map(|(v, r)| (v - m) * r).sum::<f64>() / s
-            }),
+            cols.iter()
+                .enumerate()
+                .map(|(j, c)| c.iter().zip(&resid).map(|(v, r)| design.z(j, *v) * r).sum::<f64>()),
         );
-        let hess = crate::ols::gram(&cols, &cmeans, &cscales, Some(&root_w));
+        let hess = design.gram(Some(&root_w));
         // The covariates are not collinear (checked above), so a singular Hessian means the
         // weights p(1 − p) have collapsed: fitted probabilities at 0 or 1.
         let step = match hess.cholesky() {
@@ -148,10 +138,51 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
             return Err(separation(&beta, &name));
         }
         if moved < STEP_TOL {
-            return Ok(finish(&beta, &means, &scales, &eta, iter, ll));
+            return Ok(finish(&beta, means, scales, &eta, iter, ll));
         }
     }
     Err(Error::NotConverged { iterations: MAX_ITER })
+}
+
+/// The design `[1, x]` with each covariate centred and scaled to unit variance (the intercept
+/// column stays 1): what the propensity model is fitted on, and what IPW's influence function
+/// uses, so neither depends on the covariates' location or units.
+pub(crate) struct UnitDesign<'a> {
+    ones: Vec<f64>,
+    x: &'a [&'a [f64]],
+    /// Column means, the intercept's first (0).
+    pub(crate) means: Vec<f64>,
+    /// Column standard deviations (population), the intercept's first (1).
+    pub(crate) scales: Vec<f64>,
+}
+
+impl<'a> UnitDesign<'a> {
+    pub(crate) fn new(x: &'a [&'a [f64]], name: &dyn Fn(usize) -> String) -> Result<Self, Error> {
+        let n = x.first().map_or(0, |c| c.len());
+        let (means, norms) = crate::ols::center_scale(x, name)?;
+        let root_n = (n as f64).sqrt();
+        Ok(UnitDesign {
+            ones: vec![1.0; n],
+            x,
+            means: std::iter::once(0.0).chain(means).collect(),
+            scales: std::iter::once(1.0).chain(norms.iter().map(|s| s / root_n)).collect(),
+        })
+    }
+
+    /// The raw columns, the intercept's first.
+    pub(crate) fn columns(&self) -> Vec<&[f64]> {
+        std::iter::once(&self.ones[..]).chain(self.x.iter().copied()).collect()
+    }
+
+    /// Column `j`'s value `v` on the standardized scale.
+    pub(crate) fn z(&self, j: usize, v: f64) -> f64 {
+        (v - self.means[j]) / self.scales[j]
+    }
+
+    /// `Σᵢ wᵢ² zᵢ zᵢ'` (the weights are square roots of the wanted ones).
+    pub(crate) fn gram(&self, weights: Option<&[f64]>) -> nalgebra::DMatrix<f64> {
+        crate::ols::gram(&self.columns(), &self.means, &self.scales, weights)
+    }
 }
 
 /// The covariate with the largest standardized coefficient is the one that separates.
