@@ -325,7 +325,7 @@ pub fn ipw(
     // (the influence function is invariant to that, the arithmetic is not).
     let k = covariates.len() + 1;
     let name = |j: usize| names.get(j).cloned().unwrap_or_default();
-    let design = logistic::UnitDesign::new(covariates, &name)?;
+    let design = logistic::UnitDesign::new(t.len(), covariates, &name)?;
     let cols = design.columns();
     let root_w: Vec<f64> = ps.iter().map(|p| (p * (1.0 - p)).sqrt()).collect();
     let info = design.gram(Some(&root_w)) / nf;

@@ -78,7 +78,7 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
         return Err(Error::TooFewRows { need: k + 1, got: n });
     }
     let name = |j: usize| names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1));
-    let design = UnitDesign::new(x, &name)?;
+    let design = UnitDesign::new(n, x, &name)?;
     let (means, scales) = (&design.means[1..], &design.scales[1..]);
     // Collinear covariates leave the likelihood without a unique maximum: name them, as OLS does.
     if !x.is_empty() {
@@ -157,8 +157,12 @@ pub(crate) struct UnitDesign<'a> {
 }
 
 impl<'a> UnitDesign<'a> {
-    pub(crate) fn new(x: &'a [&'a [f64]], name: &dyn Fn(usize) -> String) -> Result<Self, Error> {
-        let n = x.first().map_or(0, |c| c.len());
+    /// `n` rows (given, since there may be no covariate to count them).
+    pub(crate) fn new(
+        n: usize,
+        x: &'a [&'a [f64]],
+        name: &dyn Fn(usize) -> String,
+    ) -> Result<Self, Error> {
         let (means, norms) = crate::ols::center_scale(x, name)?;
         let root_n = (n as f64).sqrt();
         Ok(UnitDesign {
