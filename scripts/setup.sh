@@ -34,7 +34,9 @@ fi
 # 3. Trunk (a debug build of the tool installs in half the time and builds just as fast)
 if [[ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]]; then
   say "installing trunk $TRUNK_VERSION (a few minutes, once)"
-  cargo install trunk --version "$TRUNK_VERSION" --locked --debug
+  # --force: cargo's own record may claim it is installed when the binary is gone or differs
+  cargo install trunk --version "$TRUNK_VERSION" --locked --debug --force
+  [[ "$(trunk --version 2>/dev/null)" == "trunk $TRUNK_VERSION" ]] || { echo "trunk $TRUNK_VERSION did not install" >&2; exit 1; }
 fi
 
 # 4. wasm-bindgen-cli at exactly the version of the wasm-bindgen crate in Cargo.lock
@@ -42,7 +44,9 @@ WB_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, "")
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WB_VERSION" ]]; then
   say "installing wasm-bindgen-cli $WB_VERSION (a few minutes, once)"
   # Not --locked: the CLI's own lockfile pins a crate version the registry no longer serves.
-  cargo install wasm-bindgen-cli --version "$WB_VERSION"
+  cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
+  [[ "$(wasm-bindgen --version 2>/dev/null)" == "wasm-bindgen $WB_VERSION" ]] \
+    || { echo "wasm-bindgen-cli $WB_VERSION did not install" >&2; exit 1; }
 fi
 
 # 5. Node tools: wasm-opt 132 (older binaryens cannot read wasm-bindgen's output) and playwright-core
