@@ -14,11 +14,21 @@ fn counterfact(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// The covariates of the NSW references in results.json.
+const NSW_COVARIATES: &str = "age,age2,educ,educ2,black,hisp,married,nodegree,re74,re75,u74,u75";
+
+/// Runs a command that must succeed and parses its `--json` output.
+fn json_ok(args: &[&str]) -> serde_json::Value {
+    let (code, stdout, stderr) = counterfact(args);
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
 #[test]
 fn json_output_matches_the_causalml_reference() {
     let file = format!("{DATA}nsw_experimental.csv");
-    let covs = "age,age2,educ,educ2,black,hisp,married,nodegree,re74,re75,u74,u75";
-    let (code, stdout, stderr) = counterfact(&[
+    let covs = NSW_COVARIATES;
+    let v = json_ok(&[
         "estimate",
         &file,
         "--treatment",
@@ -33,8 +43,6 @@ fn json_output_matches_the_causalml_reference() {
         "ols",
         "--json",
     ]);
-    assert_eq!(code, 0, "{stderr}");
-    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let results = v["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
     let ols = &results[1];
@@ -143,8 +151,8 @@ fn ipw_att_on_the_observational_sample_matches_the_reference() {
     // NSW treated + CPS controls: the naive difference is about −8,498; Hajek IPW ATT with the
     // shared logistic propensity is 1,593.19 (results.json, nsw_cps, ipw_hajek.att).
     let file = format!("{DATA}nsw_cps.csv");
-    let covs = "age,age2,educ,educ2,black,hisp,married,nodegree,re74,re75,u74,u75";
-    let (code, stdout, stderr) = counterfact(&[
+    let covs = NSW_COVARIATES;
+    let v = json_ok(&[
         "estimate",
         &file,
         "--treatment",
@@ -159,8 +167,6 @@ fn ipw_att_on_the_observational_sample_matches_the_reference() {
         "att",
         "--json",
     ]);
-    assert_eq!(code, 0, "{stderr}");
-    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let ipw = &v["results"][0];
     assert_eq!(ipw["estimand"], "ATT");
     let att = ipw["estimate"].as_f64().unwrap();
@@ -208,7 +214,7 @@ fn reading_in_parallel_pieces_gives_exactly_the_one_pass_result() {
     std::fs::write(&path, &text).unwrap();
     let file = path.to_str().unwrap();
     let run = |threads: &str| {
-        let (code, stdout, stderr) = counterfact(&[
+        let mut v = json_ok(&[
             "estimate",
             file,
             "--treatment",
@@ -219,8 +225,6 @@ fn reading_in_parallel_pieces_gives_exactly_the_one_pass_result() {
             threads,
             "--json",
         ]);
-        assert_eq!(code, 0, "{stderr}");
-        let mut v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         v.as_object_mut().unwrap().remove("file");
         v
     };
