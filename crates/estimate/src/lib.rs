@@ -10,14 +10,28 @@
 //! | [`difference_in_means`] | ATE | Welch: √(s₁²/n₁ + s₀²/n₀) | `mean(y|t=1) − mean(y|t=0)` |
 //! | [`regression_adjustment`] | ATE | HC1 robust | causalml `LRSRegressor` (OLS of y on [1, t, X]) |
 //! | [`ipw`] | ATE or ATT | influence function, propensity estimation included | Hajek (normalized) weights; DoWhy `propensity_score_weighting` |
+//! | [`aipw`] | ATE or ATT | influence function | augmented IPW with linear outcome models |
+//! | [`psm`] | ATT | Abadie–Imbens | causalml `NearestNeighborMatch` on the logit propensity |
+//! | [`t_learner`], [`x_learner`], [`r_learner`], [`dr_learner`] | ATE + CATE | causalml's analytic (R: corrected) | causalml `BaseTRegressor` … `BaseDRRegressor` |
+//! | [`two_sls`] | LATE | HC0 robust (also unadjusted, small-sample) | linearmodels `IV2SLS`, causalml `IVRegressor` |
 //!
 //! [`ols`] exposes the full regression (classical and HC1 errors) as statsmodels reports it.
 
 pub mod dist;
+mod iv;
+mod linear;
 mod logistic;
+mod matching;
+mod meta;
 mod ols;
 
+pub use iv::{two_sls, IvFit, WEAK_F};
+pub use linear::Linear;
 pub use logistic::{logistic, LogisticFit};
+pub use matching::{psm, MatchFit};
+pub use meta::{
+    clip_propensity, dr_learner, folds, r_learner, t_learner, x_learner, MetaFit, SplitMix64, CLIP,
+};
 pub use ols::{ols, OlsFit, Robust, COLLINEAR_TOL};
 
 use std::fmt;
@@ -29,6 +43,9 @@ pub enum Estimand {
     Ate,
     /// Average treatment effect on the treated.
     Att,
+    /// The effect an instrument identifies (local to the units it moves; the ATE when effects are
+    /// homogeneous).
+    Late,
 }
 
 impl Estimand {
@@ -37,6 +54,7 @@ impl Estimand {
         match self {
             Estimand::Ate => "ATE",
             Estimand::Att => "ATT",
+            Estimand::Late => "LATE",
         }
     }
 }
@@ -111,6 +129,22 @@ pub enum Error {
     },
     /// A trimming bound outside [0, 0.5).
     InvalidTrim(f64),
+    /// Cross-fitting folds that cannot be used.
+    BadFolds {
+        /// What is wrong.
+        detail: String,
+    },
+    /// Matching found (almost) no treated unit within the caliper.
+    NoMatches {
+        /// The caliper on the logit scale.
+        caliper: f64,
+        /// Treated units matched.
+        matched: usize,
+    },
+    /// 2SLS without an instrument.
+    NoInstrument,
+    /// The instruments do not move the treatment once the covariates are accounted for.
+    IrrelevantInstrument,
 }
 
 impl fmt::Display for Error {
@@ -152,6 +186,16 @@ impl fmt::Display for Error {
                 "trimming removed {trimmed} rows and left a treatment group empty; lower the trimming bound"
             ),
             Error::InvalidTrim(v) => write!(f, "the trimming bound must be in [0, 0.5), got {v}"),
+            Error::BadFolds { detail } => write!(f, "the cross-fitting folds cannot be used: {detail}"),
+            Error::NoMatches { caliper, matched } => write!(
+                f,
+                "only {matched} treated unit(s) have a control within the caliper ({caliper:.4} on the logit scale): treated and control propensities do not overlap"
+            ),
+            Error::NoInstrument => write!(f, "2SLS needs at least one instrument"),
+            Error::IrrelevantInstrument => write!(
+                f,
+                "the instruments do not predict the treatment once the covariates are accounted for: the effect is not identified"
+            ),
         }
     }
 }
@@ -282,6 +326,7 @@ pub fn ipw(
         return Err(Error::InvalidTrim(trim));
     }
     count_groups(t)?;
+    let estimand = if estimand == Estimand::Att { Estimand::Att } else { Estimand::Ate };
     let fit = logistic(t, covariates, names)?;
     let ps = &fit.probabilities;
     let keep: Vec<bool> = ps.iter().map(|&p| p >= trim && p <= 1.0 - trim).collect();
@@ -307,7 +352,7 @@ pub fn ipw(
                 return (0.0, 0.0);
             }
             match estimand {
-                Estimand::Ate => (ti / p, (1.0 - ti) / (1.0 - p)),
+                Estimand::Ate | Estimand::Late => (ti / p, (1.0 - ti) / (1.0 - p)),
                 Estimand::Att => (ti, (1.0 - ti) * p / (1.0 - p)),
             }
         })
@@ -340,7 +385,7 @@ pub fn ipw(
         phi[i] = w1[i] * r1 / a1 - w0[i] * r0 / a0;
         // ∂φᵢ/∂β = dᵢ xᵢ: d(1/p) = −(1−p)/p·x, d(1/(1−p)) = p/(1−p)·x, d(p/(1−p)) = p/(1−p)·x.
         dphi[i] = match estimand {
-            Estimand::Ate => -w1[i] * (1.0 - p) * r1 / a1 - w0[i] * p * r0 / a0,
+            Estimand::Ate | Estimand::Late => -w1[i] * (1.0 - p) * r1 / a1 - w0[i] * p * r0 / a0,
             Estimand::Att => -w0[i] * r0 / a0,
         };
     }
@@ -366,4 +411,75 @@ pub fn ipw(
         .sum();
     let std_error = var.sqrt() / nf;
     Ok((Estimate::normal(estimand, estimate, std_error, z, used, k1, k0), fit))
+}
+
+/// Augmented inverse probability weighting (doubly robust) with linear outcome models.
+///
+/// The propensity is the logistic model of [`ipw`] (unclipped; rows outside [`trim`, 1 − `trim`]
+/// are left out); `μ₁`, `μ₀` are least-squares fits of y on `[1, X]` in each arm (no cross-fitting).
+///
+/// * ATE: mean of `ψᵢ = μ₁(xᵢ) − μ₀(xᵢ) + tᵢ(yᵢ − μ₁(xᵢ))/pᵢ − (1 − tᵢ)(yᵢ − μ₀(xᵢ))/(1 − pᵢ)`;
+/// * ATT: `Σ [tᵢ − (1 − tᵢ) pᵢ/(1 − pᵢ)] (yᵢ − μ₀(xᵢ)) / N₁` (Moodie et al. 2018).
+///
+/// The standard error is that of the efficient influence function, `√(Σ (ψᵢ − θ)²) / n` (for the
+/// ATT, with `ψ` scaled by n/N₁); its estimating equation is orthogonal to both models, so their
+/// estimation adds no first-order term.
+///
+/// # Errors
+/// Those of [`ipw`].
+pub fn aipw(
+    y: &[f64],
+    t: &[f64],
+    covariates: &[&[f64]],
+    names: &[String],
+    estimand: Estimand,
+    trim: f64,
+    alpha: f64,
+) -> Result<(Estimate, LogisticFit), Error> {
+    let z = z_crit(alpha)?;
+    if !(0.0..0.5).contains(&trim) {
+        return Err(Error::InvalidTrim(trim));
+    }
+    count_groups(t)?;
+    let fit = logistic(t, covariates, names)?;
+    let ps = &fit.probabilities;
+    let keep: Vec<usize> = (0..t.len()).filter(|&i| ps[i] >= trim && ps[i] <= 1.0 - trim).collect();
+    let treated: Vec<usize> = keep.iter().copied().filter(|&i| t[i] == 1.0).collect();
+    let control: Vec<usize> = keep.iter().copied().filter(|&i| t[i] != 1.0).collect();
+    if treated.len() < 2 || control.len() < 2 {
+        return Err(Error::NothingLeft { trimmed: t.len() - keep.len() });
+    }
+    let mu0 = Linear::fit(covariates, y, Some(&control), None)?;
+    let nk = keep.len() as f64;
+    let n1 = treated.len() as f64;
+    let psi: Vec<f64> = match estimand {
+        Estimand::Att => keep
+            .iter()
+            .map(|&i| {
+                let (p, r0) = (ps[i], y[i] - mu0.predict(covariates, i));
+                let w = if t[i] == 1.0 { 1.0 } else { -p / (1.0 - p) };
+                w * r0 * nk / n1
+            })
+            .collect(),
+        _ => {
+            let mu1 = Linear::fit(covariates, y, Some(&treated), None)?;
+            keep.iter()
+                .map(|&i| {
+                    let (p, m1, m0) =
+                        (ps[i], mu1.predict(covariates, i), mu0.predict(covariates, i));
+                    if t[i] == 1.0 {
+                        m1 - m0 + (y[i] - m1) / p
+                    } else {
+                        m1 - m0 - (y[i] - m0) / (1.0 - p)
+                    }
+                })
+                .collect()
+        }
+    };
+    let theta = psi.iter().sum::<f64>() / nk;
+    let std_error = psi.iter().map(|v| (v - theta) * (v - theta)).sum::<f64>().sqrt() / nk;
+    let estimand = if estimand == Estimand::Att { Estimand::Att } else { Estimand::Ate };
+    let est =
+        Estimate::normal(estimand, theta, std_error, z, keep.len(), treated.len(), control.len());
+    Ok((est, fit))
 }

@@ -1,0 +1,330 @@
+//! Meta-learners with linear base learners: the T-, X-, R- and DR-learner of causalml 0.18
+//! (`BaseTRegressor`, `BaseXRegressor`, `BaseRRegressor`, `BaseDRRegressor` with
+//! `learner=LinearRegression()`), each giving a per-unit effect (CATE) and the ATE.
+//!
+//! The propensity `p` the X, R and DR learners take is clipped to `[1e-3, 1 − 1e-3]` by the
+//! caller ([`clip_propensity`]), as causalml does. Cross-fitting folds are given per row (fold
+//! ids `0..k`), from a user's fold column or from [`folds`].
+//!
+//! Standard errors are causalml's analytic ones (`var` with ddof = 0 throughout):
+//!
+//! * T, DR: `√((Var(y − ŷ₀ | c)/(1 − π) + Var(y − ŷ₁ | t)/π + Var(ŷ₁ − ŷ₀)) / n)` with π the treated
+//!   share and ŷ the outcome models (for DR, averaged over the three rounds);
+//! * X: `√((Var₁/π + Var₀/(1 − π) + Var(cate)) / n)` with the outcome models' residual variances;
+//! * R: the same shape with the cross-fitted residuals of `E[y | x]`, **divided by √n**.
+//!   causalml 0.18 divides by n, which makes its interval far too narrow (√n times); we give the
+//!   conventional scaling and [`MetaFit::se_causalml`] keeps causalml's figure for comparison.
+
+use crate::linear::Linear;
+use crate::{count_groups, z_crit, Error, Estimand, Estimate};
+
+/// causalml's default propensity clip bounds for its meta-learners.
+pub const CLIP: (f64, f64) = (1e-3, 1.0 - 1e-3);
+
+/// A meta-learner's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetaFit {
+    /// The ATE (the mean of `cate`) with its analytic standard error.
+    pub estimate: Estimate,
+    /// The estimated effect for each row.
+    pub cate: Vec<f64>,
+    /// For the R-learner: the standard error as causalml 0.18 computes it (divided by n).
+    pub se_causalml: Option<f64>,
+}
+
+/// `p` clipped to [`CLIP`], and how many values were moved.
+pub fn clip_propensity(p: &[f64]) -> (Vec<f64>, usize) {
+    let mut moved = 0;
+    let out = p
+        .iter()
+        .map(|&v| {
+            let c = v.clamp(CLIP.0, CLIP.1);
+            moved += usize::from(c != v);
+            c
+        })
+        .collect();
+    (out, moved)
+}
+
+/// Fold ids `0..k` for `n` rows from a seed: rows shuffled (within each value of `strata` when
+/// given, as a stratified split keeps both arms in every fold) and dealt round-robin.
+///
+/// The seeded shuffle is SplitMix64 + Fisher–Yates; it does not reproduce scikit-learn's
+/// `KFold(shuffle=True, random_state=…)`. To reuse someone's exact folds, pass them as a column.
+pub fn folds(n: usize, k: usize, seed: u64, strata: Option<&[f64]>) -> Vec<usize> {
+    let mut rng = SplitMix64(seed);
+    let mut out = vec![0; n];
+    let mut groups: Vec<Vec<usize>> = match strata {
+        None => vec![(0..n).collect()],
+        Some(s) => {
+            let mut g: Vec<(f64, Vec<usize>)> = Vec::new();
+            for (i, &v) in s.iter().enumerate() {
+                match g.iter_mut().find(|(key, _)| *key == v) {
+                    Some((_, rows)) => rows.push(i),
+                    None => g.push((v, vec![i])),
+                }
+            }
+            g.sort_by(|a, b| a.0.total_cmp(&b.0));
+            g.into_iter().map(|(_, rows)| rows).collect()
+        }
+    };
+    let mut next = 0;
+    for rows in &mut groups {
+        for i in (1..rows.len()).rev() {
+            let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+            rows.swap(i, j);
+        }
+        for &r in rows.iter() {
+            out[r] = next % k.max(1);
+            next += 1;
+        }
+    }
+    out
+}
+
+/// A small, fast, seedable generator (Steele, Lea & Flood 2014).
+#[derive(Debug, Clone)]
+pub struct SplitMix64(pub u64);
+
+impl SplitMix64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A uniform index in `0..n` (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        // Lemire's multiply-shift; the bias for n ≪ 2⁶⁴ is negligible here.
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+}
+
+fn arms(t: &[f64]) -> (Vec<usize>, Vec<usize>) {
+    let mut treated = Vec::new();
+    let mut control = Vec::new();
+    for (i, &v) in t.iter().enumerate() {
+        if v == 1.0 {
+            treated.push(i);
+        } else {
+            control.push(i);
+        }
+    }
+    (treated, control)
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+/// Population variance (ddof = 0), as numpy's `.var()`.
+fn var(v: impl Iterator<Item = f64> + Clone) -> f64 {
+    let (n, s) = v.clone().fold((0usize, 0.0), |(n, s), x| (n + 1, s + x));
+    if n == 0 {
+        return 0.0;
+    }
+    let m = s / n as f64;
+    v.map(|x| (x - m) * (x - m)).sum::<f64>() / n as f64
+}
+
+fn check_len(n: usize, p: &[f64]) -> Result<(), Error> {
+    if p.len() != n {
+        return Err(Error::TooFewRows { need: n, got: p.len() });
+    }
+    Ok(())
+}
+
+fn finish(
+    cate: Vec<f64>,
+    se: f64,
+    z: f64,
+    n1: usize,
+    n0: usize,
+    se_causalml: Option<f64>,
+) -> MetaFit {
+    let ate = mean(&cate);
+    let estimate = Estimate::normal(Estimand::Ate, ate, se, z, cate.len(), n1, n0);
+    MetaFit { estimate, cate, se_causalml }
+}
+
+/// T-learner: one linear model per arm; the effect is the difference of their predictions.
+///
+/// # Errors
+/// A treatment group with fewer than two rows; `alpha` outside (0, 1).
+pub fn t_learner(y: &[f64], t: &[f64], x: &[&[f64]], alpha: f64) -> Result<MetaFit, Error> {
+    let z = z_crit(alpha)?;
+    let (n1, n0) = count_groups(t)?;
+    let n = y.len();
+    let (treated, control) = arms(t);
+    let mu1 = Linear::fit(x, y, Some(&treated), None)?.predict_all(x, n);
+    let mu0 = Linear::fit(x, y, Some(&control), None)?.predict_all(x, n);
+    let cate: Vec<f64> = mu1.iter().zip(&mu0).map(|(a, b)| a - b).collect();
+    let se = two_model_se(y, &treated, &control, &mu1, &mu0);
+    Ok(finish(cate, se, z, n1, n0, None))
+}
+
+/// causalml's T/DR-learner standard error (the variance term is that of `μ₁ − μ₀`, which for the
+/// DR-learner is not its effect model).
+fn two_model_se(y: &[f64], treated: &[usize], control: &[usize], mu1: &[f64], mu0: &[f64]) -> f64 {
+    let n = y.len() as f64;
+    let pi = treated.len() as f64 / n;
+    let v0 = var(control.iter().map(|&i| y[i] - mu0[i]));
+    let v1 = var(treated.iter().map(|&i| y[i] - mu1[i]));
+    let vt = var(mu1.iter().zip(mu0).map(|(a, b)| a - b));
+    ((v0 / (1.0 - pi) + v1 / pi + vt) / n).sqrt()
+}
+
+/// X-learner: outcome models per arm, imputed effects `μ₁(x) − y` on controls and `y − μ₀(x)` on
+/// the treated, an effect model on each, combined as `p·τ₀(x) + (1 − p)·τ₁(x)`.
+///
+/// `p` is the (clipped) propensity.
+///
+/// # Errors
+/// A treatment group with fewer than two rows; `alpha` outside (0, 1).
+pub fn x_learner(
+    y: &[f64],
+    t: &[f64],
+    x: &[&[f64]],
+    p: &[f64],
+    alpha: f64,
+) -> Result<MetaFit, Error> {
+    let z = z_crit(alpha)?;
+    let (n1, n0) = count_groups(t)?;
+    let n = y.len();
+    check_len(n, p)?;
+    let (treated, control) = arms(t);
+    let mu1 = Linear::fit(x, y, Some(&treated), None)?.predict_all(x, n);
+    let mu0 = Linear::fit(x, y, Some(&control), None)?.predict_all(x, n);
+    // Imputed effects, each defined on its own arm.
+    let d: Vec<f64> =
+        (0..n).map(|i| if t[i] == 1.0 { y[i] - mu0[i] } else { mu1[i] - y[i] }).collect();
+    let tau1 = Linear::fit(x, &d, Some(&treated), None)?.predict_all(x, n);
+    let tau0 = Linear::fit(x, &d, Some(&control), None)?.predict_all(x, n);
+    let cate: Vec<f64> = (0..n).map(|i| p[i] * tau0[i] + (1.0 - p[i]) * tau1[i]).collect();
+    let nf = n as f64;
+    let pi = n1 as f64 / nf;
+    let v1 = var(treated.iter().map(|&i| y[i] - mu1[i]));
+    let v0 = var(control.iter().map(|&i| y[i] - mu0[i]));
+    let se = ((v1 / pi + v0 / (1.0 - pi) + var(cate.iter().copied())) / nf).sqrt();
+    Ok(finish(cate, se, z, n1, n0, None))
+}
+
+/// R-learner (Nie & Wager): `m(x) = E[y | x]` cross-fitted over `folds`, then the effect model
+/// minimizing the R-loss, i.e. weighted least squares of `(y − m̂)/(t − p)` on x with weights
+/// `(t − p)²`, on all rows.
+///
+/// # Errors
+/// A treatment group with fewer than two rows; a fold that holds every row or none; `alpha`
+/// outside (0, 1).
+pub fn r_learner(
+    y: &[f64],
+    t: &[f64],
+    x: &[&[f64]],
+    p: &[f64],
+    folds: &[usize],
+    alpha: f64,
+) -> Result<MetaFit, Error> {
+    let z = z_crit(alpha)?;
+    let (n1, n0) = count_groups(t)?;
+    let n = y.len();
+    check_len(n, p)?;
+    check_len(n, &folds.iter().map(|&f| f as f64).collect::<Vec<_>>())?;
+    let k = folds.iter().max().map_or(0, |m| m + 1);
+    let mut m_hat = vec![f64::NAN; n];
+    for fold in 0..k {
+        let train: Vec<usize> = (0..n).filter(|&i| folds[i] != fold).collect();
+        let test: Vec<usize> = (0..n).filter(|&i| folds[i] == fold).collect();
+        if test.is_empty() {
+            continue;
+        }
+        if train.len() < 2 {
+            return Err(Error::BadFolds { detail: format!("fold {fold} holds every row") });
+        }
+        let fit = Linear::fit(x, y, Some(&train), None)?;
+        for i in test {
+            m_hat[i] = fit.predict(x, i);
+        }
+    }
+    if k < 2 {
+        return Err(Error::BadFolds { detail: "cross-fitting needs at least two folds".into() });
+    }
+    let target: Vec<f64> = (0..n).map(|i| (y[i] - m_hat[i]) / (t[i] - p[i])).collect();
+    let weight: Vec<f64> = (0..n).map(|i| (t[i] - p[i]) * (t[i] - p[i])).collect();
+    let cate = Linear::fit(x, &target, None, Some(&weight))?.predict_all(x, n);
+    let (treated, control) = arms(t);
+    let nf = n as f64;
+    let pi = n1 as f64 / nf;
+    let v1 = var(treated.iter().map(|&i| y[i] - m_hat[i]));
+    let v0 = var(control.iter().map(|&i| y[i] - m_hat[i]));
+    let s = (v1 / pi + v0 / (1.0 - pi) + var(cate.iter().copied())).sqrt();
+    Ok(finish(cate, s / nf.sqrt(), z, n1, n0, Some(s / nf)))
+}
+
+/// DR-learner (Kennedy): three folds; in round `k` the outcome models are fitted on fold `k + 1`,
+/// the doubly robust pseudo-outcome
+/// `(t − p)/(p(1 − p))·(y − μ_t(x)) + μ₁(x) − μ₀(x)` is regressed on x in fold `k + 2` (fold `k` is
+/// the propensity part, unused when p is given). The effect is the mean of the three effect
+/// models.
+///
+/// `folds` hold 0, 1, 2.
+///
+/// # Errors
+/// A treatment group with fewer than two rows; a fold without treated or control rows; `alpha`
+/// outside (0, 1).
+pub fn dr_learner(
+    y: &[f64],
+    t: &[f64],
+    x: &[&[f64]],
+    p: &[f64],
+    folds: &[usize],
+    alpha: f64,
+) -> Result<MetaFit, Error> {
+    let z = z_crit(alpha)?;
+    let (n1, n0) = count_groups(t)?;
+    let n = y.len();
+    check_len(n, p)?;
+    check_len(n, &folds.iter().map(|&f| f as f64).collect::<Vec<_>>())?;
+    if let Some(&bad) = folds.iter().find(|&&f| f > 2) {
+        return Err(Error::BadFolds {
+            detail: format!("the DR-learner uses three folds (0, 1, 2), found fold {bad}"),
+        });
+    }
+    let mut cate = vec![0.0; n];
+    let mut mu1 = vec![0.0; n];
+    let mut mu0 = vec![0.0; n];
+    for k in 0..3 {
+        let fold_rows = |f: usize, arm: Option<f64>| -> Vec<usize> {
+            (0..n).filter(|&i| folds[i] == f && arm.is_none_or(|a| t[i] == a)).collect()
+        };
+        let out = (k + 1) % 3;
+        let tau = (k + 2) % 3;
+        let (o1, o0) = (fold_rows(out, Some(1.0)), fold_rows(out, Some(0.0)));
+        if o1.len() < 2 || o0.len() < 2 {
+            return Err(Error::BadFolds {
+                detail: format!("fold {out} needs at least two treated and two control rows"),
+            });
+        }
+        let m1 = Linear::fit(x, y, Some(&o1), None)?;
+        let m0 = Linear::fit(x, y, Some(&o0), None)?;
+        let tau_rows = fold_rows(tau, None);
+        let mut pseudo = vec![0.0; n];
+        for &i in &tau_rows {
+            let (a, b) = (m1.predict(x, i), m0.predict(x, i));
+            let (w, pi) = (t[i], p[i]);
+            pseudo[i] = (w - pi) / pi / (1.0 - pi) * (y[i] - a * w - b * (1.0 - w)) + a - b;
+        }
+        let tk = Linear::fit(x, &pseudo, Some(&tau_rows), None)?;
+        let add = |acc: &mut [f64], v: Vec<f64>| {
+            acc.iter_mut().zip(v).for_each(|(a, v)| *a += v / 3.0);
+        };
+        add(&mut cate, tk.predict_all(x, n));
+        add(&mut mu1, m1.predict_all(x, n));
+        add(&mut mu0, m0.predict_all(x, n));
+    }
+    let (treated, control) = arms(t);
+    let se = two_model_se(y, &treated, &control, &mu1, &mu0);
+    Ok(finish(cate, se, z, n1, n0, None))
+}
