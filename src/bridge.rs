@@ -154,7 +154,7 @@ impl Bridge {
     pub fn run(&self, spec: AnalysisSpec) -> u32 {
         let job = self.next_job();
         self.0.borrow_mut().current = Some(job);
-        self.send(&ToWorker::Run { job, spec }, None);
+        self.send(&ToWorker::Run { job, spec: Box::new(spec) }, None);
         job
     }
 

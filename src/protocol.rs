@@ -21,7 +21,7 @@ pub enum ToWorker {
         /// Request id, echoed in the reply.
         job: u32,
         /// What to estimate.
-        spec: AnalysisSpec,
+        spec: Box<AnalysisSpec>,
     },
 }
 

@@ -201,15 +201,10 @@ impl AppState {
             return None;
         }
         let covariates = self.covariates.iter().filter(|c| **c != t && **c != y).cloned().collect();
-        Some(AnalysisSpec {
-            treatment: t,
-            outcome: y,
-            covariates: Some(covariates),
-            methods: self.methods.clone(),
-            alpha: 0.05,
-            estimand: self.estimand,
-            trim: 0.0,
-        })
+        let mut spec = AnalysisSpec::new(&t, &y, self.methods.clone());
+        spec.covariates = Some(covariates);
+        spec.estimand = self.estimand;
+        Some(spec)
     }
 
     /// True when the shown results were computed with other settings.
@@ -434,13 +429,7 @@ mod tests {
         let spec = s.spec().unwrap();
         let s = s.reduce(Action::RunStarted { job: 2, spec: spec.clone() });
         let s = s.reduce(Action::Cancelled { job: 3 });
-        let report = Report {
-            results: vec![],
-            warnings: vec![],
-            errors: vec![],
-            covariates: vec![],
-            propensity: None,
-        };
+        let report = Report::default();
         let late =
             s.clone().reduce(Action::Reported { job: 2, report: report.clone(), millis: 1.0 });
         assert!(late.result.is_none());

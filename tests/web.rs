@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use cf_engine::{AnalysisSpec, EffectRow, EstimandChoice, Method, Report};
+use cf_engine::{AnalysisSpec, EffectRow, Method, Report};
 use counterfact_web::components::Results;
 use counterfact_web::state::RunResult;
 use wasm_bindgen::JsCast;
@@ -37,15 +37,8 @@ fn engine_in_wasm_matches_causalml() {
         "age", "age2", "educ", "educ2", "black", "hisp", "married", "nodegree", "re74", "re75",
         "u74", "u75",
     ];
-    let spec = AnalysisSpec {
-        treatment: "treat".into(),
-        outcome: "re78".into(),
-        covariates: Some(covs.iter().map(|s| s.to_string()).collect()),
-        methods: vec![Method::Ols],
-        alpha: 0.05,
-        estimand: EstimandChoice::Ate,
-        trim: 0.0,
-    };
+    let mut spec = AnalysisSpec::new("treat", "re78", vec![Method::Ols]);
+    spec.covariates = Some(covs.iter().map(|s| s.to_string()).collect());
     let report = cf_engine::analyze(&table, &spec).unwrap();
     let ols = &report.results[0];
     // shared/refs/results.json, nsw_experimental, causalml_LRSRegressor.
@@ -78,23 +71,14 @@ async fn results_rows_carry_full_precision_attributes() {
         n: 445,
         n_treated: 185,
         n_control: 260,
+        ..Default::default()
     };
     let result = Rc::new(RunResult {
-        spec: AnalysisSpec {
-            treatment: "treat".into(),
-            outcome: "re78".into(),
-            covariates: None,
-            methods: vec![Method::Ols],
-            alpha: 0.05,
-            estimand: EstimandChoice::Ate,
-            trim: 0.0,
-        },
+        spec: AnalysisSpec::new("treat", "re78", vec![Method::Ols]),
         report: Report {
             results: vec![row],
             warnings: vec!["dropped 3 of 448 rows".into()],
-            errors: vec![],
-            covariates: vec![],
-            propensity: None,
+            ..Default::default()
         },
         millis: 2.0,
     });

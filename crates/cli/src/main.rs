@@ -1,9 +1,10 @@
 //! `counterfact`: the engine on the command line, for pipelines and for checking the page.
 //!
 //! ```text
-//! counterfact estimate FILE --treatment T --outcome Y [--covariates a,b,c]
-//!                      [--method diff-means|ols|ipw]... [--estimand ate|att] [--trim P]
-//!                      [--alpha 0.05] [--delimiter ,] [--json]
+//! counterfact estimate FILE --treatment T --outcome Y [--covariates a,b,c] [--method M]...
+//!                      [--estimand ate|att] [--trim P] [--replace] [--instrument Z]...
+//!                      [--control LEVEL] [--fold-column COL] [--seed N] [--bootstrap N]
+//!                      [--cate-out FILE] [--alpha 0.05] [--delimiter ,] [--json]
 //! ```
 //!
 //! Exit status: 0 when every method ran, 1 when the data or a method failed, 2 for a usage error.
@@ -17,12 +18,21 @@ use cf_engine::{analyze, format, AnalysisSpec, EstimandChoice, Method, Report};
 use serde::Serialize;
 
 const USAGE: &str = "usage:
-  counterfact estimate FILE --treatment T --outcome Y [--covariates a,b,c]
-                       [--method diff-means|ols|ipw]... [--estimand ate|att] [--trim P]
-                       [--alpha 0.05] [--delimiter C] [--threads N] [--json]
+  counterfact estimate FILE --treatment T --outcome Y [--covariates a,b,c] [--method M]...
+                       [--estimand ate|att] [--trim P] [--replace] [--instrument Z]...
+                       [--control LEVEL] [--fold-column COL] [--seed N] [--bootstrap N]
+                       [--cate-out FILE] [--alpha 0.05] [--delimiter C] [--threads N] [--json]
 
-Estimates the effect of a binary treatment column T (0/1) on the outcome Y in a CSV/TSV file.
-Without --covariates, every other numeric column is adjusted for. Without --method, all methods run.
+Estimates the effect of a treatment column T on the outcome Y in a CSV/TSV file.
+T is 0/1, or has several levels of which --control names the control (each other level is
+compared with it); with only --method 2sls it may be a continuous dose.
+Methods: diff-means, ols, ipw, aipw, psm, t-learner, x-learner, r-learner, dr-learner, 2sls.
+Without --covariates, every other numeric column is adjusted for. Without --method, every method
+runs (2sls only when an --instrument is given).
+--replace        matching with replacement (default: without)
+--fold-column    cross-fitting folds (0, 1, ...) for the R- and DR-learners (default: from --seed)
+--bootstrap N    also a percentile bootstrap interval from N resamples (seeded by --seed)
+--cate-out FILE  write the per-unit effects of the meta-learners as CSV
 ";
 
 /// A usage error (exit 2) or a data error (exit 1).
@@ -34,6 +44,7 @@ pub(crate) enum Failure {
 struct Args {
     file: String,
     spec: AnalysisSpec,
+    cate_out: Option<String>,
     delimiter: Option<u8>,
     threads: usize,
     json: bool,
@@ -49,6 +60,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
     let (mut file, mut treatment, mut outcome, mut covariates) = (None, None, None, None);
     let (mut methods, mut alpha, mut delimiter, mut json) = (Vec::new(), 0.05, None, false);
     let (mut estimand, mut trim) = (EstimandChoice::Ate, 0.0);
+    let (mut instruments, mut control, mut fold_column, mut cate_out) =
+        (Vec::<String>::new(), None, None, None);
+    let (mut seed, mut bootstrap, mut replace) = (42u64, 0usize, false);
+    let list = |v: String| -> Vec<String> {
+        v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+    };
     let mut threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -121,6 +138,23 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
                         usage(format!("--threads must be a whole number from 1 to 64, got `{v}`"))
                     })?;
             }
+            "--instrument" => instruments.extend(list(value("--instrument")?)),
+            "--control" => control = Some(value("--control")?),
+            "--fold-column" => fold_column = Some(value("--fold-column")?),
+            "--cate-out" => cate_out = Some(value("--cate-out")?),
+            "--replace" => replace = true,
+            "--seed" => {
+                let v = value("--seed")?;
+                seed = v
+                    .parse::<u64>()
+                    .map_err(|_| usage(format!("--seed must be a whole number ≥ 0, got `{v}`")))?;
+            }
+            "--bootstrap" => {
+                let v = value("--bootstrap")?;
+                bootstrap = v.parse::<usize>().ok().filter(|b| *b <= 100_000).ok_or_else(|| {
+                    usage(format!("--bootstrap must be a whole number up to 100000, got `{v}`"))
+                })?;
+            }
             "--json" => json = true,
             "-h" | "--help" => return Err(usage(String::new())),
             f if f.starts_with('-') => return Err(usage(format!("unknown option `{f}`"))),
@@ -132,15 +166,25 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
     let treatment = treatment.ok_or_else(|| usage("missing --treatment".into()))?;
     let outcome = outcome.ok_or_else(|| usage("missing --outcome".into()))?;
     if methods.is_empty() {
-        methods = Method::ALL.to_vec();
+        methods = Method::ADJUSTMENT.to_vec();
+        if !instruments.is_empty() {
+            methods.push(Method::TwoSls);
+        }
     }
-    Ok(Args {
-        file,
-        spec: AnalysisSpec { treatment, outcome, covariates, methods, alpha, estimand, trim },
-        delimiter,
-        threads,
-        json,
-    })
+    let cate = cate_out.is_some();
+    let mut spec = AnalysisSpec::new(&treatment, &outcome, methods);
+    spec.covariates = covariates;
+    spec.alpha = alpha;
+    spec.estimand = estimand;
+    spec.trim = trim;
+    spec.instruments = instruments;
+    spec.control = control;
+    spec.fold_column = fold_column;
+    spec.seed = seed;
+    spec.bootstrap = bootstrap;
+    spec.replace = replace;
+    spec.cate = cate;
+    Ok(Args { file, spec, cate_out, delimiter, threads, json })
 }
 
 /// The JSON printed with `--json` (the report plus where the data came from).
@@ -159,6 +203,9 @@ fn run(args: Args) -> Result<bool, Failure> {
     warnings.append(&mut report.warnings);
     report.warnings = warnings;
 
+    if let Some(path) = &args.cate_out {
+        write_cate(path, &report)?;
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let text = if args.json {
@@ -177,9 +224,65 @@ fn run(args: Args) -> Result<bool, Failure> {
     Ok(report.errors.is_empty())
 }
 
+/// One line per (unit, arm): `row` is the data row's 0-based position in the file (pandas'
+/// default index), then one column per meta-learner.
+fn write_cate(path: &str, report: &Report) -> Result<(), Failure> {
+    use std::collections::BTreeMap;
+    let mut methods: Vec<&str> = Vec::new();
+    // (arm, row) ↦ value per method.
+    let mut table: BTreeMap<(Option<&str>, usize), Vec<Option<f64>>> = BTreeMap::new();
+    for set in &report.cate {
+        if !methods.contains(&set.method.as_str()) {
+            methods.push(&set.method);
+        }
+    }
+    for set in &report.cate {
+        let m = methods.iter().position(|x| *x == set.method).unwrap_or(0);
+        for (&row, &v) in set.rows.iter().zip(&set.values) {
+            let slot =
+                table.entry((set.arm.as_deref(), row)).or_insert_with(|| vec![None; methods.len()]);
+            slot[m] = Some(v);
+        }
+    }
+    let multi = report.cate.iter().any(|s| s.arm.is_some());
+    let quote = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::from("row");
+    if multi {
+        out += ",arm";
+    }
+    for m in &methods {
+        out += &format!(",{m}");
+    }
+    out.push('\n');
+    for ((arm, row), values) in &table {
+        out += &row.to_string();
+        if multi {
+            out += &format!(",{}", quote(arm.unwrap_or("")));
+        }
+        for v in values {
+            out += &format!(",{}", v.map(|v| format!("{v}")).unwrap_or_default());
+        }
+        out.push('\n');
+    }
+    if methods.is_empty() {
+        return Err(Failure::Data(
+            "--cate-out needs a meta-learner (t-learner, x-learner, r-learner or dr-learner) that ran".into(),
+        ));
+    }
+    std::fs::write(path, out).map_err(|e| Failure::Data(format!("cannot write {path}: {e}")))
+}
+
 fn render_table(report: &Report, spec: &AnalysisSpec) -> String {
     let level = format::with_separators(100.0 * (1.0 - spec.alpha), 0);
+    let multi = report.results.iter().any(|r| r.arm.is_some());
     let header = [
+        if multi { "arm" } else { "" },
         "method",
         "estimand",
         "estimate",
@@ -193,6 +296,7 @@ fn render_table(report: &Report, spec: &AnalysisSpec) -> String {
     for r in &report.results {
         let d = format::decimals_for(r.std_error);
         rows.push(vec![
+            r.arm.clone().unwrap_or_default(),
             r.method.clone(),
             r.estimand.clone(),
             format::with_separators(r.estimate, d),
@@ -221,14 +325,14 @@ fn render_table(report: &Report, spec: &AnalysisSpec) -> String {
             .enumerate()
             .map(|(c, s)| {
                 let pad = widths[c] - s.chars().count();
-                if c < 2 {
+                if c < 3 {
                     format!("{s}{}", " ".repeat(pad))
                 } else {
                     format!("{}{s}", " ".repeat(pad))
                 }
             })
             .collect();
-        out += cells.join("  ").trim_end();
+        out += cells.join("  ").trim();
         out.push('\n');
     }
     if let Some(p) = &report.propensity {
@@ -236,6 +340,37 @@ fn render_table(report: &Report, spec: &AnalysisSpec) -> String {
             "propensity: logistic model, {} Newton steps, range {:.4} to {:.4}\n",
             p.n_iter, p.min, p.max
         );
+    }
+    if let Some(c) = &report.control {
+        out += &format!("each arm is compared with the control level `{c}`\n");
+    }
+    for r in &report.results {
+        let who = match &r.arm {
+            Some(a) => format!("{} ({a})", r.method),
+            None => r.method.clone(),
+        };
+        if let Some(m) = &r.matching {
+            out += &format!(
+                "{who}: {} treated matched, {} unmatched, {} distinct controls, caliper {:.4}\n",
+                m.n_treated_matched, m.n_treated_unmatched, m.n_control_unique, m.caliper
+            );
+        }
+        if let Some(f) = r.first_stage_f {
+            out += &format!("{who}: first-stage F = {f:.2}\n");
+        }
+        if let Some(b) = &r.bootstrap {
+            let d = format::decimals_for(b.std_error);
+            out += &format!(
+                "{who}: bootstrap ({} resamples) se {}, {level}% CI [{}, {}]\n",
+                b.replications,
+                format::with_separators(b.std_error, d),
+                format::with_separators(b.ci_low, d),
+                format::with_separators(b.ci_high, d)
+            );
+        }
+        for w in &r.warnings {
+            out += &format!("warning: {who}: {w}\n");
+        }
     }
     for w in &report.warnings {
         out += &format!("warning: {w}\n");

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use cf_data::{ColumnData, Kind, Table};
+use cf_data::{ColumnData, Table};
 
 use crate::{default_covariates, AnalysisError, AnalysisSpec};
 
@@ -11,8 +11,14 @@ use crate::{default_covariates, AnalysisError, AnalysisSpec};
 pub struct Design<'a> {
     /// Outcome.
     pub y: Cow<'a, [f64]>,
-    /// Treatment, 0/1.
+    /// Treatment: 0/1, arm codes (indices into `t_levels`) or a continuous dose.
     pub t: Cow<'a, [f64]>,
+    /// The levels of a text treatment column.
+    pub t_levels: Option<Vec<String>>,
+    /// The kept rows' indices in the table.
+    pub rows: Vec<usize>,
+    /// Extra numeric columns asked for by name (instruments, fold ids), over the kept rows.
+    pub extra: Vec<Cow<'a, [f64]>>,
     /// Covariate columns (categorical columns one-hot encoded, first level dropped).
     pub covariates: Vec<Cow<'a, [f64]>>,
     /// Their names (`column=level` for an encoded level).
@@ -48,6 +54,19 @@ impl<'a> Design<'a> {
     /// # Errors
     /// See [`AnalysisError`].
     pub fn build(table: &'a Table, spec: &AnalysisSpec) -> Result<Self, AnalysisError> {
+        Self::build_with(table, spec, &[])
+    }
+
+    /// As [`Design::build`], also carrying the numeric columns `extra` (role, name) over the same
+    /// rows; their missing values drop rows too.
+    ///
+    /// # Errors
+    /// See [`AnalysisError`].
+    pub fn build_with(
+        table: &'a Table,
+        spec: &AnalysisSpec,
+        extra: &[(&'static str, &str)],
+    ) -> Result<Self, AnalysisError> {
         let find = |role: &'static str, name: &str| {
             table
                 .column(name)
@@ -61,19 +80,14 @@ impl<'a> Design<'a> {
                 roles: ("treatment", "outcome"),
             });
         }
-        let t = match (t_col.kind(), t_col.as_numeric()) {
-            (Kind::Binary, Some(v)) => v,
-            (kind, _) => {
-                let example = (0..table.n_rows())
-                    .map(|r| t_col.display(r))
-                    .find(|s| !s.is_empty() && s != "0" && s != "1")
-                    .unwrap_or_default();
-                return Err(AnalysisError::TreatmentNotBinary {
-                    name: spec.treatment.clone(),
-                    kind,
-                    example,
-                });
-            }
+        // The treatment as numbers: values of a numeric column, level codes of a text column.
+        // Whether it is 0/1, multi-arm or continuous is decided by the caller.
+        let (t, t_levels): (Cow<'a, [f64]>, Option<Vec<String>>) = match t_col.data() {
+            ColumnData::Numeric(v) => (Cow::Borrowed(&v[..]), None),
+            ColumnData::Categorical { codes, levels } => (
+                Cow::Owned(codes.iter().map(|c| c.map_or(f64::NAN, f64::from)).collect()),
+                Some(levels.clone()),
+            ),
         };
         let y = y_col
             .as_numeric()
@@ -135,6 +149,23 @@ impl<'a> Design<'a> {
         };
         let y_missing = mark(y_col);
         let t_missing = mark(t_col);
+        let mut extra_cols: Vec<&'a [f64]> = Vec::new();
+        let mut extra_missing = Vec::new();
+        for &(role, name) in extra {
+            let c = find(role, name)?;
+            for (r, other) in
+                [("treatment", &spec.treatment), ("outcome", &spec.outcome)].into_iter()
+            {
+                if name == other.as_str() {
+                    return Err(AnalysisError::SameColumn { name: name.into(), roles: (r, role) });
+                }
+            }
+            let v = c
+                .as_numeric()
+                .ok_or_else(|| AnalysisError::NotNumeric { role, name: name.to_string() })?;
+            extra_missing.push((name, mark(c)));
+            extra_cols.push(v);
+        }
         let missing_per_column: Vec<usize> =
             names.iter().filter_map(|name| table.column(name)).map(&mut mark).collect();
         let n_dropped = keep.iter().filter(|k| !**k).count();
@@ -149,6 +180,11 @@ impl<'a> Design<'a> {
                 }
             }
             for (name, &count) in names.iter().zip(&missing_per_column) {
+                if count > 0 {
+                    parts.push(format!("`{name}` ({count})"));
+                }
+            }
+            for &(name, count) in &extra_missing {
                 if count > 0 {
                     parts.push(format!("`{name}` ({count})"));
                 }
@@ -205,9 +241,18 @@ impl<'a> Design<'a> {
                 dummy => Cow::Owned((0..n).filter(|&i| keep[i]).map(|i| dummy.value(i)).collect()),
             })
             .collect();
+        let t = match t {
+            Cow::Borrowed(v) => filter(v),
+            Cow::Owned(v) => {
+                Cow::Owned(v.into_iter().zip(&keep).filter(|(_, &k)| k).map(|(x, _)| x).collect())
+            }
+        };
         Ok(Design {
             y: filter(y),
-            t: filter(t),
+            t,
+            t_levels,
+            rows: (0..n).filter(|&i| keep[i]).collect(),
+            extra: extra_cols.into_iter().map(filter).collect(),
             covariates,
             covariate_names: sources.into_iter().map(|(name, _)| name).collect(),
             warnings,

@@ -13,6 +13,7 @@
 
 mod design;
 pub mod format;
+mod run;
 
 use std::fmt;
 
@@ -31,11 +32,68 @@ pub enum Method {
     Ols,
     /// Inverse probability weighting (Hajek) with a logistic propensity model.
     Ipw,
+    /// Augmented IPW (doubly robust) with linear outcome models.
+    Aipw,
+    /// 1:1 nearest-neighbour matching on the logit propensity (ATT).
+    Psm,
+    /// T-learner, linear base learners (causalml `BaseTRegressor`).
+    TLearner,
+    /// X-learner, linear base learners (causalml `BaseXRegressor`).
+    XLearner,
+    /// R-learner, linear base learners, cross-fitted (causalml `BaseRRegressor`).
+    RLearner,
+    /// DR-learner, linear base learners, three-way cross-fitting (causalml `BaseDRRegressor`).
+    DrLearner,
+    /// Two-stage least squares with instruments.
+    #[serde(rename = "2sls")]
+    TwoSls,
 }
 
 impl Method {
     /// All methods, in display order.
-    pub const ALL: [Method; 3] = [Method::DiffMeans, Method::Ols, Method::Ipw];
+    pub const ALL: [Method; 10] = [
+        Method::DiffMeans,
+        Method::Ols,
+        Method::Ipw,
+        Method::Aipw,
+        Method::Psm,
+        Method::TLearner,
+        Method::XLearner,
+        Method::RLearner,
+        Method::DrLearner,
+        Method::TwoSls,
+    ];
+
+    /// The methods that need no instrument (what "all" means on data without one).
+    pub const ADJUSTMENT: [Method; 9] = [
+        Method::DiffMeans,
+        Method::Ols,
+        Method::Ipw,
+        Method::Aipw,
+        Method::Psm,
+        Method::TLearner,
+        Method::XLearner,
+        Method::RLearner,
+        Method::DrLearner,
+    ];
+
+    /// Whether the method gives a per-unit effect.
+    pub fn has_cate(self) -> bool {
+        matches!(self, Method::TLearner | Method::XLearner | Method::RLearner | Method::DrLearner)
+    }
+
+    /// Whether the method uses the propensity model.
+    pub fn uses_propensity(self) -> bool {
+        matches!(
+            self,
+            Method::Ipw
+                | Method::Aipw
+                | Method::Psm
+                | Method::XLearner
+                | Method::RLearner
+                | Method::DrLearner
+        )
+    }
 
     /// The name used on the command line, in JSON and in `data-testid`s.
     pub fn as_str(self) -> &'static str {
@@ -43,6 +101,13 @@ impl Method {
             Method::DiffMeans => "diff-means",
             Method::Ols => "ols",
             Method::Ipw => "ipw",
+            Method::Aipw => "aipw",
+            Method::Psm => "psm",
+            Method::TLearner => "t-learner",
+            Method::XLearner => "x-learner",
+            Method::RLearner => "r-learner",
+            Method::DrLearner => "dr-learner",
+            Method::TwoSls => "2sls",
         }
     }
 
@@ -52,6 +117,13 @@ impl Method {
             Method::DiffMeans => "Difference in means",
             Method::Ols => "Regression adjustment (OLS)",
             Method::Ipw => "Inverse probability weighting",
+            Method::Aipw => "Augmented IPW (doubly robust)",
+            Method::Psm => "Propensity-score matching",
+            Method::TLearner => "T-learner (linear)",
+            Method::XLearner => "X-learner (linear)",
+            Method::RLearner => "R-learner (linear)",
+            Method::DrLearner => "DR-learner (linear)",
+            Method::TwoSls => "Instrumental variables (2SLS)",
         }
     }
 
@@ -81,6 +153,54 @@ pub struct AnalysisSpec {
     /// Leave out rows whose propensity is below this or above 1 − this (0: keep all).
     #[serde(default)]
     pub trim: f64,
+    /// For a treatment with more than two values: the control level; every other level is
+    /// compared with it.
+    #[serde(default)]
+    pub control: Option<String>,
+    /// Instruments for 2SLS.
+    #[serde(default)]
+    pub instruments: Vec<String>,
+    /// Matching with replacement.
+    #[serde(default)]
+    pub replace: bool,
+    /// A column of cross-fitting fold ids (0, 1, …) for the R- and DR-learners.
+    #[serde(default)]
+    pub fold_column: Option<String>,
+    /// Seed for folds and the bootstrap.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Bootstrap replications (0: none).
+    #[serde(default)]
+    pub bootstrap: usize,
+    /// Return the per-unit effects of the meta-learners.
+    #[serde(default)]
+    pub cate: bool,
+}
+
+fn default_seed() -> u64 {
+    42
+}
+
+impl AnalysisSpec {
+    /// A spec with the defaults: every covariate, the given methods, 95% intervals.
+    pub fn new(treatment: &str, outcome: &str, methods: Vec<Method>) -> Self {
+        AnalysisSpec {
+            treatment: treatment.into(),
+            outcome: outcome.into(),
+            covariates: None,
+            methods,
+            alpha: default_alpha(),
+            estimand: EstimandChoice::Ate,
+            trim: 0.0,
+            control: None,
+            instruments: Vec::new(),
+            replace: false,
+            fold_column: None,
+            seed: default_seed(),
+            bootstrap: 0,
+            cate: false,
+        }
+    }
 }
 
 /// The estimand asked for.
@@ -110,7 +230,7 @@ fn default_alpha() -> f64 {
 }
 
 /// One method's result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EffectRow {
     /// Method name (`diff-means`, `ols`).
     pub method: String,
@@ -130,6 +250,103 @@ pub struct EffectRow {
     pub n_treated: usize,
     /// Control rows used.
     pub n_control: usize,
+    /// For multi-arm data: the treated level compared with the control level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arm: Option<String>,
+    /// Caveats about this number (weak instrument, unmatched units, clipped propensities).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// Matching: treated units matched / left unmatched, distinct controls used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matching: Option<MatchingSummary>,
+    /// 2SLS: first-stage partial F of the instruments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_stage_f: Option<f64>,
+    /// R-learner: the standard error as causalml 0.18 computes it (divided by n, not √n).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub se_causalml: Option<f64>,
+    /// Percentile bootstrap interval, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bootstrap: Option<BootstrapSummary>,
+}
+
+/// What matching did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchingSummary {
+    /// Treated units with a control within the caliper.
+    pub n_treated_matched: usize,
+    /// Treated units without one.
+    pub n_treated_unmatched: usize,
+    /// Distinct controls used.
+    pub n_control_unique: usize,
+    /// The caliper on the logit scale.
+    pub caliper: f64,
+    /// With replacement.
+    pub replace: bool,
+}
+
+/// A bootstrap of one method.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BootstrapSummary {
+    /// Replications that gave a number.
+    pub replications: usize,
+    /// Standard deviation of the replicates.
+    pub std_error: f64,
+    /// Percentile interval, lower bound.
+    pub ci_low: f64,
+    /// Percentile interval, upper bound.
+    pub ci_high: f64,
+}
+
+/// Per-unit effects from one meta-learner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CateSet {
+    /// Method name.
+    pub method: String,
+    /// For multi-arm data, the treated level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arm: Option<String>,
+    /// Data rows (0-based, in file order) the effects belong to.
+    pub rows: Vec<usize>,
+    /// One effect per row.
+    pub values: Vec<f64>,
+}
+
+/// Propensity histograms of each arm, for the overlap plot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overlap {
+    /// For multi-arm data, the treated level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arm: Option<String>,
+    /// Bin edges on [0, 1].
+    pub edges: Vec<f64>,
+    /// Treated rows per bin.
+    pub treated: Vec<usize>,
+    /// Control rows per bin.
+    pub control: Vec<usize>,
+}
+
+/// Standardized mean differences of one covariate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BalanceRow {
+    /// Covariate (after encoding).
+    pub covariate: String,
+    /// Before adjustment.
+    pub smd_before: f64,
+    /// After inverse probability weighting (the estimand's weights).
+    pub smd_weighted: Option<f64>,
+    /// In the matched sample.
+    pub smd_matched: Option<f64>,
+}
+
+/// Covariate balance of one comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Balance {
+    /// For multi-arm data, the treated level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arm: Option<String>,
+    /// One row per covariate.
+    pub rows: Vec<BalanceRow>,
 }
 
 /// A method that could not run on this data.
@@ -142,7 +359,7 @@ pub struct MethodFailure {
 }
 
 /// The result of [`analyze`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// One row per method that ran.
     pub results: Vec<EffectRow>,
@@ -154,9 +371,22 @@ pub struct Report {
     /// The covariates actually used (after one-hot encoding).
     #[serde(default)]
     pub covariates: Vec<String>,
-    /// The propensity model, when a weighting method ran.
+    /// The propensity model, when a weighting method ran (the first comparison's, for
+    /// multi-arm data).
     #[serde(default)]
     pub propensity: Option<PropensitySummary>,
+    /// Propensity histograms per comparison.
+    #[serde(default)]
+    pub overlap: Vec<Overlap>,
+    /// Covariate balance per comparison.
+    #[serde(default)]
+    pub balance: Vec<Balance>,
+    /// Per-unit effects, when asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cate: Vec<CateSet>,
+    /// For multi-arm data: the control level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<String>,
 }
 
 /// What the page and the CLI show of the propensity model.
@@ -170,6 +400,9 @@ pub struct PropensitySummary {
     pub n_iter: usize,
     /// Rows outside the trimming bounds.
     pub n_trimmed: usize,
+    /// Rows whose propensity the meta-learners clip to [0.001, 0.999].
+    #[serde(default)]
+    pub n_clipped: usize,
 }
 
 /// The analysis as a whole cannot run.
@@ -220,6 +453,29 @@ pub enum AnalysisError {
     NoCompleteRows,
     /// No method was asked for.
     NoMethods,
+    /// A column that must be numeric holds text.
+    NotNumeric {
+        /// Its role.
+        role: &'static str,
+        /// The column.
+        name: String,
+    },
+    /// A multi-valued treatment without a control level.
+    NeedControl {
+        /// The column.
+        name: String,
+        /// Its values.
+        levels: Vec<String>,
+    },
+    /// The control level is not a value of the treatment.
+    UnknownLevel {
+        /// The column.
+        name: String,
+        /// The level asked for.
+        level: String,
+        /// The values present.
+        levels: Vec<String>,
+    },
 }
 
 impl fmt::Display for AnalysisError {
@@ -230,7 +486,7 @@ impl fmt::Display for AnalysisError {
             }
             AnalysisError::TreatmentNotBinary { name, kind, example } => write!(
                 f,
-                "the treatment `{name}` must hold only 0 and 1 (treated / control), but it is {} with values such as \"{example}\"",
+                "the treatment `{name}` must hold only 0 and 1 (treated / control), but it is {} with values such as \"{example}\"; for several treatment arms, name the control level",
                 kind.as_str()
             ),
             AnalysisError::OutcomeNotNumeric { name } => {
@@ -251,6 +507,20 @@ impl fmt::Display for AnalysisError {
                 write!(f, "no row has a value in every column used; choose other columns")
             }
             AnalysisError::NoMethods => write!(f, "choose at least one method"),
+            AnalysisError::NotNumeric { role, name } => {
+                write!(f, "the {role} column `{name}` holds text; it must be numeric")
+            }
+            AnalysisError::NeedControl { name, levels } => write!(
+                f,
+                "the treatment `{name}` has {} values ({}): choose the control level, and each other level is compared with it",
+                levels.len(),
+                levels.join(", ")
+            ),
+            AnalysisError::UnknownLevel { name, level, levels } => write!(
+                f,
+                "the control level \"{level}\" is not a value of `{name}` (values: {})",
+                levels.join(", ")
+            ),
         }
     }
 }
@@ -340,90 +610,20 @@ pub fn default_covariates(table: &Table, treatment: &str, outcome: &str) -> Vec<
 /// An [`AnalysisError`] when the spec does not fit the table (unknown or ill-typed columns, no
 /// complete rows). A method that fails on this data is reported in [`Report::errors`] instead.
 pub fn analyze(table: &Table, spec: &AnalysisSpec) -> Result<Report, AnalysisError> {
-    if spec.methods.is_empty() {
-        return Err(AnalysisError::NoMethods);
-    }
-    let design = Design::build(table, spec)?;
-    let mut report = Report {
-        results: Vec::new(),
-        warnings: design.warnings.clone(),
-        errors: Vec::new(),
-        covariates: design.covariate_names.clone(),
-        propensity: None,
-    };
-    let cols: Vec<&[f64]> = design.covariates.iter().map(|c| &c[..]).collect();
-    for &method in &spec.methods {
-        let outcome = match method {
-            Method::DiffMeans => cf_estimate::difference_in_means(&design.y, &design.t, spec.alpha),
-            Method::Ols => {
-                let mut names = vec![spec.treatment.clone()];
-                names.extend(design.covariate_names.iter().cloned());
-                cf_estimate::regression_adjustment(&design.y, &design.t, &cols, &names, spec.alpha)
-            }
-            Method::Ipw => {
-                let estimand = match spec.estimand {
-                    EstimandChoice::Ate => cf_estimate::Estimand::Ate,
-                    EstimandChoice::Att => cf_estimate::Estimand::Att,
-                };
-                cf_estimate::ipw(
-                    &design.y,
-                    &design.t,
-                    &cols,
-                    &design.covariate_names,
-                    estimand,
-                    spec.trim,
-                    spec.alpha,
-                )
-                .map(|(e, fit)| {
-                    let (min, max) = fit.range();
-                    let n_trimmed = design.y.len() - e.n;
-                    let extreme = fit.probabilities.iter().filter(|&&p| !(0.01..=0.99).contains(&p)).count();
-                    if extreme > 0 {
-                        report.warnings.push(format!(
-                            "{extreme} rows have a propensity below 0.01 or above 0.99 (range {min:.2e} to {max:.4}): their weights are extreme and overlap is poor; consider trimming"
-                        ));
-                    }
-                    if n_trimmed > 0 {
-                        report.warnings.push(format!(
-                            "weighting left out {n_trimmed} rows with a propensity outside [{t}, {}]",
-                            1.0 - spec.trim,
-                            t = spec.trim
-                        ));
-                    }
-                    report.propensity = Some(PropensitySummary { min, max, n_iter: fit.n_iter, n_trimmed });
-                    e
-                })
-            }
-        };
-        match outcome {
-            Ok(e)
-                if ![e.estimate, e.std_error, e.ci_low, e.ci_high]
-                    .iter()
-                    .all(|v| v.is_finite()) =>
-            {
-                report.errors.push(MethodFailure {
-                    method: method.as_str().to_string(),
-                    message: "the result is not a finite number (are some values extremely large?); rescale the outcome or covariates".into(),
-                });
-            }
-            Ok(e) => report.results.push(EffectRow {
-                method: method.as_str().to_string(),
-                estimand: e.estimand.as_str().to_string(),
-                estimate: e.estimate,
-                std_error: e.std_error,
-                ci_low: e.ci_low,
-                ci_high: e.ci_high,
-                n: e.n,
-                n_treated: e.n_treated,
-                n_control: e.n_control,
-            }),
-            Err(e) => report.errors.push(MethodFailure {
-                method: method.as_str().to_string(),
-                message: e.to_string(),
-            }),
-        }
-    }
-    Ok(report)
+    run::analyze(table, spec, &mut |_| true)
+}
+
+/// As [`analyze`], reporting progress in [0, 1] (bootstrap replications); `progress` returns
+/// false to stop early (the bootstrap then uses the replications done so far).
+///
+/// # Errors
+/// See [`analyze`].
+pub fn analyze_with_progress(
+    table: &Table,
+    spec: &AnalysisSpec,
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Result<Report, AnalysisError> {
+    run::analyze(table, spec, progress)
 }
 
 #[cfg(test)]
