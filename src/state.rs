@@ -355,6 +355,7 @@ mod tests {
                     kind: k.to_string(),
                     n_missing: 0,
                     n_levels: None,
+                    levels: None,
                     mean: None,
                 })
                 .collect(),

@@ -551,9 +551,16 @@ pub struct ColumnSummary {
     pub n_missing: usize,
     /// Distinct levels (categorical only).
     pub n_levels: Option<usize>,
+    /// The distinct values (categorical columns, and numeric ones with at most
+    /// [`MAX_LISTED_LEVELS`] distinct values), for choosing a control level.
+    #[serde(default)]
+    pub levels: Option<Vec<String>>,
     /// Mean of the present values (numeric and binary only).
     pub mean: Option<f64>,
 }
+
+/// Numeric columns with at most this many distinct values list them in [`ColumnSummary::levels`].
+pub const MAX_LISTED_LEVELS: usize = 20;
 
 /// Summarises a table for display: types, missing counts and the first `preview_rows` rows.
 pub fn summarize(
@@ -565,12 +572,26 @@ pub fn summarize(
         .columns()
         .iter()
         .map(|c| {
-            let (n_levels, mean) = match c.data() {
-                cf_data::ColumnData::Categorical { levels, .. } => (Some(levels.len()), None),
+            let (n_levels, mean, listed) = match c.data() {
+                cf_data::ColumnData::Categorical { levels, .. } => {
+                    (Some(levels.len()), None, Some(levels.clone()))
+                }
                 cf_data::ColumnData::Numeric(v) => {
                     let present = v.len() - c.n_missing();
                     let sum: f64 = v.iter().filter(|x| !x.is_nan()).sum();
-                    (None, (present > 0).then(|| sum / present as f64))
+                    let mut distinct: Vec<f64> = Vec::new();
+                    for &x in v.iter().filter(|x| !x.is_nan()) {
+                        if !distinct.contains(&x) {
+                            distinct.push(x);
+                            if distinct.len() > MAX_LISTED_LEVELS {
+                                break;
+                            }
+                        }
+                    }
+                    distinct.sort_by(f64::total_cmp);
+                    let listed = (distinct.len() <= MAX_LISTED_LEVELS)
+                        .then(|| distinct.iter().map(|x| format!("{x}")).collect());
+                    (None, (present > 0).then(|| sum / present as f64), listed)
                 }
             };
             ColumnSummary {
@@ -578,6 +599,7 @@ pub fn summarize(
                 kind: c.kind().as_str().to_string(),
                 n_missing: c.n_missing(),
                 n_levels,
+                levels: listed,
                 mean,
             }
         })
