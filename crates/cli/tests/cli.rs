@@ -261,3 +261,151 @@ fn reading_in_parallel_pieces_gives_exactly_the_one_pass_result() {
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+const CARD_CONTROLS: &str =
+    "exper,expersq,black,smsa,south,smsa66,reg662,reg663,reg664,reg665,reg666,reg667,reg668,reg669";
+
+#[test]
+fn two_stage_least_squares_on_card_matches_linearmodels() {
+    // results.json, card, iv.linearmodels_IV2SLS (robust): 0.13150377546116943 (se
+    // 0.05399952143230452), first-stage partial F 13.326624530740101.
+    let file = format!("{DATA}card.csv");
+    let v = json_ok(&[
+        "estimate",
+        &file,
+        "--treatment",
+        "educ",
+        "--outcome",
+        "lwage",
+        "--covariates",
+        CARD_CONTROLS,
+        "--instrument",
+        "nearc4",
+        "--method",
+        "2sls",
+        "--json",
+    ]);
+    let r = &v["results"][0];
+    let rel = |got: &serde_json::Value, want: f64| (got.as_f64().unwrap() - want).abs() / want;
+    assert!(rel(&r["estimate"], 0.131_503_775_461_169_43) < 1e-6, "{r}");
+    assert!(rel(&r["std_error"], 0.053_999_521_432_304_52) < 1e-6, "{r}");
+    assert!(rel(&r["first_stage_f"], 13.326_624_530_740_101) < 1e-6, "{r}");
+    assert_eq!(r["estimand"], "LATE");
+    // Without an instrument 2SLS is a method error that says what is missing (exit 1).
+    let (code, stdout, _) = counterfact(&[
+        "estimate",
+        &file,
+        "--treatment",
+        "nearc4",
+        "--outcome",
+        "lwage",
+        "--method",
+        "2sls",
+        "--json",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("2SLS needs an instrument"), "{stdout}");
+}
+
+#[test]
+fn a_multi_arm_treatment_is_compared_arm_by_arm_with_the_control() {
+    let file = format!("{DATA}hillstrom.csv");
+    let args = [
+        "estimate",
+        &file,
+        "--treatment",
+        "segment",
+        "--outcome",
+        "visit",
+        "--covariates",
+        "recency,history",
+        "--method",
+        "diff-means,ols",
+    ];
+    let (code, _, stderr) = counterfact(&args);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("has 3 values (Mens E-Mail, No E-Mail, Womens E-Mail): choose the control"),
+        "{stderr}"
+    );
+    let mut with_control = args.to_vec();
+    with_control.extend(["--control", "No E-Mail", "--json"]);
+    let v = json_ok(&with_control);
+    let rows = v["results"].as_array().unwrap();
+    let arms: Vec<(&str, &str)> =
+        rows.iter().map(|r| (r["arm"].as_str().unwrap(), r["method"].as_str().unwrap())).collect();
+    assert_eq!(
+        arms,
+        [
+            ("Mens E-Mail", "diff-means"),
+            ("Mens E-Mail", "ols"),
+            ("Womens E-Mail", "diff-means"),
+            ("Womens E-Mail", "ols")
+        ]
+    );
+    assert_eq!(v["control"], "No E-Mail");
+    // MineThatData's published visit rates: Mens 18.28 %, Womens 15.14 %, none 10.62 %.
+    let d = |i: usize| rows[i]["estimate"].as_f64().unwrap();
+    assert!((d(0) - (0.1828 - 0.1062)).abs() < 6e-4, "{}", d(0));
+    assert!((d(2) - (0.1514 - 0.1062)).abs() < 6e-4, "{}", d(2));
+    // Each comparison uses its arm and the control only: 64,000 rows in three near-equal arms.
+    let n: u64 = rows.iter().step_by(2).map(|r| r["n"].as_u64().unwrap()).sum();
+    let control = rows[0]["n_control"].as_u64().unwrap();
+    assert_eq!(n - control, 64_000);
+}
+
+#[test]
+fn a_fold_column_reproduces_causalml_cross_fitting_and_cate_out_writes_every_unit() {
+    // Join nsw_cps with the reference folds (folds/nsw_cps.csv) into one file.
+    let dir = std::env::temp_dir().join(format!("cf-cli-folds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = std::fs::read_to_string(format!("{DATA}nsw_cps.csv")).unwrap();
+    let folds = std::fs::read_to_string(format!("{DATA}../folds/nsw_cps.csv")).unwrap();
+    let joined: Vec<String> =
+        data.lines().zip(folds.lines()).map(|(a, b)| format!("{a},{b}")).collect();
+    let file = dir.join("nsw_cps_folds.csv");
+    std::fs::write(&file, joined.join("\n") + "\n").unwrap();
+    let cate = dir.join("cate.csv");
+    let (file, cate_s) = (file.to_str().unwrap(), cate.to_str().unwrap());
+    let base = [
+        "estimate",
+        file,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--covariates",
+        NSW_COVARIATES,
+        "--json",
+    ];
+    let run = |method: &str, fold: &str| {
+        let mut a = base.to_vec();
+        a.extend(["--method", method, "--fold-column", fold, "--cate-out", cate_s]);
+        json_ok(&a)
+    };
+    // results.json, nsw_cps: causalml BaseRRegressor ate -3625.6992627901136,
+    // BaseDRRegressor ate -2845.774455358963.
+    for (method, fold, want) in [
+        ("r-learner", "r_fold", -3_625.699_262_790_113_6),
+        ("dr-learner", "dr_fold", -2_845.774_455_358_963),
+    ] {
+        let v = run(method, fold);
+        let got = v["results"][0]["estimate"].as_f64().unwrap();
+        assert!((got - want).abs() < 1e-6 * want.abs(), "{method}: {got} vs {want}");
+        let text = std::fs::read_to_string(&cate).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some(format!("row,{method}").as_str()));
+        let values: Vec<f64> =
+            lines.map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
+        assert_eq!(values.len(), 16_177);
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        assert!((mean - want).abs() < 1e-6 * want.abs(), "mean of the CATE is the ATE");
+    }
+    // Folds that are not whole numbers are refused by name.
+    let mut a = base.to_vec();
+    a.extend(["--method", "r-learner", "--fold-column", "re74"]);
+    let (code, stdout, _) = counterfact(&a);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("the fold column must hold whole numbers"), "{stdout}");
+    std::fs::remove_dir_all(dir).ok();
+}
