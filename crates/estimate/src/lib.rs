@@ -296,6 +296,22 @@ pub fn regression_adjustment(
     Ok(Estimate::normal(Estimand::Ate, estimate, std_error, z, y.len(), n1, n0))
 }
 
+/// The checks and the propensity model the weighting estimators share.
+fn weighting_prologue(
+    t: &[f64],
+    covariates: &[&[f64]],
+    names: &[String],
+    trim: f64,
+    alpha: f64,
+) -> Result<(f64, LogisticFit), Error> {
+    let z = z_crit(alpha)?;
+    if !(0.0..0.5).contains(&trim) {
+        return Err(Error::InvalidTrim(trim));
+    }
+    count_groups(t)?;
+    Ok((z, logistic(t, covariates, names)?))
+}
+
 /// Inverse probability weighting with normalized (Hajek) weights.
 ///
 /// The propensity `P(t = 1 | X)` is an unpenalized logistic regression on `covariates` (plus an
@@ -321,13 +337,8 @@ pub fn ipw(
     trim: f64,
     alpha: f64,
 ) -> Result<(Estimate, LogisticFit), Error> {
-    let z = z_crit(alpha)?;
-    if !(0.0..0.5).contains(&trim) {
-        return Err(Error::InvalidTrim(trim));
-    }
-    count_groups(t)?;
+    let (z, fit) = weighting_prologue(t, covariates, names, trim, alpha)?;
     let estimand = if estimand == Estimand::Att { Estimand::Att } else { Estimand::Ate };
-    let fit = logistic(t, covariates, names)?;
     let ps = &fit.probabilities;
     let keep: Vec<bool> = ps.iter().map(|&p| p >= trim && p <= 1.0 - trim).collect();
     let used = keep.iter().filter(|&&k| k).count();
@@ -436,12 +447,7 @@ pub fn aipw(
     trim: f64,
     alpha: f64,
 ) -> Result<(Estimate, LogisticFit), Error> {
-    let z = z_crit(alpha)?;
-    if !(0.0..0.5).contains(&trim) {
-        return Err(Error::InvalidTrim(trim));
-    }
-    count_groups(t)?;
-    let fit = logistic(t, covariates, names)?;
+    let (z, fit) = weighting_prologue(t, covariates, names, trim, alpha)?;
     let ps = &fit.probabilities;
     let keep: Vec<usize> = (0..t.len()).filter(|&i| ps[i] >= trim && ps[i] <= 1.0 - trim).collect();
     let treated: Vec<usize> = keep.iter().copied().filter(|&i| t[i] == 1.0).collect();

@@ -13,6 +13,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use crate::ols::dot;
 use crate::Error;
 
 /// A pivot below this (1 − R² of a column on the kept columns before it) drops the column.
@@ -161,21 +162,6 @@ impl Linear {
         }
         out
     }
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0; 4];
-    let chunks = a.len() / 4;
-    for i in 0..chunks {
-        for l in 0..4 {
-            acc[l] += a[4 * i + l] * b[4 * i + l];
-        }
-    }
-    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for i in 4 * chunks..a.len() {
-        s += a[i] * b[i];
-    }
-    s
 }
 
 #[cfg(test)]

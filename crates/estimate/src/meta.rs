@@ -130,11 +130,23 @@ fn var(v: impl Iterator<Item = f64> + Clone) -> f64 {
     v.map(|x| (x - m) * (x - m)).sum::<f64>() / n as f64
 }
 
-fn check_len(n: usize, p: &[f64]) -> Result<(), Error> {
-    if p.len() != n {
-        return Err(Error::TooFewRows { need: n, got: p.len() });
+/// The common checks: critical value, both arms present, `p` (and `folds`) one per row.
+fn checked(
+    y: &[f64],
+    t: &[f64],
+    p: &[f64],
+    folds: Option<&[usize]>,
+    alpha: f64,
+) -> Result<(f64, usize, usize, usize), Error> {
+    let z = z_crit(alpha)?;
+    let (n1, n0) = count_groups(t)?;
+    let n = y.len();
+    for len in [Some(p.len()), folds.map(<[usize]>::len)].into_iter().flatten() {
+        if len != n {
+            return Err(Error::TooFewRows { need: n, got: len });
+        }
     }
-    Ok(())
+    Ok((z, n1, n0, n))
 }
 
 fn finish(
@@ -191,10 +203,7 @@ pub fn x_learner(
     p: &[f64],
     alpha: f64,
 ) -> Result<MetaFit, Error> {
-    let z = z_crit(alpha)?;
-    let (n1, n0) = count_groups(t)?;
-    let n = y.len();
-    check_len(n, p)?;
+    let (z, n1, n0, n) = checked(y, t, p, None, alpha)?;
     let (treated, control) = arms(t);
     let mu1 = Linear::fit(x, y, Some(&treated), None)?.predict_all(x, n);
     let mu0 = Linear::fit(x, y, Some(&control), None)?.predict_all(x, n);
@@ -227,11 +236,7 @@ pub fn r_learner(
     folds: &[usize],
     alpha: f64,
 ) -> Result<MetaFit, Error> {
-    let z = z_crit(alpha)?;
-    let (n1, n0) = count_groups(t)?;
-    let n = y.len();
-    check_len(n, p)?;
-    check_len(n, &folds.iter().map(|&f| f as f64).collect::<Vec<_>>())?;
+    let (z, n1, n0, n) = checked(y, t, p, Some(folds), alpha)?;
     let k = folds.iter().max().map_or(0, |m| m + 1);
     let mut m_hat = vec![f64::NAN; n];
     for fold in 0..k {
@@ -282,11 +287,7 @@ pub fn dr_learner(
     folds: &[usize],
     alpha: f64,
 ) -> Result<MetaFit, Error> {
-    let z = z_crit(alpha)?;
-    let (n1, n0) = count_groups(t)?;
-    let n = y.len();
-    check_len(n, p)?;
-    check_len(n, &folds.iter().map(|&f| f as f64).collect::<Vec<_>>())?;
+    let (z, n1, n0, n) = checked(y, t, p, Some(folds), alpha)?;
     if let Some(&bad) = folds.iter().find(|&&f| f > 2) {
         return Err(Error::BadFolds {
             detail: format!("the DR-learner uses three folds (0, 1, 2), found fold {bad}"),

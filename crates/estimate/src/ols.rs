@@ -202,7 +202,7 @@ pub(crate) fn gram(
 }
 
 /// Dot product with four accumulators (lets the compiler vectorise it).
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0; 4];
     let chunks = a.len() / 4;
     for i in 0..chunks {

@@ -42,6 +42,17 @@ fn f(v: &Value, path: &[&str]) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("reference number at {path:?}"))
 }
 
+/// The exogenous controls of card's `iv` block (without the constant).
+fn card_controls(iv: &Value) -> Vec<String> {
+    iv["exog"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .filter(|c| c != "const")
+        .collect()
+}
+
 /// The reference fold ids of a dataset (`r_fold` or `dr_fold`).
 fn ref_folds(name: &str, column: &str) -> Vec<usize> {
     let bytes = std::fs::read(format!("{REFS}folds/{name}.csv")).expect("folds");
@@ -364,13 +375,7 @@ fn two_sls_matches_linearmodels_and_causalml_on_card() {
     let refs = results();
     let iv = &refs["datasets"]["card"]["iv"];
     let table = load("card");
-    let controls: Vec<String> = iv["exog"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap().to_string())
-        .filter(|c| c != "const")
-        .collect();
+    let controls = card_controls(iv);
     let w: Vec<&[f64]> = controls.iter().map(|c| col(&table, c)).collect();
     let mut names = controls.clone();
     names.push("nearc4".into());
