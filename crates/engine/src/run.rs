@@ -459,7 +459,6 @@ fn balance(
 ) -> Balance {
     let t = &data.t;
     let n = t.len();
-    let ones = vec![1.0; n];
     let ipw_w: Vec<f64> = (0..n)
         .map(|i| {
             let p = ps[i];
@@ -482,44 +481,40 @@ fn balance(
         }
         w
     });
-    let moments = |x: &[f64], w: &[f64], arm: f64| {
-        let (mut sw, mut s) = (0.0, 0.0);
+    // One pass per weighting gives both arms' weighted means.
+    let means = |x: &[f64], w: Option<&[f64]>| {
+        let (mut a, mut b) = ([0.0; 2], [0.0; 2]); // [Σw, Σwx] of treated, control
         for i in 0..n {
-            if t[i] == arm {
-                sw += w[i];
-                s += w[i] * x[i];
-            }
+            let wi = w.map_or(1.0, |w| w[i]);
+            let acc = if t[i] == 1.0 { &mut a } else { &mut b };
+            acc[0] += wi;
+            acc[1] += wi * x[i];
         }
-        let m = s / sw;
-        let v =
-            (0..n).filter(|&i| t[i] == arm).map(|i| w[i] * (x[i] - m) * (x[i] - m)).sum::<f64>()
-                / sw;
-        (m, v)
+        (a[1] / a[0], b[1] / b[0])
     };
     let rows = data
         .x
         .iter()
         .zip(names)
         .map(|(x, name)| {
-            let (m1, v1) = moments(x, &ones, 1.0);
-            let (m0, v0) = moments(x, &ones, 0.0);
-            let sd = ((v1 + v0) / 2.0).sqrt();
-            let smd = |a: f64, b: f64| if sd > 0.0 { Some((a - b) / sd) } else { None };
-            let weighted = {
-                let (a, _) = moments(x, &ipw_w, 1.0);
-                let (b, _) = moments(x, &ipw_w, 0.0);
-                smd(a, b)
-            };
-            let matched = match_w.as_ref().and_then(|w| {
-                let (a, _) = moments(x, w, 1.0);
-                let (b, _) = moments(x, w, 0.0);
-                smd(a, b)
-            });
+            let (m1, m0) = means(x, None);
+            // Arm variances about the arm means (second pass, no cancellation).
+            let (mut ss, mut cnt) = ([0.0; 2], [0.0; 2]);
+            for i in 0..n {
+                let (k, m) = if t[i] == 1.0 { (0, m1) } else { (1, m0) };
+                ss[k] += (x[i] - m) * (x[i] - m);
+                cnt[k] += 1.0;
+            }
+            let sd = ((ss[0] / cnt[0] + ss[1] / cnt[1]) / 2.0).sqrt();
+            let smd = |(a, b): (f64, f64)| if sd > 0.0 { Some((a - b) / sd) } else { None };
             BalanceRow {
                 covariate: name.clone(),
-                smd_before: smd(m1, m0).unwrap_or(0.0),
-                smd_weighted: weighted.filter(|v| v.is_finite()),
-                smd_matched: matched.filter(|v| v.is_finite()),
+                smd_before: smd((m1, m0)).unwrap_or(0.0),
+                smd_weighted: smd(means(x, Some(&ipw_w))).filter(|v| v.is_finite()),
+                smd_matched: match_w
+                    .as_ref()
+                    .and_then(|w| smd(means(x, Some(w))))
+                    .filter(|v| v.is_finite()),
             }
         })
         .collect();
