@@ -14,14 +14,15 @@ mod read;
 use std::io::Write;
 use std::process::ExitCode;
 
-use cf_engine::{analyze, format, AnalysisSpec, EstimandChoice, Method, Report};
+use cf_engine::{analyze, format, AnalysisSpec, EstimandChoice, Method, MissingPolicy, Report};
 use serde::Serialize;
 
 const USAGE: &str = "usage:
   counterfact estimate FILE --treatment T --outcome Y [--covariates a,b,c] [--method M]...
                        [--estimand ate|att] [--trim P] [--replace] [--instrument Z]...
                        [--control LEVEL] [--fold-column COL] [--seed N] [--bootstrap N]
-                       [--cate-out FILE] [--alpha 0.05] [--delimiter C] [--threads N] [--json]
+                       [--cate-out FILE] [--missing drop|indicator] [--alpha 0.05]
+                       [--delimiter C] [--threads N] [--json]
 
 Estimates the effect of a treatment column T on the outcome Y in a CSV/TSV file.
 T is 0/1, or has several levels of which --control names the control (each other level is
@@ -33,6 +34,8 @@ runs (2sls only when an --instrument is given).
 --fold-column    cross-fitting folds (0, 1, ...) for the R- and DR-learners (default: from --seed)
 --bootstrap N    also a percentile bootstrap interval from N resamples (seeded by --seed)
 --cate-out FILE  write the per-unit effects of the meta-learners as CSV
+--missing        drop rows with a missing covariate (default), or `indicator`: impute the mean
+                 and add a missing-value indicator (text columns: a `(missing)` level)
 ";
 
 /// A usage error (exit 2) or a data error (exit 1).
@@ -63,6 +66,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
     let (mut instruments, mut control, mut fold_column, mut cate_out) =
         (Vec::<String>::new(), None, None, None);
     let (mut seed, mut bootstrap, mut replace) = (42u64, 0usize, false);
+    let mut missing = MissingPolicy::Drop;
     let list = |v: String| -> Vec<String> {
         v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
     };
@@ -143,6 +147,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
             "--fold-column" => fold_column = Some(value("--fold-column")?),
             "--cate-out" => cate_out = Some(value("--cate-out")?),
             "--replace" => replace = true,
+            "--missing" => {
+                let v = value("--missing")?;
+                missing = MissingPolicy::parse(&v).ok_or_else(|| {
+                    usage(format!("--missing must be drop or indicator, got `{v}`"))
+                })?;
+            }
             "--seed" => {
                 let v = value("--seed")?;
                 seed = v
@@ -184,6 +194,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
     spec.bootstrap = bootstrap;
     spec.replace = replace;
     spec.cate = cate;
+    spec.missing = missing;
     Ok(Args { file, spec, cate_out, delimiter, threads, json })
 }
 

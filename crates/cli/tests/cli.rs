@@ -409,3 +409,31 @@ fn a_fold_column_reproduces_causalml_cross_fitting_and_cate_out_writes_every_uni
     assert!(stdout.contains("the fold column must hold whole numbers"), "{stdout}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn missing_covariates_are_dropped_or_flagged_as_asked() {
+    let dir = std::env::temp_dir().join(format!("cf-cli-missing-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("gaps.csv");
+    let mut text = String::from("y,t,x\n");
+    for i in 0..40 {
+        let x = if i % 5 == 0 { String::new() } else { (i % 7).to_string() };
+        text += &format!("{},{},{x}\n", i % 3, i % 2);
+    }
+    std::fs::write(&file, text).unwrap();
+    let f = file.to_str().unwrap();
+    let args = ["estimate", f, "--treatment", "t", "--outcome", "y", "--method", "ols", "--json"];
+    let v = json_ok(&args);
+    assert_eq!(v["results"][0]["n"], 32);
+    let mut flagged = args.to_vec();
+    flagged.extend(["--missing", "indicator"]);
+    let v = json_ok(&flagged);
+    assert_eq!(v["results"][0]["n"], 40);
+    assert_eq!(v["covariates"], serde_json::json!(["x", "x missing"]));
+    let mut bad = args.to_vec();
+    bad.extend(["--missing", "mean"]);
+    let (code, _, stderr) = counterfact(&bad);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--missing must be drop or indicator"), "{stderr}");
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -34,8 +34,23 @@ pub(crate) const MAX_LEVELS: usize = 200;
 /// A covariate before row filtering.
 enum Source<'a> {
     Numeric(&'a [f64]),
-    Categorical { codes: &'a [Option<u32>], levels: &'a [String] },
-    Dummy { codes: &'a [Option<u32>], level: u32 },
+    Categorical {
+        codes: &'a [Option<u32>],
+        levels: &'a [String],
+    },
+    Dummy {
+        codes: &'a [Option<u32>],
+        level: u32,
+    },
+    /// A numeric column with its missing values replaced by `fill`.
+    Imputed {
+        values: &'a [f64],
+        fill: f64,
+    },
+    /// 1 where a numeric column is missing.
+    MissingNumeric(&'a [f64]),
+    /// 1 where a text column is missing.
+    MissingCode(&'a [Option<u32>]),
 }
 
 impl Source<'_> {
@@ -43,6 +58,15 @@ impl Source<'_> {
         match self {
             Source::Numeric(v) => v[i],
             Source::Dummy { codes, level } => f64::from(u8::from(codes[i] == Some(*level))),
+            Source::Imputed { values, fill } => {
+                if values[i].is_nan() {
+                    *fill
+                } else {
+                    values[i]
+                }
+            }
+            Source::MissingNumeric(v) => f64::from(u8::from(v[i].is_nan())),
+            Source::MissingCode(codes) => f64::from(u8::from(codes[i].is_none())),
             Source::Categorical { .. } => f64::NAN,
         }
     }
@@ -166,8 +190,13 @@ impl<'a> Design<'a> {
             extra_missing.push((name, mark(c)));
             extra_cols.push(v);
         }
-        let missing_per_column: Vec<usize> =
-            names.iter().filter_map(|name| table.column(name)).map(&mut mark).collect();
+        let indicator = spec.missing == crate::MissingPolicy::Indicator;
+        let missing_per_column: Vec<usize> = if indicator {
+            // Kept; imputed and flagged below.
+            vec![0; names.len()]
+        } else {
+            names.iter().filter_map(|name| table.column(name)).map(&mut mark).collect()
+        };
         let n_dropped = keep.iter().filter(|k| !**k).count();
         if n_dropped == n {
             return Err(AnalysisError::NoCompleteRows);
@@ -198,10 +227,28 @@ impl<'a> Design<'a> {
         // One-hot encoding over the kept rows: the first level present is the reference.
         let mut expanded: Vec<(String, Source<'a>)> = Vec::with_capacity(sources.len());
         for (name, source) in sources {
+            if let Source::Numeric(values) = source {
+                let kept = || values.iter().zip(&keep).filter(|(_, &k)| k).map(|(x, _)| *x);
+                let n_missing = kept().filter(|x| x.is_nan()).count();
+                if n_missing == 0 {
+                    expanded.push((name, source));
+                    continue;
+                }
+                let present = kept().filter(|x| !x.is_nan());
+                let (sum, count) = present.fold((0.0, 0usize), |(s, c), x| (s + x, c + 1));
+                let fill = if count > 0 { sum / count as f64 } else { 0.0 };
+                warnings.push(format!(
+                    "`{name}`: {n_missing} missing values set to the mean of the others ({fill:.4}) and flagged in `{name} missing`"
+                ));
+                expanded.push((name.clone(), Source::Imputed { values, fill }));
+                expanded.push((format!("{name} missing"), Source::MissingNumeric(values)));
+                continue;
+            }
             let Source::Categorical { codes, levels } = source else {
                 expanded.push((name, source));
                 continue;
             };
+            let n_missing = codes.iter().zip(&keep).filter(|(c, &k)| k && c.is_none()).count();
             let mut present = vec![false; levels.len()];
             for (c, _) in codes.iter().zip(&keep).filter(|(_, k)| **k) {
                 if let Some(p) = c.and_then(|c| present.get_mut(c as usize)) {
@@ -223,6 +270,12 @@ impl<'a> Design<'a> {
                     format!("{name}={}", levels[l]),
                     Source::Dummy { codes, level: l as u32 },
                 ));
+            }
+            if n_missing > 0 {
+                warnings.push(format!(
+                    "`{name}`: {n_missing} missing values get their own indicator `{name}=(missing)`"
+                ));
+                expanded.push((format!("{name}=(missing)"), Source::MissingCode(codes)));
             }
         }
         let sources = expanded;

@@ -175,6 +175,33 @@ pub struct AnalysisSpec {
     /// Return the per-unit effects of the meta-learners.
     #[serde(default)]
     pub cate: bool,
+    /// What to do with missing covariate values (missing outcomes and treatments always drop the
+    /// row).
+    #[serde(default)]
+    pub missing: MissingPolicy,
+}
+
+/// The missing-value policy for covariates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingPolicy {
+    /// Drop rows with a missing covariate (counted in a warning).
+    #[default]
+    Drop,
+    /// Keep them: a numeric covariate's missing values are set to the mean of the others and
+    /// flagged in an added indicator column; a text covariate gets a `(missing)` level.
+    Indicator,
+}
+
+impl MissingPolicy {
+    /// Parses `drop` / `indicator`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "drop" => Some(MissingPolicy::Drop),
+            "indicator" => Some(MissingPolicy::Indicator),
+            _ => None,
+        }
+    }
 }
 
 fn default_seed() -> u64 {
@@ -199,6 +226,7 @@ impl AnalysisSpec {
             seed: default_seed(),
             bootstrap: 0,
             cate: false,
+            missing: MissingPolicy::Drop,
         }
     }
 }

@@ -392,3 +392,26 @@ fn a_non_finite_result_is_a_method_error_not_a_number() {
     assert!(r.results.is_empty());
     assert!(r.errors[0].message.contains("not a finite number"), "{:?}", r.errors);
 }
+
+#[test]
+fn missing_covariates_can_be_imputed_with_an_indicator() {
+    let t = table("y,t,x,g\n1,0,1,a\n2,1,,b\n3,0,3,\n4,1,4,a\n2,0,,b\n5,1,6,a\n3,0,7,b\n6,1,8,\n2,1,9,a\n3,0,10,b\n");
+    let mut s = spec("t", "y", Some(&["x", "g"]));
+    s.methods = vec![Method::DiffMeans, Method::Ols];
+    let dropped = analyze(&t, &s).unwrap();
+    assert_eq!(dropped.results[0].n, 6);
+    s.missing = MissingPolicy::Indicator;
+    let r = analyze(&t, &s).unwrap();
+    assert_eq!(r.results[0].n, 10, "no row dropped");
+    assert_eq!(r.covariates, ["x", "x missing", "g=b", "g=(missing)"]);
+    assert!(
+        r.warnings.iter().any(|w| w.starts_with("`x`: 2 missing values set to the mean")),
+        "{:?}",
+        r.warnings
+    );
+    let design = Design::build(&t, &s).unwrap();
+    let mean = (1.0 + 3.0 + 4.0 + 6.0 + 7.0 + 8.0 + 9.0 + 10.0) / 8.0;
+    assert_eq!(design.covariates[0][1], mean);
+    assert_eq!(&design.covariates[1][..4], &[0.0, 1.0, 0.0, 0.0]);
+    assert_eq!(design.covariates[3][2], 1.0);
+}
