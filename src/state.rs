@@ -74,6 +74,12 @@ pub struct AppState {
     pub methods: Vec<Method>,
     /// ATE or ATT for the weighting methods.
     pub estimand: EstimandChoice,
+    /// For a treatment with more than two values: the level the others are compared with.
+    pub control: Option<String>,
+    /// Instruments for 2SLS (none: 2SLS cannot run).
+    pub instruments: Vec<String>,
+    /// Propensity-score matching with replacement.
+    pub replace: bool,
     /// Last results.
     pub result: Option<Rc<RunResult>>,
     /// A message for the user about the last action.
@@ -154,6 +160,12 @@ pub enum Action {
     SetMethod(Method, bool),
     /// Choose the estimand of the weighting methods.
     SetEstimand(EstimandChoice),
+    /// Choose the control level of a multi-valued treatment.
+    SetControl(Option<String>),
+    /// Choose the instrument for 2SLS (`None`: no instrument, 2SLS off).
+    SetInstrument(Option<String>),
+    /// Matching with or without replacement.
+    SetReplace(bool),
     /// Show a message (e.g. a file that could not be opened).
     ShowError(String),
     /// Hide the message.
@@ -166,7 +178,7 @@ const TREATMENT_NAMES: [&str; 6] = ["treat", "treatment", "treated", "w", "t", "
 impl AppState {
     /// A fresh page.
     pub fn new() -> Self {
-        AppState { methods: Method::ALL.to_vec(), ..AppState::default() }
+        AppState { methods: Method::ADJUSTMENT.to_vec(), ..AppState::default() }
     }
 
     /// The column summary for `name`.
@@ -174,15 +186,44 @@ impl AppState {
         self.dataset.as_ref()?.summary.columns.iter().find(|c| c.name == name)
     }
 
+    /// The values of the chosen treatment when it needs a control level: a text column, or a
+    /// numeric one that is not 0/1 but has few distinct values. `None` for a 0/1 treatment (or a
+    /// numeric one with too many values to be a treatment).
+    pub fn treatment_levels(&self) -> Option<&[String]> {
+        let col = self.column(self.treatment.as_deref()?)?;
+        if col.kind == "binary" {
+            return None;
+        }
+        col.levels.as_deref().filter(|l| l.len() >= 2)
+    }
+
     /// A message about the chosen roles, if they cannot be estimated.
     pub fn role_problem(&self) -> Option<String> {
         let t = self.treatment.as_deref()?;
         let col = self.column(t)?;
         if col.kind != "binary" {
-            return Some(format!(
-                "`{t}` is {}, not binary: the treatment must hold only 0 (control) and 1 (treated).",
-                col.kind
-            ));
+            match self.treatment_levels() {
+                None => {
+                    return Some(format!(
+                        "`{t}` is {}, not binary: the treatment must hold only 0 (control) and 1 (treated).",
+                        col.kind
+                    ))
+                }
+                Some(levels) => match self.control.as_deref() {
+                    None => {
+                        return Some(format!(
+                            "`{t}` has {} values: choose the control level; each other level is compared with it.",
+                            levels.len()
+                        ))
+                    }
+                    Some(c) if !levels.iter().any(|l| l == c) => {
+                        return Some(format!(
+                            "\"{c}\" is not a value of `{t}`: choose the control level."
+                        ))
+                    }
+                    Some(_) => {}
+                },
+            }
         }
         let y = self.outcome.as_deref()?;
         if y == t {
@@ -190,6 +231,11 @@ impl AppState {
         }
         if self.column(y)?.kind == "categorical" {
             return Some(format!("`{y}` holds text; the outcome must be numeric or 0/1."));
+        }
+        if self.instruments.iter().any(|z| z == t || z == y) {
+            return Some(
+                "The instrument must be another column than the treatment and the outcome.".into(),
+            );
         }
         None
     }
@@ -200,10 +246,18 @@ impl AppState {
         if self.role_problem().is_some() || self.methods.is_empty() {
             return None;
         }
-        let covariates = self.covariates.iter().filter(|c| **c != t && **c != y).cloned().collect();
+        let covariates = self
+            .covariates
+            .iter()
+            .filter(|c| **c != t && **c != y && !self.instruments.contains(c))
+            .cloned()
+            .collect();
         let mut spec = AnalysisSpec::new(&t, &y, self.methods.clone());
         spec.covariates = Some(covariates);
         spec.estimand = self.estimand;
+        spec.control = self.treatment_levels().and(self.control.clone());
+        spec.instruments = self.instruments.clone();
+        spec.replace = self.replace;
         Some(spec)
     }
 
@@ -235,6 +289,11 @@ impl AppState {
                 .map(|s| s.to_string())
         });
         self.outcome = has(&roles.outcome);
+        self.control = None;
+        if !self.instruments.is_empty() {
+            self.instruments.clear();
+            self.methods.retain(|m| *m != Method::TwoSls);
+        }
         self.covariates = summary
             .columns
             .iter()
@@ -301,6 +360,9 @@ impl Reducible for AppState {
             }
             Action::SetTreatment(t) => {
                 s.covariates.retain(|c| *c != t);
+                if s.treatment.as_ref() != Some(&t) {
+                    s.control = None;
+                }
                 s.treatment = Some(t);
             }
             Action::SetOutcome(y) => {
@@ -321,12 +383,26 @@ impl Reducible for AppState {
             }
             Action::SetMethod(m, on) => {
                 s.methods.retain(|x| *x != m);
-                if on {
+                // 2SLS needs an instrument: it stays off until one is chosen.
+                if on && (m != Method::TwoSls || !s.instruments.is_empty()) {
                     s.methods.push(m);
                     s.methods.sort_by_key(|x| Method::ALL.iter().position(|o| o == x));
                 }
             }
             Action::SetEstimand(e) => s.estimand = e,
+            Action::SetControl(c) => s.control = c,
+            Action::SetInstrument(z) => {
+                s.methods.retain(|m| *m != Method::TwoSls);
+                match z {
+                    Some(z) => {
+                        s.covariates.retain(|c| *c != z);
+                        s.instruments = vec![z];
+                        s.methods.push(Method::TwoSls);
+                    }
+                    None => s.instruments.clear(),
+                }
+            }
+            Action::SetReplace(on) => s.replace = on,
             Action::ShowError(message) => s.error = Some(message),
             Action::DismissError => s.error = None,
             Action::Progress { .. }
@@ -442,5 +518,74 @@ mod tests {
         let s = s.reduce(Action::SetCovariate("age".into(), true));
         assert!(!s.result_is_stale());
         assert_eq!(s.covariates, vec!["flag", "age"]);
+    }
+
+    fn hillstrom_like() -> Rc<AppState> {
+        let cols = [("visit", "binary"), ("segment", "categorical"), ("recency", "numeric")];
+        let s = Rc::new(AppState::new());
+        let s = s.reduce(Action::LoadStarted {
+            job: 1,
+            name: "h.csv".into(),
+            total: 10.0,
+            roles: SuggestedRoles::default(),
+        });
+        let mut summary = summary(&cols);
+        summary.columns[1].levels =
+            Some(vec!["Mens E-Mail".into(), "No E-Mail".into(), "Womens E-Mail".into()]);
+        s.reduce(Action::Loaded { job: 1, summary, millis: 1.0 })
+    }
+
+    #[test]
+    fn defaults_to_every_method_that_needs_no_instrument() {
+        assert_eq!(AppState::new().methods, Method::ADJUSTMENT.to_vec());
+    }
+
+    #[test]
+    fn a_multi_valued_treatment_runs_once_a_control_level_is_chosen() {
+        let s = hillstrom_like();
+        let s = s.reduce(Action::SetTreatment("segment".into()));
+        let s = s.reduce(Action::SetOutcome("visit".into()));
+        assert_eq!(s.treatment_levels().map(<[String]>::len), Some(3));
+        let problem = s.role_problem().unwrap();
+        assert!(problem.contains("choose the control level"), "{problem}");
+        assert!(s.spec().is_none());
+        let s = s.reduce(Action::SetControl(Some("Elsewhere".into())));
+        assert!(s.role_problem().unwrap().contains("not a value"));
+        let s = s.reduce(Action::SetControl(Some("No E-Mail".into())));
+        assert_eq!(s.role_problem(), None);
+        let spec = s.spec().unwrap();
+        assert_eq!(spec.control.as_deref(), Some("No E-Mail"));
+        assert_eq!(spec.covariates, Some(vec!["recency".to_string()]));
+        // Another treatment forgets the control level; a binary one does not send it.
+        let s = s.reduce(Action::SetTreatment("visit".into()));
+        assert_eq!(s.control, None);
+        let s = s.reduce(Action::SetControl(Some("0".into())));
+        let s = s.reduce(Action::SetOutcome("recency".into()));
+        assert_eq!(s.spec().unwrap().control, None);
+    }
+
+    #[test]
+    fn two_sls_needs_an_instrument_which_leaves_the_covariates() {
+        let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+        let s = s.reduce(Action::SetOutcome("y".into()));
+        let s = s.reduce(Action::SetMethod(Method::TwoSls, true));
+        assert!(!s.methods.contains(&Method::TwoSls), "no instrument yet");
+        let s = s.reduce(Action::SetInstrument(Some("flag".into())));
+        assert_eq!(s.methods.last(), Some(&Method::TwoSls));
+        let spec = s.spec().unwrap();
+        assert_eq!(spec.instruments, vec!["flag".to_string()]);
+        assert_eq!(spec.covariates, Some(vec!["age".to_string()]));
+        let s = s.reduce(Action::SetInstrument(None));
+        assert!(s.instruments.is_empty() && !s.methods.contains(&Method::TwoSls));
+    }
+
+    #[test]
+    fn matching_with_replacement_reaches_the_spec() {
+        let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+        let s = s.reduce(Action::SetOutcome("y".into()));
+        assert!(!s.spec().unwrap().replace);
+        let s = s.reduce(Action::SetReplace(true));
+        assert!(s.spec().unwrap().replace);
+        assert!(s.result_is_stale() || s.result.is_none());
     }
 }

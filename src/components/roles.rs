@@ -73,8 +73,44 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
     } else {
         None
     };
-    let candidates: Vec<_> =
-        cols.iter().filter(|c| c.name != treatment && c.name != outcome).collect();
+    let candidates: Vec<_> = cols
+        .iter()
+        .filter(|c| c.name != treatment && c.name != outcome && !s.instruments.contains(&c.name))
+        .collect();
+    let levels = s.treatment_levels();
+    let treatment_invalid =
+        s.column(&treatment).is_some_and(|c| c.kind != "binary") && levels.is_none();
+    let control = s.control.clone().unwrap_or_default();
+    let instrument = s.instruments.first().cloned().unwrap_or_default();
+    let instrument_cols: Vec<&str> = cols
+        .iter()
+        .filter(|c| c.kind != "categorical" && c.name != treatment && c.name != outcome)
+        .map(|c| c.name.as_str())
+        .collect();
+    let on_control = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = select_value(&e) {
+                dispatch.emit(Action::SetControl((!v.is_empty()).then_some(v)));
+            }
+        })
+    };
+    let on_instrument = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = select_value(&e) {
+                dispatch.emit(Action::SetInstrument((!v.is_empty()).then_some(v)));
+            }
+        })
+    };
+    let on_replace = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                dispatch.emit(Action::SetReplace(i.checked()));
+            }
+        })
+    };
     let n_checked = candidates.iter().filter(|c| s.covariates.contains(&c.name)).count();
 
     html! {
@@ -83,7 +119,7 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
             <div class="field">
                 <label for="treatment-select">{"Treatment"}<span class="hint">{"who got it: 1, who did not: 0"}</span></label>
                 <select id="treatment-select" data-testid="treatment-select" onchange={on_treatment}
-                        aria-invalid={problem.as_ref().filter(|_| s.column(&treatment).is_some_and(|c| c.kind != "binary")).is_some().to_string()}>
+                        aria-invalid={(problem.is_some() && treatment_invalid).to_string()}>
                     if treatment.is_empty() { <option value="" selected=true disabled=true>{"Choose…"}</option> }
                     <optgroup label="Binary (0/1) columns">{ for binary.iter().map(|n| option(n, &treatment)) }</optgroup>
                     if !others.is_empty() {
@@ -91,6 +127,16 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                     }
                 </select>
             </div>
+            if let Some(levels) = levels {
+                <div class="field">
+                    <label for="control-level">{"Control level"}<span class="hint">{"each other value is compared with it"}</span></label>
+                    <select id="control-level" data-testid="control-level" onchange={on_control}
+                            aria-invalid={s.control.is_none().to_string()}>
+                        <option value="" selected={control.is_empty()} disabled=true>{"Choose…"}</option>
+                        { for levels.iter().map(|l| option(l, &control)) }
+                    </select>
+                </div>
+            }
             <div class="field">
                 <label for="outcome-select">{"Outcome"}<span class="hint">{"what the treatment may change"}</span></label>
                 <select id="outcome-select" data-testid="outcome-select" onchange={on_outcome}>
@@ -140,14 +186,27 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                         }
                     });
                     let id = format!("method-{}", m.as_str());
+                    let needs_instrument = m == Method::TwoSls && s.instruments.is_empty();
                     html! {
-                        <label class="check" for={id.clone()}>
+                        <label class={classes!("check", needs_instrument.then_some("disabled"))} for={id.clone()}>
                             <input type="checkbox" id={id} data-testid={format!("method-{}", m.as_str())}
-                                   checked={s.methods.contains(&m)} {onchange} />
+                                   checked={s.methods.contains(&m)} disabled={needs_instrument} {onchange} />
                             <span>{m.label()}</span>
+                            if needs_instrument { <span class="hint">{"choose an instrument below"}</span> }
                         </label>
                     }
                 }) }
+                <label class="inline" for="instrument-select">
+                    {"Instrument (2SLS)"}
+                    <select id="instrument-select" data-testid="instrument" onchange={on_instrument}>
+                        <option value="" selected={instrument.is_empty()}>{"none"}</option>
+                        { for instrument_cols.iter().map(|n| option(n, &instrument)) }
+                    </select>
+                </label>
+                <label class="check inline" for="psm-replace">
+                    <input type="checkbox" id="psm-replace" data-testid="psm-replace" checked={s.replace} onchange={on_replace} />
+                    <span>{"Matching with replacement"}</span>
+                </label>
                 <label class="inline" for="estimand-select">
                     {"Weighting estimates the"}
                     <select id="estimand-select" data-testid="estimand-select" onchange={{
