@@ -5,6 +5,7 @@ use std::rc::Rc;
 use cf_engine::{format, EffectRow, Method};
 use yew::prelude::*;
 
+use crate::components::diagnostics::Diagnostics;
 use crate::components::preview::millis;
 use crate::state::RunResult;
 
@@ -22,11 +23,46 @@ fn label(method: &str) -> &'static str {
     Method::parse(method).map_or("?", Method::label)
 }
 
+/// A short method name, for the forest plot of multi-arm data.
+fn short_label(method: &str) -> &'static str {
+    match Method::parse(method) {
+        Some(Method::DiffMeans) => "Diff. in means",
+        Some(Method::Ols) => "OLS",
+        Some(Method::Ipw) => "IPW",
+        Some(Method::Aipw) => "AIPW",
+        Some(Method::Psm) => "Matching",
+        Some(Method::TLearner) => "T-learner",
+        Some(Method::XLearner) => "X-learner",
+        Some(Method::RLearner) => "R-learner",
+        Some(Method::DrLearner) => "DR-learner",
+        Some(Method::TwoSls) => "2SLS",
+        None => "?",
+    }
+}
+
+/// One arm's rows (`None`: a 0/1 treatment).
+type ArmGroup = (Option<String>, Vec<EffectRow>);
+
+/// The rows grouped by arm (arms in the order they first appear), and whether there are arms.
+fn grouped(rows: &[EffectRow]) -> (Vec<ArmGroup>, bool) {
+    let mut groups: Vec<ArmGroup> = Vec::new();
+    for r in rows {
+        match groups.iter_mut().find(|(a, _)| *a == r.arm) {
+            Some((_, g)) => g.push(r.clone()),
+            None => groups.push((r.arm.clone(), vec![r.clone()])),
+        }
+    }
+    let multi = rows.iter().any(|r| r.arm.is_some());
+    (groups, multi)
+}
+
 /// The results card.
 #[component]
 pub fn Results(props: &ResultsProps) -> Html {
     let r = &props.result;
-    let rows = &r.report.results;
+    let (groups, multi) = grouped(&r.report.results);
+    let rows: Vec<EffectRow> = groups.iter().flat_map(|(_, g)| g.iter().cloned()).collect();
+    let control = r.report.control.clone().or_else(|| r.spec.control.clone());
     html! {
         <section class={classes!("card", "results-card", props.stale.then_some("stale"))} aria-labelledby="results-title" data-testid="results">
             <header class="card-head">
@@ -45,9 +81,22 @@ pub fn Results(props: &ResultsProps) -> Html {
                         <th scope="col" class="num">{"95% interval"}</th>
                         <th scope="col" class="num">{"Treated"}</th><th scope="col" class="num">{"Control"}</th>
                     </tr></thead>
-                    <tbody>{ for rows.iter().map(row) }</tbody>
+                    { for groups.iter().map(|(arm, g)| html! {
+                        <tbody data-arm={arm.clone()}>
+                            if let (true, Some(a)) = (multi, arm) {
+                                <tr class="arm-head"><th colspan="7" scope="rowgroup">
+                                    <code>{a}</code>
+                                    if let Some(c) = &control { {" compared with "}<code>{c}</code> }
+                                </th></tr>
+                            }
+                            { for g.iter().map(row) }
+                        </tbody>
+                    }) }
                 </table>
-                <ForestPlot rows={rows.clone()} />
+                <ForestPlot rows={rows.clone()} {multi} />
+            }
+            if !r.report.overlap.is_empty() || !r.report.balance.is_empty() {
+                <Diagnostics overlap={r.report.overlap.clone()} balance={r.report.balance.clone()} control={control.clone()} />
             }
             { for r.report.errors.iter().map(|e| html! {
                 <p class="error-inline" data-testid={format!("method-error-{}", e.method)}>
@@ -72,30 +121,41 @@ pub fn Results(props: &ResultsProps) -> Html {
     }
 }
 
-/// One sentence an analyst can paste into a report: the adjusted estimate when there is one.
+/// One sentence an analyst can paste into a report (per arm for multi-arm data): the adjusted
+/// estimate when there is one.
 fn takeaway(r: &RunResult) -> Html {
-    let rows = &r.report.results;
-    let Some(e) = rows.iter().find(|e| e.method == "ols").or_else(|| rows.first()) else {
-        return html! {};
-    };
-    let d = format::decimals_for(e.std_error);
-    let f = |x: f64| format::with_separators(x, d);
-    let signed = if e.estimate > 0.0 { format!("+{}", f(e.estimate)) } else { f(e.estimate) };
-    let how = if e.method == "ols" && !r.report.covariates.is_empty() {
-        format!("Adjusting for {} covariate(s), ", r.report.covariates.len())
-    } else {
-        String::new()
-    };
-    let verdict = if e.ci_low > 0.0 || e.ci_high < 0.0 {
-        "The interval excludes zero."
-    } else {
-        "The interval includes zero: the data are consistent with no effect."
-    };
+    let (groups, _) = grouped(&r.report.results);
+    let control = r.report.control.as_ref().or(r.spec.control.as_ref());
     html! {
-        <p class="takeaway" data-testid="takeaway">
-            {how}{"being treated ("}<code>{&r.spec.treatment}</code>{" = 1) changes "}<code>{&r.spec.outcome}</code>
-            {" by "}<strong>{signed}</strong>{format!(" on average (95% interval {} to {}). {verdict}", f(e.ci_low), f(e.ci_high))}
-        </p>
+        { for groups.iter().filter_map(|(arm, rows)| {
+            let e = rows.iter().find(|e| e.method == "ols").or_else(|| rows.first())?;
+            let d = format::decimals_for(e.std_error);
+            let f = |x: f64| format::with_separators(x, d);
+            let signed = if e.estimate > 0.0 { format!("+{}", f(e.estimate)) } else { f(e.estimate) };
+            let how = if e.method == "ols" && !r.report.covariates.is_empty() {
+                format!("Adjusting for {} covariate(s), ", r.report.covariates.len())
+            } else {
+                String::new()
+            };
+            let verdict = if e.ci_low > 0.0 || e.ci_high < 0.0 {
+                "The interval excludes zero."
+            } else {
+                "The interval includes zero: the data are consistent with no effect."
+            };
+            let cap = |w: &str| if how.is_empty() { w.to_string() } else { w.to_lowercase() };
+            let what = match (arm, control) {
+                (Some(a), Some(c)) => html! {
+                    <>{cap("Having ")}<code>{&r.spec.treatment}</code>{" = "}<code>{a}</code>{" rather than "}<code>{c}</code></>
+                },
+                _ => html! { <>{cap("Being treated (")}<code>{&r.spec.treatment}</code>{" = 1)"}</> },
+            };
+            Some(html! {
+                <p class="takeaway" data-testid="takeaway">
+                    {how}{what}{" changes "}<code>{&r.spec.outcome}</code>
+                    {" by "}<strong>{signed}</strong>{format!(" on average (95% interval {} to {}). {verdict}", f(e.ci_low), f(e.ci_high))}
+                </p>
+            })
+        }) }
     }
 }
 
@@ -103,12 +163,36 @@ fn row(e: &EffectRow) -> Html {
     let d = format::decimals_for(e.std_error);
     let f = |x: f64| format::with_separators(x, d);
     let significant = e.ci_low > 0.0 || e.ci_high < 0.0;
+    let mut notes: Vec<(&'static str, String)> = Vec::new();
+    if let Some(m) = &e.matching {
+        notes.push((
+            "matching",
+            format!(
+                "Matched {} of {} treated units ({} unmatched) to {} distinct controls, {} replacement; caliper {:.3} on the logit scale.",
+                format::count(m.n_treated_matched),
+                format::count(m.n_treated_matched + m.n_treated_unmatched),
+                format::count(m.n_treated_unmatched),
+                format::count(m.n_control_unique),
+                if m.replace { "with" } else { "without" },
+                m.caliper
+            ),
+        ));
+    }
+    if let Some(fs) = e.first_stage_f {
+        let weak = if fs.is_finite() && fs < 10.0 { " (below 10: a weak instrument)" } else { "" };
+        notes.push(("first-stage", format!("First-stage F of the instruments: {fs:.1}{weak}.")));
+    }
     html! {
-        <tr data-testid={format!("result-{}", e.method)}
+        <>
+        <tr data-testid={format!("result-{}", e.method)} data-arm={e.arm.clone()}
             data-estimate={e.estimate.to_string()} data-std-error={e.std_error.to_string()}
             data-ci-low={e.ci_low.to_string()} data-ci-high={e.ci_high.to_string()}
-            data-n={e.n.to_string()}>
-            <th scope="row">{label(&e.method)}</th>
+            data-n={e.n.to_string()}
+            class={classes!((!notes.is_empty() || !e.warnings.is_empty()).then_some("has-notes"))}>
+            <th scope="row">
+                {label(&e.method)}
+                if let Some(a) = &e.arm { <span class="arm-tag">{a}</span> }
+            </th>
             <td>{&e.estimand}</td>
             <td class={classes!("num", "estimate", significant.then_some("significant"))}>{f(e.estimate)}</td>
             <td class="num">{f(e.std_error)}</td>
@@ -116,6 +200,15 @@ fn row(e: &EffectRow) -> Html {
             <td class="num">{format::count(e.n_treated)}</td>
             <td class="num">{format::count(e.n_control)}</td>
         </tr>
+        if !notes.is_empty() || !e.warnings.is_empty() {
+            <tr class="row-notes" data-testid={format!("notes-{}", e.method)} data-arm={e.arm.clone()}>
+                <td colspan="7">
+                    { for notes.iter().map(|(kind, n)| html! { <p class="row-note" data-kind={*kind}>{n}</p> }) }
+                    { for e.warnings.iter().map(|w| html! { <p class="row-warning">{"⚠ "}{w}</p> }) }
+                </td>
+            </tr>
+        }
+        </>
     }
 }
 
@@ -124,13 +217,16 @@ fn row(e: &EffectRow) -> Html {
 pub struct ForestPlotProps {
     /// One interval per method.
     pub rows: Vec<EffectRow>,
+    /// Label each interval with its arm (multi-arm data).
+    #[prop_or_default]
+    pub multi: bool,
 }
 
 /// Point and interval per method on a shared axis with the zero line.
 #[component]
 pub fn ForestPlot(props: &ForestPlotProps) -> Html {
     const W: f64 = 640.0;
-    const LEFT: f64 = 210.0;
+    let left: f64 = if props.multi { 250.0 } else { 210.0 };
     const RIGHT: f64 = 24.0;
     const ROW: f64 = 34.0;
     const TOP: f64 = 12.0;
@@ -139,7 +235,7 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
     let hi = rows.iter().map(|r| r.ci_high).fold(0.0_f64, f64::max);
     let pad = (hi - lo).max(f64::MIN_POSITIVE) * 0.08;
     let (lo, hi) = (lo - pad, hi + pad);
-    let x = |v: f64| LEFT + (v - lo) / (hi - lo) * (W - LEFT - RIGHT);
+    let x = |v: f64| left + (v - lo) / (hi - lo) * (W - left - RIGHT);
     let h = TOP + ROW * rows.len() as f64 + 30.0;
     let ticks = nice_ticks(lo, hi, 5);
     let step = ticks.get(1).zip(ticks.first()).map_or(1.0, |(b, a)| b - a);
@@ -156,9 +252,13 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
                 <line class="zero" x1={x(0.0).to_string()} x2={x(0.0).to_string()} y1={(TOP - 4.0).to_string()} y2={(h - 24.0).to_string()} />
                 { for rows.iter().enumerate().map(|(i, r)| {
                     let y = TOP + ROW * (i as f64 + 0.5);
+                    let name = match (&r.arm, props.multi) {
+                        (Some(a), true) => format!("{} · {a}", short_label(&r.method)),
+                        _ => label(&r.method).to_string(),
+                    };
                     html! {
-                        <g class="interval">
-                            <text class="label" x="8" y={(y + 4.0).to_string()}>{label(&r.method)}</text>
+                        <g class="interval" data-method={r.method.clone()} data-arm={r.arm.clone()}>
+                            <text class="label" x="8" y={(y + 4.0).to_string()}>{name}</text>
                             <line x1={x(r.ci_low).to_string()} x2={x(r.ci_high).to_string()} y1={y.to_string()} y2={y.to_string()} />
                             <line class="cap" x1={x(r.ci_low).to_string()} x2={x(r.ci_low).to_string()} y1={(y - 6.0).to_string()} y2={(y + 6.0).to_string()} />
                             <line class="cap" x1={x(r.ci_high).to_string()} x2={x(r.ci_high).to_string()} y1={(y - 6.0).to_string()} y2={(y + 6.0).to_string()} />
@@ -173,7 +273,7 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
 }
 
 /// About `n` round tick values covering [lo, hi].
-fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+pub(crate) fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     let span = hi - lo;
     if !(span.is_finite() && span > 0.0) {
         return vec![lo];
