@@ -7,7 +7,9 @@
 
 use std::rc::Rc;
 
-use cf_engine::{AnalysisSpec, EffectRow, Method, Report};
+use cf_engine::{
+    AnalysisSpec, Balance, BalanceRow, EffectRow, MatchingSummary, Method, Overlap, Report,
+};
 use counterfact_web::components::Results;
 use counterfact_web::state::RunResult;
 use wasm_bindgen::JsCast;
@@ -93,6 +95,103 @@ async fn results_rows_carry_full_precision_attributes() {
     assert!(text.contains("1,586") && text.contains("284 to 2,889"), "{text}");
     assert!(root.query_selector("[data-testid=forest-plot] circle").unwrap().is_some());
     assert!(root.text_content().unwrap().contains("dropped 3 of 448 rows"));
+    handle.destroy();
+}
+
+/// Multi-arm results: rows carry their arm and notes, and the overlap plot, love plot and balance
+/// table are drawn from the report.
+#[wasm_bindgen_test]
+async fn results_draw_overlap_and_balance_per_arm() {
+    let row = |method: &str, arm: &str, estimate: f64| EffectRow {
+        method: method.into(),
+        estimand: "ATE".into(),
+        estimate,
+        std_error: 0.01,
+        ci_low: estimate - 0.02,
+        ci_high: estimate + 0.02,
+        n: 42_000,
+        n_treated: 21_000,
+        n_control: 21_000,
+        arm: Some(arm.into()),
+        ..Default::default()
+    };
+    let mut psm = row("psm", "Mens E-Mail", 0.07);
+    psm.matching = Some(MatchingSummary {
+        n_treated_matched: 20_990,
+        n_treated_unmatched: 10,
+        n_control_unique: 15_000,
+        caliper: 0.2,
+        replace: true,
+    });
+    psm.warnings = vec!["10 treated units had no control within the caliper".into()];
+    let overlap = |arm: &str| Overlap {
+        arm: Some(arm.into()),
+        edges: (0..=20).map(|k| k as f64 / 20.0).collect(),
+        treated: (0..20).map(|k| if (6..14).contains(&k) { 100 + k } else { 0 }).collect(),
+        control: (0..20).map(|k| if (5..13).contains(&k) { 90 + k } else { 0 }).collect(),
+    };
+    let balance = |arm: &str| Balance {
+        arm: Some(arm.into()),
+        rows: vec![
+            BalanceRow {
+                covariate: "recency".into(),
+                smd_before: 0.23456,
+                smd_weighted: Some(0.0012),
+                smd_matched: Some(-0.02),
+            },
+            BalanceRow {
+                covariate: "history".into(),
+                smd_before: -0.05,
+                smd_weighted: Some(f64::NAN),
+                smd_matched: None,
+            },
+        ],
+    };
+    let mut spec = AnalysisSpec::new("segment", "visit", vec![Method::Ols, Method::Psm]);
+    spec.control = Some("No E-Mail".into());
+    let result = Rc::new(RunResult {
+        spec,
+        report: Report {
+            results: vec![
+                row("ols", "Mens E-Mail", 0.077),
+                row("ols", "Womens E-Mail", 0.045),
+                psm,
+            ],
+            overlap: vec![overlap("Mens E-Mail"), overlap("Womens E-Mail")],
+            balance: vec![balance("Mens E-Mail"), balance("Womens E-Mail")],
+            control: Some("No E-Mail".into()),
+            ..Default::default()
+        },
+        millis: 2.0,
+    });
+    let root = mount_point();
+    let handle =
+        yew::Renderer::<ResultsHost>::with_root_and_props(root.clone(), Wrap { result }).render();
+    tick().await;
+    let q = |sel: &str| root.query_selector(sel).unwrap();
+    let q_all = |sel: &str| root.query_selector_all(sel).unwrap().length();
+    assert!(q("[data-testid=result-ols][data-arm='Mens E-Mail']").is_some());
+    assert!(q("[data-testid=result-ols][data-arm='Womens E-Mail']").is_some());
+    // The Mens rows come first, together: ols, psm, then the Womens one.
+    assert_eq!(q_all("tbody[data-arm='Mens E-Mail'] [data-testid^=result-]"), 2);
+    let notes = q("[data-testid=notes-psm]").expect("psm notes").text_content().unwrap();
+    assert!(
+        notes.contains("Matched 20,990 of 21,000") && notes.contains("no control within"),
+        "{notes}"
+    );
+    assert_eq!(q_all("[data-testid=forest-plot] circle"), 3, "one point per row");
+    assert!(q("[data-testid=overlap-plot] rect.treated").is_some());
+    assert!(q("[data-testid=overlap-plot] rect.control").is_some());
+    assert!(q("[data-testid=love-plot] line.threshold").is_some());
+    assert!(q("[data-testid=love-plot] circle.weighted").is_some());
+    assert!(q("[data-testid=love-plot] polygon.matched").is_some());
+    let table = q("[data-testid=balance-table]").expect("balance table").text_content().unwrap();
+    assert!(
+        table.contains("0.235") && table.contains("0.001") && table.contains("-0.020"),
+        "{table}"
+    );
+    assert!(table.contains('—'), "a missing or non-finite SMD shows a dash: {table}");
+    assert!(q("[data-testid=diagnostics-arm]").is_some(), "two comparisons: a picker");
     handle.destroy();
 }
 

@@ -209,6 +209,66 @@ test('the file picker works from the keyboard', async ({ page }) => {
   await resultAttrs(page, 'diff-means');
 });
 
+test('NSW + CPS: every adjustment method, forest plot, overlap and balance', async ({ page }) => {
+  await dropFile(page, 'nsw_cps.csv', fs.readFileSync(path.join(refs, 'nsw_cps.csv'), 'utf8'));
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '16,177 rows' }).waitFor({ timeout: 30000 });
+  await page.selectOption('[data-testid=treatment-select]', 'treat');
+  await page.selectOption('[data-testid=outcome-select]', 're78');
+  const adjustment = ['diff-means', 'ols', 'ipw', 'aipw', 'psm', 't-learner', 'x-learner', 'r-learner', 'dr-learner'];
+  for (const m of adjustment) assert(await page.isChecked(`[data-testid=method-${m}]`), `${m} is ticked by default`);
+  assert(!(await page.isChecked('[data-testid=method-2sls]')), '2sls is off without an instrument');
+  assert(await page.isDisabled('[data-testid=method-2sls]'), '2sls needs an instrument');
+  await page.click('[data-testid=run-button]');
+  for (const m of adjustment) await resultAttrs(page, m);
+  for (const id of ['forest-plot', 'overlap-plot', 'love-plot', 'balance-table']) {
+    assert(await page.locator(`[data-testid=${id}]`).isVisible(), `${id} is visible`);
+  }
+  const points = await page.locator('[data-testid=forest-plot] circle').count();
+  assert(points === adjustment.length, `one forest point per row (${points})`);
+  assert(await page.locator('[data-testid=overlap-plot] rect.treated').count() > 0, 'treated bars');
+  assert(await page.locator('[data-testid=balance-table] tbody tr').count() >= 12, 'a balance row per covariate');
+  assert(await page.locator('[data-testid=notes-psm]').filter({ hasText: 'Matched' }).count() === 1, 'matched counts');
+  await page.screenshot({ path: path.join(artifacts, 'nsw-cps.png'), fullPage: true });
+});
+
+test('Hillstrom: a three-level treatment compared with its control level', async ({ page }) => {
+  await dropFile(page, 'hillstrom.csv', fs.readFileSync(path.join(refs, 'hillstrom.csv'), 'utf8'));
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '64,000 rows' }).waitFor({ timeout: 60000 });
+  await page.selectOption('[data-testid=treatment-select]', 'segment');
+  await page.selectOption('[data-testid=outcome-select]', 'visit');
+  const err = page.locator('[data-testid=error-message]');
+  await err.filter({ hasText: 'choose the control level' }).waitFor();
+  assert(await page.isDisabled('[data-testid=run-button]'), 'no run without a control level');
+  await page.selectOption('[data-testid=control-level]', 'No E-Mail');
+  await err.waitFor({ state: 'detached' });
+  const keep = ['recency', 'history', 'mens', 'womens', 'newbie'];
+  for (const box of await page.locator('[data-testid^=covariate-]').all()) {
+    const id = await box.getAttribute('data-testid');
+    await box.setChecked(keep.includes(id.slice('covariate-'.length)));
+  }
+  const methods = ['diff-means', 'ols', 'ipw', 'aipw', 't-learner'];
+  for (const box of await page.locator('[data-testid^=method-]').all()) {
+    if (await box.isDisabled()) continue;
+    const id = await box.getAttribute('data-testid');
+    await box.setChecked(methods.includes(id.slice('method-'.length)));
+  }
+  await page.click('[data-testid=run-button]');
+  for (const arm of ['Mens E-Mail', 'Womens E-Mail']) {
+    for (const m of methods) {
+      await page.locator(`[data-testid=result-${m}][data-arm="${arm}"]`).waitFor({ timeout: 60000 });
+    }
+  }
+  const rows = await page.locator('[data-testid^=result-]').count();
+  assert(rows === 2 * methods.length, `one row per method and arm (${rows})`);
+  const dm = await page.locator('[data-testid=result-diff-means][data-arm="Mens E-Mail"]').evaluate((e) => Number(e.dataset.estimate));
+  assert(dm > 0.05 && dm < 0.12, `men's e-mail raises visits (${dm})`);
+  assert(await page.locator('[data-testid=overlap-plot]').isVisible(), 'overlap plot');
+  assert(await page.locator('[data-testid=diagnostics-arm]').isVisible(), 'a comparison picker');
+  await page.screenshot({ path: path.join(artifacts, 'hillstrom.png'), fullPage: true });
+  await page.selectOption('[data-testid=diagnostics-arm]', { index: 1 });
+  await page.locator('[data-testid=balance-table]').waitFor();
+});
+
 // ---------------------------------------------------------------- runner
 const server = await serve(dist);
 const base = `http://127.0.0.1:${server.address().port}/`;
