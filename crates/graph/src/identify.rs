@@ -1,0 +1,534 @@
+//! Identification of the effect of one treatment `x` on one outcome `y`.
+//!
+//! **Back-door.** A set Z of observed nodes satisfies the back-door criterion when it holds no
+//! descendant of x and d-separates x from y once x's outgoing edges are removed (G with x's
+//! out-edges cut, "G_x̲"). Every inclusion-minimal such set lies among the ancestors of {x, y} in
+//! that graph (Tian, Paz & Pearl 1998), where d-separation by Z is separation in the moral graph
+//! of those ancestors. Nodes that may not be adjusted for (latent ones, descendants of x) are
+//! eliminated from the moral graph by joining their neighbours (a node that is never in the
+//! separator only passes connections on), which leaves an undirected graph whose minimal x–y
+//! vertex separators are exactly the minimal back-door sets. They are listed by Kloks & Kratsch's
+//! (1998) scheme: start from the separator closest to x and move one separator vertex at a time to
+//! x's side; each new separator costs O(n·(n + m)), so the listing has polynomial delay.
+//!
+//! **Front-door** sets are searched among the observed mediators (descendants of x that are
+//! ancestors of y) with Pearl's three conditions; **instruments** with the graphical conditions
+//! (Z d-connected to x, d-separated from y when x's out-edges are cut), conditional instruments
+//! with a set W of non-descendants of x and y found and then shrunk.
+//!
+//! **Testable implications**: for each pair of non-adjacent observed nodes, the later one in a
+//! topological order is independent of the other given its parents when these are observed (the
+//! local Markov property), otherwise given its observed ancestors, if they separate; the set is
+//! then shrunk while it still separates, so each implication conditions on as little as it can
+//! (DAGitty's "missing edge" list).
+
+use std::collections::{BTreeSet, HashSet, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Dag, GraphError};
+
+/// Paths listed at most (the count of paths can grow exponentially).
+const MAX_PATHS: usize = 2_000;
+/// Front-door candidates searched exhaustively at most.
+const MAX_FRONTDOOR_CANDIDATES: usize = 14;
+/// Minimal sets listed at most.
+const MAX_SETS: usize = 10_000;
+
+/// The back-door answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Backdoor {
+    /// Whether some observed set satisfies the criterion.
+    pub identifiable: bool,
+    /// Every inclusion-minimal sufficient set, each sorted by name, the list sorted by size then
+    /// names (`[[]]` when nothing needs adjusting, `[]` when no set works).
+    pub minimal_sets: Vec<Vec<String>>,
+    /// The canonical set (observed ancestors of x or y that are not descendants of x), when it
+    /// works (it works whenever any set does).
+    pub canonical_set: Option<Vec<String>>,
+    /// Why no set works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// An instrument for x, possibly conditional on a set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instrument {
+    /// The instrument.
+    pub instrument: String,
+    /// What it must be conditioned on (empty: unconditional).
+    pub given: Vec<String>,
+}
+
+/// A conditional independence the graph implies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Implication {
+    /// One variable.
+    pub x: String,
+    /// The other.
+    pub y: String,
+    /// The conditioning set.
+    pub given: Vec<String>,
+}
+
+/// A path between treatment and outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Path {
+    /// The nodes from x to y.
+    pub nodes: Vec<String>,
+    /// Every edge points away from x (a causal path).
+    pub causal: bool,
+    /// Open given the adjustment set.
+    pub open: bool,
+}
+
+/// Everything identification says about x → y.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Identification {
+    /// Back-door adjustment.
+    pub backdoor: Backdoor,
+    /// Front-door sets.
+    pub frontdoor: Frontdoor,
+    /// Instruments.
+    pub instruments: Vec<Instrument>,
+    /// Testable implications of the whole graph.
+    pub implications: Vec<Implication>,
+}
+
+/// Front-door sets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Frontdoor {
+    /// Minimal sets satisfying the front-door criterion, sorted.
+    pub sets: Vec<Vec<String>>,
+}
+
+fn names(g: &Dag, set: impl IntoIterator<Item = usize>) -> Vec<String> {
+    let mut v: Vec<String> = set.into_iter().map(|i| g.name(i).to_string()).collect();
+    v.sort();
+    v
+}
+
+fn sort_sets(sets: &mut [Vec<String>]) {
+    sets.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+}
+
+fn mask(n: usize, set: &[usize]) -> Vec<bool> {
+    let mut m = vec![false; n];
+    for &i in set {
+        m[i] = true;
+    }
+    m
+}
+
+/// Whether `z` satisfies the back-door criterion for `x → y`.
+pub fn is_backdoor(g: &Dag, x: usize, y: usize, z: &[usize]) -> bool {
+    let de_x = g.descendants(&[x]);
+    if z.iter().any(|&v| de_x[v]) {
+        return false;
+    }
+    g.d_separated_cut(&[x], &[y], z, Some(&mask(g.len(), &[x])))
+}
+
+/// Runs every identification for `x → y` (names).
+///
+/// # Errors
+/// An unknown name, or x = y.
+pub fn identify(g: &Dag, x: &str, y: &str) -> Result<Identification, GraphError> {
+    let (xi, yi) = (g.require(x)?, g.require(y)?);
+    if xi == yi {
+        return Err(GraphError::Parse {
+            line: 0,
+            column: 0,
+            message: format!("`{x}` cannot be both the treatment and the outcome"),
+        });
+    }
+    Ok(Identification {
+        backdoor: backdoor(g, xi, yi),
+        frontdoor: Frontdoor { sets: frontdoor_sets(g, xi, yi) },
+        instruments: instruments(g, xi, yi),
+        implications: implications(g),
+    })
+}
+
+/// The back-door analysis: minimal sets, canonical set, or the reason there is none.
+pub fn backdoor(g: &Dag, x: usize, y: usize) -> Backdoor {
+    let n = g.len();
+    let de_x = g.descendants(&[x]);
+    let an = g.ancestors(&[x, y]);
+    let canonical: Vec<usize> =
+        (0..n).filter(|&v| an[v] && !de_x[v] && !g.nodes()[v].latent && v != x && v != y).collect();
+    if !is_backdoor(g, x, y, &canonical) {
+        let reason = open_paths(g, x, y, &canonical)
+            .into_iter()
+            .find(|p| p.open && !p.causal)
+            .map(|p| {
+                let hidden: Vec<&String> = p.nodes[1..p.nodes.len() - 1]
+                    .iter()
+                    .filter(|s| g.index(s).is_some_and(|i| g.nodes()[i].latent || de_x[i]))
+                    .collect();
+                let via = if hidden.is_empty() {
+                    String::new()
+                } else {
+                    let h: Vec<String> = hidden.iter().map(|s| format!("`{s}`")).collect();
+                    format!(", through {} that cannot be adjusted for (latent or affected by the treatment)", h.join(", "))
+                };
+                format!("the biasing path {} stays open{via}", p.nodes.join(" – "))
+            })
+            .unwrap_or_else(|| "no observed set blocks every back-door path".into());
+        return Backdoor {
+            identifiable: false,
+            minimal_sets: Vec::new(),
+            canonical_set: None,
+            reason: Some(reason),
+        };
+    }
+    let mut sets: Vec<Vec<String>> =
+        minimal_separators(g, x, y).into_iter().map(|s| names(g, s)).collect();
+    sort_sets(&mut sets);
+    Backdoor {
+        identifiable: true,
+        minimal_sets: sets,
+        canonical_set: Some(names(g, canonical)),
+        reason: None,
+    }
+}
+
+/// All inclusion-minimal back-door sets (node indices).
+pub fn minimal_separators(g: &Dag, x: usize, y: usize) -> Vec<Vec<usize>> {
+    let n = g.len();
+    let cut = mask(n, &[x]);
+    // Ancestors of {x, y} in G with x's out-edges cut.
+    let an = {
+        let mut m = vec![false; n];
+        let mut stack = vec![x, y];
+        m[x] = true;
+        m[y] = true;
+        while let Some(v) = stack.pop() {
+            for &p in g.parents(v) {
+                if !cut[p] && !m[p] {
+                    m[p] = true;
+                    stack.push(p);
+                }
+            }
+        }
+        m
+    };
+    let de_x = g.descendants(&[x]);
+    // Moral graph of that ancestral set.
+    let mut adj = vec![vec![false; n]; n];
+    let link = |a: usize, b: usize, adj: &mut Vec<Vec<bool>>| {
+        if a != b {
+            adj[a][b] = true;
+            adj[b][a] = true;
+        }
+    };
+    for v in (0..n).filter(|&v| an[v]) {
+        let ps: Vec<usize> = g.parents(v).iter().copied().filter(|&p| !cut[p] && an[p]).collect();
+        for (i, &p) in ps.iter().enumerate() {
+            link(p, v, &mut adj);
+            for &q in &ps[i + 1..] {
+                link(p, q, &mut adj);
+            }
+        }
+    }
+    // Eliminate what may not be adjusted for.
+    let mut alive: Vec<bool> = an.clone();
+    for v in 0..n {
+        if alive[v] && v != x && v != y && (g.nodes()[v].latent || de_x[v]) {
+            let nb: Vec<usize> = (0..n).filter(|&u| alive[u] && adj[v][u]).collect();
+            for (i, &a) in nb.iter().enumerate() {
+                for &b in &nb[i + 1..] {
+                    link(a, b, &mut adj);
+                }
+            }
+            alive[v] = false;
+        }
+    }
+    let h = Undirected { adj, alive };
+    h.minimal_separators(x, y)
+}
+
+/// An undirected graph on the `alive` vertices.
+struct Undirected {
+    adj: Vec<Vec<bool>>,
+    alive: Vec<bool>,
+}
+
+impl Undirected {
+    /// The component of `start` avoiding `removed`.
+    fn component(&self, start: usize, removed: &[bool]) -> Vec<bool> {
+        let n = self.alive.len();
+        let mut seen = vec![false; n];
+        let mut queue = VecDeque::from([start]);
+        seen[start] = true;
+        while let Some(v) = queue.pop_front() {
+            for u in 0..n {
+                if self.adj[v][u] && self.alive[u] && !removed[u] && !seen[u] {
+                    seen[u] = true;
+                    queue.push_back(u);
+                }
+            }
+        }
+        seen
+    }
+
+    /// `N(set) \ set`.
+    fn neighbourhood(&self, set: &[bool]) -> Vec<bool> {
+        let n = self.alive.len();
+        let mut out = vec![false; n];
+        for v in (0..n).filter(|&v| set[v]) {
+            for u in 0..n {
+                if self.adj[v][u] && self.alive[u] && !set[u] {
+                    out[u] = true;
+                }
+            }
+        }
+        out
+    }
+
+    fn minimal_separators(&self, a: usize, b: usize) -> Vec<Vec<usize>> {
+        let n = self.alive.len();
+        if self.adj[a][b] {
+            return Vec::new();
+        }
+        let none = vec![false; n];
+        if !self.component(a, &none)[b] {
+            return vec![Vec::new()];
+        }
+        let to_list = |m: &[bool]| -> Vec<usize> { (0..n).filter(|&i| m[i]).collect() };
+        // The separator closest to a: N(C_b(N(a))).
+        let na = self.neighbourhood(&mask(n, &[a]));
+        let first = self.neighbourhood(&self.component(b, &na));
+        let mut seen: HashSet<Vec<usize>> = HashSet::new();
+        let mut queue = VecDeque::new();
+        let first = to_list(&first);
+        seen.insert(first.clone());
+        queue.push_back(first);
+        let mut out = Vec::new();
+        while let Some(s) = queue.pop_front() {
+            let s_mask = mask(n, &s);
+            let ca = self.component(a, &s_mask);
+            for &v in &s {
+                if self.adj[v][b] {
+                    continue;
+                }
+                let mut side = ca.clone();
+                side[v] = true;
+                let t = self.neighbourhood(&side);
+                let cb = self.component(b, &t);
+                let next = to_list(&self.neighbourhood(&cb));
+                if seen.len() < MAX_SETS && seen.insert(next.clone()) {
+                    queue.push_back(next);
+                }
+            }
+            out.push(s);
+        }
+        out
+    }
+}
+
+/// Every simple path between `x` and `y` (at most [`MAX_PATHS`]), with whether it is causal and
+/// whether it is open given `z`.
+pub fn open_paths(g: &Dag, x: usize, y: usize, z: &[usize]) -> Vec<Path> {
+    let n = g.len();
+    let in_z = mask(n, z);
+    let an_z = g.ancestors(z);
+    let mut out = Vec::new();
+    let mut path = vec![x];
+    let mut on_path = vec![false; n];
+    on_path[x] = true;
+    fn neighbours(g: &Dag, v: usize) -> Vec<usize> {
+        g.parents(v).iter().chain(g.children(v)).copied().collect()
+    }
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        g: &Dag,
+        y: usize,
+        path: &mut Vec<usize>,
+        on_path: &mut [bool],
+        in_z: &[bool],
+        an_z: &[bool],
+        out: &mut Vec<Path>,
+    ) {
+        if out.len() >= MAX_PATHS {
+            return;
+        }
+        let v = *path.last().unwrap_or(&y);
+        if v == y {
+            let causal = path.windows(2).all(|w| g.children(w[0]).contains(&w[1]));
+            let open = (1..path.len() - 1).all(|i| {
+                let (a, m, b) = (path[i - 1], path[i], path[i + 1]);
+                let collider = g.children(a).contains(&m) && g.children(b).contains(&m);
+                if collider {
+                    an_z[m]
+                } else {
+                    !in_z[m]
+                }
+            });
+            out.push(Path {
+                nodes: path.iter().map(|&i| g.name(i).to_string()).collect(),
+                causal,
+                open,
+            });
+            return;
+        }
+        for u in neighbours(g, v) {
+            if !on_path[u] {
+                on_path[u] = true;
+                path.push(u);
+                walk(g, y, path, on_path, in_z, an_z, out);
+                path.pop();
+                on_path[u] = false;
+            }
+        }
+    }
+    walk(g, y, &mut path, &mut on_path, &in_z, &an_z, &mut out);
+    out
+}
+
+/// Minimal front-door sets for `x → y`.
+pub fn frontdoor_sets(g: &Dag, x: usize, y: usize) -> Vec<Vec<String>> {
+    let n = g.len();
+    let de_x = g.descendants(&[x]);
+    let an_y = g.ancestors(&[y]);
+    let candidates: Vec<usize> = (0..n)
+        .filter(|&v| v != x && v != y && de_x[v] && an_y[v] && !g.nodes()[v].latent)
+        .collect();
+    if candidates.is_empty() || candidates.len() > MAX_FRONTDOOR_CANDIDATES {
+        return Vec::new();
+    }
+    let mut found: Vec<Vec<usize>> = Vec::new();
+    for bits in 1u32..(1 << candidates.len()) {
+        let z: Vec<usize> = (0..candidates.len())
+            .filter(|&i| bits & (1 << i) != 0)
+            .map(|i| candidates[i])
+            .collect();
+        if found.iter().any(|f| f.iter().all(|v| z.contains(v))) {
+            continue;
+        }
+        if is_frontdoor(g, x, y, &z) {
+            found.push(z);
+        }
+    }
+    let mut sets: Vec<Vec<String>> = found.into_iter().map(|s| names(g, s)).collect();
+    sort_sets(&mut sets);
+    sets
+}
+
+/// Pearl's front-door criterion.
+pub fn is_frontdoor(g: &Dag, x: usize, y: usize, z: &[usize]) -> bool {
+    let n = g.len();
+    // (i) Z intercepts every directed path x → y.
+    let blocked = mask(n, z);
+    let mut seen = vec![false; n];
+    let mut stack = vec![x];
+    while let Some(v) = stack.pop() {
+        for &c in g.children(v) {
+            if c == y {
+                return false;
+            }
+            if !blocked[c] && !seen[c] {
+                seen[c] = true;
+                stack.push(c);
+            }
+        }
+    }
+    // (ii) No open back-door path from x to Z.
+    if !g.d_separated_cut(&[x], z, &[], Some(&mask(n, &[x]))) {
+        return false;
+    }
+    // (iii) x blocks every back-door path from Z to y.
+    g.d_separated_cut(z, &[y], &[x], Some(&mask(n, z)))
+}
+
+/// Instruments and conditional instruments for `x → y`.
+pub fn instruments(g: &Dag, x: usize, y: usize) -> Vec<Instrument> {
+    let n = g.len();
+    let cut = mask(n, &[x]);
+    let de = g.descendants(&[x, y]);
+    let observed = |v: usize| !g.nodes()[v].latent;
+    let valid = |z: usize, w: &[usize]| {
+        g.d_separated_cut(&[z], &[y], w, Some(&cut)) && !g.d_separated(&[z], &[x], w)
+    };
+    let mut out = Vec::new();
+    for z in (0..n).filter(|&v| v != x && v != y && observed(v) && !de[v]) {
+        if valid(z, &[]) {
+            out.push(Instrument { instrument: g.name(z).to_string(), given: Vec::new() });
+            continue;
+        }
+        // W: observed non-descendants of x and y among the ancestors of {y, z}, then shrunk.
+        let an = g.ancestors(&[y, z]);
+        let mut w: Vec<usize> =
+            (0..n).filter(|&v| an[v] && observed(v) && !de[v] && v != z).collect();
+        if !valid(z, &w) {
+            continue;
+        }
+        let mut i = 0;
+        while i < w.len() {
+            let mut smaller = w.clone();
+            smaller.remove(i);
+            if valid(z, &smaller) {
+                w = smaller;
+            } else {
+                i += 1;
+            }
+        }
+        out.push(Instrument { instrument: g.name(z).to_string(), given: names(g, w) });
+    }
+    out.sort_by(|a, b| a.instrument.cmp(&b.instrument));
+    out
+}
+
+/// A basis of the conditional independences the graph implies among observed nodes.
+pub fn implications(g: &Dag) -> Vec<Implication> {
+    let n = g.len();
+    let order = g.topological_order();
+    let mut rank = vec![0; n];
+    for (r, &v) in order.iter().enumerate() {
+        rank[v] = r;
+    }
+    let observed: Vec<usize> = (0..n).filter(|&v| !g.nodes()[v].latent).collect();
+    let mut out = Vec::new();
+    let mut done: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for &a in &observed {
+        for &b in &observed {
+            if a == b || g.adjacent(a, b) || done.contains(&(a.min(b), a.max(b))) {
+                continue;
+            }
+            done.insert((a.min(b), a.max(b)));
+            // `late` after `early` in the topological order.
+            let (late, early) = if rank[a] > rank[b] { (a, b) } else { (b, a) };
+            // Start from the later node's parents when they are observed (they separate it from
+            // every earlier non-adjacent node), else from the observed ancestors; then drop what
+            // is not needed.
+            let pa = g.parents(late);
+            let start: Vec<usize> = if pa.iter().all(|&p| !g.nodes()[p].latent) {
+                pa.to_vec()
+            } else {
+                let an = g.ancestors(&[a, b]);
+                observed.iter().copied().filter(|&v| an[v] && v != a && v != b).collect()
+            };
+            let given = g.d_separated(&[early], &[late], &start).then(|| {
+                let mut z = start;
+                let mut i = 0;
+                while i < z.len() {
+                    let mut smaller = z.clone();
+                    smaller.remove(i);
+                    if g.d_separated(&[early], &[late], &smaller) {
+                        z = smaller;
+                    } else {
+                        i += 1;
+                    }
+                }
+                z
+            });
+            if let Some(z) = given {
+                let (x, y) = (g.name(early).to_string(), g.name(late).to_string());
+                let (x, y) = if x <= y { (x, y) } else { (y, x) };
+                out.push(Implication { x, y, given: names(g, z) });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.x, &a.y).cmp(&(&b.x, &b.y)));
+    out
+}
