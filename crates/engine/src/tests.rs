@@ -415,3 +415,29 @@ fn missing_covariates_can_be_imputed_with_an_indicator() {
     assert_eq!(&design.covariates[1][..4], &[0.0, 1.0, 0.0, 0.0]);
     assert_eq!(design.covariates[3][2], 1.0);
 }
+
+#[test]
+fn implied_independences_are_tested_by_partial_correlation() {
+    // y depends on x; z is noise: x ⟂ z holds, x ⟂ y does not.
+    let mut text = String::from("x,y,z,g\n");
+    for i in 0..300 {
+        let x = ((i * 37) % 101) as f64 / 10.0;
+        let z = ((i * 7919) % 97) as f64;
+        text += &format!("{x},{},{z},{}\n", 2.0 * x + ((i * 13) % 7) as f64, ["a", "b"][i % 2]);
+    }
+    let t = table(&text);
+    let ind = |x: &str, y: &str, given: &[&str]| Independence {
+        x: x.into(),
+        y: y.into(),
+        given: given.iter().map(|s| s.to_string()).collect(),
+    };
+    let r = test_independences(
+        &t,
+        &[ind("x", "z", &[]), ind("x", "y", &["z"]), ind("x", "g", &[]), ind("x", "w", &[])],
+    );
+    assert!(r[0].p_value.unwrap() > 0.01, "{:?}", r[0]);
+    assert!(r[1].p_value.unwrap() < 1e-10 && r[1].r.unwrap() > 0.9, "{:?}", r[1]);
+    assert_eq!(r[1].n, 300);
+    assert_eq!(r[2].error.as_deref(), Some("`g` holds text; the test needs numbers"));
+    assert_eq!(r[3].error.as_deref(), Some("`w` is not a column of the data"));
+}

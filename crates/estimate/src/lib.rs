@@ -489,3 +489,55 @@ pub fn aipw(
         Estimate::normal(estimand, theta, std_error, z, keep.len(), treated.len(), control.len());
     Ok((est, fit))
 }
+
+/// A test of `x ⟂ y | z` by partial correlation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PartialCorrelation {
+    /// The partial correlation of x and y given z.
+    pub r: f64,
+    /// Fisher's z statistic, `atanh(r) √(n − |z| − 3)`.
+    pub z: f64,
+    /// Two-sided p-value (normal).
+    pub p_value: f64,
+    /// Rows used.
+    pub n: usize,
+}
+
+/// Partial correlation of `x` and `y` given the columns `given` (the correlation of their
+/// least-squares residuals on `[1, given]`), tested with Fisher's z transform: under
+/// independence (and joint normality) `atanh(r) √(n − k − 3)` is standard normal, k = |given|.
+/// This is DAGitty's and pcalg's `gaussCItest`.
+///
+/// # Errors
+/// Fewer than `k + 4` rows; a constant x or y (after adjustment).
+pub fn partial_correlation(
+    x: &[f64],
+    y: &[f64],
+    given: &[&[f64]],
+) -> Result<PartialCorrelation, Error> {
+    let n = x.len();
+    let k = given.len();
+    if n < k + 4 {
+        return Err(Error::TooFewRows { need: k + 4, got: n });
+    }
+    let resid = |v: &[f64]| -> Result<Vec<f64>, Error> {
+        let fit = Linear::fit(given, v, None, None)?;
+        Ok((0..n).map(|i| v[i] - fit.predict(given, i)).collect())
+    };
+    let (rx, ry) = (resid(x)?, resid(y)?);
+    let sxx: f64 = rx.iter().map(|v| v * v).sum();
+    let syy: f64 = ry.iter().map(|v| v * v).sum();
+    let sxy: f64 = rx.iter().zip(&ry).map(|(a, b)| a * b).sum();
+    let scale_x: f64 = x.iter().map(|v| v * v).sum::<f64>().max(f64::MIN_POSITIVE);
+    let scale_y: f64 = y.iter().map(|v| v * v).sum::<f64>().max(f64::MIN_POSITIVE);
+    if !(sxx > 1e-24 * scale_x) {
+        return Err(Error::Constant { column: "x".into() });
+    }
+    if !(syy > 1e-24 * scale_y) {
+        return Err(Error::Constant { column: "y".into() });
+    }
+    let r = (sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0);
+    let z = r.atanh() * ((n - k - 3) as f64).sqrt();
+    let p_value = if z.is_finite() { 2.0 * (1.0 - dist::normal_cdf(z.abs())) } else { 0.0 };
+    Ok(PartialCorrelation { r, z, p_value, n })
+}

@@ -414,3 +414,25 @@ fn aipw_matches_an_independent_sklearn_computation() {
     });
     assert_eq!(checked, 4);
 }
+
+#[test]
+fn partial_correlation_matches_numpy() {
+    // nsw_experimental: corr of residuals of re78 and re75 on [1, age, educ] (numpy lstsq):
+    // python3 -c "import numpy as np, pandas as pd; d=pd.read_csv('nsw_experimental.csv');
+    //   Z=np.c_[np.ones(len(d)), d.age, d.educ]; r=lambda v: v-Z@np.linalg.lstsq(Z,v,rcond=None)[0];
+    //   a,b=r(d.re78.values),r(d.re75.values); print(np.corrcoef(a,b)[0,1])"
+    let table = load("nsw_experimental");
+    let pc = cf_estimate::partial_correlation(
+        col(&table, "re78"),
+        col(&table, "re75"),
+        &[col(&table, "age"), col(&table, "educ")],
+    )
+    .unwrap();
+    close("partial r", pc.r, PARTIAL_R_NSW);
+    let z = PARTIAL_R_NSW.atanh() * ((445 - 2 - 3) as f64).sqrt();
+    close("fisher z", pc.z, z);
+    close("p", pc.p_value, 2.0 * (1.0 - dist::normal_cdf(z.abs())));
+}
+
+/// The numpy figure quoted in `partial_correlation_matches_numpy`.
+const PARTIAL_R_NSW: f64 = 0.079_549_398_871_989_92;
