@@ -9,6 +9,7 @@
 //!
 //! Exit status: 0 when every method ran, 1 when the data or a method failed, 2 for a usage error.
 
+mod graph;
 mod read;
 
 use std::io::Write;
@@ -22,7 +23,7 @@ const USAGE: &str = "usage:
                        [--estimand ate|att] [--trim P] [--replace] [--instrument Z]...
                        [--control LEVEL] [--fold-column COL] [--seed N] [--bootstrap N]
                        [--cate-out FILE] [--missing drop|indicator] [--alpha 0.05]
-                       [--delimiter C] [--threads N] [--json]
+                       [--delimiter C] [--threads N] [--graph FILE] [--json]
 
 Estimates the effect of a treatment column T on the outcome Y in a CSV/TSV file.
 T is 0/1, or has several levels of which --control names the control (each other level is
@@ -34,9 +35,16 @@ runs (2sls only when an --instrument is given).
 --fold-column    cross-fitting folds (0, 1, ...) for the R- and DR-learners (default: from --seed)
 --bootstrap N    also a percentile bootstrap interval from N resamples (seeded by --seed)
 --cate-out FILE  write the per-unit effects of the meta-learners as CSV
+--graph FILE     a causal graph (DAGitty or DOT): without --covariates, adjust for its smallest
+                 minimal back-door set; with them, warn when they leave a biasing path open
 --missing        drop rows with a missing covariate (default), or `indicator`: impute the mean
                  and add a missing-value indicator (text columns: a `(missing)` level)
 ";
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+pub(crate) fn print(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
 
 /// A usage error (exit 2) or a data error (exit 1).
 pub(crate) enum Failure {
@@ -47,6 +55,7 @@ pub(crate) enum Failure {
 struct Args {
     file: String,
     spec: AnalysisSpec,
+    graph: Option<String>,
     cate_out: Option<String>,
     delimiter: Option<u8>,
     threads: usize,
@@ -67,6 +76,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
         (Vec::<String>::new(), None, None, None);
     let (mut seed, mut bootstrap, mut replace) = (42u64, 0usize, false);
     let mut missing = MissingPolicy::Drop;
+    let mut graph = None;
     let list = |v: String| -> Vec<String> {
         v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
     };
@@ -147,6 +157,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
             "--fold-column" => fold_column = Some(value("--fold-column")?),
             "--cate-out" => cate_out = Some(value("--cate-out")?),
             "--replace" => replace = true,
+            "--graph" => graph = Some(value("--graph")?),
             "--missing" => {
                 let v = value("--missing")?;
                 missing = MissingPolicy::parse(&v).ok_or_else(|| {
@@ -195,7 +206,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
     spec.replace = replace;
     spec.cate = cate;
     spec.missing = missing;
-    Ok(Args { file, spec, cate_out, delimiter, threads, json })
+    Ok(Args { file, spec, graph, cate_out, delimiter, threads, json })
 }
 
 /// The JSON printed with `--json` (the report plus where the data came from).
@@ -207,10 +218,26 @@ struct JsonOut<'a> {
     n_rows: usize,
 }
 
-fn run(args: Args) -> Result<bool, Failure> {
+fn run(mut args: Args) -> Result<bool, Failure> {
+    let mut graph_note = None;
+    if let Some(path) = &args.graph {
+        let g = graph::read_graph(path)?;
+        let spec = &args.spec;
+        let (chosen, note) = graph::covariates_from_graph(
+            &g,
+            &spec.treatment,
+            &spec.outcome,
+            spec.covariates.as_deref(),
+        )?;
+        if chosen.is_some() {
+            args.spec.covariates = chosen;
+        }
+        graph_note = note;
+    }
     let (table, read_warnings) = read::read_table(&args.file, args.delimiter, args.threads)?;
     let mut report = analyze(&table, &args.spec).map_err(|e| Failure::Data(e.to_string()))?;
     let mut warnings: Vec<String> = read_warnings.iter().map(ToString::to_string).collect();
+    warnings.extend(graph_note);
     warnings.append(&mut report.warnings);
     report.warnings = warnings;
 
@@ -390,7 +417,13 @@ fn render_table(report: &Report, spec: &AnalysisSpec) -> String {
 }
 
 fn main() -> ExitCode {
-    let outcome = parse_args(std::env::args().skip(1)).and_then(run);
+    let mut args = std::env::args().skip(1);
+    let first = args.next();
+    let outcome = match first.as_deref() {
+        Some("identify") => graph::identify_cmd(args),
+        Some("dsep") => graph::dsep_cmd(args),
+        _ => parse_args(first.into_iter().chain(args)).and_then(run),
+    };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
@@ -398,7 +431,7 @@ fn main() -> ExitCode {
             if !msg.is_empty() {
                 eprintln!("error: {msg}\n");
             }
-            eprint!("{USAGE}");
+            eprint!("{USAGE}{}", graph::USAGE);
             ExitCode::from(2)
         }
         Err(Failure::Data(msg)) => {

@@ -437,3 +437,144 @@ fn missing_covariates_are_dropped_or_flagged_as_asked() {
     assert!(stderr.contains("--missing must be drop or indicator"), "{stderr}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Writes `text` to a fresh temporary file and returns its path.
+fn temp_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("cf-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn identify_lists_minimal_sets_frontdoor_instruments_and_implications() {
+    // Pearl (2009) Fig. 3.4 in DAGitty syntax, plus an instrument I of X.
+    let dag = temp_file(
+        "pearl.dag",
+        "dag {\n Z1 -> Z3; Z1 -> Z4; Z2 -> Z4; Z2 -> Z5; Z3 -> X; Z4 -> X; Z4 -> Y; Z5 -> Y\n X -> W; W -> Y; I -> X\n}\n",
+    );
+    let v = json_ok(&["identify", "--graph", &dag, "--treatment", "X", "--outcome", "Y", "--json"]);
+    assert_eq!(v["backdoor"]["identifiable"], true);
+    assert_eq!(
+        v["backdoor"]["minimal_sets"],
+        serde_json::json!([["Z1", "Z4"], ["Z2", "Z4"], ["Z3", "Z4"], ["Z4", "Z5"]])
+    );
+    assert_eq!(
+        v["backdoor"]["canonical_set"],
+        serde_json::json!(["I", "Z1", "Z2", "Z3", "Z4", "Z5"])
+    );
+    assert_eq!(v["frontdoor"]["sets"], serde_json::json!([["W"]]));
+    // I reaches Y only through X (every other path meets the collider X), so it is an
+    // unconditional instrument.
+    assert_eq!(v["instruments"][0], serde_json::json!({"instrument": "I", "given": []}));
+    assert!(v["implications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i == &serde_json::json!({"x": "I", "y": "Z1", "given": []})));
+    // The same graph as DOT gives the same answer.
+    let dot = temp_file(
+        "pearl.dot",
+        "digraph G {\n Z1 -> Z3; Z1 -> Z4; Z2 -> Z4; Z2 -> Z5; Z3 -> X; Z4 -> X; Z4 -> Y; Z5 -> Y;\n X -> W -> Y; I -> X\n}\n",
+    );
+    let w = json_ok(&["identify", "--graph", &dot, "--treatment", "X", "--outcome", "Y", "--json"]);
+    assert_eq!(v, w);
+}
+
+#[test]
+fn an_unidentifiable_graph_says_why_and_estimate_refuses_it() {
+    let dag = temp_file("latent.dag", "dag { U [latent] U -> treat; U -> re78; treat -> re78 }");
+    let v = json_ok(&[
+        "identify",
+        "--graph",
+        &dag,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--json",
+    ]);
+    assert_eq!(v["backdoor"]["identifiable"], false);
+    assert_eq!(v["backdoor"]["minimal_sets"], serde_json::json!([]));
+    let file = format!("{DATA}nsw_experimental.csv");
+    let (code, _, stderr) = counterfact(&[
+        "estimate",
+        &file,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--graph",
+        &dag,
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("is not identifiable by adjustment") && stderr.contains("`U`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn dsep_answers_and_estimate_uses_the_graphs_minimal_set() {
+    let dag = temp_file(
+        "nsw.dag",
+        "dag { treat [exposure] re78 [outcome] age -> treat; educ -> treat; re75 -> treat; age -> re78; educ -> re78; re75 -> re78; re74 -> re75; treat -> re78 }",
+    );
+    let sep = |given: &str| {
+        let mut a = vec!["dsep", "--graph", &dag, "--x", "re74", "--y", "treat", "--json"];
+        if !given.is_empty() {
+            a.extend(["--given", given]);
+        }
+        json_ok(&a)["d_separated"].as_bool().unwrap()
+    };
+    assert!(!sep(""));
+    assert!(sep("re75"));
+    let file = format!("{DATA}nsw_experimental.csv");
+    let by_graph = json_ok(&[
+        "estimate",
+        &file,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--graph",
+        &dag,
+        "--method",
+        "ols",
+        "--json",
+    ]);
+    assert_eq!(by_graph["covariates"], serde_json::json!(["age", "educ", "re75"]));
+    let by_hand = json_ok(&[
+        "estimate",
+        &file,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--covariates",
+        "age,educ,re75",
+        "--method",
+        "ols",
+        "--json",
+    ]);
+    assert_eq!(by_graph["results"], by_hand["results"]);
+    // Covariates that leave a back-door path open are run, with a warning that says which.
+    let v = json_ok(&[
+        "estimate",
+        &file,
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--graph",
+        &dag,
+        "--covariates",
+        "age,educ",
+        "--method",
+        "ols",
+        "--json",
+    ]);
+    let warnings = v["warnings"].to_string();
+    assert!(warnings.contains("treat – re75 – re78"), "{warnings}");
+}
