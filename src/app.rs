@@ -33,6 +33,7 @@ fn to_action(msg: FromWorker) -> Option<Action> {
     Some(match msg {
         FromWorker::Ready => return None,
         FromWorker::Progress { job, loaded, total } => Action::Progress { job, loaded, total },
+        FromWorker::RunProgress { job, fraction } => Action::RunProgress { job, fraction },
         FromWorker::Loaded { job, summary, millis } => Action::Loaded { job, summary, millis },
         FromWorker::Report { job, report, millis } => Action::Reported { job, report, millis },
         FromWorker::Failed { job, message } => Action::Failed { job, message },

@@ -211,7 +211,7 @@ fn receive(weak: &Weak<RefCell<Inner>>, generation: u32, msg: FromWorker) {
         let mut inner = rc.borrow_mut();
         if inner.silent.contains(&job) {
             match &msg {
-                FromWorker::Progress { .. } => return,
+                FromWorker::Progress { .. } | FromWorker::RunProgress { .. } => return,
                 FromWorker::Loaded { .. } => {
                     inner.silent.retain(|j| *j != job);
                     return;

@@ -40,6 +40,13 @@ pub enum FromWorker {
         /// File size in bytes.
         total: f64,
     },
+    /// Estimation progress (bootstrap replications), in [0, 1].
+    RunProgress {
+        /// Request id.
+        job: u32,
+        /// Share done.
+        fraction: f64,
+    },
     /// The file was read.
     Loaded {
         /// Request id.
@@ -73,6 +80,7 @@ impl FromWorker {
         match self {
             FromWorker::Ready => 0,
             FromWorker::Progress { job, .. }
+            | FromWorker::RunProgress { job, .. }
             | FromWorker::Loaded { job, .. }
             | FromWorker::Report { job, .. }
             | FromWorker::Failed { job, .. } => *job,

@@ -80,6 +80,10 @@ pub struct AppState {
     pub instruments: Vec<String>,
     /// Propensity-score matching with replacement.
     pub replace: bool,
+    /// Bootstrap replications per method (0: none).
+    pub bootstrap: usize,
+    /// Share of the running estimation done (bootstrap progress), in [0, 1].
+    pub run_progress: f64,
     /// Last results.
     pub result: Option<Rc<RunResult>>,
     /// A message for the user about the last action.
@@ -166,6 +170,15 @@ pub enum Action {
     SetInstrument(Option<String>),
     /// Matching with or without replacement.
     SetReplace(bool),
+    /// Bootstrap replications (0: none).
+    SetBootstrap(usize),
+    /// Estimation progress of request `job`.
+    RunProgress {
+        /// Request id.
+        job: u32,
+        /// Share done, in [0, 1].
+        fraction: f64,
+    },
     /// Show a message (e.g. a file that could not be opened).
     ShowError(String),
     /// Hide the message.
@@ -197,24 +210,43 @@ impl AppState {
         col.levels.as_deref().filter(|l| l.len() >= 2)
     }
 
+    /// Whether a numeric non-0/1 treatment is taken as a dose: 2SLS alone (years of schooling
+    /// instrumented by college proximity), no control level chosen.
+    pub fn treatment_is_dose(&self) -> bool {
+        let numeric = self
+            .treatment
+            .as_deref()
+            .and_then(|t| self.column(t))
+            .is_some_and(|c| c.kind == "numeric");
+        numeric
+            && !self.methods.is_empty()
+            && self.methods.iter().all(|m| *m == Method::TwoSls)
+            && self.control.is_none()
+    }
+
     /// A message about the chosen roles, if they cannot be estimated.
     pub fn role_problem(&self) -> Option<String> {
         let t = self.treatment.as_deref()?;
         let col = self.column(t)?;
-        if col.kind != "binary" {
+        if col.kind != "binary" && !self.treatment_is_dose() {
             match self.treatment_levels() {
                 None => {
                     return Some(format!(
-                        "`{t}` is {}, not binary: the treatment must hold only 0 (control) and 1 (treated).",
+                        "`{t}` is {}, not binary: the treatment must hold only 0 (control) and 1 (treated) (or, for instrumental variables alone, a numeric dose).",
                         col.kind
                     ))
                 }
                 Some(levels) => match self.control.as_deref() {
                     None => {
+                        let dose_hint = if col.kind == "numeric" {
+                            " (Instrumental variables alone take it as a numeric dose.)"
+                        } else {
+                            ""
+                        };
                         return Some(format!(
-                            "`{t}` has {} values: choose the control level; each other level is compared with it.",
+                            "`{t}` has {} values: choose the control level; each other level is compared with it.{dose_hint}",
                             levels.len()
-                        ))
+                        ));
                     }
                     Some(c) if !levels.iter().any(|l| l == c) => {
                         return Some(format!(
@@ -258,6 +290,7 @@ impl AppState {
         spec.control = self.treatment_levels().and(self.control.clone());
         spec.instruments = self.instruments.clone();
         spec.replace = self.replace;
+        spec.bootstrap = self.bootstrap;
         Some(spec)
     }
 
@@ -338,6 +371,7 @@ impl Reducible for AppState {
             Action::RunStarted { job, spec } => {
                 s.job = job;
                 s.busy = Busy::Running;
+                s.run_progress = 0.0;
                 s.error = None;
                 s.pending_spec = Some(spec);
             }
@@ -403,9 +437,14 @@ impl Reducible for AppState {
                 }
             }
             Action::SetReplace(on) => s.replace = on,
+            Action::SetBootstrap(n) => s.bootstrap = n.min(10_000),
+            Action::RunProgress { job, fraction } if current(job) && s.busy == Busy::Running => {
+                s.run_progress = fraction.clamp(0.0, 1.0);
+            }
             Action::ShowError(message) => s.error = Some(message),
             Action::DismissError => s.error = None,
             Action::Progress { .. }
+            | Action::RunProgress { .. }
             | Action::Loaded { .. }
             | Action::Reported { .. }
             | Action::Failed { .. } => {
@@ -478,7 +517,7 @@ mod tests {
         let s = s.reduce(Action::SetTreatment("age".into()));
         assert_eq!(
             s.role_problem().unwrap(),
-            "`age` is numeric, not binary: the treatment must hold only 0 (control) and 1 (treated)."
+            "`age` is numeric, not binary: the treatment must hold only 0 (control) and 1 (treated) (or, for instrumental variables alone, a numeric dose)."
         );
         assert!(s.spec().is_none());
     }
@@ -587,5 +626,39 @@ mod tests {
         let s = s.reduce(Action::SetReplace(true));
         assert!(s.spec().unwrap().replace);
         assert!(s.result_is_stale() || s.result.is_none());
+    }
+
+    #[test]
+    fn bootstrap_reaches_the_spec_and_progress_follows_the_current_run() {
+        let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+        let s = s.reduce(Action::SetOutcome("y".into())).reduce(Action::SetBootstrap(500));
+        let spec = s.spec().unwrap();
+        assert_eq!(spec.bootstrap, 500);
+        let s = s.reduce(Action::RunStarted { job: 2, spec });
+        let s = s.reduce(Action::RunProgress { job: 2, fraction: 0.25 });
+        assert_eq!(s.run_progress, 0.25);
+        // A late message of an older request changes nothing.
+        let s = s.reduce(Action::RunProgress { job: 1, fraction: 0.9 });
+        assert_eq!(s.run_progress, 0.25);
+        assert_eq!(s.reduce(Action::SetBootstrap(1_000_000)).bootstrap, 10_000);
+    }
+
+    #[test]
+    fn a_numeric_dose_is_a_treatment_for_instrumental_variables_alone() {
+        let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+        let s = s.reduce(Action::SetTreatment("age".into())).reduce(Action::SetOutcome("y".into()));
+        assert!(s.role_problem().unwrap().contains("not binary"));
+        let s = s.reduce(Action::SetInstrument(Some("flag".into())));
+        let mut s = s;
+        for m in Method::ALL.into_iter().filter(|m| *m != Method::TwoSls) {
+            s = s.reduce(Action::SetMethod(m, false));
+        }
+        assert_eq!(s.role_problem(), None);
+        let spec = s.spec().unwrap();
+        assert_eq!(
+            (spec.methods.as_slice(), spec.instruments.as_slice()),
+            (&[Method::TwoSls][..], &["flag".to_string()][..])
+        );
+        assert_eq!(spec.control, None);
     }
 }

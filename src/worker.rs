@@ -77,7 +77,17 @@ fn handle(data: &JsValue) {
             let start = now();
             let reply = TABLE.with_borrow(|t| match t {
                 None => FromWorker::Failed { job, message: "load a data file first".into() },
-                Some(table) => match cf_engine::analyze(table, &spec) {
+                Some(table) => match cf_engine::analyze_with_progress(table, &spec, &mut {
+                    let mut last = 0.0;
+                    move |fraction: f64| {
+                        // One message per percent is plenty for a progress bar.
+                        if fraction - last >= 0.01 || fraction >= 1.0 {
+                            last = fraction;
+                            post(&FromWorker::RunProgress { job, fraction });
+                        }
+                        true
+                    }
+                }) {
                     Ok(report) => FromWorker::Report { job, report, millis: now() - start },
                     Err(e) => FromWorker::Failed { job, message: e.to_string() },
                 },

@@ -110,7 +110,8 @@ pub fn Results(props: &ResultsProps) -> Html {
                 } else {
                     {format!("Adjusted for {} covariate(s): {}.", r.report.covariates.len(), r.report.covariates.join(", "))}
                 }
-                {" Intervals are normal 95% intervals; regression adjustment uses HC1 robust standard errors (as causalml's LRSRegressor); weighting uses normalized (Hajek) weights from a logistic propensity model, with a standard error that accounts for estimating it."}
+                {" Intervals are normal 95% intervals."}
+                { for method_notes(&r.report.results).into_iter().map(|n| html! { <>{" "}{n}</> }) }
             </p>
             if let Some(p) = &r.report.propensity {
                 <p class="muted small" data-testid="propensity-summary">
@@ -143,6 +144,16 @@ fn takeaway(r: &RunResult) -> Html {
                 "The interval includes zero: the data are consistent with no effect."
             };
             let cap = |w: &str| if how.is_empty() { w.to_string() } else { w.to_lowercase() };
+            if is_dose(e) {
+                let z: Vec<Html> = r.spec.instruments.iter().map(|z| html! { <code>{z}</code> }).collect();
+                return Some(html! {
+                    <p class="takeaway" data-testid="takeaway">
+                        {"One more unit of "}<code>{&r.spec.treatment}</code>{" (instrumented by "}{for z}{") changes "}
+                        <code>{&r.spec.outcome}</code>{" by "}<strong>{signed}</strong>
+                        {format!(" on average among those the instrument moves (95% interval {} to {}). {verdict}", f(e.ci_low), f(e.ci_high))}
+                    </p>
+                });
+            }
             let what = match (arm, control) {
                 (Some(a), Some(c)) => html! {
                     <>{cap("Having ")}<code>{&r.spec.treatment}</code>{" = "}<code>{a}</code>{" rather than "}<code>{c}</code></>
@@ -157,6 +168,11 @@ fn takeaway(r: &RunResult) -> Html {
             })
         }) }
     }
+}
+
+/// A 2SLS row whose treatment is a numeric dose (not every row is 0 or 1).
+fn is_dose(e: &EffectRow) -> bool {
+    e.method == "2sls" && e.n_treated + e.n_control < e.n
 }
 
 fn row(e: &EffectRow) -> Html {
@@ -182,9 +198,29 @@ fn row(e: &EffectRow) -> Html {
         let weak = if fs.is_finite() && fs < 10.0 { " (below 10: a weak instrument)" } else { "" };
         notes.push(("first-stage", format!("First-stage F of the instruments: {fs:.1}{weak}.")));
     }
+    if let Some(b) = &e.bootstrap {
+        notes.push((
+            "bootstrap",
+            format!(
+                "Bootstrap ({} resamples, every model refitted): standard error {}, percentile interval {} to {}.",
+                format::count(b.replications),
+                f(b.std_error),
+                f(b.ci_low),
+                f(b.ci_high)
+            ),
+        ));
+    }
+    if let Some(se) = e.se_causalml {
+        notes.push((
+            "causalml-se",
+            format!("causalml 0.18 would report a standard error of {} (it divides by n instead of √n); the one shown is corrected.", f(se)),
+        ));
+    }
     html! {
         <>
         <tr data-testid={format!("result-{}", e.method)} data-arm={e.arm.clone()}
+            data-boot-ci-low={e.bootstrap.as_ref().map(|b| b.ci_low.to_string())}
+            data-boot-ci-high={e.bootstrap.as_ref().map(|b| b.ci_high.to_string())}
             data-estimate={e.estimate.to_string()} data-std-error={e.std_error.to_string()}
             data-ci-low={e.ci_low.to_string()} data-ci-high={e.ci_high.to_string()}
             data-n={e.n.to_string()}
@@ -197,8 +233,13 @@ fn row(e: &EffectRow) -> Html {
             <td class={classes!("num", "estimate", significant.then_some("significant"))}>{f(e.estimate)}</td>
             <td class="num">{f(e.std_error)}</td>
             <td class="num">{format!("{} to {}", f(e.ci_low), f(e.ci_high))}</td>
-            <td class="num">{format::count(e.n_treated)}</td>
-            <td class="num">{format::count(e.n_control)}</td>
+            if is_dose(e) {
+                <td class="num" title="a numeric dose has no treated and control groups">{"—"}</td>
+                <td class="num">{"—"}</td>
+            } else {
+                <td class="num">{format::count(e.n_treated)}</td>
+                <td class="num">{format::count(e.n_control)}</td>
+            }
         </tr>
         if !notes.is_empty() || !e.warnings.is_empty() {
             <tr class="row-notes" data-testid={format!("notes-{}", e.method)} data-arm={e.arm.clone()}>
@@ -288,4 +329,26 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
     (first..=last).map(|i| i as f64 * step).collect()
+}
+
+/// One sentence per kind of method shown, on how its standard error is computed.
+fn method_notes(results: &[EffectRow]) -> Vec<&'static str> {
+    let has = |ms: &[&str]| results.iter().any(|e| ms.contains(&e.method.as_str()));
+    let mut out = Vec::new();
+    if has(&["ols"]) {
+        out.push("Regression adjustment uses HC1 robust standard errors (as causalml's LRSRegressor).");
+    }
+    if has(&["ipw", "aipw"]) {
+        out.push("Weighting uses normalized (Hajek) weights from a logistic propensity model; its standard error accounts for estimating that model (AIPW: the efficient influence function).");
+    }
+    if has(&["psm"]) {
+        out.push("Matching pairs each treated unit with the nearest control on the logit propensity within 0.2 standard deviations; Abadie–Imbens standard error.");
+    }
+    if has(&["t-learner", "x-learner", "r-learner", "dr-learner"]) {
+        out.push("Meta-learners use linear base learners and causalml's analytic standard errors (the R-learner's corrected to divide by √n).");
+    }
+    if has(&["2sls"]) {
+        out.push("2SLS uses heteroskedasticity-robust standard errors (linearmodels' default).");
+    }
+    out
 }

@@ -117,7 +117,11 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
         <section class="card roles-card" aria-labelledby="roles-title">
             <header class="card-head"><h2 id="roles-title">{"Analysis"}</h2></header>
             <div class="field">
-                <label for="treatment-select">{"Treatment"}<span class="hint">{"who got it: 1, who did not: 0"}</span></label>
+                <label for="treatment-select">{"Treatment"}<span class="hint">{
+                    if s.treatment_is_dose() { "a numeric dose, instrumented" }
+                    else if levels.is_some() { "several values: each is compared with a control level" }
+                    else { "who got it: 1, who did not: 0" }
+                }</span></label>
                 <select id="treatment-select" data-testid="treatment-select" onchange={on_treatment}
                         aria-invalid={(problem.is_some() && treatment_invalid).to_string()}>
                     if treatment.is_empty() { <option value="" selected=true disabled=true>{"Choose…"}</option> }
@@ -127,7 +131,7 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                     }
                 </select>
             </div>
-            if let Some(levels) = levels {
+            if let Some(levels) = levels.filter(|_| !s.treatment_is_dose()) {
                 <div class="field">
                     <label for="control-level">{"Control level"}<span class="hint">{"each other value is compared with it"}</span></label>
                     <select id="control-level" data-testid="control-level" onchange={on_control}
@@ -207,6 +211,21 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                     <input type="checkbox" id="psm-replace" data-testid="psm-replace" checked={s.replace} onchange={on_replace} />
                     <span>{"Matching with replacement"}</span>
                 </label>
+                <label class="inline" for="bootstrap-select">
+                    {"Bootstrap intervals"}
+                    <select id="bootstrap-select" data-testid="bootstrap" onchange={{
+                        let dispatch = props.dispatch.clone();
+                        Callback::from(move |e: Event| {
+                            if let Some(n) = select_value(&e).and_then(|v| v.parse::<usize>().ok()) {
+                                dispatch.emit(Action::SetBootstrap(n));
+                            }
+                        })
+                    }}>
+                        { for [(0usize, "off"), (100, "100 resamples"), (500, "500 resamples"), (2000, "2,000 resamples")].iter().map(|&(n, label)| html! {
+                            <option value={n.to_string()} selected={s.bootstrap == n}>{label}</option>
+                        }) }
+                    </select>
+                </label>
                 <label class="inline" for="estimand-select">
                     {"Weighting estimates the"}
                     <select id="estimand-select" data-testid="estimand-select" onchange={{
@@ -229,6 +248,12 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                 </button>
                 if running {
                     <button class="ghost" data-testid="cancel-button" onclick={props.on_cancel.reform(|_| ())}>{"Cancel"}</button>
+                    if s.bootstrap > 0 {
+                        <span class="run-progress" data-testid="run-progress">
+                            <progress max="100" value={format!("{:.0}", 100.0 * s.run_progress)} aria-label="bootstrap progress"></progress>
+                            {format!(" bootstrap {:.0}%", 100.0 * s.run_progress)}
+                        </span>
+                    }
                 }
                 if let Some(h) = run_hint { <span class="hint">{h}</span> }
             </div>

@@ -269,6 +269,58 @@ test('Hillstrom: a three-level treatment compared with its control level', async
   await page.locator('[data-testid=balance-table]').waitFor();
 });
 
+/** Ticks exactly `methods` among the enabled method boxes. */
+async function chooseMethods(page, methods) {
+  for (const box of await page.locator('[data-testid^=method-]').all()) {
+    if (await box.isDisabled()) continue;
+    const id = await box.getAttribute('data-testid');
+    await box.setChecked(methods.includes(id.slice('method-'.length)));
+  }
+}
+
+test('a bootstrap runs in the worker with progress and matches the CLI', async ({ page }) => {
+  await dropFile(page, 'nsw_experimental.csv', nswText);
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+  await page.selectOption('[data-testid=outcome-select]', 're78');
+  await chooseMethods(page, ['diff-means', 'ipw', 'psm']);
+  await page.selectOption('[data-testid=bootstrap]', '500');
+  await page.click('[data-testid=run-button]');
+  // The bar shows while the worker resamples (3 methods × 500 refits).
+  await page.locator('[data-testid=run-progress]').waitFor({ timeout: 30000 });
+  const row = page.locator('[data-testid=result-ipw]');
+  await row.waitFor({ timeout: 120000 });
+  const boot = await row.evaluate((e) => [Number(e.dataset.bootCiLow), Number(e.dataset.bootCiHigh)]);
+  const ref = cliJson([path.join(refs, 'nsw_experimental.csv'), '--treatment', 'treat', '--outcome', 're78',
+    '--method', 'diff-means,ipw,psm', '--bootstrap', '500']);
+  const cli = ref.results.find((r) => r.method === 'ipw').bootstrap;
+  // Same seed, same resamples, same refits: the page's bootstrap equals the CLI's.
+  close(boot[0], cli.ci_low, 1e-9, 'bootstrap low vs CLI');
+  close(boot[1], cli.ci_high, 1e-9, 'bootstrap high vs CLI');
+  await page.locator('[data-testid=notes-ipw] [data-kind=bootstrap]').waitFor();
+});
+
+test('Card: 2SLS with college proximity as the instrument equals linearmodels', async ({ page }) => {
+  await dropFile(page, 'card.csv', fs.readFileSync(path.join(refs, 'card.csv'), 'utf8'));
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '3,010 rows' }).waitFor({ timeout: 30000 });
+  await page.selectOption('[data-testid=treatment-select]', 'educ');
+  await page.selectOption('[data-testid=outcome-select]', 'lwage');
+  await page.selectOption('[data-testid=instrument]', 'nearc4');
+  const controls = ['exper', 'expersq', 'black', 'smsa', 'south', 'smsa66', 'reg662', 'reg663', 'reg664',
+    'reg665', 'reg666', 'reg667', 'reg668', 'reg669'];
+  for (const box of await page.locator('[data-testid^=covariate-]').all()) {
+    const id = await box.getAttribute('data-testid');
+    await box.setChecked(controls.includes(id.slice('covariate-'.length)));
+  }
+  await chooseMethods(page, ['2sls']);
+  await page.click('[data-testid=run-button]');
+  const iv = await resultAttrs(page, '2sls');
+  // results.json, card, iv.linearmodels_IV2SLS.robust.
+  close(iv.estimate, 0.13150377546116943, 1e-6, '2SLS vs linearmodels');
+  close(iv.stdError, 0.05399952143230452, 1e-6, '2SLS robust se vs linearmodels');
+  await page.locator('[data-testid=notes-2sls] [data-kind=first-stage]').filter({ hasText: '13.3' }).waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'card-2sls.png'), fullPage: true });
+});
+
 // ---------------------------------------------------------------- runner
 const server = await serve(dist);
 const base = `http://127.0.0.1:${server.address().port}/`;
