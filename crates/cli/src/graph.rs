@@ -242,12 +242,14 @@ pub(crate) fn covariates_from_graph(
         for c in cov {
             match g.index(c) {
                 Some(i) => z.push(i),
-                None => return Ok((
-                    None,
-                    Some(format!(
+                None => {
+                    return Ok((
+                        None,
+                        Some(format!(
                         "`{c}` is not in the graph, so the graph cannot vouch for this adjustment"
                     )),
-                )),
+                    ))
+                }
             }
         }
         if identify::is_backdoor(g, x, y, &z) {
