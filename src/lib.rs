@@ -10,6 +10,7 @@
 mod app;
 pub mod bridge;
 pub mod components;
+pub mod graph_state;
 pub mod protocol;
 pub mod state;
 pub mod worker;

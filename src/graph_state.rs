@@ -1,0 +1,698 @@
+//! The causal-graph editor's state (no DOM: tested natively).
+//!
+//! The editor holds the graph's structure, positions and latent flags with an undo history. The
+//! roles (treatment, outcome, adjusted) live in [`crate::state::AppState`] beside the Analysis
+//! panel's choices, so the two can never disagree; [`with_roles`] stamps them on a copy of the
+//! graph for drawing, identification and export.
+
+use std::collections::HashSet;
+
+use cf_graph::identify::{self, Backdoor, Instrument};
+use cf_graph::{Dag, GraphError, Role};
+
+/// Drawing area width (SVG user units).
+pub const WIDTH: f64 = 800.0;
+/// Drawing area height.
+pub const HEIGHT: f64 = 440.0;
+/// Margin kept free around the nodes.
+const MARGIN: f64 = 50.0;
+/// Undo steps kept.
+const HISTORY: usize = 200;
+
+/// What is selected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// A node, by name.
+    Node(String),
+    /// An edge `from → to`.
+    Edge(String, String),
+}
+
+/// The editor.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GraphEditor {
+    /// The graph (roles are not kept here: see the module doc).
+    pub dag: Dag,
+    undo: Vec<Dag>,
+    redo: Vec<Dag>,
+    /// The selection.
+    pub selected: Option<Selection>,
+    /// Why the last edit was refused.
+    pub error: Option<String>,
+    /// Bumped whenever the graph is replaced from text (the code panel then drops its draft).
+    pub revision: u32,
+}
+
+/// Width of a node's box for its name.
+pub fn node_width(name: &str) -> f64 {
+    (name.chars().count() as f64 * 8.0 + 22.0).max(44.0)
+}
+
+/// Node height.
+pub const NODE_HEIGHT: f64 = 28.0;
+
+impl GraphEditor {
+    /// One unconnected node per column, in a grid.
+    pub fn from_columns(columns: &[String]) -> Self {
+        let mut dag = Dag::new();
+        for c in columns {
+            dag.add_node(c);
+        }
+        grid(&mut dag);
+        GraphEditor { dag, ..Default::default() }
+    }
+
+    /// Whether there is anything to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether there is anything to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    fn commit(&mut self, next: Dag) {
+        if next == self.dag {
+            return;
+        }
+        let prev = std::mem::replace(&mut self.dag, next);
+        self.undo.push(prev);
+        if self.undo.len() > HISTORY {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+        self.error = None;
+        if let Some(sel) = &self.selected {
+            let still = match sel {
+                Selection::Node(n) => self.dag.index(n).is_some(),
+                Selection::Edge(a, b) => self.edge(a, b).is_some(),
+            };
+            if !still {
+                self.selected = None;
+            }
+        }
+    }
+
+    /// The indices of edge `a → b`, if it exists.
+    pub fn edge(&self, a: &str, b: &str) -> Option<(usize, usize)> {
+        let (i, j) = (self.dag.index(a)?, self.dag.index(b)?);
+        self.dag.children(i).contains(&j).then_some((i, j))
+    }
+
+    /// Adds a latent node near the top of the drawing; returns its name.
+    pub fn add_latent(&mut self) -> String {
+        let name = (1..).map(|k| format!("U{k}")).find(|n| self.dag.index(n).is_none());
+        let name = name.unwrap_or_else(|| "U".into());
+        let mut next = self.dag.clone();
+        let i = next.add_node(&name);
+        let k = self.dag.nodes().iter().filter(|n| n.latent).count() as f64;
+        let node = next.node_mut(i);
+        node.latent = true;
+        node.pos = Some(((WIDTH / 2.0 + 70.0 * k).min(WIDTH - MARGIN), MARGIN / 2.0 + 4.0));
+        self.commit(next);
+        self.selected = Some(Selection::Node(name.clone()));
+        name
+    }
+
+    /// Draws `from → to`; a cycle (or a self-loop) is refused with its message in `error`.
+    pub fn add_edge(&mut self, from: &str, to: &str) {
+        let mut next = self.dag.clone();
+        let result = match (next.require(from), next.require(to)) {
+            (Ok(a), Ok(b)) => next.add_edge(a, b),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        match result {
+            Ok(()) => {
+                self.commit(next);
+                self.selected = Some(Selection::Edge(from.into(), to.into()));
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Deletes the selected node (with its edges) or edge.
+    pub fn delete_selected(&mut self) {
+        match self.selected.clone() {
+            Some(Selection::Edge(a, b)) => {
+                if let Some((i, j)) = self.edge(&a, &b) {
+                    let mut next = self.dag.clone();
+                    next.remove_edge(i, j);
+                    self.commit(next);
+                }
+            }
+            Some(Selection::Node(n)) => {
+                if let Some(next) = without_node(&self.dag, &n) {
+                    self.commit(next);
+                }
+            }
+            None => {}
+        }
+        self.selected = None;
+    }
+
+    /// Moves a node (clamped to the drawing).
+    pub fn move_node(&mut self, name: &str, x: f64, y: f64) {
+        if !(x.is_finite() && y.is_finite()) {
+            return;
+        }
+        if let Some(i) = self.dag.index(name) {
+            let mut next = self.dag.clone();
+            let half = node_width(name) / 2.0;
+            next.node_mut(i).pos = Some((
+                x.clamp(half + 2.0, WIDTH - half - 2.0),
+                y.clamp(NODE_HEIGHT / 2.0 + 2.0, HEIGHT - NODE_HEIGHT / 2.0 - 2.0),
+            ));
+            self.commit(next);
+        }
+    }
+
+    /// Marks a node latent or observed.
+    pub fn set_latent(&mut self, name: &str, latent: bool) {
+        if let Some(i) = self.dag.index(name) {
+            let mut next = self.dag.clone();
+            next.node_mut(i).latent = latent;
+            self.commit(next);
+        }
+    }
+
+    /// Renames a node; refused (message in `error`) when the name is empty or taken.
+    pub fn rename(&mut self, old: &str, new: &str) -> bool {
+        let new = new.trim();
+        let Some(i) = self.dag.index(old) else { return false };
+        if new.is_empty() {
+            self.error = Some("a node needs a name".into());
+            return false;
+        }
+        if new == old {
+            return false;
+        }
+        if self.dag.index(new).is_some() {
+            self.error = Some(format!("`{new}` is already a node of the graph"));
+            return false;
+        }
+        let was_selected = self.selected == Some(Selection::Node(old.to_string()));
+        let mut next = self.dag.clone();
+        next.node_mut(i).name = new.to_string();
+        self.commit(next);
+        if was_selected {
+            self.selected = Some(Selection::Node(new.to_string()));
+        }
+        true
+    }
+
+    /// Steps back.
+    pub fn undo(&mut self) {
+        if let Some(prev) = self.undo.pop() {
+            let cur = std::mem::replace(&mut self.dag, prev);
+            self.redo.push(cur);
+            self.selected = None;
+            self.error = None;
+        }
+    }
+
+    /// Steps forward again.
+    pub fn redo(&mut self) {
+        if let Some(next) = self.redo.pop() {
+            let cur = std::mem::replace(&mut self.dag, next);
+            self.undo.push(cur);
+            self.selected = None;
+            self.error = None;
+        }
+    }
+
+    /// Layered layout: each node one layer right of its furthest ancestor (longest path from the
+    /// sources), the treatment as far left and the outcome as far right as their edges allow;
+    /// nodes without edges in a row along the bottom.
+    pub fn auto_layout(&mut self, treatment: Option<&str>, outcome: Option<&str>) {
+        let mut next = self.dag.clone();
+        layered(&mut next, treatment, outcome);
+        self.commit(next);
+    }
+
+    /// Replaces the whole graph (e.g. from text); positions outside the drawing are scaled in,
+    /// missing ones laid out.
+    pub fn replace(&mut self, mut dag: Dag, treatment: Option<&str>, outcome: Option<&str>) {
+        for i in 0..dag.len() {
+            dag.node_mut(i).role = Role::None;
+        }
+        if dag.nodes().iter().any(|n| n.pos.is_none()) {
+            layered(&mut dag, treatment, outcome);
+        } else {
+            fit(&mut dag);
+        }
+        self.commit(dag);
+        self.selected = None;
+        self.revision = self.revision.wrapping_add(1);
+    }
+}
+
+/// The graph without node `name` (and its edges).
+fn without_node(g: &Dag, name: &str) -> Option<Dag> {
+    let gone = g.index(name)?;
+    let mut out = Dag::new();
+    for (i, n) in g.nodes().iter().enumerate() {
+        if i != gone {
+            let k = out.add_node(&n.name);
+            *out.node_mut(k) = n.clone();
+        }
+    }
+    for (a, b) in g.edges() {
+        if a != gone && b != gone {
+            let (a, b) = (out.index(g.name(a))?, out.index(g.name(b))?);
+            out.add_edge(a, b).ok()?;
+        }
+    }
+    Some(out)
+}
+
+/// Lays every node out in a grid.
+fn grid(g: &mut Dag) {
+    let n = g.len().max(1);
+    let cols = ((n as f64 * WIDTH / HEIGHT).sqrt().ceil() as usize).clamp(1, n);
+    let rows = n.div_ceil(cols);
+    let dx = (WIDTH - 2.0 * MARGIN) / (cols.max(2) - 1) as f64;
+    let dy = (HEIGHT - 2.0 * MARGIN) / (rows.max(2) - 1) as f64;
+    for i in 0..g.len() {
+        let (r, c) = (i / cols, i % cols);
+        let x = if cols == 1 { WIDTH / 2.0 } else { MARGIN + c as f64 * dx };
+        let y = if rows == 1 { HEIGHT / 2.0 } else { MARGIN + r as f64 * dy };
+        g.node_mut(i).pos = Some((x, y));
+    }
+}
+
+/// Scales positions into the drawing when they do not fit it (DAGitty's own code uses small
+/// numbers) or are bunched up.
+fn fit(g: &mut Dag) {
+    let pts: Vec<(f64, f64)> = g.nodes().iter().filter_map(|n| n.pos).collect();
+    if pts.is_empty() {
+        return;
+    }
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for &(x, y) in &pts {
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+        y0 = y0.min(y);
+        y1 = y1.max(y);
+    }
+    let inside = x0 >= 20.0 && x1 <= WIDTH - 20.0 && y0 >= 14.0 && y1 <= HEIGHT - 14.0;
+    let spread = (x1 - x0).max(y1 - y0) >= 60.0 || pts.len() == 1;
+    if inside && spread {
+        return;
+    }
+    let sx = if x1 > x0 { (WIDTH - 2.0 * MARGIN) / (x1 - x0) } else { 0.0 };
+    let sy = if y1 > y0 { (HEIGHT - 2.0 * MARGIN) / (y1 - y0) } else { 0.0 };
+    for i in 0..g.len() {
+        if let Some((x, y)) = g.nodes()[i].pos {
+            let nx = if sx > 0.0 { MARGIN + (x - x0) * sx } else { WIDTH / 2.0 };
+            let ny = if sy > 0.0 { MARGIN + (y - y0) * sy } else { HEIGHT / 2.0 };
+            g.node_mut(i).pos = Some((nx, ny));
+        }
+    }
+}
+
+/// Longest-path layering (see [`GraphEditor::auto_layout`]).
+fn layered(g: &mut Dag, treatment: Option<&str>, outcome: Option<&str>) {
+    let n = g.len();
+    let connected: Vec<bool> =
+        (0..n).map(|v| !g.parents(v).is_empty() || !g.children(v).is_empty()).collect();
+    let order = g.topological_order();
+    let mut layer = vec![0usize; n];
+    for &v in &order {
+        for &p in g.parents(v) {
+            layer[v] = layer[v].max(layer[p] + 1);
+        }
+    }
+    // The treatment moves left to just after its latest parent.
+    let t = treatment.and_then(|t| g.index(t)).filter(|&t| connected[t]);
+    if let Some(t) = t {
+        layer[t] = g.parents(t).iter().map(|&p| layer[p] + 1).max().unwrap_or(0);
+    }
+    // The outcome goes right of everything connected.
+    let y = outcome.and_then(|y| g.index(y)).filter(|&y| connected[y]);
+    let last = (0..n).filter(|&v| connected[v]).map(|v| layer[v]).max().unwrap_or(0);
+    if let Some(y) = y {
+        let deepest = (0..n).filter(|&v| connected[v] && v != y).map(|v| layer[v]).max();
+        layer[y] = last.max(deepest.map_or(0, |d| d + 1));
+    }
+    // Children must stay right of their parents after these moves.
+    for &v in &order {
+        for &p in g.parents(v) {
+            if layer[v] <= layer[p] {
+                layer[v] = layer[p] + 1;
+            }
+        }
+    }
+    let last = (0..n).filter(|&v| connected[v]).map(|v| layer[v]).max().unwrap_or(0);
+    let isolated: Vec<usize> = (0..n).filter(|&v| !connected[v]).collect();
+    let bottom = if isolated.is_empty() { HEIGHT - MARGIN } else { HEIGHT - 2.2 * MARGIN };
+    let mut placed: Vec<Option<(f64, f64)>> = vec![None; n];
+    for l in 0..=last {
+        let mut members: Vec<usize> = (0..n).filter(|&v| connected[v] && layer[v] == l).collect();
+        // Order each layer by its parents' heights (barycentre), the treatment first.
+        let key = |v: usize, placed: &[Option<(f64, f64)>]| {
+            let ys: Vec<f64> = g.parents(v).iter().filter_map(|&p| placed[p].map(|q| q.1)).collect();
+            if ys.is_empty() {
+                f64::MAX
+            } else {
+                ys.iter().sum::<f64>() / ys.len() as f64
+            }
+        };
+        members.sort_by(|&a, &b| {
+            (Some(a) != t)
+                .cmp(&(Some(b) != t))
+                .then(key(a, &placed).total_cmp(&key(b, &placed)))
+                .then(a.cmp(&b))
+        });
+        let x = if last == 0 {
+            WIDTH / 2.0
+        } else {
+            MARGIN + 30.0 + l as f64 * (WIDTH - 2.0 * MARGIN - 60.0) / last as f64
+        };
+        let k = members.len();
+        for (j, &v) in members.iter().enumerate() {
+            let y = if k == 1 {
+                (MARGIN + bottom) / 2.0
+            } else {
+                MARGIN + j as f64 * (bottom - MARGIN) / (k - 1) as f64
+            };
+            placed[v] = Some((x, y));
+        }
+    }
+    // Unconnected nodes: one or two rows along the bottom.
+    let per_row = ((WIDTH - MARGIN) / 80.0).floor().max(1.0) as usize;
+    for (j, &v) in isolated.iter().enumerate() {
+        let (row, col) = (j / per_row, j % per_row);
+        let in_row = (isolated.len() - row * per_row).min(per_row);
+        let dx = (WIDTH - 2.0 * MARGIN) / in_row.max(1) as f64;
+        let y = HEIGHT - MARGIN * 0.6 - row as f64 * 36.0;
+        placed[v] = Some((MARGIN + dx * (col as f64 + 0.5), y.max(MARGIN)));
+    }
+    for (v, p) in placed.into_iter().enumerate() {
+        g.node_mut(v).pos = p;
+    }
+}
+
+/// A copy of `g` with the page's roles: the treatment as exposure, the outcome, and the ticked
+/// covariates as adjusted.
+pub fn with_roles(
+    g: &Dag,
+    treatment: Option<&str>,
+    outcome: Option<&str>,
+    adjusted: &[String],
+) -> Dag {
+    let mut out = g.clone();
+    for i in 0..out.len() {
+        let name = out.name(i).to_string();
+        let role = if Some(name.as_str()) == treatment {
+            Role::Exposure
+        } else if Some(name.as_str()) == outcome {
+            Role::Outcome
+        } else if adjusted.contains(&name) && !out.nodes()[i].latent {
+            Role::Adjusted
+        } else {
+            Role::None
+        };
+        out.node_mut(i).role = role;
+    }
+    out
+}
+
+/// What the graph says about the chosen treatment, outcome and adjustment set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// The ticked set satisfies the back-door criterion.
+    pub adjusted_ok: bool,
+    /// Open non-causal paths given the ticked set (node names, treatment first).
+    pub biasing_open: Vec<Vec<String>>,
+    /// Open causal paths.
+    pub causal_open: Vec<Vec<String>>,
+    /// Ticked covariates that descend from the treatment.
+    pub descendants_adjusted: Vec<String>,
+    /// Edges (from, to) on open causal paths.
+    pub causal_edges: HashSet<(String, String)>,
+    /// Edges on open biasing paths.
+    pub biasing_edges: HashSet<(String, String)>,
+    /// Minimal sets and the canonical set.
+    pub backdoor: Backdoor,
+    /// Front-door sets.
+    pub frontdoor: Vec<Vec<String>>,
+    /// Instruments.
+    pub instruments: Vec<Instrument>,
+}
+
+/// Identification of `treatment → outcome` in `g` with `adjusted` ticked (names not in the graph
+/// or latent are ignored).
+///
+/// # Errors
+/// A message when the treatment or outcome is missing from the graph, latent, or the same node.
+pub fn analyse(g: &Dag, treatment: &str, outcome: &str, adjusted: &[String]) -> Result<Analysis, String> {
+    let x = g.require(treatment).map_err(|e| e.to_string())?;
+    let y = g.require(outcome).map_err(|e| e.to_string())?;
+    if x == y {
+        return Err(format!("`{treatment}` cannot be both the treatment and the outcome"));
+    }
+    for (i, what) in [(x, "treatment"), (y, "outcome")] {
+        if g.nodes()[i].latent {
+            return Err(format!("the {what} `{}` is marked latent (unobserved)", g.name(i)));
+        }
+    }
+    let z: Vec<usize> = adjusted
+        .iter()
+        .filter_map(|n| g.index(n))
+        .filter(|&i| i != x && i != y && !g.nodes()[i].latent)
+        .collect();
+    let de_x = g.descendants(&[x]);
+    let descendants_adjusted = z.iter().filter(|&&v| de_x[v]).map(|&v| g.name(v).to_string()).collect();
+    let paths = identify::open_paths(g, x, y, &z);
+    let mut out = Analysis {
+        adjusted_ok: identify::is_backdoor(g, x, y, &z),
+        biasing_open: Vec::new(),
+        causal_open: Vec::new(),
+        descendants_adjusted,
+        causal_edges: HashSet::new(),
+        biasing_edges: HashSet::new(),
+        backdoor: identify::backdoor(g, x, y),
+        frontdoor: identify::frontdoor_sets(g, x, y),
+        instruments: identify::instruments(g, x, y),
+    };
+    for p in paths.into_iter().filter(|p| p.open) {
+        let edges = p.nodes.windows(2).filter_map(|w| {
+            let (a, b) = (g.index(&w[0])?, g.index(&w[1])?);
+            Some(if g.children(a).contains(&b) {
+                (w[0].clone(), w[1].clone())
+            } else {
+                (w[1].clone(), w[0].clone())
+            })
+        });
+        if p.causal {
+            out.causal_edges.extend(edges);
+            out.causal_open.push(p.nodes);
+        } else {
+            out.biasing_edges.extend(edges);
+            out.biasing_open.push(p.nodes);
+        }
+    }
+    Ok(out)
+}
+
+/// A path for reading: `treat ← age → re78`.
+pub fn path_text(g: &Dag, nodes: &[String]) -> String {
+    let mut s = nodes.first().cloned().unwrap_or_default();
+    for w in nodes.windows(2) {
+        let forward = match (g.index(&w[0]), g.index(&w[1])) {
+            (Some(a), Some(b)) => g.children(a).contains(&b),
+            _ => true,
+        };
+        s += if forward { " → " } else { " ← " };
+        s += &w[1];
+    }
+    s
+}
+
+/// Reads graph text (DAGitty or DOT), for the code panel.
+///
+/// # Errors
+/// The parser's message (with line and column).
+pub fn parse_text(text: &str) -> Result<Dag, String> {
+    cf_graph::text::parse(text).map_err(|e: GraphError| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn editor() -> GraphEditor {
+        let cols: Vec<String> = ["t", "y", "a", "b"].iter().map(|s| s.to_string()).collect();
+        GraphEditor::from_columns(&cols)
+    }
+
+    #[test]
+    fn columns_become_unconnected_nodes_inside_the_drawing() {
+        let e = editor();
+        assert_eq!(e.dag.len(), 4);
+        assert!(e.dag.edges().is_empty());
+        for n in e.dag.nodes() {
+            let (x, y) = n.pos.unwrap();
+            assert!((0.0..=WIDTH).contains(&x) && (0.0..=HEIGHT).contains(&y), "{n:?}");
+        }
+        let pts: HashSet<String> =
+            e.dag.nodes().iter().map(|n| format!("{:?}", n.pos.unwrap())).collect();
+        assert_eq!(pts.len(), 4, "no two nodes on the same spot");
+    }
+
+    #[test]
+    fn edges_are_added_and_removed_and_a_cycle_is_refused() {
+        let mut e = editor();
+        e.add_edge("a", "t");
+        e.add_edge("t", "y");
+        e.add_edge("a", "y");
+        assert_eq!(e.dag.edges().len(), 3);
+        let before = e.dag.clone();
+        e.add_edge("y", "a");
+        assert_eq!(e.dag, before, "nothing lost");
+        let msg = e.error.clone().unwrap();
+        assert!(msg.contains("cycle") && msg.contains("a → "), "{msg}");
+        e.add_edge("t", "t");
+        assert!(e.error.as_deref().unwrap().contains("cannot cause itself"));
+        e.selected = Some(Selection::Edge("a".into(), "y".into()));
+        e.delete_selected();
+        assert!(e.edge("a", "y").is_none());
+        assert_eq!(e.dag.edges().len(), 2);
+        assert_eq!(e.error, None);
+    }
+
+    #[test]
+    fn deleting_a_node_removes_its_edges() {
+        let mut e = editor();
+        e.add_edge("a", "t");
+        e.add_edge("b", "a");
+        e.add_edge("t", "y");
+        e.selected = Some(Selection::Node("a".into()));
+        e.delete_selected();
+        assert!(e.dag.index("a").is_none());
+        assert_eq!(e.dag.len(), 3);
+        assert!(e.edge("t", "y").is_some());
+        assert_eq!(e.dag.edges().len(), 1);
+    }
+
+    #[test]
+    fn undo_and_redo_walk_the_history() {
+        let mut e = editor();
+        assert!(!e.can_undo());
+        e.add_edge("a", "t");
+        let u = e.add_latent();
+        assert_eq!(u, "U1");
+        assert!(e.dag.nodes()[e.dag.index("U1").unwrap()].latent);
+        e.add_edge("U1", "y");
+        e.move_node("b", 100.0, 100.0);
+        assert_eq!(e.dag.nodes()[3].pos, Some((100.0, 100.0)));
+        e.undo();
+        assert_ne!(e.dag.nodes()[3].pos, Some((100.0, 100.0)));
+        e.undo();
+        assert!(e.edge("U1", "y").is_none());
+        e.undo();
+        assert!(e.dag.index("U1").is_none());
+        e.redo();
+        assert!(e.dag.index("U1").is_some());
+        assert!(e.can_redo());
+        // A new edit drops the redo branch.
+        e.add_edge("b", "y");
+        assert!(!e.can_redo());
+        e.undo();
+        e.undo();
+        e.undo();
+        assert!(e.dag.edges().is_empty() && e.dag.len() == 4);
+        assert!(!e.can_undo());
+        e.undo();
+        assert_eq!(e.dag.len(), 4);
+    }
+
+    #[test]
+    fn latent_and_rename() {
+        let mut e = editor();
+        let u = e.add_latent();
+        assert!(e.rename(&u, "ability"));
+        assert!(e.dag.index("ability").is_some());
+        assert_eq!(e.selected, Some(Selection::Node("ability".into())));
+        assert!(!e.rename("ability", "t"));
+        assert!(e.error.as_deref().unwrap().contains("already"));
+        assert!(!e.rename("ability", "  "));
+        e.set_latent("a", true);
+        assert!(e.dag.nodes()[e.dag.index("a").unwrap()].latent);
+        e.undo();
+        assert!(!e.dag.nodes()[e.dag.index("a").unwrap()].latent);
+    }
+
+    #[test]
+    fn roles_are_stamped_from_the_page() {
+        let e = editor();
+        let g = with_roles(&e.dag, Some("t"), Some("y"), &["a".into(), "zzz".into()]);
+        let role = |n: &str| g.nodes()[g.index(n).unwrap()].role;
+        assert_eq!(role("t"), Role::Exposure);
+        assert_eq!(role("y"), Role::Outcome);
+        assert_eq!(role("a"), Role::Adjusted);
+        assert_eq!(role("b"), Role::None);
+        let text = cf_graph::text::to_dagitty(&g);
+        assert!(text.contains("t [exposure") && text.contains("a [adjusted"), "{text}");
+    }
+
+    #[test]
+    fn layout_puts_the_treatment_left_of_the_outcome_and_parents_left_of_children() {
+        let mut e = editor();
+        e.add_edge("a", "t");
+        e.add_edge("a", "y");
+        e.add_edge("t", "y");
+        e.auto_layout(Some("t"), Some("y"));
+        let x = |n: &str| e.dag.nodes()[e.dag.index(n).unwrap()].pos.unwrap().0;
+        assert!(x("a") < x("t") && x("t") < x("y"));
+        for n in e.dag.nodes() {
+            let (px, py) = n.pos.unwrap();
+            assert!((0.0..=WIDTH).contains(&px) && (0.0..=HEIGHT).contains(&py));
+        }
+        // The unconnected node sits in the bottom row.
+        let yb = e.dag.nodes()[e.dag.index("b").unwrap()].pos.unwrap().1;
+        assert!(yb > HEIGHT - MARGIN);
+        let laid = e.dag.clone();
+        e.undo();
+        assert_ne!(e.dag, laid);
+    }
+
+    #[test]
+    fn text_replaces_the_graph_with_positions_scaled_in() {
+        let mut e = editor();
+        let g = parse_text("dag { t [exposure,pos=\"0,0\"] y [pos=\"1,1\"] t -> y }").unwrap();
+        e.replace(g, Some("t"), Some("y"));
+        assert_eq!(e.dag.len(), 2);
+        assert_eq!(e.revision, 1);
+        let (x0, y0) = e.dag.nodes()[0].pos.unwrap();
+        let (x1, y1) = e.dag.nodes()[1].pos.unwrap();
+        assert!(x1 - x0 > 200.0 && y1 - y0 > 100.0);
+        assert_eq!(e.dag.nodes()[0].role, Role::None, "roles live in the page state");
+        let err = parse_text("dag { t -> }").unwrap_err();
+        assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn analysis_finds_the_confounder_and_colours_the_paths() {
+        let mut e = editor();
+        e.add_edge("a", "t");
+        e.add_edge("a", "y");
+        e.add_edge("t", "y");
+        e.add_edge("t", "b");
+        let none = analyse(&e.dag, "t", "y", &[]).unwrap();
+        assert!(!none.adjusted_ok);
+        assert_eq!(none.biasing_open, vec![vec!["t".to_string(), "a".into(), "y".into()]]);
+        assert!(none.biasing_edges.contains(&("a".into(), "t".into())));
+        assert!(none.causal_edges.contains(&("t".into(), "y".into())));
+        assert_eq!(none.backdoor.minimal_sets, vec![vec!["a".to_string()]]);
+        assert_eq!(path_text(&e.dag, &none.biasing_open[0]), "t ← a → y");
+        let ok = analyse(&e.dag, "t", "y", &["a".into()]).unwrap();
+        assert!(ok.adjusted_ok && ok.biasing_open.is_empty());
+        let bad = analyse(&e.dag, "t", "y", &["a".into(), "b".into()]).unwrap();
+        assert!(!bad.adjusted_ok);
+        assert_eq!(bad.descendants_adjusted, vec!["b".to_string()]);
+        assert!(analyse(&e.dag, "t", "nope", &[]).is_err());
+        assert!(analyse(&e.dag, "t", "t", &[]).is_err());
+    }
+}
