@@ -6,9 +6,10 @@ use web_sys::File;
 use yew::prelude::*;
 
 use crate::bridge::Bridge;
-use crate::components::{DataPreview, DropZone, Results, RolesPanel};
+use crate::components::{DataPreview, DropZone, GraphPanel, Results, RolesPanel};
 use crate::protocol::FromWorker;
 use crate::state::{Action, AppState, Busy, SuggestedRoles};
+use crate::storage;
 
 /// A bundled example dataset.
 struct Example {
@@ -34,7 +35,12 @@ fn to_action(msg: FromWorker) -> Option<Action> {
         FromWorker::Ready => return None,
         FromWorker::Progress { job, loaded, total } => Action::Progress { job, loaded, total },
         FromWorker::RunProgress { job, fraction } => Action::RunProgress { job, fraction },
-        FromWorker::Loaded { job, summary, millis } => Action::Loaded { job, summary, millis },
+        FromWorker::Loaded { job, summary, millis } => {
+            let columns: Vec<String> = summary.columns.iter().map(|c| c.name.clone()).collect();
+            let saved_graph = storage::load(&columns);
+            Action::Loaded { job, summary, millis, saved_graph }
+        }
+        FromWorker::Tested { job, tests } => Action::Tested { job, tests },
         FromWorker::Report { job, report, millis } => Action::Reported { job, report, millis },
         FromWorker::Failed { job, message } => Action::Failed { job, message },
     })
@@ -111,6 +117,41 @@ pub fn App() -> Html {
     };
     let loading = matches!(state.busy, Busy::Loading { .. });
 
+    // The graph's implied independences are tested in the worker whenever they change.
+    {
+        let bridge = bridge.clone();
+        let dispatcher = state.dispatcher();
+        let list = state.implied_independences();
+        let dataset = state.dataset.as_ref().map(|d| d.name.clone());
+        use_effect_with((list, dataset), move |(list, dataset)| {
+            if dataset.is_some() && !list.is_empty() {
+                let job = bridge.test(list.clone());
+                dispatcher.dispatch(Action::TestsStarted { job, list: list.clone() });
+            }
+        });
+    }
+    // The drawn graph and its roles are saved for the next time these columns are loaded (a graph
+    // without edges or latent nodes is not worth keeping).
+    {
+        let columns: Vec<String> = state
+            .dataset
+            .as_ref()
+            .map(|d| d.summary.columns.iter().map(|c| c.name.clone()).collect())
+            .unwrap_or_default();
+        let drawn =
+            !state.graph.dag.edges().is_empty() || state.graph.dag.nodes().iter().any(|n| n.latent);
+        let text = state.dataset.is_some().then(|| state.graph_text());
+        use_effect_with((columns, text, drawn), |(columns, text, drawn)| {
+            if let Some(text) = text {
+                if *drawn {
+                    storage::save(columns, text);
+                } else {
+                    storage::forget(columns);
+                }
+            }
+        });
+    }
+
     let examples = html! {
         <section class="examples" aria-labelledby="examples-title">
             <h2 id="examples-title">{"Or try an example"}</h2>
@@ -170,6 +211,7 @@ pub fn App() -> Html {
                         <DataPreview dataset={dataset.clone()} />
                         <RolesPanel state={std::rc::Rc::new((*state).clone())} dispatch={dispatch.clone()} on_run={on_run} on_cancel={on_cancel.clone()} />
                     </div>
+                    <GraphPanel state={std::rc::Rc::new((*state).clone())} dispatch={dispatch.clone()} />
                     if let Some(result) = &state.result {
                         <Results result={result.clone()} stale={state.result_is_stale()} />
                     }

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use cf_engine::AnalysisSpec;
+use cf_engine::{AnalysisSpec, Independence};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
@@ -155,6 +155,14 @@ impl Bridge {
         let job = self.next_job();
         self.0.borrow_mut().current = Some(job);
         self.send(&ToWorker::Run { job, spec: Box::new(spec) }, None);
+        job
+    }
+
+    /// Asks for the independence tests of `list` on the loaded table; returns the request id.
+    /// It does not become the request in flight (a run may be going on).
+    pub fn test(&self, list: Vec<Independence>) -> u32 {
+        let job = self.next_job();
+        self.send(&ToWorker::Test { job, list }, None);
         job
     }
 

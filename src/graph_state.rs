@@ -62,6 +62,12 @@ impl GraphEditor {
         GraphEditor { dag, ..Default::default() }
     }
 
+    /// Drops the undo and redo history.
+    pub fn forget_history(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+    }
+
     /// Whether there is anything to undo.
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
@@ -351,7 +357,8 @@ fn layered(g: &mut Dag, treatment: Option<&str>, outcome: Option<&str>) {
         let mut members: Vec<usize> = (0..n).filter(|&v| connected[v] && layer[v] == l).collect();
         // Order each layer by its parents' heights (barycentre), the treatment first.
         let key = |v: usize, placed: &[Option<(f64, f64)>]| {
-            let ys: Vec<f64> = g.parents(v).iter().filter_map(|&p| placed[p].map(|q| q.1)).collect();
+            let ys: Vec<f64> =
+                g.parents(v).iter().filter_map(|&p| placed[p].map(|q| q.1)).collect();
             if ys.is_empty() {
                 f64::MAX
             } else {
@@ -446,7 +453,12 @@ pub struct Analysis {
 ///
 /// # Errors
 /// A message when the treatment or outcome is missing from the graph, latent, or the same node.
-pub fn analyse(g: &Dag, treatment: &str, outcome: &str, adjusted: &[String]) -> Result<Analysis, String> {
+pub fn analyse(
+    g: &Dag,
+    treatment: &str,
+    outcome: &str,
+    adjusted: &[String],
+) -> Result<Analysis, String> {
     let x = g.require(treatment).map_err(|e| e.to_string())?;
     let y = g.require(outcome).map_err(|e| e.to_string())?;
     if x == y {
@@ -463,7 +475,8 @@ pub fn analyse(g: &Dag, treatment: &str, outcome: &str, adjusted: &[String]) -> 
         .filter(|&i| i != x && i != y && !g.nodes()[i].latent)
         .collect();
     let de_x = g.descendants(&[x]);
-    let descendants_adjusted = z.iter().filter(|&&v| de_x[v]).map(|&v| g.name(v).to_string()).collect();
+    let descendants_adjusted =
+        z.iter().filter(|&&v| de_x[v]).map(|&v| g.name(v).to_string()).collect();
     let paths = identify::open_paths(g, x, y, &z);
     let mut out = Analysis {
         adjusted_ok: identify::is_backdoor(g, x, y, &z),

@@ -13,6 +13,7 @@ pub mod components;
 pub mod graph_state;
 pub mod protocol;
 pub mod state;
+pub mod storage;
 pub mod worker;
 
 pub use app::App;

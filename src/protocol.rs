@@ -4,7 +4,7 @@
 //! below (serde), and a file travels beside it as a structured-clone `File` handle (no copy of its
 //! bytes: the worker reads it in chunks itself).
 
-use cf_engine::{AnalysisSpec, Report, TableSummary};
+use cf_engine::{AnalysisSpec, Independence, IndependenceTest, Report, TableSummary};
 use serde::{Deserialize, Serialize};
 
 /// Page → worker.
@@ -22,6 +22,13 @@ pub enum ToWorker {
         job: u32,
         /// What to estimate.
         spec: Box<AnalysisSpec>,
+    },
+    /// Test the graph's implied independences on the loaded table.
+    Test {
+        /// Request id, echoed in the reply.
+        job: u32,
+        /// What to test.
+        list: Vec<Independence>,
     },
 }
 
@@ -65,6 +72,13 @@ pub enum FromWorker {
         /// Milliseconds spent estimating.
         millis: f64,
     },
+    /// Independence tests finished.
+    Tested {
+        /// Request id.
+        job: u32,
+        /// One per independence sent.
+        tests: Vec<IndependenceTest>,
+    },
     /// The request failed; `message` is for the user.
     Failed {
         /// Request id.
@@ -83,6 +97,7 @@ impl FromWorker {
             | FromWorker::RunProgress { job, .. }
             | FromWorker::Loaded { job, .. }
             | FromWorker::Report { job, .. }
+            | FromWorker::Tested { job, .. }
             | FromWorker::Failed { job, .. } => *job,
         }
     }

@@ -2,8 +2,13 @@
 
 use std::rc::Rc;
 
-use cf_engine::{AnalysisSpec, EstimandChoice, Method, Report, TableSummary};
+use cf_engine::{
+    AnalysisSpec, EstimandChoice, Independence, IndependenceTest, Method, Report, TableSummary,
+};
+use cf_graph::{Dag, Role};
 use yew::Reducible;
+
+use crate::graph_state::{self, GraphEditor, Selection};
 
 /// A loaded file, as the page sees it (the table itself stays in the worker).
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +93,12 @@ pub struct AppState {
     pub result: Option<Rc<RunResult>>,
     /// A message for the user about the last action.
     pub error: Option<String>,
+    /// The causal graph being drawn (roles come from the fields above).
+    pub graph: GraphEditor,
+    /// The implied independences last sent to the worker, and its request id.
+    pub implications_sent: Option<(u32, Vec<Independence>)>,
+    /// Their tests against the data.
+    pub implications: Vec<IndependenceTest>,
     /// Roles to apply when the pending load finishes.
     pending_roles: SuggestedRoles,
     /// The spec of the run in flight.
@@ -125,6 +136,8 @@ pub enum Action {
         summary: TableSummary,
         /// Milliseconds.
         millis: f64,
+        /// A graph saved for these columns (DAGitty text with roles), to restore.
+        saved_graph: Option<String>,
     },
     /// A run was sent as request `job`.
     RunStarted {
@@ -179,9 +192,56 @@ pub enum Action {
         /// Share done, in [0, 1].
         fraction: f64,
     },
+    /// Tick exactly these covariates (a minimal adjustment set).
+    SetCovariates(Vec<String>),
+    /// An edit of the causal graph.
+    Graph(GraphAction),
+    /// The graph's implied independences were sent to the worker as request `job`.
+    TestsStarted {
+        /// Request id.
+        job: u32,
+        /// What was sent.
+        list: Vec<Independence>,
+    },
+    /// Their tests came back.
+    Tested {
+        /// Request id.
+        job: u32,
+        /// The tests.
+        tests: Vec<IndependenceTest>,
+    },
     /// Show a message (e.g. a file that could not be opened).
     ShowError(String),
     /// Hide the message.
+    DismissError,
+}
+
+/// Edits of the causal graph.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GraphAction {
+    /// Add a latent node.
+    AddLatent,
+    /// Draw `from → to`.
+    AddEdge(String, String),
+    /// Select a node or edge (or nothing).
+    Select(Option<Selection>),
+    /// Delete the selection.
+    DeleteSelected,
+    /// A node was dragged to (x, y).
+    Move(String, f64, f64),
+    /// A DAGitty key on the selected node: e, o, a, u.
+    Key(char),
+    /// Rename a node.
+    Rename(String, String),
+    /// Undo.
+    Undo,
+    /// Redo.
+    Redo,
+    /// Layered layout.
+    AutoLayout,
+    /// Replace the graph by this text (DAGitty or DOT).
+    ApplyText(String),
+    /// Hide the graph's message.
     DismissError,
 }
 
@@ -294,6 +354,236 @@ impl AppState {
         Some(spec)
     }
 
+    /// Whether `name` is a column of the loaded file.
+    pub fn is_column(&self, name: &str) -> bool {
+        self.column(name).is_some()
+    }
+
+    /// The covariates the graph sees as adjusted (the ticked ones the run would use).
+    pub fn adjusted(&self) -> Vec<String> {
+        self.covariates
+            .iter()
+            .filter(|c| Some(*c) != self.treatment.as_ref() && Some(*c) != self.outcome.as_ref())
+            .filter(|c| !self.instruments.contains(c))
+            .cloned()
+            .collect()
+    }
+
+    /// The graph with the page's roles stamped on it.
+    pub fn graph_with_roles(&self) -> Dag {
+        graph_state::with_roles(
+            &self.graph.dag,
+            self.treatment.as_deref(),
+            self.outcome.as_deref(),
+            &self.adjusted(),
+        )
+    }
+
+    /// The graph's identification of the chosen effect, when both roles are nodes.
+    pub fn graph_analysis(&self) -> Option<Result<graph_state::Analysis, String>> {
+        let (t, y) = (self.treatment.as_deref()?, self.outcome.as_deref()?);
+        Some(graph_state::analyse(&self.graph.dag, t, y, &self.adjusted()))
+    }
+
+    /// A warning for the Run button: the ticked covariates leave a biasing path open in the
+    /// drawn graph (or adjust for a descendant of the treatment).
+    pub fn adjustment_warning(&self) -> Option<String> {
+        if self.graph.dag.edges().is_empty() {
+            return None;
+        }
+        let a = self.graph_analysis()?.ok()?;
+        if a.adjusted_ok {
+            return None;
+        }
+        if let Some(p) = a.biasing_open.first() {
+            let more = match a.biasing_open.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            return Some(format!(
+                "By the graph, these covariates leave a biasing path open: {}{more}.",
+                graph_state::path_text(&self.graph.dag, p)
+            ));
+        }
+        if !a.descendants_adjusted.is_empty() {
+            return Some(format!(
+                "By the graph, {} descend from the treatment: adjusting for them biases the effect.",
+                a.descendants_adjusted.join(", ")
+            ));
+        }
+        Some("By the graph, these covariates do not block every biasing path.".into())
+    }
+
+    /// The graph's testable implications (observed nodes that are data columns only).
+    pub fn implied_independences(&self) -> Vec<Independence> {
+        cf_graph::identify::implications(&self.graph.dag)
+            .into_iter()
+            .filter(|i| {
+                self.is_column(&i.x)
+                    && self.is_column(&i.y)
+                    && i.given.iter().all(|g| self.is_column(g))
+            })
+            .map(|i| Independence { x: i.x, y: i.y, given: i.given })
+            .collect()
+    }
+
+    /// The graph as DAGitty text with its roles (what is saved and shown in the code panel).
+    pub fn graph_text(&self) -> String {
+        cf_graph::text::to_dagitty(&self.graph_with_roles())
+    }
+
+    fn set_covariate(&mut self, c: String, on: bool) {
+        let order: Vec<String> = self
+            .dataset
+            .as_ref()
+            .map(|d| d.summary.columns.iter().map(|c| c.name.clone()).collect())
+            .unwrap_or_default();
+        self.covariates.retain(|x| *x != c);
+        if on && self.is_column(&c) {
+            self.covariates.push(c);
+            self.covariates.sort_by_key(|x| order.iter().position(|o| o == x));
+        }
+    }
+
+    fn set_treatment(&mut self, t: String) {
+        self.covariates.retain(|c| *c != t);
+        if self.treatment.as_ref() != Some(&t) {
+            self.control = None;
+        }
+        self.treatment = Some(t);
+    }
+
+    /// Takes the roles written in a graph (exposure, outcome, adjusted) for the page.
+    fn take_roles(&mut self, g: &Dag) {
+        let named = |role: Role| {
+            g.nodes().iter().filter(move |n| n.role == role && !n.latent).map(|n| n.name.clone())
+        };
+        if let Some(t) = named(Role::Exposure).find(|t| self.is_column(t)) {
+            if self.outcome.as_ref() == Some(&t) {
+                self.outcome = None;
+            }
+            self.set_treatment(t);
+        }
+        if let Some(y) = named(Role::Outcome).find(|y| self.is_column(y)) {
+            if self.treatment.as_ref() == Some(&y) {
+                self.treatment = None;
+            }
+            self.covariates.retain(|c| *c != y);
+            self.outcome = Some(y);
+        }
+        let adjusted: Vec<String> = named(Role::Adjusted).collect();
+        self.covariates.clear();
+        for c in adjusted {
+            if Some(&c) != self.treatment.as_ref() && Some(&c) != self.outcome.as_ref() {
+                self.set_covariate(c, true);
+            }
+        }
+    }
+
+    fn graph_action(&mut self, action: GraphAction) {
+        let selected_node = match &self.graph.selected {
+            Some(Selection::Node(n)) => Some(n.clone()),
+            _ => None,
+        };
+        match action {
+            GraphAction::AddLatent => {
+                self.graph.add_latent();
+            }
+            GraphAction::AddEdge(a, b) => self.graph.add_edge(&a, &b),
+            GraphAction::Select(sel) => {
+                self.graph.selected = sel;
+                self.graph.error = None;
+            }
+            GraphAction::DeleteSelected => self.graph.delete_selected(),
+            GraphAction::Move(n, x, y) => self.graph.move_node(&n, x, y),
+            GraphAction::Key(k) => {
+                let Some(n) = selected_node else { return };
+                let latent =
+                    self.graph.dag.index(&n).is_some_and(|i| self.graph.dag.nodes()[i].latent);
+                let usable = self.is_column(&n) && !latent;
+                let refuse = |what: &str| {
+                    Some(format!(
+                        "`{n}` is not an observed column of the data: it cannot be {what}"
+                    ))
+                };
+                self.graph.error = None;
+                match k {
+                    'e' if usable => {
+                        if self.outcome.as_ref() == Some(&n) {
+                            self.outcome = None;
+                        }
+                        self.set_treatment(n);
+                    }
+                    'e' => self.graph.error = refuse("the treatment"),
+                    'o' if usable => {
+                        if self.treatment.as_ref() == Some(&n) {
+                            self.treatment = None;
+                        }
+                        self.covariates.retain(|c| *c != n);
+                        self.outcome = Some(n);
+                    }
+                    'o' => self.graph.error = refuse("the outcome"),
+                    'a' if usable => {
+                        if self.treatment.as_ref() == Some(&n) || self.outcome.as_ref() == Some(&n)
+                        {
+                            self.graph.error = Some(format!(
+                                "`{n}` is the treatment or the outcome: it cannot be adjusted for"
+                            ));
+                        } else {
+                            let on = !self.covariates.contains(&n);
+                            self.set_covariate(n, on);
+                        }
+                    }
+                    'a' => self.graph.error = refuse("adjusted for"),
+                    'u' => {
+                        if self.treatment.as_ref() == Some(&n) || self.outcome.as_ref() == Some(&n)
+                        {
+                            self.graph.error = Some(format!(
+                                "`{n}` is the treatment or the outcome: it must stay observed"
+                            ));
+                        } else {
+                            if !latent {
+                                self.covariates.retain(|c| *c != n);
+                            }
+                            self.graph.set_latent(&n, !latent);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            GraphAction::Rename(old, new) => {
+                if self.is_column(&old) {
+                    self.graph.error = Some(format!(
+                        "`{old}` is a column of the data: only nodes you added can be renamed"
+                    ));
+                } else if self.is_column(new.trim()) {
+                    self.graph.error = Some(format!(
+                        "`{}` is a column of the data: a latent node needs another name",
+                        new.trim()
+                    ));
+                } else {
+                    self.graph.rename(&old, &new);
+                }
+            }
+            GraphAction::Undo => self.graph.undo(),
+            GraphAction::Redo => self.graph.redo(),
+            GraphAction::AutoLayout => {
+                let (t, y) = (self.treatment.clone(), self.outcome.clone());
+                self.graph.auto_layout(t.as_deref(), y.as_deref());
+            }
+            GraphAction::ApplyText(text) => match graph_state::parse_text(&text) {
+                Ok(g) => {
+                    self.take_roles(&g);
+                    let (t, y) = (self.treatment.clone(), self.outcome.clone());
+                    self.graph.replace(g, t.as_deref(), y.as_deref());
+                    self.graph.error = None;
+                }
+                Err(e) => self.graph.error = Some(e),
+            },
+            GraphAction::DismissError => self.graph.error = None,
+        }
+    }
+
     /// True when the shown results were computed with other settings.
     pub fn result_is_stale(&self) -> bool {
         match (&self.result, self.spec()) {
@@ -303,7 +593,13 @@ impl AppState {
         }
     }
 
-    fn loaded(mut self, name: String, summary: TableSummary, millis: f64) -> Self {
+    fn loaded(
+        mut self,
+        name: String,
+        summary: TableSummary,
+        millis: f64,
+        saved_graph: Option<String>,
+    ) -> Self {
         let roles = std::mem::take(&mut self.pending_roles);
         let has = |c: &Option<String>| {
             c.as_ref().filter(|c| summary.columns.iter().any(|s| &s.name == *c)).cloned()
@@ -334,7 +630,18 @@ impl AppState {
             .map(|c| c.name.clone())
             .filter(|c| Some(c) != self.treatment.as_ref() && Some(c) != self.outcome.as_ref())
             .collect();
+        let names: Vec<String> = summary.columns.iter().map(|c| c.name.clone()).collect();
+        self.graph = GraphEditor::from_columns(&names);
+        self.implications.clear();
+        self.implications_sent = None;
         self.dataset = Some(Rc::new(Dataset { name, summary, millis }));
+        if let Some(g) = saved_graph.and_then(|t| graph_state::parse_text(&t).ok()) {
+            // Restored without an undo step: the saved graph is where the user left off.
+            self.take_roles(&g);
+            let (t, y) = (self.treatment.clone(), self.outcome.clone());
+            self.graph.replace(g, t.as_deref(), y.as_deref());
+            self.graph.forget_history();
+        }
         self.result = None;
         self.error = None;
         self.busy = Busy::Idle;
@@ -361,12 +668,12 @@ impl Reducible for AppState {
                     s.busy = Busy::Loading { name: name.clone(), loaded, total };
                 }
             }
-            Action::Loaded { job, summary, millis } if current(job) => {
+            Action::Loaded { job, summary, millis, saved_graph } if current(job) => {
                 let name = match &s.busy {
                     Busy::Loading { name, .. } => name.clone(),
                     _ => String::new(),
                 };
-                s = s.loaded(name, summary, millis);
+                s = s.loaded(name, summary, millis, saved_graph);
             }
             Action::RunStarted { job, spec } => {
                 s.job = job;
@@ -392,28 +699,30 @@ impl Reducible for AppState {
                 s.busy = Busy::Idle;
                 s.pending_roles = SuggestedRoles::default();
             }
-            Action::SetTreatment(t) => {
-                s.covariates.retain(|c| *c != t);
-                if s.treatment.as_ref() != Some(&t) {
-                    s.control = None;
-                }
-                s.treatment = Some(t);
-            }
+            Action::SetTreatment(t) => s.set_treatment(t),
             Action::SetOutcome(y) => {
                 s.covariates.retain(|c| *c != y);
                 s.outcome = Some(y);
             }
-            Action::SetCovariate(c, on) => {
-                let order: Vec<String> = s
-                    .dataset
-                    .as_ref()
-                    .map(|d| d.summary.columns.iter().map(|c| c.name.clone()).collect())
-                    .unwrap_or_default();
-                s.covariates.retain(|x| *x != c);
-                if on {
-                    s.covariates.push(c);
-                    s.covariates.sort_by_key(|x| order.iter().position(|o| o == x));
+            Action::SetCovariate(c, on) => s.set_covariate(c, on),
+            Action::SetCovariates(list) => {
+                s.covariates.clear();
+                for c in list {
+                    if Some(&c) != s.treatment.as_ref() && Some(&c) != s.outcome.as_ref() {
+                        s.set_covariate(c, true);
+                    }
                 }
+            }
+            Action::Graph(g) => s.graph_action(g),
+            Action::TestsStarted { job, list } => {
+                s.implications_sent = Some((job, list));
+                s.implications.clear();
+            }
+            Action::Tested { job, tests } => {
+                if s.implications_sent.as_ref().map(|(j, _)| *j) != Some(job) {
+                    return self;
+                }
+                s.implications = tests;
             }
             Action::SetMethod(m, on) => {
                 s.methods.retain(|x| *x != m);
@@ -486,7 +795,7 @@ mod tests {
         roles: SuggestedRoles,
     ) -> Rc<AppState> {
         let s = state.reduce(Action::LoadStarted { job, name: "f.csv".into(), total: 10.0, roles });
-        s.reduce(Action::Loaded { job, summary: summary(cols), millis: 1.0 })
+        s.reduce(Action::Loaded { job, summary: summary(cols), millis: 1.0, saved_graph: None })
     }
 
     const COLS: [(&str, &str); 5] = [
@@ -559,6 +868,153 @@ mod tests {
         assert_eq!(s.covariates, vec!["flag", "age"]);
     }
 
+    fn graph(s: Rc<AppState>, a: GraphAction) -> Rc<AppState> {
+        s.reduce(Action::Graph(a))
+    }
+
+    fn select(s: Rc<AppState>, n: &str) -> Rc<AppState> {
+        graph(s, GraphAction::Select(Some(Selection::Node(n.into()))))
+    }
+
+    #[test]
+    fn the_graph_starts_with_the_columns_and_shares_the_roles() {
+        let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+        assert_eq!(s.graph.dag.len(), 5);
+        assert!(s.graph.dag.edges().is_empty());
+        assert_eq!(s.adjustment_warning(), None, "no graph drawn, no warning");
+        // Keys on the selected node set the same roles as the Analysis panel.
+        let s = select(s, "y");
+        let s = graph(s, GraphAction::Key('o'));
+        assert_eq!(s.outcome.as_deref(), Some("y"));
+        let s = select(s, "flag");
+        let s = graph(s, GraphAction::Key('e'));
+        assert_eq!(s.treatment.as_deref(), Some("flag"));
+        assert!(!s.covariates.contains(&"flag".to_string()));
+        let s = select(s, "age");
+        let s = graph(s, GraphAction::Key('a'));
+        assert!(!s.covariates.contains(&"age".to_string()));
+        let s = graph(s, GraphAction::Key('a'));
+        assert!(s.covariates.contains(&"age".to_string()));
+        let g = s.graph_with_roles();
+        let role = |n: &str| g.nodes()[g.index(n).unwrap()].role;
+        assert_eq!(
+            (role("flag"), role("y"), role("age")),
+            (Role::Exposure, Role::Outcome, Role::Adjusted)
+        );
+        // The Analysis panel moves the graph's roles too.
+        let s = s.reduce(Action::SetTreatment("treat".into()));
+        let g = s.graph_with_roles();
+        assert_eq!(g.nodes()[g.index("treat").unwrap()].role, Role::Exposure);
+        assert_eq!(g.nodes()[g.index("flag").unwrap()].role, Role::None);
+    }
+
+    #[test]
+    fn a_biasing_path_warns_and_a_minimal_set_fixes_it() {
+        let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+        let s = s.reduce(Action::SetOutcome("y".into()));
+        let s = graph(s, GraphAction::AddEdge("age".into(), "treat".into()));
+        let s = graph(s, GraphAction::AddEdge("age".into(), "y".into()));
+        let s = graph(s, GraphAction::AddEdge("treat".into(), "y".into()));
+        let s = graph(s, GraphAction::AddEdge("treat".into(), "flag".into()));
+        // Default covariates: flag (a descendant of treat) and age.
+        let w = s.adjustment_warning().unwrap();
+        assert!(w.contains("flag"), "{w}");
+        let s = s.reduce(Action::SetCovariates(vec![]));
+        let w = s.adjustment_warning().unwrap();
+        assert!(w.contains("treat ← age → y"), "{w}");
+        let a = s.graph_analysis().unwrap().unwrap();
+        assert_eq!(a.backdoor.minimal_sets, vec![vec!["age".to_string()]]);
+        let s = s.reduce(Action::SetCovariates(a.backdoor.minimal_sets[0].clone()));
+        assert_eq!(s.covariates, vec!["age"]);
+        assert_eq!(s.adjustment_warning(), None);
+        // A cycle is refused with the engine's message; nothing is lost.
+        let s = graph(s, GraphAction::AddEdge("y".into(), "age".into()));
+        assert!(s.graph.error.as_deref().unwrap().contains("cycle"));
+        assert_eq!(s.graph.dag.edges().len(), 4);
+        let imp = s.implied_independences();
+        assert!(imp.iter().any(|i| (i.x == "city" || i.y == "city") && i.given.is_empty()));
+    }
+
+    #[test]
+    fn text_round_trips_roles_and_a_saved_graph_is_restored() {
+        let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+        let text = "dag { treat [exposure] y [outcome] age [adjusted] U [latent] U -> treat U -> y age -> treat age -> y treat -> y }";
+        let s = graph(s, GraphAction::ApplyText(text.into()));
+        assert_eq!(s.graph.error, None);
+        assert_eq!((s.treatment.as_deref(), s.outcome.as_deref()), (Some("treat"), Some("y")));
+        assert_eq!(s.covariates, vec!["age"]);
+        assert_eq!(s.graph.dag.len(), 4);
+        let a = s.graph_analysis().unwrap().unwrap();
+        assert!(!a.backdoor.identifiable);
+        // A parse error keeps the graph.
+        let s2 = graph(s.clone(), GraphAction::ApplyText("dag { treat -> }".into()));
+        assert!(s2.graph.error.as_deref().unwrap().contains("line 1"));
+        assert_eq!(s2.graph.dag, s.graph.dag);
+        // Undo brings the column graph back.
+        let s3 = graph(s.clone(), GraphAction::Undo);
+        assert_eq!(s3.graph.dag.len(), 5);
+        // Saved text restores graph and roles on the next load.
+        let saved = s.graph_text();
+        let fresh = Rc::new(AppState::new());
+        let fresh = fresh.reduce(Action::LoadStarted {
+            job: 2,
+            name: "f.csv".into(),
+            total: 1.0,
+            roles: SuggestedRoles::default(),
+        });
+        let r = fresh.reduce(Action::Loaded {
+            job: 2,
+            summary: summary(&COLS),
+            millis: 1.0,
+            saved_graph: Some(saved),
+        });
+        assert_eq!(r.graph.dag.edges().len(), 5);
+        assert_eq!(r.outcome.as_deref(), Some("y"));
+        assert_eq!(r.covariates, vec!["age"]);
+        assert!(!r.graph.can_undo());
+    }
+
+    #[test]
+    fn latent_nodes_cannot_take_roles_and_only_they_are_renamed() {
+        let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+        let s = graph(s, GraphAction::AddLatent);
+        assert_eq!(s.graph.selected, Some(Selection::Node("U1".into())));
+        let s = graph(s, GraphAction::Key('e'));
+        assert!(s.graph.error.is_some());
+        assert_eq!(s.treatment.as_deref(), Some("treat"));
+        let s = graph(s, GraphAction::Rename("U1".into(), "ability".into()));
+        assert!(s.graph.dag.index("ability").is_some());
+        let s = graph(s, GraphAction::Rename("age".into(), "years".into()));
+        assert!(s.graph.error.as_deref().unwrap().contains("column"));
+        let s = select(s, "age");
+        let s = graph(s, GraphAction::Key('u'));
+        assert!(s.graph.dag.nodes()[s.graph.dag.index("age").unwrap()].latent);
+        assert!(!s.covariates.contains(&"age".to_string()));
+        let s = graph(s, GraphAction::DeleteSelected);
+        assert!(s.graph.dag.index("age").is_none());
+    }
+
+    #[test]
+    fn only_the_latest_independence_tests_are_kept() {
+        let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+        let list = s.implied_independences();
+        let s = s.reduce(Action::TestsStarted { job: 7, list });
+        let t = |x: &str| IndependenceTest {
+            x: x.into(),
+            y: "b".into(),
+            given: vec![],
+            test: "t".into(),
+            r: Some(0.1),
+            p_value: Some(0.5),
+            n: 3,
+            error: None,
+        };
+        let s = s.reduce(Action::Tested { job: 6, tests: vec![t("old")] });
+        assert!(s.implications.is_empty());
+        let s = s.reduce(Action::Tested { job: 7, tests: vec![t("new")] });
+        assert_eq!(s.implications[0].x, "new");
+    }
+
     fn hillstrom_like() -> Rc<AppState> {
         let cols = [("visit", "binary"), ("segment", "categorical"), ("recency", "numeric")];
         let s = Rc::new(AppState::new());
@@ -571,7 +1027,7 @@ mod tests {
         let mut summary = summary(&cols);
         summary.columns[1].levels =
             Some(vec!["Mens E-Mail".into(), "No E-Mail".into(), "Womens E-Mail".into()]);
-        s.reduce(Action::Loaded { job: 1, summary, millis: 1.0 })
+        s.reduce(Action::Loaded { job: 1, summary, millis: 1.0, saved_graph: None })
     }
 
     #[test]

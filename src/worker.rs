@@ -94,6 +94,15 @@ fn handle(data: &JsValue) {
             });
             post(&reply);
         }
+        ToWorker::Test { job, list } => {
+            let reply = TABLE.with_borrow(|t| match t {
+                None => FromWorker::Failed { job, message: "load a data file first".into() },
+                Some(table) => {
+                    FromWorker::Tested { job, tests: cf_engine::test_independences(table, &list) }
+                }
+            });
+            post(&reply);
+        }
     }
 }
 

@@ -2,12 +2,14 @@
 
 mod diagnostics;
 mod dropzone;
+mod graph;
 pub mod preview;
 pub(crate) mod results;
 mod roles;
 
 pub use diagnostics::{BalanceTable, Diagnostics, LovePlot, OverlapPlot};
 pub use dropzone::DropZone;
+pub use graph::GraphPanel;
 pub use preview::DataPreview;
 pub use results::{ForestPlot, Results};
 pub use roles::RolesPanel;

@@ -336,7 +336,9 @@ fn method_notes(results: &[EffectRow]) -> Vec<&'static str> {
     let has = |ms: &[&str]| results.iter().any(|e| ms.contains(&e.method.as_str()));
     let mut out = Vec::new();
     if has(&["ols"]) {
-        out.push("Regression adjustment uses HC1 robust standard errors (as causalml's LRSRegressor).");
+        out.push(
+            "Regression adjustment uses HC1 robust standard errors (as causalml's LRSRegressor).",
+        );
     }
     if has(&["ipw", "aipw"]) {
         out.push("Weighting uses normalized (Hajek) weights from a logistic propensity model; its standard error accounts for estimating that model (AIPW: the efficient influence function).");

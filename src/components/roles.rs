@@ -256,6 +256,9 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                     }
                 }
                 if let Some(h) = run_hint { <span class="hint">{h}</span> }
+                if let Some(w) = s.adjustment_warning() {
+                    <p class="warning graph-warning" role="status" data-testid="adjustment-warning">{w}</p>
+                }
             </div>
         </section>
     }

@@ -1,0 +1,619 @@
+//! The causal-graph card: the drawing (drag nodes, Shift-drag to draw arrows, DAGitty's keys),
+//! what the graph identifies, its model code, and its testable implications.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use cf_graph::{Dag, Role};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlElement, HtmlTextAreaElement, Url};
+use yew::prelude::*;
+
+use crate::graph_state::{self, node_width, Selection, HEIGHT, NODE_HEIGHT, WIDTH};
+use crate::state::{Action, AppState, GraphAction};
+
+/// Props of [`GraphPanel`].
+#[derive(Properties, PartialEq)]
+pub struct GraphPanelProps {
+    /// The page state.
+    pub state: Rc<AppState>,
+    /// State changes.
+    pub dispatch: Callback<Action>,
+}
+
+/// A pointer gesture in progress.
+#[derive(Debug, Clone, PartialEq)]
+enum Drag {
+    /// Moving a node: where it is now, and the pointer's offset from its centre.
+    Move { node: String, at: (f64, f64), offset: (f64, f64), moved: bool },
+    /// Drawing an arrow from `from` to the pointer.
+    Connect { from: String, to: (f64, f64) },
+}
+
+const EDGE: &str = "#55606e";
+const CAUSAL: &str = "#2a7d4f";
+const BIASING: &str = "#c0392b";
+const SELECTED: &str = "#e0a526";
+
+/// Pointer position in the drawing's units.
+fn to_svg(svg: &NodeRef, e: &PointerEvent) -> Option<(f64, f64)> {
+    let el = svg.cast::<web_sys::Element>()?;
+    let r = el.get_bounding_client_rect();
+    if !(r.width() > 0.0) {
+        return None;
+    }
+    let k = WIDTH / r.width();
+    Some(((f64::from(e.client_x()) - r.left()) * k, (f64::from(e.client_y()) - r.top()) * k))
+}
+
+/// The node under a point (the one drawn last wins).
+fn node_at(g: &Dag, (x, y): (f64, f64)) -> Option<String> {
+    g.nodes()
+        .iter()
+        .rev()
+        .find(|n| {
+            n.pos.is_some_and(|(px, py)| {
+                (x - px).abs() <= node_width(&n.name) / 2.0 + 3.0
+                    && (y - py).abs() <= NODE_HEIGHT / 2.0 + 3.0
+            })
+        })
+        .map(|n| n.name.clone())
+}
+
+/// Where the segment from a box's centre towards `(dx, dy)` leaves the box.
+fn border(c: (f64, f64), w: f64, (dx, dy): (f64, f64), gap: f64) -> (f64, f64) {
+    let (hw, hh) = (w / 2.0 + gap, NODE_HEIGHT / 2.0 + gap);
+    let t = match (dx.abs() > 1e-9, dy.abs() > 1e-9) {
+        (true, true) => (hw / dx.abs()).min(hh / dy.abs()),
+        (true, false) => hw / dx.abs(),
+        (false, true) => hh / dy.abs(),
+        (false, false) => 0.0,
+    };
+    (c.0 + t * dx, c.1 + t * dy)
+}
+
+/// Starts a download of `content`.
+fn download(name: &str, mime: &str, content: &str) -> Option<()> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
+    let opts = BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &opts).ok()?;
+    let url = Url::create_object_url_with_blob(&blob).ok()?;
+    let window = web_sys::window()?;
+    let a: HtmlAnchorElement = window.document()?.create_element("a").ok()?.dyn_into().ok()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let revoke = Closure::once_into_js(move || {
+        let _ = Url::revoke_object_url(&url);
+    });
+    let _ =
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 5_000);
+    Some(())
+}
+
+fn set_text(set: &[String]) -> String {
+    if set.is_empty() {
+        "∅ (no adjustment needed)".into()
+    } else {
+        format!("{{ {} }}", set.join(", "))
+    }
+}
+
+fn fmt_p(p: f64) -> String {
+    if p < 0.001 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// The causal-graph card.
+#[component]
+pub fn GraphPanel(props: &GraphPanelProps) -> Html {
+    let s = &props.state;
+    let svg_ref = use_node_ref();
+    let canvas_ref = use_node_ref();
+    let drag = use_state(|| None::<Drag>);
+    let draft = use_state(|| None::<String>);
+    {
+        let draft = draft.clone();
+        use_effect_with(s.graph.revision, move |_| draft.set(None));
+    }
+    let dispatch = props.dispatch.clone();
+    let graph = |a: GraphAction| Action::Graph(a);
+    let g = s.graph_with_roles();
+    let analysis = s.graph_analysis();
+    let ok_analysis = analysis.as_ref().and_then(|a| a.as_ref().ok());
+    let empty = HashSet::new();
+    let causal_edges = ok_analysis.map_or(&empty, |a| &a.causal_edges);
+    let biasing_edges = ok_analysis.map_or(&empty, |a| &a.biasing_edges);
+    let rejected: HashSet<String> = s
+        .implications
+        .iter()
+        .filter(|t| t.p_value.is_some_and(|p| p < 0.05))
+        .flat_map(|t| [t.x.clone(), t.y.clone()])
+        .collect();
+
+    let focus_canvas = {
+        let canvas_ref = canvas_ref.clone();
+        move || {
+            if let Some(el) = canvas_ref.cast::<HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    };
+
+    // Pointer handling: nodes start gestures; the SVG follows and ends them.
+    let on_node_down = {
+        let (svg_ref, drag, dispatch, focus) =
+            (svg_ref.clone(), drag.clone(), dispatch.clone(), focus_canvas.clone());
+        let g = g.clone();
+        move |name: String| {
+            let (svg_ref, drag, dispatch, focus) =
+                (svg_ref.clone(), drag.clone(), dispatch.clone(), focus.clone());
+            let pos = g.index(&name).and_then(|i| g.nodes()[i].pos).unwrap_or((0.0, 0.0));
+            Callback::from(move |e: PointerEvent| {
+                if e.button() != 0 {
+                    return;
+                }
+                e.stop_propagation();
+                e.prevent_default();
+                focus();
+                let Some(pt) = to_svg(&svg_ref, &e) else { return };
+                if let Some(el) = svg_ref.cast::<web_sys::Element>() {
+                    let _ = el.set_pointer_capture(e.pointer_id());
+                }
+                if e.shift_key() {
+                    drag.set(Some(Drag::Connect { from: name.clone(), to: pt }));
+                } else {
+                    dispatch.emit(Action::Graph(GraphAction::Select(Some(Selection::Node(
+                        name.clone(),
+                    )))));
+                    drag.set(Some(Drag::Move {
+                        node: name.clone(),
+                        at: pos,
+                        offset: (pos.0 - pt.0, pos.1 - pt.1),
+                        moved: false,
+                    }));
+                }
+            })
+        }
+    };
+    let on_move = {
+        let (svg_ref, drag) = (svg_ref.clone(), drag.clone());
+        Callback::from(move |e: PointerEvent| {
+            let Some(current) = (*drag).clone() else { return };
+            let Some(pt) = to_svg(&svg_ref, &e) else { return };
+            drag.set(Some(match current {
+                Drag::Move { node, at, offset, moved } => {
+                    let next = (pt.0 + offset.0, pt.1 + offset.1);
+                    let moved = moved || (next.0 - at.0).abs() + (next.1 - at.1).abs() > 2.0;
+                    Drag::Move { node, at: if moved { next } else { at }, offset, moved }
+                }
+                Drag::Connect { from, .. } => Drag::Connect { from, to: pt },
+            }));
+        })
+    };
+    let on_up = {
+        let (svg_ref, drag, dispatch) = (svg_ref.clone(), drag.clone(), dispatch.clone());
+        let g = g.clone();
+        Callback::from(move |e: PointerEvent| {
+            let Some(current) = (*drag).clone() else { return };
+            drag.set(None);
+            match current {
+                Drag::Move { node, at, moved: true, .. } => {
+                    dispatch.emit(Action::Graph(GraphAction::Move(node, at.0, at.1)));
+                }
+                Drag::Move { .. } => {}
+                Drag::Connect { from, to } => {
+                    let pt = to_svg(&svg_ref, &e).unwrap_or(to);
+                    if let Some(target) = node_at(&g, pt).filter(|t| *t != from) {
+                        dispatch.emit(Action::Graph(GraphAction::AddEdge(from, target)));
+                    }
+                }
+            }
+        })
+    };
+    let on_background = {
+        let (dispatch, focus) = (dispatch.clone(), focus_canvas.clone());
+        Callback::from(move |e: PointerEvent| {
+            if e.button() == 0 {
+                focus();
+                dispatch.emit(Action::Graph(GraphAction::Select(None)));
+            }
+        })
+    };
+    let on_key = {
+        let dispatch = dispatch.clone();
+        let selected = s.graph.selected.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let key = e.key();
+            let ctrl = e.ctrl_key() || e.meta_key();
+            let action = match key.as_str() {
+                "z" | "Z" if ctrl && e.shift_key() => Some(GraphAction::Redo),
+                "z" | "Z" if ctrl => Some(GraphAction::Undo),
+                "y" | "Y" if ctrl => Some(GraphAction::Redo),
+                _ if ctrl || e.alt_key() => None,
+                "Delete" | "Backspace" | "d" if selected.is_some() => {
+                    Some(GraphAction::DeleteSelected)
+                }
+                "e" | "o" | "a" | "u" => key.chars().next().map(GraphAction::Key),
+                "Escape" => Some(GraphAction::Select(None)),
+                "r" => match &selected {
+                    Some(Selection::Node(old)) => web_sys::window()
+                        .and_then(|w| {
+                            w.prompt_with_message_and_default(&format!("Rename `{old}` to:"), old)
+                                .ok()
+                                .flatten()
+                        })
+                        .map(|new| GraphAction::Rename(old.clone(), new)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(a) = action {
+                e.prevent_default();
+                dispatch.emit(Action::Graph(a));
+            }
+        })
+    };
+
+    // Where each node is drawn (a node being dragged follows the pointer).
+    let pos_of = |i: usize| -> (f64, f64) {
+        let n = &g.nodes()[i];
+        match &*drag {
+            Some(Drag::Move { node, at, moved: true, .. }) if *node == n.name => *at,
+            _ => n.pos.unwrap_or((WIDTH / 2.0, HEIGHT / 2.0)),
+        }
+    };
+
+    let edges = g.edges().into_iter().map(|(a, b)| {
+        let (na, nb) = (g.name(a).to_string(), g.name(b).to_string());
+        let (pa, pb) = (pos_of(a), pos_of(b));
+        let d = (pb.0 - pa.0, pb.1 - pa.1);
+        let start = border(pa, node_width(&na), d, 1.0);
+        let end = border(pb, node_width(&nb), (-d.0, -d.1), 3.0);
+        let key = (na.clone(), nb.clone());
+        let selected = s.graph.selected == Some(Selection::Edge(na.clone(), nb.clone()));
+        let (kind, colour, marker) = if selected {
+            ("selected", SELECTED, "url(#arrow-selected)")
+        } else if biasing_edges.contains(&key) {
+            ("biasing", BIASING, "url(#arrow-biasing)")
+        } else if causal_edges.contains(&key) {
+            ("causal", CAUSAL, "url(#arrow-causal)")
+        } else {
+            ("", EDGE, "url(#arrow)")
+        };
+        let onpointerdown = {
+            let dispatch = dispatch.clone();
+            let focus = focus_canvas.clone();
+            let sel = Selection::Edge(na.clone(), nb.clone());
+            Callback::from(move |e: PointerEvent| {
+                e.stop_propagation();
+                focus();
+                dispatch.emit(Action::Graph(GraphAction::Select(Some(sel.clone()))));
+            })
+        };
+        let wide = if kind.is_empty() { "1.6" } else { "2.6" };
+        html! {
+            <g key={format!("e-{na}-{nb}")} data-testid={format!("edge-{na}-{nb}")} data-kind={kind} class="edge" {onpointerdown}>
+                <line x1={format!("{:.1}", start.0)} y1={format!("{:.1}", start.1)} x2={format!("{:.1}", end.0)} y2={format!("{:.1}", end.1)}
+                      stroke="transparent" stroke-width="12" />
+                <line x1={format!("{:.1}", start.0)} y1={format!("{:.1}", start.1)} x2={format!("{:.1}", end.0)} y2={format!("{:.1}", end.1)}
+                      stroke={colour} stroke-width={wide} marker-end={marker} />
+            </g>
+        }
+    });
+
+    let nodes = g.nodes().iter().enumerate().map(|(i, n)| {
+        let (x, y) = pos_of(i);
+        let w = node_width(&n.name);
+        let role = match n.role {
+            Role::Exposure => "exposure",
+            Role::Outcome => "outcome",
+            Role::Adjusted => "adjusted",
+            Role::None => "none",
+        };
+        let (fill, stroke) = match n.role {
+            Role::Exposure => ("#e4f3c8", "#5c8a12"),
+            Role::Outcome => ("#d8ecfa", "#1f6fa8"),
+            Role::Adjusted => ("#eceff3", "#55606e"),
+            Role::None => ("#ffffff", "#8995a3"),
+        };
+        let selected = s.graph.selected == Some(Selection::Node(n.name.clone()));
+        let flagged = rejected.contains(&n.name);
+        let stroke = if selected {
+            SELECTED
+        } else if flagged {
+            BIASING
+        } else {
+            stroke
+        };
+        let stroke_width = if selected || flagged { "3" } else { "1.5" };
+        let label = match n.role {
+            Role::Exposure => format!("▶ {}", n.name),
+            Role::Outcome => format!("{} ▮", n.name),
+            _ => n.name.clone(),
+        };
+        let onpointerdown = on_node_down(n.name.clone());
+        html! {
+            <g key={format!("n-{}", n.name)} class="node" data-testid={format!("node-{}", n.name)} data-role={role}
+               data-latent={n.latent.to_string()} data-selected={selected.to_string()} data-flagged={flagged.to_string()}
+               transform={format!("translate({x:.1},{y:.1})")} {onpointerdown}>
+                <rect x={format!("{:.1}", -w / 2.0 - if n.role == Role::None { 0.0 } else { 6.0 })} y={format!("{:.1}", -NODE_HEIGHT / 2.0)}
+                      width={format!("{:.1}", w + if n.role == Role::None { 0.0 } else { 12.0 })} height={NODE_HEIGHT.to_string()}
+                      rx="14" fill={fill} stroke={stroke} stroke-width={stroke_width}
+                      stroke-dasharray={if n.latent { "4 3" } else { "none" }} />
+                <text text-anchor="middle" dominant-baseline="central" font-size="13"
+                      font-family="system-ui, sans-serif" fill={if n.latent { "#6b7683" } else { "#1d2733" }}
+                      font-style={if n.latent { "italic" } else { "normal" }}>{label}</text>
+            </g>
+        }
+    });
+
+    let preview = match &*drag {
+        Some(Drag::Connect { from, to }) => g.index(from).map(|i| {
+            let p = pos_of(i);
+            html! { <line class="preview" x1={format!("{:.1}", p.0)} y1={format!("{:.1}", p.1)} x2={format!("{:.1}", to.0)} y2={format!("{:.1}", to.1)}
+                          stroke={SELECTED} stroke-width="2" stroke-dasharray="5 4" marker-end="url(#arrow-selected)" /> }
+        }),
+        _ => None,
+    };
+
+    let marker = |id: &str, colour: &str| {
+        html! {
+            <marker id={id.to_string()} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                <path d="M 0 0 L 10 5 L 0 10 z" fill={colour.to_string()} />
+            </marker>
+        }
+    };
+
+    let svg = html! {
+        <svg ref={svg_ref.clone()} data-testid="graph-svg" class="graph-svg" viewBox={format!("0 0 {WIDTH} {HEIGHT}")}
+             role="img" aria-label="Causal graph" onpointerdown={on_background}
+             onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={{ let drag = drag.clone(); Callback::from(move |_: PointerEvent| drag.set(None)) }}>
+            <defs>
+                {marker("arrow", EDGE)}
+                {marker("arrow-causal", CAUSAL)}
+                {marker("arrow-biasing", BIASING)}
+                {marker("arrow-selected", SELECTED)}
+            </defs>
+            <rect x="0" y="0" width={WIDTH.to_string()} height={HEIGHT.to_string()} fill="#fbfcfd" />
+            { for edges }
+            { preview }
+            { for nodes }
+        </svg>
+    };
+
+    let can_undo = s.graph.can_undo();
+    let can_redo = s.graph.can_redo();
+    let toolbar = html! {
+        <div class="graph-toolbar">
+            <button class="ghost" data-testid="add-latent" onclick={dispatch.reform(move |_| graph(GraphAction::AddLatent))}>{"Add latent"}</button>
+            <button class="ghost" data-testid="auto-layout" onclick={dispatch.reform(move |_| graph(GraphAction::AutoLayout))}>{"Auto-layout"}</button>
+            <button class="ghost" data-testid="undo" disabled={!can_undo} title="Undo (Ctrl+Z)" onclick={dispatch.reform(move |_| graph(GraphAction::Undo))}>{"↶ Undo"}</button>
+            <button class="ghost" data-testid="redo" disabled={!can_redo} title="Redo (Ctrl+Shift+Z or Ctrl+Y)" onclick={dispatch.reform(move |_| graph(GraphAction::Redo))}>{"↷ Redo"}</button>
+            if s.graph.selected.is_some() {
+                <button class="ghost" data-testid="delete-selection" onclick={dispatch.reform(move |_| graph(GraphAction::DeleteSelected))}>{"Delete"}</button>
+            }
+        </div>
+    };
+
+    let adjusted = s.adjusted();
+    let identification = match &analysis {
+        None => {
+            html! { <p class="muted">{"Choose the treatment and the outcome to see what the graph identifies."}</p> }
+        }
+        Some(Err(e)) => html! { <p class="muted" data-testid="identification-problem">{e}</p> },
+        Some(Ok(a)) => {
+            let status = if a.adjusted_ok {
+                html! { <p class="id-status ok" data-testid="adjustment-status" data-ok="true">{"✓ Correctly adjusted: the ticked covariates block every biasing path."}</p> }
+            } else {
+                html! {
+                    <div class="id-status bad" data-testid="adjustment-status" data-ok="false">
+                        <p>{"✗ Biasing paths open with the ticked covariates:"}</p>
+                        <ul class="paths">
+                            { for a.biasing_open.iter().take(6).map(|p| html! { <li>{graph_state::path_text(&g, p)}</li> }) }
+                            if a.biasing_open.len() > 6 { <li class="muted">{format!("… and {} more", a.biasing_open.len() - 6)}</li> }
+                            if !a.descendants_adjusted.is_empty() {
+                                <li>{format!("adjusting for a descendant of the treatment: {}", a.descendants_adjusted.join(", "))}</li>
+                            }
+                        </ul>
+                    </div>
+                }
+            };
+            let mut current = adjusted.clone();
+            current.sort();
+            let sets = if a.backdoor.identifiable {
+                html! {
+                    <ul class="sets">
+                    { for a.backdoor.minimal_sets.iter().enumerate().map(|(i, set)| {
+                        let set2 = set.clone();
+                        let active = *set == current;
+                        html! {
+                            <li>
+                                <button class={classes!("set", active.then_some("active"))} data-testid={format!("minimal-set-{i}")}
+                                        data-set={set.join(",")} title="Adjust for exactly this set"
+                                        onclick={dispatch.reform(move |_| Action::SetCovariates(set2.clone()))}>
+                                    {set_text(set)}
+                                </button>
+                            </li>
+                        }
+                    }) }
+                    </ul>
+                }
+            } else {
+                html! { <p class="muted" data-testid="not-identifiable">{a.backdoor.reason.clone().unwrap_or_else(|| "No observed set satisfies the back-door criterion.".into())}</p> }
+            };
+            html! {
+                <>
+                    {status}
+                    <h3>{"Minimal adjustment sets"}<span class="hint">{" click one to adjust for it"}</span></h3>
+                    {sets}
+                    <h3>{"Front-door sets"}</h3>
+                    if a.frontdoor.is_empty() {
+                        <p class="muted small">{"none"}</p>
+                    } else {
+                        <ul class="sets">{ for a.frontdoor.iter().map(|f| html! { <li><code>{set_text(f)}</code></li> }) }</ul>
+                    }
+                    <h3>{"Instruments"}<span class="hint">{" click one to use it for 2SLS"}</span></h3>
+                    if a.instruments.is_empty() {
+                        <p class="muted small">{"none"}</p>
+                    } else {
+                        <ul class="sets">
+                        { for a.instruments.iter().map(|z| {
+                            let name = z.instrument.clone();
+                            let given = z.given.clone();
+                            let usable = s.is_column(&name);
+                            let dispatch = dispatch.clone();
+                            let onclick = Callback::from(move |_: MouseEvent| {
+                                dispatch.emit(Action::SetInstrument(Some(name.clone())));
+                                if !given.is_empty() {
+                                    dispatch.emit(Action::SetCovariates(given.clone()));
+                                }
+                            });
+                            let label = if z.given.is_empty() { z.instrument.clone() } else { format!("{} given {{ {} }}", z.instrument, z.given.join(", ")) };
+                            html! {
+                                <li><button class={classes!("set", s.instruments.contains(&z.instrument).then_some("active"))}
+                                            data-testid={format!("instrument-option-{}", z.instrument)} disabled={!usable} {onclick}>{label}</button></li>
+                            }
+                        }) }
+                        </ul>
+                    }
+                </>
+            }
+        }
+    };
+
+    // Model code, both ways.
+    let generated = cf_graph::text::to_dagitty(&g);
+    let code_value = (*draft).clone().unwrap_or_else(|| generated.clone());
+    let on_code_input = {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) {
+                draft.set(Some(t.value()));
+            }
+        })
+    };
+    let apply = {
+        let draft = draft.clone();
+        let dispatch = dispatch.clone();
+        let generated = generated.clone();
+        Callback::from(move |()| {
+            if let Some(text) = (*draft).clone() {
+                if text != generated {
+                    dispatch.emit(Action::Graph(GraphAction::ApplyText(text)));
+                } else {
+                    draft.set(None);
+                }
+            }
+        })
+    };
+    let svg_for_export = svg_ref.clone();
+    let export_svg = Callback::from(move |_: MouseEvent| {
+        if let Some(el) = svg_for_export.cast::<web_sys::Element>() {
+            let mut text = el.outer_html();
+            if !text.contains("xmlns=") {
+                text = text.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
+            }
+            download(
+                "graph.svg",
+                "image/svg+xml",
+                &format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}\n"),
+            );
+        }
+    });
+    let export_text = |name: &'static str, text: String| {
+        Callback::from(move |_: MouseEvent| {
+            download(name, "text/plain", &text);
+        })
+    };
+
+    // Testable implications.
+    let sent = s.implications_sent.as_ref().map(|(_, l)| l.len()).unwrap_or(0);
+    let testing = sent > 0 && s.implications.len() != sent;
+    let implications = html! {
+        <div class="implications">
+            if s.implications.is_empty() && !testing {
+                <p class="muted small" data-testid="no-implications">{
+                    if g.edges().is_empty() { "Draw the graph's arrows: each missing arrow between two columns is an independence the data can test." }
+                    else { "This graph implies no independence among the data's columns." }
+                }</p>
+            } else if testing {
+                <p class="muted small">{"Testing in the background…"}</p>
+            } else {
+                <table data-testid="implications" class="implications-table">
+                    <thead><tr><th>{"Independence"}</th><th class="num">{"r"}</th><th class="num">{"p"}</th></tr></thead>
+                    <tbody>
+                    { for s.implications.iter().enumerate().map(|(i, t)| {
+                        let bad = t.p_value.is_some_and(|p| p < 0.05);
+                        let given = if t.given.is_empty() { String::new() } else { format!(" | {}", t.given.join(", ")) };
+                        html! {
+                            <tr class={classes!(bad.then_some("rejected"))} data-testid={format!("implication-{i}")}
+                                data-x={t.x.clone()} data-y={t.y.clone()} data-p={t.p_value.map(|p| p.to_string()).unwrap_or_default()}
+                                data-r={t.r.map(|r| r.to_string()).unwrap_or_default()} data-rejected={bad.to_string()} title={t.error.clone().unwrap_or_default()}>
+                                <td><code>{format!("{} ⟂ {}{given}", t.x, t.y)}</code></td>
+                                <td class="num">{t.r.map(|r| format!("{r:.3}")).unwrap_or_else(|| "—".into())}</td>
+                                <td class="num">{t.p_value.map(fmt_p).unwrap_or_else(|| "—".into())}</td>
+                            </tr>
+                        }
+                    }) }
+                    </tbody>
+                </table>
+                <p class="muted small">{"Partial correlation with Fisher's z. Rows with p < 0.05 (highlighted, and their nodes outlined in red) contradict the graph."}</p>
+            }
+        </div>
+    };
+
+    html! {
+        <section class="card graph-card" data-testid="graph-panel" aria-labelledby="graph-title">
+            <header class="card-head">
+                <h2 id="graph-title">{"Causal graph"}</h2>
+                <span class="hint">{"Drag nodes to move them; Shift-drag from one node to another to draw an arrow. Select a node and press e (treatment), o (outcome), a (adjust), u (latent), r (rename); Delete removes the selection."}</span>
+            </header>
+            if let Some(err) = &s.graph.error {
+                <div class="banner error graph-error" role="alert" data-testid="graph-error">
+                    <span>{err}</span>
+                    <button class="ghost" aria-label="Dismiss the message" onclick={dispatch.reform(move |_| graph(GraphAction::DismissError))}>{"✕"}</button>
+                </div>
+            }
+            <div class="graph-layout">
+                <div class="graph-main">
+                    {toolbar}
+                    <div class="graph-canvas" ref={canvas_ref} tabindex="0" onkeydown={on_key} aria-label="Graph editor: select a node, then use the keys listed above">
+                        {svg}
+                    </div>
+                    <p class="legend small muted">
+                        <span class="swatch" style={format!("background:{CAUSAL}")}></span>{"open causal path "}
+                        <span class="swatch" style={format!("background:{BIASING}")}></span>{"open biasing path "}
+                        <span class="swatch dashed"></span>{"latent (unobserved)"}
+                    </p>
+                </div>
+                <aside class="identification" data-testid="identification">
+                    <h3>{"Adjustment"}</h3>
+                    {identification}
+                </aside>
+            </div>
+            <div class="graph-lower">
+                <div class="model-code">
+                    <h3>{"Model code"}<span class="hint">{" DAGitty or DOT; edit and leave the field (or Apply) to redraw"}</span></h3>
+                    <textarea data-testid="model-code" spellcheck="false" rows="10" value={code_value}
+                              oninput={on_code_input} onblur={apply.reform(|_: FocusEvent| ())} />
+                    <div class="code-buttons">
+                        <button class="secondary" data-testid="apply-code" disabled={draft.is_none()} onclick={apply.reform(|_| ())}>{"Apply"}</button>
+                        <button class="ghost" data-testid="export-dagitty" onclick={export_text("graph.dagitty", generated.clone())}>{"DAGitty"}</button>
+                        <button class="ghost" data-testid="export-dot" onclick={export_text("graph.dot", cf_graph::text::to_dot(&g))}>{"DOT"}</button>
+                        <button class="ghost" data-testid="export-svg" onclick={export_svg}>{"SVG"}</button>
+                    </div>
+                </div>
+                <div>
+                    <h3>{"Testable implications"}</h3>
+                    {implications}
+                </div>
+            </div>
+        </section>
+    }
+}
