@@ -17,6 +17,8 @@ fn main() {
     let n = 60;
     let mut times = Vec::new();
     let mut sets = Vec::new();
+    let mut path_times = Vec::new();
+    let mut path_counts = Vec::new();
     for _ in 0..100 {
         // Expected degree about 3: each forward pair linked with probability 3/n; 10 % latent.
         let mut g = Dag::new();
@@ -39,9 +41,25 @@ fn main() {
         let start = Instant::now();
         let id = identify(&g, &x, &y).expect("nodes exist");
         times.push(start.elapsed().as_secs_f64() * 1e3);
+        let (xi, yi) = (g.index(&x).expect("node"), g.index(&y).expect("node"));
+        let start = Instant::now();
+        // Given the canonical set (or, when there is none, every observed node that is not a
+        // descendant of the treatment): many colliders opened, the hard case.
+        let de = g.descendants(&[xi]);
+        let z: Vec<usize> =
+            (0..n).filter(|&v| v != xi && v != yi && !de[v] && !g.nodes()[v].latent).collect();
+        let paths = cf_graph::identify::open_paths(&g, xi, yi, &z);
+        path_times.push(start.elapsed().as_secs_f64() * 1e3);
+        path_counts.push(paths.len());
         sets.push(id.backdoor.minimal_sets.len());
     }
     times.sort_by(f64::total_cmp);
+    path_times.sort_by(f64::total_cmp);
+    path_counts.sort_unstable();
+    println!(
+        "open_paths: median {:.2} ms, max {:.2} ms; paths listed: median {}, max {}",
+        path_times[50], path_times[99], path_counts[50], path_counts[99]
+    );
     sets.sort_unstable();
     println!(
         "identify on 100 random 60-node DAGs: median {:.2} ms, max {:.2} ms; minimal back-door sets per graph: median {}, max {}",

@@ -78,7 +78,7 @@ pub struct Path {
     pub nodes: Vec<String>,
     /// Every edge points away from x (a causal path).
     pub causal: bool,
-    /// Open given the adjustment set.
+    /// Open given the adjustment set (every path [`open_paths`] lists is).
     pub open: bool,
 }
 
@@ -327,63 +327,81 @@ impl Undirected {
     }
 }
 
-/// Every simple path between `x` and `y` (at most [`MAX_PATHS`]), with whether it is causal and
-/// whether it is open given `z`.
+/// The open paths between `x` and `y` given `z` (at most [`MAX_PATHS`], found within
+/// [`MAX_PATH_STEPS`] search steps), each marked causal or biasing.
+///
+/// Only ancestors of `{x, y} ∪ z` can lie on an open path, and a prefix that is already blocked
+/// is not extended, which keeps the search small on sparse graphs; the limits bound it on dense
+/// ones (the count of paths can grow exponentially).
 pub fn open_paths(g: &Dag, x: usize, y: usize, z: &[usize]) -> Vec<Path> {
     let n = g.len();
     let in_z = mask(n, z);
     let an_z = g.ancestors(z);
-    let mut out = Vec::new();
+    let mut relevant_set = vec![x, y];
+    relevant_set.extend_from_slice(z);
+    let relevant = g.ancestors(&relevant_set);
+    let mut search = Search { g, y, in_z, an_z, relevant, out: Vec::new(), steps: 0 };
     let mut path = vec![x];
     let mut on_path = vec![false; n];
     on_path[x] = true;
-    fn neighbours(g: &Dag, v: usize) -> Vec<usize> {
-        g.parents(v).iter().chain(g.children(v)).copied().collect()
-    }
-    #[allow(clippy::too_many_arguments)]
-    fn walk(
-        g: &Dag,
-        y: usize,
-        path: &mut Vec<usize>,
-        on_path: &mut [bool],
-        in_z: &[bool],
-        an_z: &[bool],
-        out: &mut Vec<Path>,
-    ) {
-        if out.len() >= MAX_PATHS {
-            return;
+    search.walk(&mut path, &mut on_path);
+    search.out
+}
+
+/// Search steps [`open_paths`] may take.
+const MAX_PATH_STEPS: usize = 200_000;
+
+struct Search<'g> {
+    g: &'g Dag,
+    y: usize,
+    in_z: Vec<bool>,
+    an_z: Vec<bool>,
+    relevant: Vec<bool>,
+    out: Vec<Path>,
+    steps: usize,
+}
+
+impl Search<'_> {
+    /// Whether `m`, between `a` and `b` on a path, lets the path through.
+    fn passes(&self, a: usize, m: usize, b: usize) -> bool {
+        let collider = self.g.children(a).contains(&m) && self.g.children(b).contains(&m);
+        if collider {
+            self.an_z[m]
+        } else {
+            !self.in_z[m]
         }
-        let v = *path.last().unwrap_or(&y);
-        if v == y {
-            let causal = path.windows(2).all(|w| g.children(w[0]).contains(&w[1]));
-            let open = (1..path.len() - 1).all(|i| {
-                let (a, m, b) = (path[i - 1], path[i], path[i + 1]);
-                let collider = g.children(a).contains(&m) && g.children(b).contains(&m);
-                if collider {
-                    an_z[m]
-                } else {
-                    !in_z[m]
-                }
-            });
-            out.push(Path {
-                nodes: path.iter().map(|&i| g.name(i).to_string()).collect(),
+    }
+
+    fn walk(&mut self, path: &mut Vec<usize>, on_path: &mut [bool]) {
+        let Some(&v) = path.last() else { return };
+        if v == self.y {
+            let causal = path.windows(2).all(|w| self.g.children(w[0]).contains(&w[1]));
+            self.out.push(Path {
+                nodes: path.iter().map(|&i| self.g.name(i).to_string()).collect(),
                 causal,
-                open,
+                open: true,
             });
             return;
         }
-        for u in neighbours(g, v) {
-            if !on_path[u] {
-                on_path[u] = true;
-                path.push(u);
-                walk(g, y, path, on_path, in_z, an_z, out);
-                path.pop();
-                on_path[u] = false;
+        let g = self.g;
+        for &u in g.parents(v).iter().chain(g.children(v)) {
+            if self.out.len() >= MAX_PATHS || self.steps >= MAX_PATH_STEPS {
+                return;
             }
+            self.steps += 1;
+            if on_path[u] || !self.relevant[u] {
+                continue;
+            }
+            if path.len() >= 2 && !self.passes(path[path.len() - 2], v, u) {
+                continue;
+            }
+            on_path[u] = true;
+            path.push(u);
+            self.walk(path, on_path);
+            path.pop();
+            on_path[u] = false;
         }
     }
-    walk(g, y, &mut path, &mut on_path, &in_z, &an_z, &mut out);
-    out
 }
 
 /// Minimal front-door sets for `x → y`.
