@@ -127,6 +127,8 @@ pub fn App() -> Html {
             if dataset.is_some() && !list.is_empty() {
                 let job = bridge.test(list.clone());
                 dispatcher.dispatch(Action::TestsStarted { job, list: list.clone() });
+            } else {
+                dispatcher.dispatch(Action::TestsStarted { job: 0, list: Vec::new() });
             }
         });
     }

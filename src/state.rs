@@ -414,8 +414,12 @@ impl AppState {
         Some("By the graph, these covariates do not block every biasing path.".into())
     }
 
-    /// The graph's testable implications (observed nodes that are data columns only).
+    /// The graph's testable implications (observed nodes that are data columns only); none
+    /// before the first arrow is drawn (every pair would be one).
     pub fn implied_independences(&self) -> Vec<Independence> {
+        if self.graph.dag.edges().is_empty() {
+            return Vec::new();
+        }
         cf_graph::identify::implications(&self.graph.dag)
             .into_iter()
             .filter(|i| {
@@ -997,7 +1001,10 @@ mod tests {
     #[test]
     fn only_the_latest_independence_tests_are_kept() {
         let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+        assert!(s.implied_independences().is_empty(), "nothing drawn yet");
+        let s = graph(s, GraphAction::AddEdge("age".into(), "y".into()));
         let list = s.implied_independences();
+        assert!(!list.iter().any(|i| [&i.x, &i.y] == ["age", "y"] || [&i.x, &i.y] == ["y", "age"]));
         let s = s.reduce(Action::TestsStarted { job: 7, list });
         let t = |x: &str| IndependenceTest {
             x: x.into(),

@@ -129,12 +129,13 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
     let empty = HashSet::new();
     let causal_edges = ok_analysis.map_or(&empty, |a| &a.causal_edges);
     let biasing_edges = ok_analysis.map_or(&empty, |a| &a.biasing_edges);
-    let rejected: HashSet<String> = s
-        .implications
-        .iter()
-        .filter(|t| t.p_value.is_some_and(|p| p < 0.05))
-        .flat_map(|t| [t.x.clone(), t.y.clone()])
-        .collect();
+    // The pair of the implication under the pointer (or last clicked) is outlined on the graph:
+    // red when the data contradict it.
+    let pair = use_state(|| None::<(String, String, bool)>);
+    let flagged_colour = |name: &str| match &*pair {
+        Some((x, y, bad)) if x == name || y == name => Some(if *bad { BIASING } else { "#1f5f7a" }),
+        _ => None,
+    };
 
     let focus_canvas = {
         let canvas_ref = canvas_ref.clone();
@@ -323,14 +324,9 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
             Role::None => ("#ffffff", "#8995a3"),
         };
         let selected = s.graph.selected == Some(Selection::Node(n.name.clone()));
-        let flagged = rejected.contains(&n.name);
-        let stroke = if selected {
-            SELECTED
-        } else if flagged {
-            BIASING
-        } else {
-            stroke
-        };
+        let flag = flagged_colour(&n.name);
+        let flagged = flag.is_some();
+        let stroke = if selected { SELECTED } else { flag.unwrap_or(stroke) };
         let stroke_width = if selected || flagged { "3" } else { "1.5" };
         let label = match n.role {
             Role::Exposure => format!("▶ {}", n.name),
@@ -545,14 +541,25 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
             } else if testing {
                 <p class="muted small">{"Testing in the background…"}</p>
             } else {
+                <div class="implications-scroll">
                 <table data-testid="implications" class="implications-table">
                     <thead><tr><th>{"Independence"}</th><th class="num">{"r"}</th><th class="num">{"p"}</th></tr></thead>
                     <tbody>
                     { for s.implications.iter().enumerate().map(|(i, t)| {
                         let bad = t.p_value.is_some_and(|p| p < 0.05);
                         let given = if t.given.is_empty() { String::new() } else { format!(" | {}", t.given.join(", ")) };
+                        let show = {
+                            let pair = pair.clone();
+                            let p = (t.x.clone(), t.y.clone(), bad);
+                            Callback::from(move |_: MouseEvent| pair.set(Some(p.clone())))
+                        };
+                        let hide = {
+                            let pair = pair.clone();
+                            Callback::from(move |_: MouseEvent| pair.set(None))
+                        };
                         html! {
                             <tr class={classes!(bad.then_some("rejected"))} data-testid={format!("implication-{i}")}
+                                onmouseenter={show.clone()} onclick={show} onmouseleave={hide}
                                 data-x={t.x.clone()} data-y={t.y.clone()} data-p={t.p_value.map(|p| p.to_string()).unwrap_or_default()}
                                 data-r={t.r.map(|r| r.to_string()).unwrap_or_default()} data-rejected={bad.to_string()} title={t.error.clone().unwrap_or_default()}>
                                 <td><code>{format!("{} ⟂ {}{given}", t.x, t.y)}</code></td>
@@ -563,7 +570,8 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
                     }) }
                     </tbody>
                 </table>
-                <p class="muted small">{"Partial correlation with Fisher's z. Rows with p < 0.05 (highlighted, and their nodes outlined in red) contradict the graph."}</p>
+                </div>
+                <p class="muted small">{"Partial correlation with Fisher's z. Rows with p < 0.05 (highlighted) contradict the graph; point at a row to outline its pair on the graph."}</p>
             }
         </div>
     };

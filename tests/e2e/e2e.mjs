@@ -321,6 +321,137 @@ test('Card: 2SLS with college proximity as the instrument equals linearmodels', 
   await page.screenshot({ path: path.join(artifacts, 'card-2sls.png'), fullPage: true });
 });
 
+/** The centre of a graph node on the screen. */
+async function nodeCentre(page, name) {
+  await page.locator('[data-testid=graph-svg]').evaluate((e) => e.scrollIntoView({ block: 'nearest' }));
+  const box = await page.locator(`[data-testid=node-${name}]`).boundingBox();
+  assert(box, `node ${name} is drawn`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Selects a node with a real click. */
+async function clickNode(page, name) {
+  const c = await nodeCentre(page, name);
+  await page.mouse.click(c.x, c.y);
+}
+
+/** Draws `from → to` with the real mouse: Shift held, drag from one node centre to the other. */
+async function drawEdge(page, from, to) {
+  const a = await nodeCentre(page, from);
+  const b = await nodeCentre(page, to);
+  await page.keyboard.down('Shift');
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+  await page.mouse.move(b.x, b.y, { steps: 4 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+}
+
+test('a graph drawn with the mouse gives the minimal set, and OLS with it equals the CLI with --graph', async ({ page }) => {
+  const file = path.join(refs, 'nsw_experimental.csv');
+  await dropFile(page, 'nsw_experimental.csv', nswText);
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+  await page.locator('[data-testid=graph-panel] [data-testid=node-re78]').waitFor();
+  // Roles with DAGitty's keys on the selected node; the Analysis panel follows.
+  await clickNode(page, 're78');
+  await page.keyboard.press('o');
+  await page.locator('[data-testid=node-re78][data-role=outcome]').waitFor();
+  assert(await page.inputValue('[data-testid=outcome-select]') === 're78', 'the outcome select follows the graph');
+  await clickNode(page, 'treat');
+  await page.keyboard.press('e');
+  await page.locator('[data-testid=node-treat][data-role=exposure]').waitFor();
+  // Moving a node by dragging it (without Shift) keeps its edges and moves it.
+  const before = await nodeCentre(page, 'hisp');
+  await page.mouse.move(before.x, before.y);
+  await page.mouse.down();
+  await page.mouse.move(before.x + 40, before.y + 30, { steps: 5 });
+  await page.mouse.up();
+  const after = await nodeCentre(page, 'hisp');
+  assert(Math.abs(after.x - before.x - 40) < 3 && Math.abs(after.y - before.y - 30) < 3, `hisp moved: ${JSON.stringify([before, after])}`);
+  const edges = [['age', 'treat'], ['educ', 'treat'], ['re75', 'treat'], ['age', 're78'], ['educ', 're78'], ['re75', 're78'], ['treat', 're78']];
+  for (const [a, b] of edges) {
+    await drawEdge(page, a, b);
+    await page.locator(`[data-testid=edge-${a}-${b}]`).waitFor({ state: 'attached', timeout: 5000 });
+  }
+  assert(await page.locator('[data-testid^=edge-]').count() === edges.length, 'seven edges');
+  // A cycle is refused with the engine's message; nothing is lost.
+  await drawEdge(page, 're78', 'age');
+  await page.locator('[data-testid=graph-error]').filter({ hasText: 'cycle' }).waitFor();
+  assert(await page.locator('[data-testid^=edge-]').count() === edges.length, 'no edge lost or added');
+  // Undo / redo from the keyboard and the buttons.
+  await page.keyboard.press('Control+z');
+  await page.locator('[data-testid=edge-treat-re78]').waitFor({ state: 'detached' });
+  await page.keyboard.press('Control+Shift+z');
+  await page.locator('[data-testid=edge-treat-re78]').waitFor({ state: 'attached' });
+  await page.click('[data-testid=undo]');
+  await page.locator('[data-testid=edge-treat-re78]').waitFor({ state: 'detached' });
+  await page.click('[data-testid=redo]');
+  await page.locator('[data-testid=edge-treat-re78]').waitFor({ state: 'attached' });
+  // Every other column is ticked by default: nothing descends from treat, so that is a valid set.
+  await page.locator('[data-testid=adjustment-status][data-ok=true]').waitFor();
+  // Unticking age opens treat ← age → re78: warned beside the Run button, coloured on the graph.
+  await page.setChecked('[data-testid=covariate-age]', false);
+  await page.locator('[data-testid=adjustment-warning]').filter({ hasText: 'treat ← age → re78' }).waitFor();
+  await page.locator('[data-testid=edge-age-treat][data-kind=biasing]').waitFor({ state: 'attached' });
+  await page.locator('[data-testid=edge-treat-re78][data-kind=causal]').waitFor({ state: 'attached' });
+  // The only minimal set is {age, educ, re75}; clicking it ticks exactly that.
+  const set = page.locator('[data-testid=minimal-set-0]');
+  assert(await set.getAttribute('data-set') === 'age,educ,re75', `minimal set: ${await set.getAttribute('data-set')}`);
+  assert(await page.locator('[data-testid=minimal-set-1]').count() === 0, 'one minimal set');
+  await set.click();
+  for (const c of ['age', 'educ', 're75']) assert(await page.isChecked(`[data-testid=covariate-${c}]`), `${c} ticked`);
+  for (const c of ['re74', 'black', 'u75']) assert(!(await page.isChecked(`[data-testid=covariate-${c}]`)), `${c} unticked`);
+  await page.locator('[data-testid=adjustment-warning]').waitFor({ state: 'detached' });
+  await page.locator('[data-testid=node-age][data-role=adjusted]').waitFor();
+  // The model code is the graph; the implications are tested in the worker.
+  const code = await page.inputValue('[data-testid=model-code]');
+  assert(/treat -> re78/.test(code) && /treat \[exposure/.test(code) && /age \[adjusted/.test(code), `model code: ${code}`);
+  const rows = page.locator('[data-testid=implications] tr[data-testid^=implication-]');
+  await rows.first().waitFor({ timeout: 30000 });
+  const ps = await rows.evaluateAll((rs) => rs.map((r) => Number(r.dataset.p)));
+  assert(ps.length > 10 && ps.every((p) => p >= 0 && p <= 1), `implication p-values: ${ps.length}`);
+  // age ⟂ age2 is badly contradicted (age2 is age squared): its row is highlighted, its pair outlined.
+  const bad = page.locator('[data-testid=implications] tr[data-x=age][data-y=age2]');
+  assert(await bad.getAttribute('data-rejected') === 'true', 'age ⟂ age2 rejected');
+  await bad.hover();
+  await page.locator('[data-testid=node-age2][data-flagged=true]').waitFor();
+  // Run OLS and compare with the CLI given the same graph.
+  await chooseMethods(page, ['ols']);
+  await page.click('[data-testid=run-button]');
+  const ols = await resultAttrs(page, 'ols');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-graph-'));
+  const graphFile = path.join(dir, 'nsw.dagitty');
+  fs.writeFileSync(graphFile, `dag {\n${edges.map(([a, b]) => `${a} -> ${b}`).join('\n')}\n}\n`);
+  const ref = cliJson([file, '--treatment', 'treat', '--outcome', 're78', '--graph', graphFile, '--method', 'ols']);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const refOls = ref.results.find((r) => r.method === 'ols');
+  close(ols.estimate, refOls.estimate, 1e-9, 'OLS with the graph\'s minimal set');
+  close(ols.stdError, refOls.std_error, 1e-9, 'OLS se with the graph\'s minimal set');
+  await page.screenshot({ path: path.join(artifacts, 'graph.png'), fullPage: true });
+  // Bad model code shows its line and keeps the graph.
+  await page.fill('[data-testid=model-code]', 'dag {\n treat -> \n}');
+  await page.click('[data-testid=apply-code]');
+  await page.locator('[data-testid=graph-error]').filter({ hasText: 'line' }).waitFor();
+  assert(await page.locator('[data-testid^=edge-]').count() === edges.length, 'graph kept after a parse error');
+  // Good code replaces the graph (a latent confounder: no set works any more).
+  await page.fill('[data-testid=model-code]', 'dag { treat [exposure] re78 [outcome] U [latent] U -> treat U -> re78 treat -> re78 }');
+  await page.click('[data-testid=apply-code]');
+  await page.locator('[data-testid=node-U][data-latent=true]').waitFor();
+  await page.locator('[data-testid=not-identifiable]').waitFor();
+  await page.click('[data-testid=undo]');
+  await page.locator('[data-testid=edge-age-treat]').waitFor({ state: 'attached' });
+  // (Roles are the page's, not the drawing's: undo brings the arrows back, the set is chosen again.)
+  await page.click('[data-testid=minimal-set-0]');
+  // The graph comes back when the same columns are loaded again.
+  await page.reload();
+  await dropFile(page, 'nsw_experimental.csv', nswText);
+  await page.locator('[data-testid=edge-educ-re78]').waitFor({ state: 'attached' });
+  await page.locator('[data-testid=node-treat][data-role=exposure]').waitFor();
+  assert(await page.isChecked('[data-testid=covariate-re75]') && !(await page.isChecked('[data-testid=covariate-re74]')), 'roles restored');
+  await page.evaluate(() => localStorage.clear());
+});
+
 // ---------------------------------------------------------------- runner
 const server = await serve(dist);
 const base = `http://127.0.0.1:${server.address().port}/`;
