@@ -22,7 +22,7 @@ const USAGE: &str = "usage:
   counterfact estimate FILE --treatment T --outcome Y [--covariates a,b,c] [--method M]...
                        [--estimand ate|att] [--trim P] [--replace] [--instrument Z]...
                        [--control LEVEL] [--fold-column COL] [--seed N] [--bootstrap N]
-                       [--cate-out FILE] [--missing drop|indicator] [--alpha 0.05]
+                       [--cate-out FILE] [--missing drop|indicator] [--l2 L] [--alpha 0.05]
                        [--delimiter C] [--threads N] [--graph FILE] [--json]
 
 Estimates the effect of a treatment column T on the outcome Y in a CSV/TSV file.
@@ -32,6 +32,8 @@ Methods: diff-means, ols, ipw, aipw, psm, t-learner, x-learner, r-learner, dr-le
 Without --covariates, every other numeric column is adjusted for. Without --method, every method
 runs (2sls only when an --instrument is given).
 --replace        matching with replacement (default: without)
+--l2 L           L2 penalty of the propensity model on standardized covariates (default 0:
+                 maximum likelihood; scikit-learn's C = 1/L after StandardScaler)
 --fold-column    cross-fitting folds (0, 1, ...) for the R- and DR-learners (default: from --seed)
 --bootstrap N    also a percentile bootstrap interval from N resamples (seeded by --seed)
 --cate-out FILE  write the per-unit effects of the meta-learners as CSV
@@ -76,6 +78,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
         (Vec::<String>::new(), None, None, None);
     let (mut seed, mut bootstrap, mut replace) = (42u64, 0usize, false);
     let mut missing = MissingPolicy::Drop;
+    let mut l2 = 0.0;
     let mut graph = None;
     let list = |v: String| -> Vec<String> {
         v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
@@ -157,6 +160,14 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
             "--fold-column" => fold_column = Some(value("--fold-column")?),
             "--cate-out" => cate_out = Some(value("--cate-out")?),
             "--replace" => replace = true,
+            "--l2" => {
+                let v = value("--l2")?;
+                l2 = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| *x >= 0.0 && x.is_finite())
+                    .ok_or_else(|| usage(format!("--l2 must be a number ≥ 0, got `{v}`")))?;
+            }
             "--graph" => graph = Some(value("--graph")?),
             "--missing" => {
                 let v = value("--missing")?;
@@ -206,6 +217,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
     spec.replace = replace;
     spec.cate = cate;
     spec.missing = missing;
+    spec.l2 = l2;
     Ok(Args { file, spec, graph, cate_out, delimiter, threads, json })
 }
 

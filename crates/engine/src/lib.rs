@@ -153,6 +153,10 @@ pub struct AnalysisSpec {
     /// Leave out rows whose propensity is below this or above 1 − this (0: keep all).
     #[serde(default)]
     pub trim: f64,
+    /// L2 penalty of the propensity model on standardized covariates (0: maximum likelihood;
+    /// `1/C` of scikit-learn's `LogisticRegression` after `StandardScaler`).
+    #[serde(default)]
+    pub l2: f64,
     /// For a treatment with more than two values: the control level; every other level is
     /// compared with it.
     #[serde(default)]
@@ -219,6 +223,7 @@ impl AnalysisSpec {
             alpha: default_alpha(),
             estimand: EstimandChoice::Ate,
             trim: 0.0,
+            l2: 0.0,
             control: None,
             instruments: Vec::new(),
             replace: false,

@@ -283,6 +283,10 @@ fn comparisons(design: &Design<'_>, spec: &AnalysisSpec) -> Result<Vec<Compariso
         .collect())
 }
 
+fn weighting(spec: &AnalysisSpec) -> cf_estimate::Weighting {
+    cf_estimate::Weighting { trim: spec.trim, l2: spec.l2 }
+}
+
 fn estimand(spec: &AnalysisSpec) -> Estimand {
     match spec.estimand {
         EstimandChoice::Ate => Estimand::Ate,
@@ -321,7 +325,7 @@ fn estimate(
     let mut extras = Extras::default();
     let err = |e: cf_estimate::Error| e.to_string();
     let propensity = |prop: &mut Option<Result<LogisticFit, cf_estimate::Error>>| {
-        prop.get_or_insert_with(|| cf_estimate::logistic(t, &x, names)).clone()
+        prop.get_or_insert_with(|| cf_estimate::logistic_l2(t, &x, names, spec.l2)).clone()
     };
     let e = match method {
         Method::DiffMeans => cf_estimate::difference_in_means(y, t, alpha).map_err(err)?,
@@ -332,13 +336,15 @@ fn estimate(
         }
         Method::Ipw => {
             let (e, fit) =
-                cf_estimate::ipw(y, t, &x, names, estimand(spec), spec.trim, alpha).map_err(err)?;
+                cf_estimate::ipw(y, t, &x, names, estimand(spec), weighting(spec), alpha)
+                    .map_err(err)?;
             prop.get_or_insert(Ok(fit));
             e
         }
         Method::Aipw => {
-            let (e, fit) = cf_estimate::aipw(y, t, &x, names, estimand(spec), spec.trim, alpha)
-                .map_err(err)?;
+            let (e, fit) =
+                cf_estimate::aipw(y, t, &x, names, estimand(spec), weighting(spec), alpha)
+                    .map_err(err)?;
             prop.get_or_insert(Ok(fit));
             e
         }

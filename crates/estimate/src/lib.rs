@@ -27,7 +27,7 @@ mod ols;
 
 pub use iv::{two_sls, IvFit, WEAK_F};
 pub use linear::Linear;
-pub use logistic::{logistic, LogisticFit};
+pub use logistic::{logistic, logistic_l2, LogisticFit};
 pub use matching::{psm, MatchFit};
 pub use meta::{
     clip_propensity, dr_learner, folds, r_learner, t_learner, x_learner, MetaFit, SplitMix64, CLIP,
@@ -141,6 +141,8 @@ pub enum Error {
         /// Treated units matched.
         matched: usize,
     },
+    /// A penalty that is negative or not a number.
+    InvalidPenalty(f64),
     /// 2SLS without an instrument.
     NoInstrument,
     /// The instruments do not move the treatment once the covariates are accounted for.
@@ -191,6 +193,9 @@ impl fmt::Display for Error {
                 f,
                 "only {matched} treated unit(s) have a control within the caliper ({caliper:.4} on the logit scale): treated and control propensities do not overlap"
             ),
+            Error::InvalidPenalty(v) => {
+                write!(f, "the L2 penalty of the propensity model must be 0 or more, got {v}")
+            }
             Error::NoInstrument => write!(f, "2SLS needs at least one instrument"),
             Error::IrrelevantInstrument => write!(
                 f,
@@ -301,15 +306,24 @@ fn weighting_prologue(
     t: &[f64],
     covariates: &[&[f64]],
     names: &[String],
-    trim: f64,
+    options: Weighting,
     alpha: f64,
 ) -> Result<(f64, LogisticFit), Error> {
     let z = z_crit(alpha)?;
-    if !(0.0..0.5).contains(&trim) {
-        return Err(Error::InvalidTrim(trim));
+    if !(0.0..0.5).contains(&options.trim) {
+        return Err(Error::InvalidTrim(options.trim));
     }
     count_groups(t)?;
-    Ok((z, logistic(t, covariates, names)?))
+    Ok((z, logistic_l2(t, covariates, names, options.l2)?))
+}
+
+/// Options of the weighting estimators' propensity model.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Weighting {
+    /// Leave out rows with a propensity outside [trim, 1 − trim] (0: keep all).
+    pub trim: f64,
+    /// L2 penalty on the standardized slopes (0: maximum likelihood), see [`logistic_l2`].
+    pub l2: f64,
 }
 
 /// Inverse probability weighting with normalized (Hajek) weights.
@@ -318,8 +332,8 @@ fn weighting_prologue(
 /// intercept). ATE weights treated rows by 1/p and control rows by 1/(1 − p); ATT weights control
 /// rows by p/(1 − p). Each arm's weights are normalized to sum to one.
 ///
-/// Rows with p outside [`trim`, 1 − `trim`] are left out (no trimming when 0); the propensity
-/// model is fitted on all rows first.
+/// Rows with p outside [`Weighting::trim`, 1 − trim] are left out (no trimming when 0); the
+/// propensity model is fitted on all rows first, with the optional L2 penalty [`Weighting::l2`].
 ///
 /// The standard error comes from the estimator's influence function including the term for the
 /// estimated propensity model (Lunceford & Davidian 2004), i.e. the sandwich of the stacked
@@ -334,10 +348,11 @@ pub fn ipw(
     covariates: &[&[f64]],
     names: &[String],
     estimand: Estimand,
-    trim: f64,
+    options: Weighting,
     alpha: f64,
 ) -> Result<(Estimate, LogisticFit), Error> {
-    let (z, fit) = weighting_prologue(t, covariates, names, trim, alpha)?;
+    let (z, fit) = weighting_prologue(t, covariates, names, options, alpha)?;
+    let trim = options.trim;
     let estimand = if estimand == Estimand::Att { Estimand::Att } else { Estimand::Ate };
     let ps = &fit.probabilities;
     let keep: Vec<bool> = ps.iter().map(|&p| p >= trim && p <= 1.0 - trim).collect();
@@ -384,7 +399,11 @@ pub fn ipw(
     let design = logistic::UnitDesign::new(t.len(), covariates, &name)?;
     let cols = design.columns();
     let root_w: Vec<f64> = ps.iter().map(|p| (p * (1.0 - p)).sqrt()).collect();
-    let info = design.gram(Some(&root_w)) / nf;
+    let mut info = design.gram(Some(&root_w)) / nf;
+    // The penalized score adds −l2·β to the slopes' equations, so l2/n to their information.
+    for j in 1..k {
+        info[(j, j)] += options.l2 / nf;
+    }
     let mut phi = vec![0.0; t.len()];
     let mut dphi = vec![0.0; t.len()];
     for i in 0..t.len() {
@@ -444,10 +463,11 @@ pub fn aipw(
     covariates: &[&[f64]],
     names: &[String],
     estimand: Estimand,
-    trim: f64,
+    options: Weighting,
     alpha: f64,
 ) -> Result<(Estimate, LogisticFit), Error> {
-    let (z, fit) = weighting_prologue(t, covariates, names, trim, alpha)?;
+    let (z, fit) = weighting_prologue(t, covariates, names, options, alpha)?;
+    let trim = options.trim;
     let ps = &fit.probabilities;
     let keep: Vec<usize> = (0..t.len()).filter(|&i| ps[i] >= trim && ps[i] <= 1.0 - trim).collect();
     let treated: Vec<usize> = keep.iter().copied().filter(|&i| t[i] == 1.0).collect();

@@ -71,6 +71,25 @@ fn log1pexp(z: f64) -> f64 {
 /// [`Error::NotConverged`] after too many iterations, and the column errors of [`crate::ols`]
 /// (constant or collinear covariates).
 pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit, Error> {
+    logistic_l2(t, x, names, 0.0)
+}
+
+/// As [`logistic`], maximizing the log-likelihood minus `l2/2 · Σ βⱼ²` over the slopes of the
+/// standardized covariates (population standard deviation; the intercept is not penalized): the
+/// same fit as scikit-learn's `make_pipeline(StandardScaler(), LogisticRegression(C=1/l2))`. A
+/// penalty keeps the fit finite under separation, so separation is then not an error.
+///
+/// # Errors
+/// Those of [`logistic`] (separation only without a penalty); a negative or non-finite `l2`.
+pub fn logistic_l2(
+    t: &[f64],
+    x: &[&[f64]],
+    names: &[String],
+    l2: f64,
+) -> Result<LogisticFit, Error> {
+    if !(l2 >= 0.0 && l2.is_finite()) {
+        return Err(Error::InvalidPenalty(l2));
+    }
     let n = t.len();
     let p = x.len();
     let k = p + 1;
@@ -97,9 +116,11 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
 
     let mut beta = DVector::<f64>::zeros(k); // [intercept, slopes] on the standardized scale
     let mut eta = vec![0.0; n];
-    let loglik =
-        |eta: &[f64]| -> f64 { t.iter().zip(eta).map(|(&ti, &e)| ti * e - log1pexp(e)).sum() };
-    let mut ll = loglik(&eta);
+    let penalty = |b: &DVector<f64>| 0.5 * l2 * b.iter().skip(1).map(|v| v * v).sum::<f64>();
+    let loglik = |eta: &[f64], b: &DVector<f64>| -> f64 {
+        t.iter().zip(eta).map(|(&ti, &e)| ti * e - log1pexp(e)).sum::<f64>() - penalty(b)
+    };
+    let mut ll = loglik(&eta, &beta);
     for iter in 1..=MAX_ITER {
         // Gradient X'(t − p) and (negated) Hessian X'WX on the standardized scale.
         let probs: Vec<f64> = eta.iter().map(|&e| sigmoid(e)).collect();
@@ -111,7 +132,12 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
                 .enumerate()
                 .map(|(j, c)| c.iter().zip(&resid).map(|(v, r)| design.z(j, *v) * r).sum::<f64>()),
         );
-        let hess = design.gram(Some(&root_w));
+        let mut grad = grad;
+        let mut hess = design.gram(Some(&root_w));
+        for j in 1..k {
+            grad[j] -= l2 * beta[j];
+            hess[(j, j)] += l2;
+        }
         // The covariates are not collinear (checked above), so a singular Hessian means the
         // weights p(1 − p) have collapsed: fitted probabilities at 0 or 1.
         let step = match hess.cholesky() {
@@ -124,7 +150,7 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
         let (new_beta, new_eta, new_ll) = loop {
             let cand = &beta + &step * scale;
             let cand_eta = linear(&cand);
-            let cand_ll = loglik(&cand_eta);
+            let cand_ll = loglik(&cand_eta, &cand);
             if cand_ll >= ll - 1e-12 * ll.abs() || scale < 1e-8 {
                 break (cand, cand_eta, cand_ll);
             }
@@ -134,7 +160,7 @@ pub fn logistic(t: &[f64], x: &[&[f64]], names: &[String]) -> Result<LogisticFit
         beta = new_beta;
         eta = new_eta;
         ll = new_ll;
-        if beta.iter().skip(1).any(|b| b.abs() > SEPARATION_COEF) {
+        if l2 == 0.0 && beta.iter().skip(1).any(|b| b.abs() > SEPARATION_COEF) {
             return Err(separation(&beta, &name));
         }
         if moved < STEP_TOL {
@@ -272,10 +298,21 @@ mod more_tests {
         let y: Vec<f64> =
             (0..500usize).map(|i| 2.0 * t[i] + x[i] + (i as f64 * 0.7).sin()).collect();
         let names = ["x".to_string(), "ts".to_string()];
-        let (base, _) = ipw(&y, &t, &[&x, &ts], &names, Estimand::Ate, 0.0, 0.05).unwrap();
+        let (base, _) =
+            ipw(&y, &t, &[&x, &ts], &names, Estimand::Ate, crate::Weighting::default(), 0.05)
+                .unwrap();
         for shift in [1.7e12, 1e13] {
             let moved: Vec<f64> = ts.iter().map(|v| v + shift).collect();
-            let (e, _) = ipw(&y, &t, &[&x, &moved], &names, Estimand::Ate, 0.0, 0.05).unwrap();
+            let (e, _) = ipw(
+                &y,
+                &t,
+                &[&x, &moved],
+                &names,
+                Estimand::Ate,
+                crate::Weighting::default(),
+                0.05,
+            )
+            .unwrap();
             assert!(
                 (e.estimate - base.estimate).abs() < 1e-6 * base.estimate.abs(),
                 "shift {shift}"

@@ -8,6 +8,7 @@ use cf_data::{read_csv, ReadOptions, Table};
 use cf_estimate::{
     aipw, clip_propensity, difference_in_means, dist, dr_learner, ipw, logistic, ols, psm,
     r_learner, regression_adjustment, t_learner, two_sls, x_learner, Estimand, MetaFit, Robust,
+    Weighting,
 };
 use serde_json::Value;
 
@@ -192,7 +193,8 @@ fn ipw_hajek_matches_reference_ate_and_att() {
     each_dataset(|name, est, y, t, covs, cov_names| {
         let r = &est["ipw_hajek"];
         for (estimand, key) in [(Estimand::Ate, "ate"), (Estimand::Att, "att")] {
-            let (e, _) = ipw(y, t, &covs, &cov_names, estimand, 0.0, 0.05).unwrap();
+            let (e, _) =
+                ipw(y, t, &covs, &cov_names, estimand, Weighting::default(), 0.05).unwrap();
             close(&format!("{name} ipw {key}"), e.estimate, f(r, &[key]));
             assert!(
                 e.std_error.is_finite() && e.std_error > 0.0,
@@ -220,7 +222,8 @@ fn ipw_standard_error_matches_the_stacked_sandwich() {
         let Some(r) = sandwich.get(name) else { return };
         checked += 1;
         for (estimand, key) in [(Estimand::Ate, "ate"), (Estimand::Att, "att")] {
-            let (e, _) = ipw(y, t, &covs, &cov_names, estimand, 0.0, 0.05).unwrap();
+            let (e, _) =
+                ipw(y, t, &covs, &cov_names, estimand, Weighting::default(), 0.05).unwrap();
             let want = f(r, &[key, "se_sandwich"]);
             let rel = (e.std_error - want).abs() / want;
             assert!(rel < 1e-4, "{name} {key}: se {} vs sandwich {want} ({rel:.1e})", e.std_error);
@@ -407,7 +410,7 @@ fn aipw_matches_an_independent_sklearn_computation() {
         let Some(r) = want.get(name) else { return };
         checked += 1;
         for (estimand, key) in [(Estimand::Ate, "ate"), (Estimand::Att, "att")] {
-            let (e, _) = aipw(y, t, &covs, &names, estimand, 0.0, 0.05).unwrap();
+            let (e, _) = aipw(y, t, &covs, &names, estimand, Weighting::default(), 0.05).unwrap();
             close(&format!("{name} aipw {key}"), e.estimate, f(r, &[key, "estimate"]));
             close(&format!("{name} aipw {key} se"), e.std_error, f(r, &[key, "se"]));
         }
@@ -436,3 +439,38 @@ fn partial_correlation_matches_numpy() {
 
 /// The numpy figure quoted in `partial_correlation_matches_numpy`.
 const PARTIAL_R_NSW: f64 = 0.079_549_398_871_989_92;
+
+#[test]
+fn penalized_propensity_matches_sklearn_with_a_standard_scaler() {
+    // test_data/logistic_l2.json: make_pipeline(StandardScaler(), LogisticRegression(C=1/l2)),
+    // written by test_data/logistic_l2.py.
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/test_data/logistic_l2.json"))
+            .unwrap();
+    let want: Value = serde_json::from_str(&text).unwrap();
+    let mut checked = 0;
+    each_dataset(|name, _, y, t, covs, names| {
+        let Some(r) = want.get(name) else { return };
+        for l2 in [1.0, 10.0] {
+            let r = &r[format!("{l2:?}")];
+            let fit = cf_estimate::logistic_l2(t, &covs, &names, l2).unwrap();
+            close(&format!("{name} l2={l2} intercept"), fit.intercept, f(r, &["intercept"]));
+            for (j, b) in fit.coef.iter().enumerate() {
+                close(
+                    &format!("{name} l2={l2} coef {j}"),
+                    *b,
+                    r["coefficients"][j].as_f64().unwrap(),
+                );
+            }
+            for (i, p) in r["p_first5"].as_array().unwrap().iter().enumerate() {
+                close(&format!("{name} l2={l2} p[{i}]"), fit.probabilities[i], p.as_f64().unwrap());
+            }
+            let options = Weighting { trim: 0.0, l2 };
+            let (e, _) = ipw(y, t, &covs, &names, Estimand::Ate, options, 0.05).unwrap();
+            close(&format!("{name} l2={l2} ipw"), e.estimate, f(r, &["ipw_ate"]));
+            assert!(e.std_error.is_finite() && e.std_error > 0.0);
+            checked += 1;
+        }
+    });
+    assert_eq!(checked, 4);
+}
