@@ -15,12 +15,15 @@ COVS=x0,x1,x2,x3,x4,x5,x6,x7,x8,x9,x10,x11,x12,x13,x14,x15,x16,x17,x18,x19
 printf 'file\tmethod\tmedian_s\tload1\n'
 for n in 100000 1000000; do
   f="$DATA/synth_mode1_n$n.csv"
-  for m in diff-means ols ipw aipw psm t-learner x-learner r-learner dr-learner; do
+  for m in diff-means ols ipw aipw psm t-learner x-learner r-learner dr-learner 2sls; do
+    # 2SLS: w instrumented by x0 (not an instrument of this data; a timing only), x1..x19 as controls.
+    args=(--covariates "$COVS" --method "$m")
+    [[ $m == 2sls ]] && args=(--covariates "${COVS#x0,}" --instrument x0 --method 2sls)
     load=$(cut -d' ' -f1 /proc/loadavg)
     times=()
     for _ in $(seq "$RUNS"); do
       s=$(date +%s.%N)
-      "$BIN" estimate "$f" --treatment w --outcome y --covariates "$COVS" --method "$m" --json >/dev/null
+      "$BIN" estimate "$f" --treatment w --outcome y "${args[@]}" --json >/dev/null
       e=$(date +%s.%N)
       times+=("$(echo "$e - $s" | bc -l)")
     done
