@@ -1,0 +1,393 @@
+//! Share links: a whole analysis — roles, methods and settings, the causal graph, a fingerprint of
+//! the data and, when the user asks, the data itself — as text for a URL fragment (never sent to a
+//! server).
+//!
+//! Format: `v<version>.<payload>`, where the payload is the analysis as JSON, compressed with raw
+//! DEFLATE and written in unpadded base64url. Reading ignores fields it does not know (a link
+//! from a newer release still opens), migrates older versions, and refuses what is malformed,
+//! truncated, too large or hostile with a message, never a panic: the decoder has bounds on the
+//! text length and the inflated size and is fuzzed (`fuzz/`).
+
+use cf_engine::AnalysisSpec;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The format written.
+pub const VERSION: u32 = 1;
+/// Longest link text read (characters after `#`).
+pub const MAX_TEXT: usize = 2 << 20;
+/// Largest inflated payload read.
+pub const MAX_JSON: usize = 8 << 20;
+/// Largest compressed payload [`encode`] embeds data into (about what browsers keep in a URL
+/// comfortably).
+pub const MAX_EMBEDDED: usize = 32 << 10;
+
+/// What identifies a data file without containing it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    /// Column names, in file order.
+    pub columns: Vec<String>,
+    /// Data rows.
+    pub n_rows: usize,
+    /// FNV-1a 64-bit hash of the file's bytes, in hex.
+    pub hash: String,
+}
+
+impl Fingerprint {
+    /// The fingerprint of a file.
+    pub fn of(columns: Vec<String>, n_rows: usize, bytes: &[u8]) -> Self {
+        Fingerprint { columns, n_rows, hash: format!("{:016x}", fnv1a(bytes)) }
+    }
+
+    /// How `other` (a file the user dropped) differs from this one, for a message; `None` when it
+    /// is the same file.
+    pub fn mismatch(&self, other: &Fingerprint) -> Option<String> {
+        if self == other {
+            return None;
+        }
+        let missing: Vec<&String> =
+            self.columns.iter().filter(|c| !other.columns.contains(c)).collect();
+        Some(if !missing.is_empty() {
+            let list: Vec<String> = missing.iter().take(5).map(|c| format!("`{c}`")).collect();
+            format!(
+                "this file lacks the column(s) {} that the link's analysis uses",
+                list.join(", ")
+            )
+        } else if self.n_rows != other.n_rows {
+            format!(
+                "this file has {} rows; the link was made from one with {}: the numbers will differ",
+                other.n_rows, self.n_rows
+            )
+        } else {
+            "this file's content differs from the one the link was made from: the numbers may differ"
+                .to_string()
+        })
+    }
+}
+
+/// FNV-1a, 64 bits.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
+/// A shared analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shared {
+    /// Format version.
+    pub v: u32,
+    /// The analysis settings.
+    #[serde(default)]
+    pub spec: Option<AnalysisSpec>,
+    /// The causal graph, as DAGitty model code.
+    #[serde(default)]
+    pub graph: Option<String>,
+    /// The data the analysis was made on.
+    #[serde(default)]
+    pub fingerprint: Option<Fingerprint>,
+    /// The data itself (CSV text), when the user chose to embed it.
+    #[serde(default)]
+    pub data: Option<String>,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared { v: VERSION, spec: None, graph: None, fingerprint: None, data: None }
+    }
+}
+
+/// Why a link cannot be read (or written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ShareError {
+    /// Not of the form `v<n>.<payload>`.
+    NotALink,
+    /// Longer than [`MAX_TEXT`] or inflating beyond [`MAX_JSON`].
+    TooLarge,
+    /// A character outside base64url, at this position.
+    BadCharacter(usize),
+    /// The compressed payload is cut short or corrupt.
+    Corrupt,
+    /// The payload is not an analysis.
+    BadContent(String),
+    /// Made by a newer version of the format.
+    Newer(u32),
+    /// Data too large to embed.
+    DataTooLarge {
+        /// Its compressed size in bytes.
+        compressed: usize,
+    },
+}
+
+impl fmt::Display for ShareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShareError::NotALink => write!(f, "this is not a Counterfact share link"),
+            ShareError::TooLarge => write!(f, "the share link is too large to open"),
+            ShareError::BadCharacter(at) => {
+                write!(f, "the share link is damaged (an unexpected character at position {at})")
+            }
+            ShareError::Corrupt => {
+                write!(f, "the share link is damaged or cut short (was it copied completely?)")
+            }
+            ShareError::BadContent(why) => write!(f, "the share link does not hold an analysis: {why}"),
+            ShareError::Newer(v) => write!(
+                f,
+                "the share link was made by a newer version of Counterfact (format {v}); reload the page to update it"
+            ),
+            ShareError::DataTooLarge { compressed } => write!(
+                f,
+                "the data is too large to put in a link ({} KB compressed, at most {} KB): share the link without data and send the file separately",
+                compressed / 1024,
+                MAX_EMBEDDED / 1024
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ShareError {}
+
+/// Writes `shared` as link text (without the `#`).
+///
+/// # Errors
+/// [`ShareError::DataTooLarge`] when embedded data makes the link too long.
+pub fn encode(shared: &Shared) -> Result<String, ShareError> {
+    let mut s = shared.clone();
+    s.v = VERSION;
+    let json = serde_json::to_vec(&s).map_err(|e| ShareError::BadContent(e.to_string()))?;
+    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    if s.data.is_some() && packed.len() > MAX_EMBEDDED {
+        return Err(ShareError::DataTooLarge { compressed: packed.len() });
+    }
+    Ok(format!("v{VERSION}.{}", base64url_encode(&packed)))
+}
+
+/// Reads link text (with or without a leading `#`).
+///
+/// # Errors
+/// See [`ShareError`]; never panics, whatever the text.
+pub fn decode(text: &str) -> Result<Shared, ShareError> {
+    let text = text.strip_prefix('#').unwrap_or(text).trim();
+    if text.len() > MAX_TEXT {
+        return Err(ShareError::TooLarge);
+    }
+    let (version, payload) =
+        text.strip_prefix('v').and_then(|rest| rest.split_once('.')).ok_or(ShareError::NotALink)?;
+    let version: u32 = version.parse().map_err(|_| ShareError::NotALink)?;
+    if version == 0 {
+        return Err(ShareError::NotALink);
+    }
+    if version > VERSION {
+        return Err(ShareError::Newer(version));
+    }
+    let packed = base64url_decode(payload)?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON).map_err(
+        |e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+            _ => ShareError::Corrupt,
+        },
+    )?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&json).map_err(|e| ShareError::BadContent(e.to_string()))?;
+    let value = migrate(value)?;
+    let shared: Shared =
+        serde_json::from_value(value).map_err(|e| ShareError::BadContent(e.to_string()))?;
+    validate(&shared)?;
+    Ok(shared)
+}
+
+/// Brings an older payload to the current format. (Version 1 is the first; a later version adds
+/// its step here, from the oldest up.)
+fn migrate(value: serde_json::Value) -> Result<serde_json::Value, ShareError> {
+    let v = value.get("v").and_then(serde_json::Value::as_u64).unwrap_or(0);
+    match v {
+        1 => Ok(value),
+        0 => Err(ShareError::BadContent("no format version".into())),
+        n => Err(ShareError::Newer(u32::try_from(n).unwrap_or(u32::MAX))),
+    }
+}
+
+/// Sanity limits on what a link may ask of the page.
+fn validate(s: &Shared) -> Result<(), ShareError> {
+    let bad = |why: &str| Err(ShareError::BadContent(why.to_string()));
+    if let Some(spec) = &s.spec {
+        let names = [&spec.treatment, &spec.outcome]
+            .into_iter()
+            .chain(spec.covariates.iter().flatten())
+            .chain(&spec.instruments);
+        if names.clone().any(|n| n.len() > 1000)
+            || spec.covariates.as_ref().is_some_and(|c| c.len() > 10_000)
+        {
+            return bad("a column name or list is implausibly long");
+        }
+        if !(spec.alpha > 0.0 && spec.alpha < 1.0) {
+            return bad("the confidence level is out of range");
+        }
+        if spec.bootstrap > 100_000 {
+            return bad("too many bootstrap replications");
+        }
+        if !((0.0..0.5).contains(&spec.trim) && spec.l2 >= 0.0 && spec.l2.is_finite()) {
+            return bad("a propensity setting is out of range");
+        }
+    }
+    if s.graph.as_ref().is_some_and(|g| g.len() > 1 << 20) {
+        return bad("the graph is too large");
+    }
+    Ok(())
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Unpadded base64url.
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
+}
+
+/// Reads unpadded (or padded) base64url.
+///
+/// # Errors
+/// [`ShareError::BadCharacter`] at the first character outside the alphabet;
+/// [`ShareError::Corrupt`] for a length no encoder writes.
+pub fn base64url_decode(text: &str) -> Result<Vec<u8>, ShareError> {
+    let text = text.trim_end_matches('=');
+    let mut vals = Vec::with_capacity(text.len());
+    for (i, c) in text.bytes().enumerate() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return Err(ShareError::BadCharacter(i)),
+        };
+        vals.push(v);
+    }
+    if vals.len() % 4 == 1 {
+        return Err(ShareError::Corrupt);
+    }
+    let mut out = Vec::with_capacity(vals.len() * 3 / 4);
+    for chunk in vals.chunks(4) {
+        let n =
+            chunk.iter().enumerate().fold(0u32, |n, (i, &v)| n | (u32::from(v) << (18 - 6 * i)));
+        for i in 0..chunk.len() - 1 {
+            out.push(((n >> (16 - 8 * i)) & 0xff) as u8);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use cf_engine::Method;
+
+    fn sample() -> Shared {
+        let mut spec = AnalysisSpec::new("treat", "re78", vec![Method::Ols, Method::Ipw]);
+        spec.covariates = Some(vec!["age".into(), "educ".into()]);
+        Shared {
+            v: VERSION,
+            spec: Some(spec),
+            graph: Some("dag {\nage -> treat\ntreat -> re78\n}\n".into()),
+            fingerprint: Some(Fingerprint::of(
+                vec!["treat".into(), "re78".into()],
+                445,
+                b"treat,re78\n1,2\n",
+            )),
+            data: None,
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let s = sample();
+        let link = encode(&s).unwrap();
+        assert!(link.starts_with("v1.") && link[3..].bytes().all(|b| B64.contains(&b)), "{link}");
+        assert_eq!(decode(&link).unwrap(), s);
+        assert_eq!(decode(&format!("#{link}")).unwrap(), s);
+    }
+
+    #[test]
+    fn base64url_matches_the_standard_alphabet() {
+        for len in 0..40 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            let e = base64url_encode(&bytes);
+            assert_eq!(base64url_decode(&e).unwrap(), bytes);
+        }
+        assert_eq!(base64url_encode(b"\xfb\xff"), "-_8");
+        assert_eq!(base64url_decode("-_8").unwrap(), b"\xfb\xff");
+    }
+
+    #[test]
+    fn unknown_fields_are_ignored() {
+        let json = r#"{"v":1,"graph":"dag { a -> b }","from_the_future":{"x":[1,2]}}"#;
+        let link = format!(
+            "v1.{}",
+            base64url_encode(&miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 6))
+        );
+        let s = decode(&link).unwrap();
+        assert_eq!(s.graph.as_deref(), Some("dag { a -> b }"));
+        assert_eq!(s.spec, None);
+    }
+
+    #[test]
+    fn bad_links_say_what_is_wrong() {
+        let link = encode(&sample()).unwrap();
+        assert_eq!(decode("hello").unwrap_err(), ShareError::NotALink);
+        assert_eq!(decode("v9.AAAA").unwrap_err(), ShareError::Newer(9));
+        assert_eq!(decode(&link[..link.len() / 2]).unwrap_err(), ShareError::Corrupt);
+        let mut tampered = link.clone().into_bytes();
+        tampered[10] = b'*';
+        assert_eq!(
+            decode(std::str::from_utf8(&tampered).unwrap()).unwrap_err(),
+            ShareError::BadCharacter(7)
+        );
+        // A bomb: a megabyte of zeros inflates past the limit only if asked to; 9 MB does.
+        let zeros = vec![b' '; MAX_JSON + 10];
+        let bomb =
+            format!("v1.{}", base64url_encode(&miniz_oxide::deflate::compress_to_vec(&zeros, 9)));
+        assert_eq!(decode(&bomb).unwrap_err(), ShareError::TooLarge);
+        let not_json = format!(
+            "v1.{}",
+            base64url_encode(&miniz_oxide::deflate::compress_to_vec(b"<script>", 6))
+        );
+        assert!(matches!(decode(&not_json).unwrap_err(), ShareError::BadContent(_)));
+        let mut s = sample();
+        if let Some(spec) = &mut s.spec {
+            spec.alpha = 7.0;
+        }
+        assert!(decode(&encode(&s).unwrap()).unwrap_err().to_string().contains("confidence level"));
+    }
+
+    #[test]
+    fn embedded_data_is_bounded_and_fingerprints_explain_mismatches() {
+        let mut s = sample();
+        s.data = Some("treat,re78\n1,2\n".into());
+        assert_eq!(decode(&encode(&s).unwrap()).unwrap().data, s.data);
+        // Incompressible data beyond the limit is refused with its size.
+        let mut x = 1u64;
+        let noise: String = (0..60_000)
+            .map(|_| {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                char::from(b'a' + (x >> 59) as u8)
+            })
+            .collect();
+        s.data = Some(noise);
+        assert!(matches!(encode(&s).unwrap_err(), ShareError::DataTooLarge { .. }));
+        let a = Fingerprint::of(vec!["t".into(), "y".into()], 2, b"t,y\n1,2\n0,3\n");
+        assert_eq!(a.mismatch(&a.clone()), None);
+        let b = Fingerprint::of(vec!["t".into(), "y".into()], 2, b"t,y\n1,2\n0,4\n");
+        assert!(a.mismatch(&b).unwrap().contains("content differs"));
+        let c = Fingerprint::of(vec!["t".into()], 2, b"t\n1\n0\n");
+        assert!(a.mismatch(&c).unwrap().contains("lacks the column(s) `y`"));
+    }
+}
