@@ -383,17 +383,36 @@ fn layered(g: &mut Dag, treatment: Option<&str>, outcome: Option<&str>) {
             } else {
                 MARGIN + j as f64 * (bottom - MARGIN) / (k - 1) as f64
             };
+            // Odd layers sit a little lower, so an arrow skipping a layer is not hidden behind
+            // a node in line with it.
+            let y = if l % 2 == 1 { (y + 24.0).min(bottom) } else { y };
             placed[v] = Some((x, y));
         }
     }
-    // Unconnected nodes: one or two rows along the bottom.
-    let per_row = ((WIDTH - MARGIN) / 80.0).floor().max(1.0) as usize;
-    for (j, &v) in isolated.iter().enumerate() {
-        let (row, col) = (j / per_row, j % per_row);
-        let in_row = (isolated.len() - row * per_row).min(per_row);
-        let dx = (WIDTH - 2.0 * MARGIN) / in_row.max(1) as f64;
-        let y = HEIGHT - MARGIN * 0.6 - row as f64 * 36.0;
-        placed[v] = Some((MARGIN + dx * (col as f64 + 0.5), y.max(MARGIN)));
+    // Unconnected nodes: rows along the bottom, spaced by their widths.
+    let gap = 14.0;
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut used = 0.0;
+    for &v in &isolated {
+        let w = node_width(g.name(v)) + gap;
+        if used + w > WIDTH - MARGIN && rows.last().is_some_and(|r| !r.is_empty()) {
+            rows.push(Vec::new());
+            used = 0.0;
+        }
+        used += w;
+        if let Some(r) = rows.last_mut() {
+            r.push(v);
+        }
+    }
+    for (row, members) in rows.iter().enumerate() {
+        let total: f64 = members.iter().map(|&v| node_width(g.name(v)) + gap).sum();
+        let mut x = (WIDTH - total) / 2.0;
+        let y = (HEIGHT - MARGIN * 0.6 - row as f64 * 36.0).max(MARGIN);
+        for &v in members {
+            let w = node_width(g.name(v)) + gap;
+            placed[v] = Some((x + w / 2.0, y));
+            x += w;
+        }
     }
     for (v, p) in placed.into_iter().enumerate() {
         g.node_mut(v).pos = p;

@@ -428,6 +428,10 @@ test('a graph drawn with the mouse gives the minimal set, and OLS with it equals
   const refOls = ref.results.find((r) => r.method === 'ols');
   close(ols.estimate, refOls.estimate, 1e-9, 'OLS with the graph\'s minimal set');
   close(ols.stdError, refOls.std_error, 1e-9, 'OLS se with the graph\'s minimal set');
+  // Layered layout: confounders, then the treatment, then the outcome, left to right.
+  await page.click('[data-testid=auto-layout]');
+  const [xAge, xTreat, xRe78] = await Promise.all(['age', 'treat', 're78'].map((n) => nodeCentre(page, n).then((c) => c.x)));
+  assert(xAge < xTreat && xTreat < xRe78, `layout order: ${[xAge, xTreat, xRe78]}`);
   await page.screenshot({ path: path.join(artifacts, 'graph.png'), fullPage: true });
   // Bad model code shows its line and keeps the graph.
   await page.fill('[data-testid=model-code]', 'dag {\n treat -> \n}');
