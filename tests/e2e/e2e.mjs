@@ -246,7 +246,7 @@ test('Hillstrom: a three-level treatment compared with its control level', async
     const id = await box.getAttribute('data-testid');
     await box.setChecked(keep.includes(id.slice('covariate-'.length)));
   }
-  const methods = ['diff-means', 'ols', 'ipw', 'aipw', 't-learner'];
+  const methods = ['diff-means', 'ols', 'ipw', 'aipw', 'psm', 't-learner', 'x-learner', 'r-learner', 'dr-learner'];
   for (const box of await page.locator('[data-testid^=method-]').all()) {
     if (await box.isDisabled()) continue;
     const id = await box.getAttribute('data-testid');
