@@ -87,6 +87,8 @@ pub struct AppState {
     pub replace: bool,
     /// Bootstrap replications per method (0: none).
     pub bootstrap: usize,
+    /// What to do with missing covariate values.
+    pub missing: cf_engine::MissingPolicy,
     /// Share of the running estimation done (bootstrap progress), in [0, 1].
     pub run_progress: f64,
     /// Last results.
@@ -185,6 +187,8 @@ pub enum Action {
     SetReplace(bool),
     /// Bootstrap replications (0: none).
     SetBootstrap(usize),
+    /// Drop rows with a missing covariate, or impute with an indicator.
+    SetMissing(cf_engine::MissingPolicy),
     /// Estimation progress of request `job`.
     RunProgress {
         /// Request id.
@@ -351,6 +355,7 @@ impl AppState {
         spec.instruments = self.instruments.clone();
         spec.replace = self.replace;
         spec.bootstrap = self.bootstrap;
+        spec.missing = self.missing;
         Some(spec)
     }
 
@@ -751,6 +756,7 @@ impl Reducible for AppState {
             }
             Action::SetReplace(on) => s.replace = on,
             Action::SetBootstrap(n) => s.bootstrap = n.min(10_000),
+            Action::SetMissing(policy) => s.missing = policy,
             Action::RunProgress { job, fraction } if current(job) && s.busy == Busy::Running => {
                 s.run_progress = fraction.clamp(0.0, 1.0);
             }
@@ -1123,5 +1129,14 @@ mod tests {
             (&[Method::TwoSls][..], &["flag".to_string()][..])
         );
         assert_eq!(spec.control, None);
+    }
+
+    #[test]
+    fn the_missing_value_policy_reaches_the_spec() {
+        let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+        let s = s.reduce(Action::SetOutcome("y".into()));
+        assert_eq!(s.spec().unwrap().missing, cf_engine::MissingPolicy::Drop);
+        let s = s.reduce(Action::SetMissing(cf_engine::MissingPolicy::Indicator));
+        assert_eq!(s.spec().unwrap().missing, cf_engine::MissingPolicy::Indicator);
     }
 }

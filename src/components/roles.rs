@@ -211,6 +211,20 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                     <input type="checkbox" id="psm-replace" data-testid="psm-replace" checked={s.replace} onchange={on_replace} />
                     <span>{"Matching with replacement"}</span>
                 </label>
+                <label class="inline" for="missing-select">
+                    {"Missing covariates"}
+                    <select id="missing-select" data-testid="missing-policy" onchange={{
+                        let dispatch = props.dispatch.clone();
+                        Callback::from(move |e: Event| {
+                            if let Some(p) = select_value(&e).and_then(|v| cf_engine::MissingPolicy::parse(&v)) {
+                                dispatch.emit(Action::SetMissing(p));
+                            }
+                        })
+                    }}>
+                        <option value="drop" selected={s.missing == cf_engine::MissingPolicy::Drop}>{"drop those rows"}</option>
+                        <option value="indicator" selected={s.missing == cf_engine::MissingPolicy::Indicator}>{"impute the mean + missing indicator"}</option>
+                    </select>
+                </label>
                 <label class="inline" for="bootstrap-select">
                     {"Bootstrap intervals"}
                     <select id="bootstrap-select" data-testid="bootstrap" onchange={{

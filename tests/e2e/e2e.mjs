@@ -456,6 +456,31 @@ test('a graph drawn with the mouse gives the minimal set, and OLS with it equals
   await page.evaluate(() => localStorage.clear());
 });
 
+test('missing covariates: dropped by default, or imputed with an indicator, as the CLI does', async ({ page }) => {
+  await dropFile(page, 'card.csv', fs.readFileSync(path.join(refs, 'card.csv'), 'utf8'));
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '3,010 rows' }).waitFor({ timeout: 30000 });
+  await page.selectOption('[data-testid=treatment-select]', 'nearc4');
+  await page.selectOption('[data-testid=outcome-select]', 'lwage');
+  const covs = ['exper', 'black', 'fatheduc'];
+  for (const box of await page.locator('[data-testid^=covariate-]').all()) {
+    const id = await box.getAttribute('data-testid');
+    await box.setChecked(covs.includes(id.slice('covariate-'.length)));
+  }
+  await chooseMethods(page, ['ols']);
+  await page.click('[data-testid=run-button]');
+  const dropped = await resultAttrs(page, 'ols');
+  assert(dropped.n === 3010 - 690, `rows without fatheduc are left out (${dropped.n})`);
+  await page.selectOption('[data-testid=missing-policy]', 'indicator');
+  await page.click('[data-testid=run-button]');
+  await page.locator('[data-testid=result-ols][data-n="3010"]').waitFor({ timeout: 30000 });
+  const kept = await resultAttrs(page, 'ols');
+  const ref = cliJson([path.join(refs, 'card.csv'), '--treatment', 'nearc4', '--outcome', 'lwage',
+    '--covariates', covs.join(','), '--method', 'ols', '--missing', 'indicator']);
+  assert(JSON.stringify(ref.covariates) === JSON.stringify(['exper', 'black', 'fatheduc', 'fatheduc missing']),
+    `CLI covariates ${ref.covariates}`);
+  close(kept.estimate, ref.results[0].estimate, 1e-9, 'OLS with imputation vs CLI');
+});
+
 // ---------------------------------------------------------------- runner
 const server = await serve(dist);
 const base = `http://127.0.0.1:${server.address().port}/`;
