@@ -5,7 +5,7 @@ use std::process::Command;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/refs/data/");
 
-fn counterfact(args: &[&str]) -> (i32, String, String) {
+fn counterfact<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_counterfact")).args(args).output().expect("runs");
     (
         out.status.code().unwrap_or(-1),
@@ -17,8 +17,18 @@ fn counterfact(args: &[&str]) -> (i32, String, String) {
 /// The covariates of the NSW references in results.json.
 const NSW_COVARIATES: &str = "age,age2,educ,educ2,black,hisp,married,nodegree,re74,re75,u74,u75";
 
+/// `estimate` on the experimental NSW file, `treat` on `re78`, then `extra`.
+fn nsw_estimate(extra: &[&str]) -> Vec<String> {
+    let file = format!("{DATA}nsw_experimental.csv");
+    ["estimate", &file, "--treatment", "treat", "--outcome", "re78"]
+        .iter()
+        .chain(extra)
+        .map(|s| s.to_string())
+        .collect()
+}
+
 /// Runs a command that must succeed and parses its `--json` output.
-fn json_ok(args: &[&str]) -> serde_json::Value {
+fn json_ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> serde_json::Value {
     let (code, stdout, stderr) = counterfact(args);
     assert_eq!(code, 0, "{stderr}");
     serde_json::from_str(&stdout).unwrap()
@@ -497,17 +507,7 @@ fn an_unidentifiable_graph_says_why_and_estimate_refuses_it() {
     ]);
     assert_eq!(v["backdoor"]["identifiable"], false);
     assert_eq!(v["backdoor"]["minimal_sets"], serde_json::json!([]));
-    let file = format!("{DATA}nsw_experimental.csv");
-    let (code, _, stderr) = counterfact(&[
-        "estimate",
-        &file,
-        "--treatment",
-        "treat",
-        "--outcome",
-        "re78",
-        "--graph",
-        &dag,
-    ]);
+    let (code, _, stderr) = counterfact(&nsw_estimate(&["--graph", &dag]));
     assert_eq!(code, 1);
     assert!(
         stderr.contains("is not identifiable by adjustment") && stderr.contains("`U`"),
@@ -530,43 +530,13 @@ fn dsep_answers_and_estimate_uses_the_graphs_minimal_set() {
     };
     assert!(!sep(""));
     assert!(sep("re75"));
-    let file = format!("{DATA}nsw_experimental.csv");
-    let by_graph = json_ok(&[
-        "estimate",
-        &file,
-        "--treatment",
-        "treat",
-        "--outcome",
-        "re78",
-        "--graph",
-        &dag,
-        "--method",
-        "ols",
-        "--json",
-    ]);
+    let by_graph = json_ok(&nsw_estimate(&["--graph", &dag, "--method", "ols", "--json"]));
     assert_eq!(by_graph["covariates"], serde_json::json!(["age", "educ", "re75"]));
-    let by_hand = json_ok(&[
-        "estimate",
-        &file,
-        "--treatment",
-        "treat",
-        "--outcome",
-        "re78",
-        "--covariates",
-        "age,educ,re75",
-        "--method",
-        "ols",
-        "--json",
-    ]);
+    let by_hand =
+        json_ok(&nsw_estimate(&["--covariates", "age,educ,re75", "--method", "ols", "--json"]));
     assert_eq!(by_graph["results"], by_hand["results"]);
     // Covariates that leave a back-door path open are run, with a warning that says which.
-    let v = json_ok(&[
-        "estimate",
-        &file,
-        "--treatment",
-        "treat",
-        "--outcome",
-        "re78",
+    let v = json_ok(&nsw_estimate(&[
         "--graph",
         &dag,
         "--covariates",
@@ -574,7 +544,7 @@ fn dsep_answers_and_estimate_uses_the_graphs_minimal_set() {
         "--method",
         "ols",
         "--json",
-    ]);
+    ]));
     let warnings = v["warnings"].to_string();
     assert!(warnings.contains("treat – re75 – re78"), "{warnings}");
 }
