@@ -550,6 +550,92 @@ pub fn parse_text(text: &str) -> Result<Dag, String> {
     cf_graph::text::parse(text).map_err(|e: GraphError| e.to_string())
 }
 
+/// The visible part of the drawing (the SVG `viewBox`): zoomed and panned by the user. The aspect
+/// ratio is the drawing's, so one scale serves both axes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct View {
+    /// Left edge, in drawing units.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width shown (smaller: zoomed in).
+    pub w: f64,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View { x: 0.0, y: 0.0, w: WIDTH }
+    }
+}
+
+/// Narrowest and widest widths shown.
+const MIN_VIEW: f64 = WIDTH / 8.0;
+const MAX_VIEW: f64 = WIDTH * 4.0;
+
+impl View {
+    /// Height shown.
+    pub fn h(&self) -> f64 {
+        self.w * HEIGHT / WIDTH
+    }
+
+    /// The `viewBox` attribute.
+    pub fn view_box(&self) -> String {
+        format!("{:.2} {:.2} {:.2} {:.2}", self.x, self.y, self.w, self.h())
+    }
+
+    /// Zoomed by `factor` (> 1: closer) keeping the drawing point `(px, py)` where it is.
+    pub fn zoom_at(&self, factor: f64, (px, py): (f64, f64)) -> View {
+        if !(factor.is_finite() && factor > 0.0 && px.is_finite() && py.is_finite()) {
+            return *self;
+        }
+        let w = (self.w / factor).clamp(MIN_VIEW, MAX_VIEW);
+        let k = w / self.w;
+        View { x: px - (px - self.x) * k, y: py - (py - self.y) * k, w }
+    }
+
+    /// Zoomed about the centre of what is shown.
+    pub fn zoom(&self, factor: f64) -> View {
+        self.zoom_at(factor, (self.x + self.w / 2.0, self.y + self.h() / 2.0))
+    }
+
+    /// Moved by `(dx, dy)` drawing units.
+    pub fn pan(&self, dx: f64, dy: f64) -> View {
+        if !(dx.is_finite() && dy.is_finite()) {
+            return *self;
+        }
+        View { x: self.x - dx, y: self.y - dy, w: self.w }
+    }
+
+    /// Showing every node of `g`, with a margin (the whole drawing area when it has none).
+    pub fn fit(g: &Dag) -> View {
+        let boxes: Vec<(f64, f64, f64)> = g
+            .nodes()
+            .iter()
+            .filter_map(|n| n.pos.map(|(x, y)| (x, y, node_width(&n.name) / 2.0 + 8.0)))
+            .collect();
+        if boxes.is_empty() {
+            return View::default();
+        }
+        let pad = 24.0;
+        let x0 = boxes.iter().map(|b| b.0 - b.2).fold(f64::INFINITY, f64::min) - pad;
+        let x1 = boxes.iter().map(|b| b.0 + b.2).fold(f64::NEG_INFINITY, f64::max) + pad;
+        let y0 = boxes.iter().map(|b| b.1).fold(f64::INFINITY, f64::min) - NODE_HEIGHT / 2.0 - pad;
+        let y1 =
+            boxes.iter().map(|b| b.1).fold(f64::NEG_INFINITY, f64::max) + NODE_HEIGHT / 2.0 + pad;
+        let w = (x1 - x0).max((y1 - y0) * WIDTH / HEIGHT).clamp(MIN_VIEW, MAX_VIEW);
+        let h = w * HEIGHT / WIDTH;
+        View { x: (x0 + x1) / 2.0 - w / 2.0, y: (y0 + y1) / 2.0 - h / 2.0, w }
+    }
+
+    /// The drawing point under a screen offset `(ox, oy)` inside an element `width` pixels wide.
+    pub fn to_drawing(&self, (ox, oy): (f64, f64), width: f64) -> Option<(f64, f64)> {
+        (width > 0.0).then(|| {
+            let k = self.w / width;
+            (self.x + ox * k, self.y + oy * k)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -726,5 +812,39 @@ mod tests {
         assert_eq!(bad.descendants_adjusted, vec!["b".to_string()]);
         assert!(analyse(&e.dag, "t", "nope", &[]).is_err());
         assert!(analyse(&e.dag, "t", "t", &[]).is_err());
+    }
+
+    #[test]
+    fn zoom_keeps_the_point_under_the_pointer() {
+        let v = View::default();
+        let z = v.zoom_at(2.0, (200.0, 100.0));
+        assert!((z.w - WIDTH / 2.0).abs() < 1e-9);
+        // The point at screen offset (200, 100) of an 800 px element stays (200, 100).
+        let before = v.to_drawing((200.0, 100.0), 800.0).unwrap();
+        let after = z.to_drawing((200.0, 100.0), 800.0).unwrap();
+        assert!((before.0 - after.0).abs() < 1e-9 && (before.1 - after.1).abs() < 1e-9);
+        assert_eq!(z.zoom_at(0.5, (200.0, 100.0)), v);
+        // Bounded, and nonsense leaves it alone.
+        assert!((v.zoom(1e9).w - WIDTH / 8.0).abs() < 1e-9);
+        assert_eq!(v.zoom(f64::NAN), v);
+        assert_eq!(v.zoom(0.0), v);
+        assert!(v.to_drawing((1.0, 1.0), 0.0).is_none());
+        assert_eq!(v.view_box(), "0.00 0.00 800.00 440.00");
+    }
+
+    #[test]
+    fn pan_and_fit() {
+        let v = View::default().pan(10.0, -5.0);
+        assert_eq!((v.x, v.y), (-10.0, 5.0));
+        assert_eq!(View::fit(&Dag::new()), View::default());
+        let mut g = Dag::new();
+        g.add_node("a");
+        g.add_node("b");
+        g.node_mut(0).pos = Some((100.0, 100.0));
+        g.node_mut(1).pos = Some((300.0, 150.0));
+        let f = View::fit(&g);
+        assert!(f.x < 100.0 - 22.0 && f.x + f.w > 300.0 + 22.0, "{f:?}");
+        assert!(f.y < 100.0 - 14.0 && f.y + f.h() > 150.0 + 14.0, "{f:?}");
+        assert!(f.w < WIDTH, "fits closer than the whole area: {f:?}");
     }
 }

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlElement, HtmlTextAreaElement, Url};
 use yew::prelude::*;
 
-use crate::graph_state::{self, node_width, Selection, HEIGHT, NODE_HEIGHT, WIDTH};
+use crate::graph_state::{self, node_width, Selection, View, HEIGHT, NODE_HEIGHT, WIDTH};
 use crate::state::{Action, AppState, GraphAction};
 
 /// Props of [`GraphPanel`].
@@ -29,6 +29,8 @@ enum Drag {
     Move { node: String, at: (f64, f64), offset: (f64, f64), moved: bool },
     /// Drawing an arrow from `from` to the pointer.
     Connect { from: String, to: (f64, f64) },
+    /// Panning: the pointer's start (client pixels) and the view then.
+    Pan { start: (f64, f64), view: View },
 }
 
 const EDGE: &str = "#55606e";
@@ -36,15 +38,91 @@ const CAUSAL: &str = "#2a7d4f";
 const BIASING: &str = "#c0392b";
 const SELECTED: &str = "#e0a526";
 
-/// Pointer position in the drawing's units.
-fn to_svg(svg: &NodeRef, e: &PointerEvent) -> Option<(f64, f64)> {
+/// A client position in the drawing's units, through the current view.
+fn client_to_svg(svg: &NodeRef, view: View, (cx, cy): (f64, f64)) -> Option<(f64, f64)> {
     let el = svg.cast::<web_sys::Element>()?;
     let r = el.get_bounding_client_rect();
-    if !(r.width() > 0.0) {
-        return None;
+    view.to_drawing((cx - r.left(), cy - r.top()), r.width())
+}
+
+/// Pointer position in the drawing's units.
+fn to_svg(svg: &NodeRef, view: View, e: &PointerEvent) -> Option<(f64, f64)> {
+    client_to_svg(svg, view, (f64::from(e.client_x()), f64::from(e.client_y())))
+}
+
+/// Drawing units per screen pixel.
+fn units_per_pixel(svg: &NodeRef, view: View) -> Option<f64> {
+    let w = svg.cast::<web_sys::Element>()?.get_bounding_client_rect().width();
+    (w > 0.0).then(|| view.w / w)
+}
+
+/// The SVG as a standalone document (`size`: explicit width and height attributes).
+fn svg_text(el: &web_sys::Element, size: Option<(f64, f64)>) -> String {
+    let mut text = el.outer_html();
+    if !text.contains("xmlns=") {
+        text = text.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
     }
-    let k = WIDTH / r.width();
-    Some(((f64::from(e.client_x()) - r.left()) * k, (f64::from(e.client_y()) - r.top()) * k))
+    if let Some((w, h)) = size {
+        text = text.replacen("<svg", &format!("<svg width=\"{w}\" height=\"{h}\""), 1);
+    }
+    text
+}
+
+/// Draws the SVG into an offscreen canvas and downloads it as `graph.png`; problems (a browser
+/// without canvas, an image that does not load) go to `report`.
+fn export_png(el: &web_sys::Element, report: Callback<String>) -> Result<(), String> {
+    const SCALE: f64 = 2.0;
+    let (w, h) = (WIDTH * SCALE, HEIGHT * SCALE);
+    let text = svg_text(el, Some((w, h)));
+    let url = format!("data:image/svg+xml;charset=utf-8,{}", js_sys::encode_uri_component(&text));
+    let img = web_sys::HtmlImageElement::new().map_err(|_| "this browser cannot draw images")?;
+    let img2 = img.clone();
+    let report2 = report.clone();
+    let onload = Closure::once_into_js(move || {
+        if let Err(e) = draw_png(&img2, w, h) {
+            report2.emit(e);
+        }
+    });
+    let onerror = Closure::once_into_js(move || {
+        report.emit("the drawing could not be turned into an image in this browser".into());
+    });
+    img.set_onload(Some(onload.unchecked_ref()));
+    img.set_onerror(Some(onerror.unchecked_ref()));
+    img.set_src(&url);
+    Ok(())
+}
+
+fn draw_png(img: &web_sys::HtmlImageElement, w: f64, h: f64) -> Result<(), String> {
+    let fail = |what: &str| format!("PNG export is not available in this browser ({what})");
+    let document =
+        web_sys::window().and_then(|w| w.document()).ok_or_else(|| fail("no document"))?;
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .ok()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or_else(|| fail("no canvas"))?;
+    canvas.set_width(w as u32);
+    canvas.set_height(h as u32);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or_else(|| fail("no 2D context"))?;
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, w, h);
+    ctx.draw_image_with_html_image_element_and_dw_and_dh(img, 0.0, 0.0, w, h)
+        .map_err(|_| fail("the image could not be drawn"))?;
+    let data = canvas.to_data_url_with_type("image/png").map_err(|_| fail("no PNG encoder"))?;
+    let a: HtmlAnchorElement = document
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into().ok())
+        .ok_or_else(|| fail("no link element"))?;
+    a.set_href(&data);
+    a.set_download("graph.png");
+    a.click();
+    Ok(())
 }
 
 /// The node under a point (the one drawn last wins).
@@ -102,7 +180,9 @@ fn set_text(set: &[String]) -> String {
 }
 
 fn fmt_p(p: f64) -> String {
-    if p < 0.001 {
+    if p < 1e-16 {
+        "< 1e-16".into()
+    } else if p < 0.001 {
         format!("{p:.1e}")
     } else {
         format!("{p:.3}")
@@ -116,6 +196,64 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
     let svg_ref = use_node_ref();
     let canvas_ref = use_node_ref();
     let drag = use_state(|| None::<Drag>);
+    // The view lives in a cell so the native wheel listener always sees the current one.
+    let view_cell = use_mut_ref(View::default);
+    let redraw = use_force_update();
+    let view = *view_cell.borrow();
+    let set_view = {
+        let (cell, redraw) = (view_cell.clone(), redraw.clone());
+        Callback::from(move |v: View| {
+            *cell.borrow_mut() = v;
+            redraw.force_update();
+        })
+    };
+    let notice = use_state(|| None::<String>);
+    // Mouse wheel zooms about the pointer (a native listener: it must be able to stop the page
+    // from scrolling, which Yew's passive wheel listener cannot).
+    {
+        let (svg_ref, cell, set_view) = (svg_ref.clone(), view_cell.clone(), set_view.clone());
+        use_effect_with((), move |_| {
+            let target = svg_ref.cast::<web_sys::Element>();
+            let svg_ref2 = svg_ref.clone();
+            let listener =
+                Closure::<dyn FnMut(web_sys::WheelEvent)>::new(move |e: web_sys::WheelEvent| {
+                    let v = *cell.borrow();
+                    let Some(pt) = client_to_svg(
+                        &svg_ref2,
+                        v,
+                        (f64::from(e.client_x()), f64::from(e.client_y())),
+                    ) else {
+                        return;
+                    };
+                    e.prevent_default();
+                    let unit = match e.delta_mode() {
+                        1 => 16.0,
+                        2 => 400.0,
+                        _ => 1.0,
+                    };
+                    let factor = (-e.delta_y() * unit * 0.0015).clamp(-1.0, 1.0).exp();
+                    set_view.emit(v.zoom_at(factor, pt));
+                });
+            let opts = web_sys::AddEventListenerOptions::new();
+            opts.set_passive(false);
+            if let Some(t) = &target {
+                let _ = t.add_event_listener_with_callback_and_add_event_listener_options(
+                    "wheel",
+                    listener.as_ref().unchecked_ref(),
+                    &opts,
+                );
+            }
+            move || {
+                if let Some(t) = &target {
+                    let _ = t.remove_event_listener_with_callback(
+                        "wheel",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
+            }
+        });
+    }
     let draft = use_state(|| None::<String>);
     {
         let draft = draft.clone();
@@ -162,7 +300,7 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
                 e.stop_propagation();
                 e.prevent_default();
                 focus();
-                let Some(pt) = to_svg(&svg_ref, &e) else { return };
+                let Some(pt) = to_svg(&svg_ref, view, &e) else { return };
                 if let Some(el) = svg_ref.cast::<web_sys::Element>() {
                     let _ = el.set_pointer_capture(e.pointer_id());
                 }
@@ -183,10 +321,18 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
         }
     };
     let on_move = {
-        let (svg_ref, drag) = (svg_ref.clone(), drag.clone());
+        let (svg_ref, drag, set_view) = (svg_ref.clone(), drag.clone(), set_view.clone());
         Callback::from(move |e: PointerEvent| {
             let Some(current) = (*drag).clone() else { return };
-            let Some(pt) = to_svg(&svg_ref, &e) else { return };
+            if let Drag::Pan { start, view: v0 } = current {
+                if let Some(k) = units_per_pixel(&svg_ref, v0) {
+                    let (dx, dy) =
+                        (f64::from(e.client_x()) - start.0, f64::from(e.client_y()) - start.1);
+                    set_view.emit(v0.pan(dx * k, dy * k));
+                }
+                return;
+            }
+            let Some(pt) = to_svg(&svg_ref, view, &e) else { return };
             drag.set(Some(match current {
                 Drag::Move { node, at, offset, moved } => {
                     let next = (pt.0 + offset.0, pt.1 + offset.1);
@@ -194,6 +340,7 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
                     Drag::Move { node, at: if moved { next } else { at }, offset, moved }
                 }
                 Drag::Connect { from, .. } => Drag::Connect { from, to: pt },
+                Drag::Pan { .. } => return,
             }));
         })
     };
@@ -207,9 +354,9 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
                 Drag::Move { node, at, moved: true, .. } => {
                     dispatch.emit(Action::Graph(GraphAction::Move(node, at.0, at.1)));
                 }
-                Drag::Move { .. } => {}
+                Drag::Move { .. } | Drag::Pan { .. } => {}
                 Drag::Connect { from, to } => {
-                    let pt = to_svg(&svg_ref, &e).unwrap_or(to);
+                    let pt = to_svg(&svg_ref, view, &e).unwrap_or(to);
                     if let Some(target) = node_at(&g, pt).filter(|t| *t != from) {
                         dispatch.emit(Action::Graph(GraphAction::AddEdge(from, target)));
                     }
@@ -218,20 +365,39 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
         })
     };
     let on_background = {
-        let (dispatch, focus) = (dispatch.clone(), focus_canvas.clone());
+        let (dispatch, focus, drag, svg_ref) =
+            (dispatch.clone(), focus_canvas.clone(), drag.clone(), svg_ref.clone());
         Callback::from(move |e: PointerEvent| {
             if e.button() == 0 {
                 focus();
                 dispatch.emit(Action::Graph(GraphAction::Select(None)));
+                if let Some(el) = svg_ref.cast::<web_sys::Element>() {
+                    let _ = el.set_pointer_capture(e.pointer_id());
+                }
+                let start = (f64::from(e.client_x()), f64::from(e.client_y()));
+                drag.set(Some(Drag::Pan { start, view }));
             }
         })
     };
     let on_key = {
         let dispatch = dispatch.clone();
         let selected = s.graph.selected.clone();
+        let set_view = set_view.clone();
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             let ctrl = e.ctrl_key() || e.meta_key();
+            if !ctrl && !e.alt_key() {
+                let factor = match key.as_str() {
+                    "+" | "=" => Some(1.25),
+                    "-" | "−" | "_" => Some(0.8),
+                    _ => None,
+                };
+                if let Some(f) = factor {
+                    e.prevent_default();
+                    set_view.emit(view.zoom(f));
+                    return;
+                }
+            }
             let action = match key.as_str() {
                 "z" | "Z" if ctrl && e.shift_key() => Some(GraphAction::Redo),
                 "z" | "Z" if ctrl => Some(GraphAction::Undo),
@@ -367,7 +533,7 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
     };
 
     let svg = html! {
-        <svg ref={svg_ref.clone()} data-testid="graph-svg" class="graph-svg" viewBox={format!("0 0 {WIDTH} {HEIGHT}")}
+        <svg ref={svg_ref.clone()} data-testid="graph-svg" class="graph-svg" viewBox={view.view_box()} data-zoom={format!("{:.3}", WIDTH / view.w)}
              role="img" aria-label="Causal graph" onpointerdown={on_background}
              onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={{ let drag = drag.clone(); Callback::from(move |_: PointerEvent| drag.set(None)) }}>
             <defs>
@@ -376,7 +542,8 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
                 {marker("arrow-biasing", BIASING)}
                 {marker("arrow-selected", SELECTED)}
             </defs>
-            <rect x="0" y="0" width={WIDTH.to_string()} height={HEIGHT.to_string()} fill="#fbfcfd" />
+            <rect x={format!("{:.1}", view.x.min(0.0) - WIDTH * 4.0)} y={format!("{:.1}", view.y.min(0.0) - HEIGHT * 4.0)}
+                  width={(WIDTH * 10.0 + view.w).to_string()} height={(HEIGHT * 10.0 + view.h()).to_string()} fill="#fbfcfd" />
             { for edges }
             { preview }
             { for nodes }
@@ -394,6 +561,11 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
             if s.graph.selected.is_some() {
                 <button class="ghost" data-testid="delete-selection" onclick={dispatch.reform(move |_| graph(GraphAction::DeleteSelected))}>{"Delete"}</button>
             }
+            <span class="zoom-buttons">
+                <button class="ghost" data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in" onclick={set_view.reform(move |_| view.zoom(1.25))}>{"+"}</button>
+                <button class="ghost" data-testid="zoom-out" title="Zoom out (−)" aria-label="Zoom out" onclick={set_view.reform(move |_| view.zoom(0.8))}>{"−"}</button>
+                <button class="ghost" data-testid="zoom-fit" title="Show the whole graph" onclick={{ let g = g.clone(); set_view.reform(move |_| View::fit(&g)) }}>{"Fit"}</button>
+            </span>
         </div>
     };
 
@@ -509,12 +681,21 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
         })
     };
     let svg_for_export = svg_ref.clone();
+    let export_png_click = {
+        let (svg_ref, notice) = (svg_ref.clone(), notice.clone());
+        Callback::from(move |_: MouseEvent| {
+            let notice2 = notice.clone();
+            let report = Callback::from(move |m: String| notice2.set(Some(m)));
+            let result = match svg_ref.cast::<web_sys::Element>() {
+                Some(el) => export_png(&el, report),
+                None => Err("the drawing is not on the page".into()),
+            };
+            notice.set(result.err());
+        })
+    };
     let export_svg = Callback::from(move |_: MouseEvent| {
         if let Some(el) = svg_for_export.cast::<web_sys::Element>() {
-            let mut text = el.outer_html();
-            if !text.contains("xmlns=") {
-                text = text.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
-            }
+            let text = svg_text(&el, None);
             download(
                 "graph.svg",
                 "image/svg+xml",
@@ -588,6 +769,12 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
                     <button class="ghost" aria-label="Dismiss the message" onclick={dispatch.reform(move |_| graph(GraphAction::DismissError))}>{"✕"}</button>
                 </div>
             }
+            if let Some(msg) = &*notice {
+                <div class="banner error graph-error" role="alert" data-testid="graph-notice">
+                    <span>{msg}</span>
+                    <button class="ghost" aria-label="Dismiss the message" onclick={{ let notice = notice.clone(); Callback::from(move |_: MouseEvent| notice.set(None)) }}>{"✕"}</button>
+                </div>
+            }
             <div class="graph-layout">
                 <div class="graph-main">
                     {toolbar}
@@ -615,6 +802,7 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
                         <button class="ghost" data-testid="export-dagitty" onclick={export_text("graph.dagitty", generated.clone())}>{"DAGitty"}</button>
                         <button class="ghost" data-testid="export-dot" onclick={export_text("graph.dot", cf_graph::text::to_dot(&g))}>{"DOT"}</button>
                         <button class="ghost" data-testid="export-svg" onclick={export_svg}>{"SVG"}</button>
+                        <button class="ghost" data-testid="export-png" onclick={export_png_click}>{"PNG"}</button>
                     </div>
                 </div>
                 <div>

@@ -447,6 +447,46 @@ test('a graph drawn with the mouse gives the minimal set, and OLS with it equals
   await page.locator('[data-testid=edge-age-treat]').waitFor({ state: 'attached' });
   // (Roles are the page's, not the drawing's: undo brings the arrows back, the set is chosen again.)
   await page.click('[data-testid=minimal-set-0]');
+  // Zoom and pan change the viewBox: buttons, keys (with the graph focused), the wheel, dragging
+  // the background; Fit shows every node again.
+  const viewW = async () => Number((await page.getAttribute('[data-testid=graph-svg]', 'viewBox')).split(' ')[2]);
+  const viewX = async () => Number((await page.getAttribute('[data-testid=graph-svg]', 'viewBox')).split(' ')[0]);
+  const w0 = await viewW();
+  await page.click('[data-testid=zoom-in]');
+  assert(await viewW() < w0, 'zoom-in narrows the viewBox');
+  await page.click('[data-testid=zoom-out]');
+  assert(Math.abs(await viewW() - w0) < 0.1, 'zoom-out undoes zoom-in');
+  await page.focus('.graph-canvas');
+  await page.keyboard.press('+');
+  assert(await viewW() < w0, 'the + key zooms in');
+  await page.keyboard.press('-');
+  const svgBox = async () => {
+    await page.locator('[data-testid=graph-svg]').evaluate((e) => e.scrollIntoView({ block: 'nearest' }));
+    return page.locator('[data-testid=graph-svg]').boundingBox();
+  };
+  const box = await svgBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, 400);
+  const wOut = await viewW();
+  assert(wOut > w0, `the wheel zooms out (${wOut} vs ${w0})`);
+  const x0 = await viewX();
+  await page.mouse.move(box.x + 4, box.y + 4);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 84, box.y + 34, { steps: 4 });
+  await page.mouse.up();
+  assert(await viewX() < x0 - 10, 'dragging the background pans');
+  await page.click('[data-testid=zoom-fit]');
+  for (const n of ['age', 'treat', 're78', 'hisp']) {
+    const c = await nodeCentre(page, n);
+    const box = await svgBox();
+    assert(c.x > box.x && c.x < box.x + box.width && c.y > box.y && c.y < box.y + box.height, `${n} visible after Fit`);
+  }
+  // PNG export: the drawing through a canvas, downloaded.
+  const [png] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.click('[data-testid=export-png]')]);
+  assert(png.suggestedFilename() === 'graph.png', `PNG name ${png.suggestedFilename()}`);
+  const bytes = fs.readFileSync(await png.path());
+  assert(bytes.length > 1000 && bytes.subarray(1, 4).toString() === 'PNG', `a PNG file (${bytes.length} bytes)`);
+  assert(await page.locator('[data-testid=graph-notice]').count() === 0, 'no export message');
   // The graph comes back when the same columns are loaded again.
   await page.reload();
   await dropFile(page, 'nsw_experimental.csv', nswText);
