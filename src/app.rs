@@ -6,9 +6,9 @@ use web_sys::File;
 use yew::prelude::*;
 
 use crate::bridge::Bridge;
-use crate::components::{DataPreview, DropZone, GraphPanel, Results, RolesPanel};
+use crate::components::{DataPreview, DropZone, GraphPanel, Results, RolesPanel, SharePanel};
 use crate::protocol::FromWorker;
-use crate::state::{Action, AppState, Busy, SuggestedRoles};
+use crate::state::{self, Action, AppState, Busy, SuggestedRoles};
 use crate::storage;
 
 /// A bundled example dataset.
@@ -35,10 +35,10 @@ fn to_action(msg: FromWorker) -> Option<Action> {
         FromWorker::Ready => return None,
         FromWorker::Progress { job, loaded, total } => Action::Progress { job, loaded, total },
         FromWorker::RunProgress { job, fraction } => Action::RunProgress { job, fraction },
-        FromWorker::Loaded { job, summary, millis } => {
+        FromWorker::Loaded { job, summary, millis, hash, text } => {
             let columns: Vec<String> = summary.columns.iter().map(|c| c.name.clone()).collect();
             let saved_graph = storage::load(&columns);
-            Action::Loaded { job, summary, millis, saved_graph }
+            Action::Loaded { job, summary, millis, saved_graph, hash, text }
         }
         FromWorker::Tested { job, tests } => Action::Tested { job, tests },
         FromWorker::Report { job, report, millis } => Action::Reported { job, report, millis },
@@ -67,6 +67,14 @@ async fn fetch_example(path: &str, name: &str) -> Result<File, String> {
         .map_err(|_| "the example could not be opened".to_string())
 }
 
+/// A `File` holding `text`.
+fn text_file(text: &str, name: &str) -> Option<File> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::FilePropertyBag::new();
+    opts.set_type("text/csv");
+    File::new_with_str_sequence_and_options(&parts, name, &opts).ok()
+}
+
 /// The whole page.
 #[component]
 pub fn App() -> Html {
@@ -93,6 +101,25 @@ pub fn App() -> Html {
         })
     };
     let on_file = load.reform(|f: File| (f, SuggestedRoles::default()));
+    // A share link in the URL fragment: its analysis is restored when a file with its columns is
+    // loaded; data embedded in it is loaded at once, as if dropped.
+    {
+        let (load, dispatcher) = (load.clone(), state.dispatcher());
+        use_effect_with((), move |_| {
+            let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+            if hash.len() > 1 {
+                dispatcher.dispatch(Action::OpenLink(hash.clone()));
+                if let Some(data) = state::link_data(&hash) {
+                    match text_file(&data, "shared data.csv") {
+                        Some(file) => load.emit((file, SuggestedRoles::default())),
+                        None => dispatcher.dispatch(Action::ShowError(
+                            "the data in the link could not be opened".into(),
+                        )),
+                    }
+                }
+            }
+        });
+    }
     let on_run = {
         let bridge = bridge.clone();
         let state = state.clone();
@@ -199,6 +226,23 @@ pub fn App() -> Html {
                         <button class="ghost" aria-label="Dismiss the message" onclick={dispatch.reform(|_| Action::DismissError)}>{"✕"}</button>
                     </div>
                 }
+                if let Some(err) = &state.link_error {
+                    <div class="banner error" role="alert" data-testid="share-error">
+                        <span>{format!("This page's link could not be opened: {err}. The page works as usual without it.")}</span>
+                        <button class="ghost" aria-label="Dismiss the message" onclick={dispatch.reform(|_| Action::DismissLink)}>{"✕"}</button>
+                    </div>
+                }
+                if let Some(summary) = state.link_summary() {
+                    <div class="banner info" role="status" data-testid="share-banner">
+                        <span>{summary}</span>
+                        <button class="ghost" aria-label="Forget the link" onclick={dispatch.reform(|_| Action::DismissLink)}>{"✕"}</button>
+                    </div>
+                }
+                if let Some(m) = &state.link_mismatch {
+                    <div class="banner warn" role="alert" data-testid="share-mismatch">
+                        <span>{format!("Not the link's file: {m}.")}</span>
+                    </div>
+                }
                 if let Busy::Loading { name, loaded, total } = &state.busy {
                     <div class="progress-bar" data-testid="progress" role="status" aria-live="polite">
                         <span>{format!("Reading {name}…")}</span>
@@ -214,6 +258,7 @@ pub fn App() -> Html {
                         <RolesPanel state={std::rc::Rc::new((*state).clone())} dispatch={dispatch.clone()} on_run={on_run} on_cancel={on_cancel.clone()} />
                     </div>
                     <GraphPanel state={std::rc::Rc::new((*state).clone())} dispatch={dispatch.clone()} />
+                    <SharePanel state={std::rc::Rc::new((*state).clone())} />
                     if let Some(result) = &state.result {
                         <Results result={result.clone()} stale={state.result_is_stale()} />
                     }

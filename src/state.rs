@@ -19,6 +19,10 @@ pub struct Dataset {
     pub summary: TableSummary,
     /// Milliseconds the worker spent reading it.
     pub millis: f64,
+    /// What identifies it in a share link.
+    pub fingerprint: cf_share::Fingerprint,
+    /// Its text, when small enough to embed in a share link.
+    pub text: Option<Rc<str>>,
 }
 
 /// Roles to preselect once a file is loaded (the examples carry theirs).
@@ -101,6 +105,13 @@ pub struct AppState {
     pub implications_sent: Option<(u32, Vec<Independence>)>,
     /// Their tests against the data.
     pub implications: Vec<IndependenceTest>,
+    /// The analysis of the share link the page was opened with (applied to each file loaded
+    /// that has its columns).
+    pub link: Option<Rc<cf_share::Shared>>,
+    /// Why the page's share link could not be opened.
+    pub link_error: Option<String>,
+    /// How the loaded file differs from the one the share link was made from.
+    pub link_mismatch: Option<String>,
     /// Roles to apply when the pending load finishes.
     pending_roles: SuggestedRoles,
     /// The spec of the run in flight.
@@ -140,6 +151,10 @@ pub enum Action {
         millis: f64,
         /// A graph saved for these columns (DAGitty text with roles), to restore.
         saved_graph: Option<String>,
+        /// FNV-1a hash of the file's bytes, in hex.
+        hash: String,
+        /// The file's text, when small.
+        text: Option<String>,
     },
     /// A run was sent as request `job`.
     RunStarted {
@@ -218,6 +233,10 @@ pub enum Action {
     ShowError(String),
     /// Hide the message.
     DismissError,
+    /// The page was opened with this share link (the URL fragment).
+    OpenLink(String),
+    /// Forget the share link (its banner and messages).
+    DismissLink,
 }
 
 /// Edits of the causal graph.
@@ -247,6 +266,11 @@ pub enum GraphAction {
     ApplyText(String),
     /// Hide the graph's message.
     DismissError,
+}
+
+/// The data embedded in share link text, if it holds any (to load as if dropped).
+pub fn link_data(text: &str) -> Option<String> {
+    cf_share::decode(text).ok()?.data
 }
 
 /// Names that usually mark a treatment column.
@@ -357,6 +381,116 @@ impl AppState {
         spec.bootstrap = self.bootstrap;
         spec.missing = self.missing;
         Some(spec)
+    }
+
+    /// The share link of the current analysis (without `#`); `embed` puts the data's text in it.
+    ///
+    /// # Errors
+    /// A message for the user: no file, data too large to embed.
+    pub fn share_link(&self, embed: bool) -> Result<String, String> {
+        let dataset = self.dataset.as_ref().ok_or("load a file first")?;
+        let data = if embed {
+            Some(
+                dataset
+                    .text
+                    .as_deref()
+                    .ok_or(
+                        "this file is too large to put in a link: share the link without data and send the file separately",
+                    )?
+                    .to_string(),
+            )
+        } else {
+            None
+        };
+        let shared = cf_share::Shared {
+            spec: self.spec(),
+            graph: Some(self.graph_text()),
+            fingerprint: Some(dataset.fingerprint.clone()),
+            data,
+            ..cf_share::Shared::default()
+        };
+        cf_share::encode(&shared).map_err(|e| e.to_string())
+    }
+
+    /// Applies a share link's graph and analysis to the loaded file: only when the file has every
+    /// column the analysis names.
+    fn apply_link(&mut self, shared: &cf_share::Shared) {
+        if let Some(spec) = &shared.spec {
+            let names = [&spec.treatment, &spec.outcome]
+                .into_iter()
+                .chain(spec.covariates.iter().flatten())
+                .chain(&spec.instruments);
+            if !names.clone().all(|n| self.is_column(n)) {
+                return;
+            }
+        }
+        if let Some(g) = shared.graph.as_deref().and_then(|t| graph_state::parse_text(t).ok()) {
+            self.take_roles(&g);
+            let (t, y) = (self.treatment.clone(), self.outcome.clone());
+            self.graph.replace(g, t.as_deref(), y.as_deref());
+            self.graph.forget_history();
+        }
+        if let Some(spec) = &shared.spec {
+            self.treatment = Some(spec.treatment.clone());
+            self.outcome = Some(spec.outcome.clone());
+            self.instruments = spec.instruments.clone();
+            if let Some(covs) = &spec.covariates {
+                self.covariates.clear();
+                for c in covs {
+                    if *c != spec.treatment && *c != spec.outcome {
+                        self.set_covariate(c.clone(), true);
+                    }
+                }
+            }
+            self.methods = Method::ALL
+                .iter()
+                .copied()
+                .filter(|m| spec.methods.contains(m))
+                .filter(|m| *m != Method::TwoSls || !self.instruments.is_empty())
+                .collect();
+            self.estimand = spec.estimand;
+            self.control = spec.control.clone();
+            self.replace = spec.replace;
+            self.bootstrap = spec.bootstrap.min(10_000);
+            self.missing = spec.missing;
+        }
+    }
+
+    /// What the page's share link expects, for its banner.
+    pub fn link_summary(&self) -> Option<String> {
+        let link = self.link.as_ref()?;
+        let what = match &link.spec {
+            Some(spec) => {
+                let methods: Vec<&str> = spec.methods.iter().map(|m| m.as_str()).collect();
+                format!(
+                    "the effect of `{}` on `{}` ({})",
+                    spec.treatment,
+                    spec.outcome,
+                    methods.join(", ")
+                )
+            }
+            None => "a causal graph".to_string(),
+        };
+        let file = match &link.fingerprint {
+            Some(fp) => {
+                let mut cols: Vec<String> =
+                    fp.columns.iter().take(8).map(|c| format!("`{c}`")).collect();
+                if fp.columns.len() > 8 {
+                    cols.push(format!("and {} more", fp.columns.len() - 8));
+                }
+                format!("a file of {} rows with the columns {}", fp.n_rows, cols.join(", "))
+            }
+            None => "its data file".to_string(),
+        };
+        Some(if self.dataset.is_some() {
+            format!("Opened from a share link: {what}, made on {file}.")
+        } else if link.data.is_some() {
+            format!("This link holds {what} and its data ({file}): loading it…")
+        } else {
+            format!(
+                "This link holds {what}. Its data is not in the link: drop {file} to restore the analysis."
+            )
+        })
     }
 
     /// Whether `name` is a column of the loaded file.
@@ -608,6 +742,8 @@ impl AppState {
         summary: TableSummary,
         millis: f64,
         saved_graph: Option<String>,
+        hash: String,
+        text: Option<String>,
     ) -> Self {
         let roles = std::mem::take(&mut self.pending_roles);
         let has = |c: &Option<String>| {
@@ -643,13 +779,23 @@ impl AppState {
         self.graph = GraphEditor::from_columns(&names);
         self.implications.clear();
         self.implications_sent = None;
-        self.dataset = Some(Rc::new(Dataset { name, summary, millis }));
+        let fingerprint =
+            cf_share::Fingerprint { columns: names.clone(), n_rows: summary.n_rows, hash };
+        self.dataset =
+            Some(Rc::new(Dataset { name, summary, millis, fingerprint, text: text.map(Rc::from) }));
         if let Some(g) = saved_graph.and_then(|t| graph_state::parse_text(&t).ok()) {
             // Restored without an undo step: the saved graph is where the user left off.
             self.take_roles(&g);
             let (t, y) = (self.treatment.clone(), self.outcome.clone());
             self.graph.replace(g, t.as_deref(), y.as_deref());
             self.graph.forget_history();
+        }
+        self.link_mismatch = None;
+        if let Some(link) = self.link.clone() {
+            if let (Some(expected), Some(d)) = (&link.fingerprint, &self.dataset) {
+                self.link_mismatch = expected.mismatch(&d.fingerprint);
+            }
+            self.apply_link(&link);
         }
         self.result = None;
         self.error = None;
@@ -677,12 +823,12 @@ impl Reducible for AppState {
                     s.busy = Busy::Loading { name: name.clone(), loaded, total };
                 }
             }
-            Action::Loaded { job, summary, millis, saved_graph } if current(job) => {
+            Action::Loaded { job, summary, millis, saved_graph, hash, text } if current(job) => {
                 let name = match &s.busy {
                     Busy::Loading { name, .. } => name.clone(),
                     _ => String::new(),
                 };
-                s = s.loaded(name, summary, millis, saved_graph);
+                s = s.loaded(name, summary, millis, saved_graph, hash, text);
             }
             Action::RunStarted { job, spec } => {
                 s.job = job;
@@ -762,6 +908,21 @@ impl Reducible for AppState {
             }
             Action::ShowError(message) => s.error = Some(message),
             Action::DismissError => s.error = None,
+            Action::OpenLink(text) => match cf_share::decode(&text) {
+                Ok(shared) => {
+                    s.link = Some(Rc::new(shared));
+                    s.link_error = None;
+                }
+                Err(e) => {
+                    s.link = None;
+                    s.link_error = Some(e.to_string());
+                }
+            },
+            Action::DismissLink => {
+                s.link = None;
+                s.link_error = None;
+                s.link_mismatch = None;
+            }
             Action::Progress { .. }
             | Action::RunProgress { .. }
             | Action::Loaded { .. }
@@ -805,7 +966,14 @@ mod tests {
         roles: SuggestedRoles,
     ) -> Rc<AppState> {
         let s = state.reduce(Action::LoadStarted { job, name: "f.csv".into(), total: 10.0, roles });
-        s.reduce(Action::Loaded { job, summary: summary(cols), millis: 1.0, saved_graph: None })
+        s.reduce(Action::Loaded {
+            job,
+            summary: summary(cols),
+            millis: 1.0,
+            saved_graph: None,
+            hash: "0".into(),
+            text: None,
+        })
     }
 
     const COLS: [(&str, &str); 5] = [
@@ -977,6 +1145,8 @@ mod tests {
             summary: summary(&COLS),
             millis: 1.0,
             saved_graph: Some(saved),
+            hash: "0".into(),
+            text: None,
         });
         assert_eq!(r.graph.dag.edges().len(), 5);
         assert_eq!(r.outcome.as_deref(), Some("y"));
@@ -1040,7 +1210,14 @@ mod tests {
         let mut summary = summary(&cols);
         summary.columns[1].levels =
             Some(vec!["Mens E-Mail".into(), "No E-Mail".into(), "Womens E-Mail".into()]);
-        s.reduce(Action::Loaded { job: 1, summary, millis: 1.0, saved_graph: None })
+        s.reduce(Action::Loaded {
+            job: 1,
+            summary,
+            millis: 1.0,
+            saved_graph: None,
+            hash: "0".into(),
+            text: None,
+        })
     }
 
     #[test]
@@ -1138,5 +1315,124 @@ mod tests {
         assert_eq!(s.spec().unwrap().missing, cf_engine::MissingPolicy::Drop);
         let s = s.reduce(Action::SetMissing(cf_engine::MissingPolicy::Indicator));
         assert_eq!(s.spec().unwrap().missing, cf_engine::MissingPolicy::Indicator);
+    }
+
+    fn load_hashed(state: Rc<AppState>, job: u32, hash: &str, text: Option<&str>) -> Rc<AppState> {
+        let s = state.reduce(Action::LoadStarted {
+            job,
+            name: "f.csv".into(),
+            total: 10.0,
+            roles: SuggestedRoles::default(),
+        });
+        s.reduce(Action::Loaded {
+            job,
+            summary: summary(&COLS),
+            millis: 1.0,
+            saved_graph: None,
+            hash: hash.into(),
+            text: text.map(String::from),
+        })
+    }
+
+    /// An analysis built on a file: roles, a graph with two arrows, two methods, settings.
+    fn analysis() -> Rc<AppState> {
+        let s = load_hashed(Rc::new(AppState::new()), 1, "abc", Some("y,flag,treat,age,city\n"));
+        let s = s.reduce(Action::SetTreatment("treat".into()));
+        let s = s.reduce(Action::SetOutcome("y".into()));
+        let s = s.reduce(Action::Graph(GraphAction::AddEdge("age".into(), "treat".into())));
+        let s = s.reduce(Action::Graph(GraphAction::AddEdge("age".into(), "y".into())));
+        let s = s.reduce(Action::SetCovariates(vec!["age".into()]));
+        let mut s = s;
+        for m in Method::ALL {
+            s = s.reduce(Action::SetMethod(m, matches!(m, Method::Ols | Method::Ipw)));
+        }
+        let s = s.reduce(Action::SetEstimand(EstimandChoice::Att));
+        s.reduce(Action::SetBootstrap(50))
+    }
+
+    #[test]
+    fn a_share_link_restores_the_analysis_on_the_same_file() {
+        let made = analysis();
+        let link = made.share_link(false).unwrap();
+        assert!(link_data(&link).is_none(), "no data unless asked");
+        let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(format!("#{link}")));
+        assert!(opened.link.is_some() && opened.link_error.is_none());
+        assert!(opened.link_summary().unwrap().contains("drop a file of 3 rows"));
+        let restored = load_hashed(opened, 7, "abc", None);
+        assert_eq!(restored.link_mismatch, None);
+        assert_eq!(restored.spec(), made.spec());
+        assert_eq!(restored.methods, vec![Method::Ols, Method::Ipw]);
+        assert_eq!(restored.graph.dag.edges().len(), 2);
+        assert_eq!(restored.graph_text(), made.graph_text());
+        assert!(restored.link_summary().unwrap().starts_with("Opened from a share link"));
+    }
+
+    #[test]
+    fn another_file_is_named_as_a_mismatch() {
+        let link = analysis().share_link(false).unwrap();
+        let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(link));
+        let other = load_hashed(opened, 2, "def", None);
+        assert!(other.link_mismatch.as_deref().unwrap().contains("content differs"));
+        // The analysis is still applied: the columns are there.
+        assert_eq!(other.outcome.as_deref(), Some("y"));
+        let gone = other.reduce(Action::DismissLink);
+        assert!(gone.link.is_none() && gone.link_mismatch.is_none());
+    }
+
+    #[test]
+    fn embedded_data_travels_in_the_link() {
+        let made = analysis();
+        let link = made.share_link(true).unwrap();
+        assert_eq!(link_data(&link).as_deref(), Some("y,flag,treat,age,city\n"));
+        let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(link));
+        assert!(opened.link_summary().unwrap().contains("and its data"));
+        // A file without kept text cannot be embedded: a message, not a panic.
+        let big = load_hashed(Rc::new(AppState::new()), 1, "abc", None);
+        assert!(big.share_link(true).unwrap_err().contains("too large"));
+        assert!(AppState::new().share_link(false).is_err());
+    }
+
+    #[test]
+    fn a_damaged_link_leaves_an_empty_working_page() {
+        let link = analysis().share_link(false).unwrap();
+        let mid = link.len() / 2;
+        let mut tampered = link.clone();
+        tampered.replace_range(mid..mid + 4, "!!!!");
+        for bad in [tampered, link[..link.len() / 2].to_string(), "v1.".into(), "hello".into()] {
+            let s = Rc::new(AppState::new()).reduce(Action::OpenLink(bad.clone()));
+            assert!(s.link.is_none(), "{bad}");
+            assert!(
+                s.link_error.as_deref().is_some_and(|e| e.contains("link")),
+                "{bad}: {:?}",
+                s.link_error
+            );
+            assert!(s.dataset.is_none());
+            let s = load(s, 3, &COLS, SuggestedRoles::default());
+            assert!(s.dataset.is_some() && s.link_mismatch.is_none());
+        }
+    }
+
+    #[test]
+    fn a_link_naming_other_columns_changes_nothing_but_says_so() {
+        let mut spec = AnalysisSpec::new("t", "outcome_x", vec![Method::Ols]);
+        spec.covariates = Some(vec![]);
+        let shared = cf_share::Shared {
+            spec: Some(spec),
+            fingerprint: Some(cf_share::Fingerprint::of(
+                vec!["t".into(), "outcome_x".into()],
+                9,
+                b"x",
+            )),
+            ..cf_share::Shared::default()
+        };
+        let link = cf_share::encode(&shared).unwrap();
+        let s = load(
+            Rc::new(AppState::new()).reduce(Action::OpenLink(link)),
+            1,
+            &COLS,
+            SuggestedRoles::default(),
+        );
+        assert!(s.link_mismatch.as_deref().unwrap().contains("`outcome_x`"));
+        assert_eq!(s.outcome, None);
     }
 }

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 
-use crate::protocol::{FromWorker, ToWorker};
+use crate::protocol::{self, FromWorker, ToWorker};
 
 /// Bytes read from the file per chunk.
 const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
@@ -109,7 +109,7 @@ fn handle(data: &JsValue) {
 fn load(job: u32, file: &File) {
     let start = now();
     let total = file.size();
-    let reader = match FileChunks::new(file) {
+    let mut reader = match FileChunks::new(file) {
         Ok(r) => r,
         Err(message) => return post(&FromWorker::Failed { job, message }),
     };
@@ -124,11 +124,16 @@ fn load(job: u32, file: &File) {
     };
     let name = file.name();
     let options = cf_data::ReadOptions { size_hint: Some(total as u64), ..Default::default() };
-    match cf_data::read_csv(reader, &options, &mut progress) {
+    match cf_data::read_csv(&mut reader, &options, &mut progress) {
         Ok((table, warnings)) => {
             let summary = cf_engine::summarize(&table, &warnings, PREVIEW_ROWS);
             TABLE.with_borrow_mut(|t| *t = Some(table));
-            post(&FromWorker::Loaded { job, summary, millis: now() - start });
+            // Whatever the parser left unread still belongs to the file's fingerprint.
+            let mut rest = [0u8; 8192];
+            while matches!(reader.read(&mut rest), Ok(n) if n > 0) {}
+            let hash = protocol::hash_hex(reader.hash);
+            let text = reader.kept.take().and_then(|b| String::from_utf8(b).ok());
+            post(&FromWorker::Loaded { job, summary, millis: now() - start, hash, text });
         }
         Err(e) => post(&FromWorker::Failed { job, message: format!("{name}: {e}") }),
     }
@@ -142,6 +147,10 @@ struct FileChunks {
     size: f64,
     buf: Vec<u8>,
     pos: usize,
+    /// FNV-1a of the bytes read so far.
+    hash: u64,
+    /// The bytes read so far, for a small file.
+    kept: Option<Vec<u8>>,
 }
 
 impl FileChunks {
@@ -155,6 +164,8 @@ impl FileChunks {
             size: file.size(),
             buf: Vec::new(),
             pos: 0,
+            hash: protocol::FNV_START,
+            kept: (file.size() <= protocol::KEEP_TEXT).then(Vec::new),
         })
     }
 }
@@ -174,6 +185,10 @@ impl Read for FileChunks {
                 std::io::Error::other("the file could not be read (was it moved or deleted?)")
             })?;
             self.buf = js_sys::Uint8Array::new(&buffer).to_vec();
+            self.hash = protocol::fnv1a_update(self.hash, &self.buf);
+            if let Some(kept) = &mut self.kept {
+                kept.extend_from_slice(&self.buf);
+            }
             self.pos = 0;
             self.offset = end;
         }

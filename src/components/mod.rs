@@ -6,6 +6,7 @@ mod graph;
 pub mod preview;
 pub(crate) mod results;
 mod roles;
+mod share;
 
 pub use diagnostics::{BalanceTable, Diagnostics, LovePlot, OverlapPlot};
 pub use dropzone::DropZone;
@@ -13,3 +14,4 @@ pub use graph::GraphPanel;
 pub use preview::DataPreview;
 pub use results::{ForestPlot, Results};
 pub use roles::RolesPanel;
+pub use share::SharePanel;
