@@ -496,6 +496,102 @@ test('a graph drawn with the mouse gives the minimal set, and OLS with it equals
   await page.evaluate(() => localStorage.clear());
 });
 
+test('a share link reproduces the analysis in a fresh browser; other files and damaged links are explained', async ({ page }) => {
+  await dropFile(page, 'nsw_experimental.csv', nswText);
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+  await page.selectOption('[data-testid=treatment-select]', 'treat');
+  await page.selectOption('[data-testid=outcome-select]', 're78');
+  // The graph through the model code; the adjustment set chosen from it; two methods; ATT.
+  await page.fill('[data-testid=model-code]', 'dag {\n treat [exposure]\n re78 [outcome]\n age -> treat\n age -> re78\n educ -> treat\n educ -> re78\n re75 -> re78\n treat -> re78\n}');
+  await page.click('[data-testid=apply-code]');
+  await page.locator('[data-testid=edge-educ-treat]').waitFor({ state: 'attached' });
+  await page.click('[data-testid=minimal-set-0]');
+  assert(await page.getAttribute('[data-testid=minimal-set-0]', 'data-set') === 'age,educ', 'minimal set {age, educ}');
+  await chooseMethods(page, ['ols', 'ipw']);
+  await page.selectOption('[data-testid=estimand-select]', 'att');
+  await page.click('[data-testid=run-button]');
+  const made = { ols: await resultAttrs(page, 'ols'), ipw: await resultAttrs(page, 'ipw') };
+  await page.click('[data-testid=share-button]');
+  const link = await page.inputValue('[data-testid=share-link]');
+  assert(link.startsWith(page.url().split('#')[0] + '#v1.'), `link: ${link.slice(0, 60)}`);
+  assert(link.length < 4000, `a link without data is short (${link.length})`);
+
+  const other = await freshContext();
+  const problems = [];
+  const open = async (url) => {
+    const p = await other.newPage();
+    p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    p.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    await p.goto(url);
+    return p;
+  };
+  try {
+    // A new browser (nothing saved): the link says which file it needs; dropping it restores all.
+    const p2 = await open(link);
+    await p2.locator('[data-testid=share-banner]').filter({ hasText: '445 rows' }).waitFor();
+    await p2.screenshot({ path: path.join(artifacts, 'share-opened.png'), fullPage: true });
+    await dropFile(p2, 'nsw_experimental.csv', nswText);
+    await p2.locator('[data-testid=share-banner]').filter({ hasText: 'Opened from a share link' }).waitFor();
+    assert(await p2.locator('[data-testid=share-mismatch]').count() === 0, 'the same file matches');
+    assert(await p2.inputValue('[data-testid=treatment-select]') === 'treat', 'treatment restored');
+    assert(await p2.inputValue('[data-testid=outcome-select]') === 're78', 'outcome restored');
+    assert(await p2.inputValue('[data-testid=estimand-select]') === 'att', 'estimand restored');
+    for (const c of ['age', 'educ']) assert(await p2.isChecked(`[data-testid=covariate-${c}]`), `${c} restored`);
+    for (const c of ['re74', 're75', 'black']) assert(!(await p2.isChecked(`[data-testid=covariate-${c}]`)), `${c} not ticked`);
+    for (const m of ['ols', 'ipw']) assert(await p2.isChecked(`[data-testid=method-${m}]`), `${m} restored`);
+    assert(!(await p2.isChecked('[data-testid=method-aipw]')), 'aipw stays off');
+    assert(await p2.locator('[data-testid^=edge-]').count() === 6, 'six edges restored');
+    await p2.click('[data-testid=run-button]');
+    for (const m of ['ols', 'ipw']) {
+      const r = await resultAttrs(p2, m);
+      assert(r.estimate === made[m].estimate, `${m}: restored ${r.estimate} vs original ${made[m].estimate}`);
+    }
+    await p2.screenshot({ path: path.join(artifacts, 'share-restored.png'), fullPage: true });
+    // Another file (a row fewer): the difference is named.
+    const lines = nswText.split('\n');
+    await dropFile(p2, 'nsw_fewer.csv', [lines[0], ...lines.slice(2)].join('\n'));
+    await p2.locator('[data-testid=share-mismatch]').filter({ hasText: '444 rows' }).waitFor();
+    await p2.screenshot({ path: path.join(artifacts, 'share-mismatch.png'), fullPage: true });
+    // A damaged link: a message, nothing restored, and the page works.
+    const [head, body] = link.split('#');
+    const mid = Math.floor(body.length / 2);
+    const flip = (c) => (c === 'A' ? 'B' : 'A');
+    const tampered = `${head}#${body.slice(0, mid)}${[...body.slice(mid, mid + 4)].map(flip).join('')}${body.slice(mid + 4)}`;
+    for (const bad of [tampered, `${head}#${body.slice(0, mid)}`, `${head}#v1.<img src=x onerror=alert(1)>`]) {
+      const p3 = await open(bad);
+      await p3.locator('[data-testid=share-error]').filter({ hasText: 'link' }).waitFor();
+      assert(await p3.locator('[data-testid=share-banner]').count() === 0, 'no banner for a bad link');
+      assert(await p3.locator('img[src=x]').count() === 0, 'nothing from the link as HTML');
+      await dropFile(p3, 'nsw_experimental.csv', nswText);
+      await p3.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+      if (bad === tampered) await p3.screenshot({ path: path.join(artifacts, 'share-error.png'), fullPage: true });
+      await p3.close();
+    }
+    // With the data in the link, the link alone reproduces the estimate.
+    await page.check('[data-testid=share-embed]');
+    await page.locator('[data-testid=share-embed-warning]').waitFor();
+    await page.click('[data-testid=share-button]');
+    const withData = await page.inputValue('[data-testid=share-link]');
+    assert(withData.length > link.length, 'the data makes the link longer');
+    const p4 = await open(withData);
+    await p4.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor({ timeout: 30000 });
+    await p4.locator('[data-testid=share-banner]').filter({ hasText: 'Opened from a share link' }).waitFor();
+    assert(await p4.locator('[data-testid=share-mismatch]').count() === 0, 'the embedded data matches its fingerprint');
+    await p4.click('[data-testid=run-button]');
+    const r4 = await resultAttrs(p4, 'ols');
+    assert(r4.estimate === made.ols.estimate, `embedded data: ${r4.estimate} vs ${made.ols.estimate}`);
+    // Too large to embed: the share crate's message.
+    await dropFile(page, 'big.csv', 'y,t,x\n' + Array.from({ length: 40000 }, (_, i) => `${(i * 7919) % 10007},${i % 2},${(i * 104729) % 99991}`).join('\n'));
+    await page.locator('[data-testid=data-shape]').filter({ hasText: /40.?000 rows/ }).waitFor();
+    await page.check('[data-testid=share-embed]');
+    await page.click('[data-testid=share-button]');
+    await page.locator('[data-testid=share-embed-error]').filter({ hasText: 'too large' }).waitFor();
+  } finally {
+    await other.close();
+  }
+  if (problems.length) throw new Error(problems.join('\n'));
+});
+
 test('missing covariates: dropped by default, or imputed with an indicator, as the CLI does', async ({ page }) => {
   await dropFile(page, 'card.csv', fs.readFileSync(path.join(refs, 'card.csv'), 'utf8'));
   await page.locator('[data-testid=data-shape]').filter({ hasText: '3,010 rows' }).waitFor({ timeout: 30000 });
@@ -536,6 +632,22 @@ context.on('request', (r) => {
   const u = r.url();
   if (!u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
 });
+const freshDirs = [];
+/** A second browser with its own profile (nothing saved in the first is visible), checked for the same origin. */
+async function freshContext() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-e2e-fresh-'));
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: chromiumPath, headless: true, viewport: { width: 1280, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  ctx.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
+  });
+  freshDirs.push(dir);
+  return ctx;
+}
 let passed = 0, failed = 0;
 const only = process.env.E2E_FILTER;
 for (const { name, fn } of tests.filter((t) => !only || t.name.includes(only))) {
@@ -570,6 +682,8 @@ if (foreign.length) {
   passed++;
   console.log(`ok   no request of any page or worker left the origin (${base})`);
 }
-fs.rmSync(userDir, { recursive: true, force: true });
+for (const dir of [userDir, ...freshDirs]) {
+  try { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 }); } catch { /* a profile still being written */ }
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
