@@ -526,6 +526,22 @@ test('a share link reproduces the analysis in a fresh browser; other files and d
     return p;
   };
   try {
+    // A damaged link (in the new browser, before anything is saved there): a message, nothing
+    // restored, and the page works.
+    const [head, body] = link.split('#');
+    const mid = Math.floor(body.length / 2);
+    const flip = (c) => (c === 'A' ? 'B' : 'A');
+    const tampered = `${head}#${body.slice(0, mid)}${[...body.slice(mid, mid + 4)].map(flip).join('')}${body.slice(mid + 4)}`;
+    for (const bad of [tampered, `${head}#${body.slice(0, mid)}`, `${head}#v1.<img src=x onerror=alert(1)>`]) {
+      const p3 = await open(bad);
+      await p3.locator('[data-testid=share-error]').filter({ hasText: 'link' }).waitFor();
+      assert(await p3.locator('[data-testid=share-banner]').count() === 0, 'no banner for a bad link');
+      assert(await p3.locator('img[src=x]').count() === 0, 'nothing from the link as HTML');
+      await dropFile(p3, 'nsw_experimental.csv', nswText);
+      await p3.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+      if (bad === tampered) await p3.screenshot({ path: path.join(artifacts, 'share-error.png'), fullPage: true });
+      await p3.close();
+    }
     // A new browser (nothing saved): the link says which file it needs; dropping it restores all.
     const p2 = await open(link);
     await p2.locator('[data-testid=share-banner]').filter({ hasText: '445 rows' }).waitFor();
@@ -552,21 +568,6 @@ test('a share link reproduces the analysis in a fresh browser; other files and d
     await dropFile(p2, 'nsw_fewer.csv', [lines[0], ...lines.slice(2)].join('\n'));
     await p2.locator('[data-testid=share-mismatch]').filter({ hasText: '444 rows' }).waitFor();
     await p2.screenshot({ path: path.join(artifacts, 'share-mismatch.png'), fullPage: true });
-    // A damaged link: a message, nothing restored, and the page works.
-    const [head, body] = link.split('#');
-    const mid = Math.floor(body.length / 2);
-    const flip = (c) => (c === 'A' ? 'B' : 'A');
-    const tampered = `${head}#${body.slice(0, mid)}${[...body.slice(mid, mid + 4)].map(flip).join('')}${body.slice(mid + 4)}`;
-    for (const bad of [tampered, `${head}#${body.slice(0, mid)}`, `${head}#v1.<img src=x onerror=alert(1)>`]) {
-      const p3 = await open(bad);
-      await p3.locator('[data-testid=share-error]').filter({ hasText: 'link' }).waitFor();
-      assert(await p3.locator('[data-testid=share-banner]').count() === 0, 'no banner for a bad link');
-      assert(await p3.locator('img[src=x]').count() === 0, 'nothing from the link as HTML');
-      await dropFile(p3, 'nsw_experimental.csv', nswText);
-      await p3.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
-      if (bad === tampered) await p3.screenshot({ path: path.join(artifacts, 'share-error.png'), fullPage: true });
-      await p3.close();
-    }
     // With the data in the link, the link alone reproduces the estimate.
     await page.check('[data-testid=share-embed]');
     await page.locator('[data-testid=share-embed-warning]').waitFor();
