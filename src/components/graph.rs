@@ -680,6 +680,41 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
             }
         })
     };
+    // A DAGitty or DOT file dropped on the model code replaces the graph, as pasted text does.
+    let on_code_drop = {
+        let dispatch = dispatch.clone();
+        let notice = notice.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            e.stop_propagation();
+            let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0))
+            else {
+                return;
+            };
+            if file.size() > 1_048_576.0 {
+                notice.set(Some(format!(
+                    "{} is too large for a graph file (over 1 MB)",
+                    file.name()
+                )));
+                return;
+            }
+            let (dispatch, notice) = (dispatch.clone(), notice.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_string())
+                {
+                    Some(text) => dispatch.emit(Action::Graph(GraphAction::ApplyText(text))),
+                    None => notice.set(Some(format!("{} could not be read as text", file.name()))),
+                }
+            });
+        })
+    };
+    let on_code_dragover = Callback::from(|e: DragEvent| {
+        e.prevent_default();
+        e.stop_propagation();
+    });
     let svg_for_export = svg_ref.clone();
     let export_png_click = {
         let (svg_ref, notice) = (svg_ref.clone(), notice.clone());
@@ -794,9 +829,10 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
             </div>
             <div class="graph-lower">
                 <div class="model-code">
-                    <h3>{"Model code"}<span class="hint">{" DAGitty or DOT; edit and leave the field (or Apply) to redraw"}</span></h3>
+                    <h3>{"Model code"}<span class="hint">{" DAGitty or DOT; edit and leave the field (or Apply) to redraw, or drop a graph file here"}</span></h3>
                     <textarea data-testid="model-code" spellcheck="false" rows="10" value={code_value}
-                              oninput={on_code_input} onblur={apply.reform(|_: FocusEvent| ())} />
+                              oninput={on_code_input} onblur={apply.reform(|_: FocusEvent| ())}
+                              ondrop={on_code_drop} ondragover={on_code_dragover} />
                     <div class="code-buttons">
                         <button class="secondary" data-testid="apply-code" disabled={draft.is_none()} onclick={apply.reform(|_| ())}>{"Apply"}</button>
                         <button class="ghost" data-testid="export-dagitty" onclick={export_text("graph.dagitty", generated.clone())}>{"DAGitty"}</button>

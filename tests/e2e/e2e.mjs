@@ -618,6 +618,28 @@ test('missing covariates: dropped by default, or imputed with an indicator, as t
   close(kept.estimate, ref.results[0].estimate, 1e-9, 'OLS with imputation vs CLI');
 });
 
+test('a DOT file dropped on the model code replaces the graph', async ({ page }) => {
+  await dropFile(page, 'nsw_experimental.csv', nswText);
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+  const dot = 'digraph G {\n  age -> treat; educ -> treat; re75 -> treat;\n  age -> re78; educ -> re78; re75 -> re78; treat -> re78;\n}\n';
+  const dt = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'model.dot', { type: 'text/plain' }));
+    return dt;
+  }, dot);
+  await page.dispatchEvent('[data-testid=model-code]', 'dragover', { dataTransfer: dt });
+  await page.dispatchEvent('[data-testid=model-code]', 'drop', { dataTransfer: dt });
+  await page.locator('[data-testid=edge-treat-re78]').waitFor();
+  assert(await page.locator('[data-testid^=edge-]').count() === 7, 'seven edges from the file');
+  // The data stays loaded: the drop went to the graph, not to the data drop zone.
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+  const code = await page.inputValue('[data-testid=model-code]');
+  assert(code.startsWith('dag {') && code.includes('re75 -> treat'), `model code now DAGitty: ${code.slice(0, 80)}`);
+  await page.selectOption('[data-testid=outcome-select]', 're78');
+  await page.locator('[data-testid=minimal-set-0]').filter({ hasText: 're75' }).waitFor();
+  await page.evaluate(() => localStorage.clear());
+});
+
 // ---------------------------------------------------------------- runner
 const server = await serve(dist);
 const base = `http://127.0.0.1:${server.address().port}/`;
