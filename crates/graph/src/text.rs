@@ -96,7 +96,8 @@ fn lex(text: &str) -> Result<Lexer, GraphError> {
                             return Err(err(l0, c0, "a quoted name is never closed".into()))
                         }
                         Some('"') => break,
-                        Some('\\') if chars.get(i + 1).is_some() => {
+                        // An escaped character, except a line break: names are one line.
+                        Some('\\') if chars.get(i + 1).is_some_and(|&c| c != '\n') => {
                             s.push(chars[i + 1]);
                             i += 2;
                             col += 2;

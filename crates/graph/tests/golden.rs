@@ -128,4 +128,10 @@ fn bad_text_says_where() {
     assert_eq!(err, "line 1, column 7: a quoted name is never closed");
     assert!(parse("digraph { a -> b ").unwrap_err().to_string().contains("never closed"));
     assert!(parse("graph { a -- b }").is_err());
+    // Found by fuzzing: an escaped line break would put a newline in a name that could not be
+    // written back.
+    assert_eq!(
+        parse("dag { \"a\\\nb\" }").unwrap_err().to_string(),
+        "line 1, column 7: a quoted name is never closed"
+    );
 }
