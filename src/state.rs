@@ -118,6 +118,9 @@ pub struct AppState {
     pending_spec: Option<AnalysisSpec>,
 }
 
+/// Largest table for which the page asks for per-unit effects.
+pub const MAX_CATE_ROWS: usize = 200_000;
+
 /// What can happen.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -380,6 +383,10 @@ impl AppState {
         spec.replace = self.replace;
         spec.bootstrap = self.bootstrap;
         spec.missing = self.missing;
+        // Per-unit effects come back for a download when a meta-learner runs, up to a size the
+        // worker can send comfortably (the CLI's --cate-out has no limit).
+        let rows = self.dataset.as_ref().map_or(0, |d| d.summary.n_rows);
+        spec.cate = rows <= MAX_CATE_ROWS && self.methods.iter().any(|m| m.has_cate());
         Some(spec)
     }
 
@@ -1434,5 +1441,17 @@ mod tests {
         );
         assert!(s.link_mismatch.as_deref().unwrap().contains("`outcome_x`"));
         assert_eq!(s.outcome, None);
+    }
+
+    #[test]
+    fn per_unit_effects_are_asked_for_when_a_meta_learner_runs() {
+        let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+        let s = s.reduce(Action::SetOutcome("y".into()));
+        assert!(s.spec().unwrap().cate, "the default methods include the meta-learners");
+        let mut s = s;
+        for m in [Method::TLearner, Method::XLearner, Method::RLearner, Method::DrLearner] {
+            s = s.reduce(Action::SetMethod(m, false));
+        }
+        assert!(!s.spec().unwrap().cate);
     }
 }

@@ -152,7 +152,7 @@ fn border(c: (f64, f64), w: f64, (dx, dy): (f64, f64), gap: f64) -> (f64, f64) {
 }
 
 /// Starts a download of `content`.
-fn download(name: &str, mime: &str, content: &str) -> Option<()> {
+pub(crate) fn download(name: &str, mime: &str, content: &str) -> Option<()> {
     let parts = js_sys::Array::of1(&JsValue::from_str(content));
     let opts = BlobPropertyBag::new();
     opts.set_type(mime);

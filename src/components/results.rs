@@ -103,6 +103,20 @@ pub fn Results(props: &ResultsProps) -> Html {
                     <strong>{label(&e.method)}{": "}</strong>{&e.message}
                 </p>
             }) }
+            if !r.report.cate.is_empty() {
+                <p class="cate-download">
+                    <button class="ghost" data-testid="download-cate" onclick={{
+                        let r = r.clone();
+                        // Built on click: the table can hold hundreds of thousands of numbers.
+                        Callback::from(move |_: MouseEvent| {
+                            if let Some(csv) = cf_engine::cate_csv(&r.report) {
+                                let _ = crate::components::graph::download("per-unit-effects.csv", "text/csv", &csv);
+                            }
+                        })
+                    }}>{"Download per-unit effects (CSV)"}</button>
+                    <span class="hint">{" one row per unit: the meta-learners' estimated effects (CATE), for targeting"}</span>
+                </p>
+            }
             { for r.report.warnings.iter().map(|w| html! { <p class="warning">{w}</p> }) }
             <p class="muted small">
                 if r.report.covariates.is_empty() {

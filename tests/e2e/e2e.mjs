@@ -265,6 +265,15 @@ test('Hillstrom: a three-level treatment compared with its control level', async
   assert(await page.locator('[data-testid=overlap-plot]').isVisible(), 'overlap plot');
   assert(await page.locator('[data-testid=diagnostics-arm]').isVisible(), 'a comparison picker');
   await page.screenshot({ path: path.join(artifacts, 'hillstrom.png'), fullPage: true });
+  // Per-unit effects for targeting: one line per (unit, arm), one column per meta-learner.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-cate]')]);
+  const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
+  assert(csv[0] === 'row,arm,t-learner,x-learner,r-learner,dr-learner', `CATE header: ${csv[0]}`);
+  const mens = csv.slice(1).filter((l) => l.split(',')[1] === 'Mens E-Mail');
+  const tl = await page.locator('[data-testid=result-t-learner][data-arm="Mens E-Mail"]').evaluate((e) => Number(e.dataset.estimate));
+  const mean = mens.reduce((a, l) => a + Number(l.split(',')[2]), 0) / mens.length;
+  close(mean, tl, 1e-9, 'mean of the T-learner CATE is its ATE');
+  assert(mens.length === 21307 + 21306, `Mens comparison rows: ${mens.length}`);
   await page.selectOption('[data-testid=diagnostics-arm]', { index: 1 });
   await page.locator('[data-testid=balance-table]').waitFor();
 });

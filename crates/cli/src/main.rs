@@ -277,54 +277,12 @@ fn run(mut args: Args) -> Result<bool, Failure> {
 /// One line per (unit, arm): `row` is the data row's 0-based position in the file (pandas'
 /// default index), then one column per meta-learner.
 fn write_cate(path: &str, report: &Report) -> Result<(), Failure> {
-    use std::collections::BTreeMap;
-    let mut methods: Vec<&str> = Vec::new();
-    // (arm, row) ↦ value per method.
-    let mut table: BTreeMap<(Option<&str>, usize), Vec<Option<f64>>> = BTreeMap::new();
-    for set in &report.cate {
-        if !methods.contains(&set.method.as_str()) {
-            methods.push(&set.method);
-        }
-    }
-    for set in &report.cate {
-        let m = methods.iter().position(|x| *x == set.method).unwrap_or(0);
-        for (&row, &v) in set.rows.iter().zip(&set.values) {
-            let slot =
-                table.entry((set.arm.as_deref(), row)).or_insert_with(|| vec![None; methods.len()]);
-            slot[m] = Some(v);
-        }
-    }
-    let multi = report.cate.iter().any(|s| s.arm.is_some());
-    let quote = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let mut out = String::from("row");
-    if multi {
-        out += ",arm";
-    }
-    for m in &methods {
-        out += &format!(",{m}");
-    }
-    out.push('\n');
-    for ((arm, row), values) in &table {
-        out += &row.to_string();
-        if multi {
-            out += &format!(",{}", quote(arm.unwrap_or("")));
-        }
-        for v in values {
-            out += &format!(",{}", v.map(|v| format!("{v}")).unwrap_or_default());
-        }
-        out.push('\n');
-    }
-    if methods.is_empty() {
-        return Err(Failure::Data(
-            "--cate-out needs a meta-learner (t-learner, x-learner, r-learner or dr-learner) that ran".into(),
-        ));
-    }
+    let out = cf_engine::cate_csv(report).ok_or_else(|| {
+        Failure::Data(
+            "--cate-out needs a meta-learner (t-learner, x-learner, r-learner or dr-learner) that ran"
+                .into(),
+        )
+    })?;
     std::fs::write(path, out).map_err(|e| Failure::Data(format!("cannot write {path}: {e}")))
 }
 

@@ -681,6 +681,59 @@ pub fn analyze_with_progress(
     run::analyze(table, spec, progress)
 }
 
+/// The per-unit effects of a report as CSV: `row` (the data row's 0-based position in the file,
+/// pandas' default index), `arm` for multi-arm data, then one column per meta-learner; `None` when
+/// no meta-learner gave per-unit effects.
+pub fn cate_csv(report: &Report) -> Option<String> {
+    use std::collections::BTreeMap;
+    let mut methods: Vec<&str> = Vec::new();
+    for set in &report.cate {
+        if !methods.contains(&set.method.as_str()) {
+            methods.push(&set.method);
+        }
+    }
+    if methods.is_empty() {
+        return None;
+    }
+    // (arm, row) ↦ value per method.
+    let mut table: BTreeMap<(Option<&str>, usize), Vec<Option<f64>>> = BTreeMap::new();
+    for set in &report.cate {
+        let m = methods.iter().position(|x| *x == set.method).unwrap_or(0);
+        for (&row, &v) in set.rows.iter().zip(&set.values) {
+            let slot =
+                table.entry((set.arm.as_deref(), row)).or_insert_with(|| vec![None; methods.len()]);
+            slot[m] = Some(v);
+        }
+    }
+    let multi = report.cate.iter().any(|s| s.arm.is_some());
+    let quote = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::from("row");
+    if multi {
+        out += ",arm";
+    }
+    for m in &methods {
+        out += &format!(",{m}");
+    }
+    out.push('\n');
+    for ((arm, row), values) in &table {
+        out += &row.to_string();
+        if multi {
+            out += &format!(",{}", quote(arm.unwrap_or("")));
+        }
+        for v in values {
+            out += &format!(",{}", v.map(|v| format!("{v}")).unwrap_or_default());
+        }
+        out.push('\n');
+    }
+    Some(out)
+}
+
 /// A conditional independence to test: `x ⟂ y | given`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Independence {
