@@ -334,19 +334,18 @@ fn estimate(
             n.extend(names.iter().cloned());
             cf_estimate::regression_adjustment(y, t, &x, &n, alpha).map_err(err)?
         }
+        // The weighting methods take the shared propensity model (fitted once per data set).
         Method::Ipw => {
-            let (e, fit) =
-                cf_estimate::ipw(y, t, &x, names, estimand(spec), weighting(spec), alpha)
-                    .map_err(err)?;
-            prop.get_or_insert(Ok(fit));
-            e
+            let model = || propensity(prop);
+            cf_estimate::ipw_with(y, t, &x, names, estimand(spec), weighting(spec), alpha, model)
+                .map_err(err)?
+                .0
         }
         Method::Aipw => {
-            let (e, fit) =
-                cf_estimate::aipw(y, t, &x, names, estimand(spec), weighting(spec), alpha)
-                    .map_err(err)?;
-            prop.get_or_insert(Ok(fit));
-            e
+            let model = || propensity(prop);
+            cf_estimate::aipw_with(y, t, &x, estimand(spec), weighting(spec), alpha, model)
+                .map_err(err)?
+                .0
         }
         Method::Psm => {
             let fit = propensity(prop).map_err(err)?;

@@ -304,17 +304,16 @@ pub fn regression_adjustment(
 /// The checks and the propensity model the weighting estimators share.
 fn weighting_prologue(
     t: &[f64],
-    covariates: &[&[f64]],
-    names: &[String],
     options: Weighting,
     alpha: f64,
+    propensity: impl FnOnce() -> Result<LogisticFit, Error>,
 ) -> Result<(f64, LogisticFit), Error> {
     let z = z_crit(alpha)?;
     if !(0.0..0.5).contains(&options.trim) {
         return Err(Error::InvalidTrim(options.trim));
     }
     count_groups(t)?;
-    Ok((z, logistic_l2(t, covariates, names, options.l2)?))
+    Ok((z, propensity()?))
 }
 
 /// Options of the weighting estimators' propensity model.
@@ -351,7 +350,28 @@ pub fn ipw(
     options: Weighting,
     alpha: f64,
 ) -> Result<(Estimate, LogisticFit), Error> {
-    let (z, fit) = weighting_prologue(t, covariates, names, options, alpha)?;
+    let fit = || logistic_l2(t, covariates, names, options.l2);
+    ipw_with(y, t, covariates, names, estimand, options, alpha, fit)
+}
+
+/// As [`ipw`], with the propensity model from `propensity` (called after the argument checks): it
+/// must be the fit [`logistic_l2`] gives on `t`, `covariates` and `options.l2`. Lets a caller
+/// running several weighting methods fit that model once.
+///
+/// # Errors
+/// Those of [`ipw`].
+#[allow(clippy::too_many_arguments)] // ipw's arguments and the model
+pub fn ipw_with(
+    y: &[f64],
+    t: &[f64],
+    covariates: &[&[f64]],
+    names: &[String],
+    estimand: Estimand,
+    options: Weighting,
+    alpha: f64,
+    propensity: impl FnOnce() -> Result<LogisticFit, Error>,
+) -> Result<(Estimate, LogisticFit), Error> {
+    let (z, fit) = weighting_prologue(t, options, alpha, propensity)?;
     let trim = options.trim;
     let estimand = if estimand == Estimand::Att { Estimand::Att } else { Estimand::Ate };
     let ps = &fit.probabilities;
@@ -466,7 +486,24 @@ pub fn aipw(
     options: Weighting,
     alpha: f64,
 ) -> Result<(Estimate, LogisticFit), Error> {
-    let (z, fit) = weighting_prologue(t, covariates, names, options, alpha)?;
+    let fit = || logistic_l2(t, covariates, names, options.l2);
+    aipw_with(y, t, covariates, estimand, options, alpha, fit)
+}
+
+/// As [`aipw`], with the propensity model from `propensity`, as [`ipw_with`].
+///
+/// # Errors
+/// Those of [`ipw`].
+pub fn aipw_with(
+    y: &[f64],
+    t: &[f64],
+    covariates: &[&[f64]],
+    estimand: Estimand,
+    options: Weighting,
+    alpha: f64,
+    propensity: impl FnOnce() -> Result<LogisticFit, Error>,
+) -> Result<(Estimate, LogisticFit), Error> {
+    let (z, fit) = weighting_prologue(t, options, alpha, propensity)?;
     let trim = options.trim;
     let ps = &fit.probabilities;
     let keep: Vec<usize> = (0..t.len()).filter(|&i| ps[i] >= trim && ps[i] <= 1.0 - trim).collect();
