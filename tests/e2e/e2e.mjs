@@ -649,6 +649,14 @@ test('a DOT file dropped on the model code replaces the graph', async ({ page })
   await page.evaluate(() => localStorage.clear());
 });
 
+// Further tests live in tests/e2e/*.test.mjs: each exports `default (test, h)` and registers its
+// tests with `test(name, fn)`; `h` holds the helpers above.
+const helpers = { assert, close, dropFile, resultAttrs, cliJson, refs, artifacts, root, path, fs, nswText,
+  freshContext: (...a) => freshContext(...a), base: () => base };
+for (const f of fs.readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort()) {
+  (await import(path.join(here, f))).default(test, helpers);
+}
+
 // ---------------------------------------------------------------- runner
 const server = await serve(dist);
 const base = `http://127.0.0.1:${server.address().port}/`;

@@ -12,7 +12,9 @@
 //! variable; a method that cannot run on this data fails alone, the others still report.
 
 mod design;
+pub mod export;
 pub mod format;
+pub mod python;
 mod run;
 
 use std::fmt;

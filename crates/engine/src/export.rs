@@ -1,0 +1,1 @@
+//! Results as files: a report's effect rows as CSV.
