@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::components::export::{file_stem, PlotExport};
 use crate::components::results::nice_ticks;
 
 /// |SMD| above this is the usual sign of imbalance.
@@ -21,6 +22,9 @@ pub struct DiagnosticsProps {
     /// For multi-arm data, the control level.
     #[prop_or_default]
     pub control: Option<String>,
+    /// The start of the exported plots' file names (default `counterfact`).
+    #[prop_or_default]
+    pub file: AttrValue,
 }
 
 /// Overlap plot, love plot and balance table, with a comparison picker for multi-arm data.
@@ -54,6 +58,12 @@ pub fn Diagnostics(props: &DiagnosticsProps) -> Html {
         (Some(a), None) => a.clone(),
         (None, _) => "treated vs control".into(),
     };
+    // counterfact-treat-re78-overlap(-arm).svg
+    let file = |plot: &str| {
+        let base = if props.file.is_empty() { "counterfact" } else { props.file.as_str() };
+        let arm = if arms.len() > 1 { arm.as_deref().unwrap_or("") } else { "" };
+        AttrValue::from(file_stem(&[base, plot, arm]))
+    };
     html! {
         <section class="diagnostics" data-testid="diagnostics" aria-labelledby="diag-title">
             <div class="diag-head">
@@ -70,8 +80,8 @@ pub fn Diagnostics(props: &DiagnosticsProps) -> Html {
                 }
             </div>
             <div class="diag-grid">
-                if let Some(o) = overlap { <OverlapPlot overlap={o.clone()} /> }
-                if let Some(b) = balance { <LovePlot balance={b.clone()} /> }
+                if let Some(o) = overlap { <OverlapPlot overlap={o.clone()} file={file("overlap")} /> }
+                if let Some(b) = balance { <LovePlot balance={b.clone()} file={file("love")} /> }
             </div>
             if let Some(b) = balance { <BalanceTable balance={b.clone()} /> }
         </section>
@@ -83,6 +93,9 @@ pub fn Diagnostics(props: &DiagnosticsProps) -> Html {
 pub struct OverlapPlotProps {
     /// One comparison's histograms.
     pub overlap: Overlap,
+    /// The exported files' name, without extension (default `counterfact-overlap`).
+    #[prop_or_default]
+    pub file: AttrValue,
 }
 
 fn finite_or(x: f64, fallback: f64) -> f64 {
@@ -97,6 +110,7 @@ fn finite_or(x: f64, fallback: f64) -> f64 {
 /// share of its arm (the arms can differ a hundredfold in size).
 #[component]
 pub fn OverlapPlot(props: &OverlapPlotProps) -> Html {
+    let svg_ref = use_node_ref();
     const W: f64 = 420.0;
     const H: f64 = 270.0;
     const L: f64 = 40.0;
@@ -130,7 +144,7 @@ pub fn OverlapPlot(props: &OverlapPlotProps) -> Html {
     let pct = |s: f64| format!("{:.0}%", s * 100.0);
     html! {
         <figure class="overlap">
-            <svg viewBox={format!("0 0 {W} {H}")} role="img" data-testid="overlap-plot"
+            <svg ref={svg_ref.clone()} viewBox={format!("0 0 {W} {H}")} role="img" data-testid="overlap-plot"
                  aria-label="Propensity score histograms of the treated (above the axis) and the control (below)">
                 <g class="legend">
                     <rect class="treated" x={L.to_string()} y="8" width="12" height="12" />
@@ -156,6 +170,8 @@ pub fn OverlapPlot(props: &OverlapPlotProps) -> Html {
                 <text class="axis-title" x={x(0.5).to_string()} y={(H - 6.0).to_string()} text-anchor="middle">{"propensity score"}</text>
             </svg>
             <figcaption class="muted small">{"Share of each arm per propensity bin: treated above the line, control below. Bins where one arm has no rows lack overlap."}</figcaption>
+            <PlotExport target={svg_ref} plot="overlap" label="overlap plot"
+                        file={if props.file.is_empty() { AttrValue::from("counterfact-overlap") } else { props.file.clone() }} />
         </figure>
     }
 }
@@ -165,6 +181,9 @@ pub fn OverlapPlot(props: &OverlapPlotProps) -> Html {
 pub struct BalanceProps {
     /// One comparison's balance.
     pub balance: Balance,
+    /// The love plot's exported files' name, without extension (default `counterfact-love`).
+    #[prop_or_default]
+    pub file: AttrValue,
 }
 
 fn short(name: &str) -> String {
@@ -178,6 +197,7 @@ fn short(name: &str) -> String {
 /// |SMD| per covariate before and after adjustment, with the 0.1 rule of thumb dashed.
 #[component]
 pub fn LovePlot(props: &BalanceProps) -> Html {
+    let svg_ref = use_node_ref();
     const W: f64 = 420.0;
     const L: f64 = 150.0;
     const R: f64 = 14.0;
@@ -216,7 +236,7 @@ pub fn LovePlot(props: &BalanceProps) -> Html {
     };
     html! {
         <figure class="love">
-            <svg viewBox={format!("0 0 {W} {h}")} role="img" data-testid="love-plot"
+            <svg ref={svg_ref.clone()} viewBox={format!("0 0 {W} {h}")} role="img" data-testid="love-plot"
                  aria-label="Love plot: absolute standardized mean difference per covariate before and after adjustment">
                 <g class="legend">
                     <circle class="before" cx={(L - 100.0).to_string()} cy="14" r="4.5" />
@@ -263,6 +283,8 @@ pub fn LovePlot(props: &BalanceProps) -> Html {
                 </text>
             </svg>
             <figcaption class="muted small">{"Dashed line: |SMD| = 0.1, the usual bound for good balance."}</figcaption>
+            <PlotExport target={svg_ref} plot="love" label="love plot"
+                        file={if props.file.is_empty() { AttrValue::from("counterfact-love") } else { props.file.clone() }} />
         </figure>
     }
 }

@@ -7,9 +7,10 @@ use std::rc::Rc;
 use cf_graph::{Dag, Role};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlElement, HtmlTextAreaElement, Url};
+use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::components::export::{download, export_png, export_svg, PNG_SCALE};
 use crate::graph_state::{self, node_width, Selection, View, HEIGHT, NODE_HEIGHT, WIDTH};
 use crate::state::{Action, AppState, GraphAction};
 
@@ -56,75 +57,6 @@ fn units_per_pixel(svg: &NodeRef, view: View) -> Option<f64> {
     (w > 0.0).then(|| view.w / w)
 }
 
-/// The SVG as a standalone document (`size`: explicit width and height attributes).
-fn svg_text(el: &web_sys::Element, size: Option<(f64, f64)>) -> String {
-    let mut text = el.outer_html();
-    if !text.contains("xmlns=") {
-        text = text.replacen("<svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"", 1);
-    }
-    if let Some((w, h)) = size {
-        text = text.replacen("<svg", &format!("<svg width=\"{w}\" height=\"{h}\""), 1);
-    }
-    text
-}
-
-/// Draws the SVG into an offscreen canvas and downloads it as `graph.png`; problems (a browser
-/// without canvas, an image that does not load) go to `report`.
-fn export_png(el: &web_sys::Element, report: Callback<String>) -> Result<(), String> {
-    const SCALE: f64 = 2.0;
-    let (w, h) = (WIDTH * SCALE, HEIGHT * SCALE);
-    let text = svg_text(el, Some((w, h)));
-    let url = format!("data:image/svg+xml;charset=utf-8,{}", js_sys::encode_uri_component(&text));
-    let img = web_sys::HtmlImageElement::new().map_err(|_| "this browser cannot draw images")?;
-    let img2 = img.clone();
-    let report2 = report.clone();
-    let onload = Closure::once_into_js(move || {
-        if let Err(e) = draw_png(&img2, w, h) {
-            report2.emit(e);
-        }
-    });
-    let onerror = Closure::once_into_js(move || {
-        report.emit("the drawing could not be turned into an image in this browser".into());
-    });
-    img.set_onload(Some(onload.unchecked_ref()));
-    img.set_onerror(Some(onerror.unchecked_ref()));
-    img.set_src(&url);
-    Ok(())
-}
-
-fn draw_png(img: &web_sys::HtmlImageElement, w: f64, h: f64) -> Result<(), String> {
-    let fail = |what: &str| format!("PNG export is not available in this browser ({what})");
-    let document =
-        web_sys::window().and_then(|w| w.document()).ok_or_else(|| fail("no document"))?;
-    let canvas: web_sys::HtmlCanvasElement = document
-        .create_element("canvas")
-        .ok()
-        .and_then(|c| c.dyn_into().ok())
-        .ok_or_else(|| fail("no canvas"))?;
-    canvas.set_width(w as u32);
-    canvas.set_height(h as u32);
-    let ctx: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into().ok())
-        .ok_or_else(|| fail("no 2D context"))?;
-    ctx.set_fill_style_str("#ffffff");
-    ctx.fill_rect(0.0, 0.0, w, h);
-    ctx.draw_image_with_html_image_element_and_dw_and_dh(img, 0.0, 0.0, w, h)
-        .map_err(|_| fail("the image could not be drawn"))?;
-    let data = canvas.to_data_url_with_type("image/png").map_err(|_| fail("no PNG encoder"))?;
-    let a: HtmlAnchorElement = document
-        .create_element("a")
-        .ok()
-        .and_then(|a| a.dyn_into().ok())
-        .ok_or_else(|| fail("no link element"))?;
-    a.set_href(&data);
-    a.set_download("graph.png");
-    a.click();
-    Ok(())
-}
-
 /// The node under a point (the one drawn last wins).
 fn node_at(g: &Dag, (x, y): (f64, f64)) -> Option<String> {
     g.nodes()
@@ -149,26 +81,6 @@ fn border(c: (f64, f64), w: f64, (dx, dy): (f64, f64), gap: f64) -> (f64, f64) {
         (false, false) => 0.0,
     };
     (c.0 + t * dx, c.1 + t * dy)
-}
-
-/// Starts a download of `content`.
-pub(crate) fn download(name: &str, mime: &str, content: &str) -> Option<()> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(content));
-    let opts = BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &opts).ok()?;
-    let url = Url::create_object_url_with_blob(&blob).ok()?;
-    let window = web_sys::window()?;
-    let a: HtmlAnchorElement = window.document()?.create_element("a").ok()?.dyn_into().ok()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let revoke = Closure::once_into_js(move || {
-        let _ = Url::revoke_object_url(&url);
-    });
-    let _ =
-        window.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 5_000);
-    Some(())
 }
 
 fn set_text(set: &[String]) -> String {
@@ -721,21 +633,17 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let notice2 = notice.clone();
             let report = Callback::from(move |m: String| notice2.set(Some(m)));
+            let size = Some((WIDTH * PNG_SCALE, HEIGHT * PNG_SCALE));
             let result = match svg_ref.cast::<web_sys::Element>() {
-                Some(el) => export_png(&el, report),
+                Some(el) => export_png(&el, "graph.png", size, report),
                 None => Err("the drawing is not on the page".into()),
             };
             notice.set(result.err());
         })
     };
-    let export_svg = Callback::from(move |_: MouseEvent| {
+    let export_svg_click = Callback::from(move |_: MouseEvent| {
         if let Some(el) = svg_for_export.cast::<web_sys::Element>() {
-            let text = svg_text(&el, None);
-            download(
-                "graph.svg",
-                "image/svg+xml",
-                &format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}\n"),
-            );
+            export_svg(&el, "graph.svg");
         }
     });
     let export_text = |name: &'static str, text: String| {
@@ -837,7 +745,7 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
                         <button class="secondary" data-testid="apply-code" disabled={draft.is_none()} onclick={apply.reform(|_| ())}>{"Apply"}</button>
                         <button class="ghost" data-testid="export-dagitty" onclick={export_text("graph.dagitty", generated.clone())}>{"DAGitty"}</button>
                         <button class="ghost" data-testid="export-dot" onclick={export_text("graph.dot", cf_graph::text::to_dot(&g))}>{"DOT"}</button>
-                        <button class="ghost" data-testid="export-svg" onclick={export_svg}>{"SVG"}</button>
+                        <button class="ghost" data-testid="export-svg" onclick={export_svg_click}>{"SVG"}</button>
                         <button class="ghost" data-testid="export-png" onclick={export_png_click}>{"PNG"}</button>
                     </div>
                 </div>

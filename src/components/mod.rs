@@ -2,6 +2,7 @@
 
 mod diagnostics;
 mod dropzone;
+pub(crate) mod export;
 mod graph;
 pub mod preview;
 pub(crate) mod results;

@@ -2,10 +2,12 @@
 
 use std::rc::Rc;
 
-use cf_engine::{format, EffectRow, Method};
+use cf_engine::{format, AnalysisSpec, EffectRow, Method, Report};
+use serde::Serialize;
 use yew::prelude::*;
 
 use crate::components::diagnostics::Diagnostics;
+use crate::components::export::{download, file_name, file_stem, PlotExport};
 use crate::components::preview::millis;
 use crate::state::RunResult;
 
@@ -56,6 +58,27 @@ fn grouped(rows: &[EffectRow]) -> (Vec<ArmGroup>, bool) {
     (groups, multi)
 }
 
+/// The results as a JSON file: the report's fields as the CLI's `--json` prints them, and the
+/// spec they were computed with.
+#[derive(Serialize)]
+struct ResultsFile<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    spec: &'a AnalysisSpec,
+}
+
+/// The JSON download of a run (pretty-printed; numbers as serde_json writes them, as the CLI).
+pub(crate) fn results_json(r: &RunResult) -> String {
+    serde_json::to_string_pretty(&ResultsFile { report: &r.report, spec: &r.spec })
+        .map(|t| t + "\n")
+        .unwrap_or_default()
+}
+
+/// The first part of the file names of a run's downloads: `counterfact-<treatment>-<outcome>`.
+fn stem_parts(spec: &AnalysisSpec) -> [&str; 3] {
+    ["counterfact", &spec.treatment, &spec.outcome]
+}
+
 /// The results card.
 #[component]
 pub fn Results(props: &ResultsProps) -> Html {
@@ -63,11 +86,38 @@ pub fn Results(props: &ResultsProps) -> Html {
     let (groups, multi) = grouped(&r.report.results);
     let rows: Vec<EffectRow> = groups.iter().flat_map(|(_, g)| g.iter().cloned()).collect();
     let control = r.report.control.clone().or_else(|| r.spec.control.clone());
+    let stem = stem_parts(&r.spec);
+    let plot_file = |plot: &str| AttrValue::from(file_stem(&[&stem[..], &[plot]].concat()));
+    let csv_click = {
+        let r = r.clone();
+        Callback::from(move |_: MouseEvent| {
+            let name = file_name(&[&stem_parts(&r.spec)[..], &["results"]].concat(), "csv");
+            download(&name, "text/csv", &cf_engine::export::results_csv(&r.report));
+        })
+    };
+    let json_click = {
+        let r = r.clone();
+        Callback::from(move |_: MouseEvent| {
+            let name = file_name(&[&stem_parts(&r.spec)[..], &["results"]].concat(), "json");
+            download(&name, "application/json", &results_json(&r));
+        })
+    };
+    let has_results = !r.report.results.is_empty() || !r.report.errors.is_empty();
     html! {
         <section class={classes!("card", "results-card", props.stale.then_some("stale"))} aria-labelledby="results-title" data-testid="results">
             <header class="card-head">
                 <h2 id="results-title">{"Effect of "}<code>{&r.spec.treatment}</code>{" on "}<code>{&r.spec.outcome}</code></h2>
                 <span class="muted">{format!("computed in {}", millis(r.millis))}</span>
+                if has_results {
+                    <span class="export-buttons" role="group" aria-label="Download the results">
+                        <span class="hint">{"Download "}</span>
+                        <button type="button" class="ghost" data-testid="export-results-csv" onclick={csv_click}
+                                aria-label="Download the results as CSV" title="One line per method, full precision (CSV)">{"CSV"}</button>
+                        {" "}
+                        <button type="button" class="ghost" data-testid="export-results-json" onclick={json_click}
+                                aria-label="Download the results as JSON" title="The full report and the settings it ran with (JSON)">{"JSON"}</button>
+                    </span>
+                }
             </header>
             { takeaway(r) }
             if props.stale {
@@ -93,10 +143,11 @@ pub fn Results(props: &ResultsProps) -> Html {
                         </tbody>
                     }) }
                 </table>
-                <ForestPlot rows={rows.clone()} {multi} />
+                <ForestPlot rows={rows.clone()} {multi} file={plot_file("forest")} />
             }
             if !r.report.overlap.is_empty() || !r.report.balance.is_empty() {
-                <Diagnostics overlap={r.report.overlap.clone()} balance={r.report.balance.clone()} control={control.clone()} />
+                <Diagnostics overlap={r.report.overlap.clone()} balance={r.report.balance.clone()} control={control.clone()}
+                             file={AttrValue::from(file_stem(&stem))} />
             }
             { for r.report.errors.iter().map(|e| html! {
                 <p class="error-inline" data-testid={format!("method-error-{}", e.method)}>
@@ -110,7 +161,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                         // Built on click: the table can hold hundreds of thousands of numbers.
                         Callback::from(move |_: MouseEvent| {
                             if let Some(csv) = cf_engine::cate_csv(&r.report) {
-                                let _ = crate::components::graph::download("per-unit-effects.csv", "text/csv", &csv);
+                                let _ = download("per-unit-effects.csv", "text/csv", &csv);
                             }
                         })
                     }}>{"Download per-unit effects (CSV)"}</button>
@@ -275,11 +326,15 @@ pub struct ForestPlotProps {
     /// Label each interval with its arm (multi-arm data).
     #[prop_or_default]
     pub multi: bool,
+    /// The exported files' name, without extension (default `counterfact-forest`).
+    #[prop_or_default]
+    pub file: AttrValue,
 }
 
 /// Point and interval per method on a shared axis with the zero line.
 #[component]
 pub fn ForestPlot(props: &ForestPlotProps) -> Html {
+    let svg_ref = use_node_ref();
     const W: f64 = 640.0;
     let left: f64 = if props.multi { 250.0 } else { 210.0 };
     const RIGHT: f64 = 24.0;
@@ -295,9 +350,14 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
     let ticks = nice_ticks(lo, hi, 5);
     let step = ticks.get(1).zip(ticks.first()).map_or(1.0, |(b, a)| b - a);
     let tick_decimals = format::decimals_for(step * 10.0);
+    let file = if props.file.is_empty() {
+        AttrValue::from("counterfact-forest")
+    } else {
+        props.file.clone()
+    };
     html! {
         <figure class="forest">
-            <svg viewBox={format!("0 0 {W} {h}")} role="img" aria-label="Forest plot of the estimates with 95% intervals" data-testid="forest-plot">
+            <svg ref={svg_ref.clone()} viewBox={format!("0 0 {W} {h}")} role="img" aria-label="Forest plot of the estimates with 95% intervals" data-testid="forest-plot">
                 { for ticks.iter().map(|&t| html! {
                     <g class="tick">
                         <line x1={x(t).to_string()} x2={x(t).to_string()} y1={TOP.to_string()} y2={(h - 24.0).to_string()} />
@@ -323,6 +383,7 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
                 }) }
             </svg>
             <figcaption class="muted small">{"Each dot is an estimate, each bar its 95% interval; the dashed line is no effect."}</figcaption>
+            <PlotExport target={svg_ref} plot="forest" label="forest plot" {file} />
         </figure>
     }
 }
@@ -367,4 +428,41 @@ fn method_notes(results: &[EffectRow]) -> Vec<&'static str> {
         out.push("2SLS uses heteroskedasticity-robust standard errors (linearmodels' default).");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_holds_the_report_as_the_cli_writes_it_and_the_spec() {
+        let mut report = Report::default();
+        report.results.push(EffectRow {
+            method: "ols".into(),
+            estimand: "ATE".into(),
+            estimate: 1586.4525752453515,
+            std_error: f64::NAN,
+            ..EffectRow::default()
+        });
+        report.warnings.push("12 rows dropped".into());
+        let spec = AnalysisSpec::new("treat", "re78", vec![Method::Ols]);
+        let r = RunResult { spec: spec.clone(), report: report.clone(), millis: 3.0 };
+        let text = results_json(&r);
+        // Shortest round-trip digits, as the CLI prints them (serde_json's default reader is
+        // not correctly rounded, so the numbers are checked in the text).
+        assert!(text.contains("\"estimate\": 1586.4525752453515,"), "{text}");
+        let v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        // What the CLI's --json prints for the same report (its flattened fields), read back
+        // the same way.
+        let cli: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string_pretty(&report).expect("report"))
+                .expect("JSON");
+        for key in ["results", "warnings", "errors", "covariates", "overlap", "balance"] {
+            assert_eq!(v[key], cli[key], "{key}");
+        }
+        assert!(v["results"][0]["std_error"].is_null());
+        let back: AnalysisSpec = serde_json::from_value(v["spec"].clone()).expect("spec");
+        assert_eq!(back, spec);
+        assert!(v.get("millis").is_none());
+    }
 }
