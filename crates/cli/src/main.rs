@@ -5,11 +5,13 @@
 //!                      [--estimand ate|att] [--trim P] [--replace] [--instrument Z]...
 //!                      [--control LEVEL] [--fold-column COL] [--seed N] [--bootstrap N]
 //!                      [--cate-out FILE] [--alpha 0.05] [--delimiter ,] [--json]
+//! counterfact python FILE [the flags of estimate]
 //! ```
 //!
 //! Exit status: 0 when every method ran, 1 when the data or a method failed, 2 for a usage error.
 
 mod graph;
+mod python;
 mod read;
 
 use std::io::Write;
@@ -24,6 +26,7 @@ const USAGE: &str = "usage:
                        [--control LEVEL] [--fold-column COL] [--seed N] [--bootstrap N]
                        [--cate-out FILE] [--missing drop|indicator] [--l2 L] [--alpha 0.05]
                        [--delimiter C] [--threads N] [--graph FILE] [--json]
+  counterfact python FILE [the flags of estimate]
 
 Estimates the effect of a treatment column T on the outcome Y in a CSV/TSV file.
 T is 0/1, or has several levels of which --control names the control (each other level is
@@ -41,6 +44,9 @@ runs (2sls only when an --instrument is given).
                  minimal back-door set; with them, warn when they leave a biasing path open
 --missing        drop rows with a missing covariate (default), or `indicator`: impute the mean
                  and add a missing-value indicator (text columns: a `(missing)` level)
+
+python prints a Python script (pandas, statsmodels, scikit-learn, causalml; DoWhy for --graph)
+that recomputes what estimate would report with the same flags, one JSON line per method.
 ";
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
@@ -54,17 +60,17 @@ pub(crate) enum Failure {
     Data(String),
 }
 
-struct Args {
-    file: String,
-    spec: AnalysisSpec,
-    graph: Option<String>,
+pub(crate) struct Args {
+    pub(crate) file: String,
+    pub(crate) spec: AnalysisSpec,
+    pub(crate) graph: Option<String>,
     cate_out: Option<String>,
     delimiter: Option<u8>,
     threads: usize,
     json: bool,
 }
 
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
+pub(crate) fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
     let usage = |m: String| Failure::Usage(m);
     match args.next().as_deref() {
         Some("estimate") => {}
@@ -392,6 +398,7 @@ fn main() -> ExitCode {
     let outcome = match first.as_deref() {
         Some("identify") => graph::identify_cmd(args),
         Some("dsep") => graph::dsep_cmd(args),
+        Some("python") => python::python_cmd(args),
         _ => parse_args(first.into_iter().chain(args)).and_then(run),
     };
     match outcome {
