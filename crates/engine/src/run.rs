@@ -349,7 +349,8 @@ fn estimate(
         }
         Method::Psm => {
             let fit = propensity(prop).map_err(err)?;
-            let logit: Vec<f64> = fit.probabilities.iter().map(|p| (p / (1.0 - p)).ln()).collect();
+            let logit: Vec<f64> =
+                fit.probabilities.iter().map(|p| libm::log(p / (1.0 - p))).collect();
             let m = cf_estimate::psm(y, t, &logit, spec.replace, 0.2, alpha).map_err(err)?;
             if m.n_treated_unmatched > 0 {
                 extras.warnings.push(format!(

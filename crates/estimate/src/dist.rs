@@ -10,7 +10,7 @@ pub fn normal_cdf(x: f64) -> f64 {
 
 /// Standard normal density.
 pub fn normal_pdf(x: f64) -> f64 {
-    (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
+    libm::exp(-0.5 * x * x) / (2.0 * std::f64::consts::PI).sqrt()
 }
 
 /// Standard normal quantile (inverse CDF) for `p` in (0, 1); NaN outside.
@@ -50,7 +50,7 @@ pub fn normal_quantile(p: f64) -> f64 {
     ];
     let p_low = 0.02425;
     let x = if p < p_low {
-        let q = (-2.0 * p.ln()).sqrt();
+        let q = (-2.0 * libm::log(p)).sqrt();
         (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
     } else if p <= 1.0 - p_low {
@@ -59,7 +59,7 @@ pub fn normal_quantile(p: f64) -> f64 {
         (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
             / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
     } else {
-        let q = (-2.0 * (1.0 - p).ln()).sqrt();
+        let q = (-2.0 * libm::log(1.0 - p)).sqrt();
         -(((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
     };
@@ -81,9 +81,10 @@ fn inc_beta(x: f64, a: f64, b: f64) -> f64 {
     if x >= 1.0 {
         return 1.0;
     }
-    let ln_front =
-        libm::lgamma(a + b) - libm::lgamma(a) - libm::lgamma(b) + a * x.ln() + b * (1.0 - x).ln();
-    let front = ln_front.exp();
+    let ln_front = libm::lgamma(a + b) - libm::lgamma(a) - libm::lgamma(b)
+        + a * libm::log(x)
+        + b * libm::log(1.0 - x);
+    let front = libm::exp(ln_front);
     // Use the symmetry relation where the fraction converges fast.
     if x > (a + 1.0) / (a + b + 2.0) {
         return 1.0 - front * beta_cf(1.0 - x, b, a) / b;
@@ -147,9 +148,9 @@ pub fn t_cdf(t: f64, df: f64) -> f64 {
 fn t_pdf(t: f64, df: f64) -> f64 {
     let ln = libm::lgamma((df + 1.0) / 2.0)
         - libm::lgamma(df / 2.0)
-        - 0.5 * (df * std::f64::consts::PI).ln()
-        - (df + 1.0) / 2.0 * (1.0 + t * t / df).ln();
-    ln.exp()
+        - 0.5 * libm::log(df * std::f64::consts::PI)
+        - (df + 1.0) / 2.0 * libm::log(1.0 + t * t / df);
+    libm::exp(ln)
 }
 
 /// Student-t quantile for `p` in (0, 1) and `df` > 0; NaN outside.

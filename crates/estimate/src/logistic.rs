@@ -42,11 +42,14 @@ impl LogisticFit {
     }
 }
 
+// `exp` and `log` come from the `libm` crate, not the platform's maths library, so that the
+// native CLI and the page's WebAssembly build compute bit-identical propensities (matching breaks
+// ties on them).
 fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
+        1.0 / (1.0 + libm::exp(-z))
     } else {
-        let e = z.exp();
+        let e = libm::exp(z);
         e / (1.0 + e)
     }
 }
@@ -56,9 +59,9 @@ fn log1pexp(z: f64) -> f64 {
     if z > 35.0 {
         z
     } else if z < -35.0 {
-        z.exp()
+        libm::exp(z)
     } else {
-        z.exp().ln_1p()
+        libm::log1p(libm::exp(z))
     }
 }
 
