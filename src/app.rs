@@ -7,28 +7,11 @@ use yew::prelude::*;
 
 use crate::bridge::Bridge;
 use crate::components::{DataPreview, DropZone, GraphPanel, Results, RolesPanel, SharePanel};
+use crate::examples::Example;
+use crate::gallery::{ExampleGallery, ExampleStory};
 use crate::protocol::FromWorker;
 use crate::state::{self, Action, AppState, Busy, SuggestedRoles};
 use crate::storage;
-
-/// A bundled example dataset.
-struct Example {
-    id: &'static str,
-    file: &'static str,
-    title: &'static str,
-    story: &'static str,
-    treatment: &'static str,
-    outcome: &'static str,
-}
-
-const EXAMPLES: [Example; 1] = [Example {
-    id: "nsw",
-    file: "nsw_experimental.csv",
-    title: "NSW job training",
-    story: "445 people, randomly assigned to a job-training programme (LaLonde; Dehejia & Wahba). Did training raise 1978 earnings? The randomized answer is about $1,794.",
-    treatment: "treat",
-    outcome: "re78",
-}];
 
 fn to_action(msg: FromWorker) -> Option<Action> {
     Some(match msg {
@@ -100,16 +83,49 @@ pub fn App() -> Html {
             dispatcher.dispatch(Action::LoadStarted { job, name, total, roles });
         })
     };
-    let on_file = load.reform(|f: File| (f, SuggestedRoles::default()));
+    let on_file = {
+        let (load, dispatcher) = (load.clone(), state.dispatcher());
+        Callback::from(move |f: File| {
+            dispatcher.dispatch(Action::LeaveExample);
+            load.emit((f, SuggestedRoles::default()));
+        })
+    };
+    // A gallery example: its analysis is set up as a share link's, its file fetched from the
+    // page's own site, and the analysis runs once the file is loaded.
+    let fetch_and_load = {
+        let (load, dispatcher) = (load.clone(), state.dispatcher());
+        Callback::from(move |ex: &'static Example| {
+            let (load, dispatcher) = (load.clone(), dispatcher.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match fetch_example(&ex.path(), ex.file).await {
+                    Ok(file) => load.emit((file, SuggestedRoles::default())),
+                    Err(e) => {
+                        dispatcher.dispatch(Action::ShowError(e));
+                        dispatcher.dispatch(Action::LeaveExample);
+                    }
+                }
+            });
+        })
+    };
+    let on_example = {
+        let (fetch_and_load, dispatcher) = (fetch_and_load.clone(), state.dispatcher());
+        Callback::from(move |ex: &'static Example| {
+            dispatcher.dispatch(Action::OpenExample(ex.id));
+            fetch_and_load.emit(ex);
+        })
+    };
     // A share link in the URL fragment: its analysis is restored when a file with its columns is
     // loaded; data embedded in it is loaded at once, as if dropped.
     {
         let (load, dispatcher) = (load.clone(), state.dispatcher());
+        let fetch_and_load = fetch_and_load.clone();
         use_effect_with((), move |_| {
             let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
             if hash.len() > 1 {
                 dispatcher.dispatch(Action::OpenLink(hash.clone()));
-                if let Some(data) = state::link_data(&hash) {
+                if let Some(ex) = state::link_example(&hash) {
+                    fetch_and_load.emit(ex);
+                } else if let Some(data) = state::link_data(&hash) {
                     match text_file(&data, "shared data.csv") {
                         Some(file) => load.emit((file, SuggestedRoles::default())),
                         None => dispatcher.dispatch(Action::ShowError(
@@ -143,6 +159,20 @@ pub fn App() -> Html {
         Callback::from(move |a: Action| dispatcher.dispatch(a))
     };
     let loading = matches!(state.busy, Busy::Loading { .. });
+    // An example (or an example's link) runs its analysis as soon as its file is loaded.
+    {
+        let on_run = on_run.clone();
+        let ready = state.autorun
+            && state.busy == Busy::Idle
+            && state.dataset.is_some()
+            && state.spec().is_some();
+        let file = state.dataset.as_ref().map(|d| d.fingerprint.hash.clone());
+        use_effect_with((ready, file), move |(ready, _)| {
+            if *ready {
+                on_run.emit(());
+            }
+        });
+    }
 
     // The graph's implied independences are tested in the worker whenever they change.
     {
@@ -180,38 +210,6 @@ pub fn App() -> Html {
             }
         });
     }
-
-    let examples = html! {
-        <section class="examples" aria-labelledby="examples-title">
-            <h2 id="examples-title">{"Or try an example"}</h2>
-            <div class="example-grid">
-            { for EXAMPLES.iter().map(|ex| {
-                let load = load.clone();
-                let dispatcher = state.dispatcher();
-                let onclick = Callback::from(move |_: MouseEvent| {
-                    let load = load.clone();
-                    let dispatcher = dispatcher.clone();
-                    let roles = SuggestedRoles { treatment: Some(ex.treatment.into()), outcome: Some(ex.outcome.into()) };
-                    wasm_bindgen_futures::spawn_local(async move {
-                        match fetch_example(&format!("./examples/{}", ex.file), ex.file).await {
-                            Ok(file) => load.emit((file, roles)),
-                            Err(e) => dispatcher.dispatch(Action::ShowError(e)),
-                        }
-                    });
-                });
-                html! {
-                    <article class="example">
-                        <h3>{ex.title}</h3>
-                        <p>{ex.story}</p>
-                        <button class="secondary" data-testid={format!("example-{}", ex.id)} disabled={loading} {onclick}>
-                            {"Load example"}
-                        </button>
-                    </article>
-                }
-            }) }
-            </div>
-        </section>
-    };
 
     html! {
         <div class="app">
@@ -251,6 +249,9 @@ pub fn App() -> Html {
                         <button class="ghost" data-testid="cancel-button" onclick={on_cancel.reform(|_| ())}>{"Cancel"}</button>
                     </div>
                 }
+                if let Some(ex) = state.example {
+                    <ExampleStory example={ex} on_close={dispatch.reform(|()| Action::LeaveExample)} />
+                }
                 if let Some(dataset) = &state.dataset {
                     <DropZone on_file={on_file.clone()} compact=true disabled={loading} />
                     <div class="workspace">
@@ -268,7 +269,7 @@ pub fn App() -> Html {
                         <p class="lead">{"Drop a table of customers or experiments, pick the treatment and the outcome, and get the average effect with a confidence interval: the same numbers as causalml and statsmodels, with nothing to install."}</p>
                     </section>
                     <DropZone on_file={on_file} disabled={loading} />
-                    {examples}
+                    <ExampleGallery on_open={on_example} disabled={loading} />
                 }
             </main>
             <footer class="foot muted small">

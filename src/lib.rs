@@ -9,7 +9,10 @@
 
 mod app;
 pub mod bridge;
+pub mod clipboard;
 pub mod components;
+pub mod examples;
+pub mod gallery;
 pub mod graph_state;
 pub mod protocol;
 pub mod state;

@@ -8,6 +8,7 @@ use cf_engine::{
 use cf_graph::{Dag, Role};
 use yew::Reducible;
 
+use crate::examples::{self, Example};
 use crate::graph_state::{self, GraphEditor, Selection};
 
 /// A loaded file, as the page sees it (the table itself stays in the worker).
@@ -112,6 +113,10 @@ pub struct AppState {
     pub link_error: Option<String>,
     /// How the loaded file differs from the one the share link was made from.
     pub link_mismatch: Option<String>,
+    /// The gallery example being shown (its analysis is `link`).
+    pub example: Option<&'static Example>,
+    /// Run the analysis as soon as the data is loaded (an example, or an example's link).
+    pub autorun: bool,
     /// Roles to apply when the pending load finishes.
     pending_roles: SuggestedRoles,
     /// The spec of the run in flight.
@@ -238,6 +243,10 @@ pub enum Action {
     DismissError,
     /// The page was opened with this share link (the URL fragment).
     OpenLink(String),
+    /// Open a gallery example (its file is being fetched); the analysis runs once it is loaded.
+    OpenExample(&'static str),
+    /// The user loads a file of their own: an example shown until now is left.
+    LeaveExample,
     /// Forget the share link (its banner and messages).
     DismissLink,
 }
@@ -274,6 +283,11 @@ pub enum GraphAction {
 /// The data embedded in share link text, if it holds any (to load as if dropped).
 pub fn link_data(text: &str) -> Option<String> {
     cf_share::decode(text).ok()?.data
+}
+
+/// The bundled example whose data a share link names, if any (to fetch and load).
+pub fn link_example(text: &str) -> Option<&'static Example> {
+    examples::by_id(cf_share::decode(text).ok()?.example.as_deref()?)
 }
 
 /// Names that usually mark a treatment column.
@@ -396,7 +410,9 @@ impl AppState {
     /// A message for the user: no file, data too large to embed.
     pub fn share_link(&self, embed: bool) -> Result<String, String> {
         let dataset = self.dataset.as_ref().ok_or("load a file first")?;
-        let data = if embed {
+        // A bundled example's data need not travel: the page has it.
+        let example = examples::by_fingerprint(&dataset.fingerprint);
+        let data = if embed && example.is_none() {
             Some(
                 dataset
                     .text
@@ -414,6 +430,7 @@ impl AppState {
             graph: Some(self.graph_text()),
             fingerprint: Some(dataset.fingerprint.clone()),
             data,
+            example: example.map(|e| e.id.to_string()),
             ..cf_share::Shared::default()
         };
         cf_share::encode(&shared).map_err(|e| e.to_string())
@@ -466,6 +483,10 @@ impl AppState {
     /// What the page's share link expects, for its banner.
     pub fn link_summary(&self) -> Option<String> {
         let link = self.link.as_ref()?;
+        if self.example.is_some() {
+            // The example's own card says what it holds.
+            return None;
+        }
         let what = match &link.spec {
             Some(spec) => {
                 let methods: Vec<&str> = spec.methods.iter().map(|m| m.as_str()).collect();
@@ -537,6 +558,9 @@ impl AppState {
         if self.graph.dag.edges().is_empty() {
             return None;
         }
+        if !self.methods.is_empty() && self.methods.iter().all(|m| *m == Method::TwoSls) {
+            return self.instrument_warning();
+        }
         let a = self.graph_analysis()?.ok()?;
         if a.adjusted_ok {
             return None;
@@ -558,6 +582,27 @@ impl AppState {
             ));
         }
         Some("By the graph, these covariates do not block every biasing path.".into())
+    }
+
+    /// For instrumental variables alone: whether, by the graph, each chosen instrument is one
+    /// given the ticked covariates (the back door need not be closed).
+    fn instrument_warning(&self) -> Option<String> {
+        let g = self.graph_with_roles();
+        let at = |n: &str| g.index(n).filter(|&i| !g.nodes()[i].latent);
+        let (x, y) = (at(self.treatment.as_deref()?)?, at(self.outcome.as_deref()?)?);
+        let w: Vec<usize> = self.adjusted().iter().filter_map(|c| at(c)).collect();
+        let bad: Vec<String> = self
+            .instruments
+            .iter()
+            .filter(|z| at(z).is_some_and(|z| !cf_graph::identify::is_instrument(&g, z, x, y, &w)))
+            .map(|z| format!("`{z}`"))
+            .collect();
+        (!bad.is_empty()).then(|| {
+            format!(
+                "By the graph, {} is not an instrument given the ticked covariates: it must move the treatment and reach the outcome only through it.",
+                bad.join(", ")
+            )
+        })
     }
 
     /// The graph's testable implications (observed nodes that are data columns only); none
@@ -839,6 +884,7 @@ impl Reducible for AppState {
             }
             Action::RunStarted { job, spec } => {
                 s.job = job;
+                s.autorun = false;
                 s.busy = Busy::Running;
                 s.run_progress = 0.0;
                 s.error = None;
@@ -853,12 +899,14 @@ impl Reducible for AppState {
             Action::Failed { job, message } if current(job) => {
                 // The data and results the user had stay as they were.
                 s.busy = Busy::Idle;
+                s.autorun = false;
                 s.error = Some(message);
                 s.pending_roles = SuggestedRoles::default();
             }
             Action::Cancelled { job } => {
                 s.job = job;
                 s.busy = Busy::Idle;
+                s.autorun = false;
                 s.pending_roles = SuggestedRoles::default();
             }
             Action::SetTreatment(t) => s.set_treatment(t),
@@ -917,6 +965,8 @@ impl Reducible for AppState {
             Action::DismissError => s.error = None,
             Action::OpenLink(text) => match cf_share::decode(&text) {
                 Ok(shared) => {
+                    s.example = shared.example.as_deref().and_then(examples::by_id);
+                    s.autorun = s.example.is_some();
                     s.link = Some(Rc::new(shared));
                     s.link_error = None;
                 }
@@ -925,10 +975,28 @@ impl Reducible for AppState {
                     s.link_error = Some(e.to_string());
                 }
             },
+            Action::OpenExample(id) => {
+                if let Some(example) = examples::by_id(id) {
+                    s.link = Some(Rc::new(example.shared()));
+                    s.example = Some(example);
+                    s.autorun = true;
+                    s.link_error = None;
+                    s.link_mismatch = None;
+                }
+            }
+            Action::LeaveExample => {
+                if s.example.take().is_some() {
+                    s.link = None;
+                    s.link_mismatch = None;
+                    s.autorun = false;
+                }
+            }
             Action::DismissLink => {
                 s.link = None;
                 s.link_error = None;
                 s.link_mismatch = None;
+                s.example = None;
+                s.autorun = false;
             }
             Action::Progress { .. }
             | Action::RunProgress { .. }
@@ -1453,5 +1521,87 @@ mod tests {
             s = s.reduce(Action::SetMethod(m, false));
         }
         assert!(!s.spec().unwrap().cate);
+    }
+
+    /// The Card example's file, as the worker would summarize it (with its real row count and hash).
+    fn card_loaded(state: Rc<AppState>, job: u32) -> Rc<AppState> {
+        let ex = crate::examples::by_id("card").unwrap();
+        let fp = ex.fingerprint();
+        let kinds: Vec<(&str, &str)> = fp
+            .columns
+            .iter()
+            .map(|c| {
+                let binary = c.starts_with("reg") || c.starts_with("near") || c == "black";
+                (c.as_str(), if binary { "binary" } else { "numeric" })
+            })
+            .collect();
+        let mut summary = summary(&kinds);
+        summary.n_rows = fp.n_rows;
+        let s = state.reduce(Action::LoadStarted {
+            job,
+            name: "card.csv".into(),
+            total: 1.0,
+            roles: SuggestedRoles::default(),
+        });
+        s.reduce(Action::Loaded {
+            job,
+            summary,
+            millis: 1.0,
+            saved_graph: None,
+            hash: fp.hash,
+            text: None,
+        })
+    }
+
+    #[test]
+    fn an_example_opens_with_its_analysis_and_runs_once() {
+        let s = Rc::new(AppState::new()).reduce(Action::OpenExample("card"));
+        assert!(s.autorun && s.example.is_some_and(|e| e.id == "card"));
+        assert_eq!(s.link_summary(), None, "the example's own card tells the story");
+        let s = card_loaded(s, 1);
+        assert_eq!(s.link_mismatch, None);
+        let spec = s.spec().unwrap();
+        let mut want = crate::examples::by_id("card").unwrap().spec();
+        // The page lists covariates in file order.
+        let sorted = |c: &Option<Vec<String>>| {
+            let mut c = c.clone().unwrap();
+            c.sort();
+            c
+        };
+        assert_eq!(sorted(&spec.covariates), sorted(&want.covariates));
+        want.covariates = spec.covariates.clone();
+        assert_eq!(spec, want);
+        assert!(s.graph.dag.nodes().iter().any(|n| n.name == "ability" && n.latent));
+        // Conditional instrument given the example's covariates: no warning.
+        assert_eq!(s.adjustment_warning(), None);
+        let s = s.reduce(Action::RunStarted { job: 2, spec });
+        assert!(!s.autorun, "it runs once");
+        // Without the region columns, proximity to college is no instrument by the graph.
+        let s = s.reduce(Action::SetCovariate("reg662".into(), false));
+        assert!(s.adjustment_warning().unwrap().contains("`nearc4` is not an instrument"));
+        // A share link of it names the example instead of carrying the data.
+        let link = cf_share::decode(&s.share_link(true).unwrap()).unwrap();
+        assert_eq!((link.example.as_deref(), link.data), (Some("card"), None));
+        // One's own file leaves the example.
+        let s = s.reduce(Action::LeaveExample);
+        assert!(s.example.is_none() && s.link.is_none() && !s.autorun);
+    }
+
+    #[test]
+    fn an_example_link_opens_the_example_and_unknown_ones_do_not() {
+        let link = crate::examples::by_id("nsw").unwrap().link();
+        assert_eq!(link_example(&link).map(|e| e.id), Some("nsw"));
+        let s = Rc::new(AppState::new()).reduce(Action::OpenLink(format!("#{link}")));
+        assert!(s.autorun && s.example.is_some());
+        let mut other = crate::examples::by_id("nsw").unwrap().shared();
+        other.example = Some("nope".into());
+        let text = cf_share::encode(&other).unwrap();
+        assert_eq!(link_example(&text), None);
+        let s = Rc::new(AppState::new()).reduce(Action::OpenLink(text));
+        assert!(!s.autorun && s.example.is_none() && s.link.is_some());
+        other.example = Some("../../etc".into());
+        let s =
+            Rc::new(AppState::new()).reduce(Action::OpenLink(cf_share::encode(&other).unwrap()));
+        assert!(s.link.is_none() && s.link_error.is_some());
     }
 }

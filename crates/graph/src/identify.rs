@@ -459,15 +459,23 @@ pub fn is_frontdoor(g: &Dag, x: usize, y: usize, z: &[usize]) -> bool {
     g.d_separated_cut(z, &[y], &[x], Some(&mask(n, z)))
 }
 
+/// Whether `z` is an instrument for `x → y` given `w`: `w` holds no descendant of `x` or `y`,
+/// `z` is d-connected to `x` given `w`, and d-separated from `y` given `w` once the edges out of
+/// `x` are cut.
+pub fn is_instrument(g: &Dag, z: usize, x: usize, y: usize, w: &[usize]) -> bool {
+    let de = g.descendants(&[x, y]);
+    !de[z]
+        && w.iter().all(|&v| !de[v])
+        && g.d_separated_cut(&[z], &[y], w, Some(&mask(g.len(), &[x])))
+        && !g.d_separated(&[z], &[x], w)
+}
+
 /// Instruments and conditional instruments for `x → y`.
 pub fn instruments(g: &Dag, x: usize, y: usize) -> Vec<Instrument> {
     let n = g.len();
-    let cut = mask(n, &[x]);
     let de = g.descendants(&[x, y]);
     let observed = |v: usize| !g.nodes()[v].latent;
-    let valid = |z: usize, w: &[usize]| {
-        g.d_separated_cut(&[z], &[y], w, Some(&cut)) && !g.d_separated(&[z], &[x], w)
-    };
+    let valid = |z: usize, w: &[usize]| is_instrument(g, z, x, y, w);
     let mut out = Vec::new();
     for z in (0..n).filter(|&v| v != x && v != y && observed(v) && !de[v]) {
         if valid(z, &[]) {

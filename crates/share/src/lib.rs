@@ -89,11 +89,14 @@ pub struct Shared {
     /// The data itself (CSV text), when the user chose to embed it.
     #[serde(default)]
     pub data: Option<String>,
+    /// The bundled example the data is (the page fetches it from its own site), by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
 }
 
 impl Default for Shared {
     fn default() -> Self {
-        Shared { v: VERSION, spec: None, graph: None, fingerprint: None, data: None }
+        Shared { v: VERSION, spec: None, graph: None, fingerprint: None, data: None, example: None }
     }
 }
 
@@ -231,6 +234,11 @@ fn validate(s: &Shared) -> Result<(), ShareError> {
             return bad("a propensity setting is out of range");
         }
     }
+    if s.example.as_ref().is_some_and(|e| {
+        e.is_empty() || e.len() > 64 || !e.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    }) {
+        return bad("the example name is not one of this page's");
+    }
     if s.graph.as_ref().is_some_and(|g| g.len() > 1 << 20) {
         return bad("the graph is too large");
     }
@@ -304,6 +312,7 @@ mod tests {
                 b"treat,re78\n1,2\n",
             )),
             data: None,
+            example: None,
         }
     }
 

@@ -1,0 +1,308 @@
+//! The example gallery: real datasets bundled with the page (`static/examples/`), each with its
+//! causal graph, its analysis and a short story of what it shows. An example is a share link whose
+//! data the page fetches from its own site, so "load an example" and "open an example's link" are
+//! one code path.
+
+use cf_engine::{AnalysisSpec, EstimandChoice, Method};
+use cf_share::{Fingerprint, Shared};
+
+/// A bundled example.
+#[derive(Debug, PartialEq)]
+pub struct Example {
+    /// Id in `data-testid`s and links (`[a-z0-9_]`).
+    pub id: &'static str,
+    /// File under `examples/`.
+    pub file: &'static str,
+    /// Card title.
+    pub title: &'static str,
+    /// One line under the title: the kind of study.
+    pub kind: &'static str,
+    /// Two lines for the gallery card.
+    pub blurb: &'static str,
+    /// What the example shows.
+    pub story: &'static str,
+    /// What to compare the results with.
+    pub look_for: &'static str,
+    /// The file's header line (its columns, in order).
+    header: &'static str,
+    /// Data rows.
+    rows: usize,
+    /// FNV-1a hash of the file's bytes, as the worker computes it.
+    hash: &'static str,
+    /// The causal graph, DAGitty model code with roles.
+    pub graph: &'static str,
+    /// Treatment, outcome.
+    roles: (&'static str, &'static str),
+    /// Adjusted covariates.
+    covariates: &'static [&'static str],
+    /// Methods run.
+    methods: &'static [Method],
+    /// ATE or ATT for the weighting and matching methods.
+    estimand: EstimandChoice,
+    /// Control level of a multi-valued treatment.
+    control: Option<&'static str>,
+    /// Instruments (2SLS).
+    instruments: &'static [&'static str],
+}
+
+/// Dehejia and Wahba's covariates (the reference numbers' specification).
+const NSW_COVARIATES: [&str; 12] = [
+    "age", "age2", "educ", "educ2", "black", "hisp", "married", "nodegree", "re74", "re75", "u74",
+    "u75",
+];
+const NSW_HEADER: &str =
+    "treat,age,educ,black,hisp,married,nodegree,re74,re75,re78,u74,u75,age2,educ2";
+
+/// Every example, in gallery order.
+pub const EXAMPLES: [Example; 5] = [
+    Example {
+        id: "nsw",
+        file: "nsw_experimental.csv",
+        title: "NSW job training, randomized",
+        kind: "Randomized experiment · 445 people",
+        blurb: "Job training assigned by lottery. With randomization every method should agree: about $1,794 more in 1978 earnings.",
+        story: "The National Supported Work programme assigned job training by lottery (LaLonde 1986; Dehejia & Wahba 1999). With a coin deciding who was trained, nothing else differs on average between the groups: every method should agree with the plain difference in 1978 earnings.",
+        look_for: "Every row near $1,794 (the difference in means); adjusting for the covariates only narrows the intervals.",
+        header: NSW_HEADER,
+        rows: 445,
+        hash: "c1821d936a440d8d",
+        graph: "dag {\ntreat [exposure]\nre78 [outcome]\n{age age2 educ educ2 black hisp married nodegree re74 re75 u74 u75} -> re78\ntreat -> re78\n}\n",
+        roles: ("treat", "re78"),
+        covariates: &NSW_COVARIATES,
+        methods: &Method::ADJUSTMENT,
+        estimand: EstimandChoice::Ate,
+        control: None,
+        instruments: &[],
+    },
+    Example {
+        id: "nsw_cps",
+        file: "nsw_cps.csv",
+        title: "NSW trainees vs. survey controls",
+        kind: "Observational · 16,177 people",
+        blurb: "The same trainees against survey respondents. The raw gap says −$8,498; adjustment brings it back towards the experiment's $1,794.",
+        story: "The same 185 trainees, now compared with 15,992 people from the Current Population Survey instead of the lottery's losers. Survey respondents earned far more before the programme, so the raw difference says training cost $8,498 a year. Adjusting for age, schooling and earnings history is what brings the answer back towards the experiment.",
+        look_for: "How far each method lands from the experimental effect on the treated, $1,794 (difference in means: −$8,498).",
+        header: NSW_HEADER,
+        rows: 16_177,
+        hash: "8f9ea1ba1bf72f27",
+        graph: "dag {\ntreat [exposure]\nre78 [outcome]\n{age age2 educ educ2 black hisp married nodegree re74 re75 u74 u75} -> {treat re78}\ntreat -> re78\n}\n",
+        roles: ("treat", "re78"),
+        covariates: &NSW_COVARIATES,
+        methods: &[Method::DiffMeans, Method::Ols, Method::Ipw, Method::Aipw, Method::Psm, Method::DrLearner],
+        estimand: EstimandChoice::Att,
+        control: None,
+        instruments: &[],
+    },
+    Example {
+        id: "hillstrom",
+        file: "hillstrom.csv",
+        title: "Hillstrom e-mail campaign",
+        kind: "Randomized, three arms · 64,000 customers",
+        blurb: "A men's e-mail, a women's e-mail or none, at random. Which one brought visits, and which customers should get it next?",
+        story: "An online retailer sent a men's merchandise e-mail, a women's e-mail or nothing, at random (MineThatData, 2008). Which e-mail brought more visits to the site in the next two weeks, and for which customers? The T- and X-learners estimate each customer's uplift: download it to build a targeting list.",
+        look_for: "Visit rate +7.7 points for the men's e-mail and +4.5 for the women's, against 10.6% without e-mail.",
+        header: "treatment,arm,visit,conversion,spend,recency,history_segment,history,mens,womens,newbie,zip_urban,zip_surburban,channel_web,channel_phone,zip_code,channel,segment",
+        rows: 64_000,
+        hash: "19c29f6ab6709d31",
+        graph: "dag {\narm [exposure]\nvisit [outcome]\n{recency history mens womens newbie zip_urban zip_surburban channel_web channel_phone} -> visit\narm -> visit\n}\n",
+        roles: ("arm", "visit"),
+        covariates: &[
+            "recency", "history", "mens", "womens", "newbie", "zip_urban", "zip_surburban",
+            "channel_web", "channel_phone",
+        ],
+        methods: &[Method::DiffMeans, Method::Ols, Method::Ipw, Method::TLearner, Method::XLearner],
+        estimand: EstimandChoice::Ate,
+        control: Some("0"),
+        instruments: &[],
+    },
+    Example {
+        id: "card",
+        file: "card.csv",
+        title: "Card: schooling and wages",
+        kind: "Instrumental variable · 3,010 men",
+        blurb: "Does school raise wages when ability is unmeasured? Growing up near a college serves as an instrument.",
+        story: "Does a year of school raise wages? Ability drives both, and nobody measured it. Card (1995) used growing up near a four-year college as an instrument: it makes more schooling likely but, given region and background, should not affect wages any other way. The graph draws ability as a latent node; 2SLS needs no adjustment for it.",
+        look_for: "About 13% higher wages per year of school (Wooldridge, Example 15.4: 0.1315, s.e. 0.055), against 7.5% from a plain regression.",
+        header: "id,nearc2,nearc4,educ,age,fatheduc,motheduc,weight,momdad14,sinmom14,step14,reg661,reg662,reg663,reg664,reg665,reg666,reg667,reg668,reg669,south66,black,smsa,south,smsa66,wage,enroll,KWW,IQ,married,libcrd14,exper,lwage,expersq",
+        rows: 3_010,
+        hash: "b3c112b9374c1a70",
+        graph: "dag {\neduc [exposure]\nlwage [outcome]\nability [latent]\nnearc4 -> educ\neduc -> lwage\nability -> {educ lwage}\n{exper expersq black smsa south} -> {educ lwage}\n{smsa66 reg662 reg663 reg664 reg665 reg666 reg667 reg668 reg669} -> {nearc4 educ lwage}\n}\n",
+        roles: ("educ", "lwage"),
+        covariates: &[
+            "exper", "expersq", "black", "smsa", "south", "smsa66", "reg662", "reg663", "reg664",
+            "reg665", "reg666", "reg667", "reg668", "reg669",
+        ],
+        methods: &[Method::TwoSls],
+        estimand: EstimandChoice::Ate,
+        control: None,
+        instruments: &["nearc4"],
+    },
+    Example {
+        id: "ihdp",
+        file: "ihdp_sim_b.csv",
+        title: "IHDP: the true effect is known",
+        kind: "Semi-synthetic · 747 children",
+        blurb: "Semi-synthetic data where every child's true effect is known: see how close each method gets to 4.66.",
+        story: "Real covariates of the Infant Health and Development Program with a simulated outcome (Hill 2011, response surface B), so every child's true effect is in the file (`true_ite`). Treated children differ from the others, and the effect varies with the covariates: a test of how well each method recovers a number we know.",
+        look_for: "True average effect 4.66 (on the treated: 4.00). Matching estimates the effect on the treated.",
+        header: "treat,y,true_ite,bw,b_head,preterm,birth_o,nnhealth,momage,sex,twin,b_marr,mom_lths,mom_hs,mom_scoll,cig,first,booze,drugs,work_dur,prenatal,site1,site2,site3,site4,site5,site6,site7",
+        rows: 747,
+        hash: "aad5ca9fc6bb1be8",
+        graph: "dag {\ntreat [exposure]\ny [outcome]\n{bw b_head preterm birth_o nnhealth momage sex twin b_marr mom_lths mom_hs mom_scoll cig first booze drugs work_dur prenatal site1 site2 site3 site4 site5 site6 site7} -> {treat y}\ntreat -> y\n}\n",
+        roles: ("treat", "y"),
+        covariates: &[
+            "bw", "b_head", "preterm", "birth_o", "nnhealth", "momage", "sex", "twin", "b_marr",
+            "mom_lths", "mom_hs", "mom_scoll", "cig", "first", "booze", "drugs", "work_dur",
+            "prenatal", "site1", "site2", "site3", "site4", "site5", "site6", "site7",
+        ],
+        methods: &[
+            Method::Ols,
+            Method::Ipw,
+            Method::Aipw,
+            Method::Psm,
+            Method::TLearner,
+            Method::XLearner,
+            Method::RLearner,
+            Method::DrLearner,
+        ],
+        estimand: EstimandChoice::Ate,
+        control: None,
+        instruments: &[],
+    },
+];
+
+/// The example with this id.
+pub fn by_id(id: &str) -> Option<&'static Example> {
+    EXAMPLES.iter().find(|e| e.id == id)
+}
+
+/// The example whose file this is, by its fingerprint.
+pub fn by_fingerprint(fp: &Fingerprint) -> Option<&'static Example> {
+    EXAMPLES.iter().find(|e| e.fingerprint() == *fp)
+}
+
+impl Example {
+    /// Path of the data file, relative to the page.
+    pub fn path(&self) -> String {
+        format!("./examples/{}", self.file)
+    }
+
+    /// What identifies the file.
+    pub fn fingerprint(&self) -> Fingerprint {
+        Fingerprint {
+            columns: self.header.split(',').map(str::to_string).collect(),
+            n_rows: self.rows,
+            hash: self.hash.to_string(),
+        }
+    }
+
+    /// The analysis.
+    pub fn spec(&self) -> AnalysisSpec {
+        let (t, y) = self.roles;
+        let mut spec = AnalysisSpec::new(t, y, self.methods.to_vec());
+        spec.covariates = Some(self.covariates.iter().map(|c| c.to_string()).collect());
+        spec.estimand = self.estimand;
+        spec.control = self.control.map(str::to_string);
+        spec.instruments = self.instruments.iter().map(|c| c.to_string()).collect();
+        spec
+    }
+
+    /// The example as a share link's content: analysis, graph, the file's fingerprint and the
+    /// example's id (the page fetches the data itself).
+    pub fn shared(&self) -> Shared {
+        Shared {
+            spec: Some(self.spec()),
+            graph: Some(self.graph.to_string()),
+            fingerprint: Some(self.fingerprint()),
+            example: Some(self.id.to_string()),
+            ..Shared::default()
+        }
+    }
+
+    /// Its share link text (without `#`).
+    pub fn link(&self) -> String {
+        // Encoding without embedded data cannot fail (only data can make a link too large).
+        cf_share::encode(&self.shared()).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn file(e: &Example) -> Vec<u8> {
+        let path = format!("{}/static/examples/{}", env!("CARGO_MANIFEST_DIR"), e.file);
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn each_fingerprint_is_its_files() {
+        for e in &EXAMPLES {
+            let bytes = file(e);
+            let text = std::str::from_utf8(&bytes).unwrap();
+            let header = text.lines().next().unwrap();
+            let rows = text.lines().skip(1).filter(|l| !l.is_empty()).count();
+            let columns = header.split(',').map(str::to_string).collect();
+            assert_eq!(Fingerprint::of(columns, rows, &bytes), e.fingerprint(), "{}", e.id);
+        }
+    }
+
+    #[test]
+    fn each_graph_names_its_columns_and_roles() {
+        for e in &EXAMPLES {
+            let g = cf_graph::text::parse(e.graph).unwrap();
+            let columns: Vec<String> = e.fingerprint().columns;
+            for n in g.nodes() {
+                assert_eq!(n.latent, !columns.contains(&n.name), "{}: {}", e.id, n.name);
+            }
+            let spec = e.spec();
+            let role = |name: &str| g.nodes()[g.index(name).unwrap()].role;
+            assert_eq!(role(&spec.treatment), cf_graph::Role::Exposure, "{}", e.id);
+            assert_eq!(role(&spec.outcome), cf_graph::Role::Outcome, "{}", e.id);
+            for c in spec.covariates.iter().flatten().chain(&spec.instruments) {
+                assert!(columns.contains(c), "{}: {c}", e.id);
+                assert!(g.index(c).is_some(), "{}: {c} is drawn", e.id);
+            }
+        }
+    }
+
+    #[test]
+    fn each_analysis_is_identified_by_its_graph() {
+        use cf_graph::identify::{instruments, is_backdoor};
+        for e in &EXAMPLES {
+            let g = cf_graph::text::parse(e.graph).unwrap();
+            let spec = e.spec();
+            let at = |n: &str| g.index(n).unwrap();
+            let (x, y) = (at(&spec.treatment), at(&spec.outcome));
+            let z: Vec<usize> = spec.covariates.iter().flatten().map(|c| at(c)).collect();
+            if spec.instruments.is_empty() {
+                assert!(
+                    is_backdoor(&g, x, y, &z),
+                    "{}: the covariates block every back door",
+                    e.id
+                );
+            } else {
+                // A latent confounder: no adjustment set, but a (conditional) instrument.
+                assert!(!is_backdoor(&g, x, y, &z), "{}", e.id);
+                let found = instruments(&g, x, y);
+                for iv in &spec.instruments {
+                    let it = found.iter().find(|i| &i.instrument == iv).unwrap();
+                    let covs = spec.covariates.as_deref().unwrap_or_default();
+                    assert!(it.given.iter().all(|w| covs.contains(w)), "{}: {it:?}", e.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn links_round_trip_and_ids_are_unique() {
+        for e in &EXAMPLES {
+            let back = cf_share::decode(&e.link()).unwrap();
+            assert_eq!(back, e.shared());
+            assert_eq!(by_id(e.id), Some(e));
+            assert_eq!(by_fingerprint(&e.fingerprint()), Some(e));
+        }
+        assert_eq!(by_id("nope"), None);
+    }
+}
