@@ -261,7 +261,8 @@ pub fn App() -> Html {
                     <GraphPanel state={std::rc::Rc::new((*state).clone())} dispatch={dispatch.clone()} />
                     <SharePanel state={std::rc::Rc::new((*state).clone())} />
                     if let Some(result) = &state.result {
-                        <Results result={result.clone()} stale={state.result_is_stale()} />
+                        <Results result={result.clone()} stale={state.result_is_stale()} file_name={AttrValue::from(dataset.name.clone())}
+                                 graph_dot={(!state.graph.dag.edges().is_empty()).then(|| AttrValue::from(cf_graph::text::to_dot(&state.graph_with_roles())))} />
                     }
                 } else {
                     <section class="hero">

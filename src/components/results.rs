@@ -19,6 +19,12 @@ pub struct ResultsProps {
     /// The settings changed since this run.
     #[prop_or_default]
     pub stale: bool,
+    /// The data file's name (for the Python script).
+    #[prop_or_default]
+    pub file_name: AttrValue,
+    /// The causal graph as DOT, when one is drawn (for the Python script's DoWhy part).
+    #[prop_or_default]
+    pub graph_dot: Option<AttrValue>,
 }
 
 fn label(method: &str) -> &'static str {
@@ -103,6 +109,30 @@ pub fn Results(props: &ResultsProps) -> Html {
         })
     };
     let has_results = !r.report.results.is_empty() || !r.report.errors.is_empty();
+    let python = use_memo(
+        (r.spec.clone(), props.file_name.clone(), props.graph_dot.clone()),
+        |(spec, file, dot)| cf_engine::python::script(spec, file, dot.as_deref()),
+    );
+    let python_copied = use_state(|| false);
+    let python_open = use_state(|| false);
+    let python_click = {
+        let (python, copied, open) = (python.clone(), python_copied.clone(), python_open.clone());
+        Callback::from(move |_: MouseEvent| {
+            copied.set(crate::clipboard::copy_text(&python));
+            open.set(true);
+        })
+    };
+    let python_toggle = {
+        let open = python_open.clone();
+        Callback::from(move |e: Event| {
+            use wasm_bindgen::JsCast;
+            if let Some(d) =
+                e.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+            {
+                open.set(d.open());
+            }
+        })
+    };
     html! {
         <section class={classes!("card", "results-card", props.stale.then_some("stale"))} aria-labelledby="results-title" data-testid="results">
             <header class="card-head">
@@ -116,6 +146,11 @@ pub fn Results(props: &ResultsProps) -> Html {
                         {" "}
                         <button type="button" class="ghost" data-testid="export-results-json" onclick={json_click}
                                 aria-label="Download the results as JSON" title="The full report and the settings it ran with (JSON)">{"JSON"}</button>
+                        {" "}
+                        <button type="button" class="ghost" data-testid="copy-python" onclick={python_click}
+                                title="A script that recomputes every number with pandas, statsmodels, scikit-learn and causalml">
+                            { if *python_copied { "Python copied" } else { "Copy as Python" } }
+                        </button>
                     </span>
                 }
             </header>
@@ -169,6 +204,12 @@ pub fn Results(props: &ResultsProps) -> Html {
                 </p>
             }
             { for r.report.warnings.iter().map(|w| html! { <p class="warning">{w}</p> }) }
+            if has_results {
+                <details class="python" data-testid="python-details" open={*python_open} ontoggle={python_toggle}>
+                    <summary>{"Audit in Python: a script that recomputes these numbers with causalml and statsmodels"}</summary>
+                    <pre data-testid="python-script" tabindex="0">{python.as_str()}</pre>
+                </details>
+            }
             <p class="muted small">
                 if r.report.covariates.is_empty() {
                     {"No covariates adjusted for."}

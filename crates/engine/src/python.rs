@@ -9,10 +9,11 @@
 //! one JSON line `{"method", "arm", "estimate", "std_error"}`, so a notebook or a script can set
 //! it beside the engine's report.
 //!
-//! Where Python cannot give the identical number the script says so next to the block: the R- and
-//! DR-learners without a fold column (the engine draws its folds from its own generator, causalml
-//! from scikit-learn's `KFold`) and matching when several controls are equally near a treated unit
-//! (the tie order is an implementation detail of each library).
+//! The R- and DR-learners are cross-fitted over the fold column, or without one over the engine's
+//! own folds (the script draws them with the same SplitMix64 shuffle from the seed), so they give
+//! the engine's numbers. Where Python cannot give the identical number the script says so next to
+//! the block: matching when several controls are equally near a treated unit (the tie order is an
+//! implementation detail of each library), and the bootstrap.
 //!
 //! Every value taken from the spec (file name, column names, levels, the graph) is written as a
 //! Python string literal by [`py_str`], so no name can break out of its quotes or hide code.
@@ -191,6 +192,9 @@ pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> 
     if uses_p {
         s += PROPENSITY;
     }
+    if !folds && methods.iter().any(|m| matches!(m, Method::RLearner | Method::DrLearner)) {
+        s += ENGINE_FOLDS;
+    }
     for &m in &methods {
         s += match m {
             Method::DiffMeans => DIFF_MEANS,
@@ -200,10 +204,8 @@ pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> 
             Method::Psm => PSM,
             Method::TLearner => T_LEARNER,
             Method::XLearner => X_LEARNER,
-            Method::RLearner if folds => R_LEARNER_FOLDS,
-            Method::RLearner => R_LEARNER_CAUSALML,
-            Method::DrLearner if folds => DR_LEARNER_FOLDS,
-            Method::DrLearner => DR_LEARNER_CAUSALML,
+            Method::RLearner => R_LEARNER_FOLDS,
+            Method::DrLearner => DR_LEARNER_FOLDS,
             Method::TwoSls => TWO_SLS,
         };
     }
@@ -225,9 +227,9 @@ pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> 
             Method::TLearner => "t_learner(y, t, X)",
             Method::XLearner => "x_learner(y, t, X, need(p))",
             Method::RLearner if folds => "r_learner(y, t, X, need(p), fold_ids(rows))",
-            Method::RLearner => "r_learner(y, t, X, need(p))",
+            Method::RLearner => "r_learner(y, t, X, need(p), engine_folds(len(y), 5, SEED, t))",
             Method::DrLearner if folds => "dr_learner(y, t, X, need(p), fold_ids(rows))",
-            Method::DrLearner => "dr_learner(y, t, X, need(p))",
+            Method::DrLearner => "dr_learner(y, t, X, need(p), engine_folds(len(y), 3, SEED))",
             Method::TwoSls => "two_sls(y, t, X, Z_ALL[rows])",
         };
         let _ = writeln!(s, "    report({}, arm, lambda: {call})", py_str(m.as_str()));
@@ -546,8 +548,8 @@ def x_learner(y, t, X, p):
 
 const R_LEARNER_FOLDS: &str = r##"
 
-# ---- r-learner: R-learner with linear models (ATE), cross-fitted over FOLD_COLUMN ---------------
-# What causalml's BaseRRegressor(learner=LinearRegression()) computes, over the fold column instead
+# ---- r-learner: R-learner with linear models (ATE), cross-fitted over the given folds ---------
+# What causalml's BaseRRegressor(learner=LinearRegression()) computes, over these folds instead
 # of causalml's own StratifiedKFold(n_fold, shuffle=True, random_state) split (with those folds,
 # e.g. written to a column, it gives this number): m(x) = E[y | x] predicted in each fold by a
 # model fitted on the other folds, then the effect model = least squares of (y - m) / (t - p) on X
@@ -569,31 +571,10 @@ def r_learner(y, t, X, p, folds):
     return cate.mean(), s / np.sqrt(len(y))
 "##;
 
-const R_LEARNER_CAUSALML: &str = r##"
-
-# ---- r-learner: R-learner with linear models (ATE) ----------------------------------------------
-# causalml BaseRRegressor(learner=LinearRegression(), n_fold=5, random_state=SEED), p clipped to
-# CLIP. NOT THE ENGINE'S NUMBER: causalml cross-fits over scikit-learn's StratifiedKFold split,
-# the engine over folds drawn by its own SplitMix64 generator from SEED, so the two differ by the
-# luck of the split. Give both the same folds (a fold column) to get the same number.
-# Standard error sqrt(vars_t / pi + vars_c / (1 - pi) + Var(cate)) / sqrt(n): causalml 0.18
-# divides by n instead of sqrt(n), which makes its own interval far too narrow.
-def r_learner(y, t, X, p):
-    from causalml.inference.meta import BaseRRegressor
-    m = BaseRRegressor(learner=LinearRegression(), ate_alpha=ALPHA, n_fold=5,
-                       random_state=SEED % 2**32)
-    m.cv_n_jobs = 1
-    ate = m.estimate_ate(X=X, treatment=t.astype(int), y=y, p=np.clip(p, *CLIP))[0][0]
-    cate = m.predict(X)[:, 0]
-    pi = t.mean()
-    s = np.sqrt(m.vars_t[1] / pi + m.vars_c[1] / (1 - pi) + cate.var())
-    return ate, s / np.sqrt(len(y))
-"##;
-
 const DR_LEARNER_FOLDS: &str = r##"
 
-# ---- dr-learner: DR-learner with linear models (ATE), three folds from FOLD_COLUMN --------------
-# What causalml's BaseDRRegressor(learner=LinearRegression()) computes, over the fold column
+# ---- dr-learner: DR-learner with linear models (ATE), over the given three folds --------------
+# What causalml's BaseDRRegressor(learner=LinearRegression()) computes, over these folds
 # (0, 1, 2) instead of causalml's own KFold(3, shuffle=True, random_state=seed) split (with those
 # folds it gives this number): in round k the outcome models are fitted on fold k+1, the doubly
 # robust pseudo-outcome (t - p) / (p (1 - p)) (y - mu_t) + mu1 - mu0 is regressed on X in fold
@@ -620,21 +601,38 @@ def dr_learner(y, t, X, p, folds):
     return cate.mean(), np.sqrt(v / n)
 "##;
 
-const DR_LEARNER_CAUSALML: &str = r##"
+const ENGINE_FOLDS: &str = r##"
 
-# ---- dr-learner: DR-learner with linear models (ATE) --------------------------------------------
-# causalml BaseDRRegressor(learner=LinearRegression()), p clipped to CLIP, cross-fitting seed SEED;
-# the standard error is causalml's analytic one, recovered from its interval.
-# NOT THE ENGINE'S NUMBER: causalml splits the rows with scikit-learn's KFold(3, shuffle=True,
-# random_state=SEED), the engine with folds drawn by its own SplitMix64 generator from SEED, so the
-# two differ by the luck of the split. Give both the same folds (a fold column) to get the same
-# number.
-def dr_learner(y, t, X, p):
-    from causalml.inference.meta import BaseDRRegressor
-    m = BaseDRRegressor(learner=LinearRegression(), ate_alpha=ALPHA)
-    ate, lb, ub = m.estimate_ate(X=X, treatment=t.astype(int), y=y, p=np.clip(p, *CLIP),
-                                 seed=SEED % 2**32)
-    return ate[0], (ub[0] - lb[0]) / (2 * Z_CRIT)
+# ---- the engine's cross-fitting folds -----------------------------------------------------------
+# Without a fold column the engine draws its folds from SEED: within each stratum (the treatment
+# values, ascending, for the R-learner; all rows for the DR-learner) the rows are shuffled by
+# Fisher-Yates with the SplitMix64 generator, then dealt out 0, 1, ..., k-1 in turn. This is that
+# draw, so the R- and DR-learners below see exactly the engine's folds (causalml's own
+# StratifiedKFold / KFold split would differ by the luck of the split).
+def engine_folds(n, k, seed, strata=None):
+    mask = (1 << 64) - 1
+    state = seed & mask
+    def next_u64():
+        nonlocal state
+        state = (state + 0x9E3779B97F4A7C15) & mask
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        return z ^ (z >> 31)
+    if strata is None:
+        groups = [list(range(n))]
+    else:
+        groups = [list(np.flatnonzero(strata == v)) for v in np.unique(strata)]
+    out = np.zeros(n, dtype=int)
+    nxt = 0
+    for rows in groups:
+        for i in range(len(rows) - 1, 0, -1):
+            j = next_u64() % (i + 1)
+            rows[i], rows[j] = rows[j], rows[i]
+        for r in rows:
+            out[r] = nxt % max(k, 1)
+            nxt += 1
+    return out
 "##;
 
 const TWO_SLS: &str = r##"
@@ -885,9 +883,10 @@ mod tests {
         let drop = script(&s, "f.csv", None);
         assert!(drop.contains("MISSING = \"drop\""));
         assert!(drop.contains("if MISSING == \"drop\":\n    needed += covariates"));
-        // Without a fold column: causalml's own split, and a comment that says it is not ours.
-        assert!(drop.contains("BaseRRegressor(") && drop.contains("BaseDRRegressor("));
-        assert_eq!(drop.matches("NOT THE ENGINE'S NUMBER").count(), 2);
+        // Without a fold column: the engine's own folds, drawn from the seed.
+        assert!(drop.contains("def engine_folds(n, k, seed, strata=None):"));
+        assert!(drop.contains("r_learner(y, t, X, need(p), engine_folds(len(y), 5, SEED, t))"));
+        assert!(drop.contains("dr_learner(y, t, X, need(p), engine_folds(len(y), 3, SEED))"));
         assert!(drop.contains("FOLD_COLUMN = None"));
         s.missing = MissingPolicy::Indicator;
         s.fold_column = Some("fold".into());
@@ -899,8 +898,7 @@ mod tests {
         assert!(ind.contains("FOLD_COLUMN = \"fold\""));
         assert!(ind.contains("r_learner(y, t, X, need(p), fold_ids(rows))"));
         assert!(ind.contains("dr_learner(y, t, X, need(p), fold_ids(rows))"));
-        assert!(!ind.contains("NOT THE ENGINE'S NUMBER"));
-        assert!(code(&ind).iter().all(|l| !l.contains("BaseRRegressor(")));
+        assert!(!ind.contains("def engine_folds"));
     }
 
     #[test]
