@@ -23,13 +23,17 @@ pub struct Example {
     pub story: &'static str,
     /// What to compare the results with.
     pub look_for: &'static str,
+    /// A known answer drawn on the forest plot (value, what it is).
+    pub benchmark: Option<(f64, &'static str)>,
     /// The file's header line (its columns, in order).
     header: &'static str,
     /// Data rows.
     rows: usize,
     /// FNV-1a hash of the file's bytes, as the worker computes it.
     hash: &'static str,
-    /// The causal graph, DAGitty model code with roles.
+    /// The causal graph, DAGitty model code with roles. A latent `background` node stands for
+    /// whatever makes the covariates depend on each other (a graph without it would claim they
+    /// are independent, and the data would reject that).
     pub graph: &'static str,
     /// Treatment, outcome.
     roles: (&'static str, &'static str),
@@ -53,6 +57,9 @@ const NSW_COVARIATES: [&str; 12] = [
 const NSW_HEADER: &str =
     "treat,age,educ,black,hisp,married,nodegree,re74,re75,re78,u74,u75,age2,educ2";
 
+/// The sample's true average effect in the IHDP file (mean of `true_ite`).
+const TRUE_ATE_IHDP: f64 = 4.661_289_815;
+
 /// Every example, in gallery order.
 pub const EXAMPLES: [Example; 5] = [
     Example {
@@ -63,10 +70,11 @@ pub const EXAMPLES: [Example; 5] = [
         blurb: "Job training assigned by lottery. With randomization every method should agree: about $1,794 more in 1978 earnings.",
         story: "The National Supported Work programme assigned job training by lottery (LaLonde 1986; Dehejia & Wahba 1999). With a coin deciding who was trained, nothing else differs on average between the groups: every method should agree with the plain difference in 1978 earnings.",
         look_for: "Every row near $1,794 (the difference in means); adjusting for the covariates only narrows the intervals.",
+        benchmark: Some((1794.342404270271, "experimental difference")),
         header: NSW_HEADER,
         rows: 445,
         hash: "c1821d936a440d8d",
-        graph: "dag {\ntreat [exposure]\nre78 [outcome]\n{age age2 educ educ2 black hisp married nodegree re74 re75 u74 u75} -> re78\ntreat -> re78\n}\n",
+        graph: "dag {\ntreat [exposure]\nre78 [outcome]\nbackground [latent]\nbackground -> {age age2 educ educ2 black hisp married nodegree re74 re75 u74 u75}\n{age age2 educ educ2 black hisp married nodegree re74 re75 u74 u75} -> re78\ntreat -> re78\n}\n",
         roles: ("treat", "re78"),
         covariates: &NSW_COVARIATES,
         methods: &Method::ADJUSTMENT,
@@ -82,10 +90,11 @@ pub const EXAMPLES: [Example; 5] = [
         blurb: "The same trainees against survey respondents. The raw gap says −$8,498; adjustment brings it back towards the experiment's $1,794.",
         story: "The same 185 trainees, now compared with 15,992 people from the Current Population Survey instead of the lottery's losers. Survey respondents earned far more before the programme, so the raw difference says training cost $8,498 a year. Adjusting for age, schooling and earnings history is what brings the answer back towards the experiment.",
         look_for: "How far each method lands from the experimental effect on the treated, $1,794 (difference in means: −$8,498).",
+        benchmark: Some((1794.342404270271, "experimental benchmark")),
         header: NSW_HEADER,
         rows: 16_177,
         hash: "8f9ea1ba1bf72f27",
-        graph: "dag {\ntreat [exposure]\nre78 [outcome]\n{age age2 educ educ2 black hisp married nodegree re74 re75 u74 u75} -> {treat re78}\ntreat -> re78\n}\n",
+        graph: "dag {\ntreat [exposure]\nre78 [outcome]\nbackground [latent]\nbackground -> {age age2 educ educ2 black hisp married nodegree re74 re75 u74 u75}\n{age age2 educ educ2 black hisp married nodegree re74 re75 u74 u75} -> {treat re78}\ntreat -> re78\n}\n",
         roles: ("treat", "re78"),
         covariates: &NSW_COVARIATES,
         methods: &[Method::DiffMeans, Method::Ols, Method::Ipw, Method::Aipw, Method::Psm, Method::DrLearner],
@@ -101,10 +110,11 @@ pub const EXAMPLES: [Example; 5] = [
         blurb: "A men's e-mail, a women's e-mail or none, at random. Which one brought visits, and which customers should get it next?",
         story: "An online retailer sent a men's merchandise e-mail, a women's e-mail or nothing, at random (MineThatData, 2008). Which e-mail brought more visits to the site in the next two weeks, and for which customers? The T- and X-learners estimate each customer's uplift: download it to build a targeting list.",
         look_for: "Visit rate +7.7 points for the men's e-mail and +4.5 for the women's, against 10.6% without e-mail.",
+        benchmark: None,
         header: "treatment,arm,visit,conversion,spend,recency,history_segment,history,mens,womens,newbie,zip_urban,zip_surburban,channel_web,channel_phone,zip_code,channel,segment",
         rows: 64_000,
         hash: "19c29f6ab6709d31",
-        graph: "dag {\narm [exposure]\nvisit [outcome]\n{recency history mens womens newbie zip_urban zip_surburban channel_web channel_phone} -> visit\narm -> visit\n}\n",
+        graph: "dag {\narm [exposure]\nvisit [outcome]\nbackground [latent]\nbackground -> {recency history mens womens newbie zip_urban zip_surburban channel_web channel_phone}\n{recency history mens womens newbie zip_urban zip_surburban channel_web channel_phone} -> visit\narm -> visit\n}\n",
         roles: ("arm", "visit"),
         covariates: &[
             "recency", "history", "mens", "womens", "newbie", "zip_urban", "zip_surburban",
@@ -123,10 +133,11 @@ pub const EXAMPLES: [Example; 5] = [
         blurb: "Does school raise wages when ability is unmeasured? Growing up near a college serves as an instrument.",
         story: "Does a year of school raise wages? Ability drives both, and nobody measured it. Card (1995) used growing up near a four-year college as an instrument: it makes more schooling likely but, given region and background, should not affect wages any other way. The graph draws ability as a latent node; 2SLS needs no adjustment for it.",
         look_for: "About 13% higher wages per year of school (Wooldridge, Example 15.4: 0.1315, s.e. 0.055), against 7.5% from a plain regression.",
+        benchmark: None,
         header: "id,nearc2,nearc4,educ,age,fatheduc,motheduc,weight,momdad14,sinmom14,step14,reg661,reg662,reg663,reg664,reg665,reg666,reg667,reg668,reg669,south66,black,smsa,south,smsa66,wage,enroll,KWW,IQ,married,libcrd14,exper,lwage,expersq",
         rows: 3_010,
         hash: "b3c112b9374c1a70",
-        graph: "dag {\neduc [exposure]\nlwage [outcome]\nability [latent]\nnearc4 -> educ\neduc -> lwage\nability -> {educ lwage}\n{exper expersq black smsa south} -> {educ lwage}\n{smsa66 reg662 reg663 reg664 reg665 reg666 reg667 reg668 reg669} -> {nearc4 educ lwage}\n}\n",
+        graph: "dag {\neduc [exposure]\nlwage [outcome]\nability [latent]\nnearc4 -> educ\neduc -> lwage\nability -> {educ lwage}\nbackground [latent]\nbackground -> {exper expersq black smsa south smsa66 reg662 reg663 reg664 reg665 reg666 reg667 reg668 reg669}\n{exper expersq black smsa south} -> {educ lwage}\n{smsa66 reg662 reg663 reg664 reg665 reg666 reg667 reg668 reg669} -> {nearc4 educ lwage}\n}\n",
         roles: ("educ", "lwage"),
         covariates: &[
             "exper", "expersq", "black", "smsa", "south", "smsa66", "reg662", "reg663", "reg664",
@@ -145,10 +156,11 @@ pub const EXAMPLES: [Example; 5] = [
         blurb: "Semi-synthetic data where every child's true effect is known: see how close each method gets to 4.66.",
         story: "Real covariates of the Infant Health and Development Program with a simulated outcome (Hill 2011, response surface B), so every child's true effect is in the file (`true_ite`). Treated children differ from the others, and the effect varies with the covariates: a test of how well each method recovers a number we know.",
         look_for: "True average effect 4.66 (on the treated: 4.00). Matching estimates the effect on the treated.",
+        benchmark: Some((TRUE_ATE_IHDP, "true average effect")),
         header: "treat,y,true_ite,bw,b_head,preterm,birth_o,nnhealth,momage,sex,twin,b_marr,mom_lths,mom_hs,mom_scoll,cig,first,booze,drugs,work_dur,prenatal,site1,site2,site3,site4,site5,site6,site7",
         rows: 747,
         hash: "aad5ca9fc6bb1be8",
-        graph: "dag {\ntreat [exposure]\ny [outcome]\n{bw b_head preterm birth_o nnhealth momage sex twin b_marr mom_lths mom_hs mom_scoll cig first booze drugs work_dur prenatal site1 site2 site3 site4 site5 site6 site7} -> {treat y}\ntreat -> y\n}\n",
+        graph: "dag {\ntreat [exposure]\ny [outcome]\nbackground [latent]\nbackground -> {bw b_head preterm birth_o nnhealth momage sex twin b_marr mom_lths mom_hs mom_scoll cig first booze drugs work_dur prenatal site1 site2 site3 site4 site5 site6 site7}\n{bw b_head preterm birth_o nnhealth momage sex twin b_marr mom_lths mom_hs mom_scoll cig first booze drugs work_dur prenatal site1 site2 site3 site4 site5 site6 site7} -> {treat y}\ntreat -> y\n}\n",
         roles: ("treat", "y"),
         covariates: &[
             "bw", "b_head", "preterm", "birth_o", "nnhealth", "momage", "sex", "twin", "b_marr",
@@ -293,6 +305,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_benchmarks_are_the_files() {
+        let mean_of = |e: &Example, col: &str, filter: Option<(&str, &str)>| {
+            let text = String::from_utf8(file(e)).unwrap();
+            let mut lines = text.lines();
+            let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+            let at = |c: &str| head.iter().position(|h| *h == c).unwrap();
+            let (sum, n) = lines
+                .map(|l| l.split(',').collect::<Vec<_>>())
+                .filter(|v| filter.is_none_or(|(c, want)| v[at(c)] == want))
+                .fold((0.0, 0.0), |(s, n), v| (s + v[at(col)].parse::<f64>().unwrap(), n + 1.0));
+            sum / n
+        };
+        let ihdp = by_id("ihdp").unwrap();
+        assert!((mean_of(ihdp, "true_ite", None) - TRUE_ATE_IHDP).abs() < 1e-8);
+        let nsw = by_id("nsw").unwrap();
+        let diff =
+            mean_of(nsw, "re78", Some(("treat", "1"))) - mean_of(nsw, "re78", Some(("treat", "0")));
+        assert!((diff - nsw.benchmark.unwrap().0).abs() < 1e-9, "{diff}");
     }
 
     #[test]

@@ -73,8 +73,8 @@ const TW: f64 = 400.0;
 const TH: f64 = 130.0;
 
 /// A small drawing of an example's causal graph: the treatment and outcome on the bottom row
-/// (instruments to their left), latent nodes between them, covariates along the top; names of
-/// all but the covariates.
+/// (instruments to their left), a latent confounder between them, covariates along the top and
+/// what they have in common (a latent node) to their left; names of the nodes that matter.
 #[component]
 pub fn GraphThumbnail(props: &ThumbnailProps) -> Html {
     let ex = props.example;
@@ -88,14 +88,19 @@ pub fn GraphThumbnail(props: &ThumbnailProps) -> Html {
             !matches!(n.role, Role::Exposure | Role::Outcome) && !bottom(&n.name) && !n.latent
         })
         .collect();
+    let confounder = |i: usize| {
+        g.nodes()[i].latent && g.children(i).iter().any(|&c| g.nodes()[c].role == Role::Exposure)
+    };
     let at = |i: usize| -> (f64, f64) {
         let n = &g.nodes()[i];
         match n.role {
             Role::Exposure => (0.45 * TW, 0.76 * TH),
             Role::Outcome => (0.86 * TW, 0.76 * TH),
             _ if bottom(&n.name) => (0.1 * TW, 0.76 * TH),
-            // Between the treatment and the outcome, above them: the unmeasured confounder.
-            _ if n.latent => (0.655 * TW, 0.46 * TH),
+            // Between the treatment and the outcome, above them: an unmeasured confounder.
+            _ if confounder(i) => (0.655 * TW, 0.46 * TH),
+            // Behind the covariates (what they have in common).
+            _ if n.latent => (0.03 * TW, 0.46 * TH),
             _ => {
                 let k = top.iter().position(|&j| j == i).unwrap_or(0);
                 let x = if top.len() < 2 {
@@ -109,7 +114,7 @@ pub fn GraphThumbnail(props: &ThumbnailProps) -> Html {
     };
     let named = |i: usize| {
         let n = &g.nodes()[i];
-        n.latent || bottom(&n.name) || matches!(n.role, Role::Exposure | Role::Outcome)
+        confounder(i) || bottom(&n.name) || matches!(n.role, Role::Exposure | Role::Outcome)
     };
     html! {
         <svg class="example-graph" viewBox={format!("0 0 {TW} {TH}")} role="img"

@@ -94,6 +94,13 @@ pub struct AppState {
     pub bootstrap: usize,
     /// What to do with missing covariate values.
     pub missing: cf_engine::MissingPolicy,
+    /// 1 − the confidence level of the intervals.
+    pub alpha: f64,
+    /// Propensity trimming: rows with a propensity below this or above 1 − this are left out of
+    /// the weighting and matching methods (0: none).
+    pub trim: f64,
+    /// L2 penalty of the propensity model (0: none).
+    pub l2: f64,
     /// Share of the running estimation done (bootstrap progress), in [0, 1].
     pub run_progress: f64,
     /// Last results.
@@ -212,6 +219,12 @@ pub enum Action {
     SetBootstrap(usize),
     /// Drop rows with a missing covariate, or impute with an indicator.
     SetMissing(cf_engine::MissingPolicy),
+    /// 1 − the confidence level (in (0, 1)).
+    SetAlpha(f64),
+    /// Propensity trimming (in [0, 0.5)).
+    SetTrim(f64),
+    /// L2 penalty of the propensity model (≥ 0).
+    SetL2(f64),
     /// Estimation progress of request `job`.
     RunProgress {
         /// Request id.
@@ -296,7 +309,7 @@ const TREATMENT_NAMES: [&str; 6] = ["treat", "treatment", "treated", "w", "t", "
 impl AppState {
     /// A fresh page.
     pub fn new() -> Self {
-        AppState { methods: Method::ADJUSTMENT.to_vec(), ..AppState::default() }
+        AppState { methods: Method::ADJUSTMENT.to_vec(), alpha: 0.05, ..AppState::default() }
     }
 
     /// The column summary for `name`.
@@ -397,6 +410,9 @@ impl AppState {
         spec.replace = self.replace;
         spec.bootstrap = self.bootstrap;
         spec.missing = self.missing;
+        spec.alpha = self.alpha;
+        spec.trim = self.trim;
+        spec.l2 = self.l2;
         // Per-unit effects come back for a download when a meta-learner runs, up to a size the
         // worker can send comfortably (the CLI's --cate-out has no limit).
         let rows = self.dataset.as_ref().map_or(0, |d| d.summary.n_rows);
@@ -477,7 +493,19 @@ impl AppState {
             self.replace = spec.replace;
             self.bootstrap = spec.bootstrap.min(10_000);
             self.missing = spec.missing;
+            self.alpha = spec.alpha;
+            self.trim = spec.trim;
+            self.l2 = spec.l2;
         }
+    }
+
+    /// The open example's known answer, for results computed with its treatment and outcome
+    /// on its file.
+    pub fn benchmark(&self, spec: &AnalysisSpec) -> Option<(f64, &'static str)> {
+        let ex = self.example?;
+        let ours = self.dataset.as_ref().is_some_and(|d| d.fingerprint == ex.fingerprint());
+        let roles = spec.treatment == ex.spec().treatment && spec.outcome == ex.spec().outcome;
+        ex.benchmark.filter(|_| ours && roles)
     }
 
     /// What the page's share link expects, for its banner.
@@ -958,6 +986,9 @@ impl Reducible for AppState {
             Action::SetReplace(on) => s.replace = on,
             Action::SetBootstrap(n) => s.bootstrap = n.min(10_000),
             Action::SetMissing(policy) => s.missing = policy,
+            Action::SetAlpha(a) if a > 0.0 && a < 1.0 => s.alpha = a,
+            Action::SetTrim(t) if (0.0..0.5).contains(&t) => s.trim = t,
+            Action::SetL2(l) if l >= 0.0 && l.is_finite() => s.l2 = l,
             Action::RunProgress { job, fraction } if current(job) && s.busy == Busy::Running => {
                 s.run_progress = fraction.clamp(0.0, 1.0);
             }
@@ -998,6 +1029,7 @@ impl Reducible for AppState {
                 s.example = None;
                 s.autorun = false;
             }
+            Action::SetAlpha(_) | Action::SetTrim(_) | Action::SetL2(_) => return self,
             Action::Progress { .. }
             | Action::RunProgress { .. }
             | Action::Loaded { .. }
@@ -1603,5 +1635,27 @@ mod tests {
         let s =
             Rc::new(AppState::new()).reduce(Action::OpenLink(cf_share::encode(&other).unwrap()));
         assert!(s.link.is_none() && s.link_error.is_some());
+    }
+
+    #[test]
+    fn confidence_level_and_propensity_settings_reach_the_spec_and_the_link() {
+        let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+        let s = s.reduce(Action::SetOutcome("y".into()));
+        assert_eq!(s.spec().unwrap().alpha, 0.05, "95% by default");
+        let s = s
+            .reduce(Action::SetAlpha(0.1))
+            .reduce(Action::SetTrim(0.05))
+            .reduce(Action::SetL2(1.0));
+        // Out of range: ignored.
+        let s = s
+            .reduce(Action::SetAlpha(1.5))
+            .reduce(Action::SetTrim(0.5))
+            .reduce(Action::SetL2(-1.0));
+        let spec = s.spec().unwrap();
+        assert_eq!((spec.alpha, spec.trim, spec.l2), (0.1, 0.05, 1.0));
+        let link = s.share_link(false).unwrap();
+        let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(link));
+        let restored = load(opened, 2, &COLS, SuggestedRoles::default());
+        assert_eq!((restored.alpha, restored.trim, restored.l2), (0.1, 0.05, 1.0));
     }
 }

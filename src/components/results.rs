@@ -25,6 +25,16 @@ pub struct ResultsProps {
     /// The causal graph as DOT, when one is drawn (for the Python script's DoWhy part).
     #[prop_or_default]
     pub graph_dot: Option<AttrValue>,
+    /// A known answer to draw on the forest plot: value and what it is.
+    #[prop_or_default]
+    pub benchmark: Option<(f64, AttrValue)>,
+}
+
+/// The confidence level of `alpha` as text: `95%`, `90%`, `99.5%`.
+pub(crate) fn level_text(alpha: f64) -> String {
+    let pct = 100.0 * (1.0 - alpha);
+    let d = if (pct - pct.round()).abs() < 1e-9 { 0 } else { 1 };
+    format!("{}%", format::with_separators(pct, d))
 }
 
 fn label(method: &str) -> &'static str {
@@ -109,6 +119,7 @@ pub fn Results(props: &ResultsProps) -> Html {
         })
     };
     let has_results = !r.report.results.is_empty() || !r.report.errors.is_empty();
+    let level = level_text(r.spec.alpha);
     let python = use_memo(
         (r.spec.clone(), props.file_name.clone(), props.graph_dot.clone()),
         |(spec, file, dot)| cf_engine::python::script(spec, file, dot.as_deref()),
@@ -163,7 +174,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                     <thead><tr>
                         <th scope="col">{"Method"}</th><th scope="col">{"Estimand"}</th>
                         <th scope="col" class="num">{"Estimate"}</th><th scope="col" class="num">{"Std. error"}</th>
-                        <th scope="col" class="num">{"95% interval"}</th>
+                        <th scope="col" class="num">{format!("{level} interval")}</th>
                         <th scope="col" class="num">{"Treated"}</th><th scope="col" class="num">{"Control"}</th>
                     </tr></thead>
                     { for groups.iter().map(|(arm, g)| html! {
@@ -178,7 +189,8 @@ pub fn Results(props: &ResultsProps) -> Html {
                         </tbody>
                     }) }
                 </table>
-                <ForestPlot rows={rows.clone()} {multi} file={plot_file("forest")} />
+                <ForestPlot rows={rows.clone()} {multi} file={plot_file("forest")} level={AttrValue::from(level.clone())}
+                            benchmark={props.benchmark.clone()} />
             }
             if !r.report.overlap.is_empty() || !r.report.balance.is_empty() {
                 <Diagnostics overlap={r.report.overlap.clone()} balance={r.report.balance.clone()} control={control.clone()}
@@ -216,7 +228,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                 } else {
                     {format!("Adjusted for {} covariate(s): {}.", r.report.covariates.len(), r.report.covariates.join(", "))}
                 }
-                {" Intervals are normal 95% intervals."}
+                {format!(" Intervals are normal {level} intervals.")}
                 { for method_notes(&r.report.results).into_iter().map(|n| html! { <>{" "}{n}</> }) }
             </p>
             if let Some(p) = &r.report.propensity {
@@ -256,7 +268,7 @@ fn takeaway(r: &RunResult) -> Html {
                     <p class="takeaway" data-testid="takeaway">
                         {"One more unit of "}<code>{&r.spec.treatment}</code>{" (instrumented by "}{for z}{") changes "}
                         <code>{&r.spec.outcome}</code>{" by "}<strong>{signed}</strong>
-                        {format!(" on average among those the instrument moves (95% interval {} to {}). {verdict}", f(e.ci_low), f(e.ci_high))}
+                        {format!(" on average among those the instrument moves ({} interval {} to {}). {verdict}", level_text(r.spec.alpha), f(e.ci_low), f(e.ci_high))}
                     </p>
                 });
             }
@@ -269,7 +281,7 @@ fn takeaway(r: &RunResult) -> Html {
             Some(html! {
                 <p class="takeaway" data-testid="takeaway">
                     {how}{what}{" changes "}<code>{&r.spec.outcome}</code>
-                    {" by "}<strong>{signed}</strong>{format!(" on average (95% interval {} to {}). {verdict}", f(e.ci_low), f(e.ci_high))}
+                    {" by "}<strong>{signed}</strong>{format!(" on average ({} interval {} to {}). {verdict}", level_text(r.spec.alpha), f(e.ci_low), f(e.ci_high))}
                 </p>
             })
         }) }
@@ -370,6 +382,12 @@ pub struct ForestPlotProps {
     /// The exported files' name, without extension (default `counterfact-forest`).
     #[prop_or_default]
     pub file: AttrValue,
+    /// The intervals' confidence level, as text (default 95%).
+    #[prop_or_default]
+    pub level: AttrValue,
+    /// A known answer drawn as a line: value and what it is.
+    #[prop_or_default]
+    pub benchmark: Option<(f64, AttrValue)>,
 }
 
 /// Point and interval per method on a shared axis with the zero line.
@@ -382,12 +400,15 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
     const ROW: f64 = 34.0;
     const TOP: f64 = 12.0;
     let rows = &props.rows;
-    let lo = rows.iter().map(|r| r.ci_low).fold(0.0_f64, f64::min);
-    let hi = rows.iter().map(|r| r.ci_high).fold(0.0_f64, f64::max);
+    let bench = props.benchmark.as_ref().filter(|(v, _)| v.is_finite());
+    let lo = rows.iter().map(|r| r.ci_low).chain(bench.map(|b| b.0)).fold(0.0_f64, f64::min);
+    let hi = rows.iter().map(|r| r.ci_high).chain(bench.map(|b| b.0)).fold(0.0_f64, f64::max);
+    let level = if props.level.is_empty() { "95%" } else { props.level.as_str() };
+    let top = if bench.is_some() { TOP + 16.0 } else { TOP };
     let pad = (hi - lo).max(f64::MIN_POSITIVE) * 0.08;
     let (lo, hi) = (lo - pad, hi + pad);
     let x = |v: f64| left + (v - lo) / (hi - lo) * (W - left - RIGHT);
-    let h = TOP + ROW * rows.len() as f64 + 30.0;
+    let h = top + ROW * rows.len() as f64 + 30.0;
     let ticks = nice_ticks(lo, hi, 5);
     let step = ticks.get(1).zip(ticks.first()).map_or(1.0, |(b, a)| b - a);
     let tick_decimals = format::decimals_for(step * 10.0);
@@ -398,16 +419,25 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
     };
     html! {
         <figure class="forest">
-            <svg ref={svg_ref.clone()} viewBox={format!("0 0 {W} {h}")} role="img" aria-label="Forest plot of the estimates with 95% intervals" data-testid="forest-plot">
+            <svg ref={svg_ref.clone()} viewBox={format!("0 0 {W} {h}")} role="img" aria-label={format!("Forest plot of the estimates with {level} intervals")} data-testid="forest-plot">
                 { for ticks.iter().map(|&t| html! {
                     <g class="tick">
-                        <line x1={x(t).to_string()} x2={x(t).to_string()} y1={TOP.to_string()} y2={(h - 24.0).to_string()} />
+                        <line x1={x(t).to_string()} x2={x(t).to_string()} y1={top.to_string()} y2={(h - 24.0).to_string()} />
                         <text x={x(t).to_string()} y={(h - 8.0).to_string()} text-anchor="middle">{format::with_separators(t, tick_decimals)}</text>
                     </g>
                 }) }
-                <line class="zero" x1={x(0.0).to_string()} x2={x(0.0).to_string()} y1={(TOP - 4.0).to_string()} y2={(h - 24.0).to_string()} />
+                <line class="zero" x1={x(0.0).to_string()} x2={x(0.0).to_string()} y1={(top - 4.0).to_string()} y2={(h - 24.0).to_string()} />
+                if let Some((v, what)) = bench {
+                    <g class="benchmark" data-testid="forest-benchmark" data-value={v.to_string()}>
+                        <line x1={x(*v).to_string()} x2={x(*v).to_string()} y1={(top - 4.0).to_string()} y2={(h - 24.0).to_string()} />
+                        <text x={x(*v).to_string()} y={(top - 8.0).to_string()}
+                              text-anchor={if x(*v) > W - 160.0 { "end" } else { "middle" }}>
+                            {format!("{what}: {}", format::with_separators(*v, tick_decimals.clamp(2, 4)))}
+                        </text>
+                    </g>
+                }
                 { for rows.iter().enumerate().map(|(i, r)| {
-                    let y = TOP + ROW * (i as f64 + 0.5);
+                    let y = top + ROW * (i as f64 + 0.5);
                     let name = match (&r.arm, props.multi) {
                         (Some(a), true) => format!("{} · {a}", short_label(&r.method)),
                         _ => label(&r.method).to_string(),
@@ -423,7 +453,10 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
                     }
                 }) }
             </svg>
-            <figcaption class="muted small">{"Each dot is an estimate, each bar its 95% interval; the dashed line is no effect."}</figcaption>
+            <figcaption class="muted small">
+                {format!("Each dot is an estimate, each bar its {level} interval; the dashed line is no effect.")}
+                if let Some((_, what)) = bench { {format!(" The gold line is the {what}.")} }
+            </figcaption>
             <PlotExport target={svg_ref} plot="forest" label="forest plot" {file} />
         </figure>
     }

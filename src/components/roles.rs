@@ -254,6 +254,18 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                         <option value="att" selected={s.estimand == EstimandChoice::Att}>{"ATT: effect on the treated"}</option>
                     </select>
                 </label>
+                { number_select("alpha", "Confidence level", s.alpha,
+                    &[(0.1, "90%"), (0.05, "95%"), (0.01, "99%")],
+                    |a| format!("{}%", cf_engine::format::with_separators(100.0 * (1.0 - a), 1)),
+                    props.dispatch.reform(Action::SetAlpha)) }
+                { number_select("trim", "Propensity trimming", s.trim,
+                    &[(0.0, "none"), (0.01, "outside 0.01–0.99"), (0.025, "outside 0.025–0.975"), (0.05, "outside 0.05–0.95"), (0.1, "outside 0.1–0.9")],
+                    |t| format!("outside {t}–{}", 1.0 - t),
+                    props.dispatch.reform(Action::SetTrim)) }
+                { number_select("l2", "Propensity L2 penalty", s.l2,
+                    &[(0.0, "none (maximum likelihood)"), (0.1, "0.1"), (1.0, "1 (scikit-learn's default C = 1)"), (10.0, "10")],
+                    |l| l.to_string(),
+                    props.dispatch.reform(Action::SetL2)) }
             </fieldset>
             <div class="run-row">
                 <button class="primary" data-testid="run-button" disabled={!can_run}
@@ -275,5 +287,38 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                 }
             </div>
         </section>
+    }
+}
+
+/// A labelled select of numbers; a value from a share link that is not among the choices is
+/// offered as one more.
+fn number_select(
+    id: &str,
+    label: &str,
+    value: f64,
+    choices: &[(f64, &str)],
+    describe: impl Fn(f64) -> String,
+    on_pick: Callback<f64>,
+) -> Html {
+    let mut options: Vec<(f64, String)> =
+        choices.iter().map(|&(v, l)| (v, l.to_string())).collect();
+    if !options.iter().any(|(v, _)| *v == value) {
+        options.push((value, describe(value)));
+    }
+    let onchange = Callback::from(move |e: Event| {
+        if let Some(v) = select_value(&e).and_then(|v| v.parse::<f64>().ok()) {
+            on_pick.emit(v);
+        }
+    });
+    let dom_id = format!("{id}-select");
+    html! {
+        <label class="inline" for={dom_id.clone()}>
+            {label}
+            <select id={dom_id} data-testid={format!("setting-{id}")} {onchange}>
+                { for options.into_iter().map(|(v, l)| html! {
+                    <option value={v.to_string()} selected={v == value}>{l}</option>
+                }) }
+            </select>
+        </label>
     }
 }

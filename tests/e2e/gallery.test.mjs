@@ -18,6 +18,9 @@ function cliArgs(file, spec) {
   if (spec.control != null) args.push('--control', spec.control);
   for (const z of spec.instruments || []) args.push('--instrument', z);
   if (spec.replace) args.push('--replace');
+  if (spec.alpha !== undefined && spec.alpha !== 0.05) args.push('--alpha', String(spec.alpha));
+  if (spec.trim) args.push('--trim', String(spec.trim));
+  if (spec.l2) args.push('--l2', String(spec.l2));
   return args;
 }
 
@@ -123,5 +126,29 @@ export default (test, h) => {
     await page.locator('[data-testid=data-shape]').filter({ hasText: '6 rows' }).waitFor();
     assert(await page.locator('[data-testid=example-story]').count() === 0, 'the story is gone');
     assert(await page.locator('[data-testid=share-mismatch]').count() === 0, 'no mismatch for one\'s own file');
+  });
+
+  test('settings: confidence level, trimming and L2 reach the estimate, the table and the link', async ({ page }) => {
+    await page.click('[data-testid=example-nsw_cps]');
+    await page.locator('[data-testid=result-ipw]').waitFor({ timeout: 60000 });
+    const bench = page.locator('[data-testid=forest-benchmark]');
+    assert(Number(await bench.getAttribute('data-value')) === 1794.342404270271, 'the experimental benchmark is drawn');
+    await page.selectOption('[data-testid=setting-alpha]', '0.1');
+    await page.selectOption('[data-testid=setting-trim]', '0.05');
+    await page.selectOption('[data-testid=setting-l2]', '1');
+    await page.click('[data-testid=run-button]');
+    await page.locator('[data-testid=results]:not(.stale) th').filter({ hasText: '90% interval' }).waitFor({ timeout: 60000 });
+    await page.click('[data-testid=share-button]');
+    const { spec } = decodeLink(await page.inputValue('[data-testid=share-link]'));
+    assert(spec.alpha === 0.1 && spec.trim === 0.05 && spec.l2 === 1, `the link carries the settings: ${JSON.stringify(spec)}`);
+    const cli = h.cliJson(cliArgs(path.join(refs, 'nsw_cps.csv'), spec));
+    const got = await rows(page);
+    for (const r of cli.results) {
+      const p = got[`${r.method}/`];
+      close(p.estimate, r.estimate, 1e-9, `${r.method} with the settings`);
+      close(p.stdError, r.std_error, 1e-9, `${r.method} se with the settings`);
+    }
+    const ipw = await h.resultAttrs(page, 'ipw');
+    close(ipw.ciHigh - ipw.estimate, 1.6448536269514722 * ipw.stdError, 1e-9, '90% interval half-width');
   });
 };
