@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, native engine/CLI/state tests, the wasm-bindgen tests in
-# headless Chromium, then the end-to-end tests on the Trunk-built page.
+# headless Chromium, then the end-to-end tests on the Trunk-built page, and the same page built for a
+# sub-path and used offline.
 # Installs whatever is missing first (see setup.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,5 +27,9 @@ trunk build --release --offline
 
 step "end-to-end tests on the built page (headless Chromium)"
 CF_CLI="$ROOT/target/debug/counterfact" node tests/e2e/e2e.mjs dist
+
+step "the page deployed under a sub-path, offline after the first visit (service worker)"
+trunk build --release --offline --public-url /counterfact/ --dist target/dist-subpath
+node tests/e2e/offline.mjs target/dist-subpath /counterfact/
 
 step "all tests passed"
