@@ -4,15 +4,14 @@
 # every estimate and standard error it prints with the engine's --json report.
 #
 # Tolerance: relative 1e-6 (|a - b| <= 1e-6 * max(|a|, |b|)) for every number the script computes
-# the same way as the engine. Nothing is compared more loosely; the two cases where Python cannot
-# give the engine's number are not compared but shown, each with its reason:
+# the same way as the engine. Nothing is compared more loosely; the case where Python cannot
+# give the engine's number is not compared but shown, with its reason:
 #   * psm on data with equally near controls (NSW: 29-38 treated units have tied nearest
 #     controls): causalml's tie order (scikit-learn's neighbour search / numpy's argpartition) is
 #     not the engine's (smaller score, then earlier row), so other controls are matched;
-#   * the R- and DR-learners without a fold column (the engine draws its folds with its own
-#     generator, causalml with scikit-learn's KFold): not run here. Every case that has them gives
-#     the reference fold column (folds/*.csv, joined to the data in a temporary directory), with
-#     which both sides cross-fit over the same folds.
+# The R- and DR-learners run both with the reference fold column (folds/*.csv, joined to the data
+# in a temporary directory) and without one: the script then draws the engine's own folds from the
+# seed (its port of the SplitMix64 shuffle), so both sides cross-fit over the same folds.
 #
 # Usage: scripts/check-python.sh        (CF_CLI=path/to/counterfact to use another binary)
 # Exit status: 0 when everything compared agrees (or python3 lacks a needed module: skipped),
@@ -81,6 +80,10 @@ add nsw_cps_att nsw_cps "$TIES" --treatment treat --outcome re78 --covariates "$
     --method ipw,aipw,psm --estimand att --replace
 add nsw_cps_dr nsw_cps "" --treatment treat --outcome re78 --covariates "$NSW_X" \
     --method dr-learner --fold-column dr_fold --alpha 0.1
+add nsw_cps_seed_folds nsw_cps "" --treatment treat --outcome re78 --covariates "$NSW_X" \
+    --method r-learner,dr-learner
+add ihdp_seed_folds ihdp_sim_b "" --treatment treat --outcome y --covariates "$IHDP_X" \
+    --method r-learner,dr-learner --seed 7
 add nsw_cps_trim nsw_cps "" --treatment treat --outcome re78 --covariates "$NSW_X" \
     --method ipw,aipw --estimand att --trim 0.01 --l2 0.5
 add ihdp_ate ihdp_sim_b "" --treatment treat --outcome y --covariates "$IHDP_X" \
