@@ -83,13 +83,7 @@ pub fn App() -> Html {
             dispatcher.dispatch(Action::LoadStarted { job, name, total, roles });
         })
     };
-    let on_file = {
-        let (load, dispatcher) = (load.clone(), state.dispatcher());
-        Callback::from(move |f: File| {
-            dispatcher.dispatch(Action::LeaveExample);
-            load.emit((f, SuggestedRoles::default()));
-        })
-    };
+    let on_file = load.reform(|f: File| (f, SuggestedRoles::default()));
     // A gallery example: its analysis is set up as a share link's, its file fetched from the
     // page's own site, and the analysis runs once the file is loaded.
     let fetch_and_load = {
@@ -98,7 +92,9 @@ pub fn App() -> Html {
             let (load, dispatcher) = (load.clone(), dispatcher.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match fetch_example(&ex.path(), ex.file).await {
-                    Ok(file) => load.emit((file, SuggestedRoles::default())),
+                    Ok(file) => {
+                        load.emit((file, SuggestedRoles { example: true, ..Default::default() }))
+                    }
                     Err(e) => {
                         dispatcher.dispatch(Action::ShowError(e));
                         dispatcher.dispatch(Action::LeaveExample);
@@ -199,7 +195,9 @@ pub fn App() -> Html {
             .unwrap_or_default();
         let drawn =
             !state.graph.dag.edges().is_empty() || state.graph.dag.nodes().iter().any(|n| n.latent);
-        let text = state.dataset.is_some().then(|| state.graph_text());
+        // An example's graph is not kept: the gallery has it, and it must not replace a graph the
+        // user drew for the same columns.
+        let text = (state.dataset.is_some() && state.example.is_none()).then(|| state.graph_text());
         use_effect_with((columns, text, drawn), |(columns, text, drawn)| {
             if let Some(text) = text {
                 if *drawn {

@@ -188,11 +188,6 @@ pub fn by_id(id: &str) -> Option<&'static Example> {
     EXAMPLES.iter().find(|e| e.id == id)
 }
 
-/// The example whose file this is, by its fingerprint.
-pub fn by_fingerprint(fp: &Fingerprint) -> Option<&'static Example> {
-    EXAMPLES.iter().find(|e| e.fingerprint() == *fp)
-}
-
 impl Example {
     /// Path of the data file, relative to the page.
     pub fn path(&self) -> String {
@@ -334,7 +329,6 @@ mod tests {
             let back = cf_share::decode(&e.link()).unwrap();
             assert_eq!(back, e.shared());
             assert_eq!(by_id(e.id), Some(e));
-            assert_eq!(by_fingerprint(&e.fingerprint()), Some(e));
         }
         assert_eq!(by_id("nope"), None);
     }

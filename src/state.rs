@@ -33,6 +33,8 @@ pub struct SuggestedRoles {
     pub treatment: Option<String>,
     /// Outcome column.
     pub outcome: Option<String>,
+    /// The file is the open example's (any other file leaves the example once it is loaded).
+    pub example: bool,
 }
 
 /// What the worker is doing.
@@ -258,7 +260,8 @@ pub enum Action {
     OpenLink(String),
     /// Open a gallery example (its file is being fetched); the analysis runs once it is loaded.
     OpenExample(&'static str),
-    /// The user loads a file of their own: an example shown until now is left.
+    /// Leave the open example (its story and analysis; the data stays). Loading another file
+    /// leaves it too.
     LeaveExample,
     /// Forget the share link (its banner and messages).
     DismissLink,
@@ -426,8 +429,8 @@ impl AppState {
     /// A message for the user: no file, data too large to embed.
     pub fn share_link(&self, embed: bool) -> Result<String, String> {
         let dataset = self.dataset.as_ref().ok_or("load a file first")?;
-        // A bundled example's data need not travel: the page has it.
-        let example = examples::by_fingerprint(&dataset.fingerprint);
+        // An example opened from the gallery (or its link) travels by name: the page has its data.
+        let example = self.example.filter(|e| e.fingerprint() == dataset.fingerprint);
         let data = if embed && example.is_none() {
             Some(
                 dataset
@@ -816,6 +819,15 @@ impl AppState {
         }
     }
 
+    /// Forgets the open example (and its analysis, which was a link's).
+    fn leave_example(&mut self) {
+        if self.example.take().is_some() {
+            self.link = None;
+            self.link_mismatch = None;
+            self.autorun = false;
+        }
+    }
+
     fn loaded(
         mut self,
         name: String,
@@ -826,6 +838,9 @@ impl AppState {
         text: Option<String>,
     ) -> Self {
         let roles = std::mem::take(&mut self.pending_roles);
+        if !roles.example {
+            self.leave_example();
+        }
         let has = |c: &Option<String>| {
             c.as_ref().filter(|c| summary.columns.iter().any(|s| &s.name == *c)).cloned()
         };
@@ -1015,13 +1030,7 @@ impl Reducible for AppState {
                     s.link_mismatch = None;
                 }
             }
-            Action::LeaveExample => {
-                if s.example.take().is_some() {
-                    s.link = None;
-                    s.link_mismatch = None;
-                    s.autorun = false;
-                }
-            }
+            Action::LeaveExample => s.leave_example(),
             Action::DismissLink => {
                 s.link = None;
                 s.link_error = None;
@@ -1105,7 +1114,11 @@ mod tests {
 
     #[test]
     fn suggested_roles_win_and_a_non_binary_treatment_is_explained() {
-        let roles = SuggestedRoles { treatment: Some("flag".into()), outcome: Some("y".into()) };
+        let roles = SuggestedRoles {
+            treatment: Some("flag".into()),
+            outcome: Some("y".into()),
+            example: false,
+        };
         let s = load(Rc::new(AppState::new()), 1, &COLS, roles);
         assert_eq!((s.treatment.as_deref(), s.outcome.as_deref()), (Some("flag"), Some("y")));
         let s = s.reduce(Action::SetTreatment("age".into()));
@@ -1573,7 +1586,7 @@ mod tests {
             job,
             name: "card.csv".into(),
             total: 1.0,
-            roles: SuggestedRoles::default(),
+            roles: SuggestedRoles { example: true, ..SuggestedRoles::default() },
         });
         s.reduce(Action::Loaded {
             job,
@@ -1614,9 +1627,20 @@ mod tests {
         // A share link of it names the example instead of carrying the data.
         let link = cf_share::decode(&s.share_link(true).unwrap()).unwrap();
         assert_eq!((link.example.as_deref(), link.data), (Some("card"), None));
-        // One's own file leaves the example.
-        let s = s.reduce(Action::LeaveExample);
-        assert!(s.example.is_none() && s.link.is_none() && !s.autorun);
+        // Leaving keeps the data; loading one's own file leaves it too (once it is loaded).
+        let left = s.clone().reduce(Action::LeaveExample);
+        assert!(left.example.is_none() && left.link.is_none() && !left.autorun);
+        assert!(left.dataset.is_some());
+        let reading = s.reduce(Action::LoadStarted {
+            job: 3,
+            name: "mine.csv".into(),
+            total: 1.0,
+            roles: SuggestedRoles::default(),
+        });
+        assert!(reading.example.is_some(), "a cancelled read would keep the example");
+        let mine =
+            load(reading.reduce(Action::Cancelled { job: 4 }), 5, &COLS, SuggestedRoles::default());
+        assert!(mine.example.is_none() && mine.link.is_none() && mine.link_mismatch.is_none());
     }
 
     #[test]
