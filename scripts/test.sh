@@ -28,6 +28,9 @@ trunk build --release --offline
 step "end-to-end tests on the built page (headless Chromium)"
 CF_CLI="$ROOT/target/debug/counterfact" node tests/e2e/e2e.mjs dist
 
+step "copy as Python: the generated scripts recompute the engine's numbers (pandas, statsmodels, causalml)"
+CF_CLI="$ROOT/target/debug/counterfact" scripts/check-python.sh
+
 step "the page deployed under a sub-path, offline after the first visit (service worker)"
 trunk build --release --offline --public-url /counterfact/ --dist target/dist-subpath
 node tests/e2e/offline.mjs target/dist-subpath /counterfact/
