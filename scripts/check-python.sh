@@ -25,15 +25,19 @@ FOLDS="$REFS/folds"
 CF="${CF_CLI:-$ROOT/target/debug/counterfact}"
 PY="${PYTHON:-python3}"
 
-if ! command -v "$PY" >/dev/null 2>&1; then
-    echo "check-python: skipped: no $PY"
-    exit 0
-fi
-for module in numpy pandas scipy statsmodels sklearn causalml; do
-    if ! "$PY" -c "import $module" >/dev/null 2>&1; then
-        echo "check-python: skipped: missing $module"
-        exit 0
+# Without the Python stack the check is skipped (exit 0), unless CF_REQUIRE_PYTHON=1 (CI sets it),
+# which makes a missing module a failure.
+skip() {
+    echo "check-python: skipped: $1"
+    if [ "${CF_REQUIRE_PYTHON:-0}" = 1 ]; then
+        echo "check-python: CF_REQUIRE_PYTHON=1: failing instead" >&2
+        exit 1
     fi
+    exit 0
+}
+command -v "$PY" >/dev/null 2>&1 || skip "no $PY"
+for module in numpy pandas scipy statsmodels sklearn causalml; do
+    "$PY" -c "import $module" >/dev/null 2>&1 || skip "missing $module"
 done
 if [ ! -x "$CF" ]; then
     echo "check-python: no counterfact binary at $CF (cargo build -p cf-cli, or set CF_CLI)" >&2
@@ -153,7 +157,7 @@ for key in sorted(set(ours) | set(theirs), key=lambda k: (str(k[1]), k[0])):
     label = method if arm is None else f"{method} ({arm})"
     e, p = ours.get(key), theirs.get(key)
     if e is None or p is None or "error" in p:
-        ok = e is None and p is not None and "error" in p and label in failed
+        ok = e is None and p is not None and "error" in p and method in failed
         why = "both failed" if ok else ("missing in python" if p is None else
                                         p.get("error", "missing in engine"))
         print(f"{name}\t{label}\t-\t-\t-\t-\t{'ok' if ok else 'FAIL'}: {why}")

@@ -83,15 +83,31 @@ pub fn App() -> Html {
             dispatcher.dispatch(Action::LoadStarted { job, name, total, roles });
         })
     };
-    let on_file = load.reform(|f: File| (f, SuggestedRoles::default()));
+    // Counts example fetches and dropped files: a fetch that finishes after a later click or drop
+    // is ignored (the last thing the user asked for wins).
+    let fetches = use_mut_ref(|| 0u32);
+    let on_file = {
+        let (load, fetches) = (load.clone(), fetches.clone());
+        Callback::from(move |f: File| {
+            *fetches.borrow_mut() += 1;
+            load.emit((f, SuggestedRoles::default()));
+        })
+    };
     // A gallery example: its analysis is set up as a share link's, its file fetched from the
     // page's own site, and the analysis runs once the file is loaded.
     let fetch_and_load = {
         let (load, dispatcher) = (load.clone(), state.dispatcher());
+        let fetches = fetches.clone();
         Callback::from(move |ex: &'static Example| {
-            let (load, dispatcher) = (load.clone(), dispatcher.clone());
+            let (load, dispatcher, fetches) = (load.clone(), dispatcher.clone(), fetches.clone());
+            *fetches.borrow_mut() += 1;
+            let mine = *fetches.borrow();
             wasm_bindgen_futures::spawn_local(async move {
-                match fetch_example(&ex.path(), ex.file).await {
+                let fetched = fetch_example(&ex.path(), ex.file).await;
+                if *fetches.borrow() != mine {
+                    return;
+                }
+                match fetched {
                     Ok(file) => {
                         load.emit((file, SuggestedRoles { example: true, ..Default::default() }))
                     }
@@ -195,9 +211,13 @@ pub fn App() -> Html {
             .unwrap_or_default();
         let drawn =
             !state.graph.dag.edges().is_empty() || state.graph.dag.nodes().iter().any(|n| n.latent);
-        // An example's graph is not kept: the gallery has it, and it must not replace a graph the
-        // user drew for the same columns.
-        let text = (state.dataset.is_some() && state.example.is_none()).then(|| state.graph_text());
+        // An example's graph, as long as the user has not changed it, is not kept: the gallery has
+        // it, and it must not replace a graph the user drew for the same columns.
+        let text = state
+            .dataset
+            .is_some()
+            .then(|| state.graph_text())
+            .filter(|t| state.example_graph.as_ref() != Some(t));
         use_effect_with((columns, text, drawn), |(columns, text, drawn)| {
             if let Some(text) = text {
                 if *drawn {

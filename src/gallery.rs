@@ -31,9 +31,11 @@ pub fn ExampleGallery(props: &GalleryProps) -> Html {
                     let (copied, link) = (copied.clone(), link.clone());
                     Callback::from(move |e: MouseEvent| {
                         // A plain click copies; Ctrl/middle click opens the link as usual.
-                        if !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0) {
+                        // Where the browser has no clipboard the link opens as a link.
+                        if !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0)
+                            && copy_text(&link)
+                        {
                             e.prevent_default();
-                            copy_text(&link);
                             copied.set(Some(ex.id));
                         }
                     })

@@ -126,6 +126,8 @@ pub struct AppState {
     pub example: Option<&'static Example>,
     /// Run the analysis as soon as the data is loaded (an example, or an example's link).
     pub autorun: bool,
+    /// The graph text as an example set it (not saved for its columns until the user changes it).
+    pub example_graph: Option<String>,
     /// Roles to apply when the pending load finishes.
     pending_roles: SuggestedRoles,
     /// The spec of the run in flight.
@@ -221,7 +223,7 @@ pub enum Action {
     SetBootstrap(usize),
     /// Drop rows with a missing covariate, or impute with an indicator.
     SetMissing(cf_engine::MissingPolicy),
-    /// 1 − the confidence level (in (0, 1)).
+    /// 1 − the confidence level (in [1e-6, 0.5]).
     SetAlpha(f64),
     /// Propensity trimming (in [0, 0.5)).
     SetTrim(f64),
@@ -299,6 +301,19 @@ pub enum GraphAction {
 /// The data embedded in share link text, if it holds any (to load as if dropped).
 pub fn link_data(text: &str) -> Option<String> {
     cf_share::decode(text).ok()?.data
+}
+
+/// Whether two analyses are the same up to the order of their covariates.
+fn same_analysis(a: &AnalysisSpec, b: &AnalysisSpec) -> bool {
+    let sorted = |s: &AnalysisSpec| {
+        let mut s = s.clone();
+        if let Some(c) = s.covariates.as_mut() {
+            c.sort();
+        }
+        s.cate = false;
+        s
+    };
+    sorted(a) == sorted(b)
 }
 
 /// The bundled example whose data a share link names, if any (to fetch and load).
@@ -886,11 +901,18 @@ impl AppState {
             self.graph.forget_history();
         }
         self.link_mismatch = None;
+        self.example_graph = None;
         if let Some(link) = self.link.clone() {
             if let (Some(expected), Some(d)) = (&link.fingerprint, &self.dataset) {
                 self.link_mismatch = expected.mismatch(&d.fingerprint);
             }
             self.apply_link(&link);
+            if self.example.is_some() {
+                self.example_graph = Some(self.graph_text());
+            }
+        }
+        if self.spec().is_none() {
+            self.autorun = false;
         }
         self.result = None;
         self.error = None;
@@ -1001,7 +1023,7 @@ impl Reducible for AppState {
             Action::SetReplace(on) => s.replace = on,
             Action::SetBootstrap(n) => s.bootstrap = n.min(10_000),
             Action::SetMissing(policy) => s.missing = policy,
-            Action::SetAlpha(a) if a > 0.0 && a < 1.0 => s.alpha = a,
+            Action::SetAlpha(a) if (1e-6..=0.5).contains(&a) => s.alpha = a,
             Action::SetTrim(t) if (0.0..0.5).contains(&t) => s.trim = t,
             Action::SetL2(l) if l >= 0.0 && l.is_finite() => s.l2 = l,
             Action::RunProgress { job, fraction } if current(job) && s.busy == Busy::Running => {
@@ -1012,7 +1034,11 @@ impl Reducible for AppState {
             Action::OpenLink(text) => match cf_share::decode(&text) {
                 Ok(shared) => {
                     s.example = shared.example.as_deref().and_then(examples::by_id);
-                    s.autorun = s.example.is_some();
+                    // Only the example's own analysis runs by itself: an edited one (another
+                    // method, a long bootstrap) waits for the user's click.
+                    s.autorun = s.example.is_some_and(|e| {
+                        shared.spec.as_ref().is_some_and(|spec| same_analysis(spec, &e.spec()))
+                    });
                     s.link = Some(Rc::new(shared));
                     s.link_error = None;
                 }
@@ -1617,6 +1643,7 @@ mod tests {
         want.covariates = spec.covariates.clone();
         assert_eq!(spec, want);
         assert!(s.graph.dag.nodes().iter().any(|n| n.name == "ability" && n.latent));
+        assert_eq!(s.example_graph.as_deref(), Some(s.graph_text().as_str()), "not saved as is");
         // Conditional instrument given the example's covariates: no warning.
         assert_eq!(s.adjustment_warning(), None);
         let s = s.reduce(Action::RunStarted { job: 2, spec });
@@ -1637,9 +1664,9 @@ mod tests {
             total: 1.0,
             roles: SuggestedRoles::default(),
         });
-        assert!(reading.example.is_some(), "a cancelled read would keep the example");
-        let mine =
-            load(reading.reduce(Action::Cancelled { job: 4 }), 5, &COLS, SuggestedRoles::default());
+        let cancelled = reading.reduce(Action::Cancelled { job: 4 });
+        assert!(cancelled.example.is_some(), "a cancelled read keeps the example");
+        let mine = load(cancelled, 5, &COLS, SuggestedRoles::default());
         assert!(mine.example.is_none() && mine.link.is_none() && mine.link_mismatch.is_none());
     }
 
@@ -1649,6 +1676,14 @@ mod tests {
         assert_eq!(link_example(&link).map(|e| e.id), Some("nsw"));
         let s = Rc::new(AppState::new()).reduce(Action::OpenLink(format!("#{link}")));
         assert!(s.autorun && s.example.is_some());
+        // An edited analysis of the example opens it but waits for a click.
+        let mut edited = crate::examples::by_id("nsw").unwrap().shared();
+        if let Some(spec) = edited.spec.as_mut() {
+            spec.bootstrap = 10_000;
+        }
+        let s =
+            Rc::new(AppState::new()).reduce(Action::OpenLink(cf_share::encode(&edited).unwrap()));
+        assert!(s.example.is_some() && !s.autorun);
         let mut other = crate::examples::by_id("nsw").unwrap().shared();
         other.example = Some("nope".into());
         let text = cf_share::encode(&other).unwrap();

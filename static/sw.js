@@ -82,13 +82,22 @@ async function cacheFirst(req) {
   return (await cached(req)) || fetch(req);
 }
 
-/** The network's answer (even a 404); when there is none, the cached copy or `fallback`'s. */
+/**
+ * The network's answer (even a 404); when there is none, or the server fails (5xx), the cached
+ * copy or `fallback`'s.
+ */
 async function networkFirst(req, fallback) {
+  let res;
   try {
-    return await fetch(req);
+    res = await fetch(req);
   } catch (err) {
     const hit = (await cached(req)) || (fallback && (await cached(fallback)));
     if (hit) return hit;
     throw err;
   }
+  if (res.status >= 500) {
+    const hit = (await cached(req)) || (fallback && (await cached(fallback)));
+    if (hit) return hit;
+  }
+  return res;
 }

@@ -29,13 +29,11 @@ fs.mkdirSync(artifacts, { recursive: true });
 // ---------------------------------------------------------------- static server, sub-path only
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
   '.csv': 'text/csv', '.json': 'application/json' };
-const served = [];
 /** When set, sw.js is served with this cache version instead of its own. */
 let nextVersion = null;
 function serve(dir) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
-    served.push(url.pathname);
     if (url.pathname === sub.slice(0, -1)) {
       res.writeHead(301, { location: sub });
       return res.end();
@@ -221,18 +219,22 @@ ok = ok && await step('after the server is gone, a reload and a new tab still ru
   await new Promise((resolve) => server.close(resolve));
   const refused = await fetch(base).then(() => false, () => true);
   assert(refused, 'the HTTP server is closed');
-  const before = served.length;
+  // Every response the pages get from here on must come from the service worker.
+  const direct = [];
+  const onResponse = (r) => { if (!r.fromServiceWorker() && r.url().startsWith(base)) direct.push(r.url()); };
+  page.on('response', onResponse);
   await page.reload();
   await page.locator('[data-testid=example-nsw]').waitFor({ timeout: 30000 });
   const estimate = await runNswExample(page);
   await page.screenshot({ path: path.join(artifacts, 'offline.png'), fullPage: true });
   const tab = await context.newPage();
   watch(tab);
+  tab.on('response', onResponse);
   await tab.goto(base);
   await tab.locator('[data-testid=example-nsw]').waitFor({ timeout: 30000 });
   assert(await runNswExample(tab) === estimate, 'the same estimate in a new tab');
   await tab.close();
-  assert(served.length === before, 'nothing reached the server');
+  assert(direct.length === 0, `answered without the service worker: ${direct.join(', ')}`);
 });
 if (!ok) await page.screenshot({ path: path.join(artifacts, 'offline-fail.png'), fullPage: true }).catch(() => {});
 

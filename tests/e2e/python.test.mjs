@@ -23,6 +23,7 @@ export default (test, h) => {
     const rows = await page.locator('[data-testid^=result-]').evaluateAll((els) => Object.fromEntries(
       els.map((e) => [e.dataset.testid.slice(7), { estimate: Number(e.dataset.estimate), se: Number(e.dataset.stdError) }])));
     if (!pythonHas()) {
+      assert(process.env.CF_REQUIRE_PYTHON !== '1', `CF_REQUIRE_PYTHON=1 and python3 lacks one of ${needed.join(', ')}`);
       console.log(`     (python3 lacks one of ${needed.join(', ')}: the script was checked, not run)`);
       return;
     }

@@ -33,8 +33,17 @@ fn opt_num(x: Option<f64>) -> String {
 }
 
 /// A field quoted when it must be (RFC 4180), or when spaces at its ends would be trimmed by a
-/// reader.
+/// reader. Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage
+/// return first, and not a number) gets a leading `'`: arm labels and messages come from the data.
 fn field(s: &str) -> String {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err();
+    let guarded;
+    let s = if formula {
+        guarded = format!("'{s}");
+        guarded.as_str()
+    } else {
+        s
+    };
     let needs = s.contains([',', '"', '\n', '\r'])
         || s.starts_with(char::is_whitespace)
         || s.ends_with(char::is_whitespace);
@@ -335,5 +344,14 @@ mod tests {
         assert_eq!(t.len(), 2);
         assert_eq!(cell(&t, 1, "method"), "ols");
         assert_eq!(cell(&t, 1, "error"), "singular");
+    }
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_defused_and_numbers_are_not() {
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("-8497.5"), "-8497.5");
+        assert_eq!(field("+1"), "+1");
+        assert_eq!(field("-inf-ish"), "'-inf-ish");
     }
 }

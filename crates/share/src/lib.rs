@@ -224,7 +224,7 @@ fn validate(s: &Shared) -> Result<(), ShareError> {
         {
             return bad("a column name or list is implausibly long");
         }
-        if !(spec.alpha > 0.0 && spec.alpha < 1.0) {
+        if !(1e-6..=0.5).contains(&spec.alpha) {
             return bad("the confidence level is out of range");
         }
         if spec.bootstrap > 100_000 {
