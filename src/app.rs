@@ -280,7 +280,7 @@ pub fn App() -> Html {
                     <SharePanel state={std::rc::Rc::new((*state).clone())} />
                     if let Some(result) = &state.result {
                         <Results result={result.clone()} stale={state.result_is_stale()} file_name={AttrValue::from(dataset.name.clone())}
-                                 graph_dot={(!state.graph.dag.edges().is_empty()).then(|| AttrValue::from(cf_graph::text::to_dot(&state.graph_with_roles())))}
+                                 graph_dot={result.graph_dot.clone().map(AttrValue::from)}
                                  benchmark={state.benchmark(&result.spec).map(|(v, what)| (v, AttrValue::from(what)))} />
                     }
                 } else {

@@ -65,6 +65,8 @@ pub struct RunResult {
     pub report: Report,
     /// Milliseconds in the worker.
     pub millis: f64,
+    /// The causal graph when the run started, as DOT (`None`: nothing drawn).
+    pub graph_dot: Option<String>,
 }
 
 /// Everything the page shows.
@@ -132,6 +134,8 @@ pub struct AppState {
     pending_roles: SuggestedRoles,
     /// The spec of the run in flight.
     pending_spec: Option<AnalysisSpec>,
+    /// The graph (DOT) when the run in flight started.
+    pending_graph: Option<String>,
 }
 
 /// Largest table for which the page asks for per-unit effects.
@@ -954,11 +958,14 @@ impl Reducible for AppState {
                 s.run_progress = 0.0;
                 s.error = None;
                 s.pending_spec = Some(spec);
+                s.pending_graph = (!s.graph.dag.edges().is_empty())
+                    .then(|| cf_graph::text::to_dot(&s.graph_with_roles()));
             }
             Action::Reported { job, report, millis } if current(job) => {
                 s.busy = Busy::Idle;
                 if let Some(spec) = s.pending_spec.take() {
-                    s.result = Some(Rc::new(RunResult { spec, report, millis }));
+                    let graph_dot = s.pending_graph.take();
+                    s.result = Some(Rc::new(RunResult { spec, report, millis, graph_dot }));
                 }
             }
             Action::Failed { job, message } if current(job) => {
@@ -1716,5 +1723,17 @@ mod tests {
         let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(link));
         let restored = load(opened, 2, &COLS, SuggestedRoles::default());
         assert_eq!((restored.alpha, restored.trim, restored.l2), (0.1, 0.05, 1.0));
+    }
+
+    #[test]
+    fn a_result_keeps_the_graph_it_was_computed_with() {
+        let s = Rc::new(AppState::new()).reduce(Action::OpenExample("card"));
+        let s = card_loaded(s, 1);
+        let spec = s.spec().unwrap();
+        let s = s.reduce(Action::RunStarted { job: 2, spec });
+        let s = s.reduce(Action::Graph(GraphAction::ApplyText("dag { educ -> lwage }".into())));
+        let s = s.reduce(Action::Reported { job: 2, report: Report::default(), millis: 1.0 });
+        let dot = s.result.as_ref().unwrap().graph_dot.clone().unwrap();
+        assert!(dot.contains("ability") && dot.contains("nearc4"), "{dot}");
     }
 }

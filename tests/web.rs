@@ -83,6 +83,7 @@ async fn results_rows_carry_full_precision_attributes() {
             ..Default::default()
         },
         millis: 2.0,
+        graph_dot: None,
     });
     let root = mount_point();
     let handle =
@@ -163,6 +164,7 @@ async fn results_draw_overlap_and_balance_per_arm() {
             ..Default::default()
         },
         millis: 2.0,
+        graph_dot: None,
     });
     let root = mount_point();
     let handle =

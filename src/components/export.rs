@@ -208,9 +208,9 @@ pub(crate) fn svg_document(el: &Element, size: Option<(f64, f64)>) -> String {
     xml_text(&copy)
 }
 
-/// Downloads the SVG element as a standalone `.svg` file.
-pub(crate) fn export_svg(el: &Element, name: &str) -> Option<()> {
-    let text = svg_document(el, None);
+/// Downloads the SVG element as a standalone `.svg` file of `size` (default: its `viewBox`).
+pub(crate) fn export_svg(el: &Element, name: &str, size: Option<(f64, f64)>) -> Option<()> {
+    let text = svg_document(el, size);
     download(
         name,
         "image/svg+xml",
@@ -296,8 +296,9 @@ pub(crate) fn PlotExport(props: &PlotExportProps) -> Html {
     let svg = {
         let (target, file, problem) = (props.target.clone(), props.file.clone(), problem.clone());
         Callback::from(move |_: MouseEvent| {
-            let done =
-                target.cast::<Element>().and_then(|el| export_svg(&el, &format!("{file}.svg")));
+            let done = target
+                .cast::<Element>()
+                .and_then(|el| export_svg(&el, &format!("{file}.svg"), None));
             problem.set(done.is_none().then(|| "the SVG file could not be made".to_string()));
         })
     };

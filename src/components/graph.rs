@@ -643,7 +643,8 @@ pub fn GraphPanel(props: &GraphPanelProps) -> Html {
     };
     let export_svg_click = Callback::from(move |_: MouseEvent| {
         if let Some(el) = svg_for_export.cast::<web_sys::Element>() {
-            export_svg(&el, "graph.svg");
+            // The view as shown, at the drawing's full size whatever the zoom (as the PNG).
+            export_svg(&el, "graph.svg", Some((WIDTH, HEIGHT)));
         }
     });
     let export_text = |name: &'static str, text: String| {

@@ -520,7 +520,8 @@ mod tests {
         });
         report.warnings.push("12 rows dropped".into());
         let spec = AnalysisSpec::new("treat", "re78", vec![Method::Ols]);
-        let r = RunResult { spec: spec.clone(), report: report.clone(), millis: 3.0 };
+        let r =
+            RunResult { spec: spec.clone(), report: report.clone(), millis: 3.0, graph_dot: None };
         let text = results_json(&r);
         // Shortest round-trip digits, as the CLI prints them (serde_json's default reader is
         // not correctly rounded, so the numbers are checked in the text).

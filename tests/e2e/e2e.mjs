@@ -484,6 +484,12 @@ test('a graph drawn with the mouse gives the minimal set, and OLS with it equals
   await page.mouse.move(box.x + 84, box.y + 34, { steps: 4 });
   await page.mouse.up();
   assert(await viewX() < x0 - 10, 'dragging the background pans');
+  // SVG export: the view as shown, at the drawing's full size whatever the zoom.
+  const [svgFile] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.click('[data-testid=export-svg]')]);
+  const svgText = fs.readFileSync(await svgFile.path(), 'utf8');
+  assert(/<svg[^>]* width="800"[^>]* height="440"/.test(svgText) || /<svg[^>]* height="440"[^>]* width="800"/.test(svgText),
+    `graph.svg is 800 × 440: ${svgText.slice(0, 300)}`);
+  assert(svgText.includes('xmlns="http://www.w3.org/2000/svg"') && svgText.includes('node-re78'), 'a standalone drawing with its nodes');
   await page.click('[data-testid=zoom-fit]');
   for (const n of ['age', 'treat', 're78', 'hisp']) {
     const c = await nodeCentre(page, n);
