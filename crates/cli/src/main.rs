@@ -236,22 +236,28 @@ struct JsonOut<'a> {
     n_rows: usize,
 }
 
-fn run(mut args: Args) -> Result<bool, Failure> {
-    let mut graph_note = None;
-    if let Some(path) = &args.graph {
-        let g = graph::read_graph(path)?;
-        let spec = &args.spec;
-        let (chosen, note) = graph::covariates_from_graph(
-            &g,
-            &spec.treatment,
-            &spec.outcome,
-            spec.covariates.as_deref(),
-        )?;
-        if chosen.is_some() {
-            args.spec.covariates = chosen;
-        }
-        graph_note = note;
+/// Reads `--graph`, if given, and takes its adjustment set as the covariates when none were given;
+/// returns the graph and the note about the covariates it leaves open, if any.
+pub(crate) fn apply_graph(
+    args: &mut Args,
+) -> Result<Option<(cf_graph::Dag, Option<String>)>, Failure> {
+    let Some(path) = &args.graph else { return Ok(None) };
+    let g = graph::read_graph(path)?;
+    let spec = &args.spec;
+    let (chosen, note) = graph::covariates_from_graph(
+        &g,
+        &spec.treatment,
+        &spec.outcome,
+        spec.covariates.as_deref(),
+    )?;
+    if chosen.is_some() {
+        args.spec.covariates = chosen;
     }
+    Ok(Some((g, note)))
+}
+
+fn run(mut args: Args) -> Result<bool, Failure> {
+    let graph_note = apply_graph(&mut args)?.and_then(|(_, note)| note);
     let (table, read_warnings) = read::read_table(&args.file, args.delimiter, args.threads)?;
     let mut report = analyze(&table, &args.spec).map_err(|e| Failure::Data(e.to_string()))?;
     let mut warnings: Vec<String> = read_warnings.iter().map(ToString::to_string).collect();
