@@ -13,7 +13,12 @@
 # in a temporary directory) and without one: the script then draws the engine's own folds from the
 # seed (its port of the SplitMix64 shuffle), so both sides cross-fit over the same folds.
 #
-# Usage: scripts/check-python.sh        (CF_CLI=path/to/counterfact to use another binary)
+# A case with a graph also runs the script's DoWhy block: DoWhy's back-door set must be the
+# engine's adjustment set (the graph's smallest minimal set; for these graphs DoWhy's default
+# back-door set is the same set).
+#
+# Usage: scripts/check-python.sh        (CF_CLI=path/to/counterfact to use another binary;
+#        CF_PYTHON=path/to/python, which setup.sh sets to the checks' .venv)
 # Exit status: 0 when everything compared agrees (or python3 lacks a needed module: skipped),
 # 1 on any mismatch or failure.
 set -euo pipefail
@@ -23,7 +28,7 @@ REFS="$ROOT/../shared/refs"
 DATA="$REFS/data"
 FOLDS="$REFS/folds"
 CF="${CF_CLI:-$ROOT/target/debug/counterfact}"
-PY="${PYTHON:-python3}"
+PY="${CF_PYTHON:-python3}"
 
 # Without the Python stack the check is skipped (exit 0), unless CF_REQUIRE_PYTHON=1 (CI sets it),
 # which makes a missing module a failure.
@@ -36,7 +41,7 @@ skip() {
     exit 0
 }
 command -v "$PY" >/dev/null 2>&1 || skip "no $PY"
-for module in numpy pandas scipy statsmodels sklearn causalml; do
+for module in numpy pandas scipy statsmodels sklearn causalml dowhy pydot; do
     "$PY" -c "import $module" >/dev/null 2>&1 || skip "missing $module"
 done
 if [ ! -x "$CF" ]; then
@@ -66,6 +71,7 @@ HILL_X="recency,history,mens,womens,newbie,channel,zip_code"
 ADJ="diff-means,ols,ipw,aipw,psm,t-learner,x-learner,r-learner"
 
 # name | file | not compared (method=reason,...) | flags (one per line after the first three)
+# A name ending in _graph passes --graph: its script must run DoWhy's identification too.
 CASES=()
 add() { # name file skip flags...
     local IFS=$'\x1f'
@@ -137,10 +143,14 @@ engine = json.load(open(engine_path))
 ours = {(r["method"], r.get("arm")): r for r in engine["results"]}
 failed = {f["method"] for f in engine.get("errors", [])}
 theirs = {}
+dowhy = None
 for line in open(script_path):
     if line.startswith("{"):
         r = json.loads(line)
-        theirs[(r["method"], r["arm"])] = r
+        if "dowhy" in r:
+            dowhy = r["dowhy"]
+        else:
+            theirs[(r["method"], r["arm"])] = r
 
 
 def rel(a, b):
@@ -172,6 +182,12 @@ for key in sorted(set(ours) | set(theirs), key=lambda k: (str(k[1]), k[0])):
         verdict = "FAIL"
         bad = True
     print(f"{name}\t{label}\t{e['estimate']:.10g}\t{p['estimate']:.10g}\t{de:.1e}\t{ds:.1e}\t{verdict}")
+if name.endswith("_graph"):
+    ours_set = sorted(engine["covariates"])
+    ok = dowhy is not None and dowhy["backdoor"] == ours_set
+    got = "no DoWhy output" if dowhy is None else ",".join(dowhy["backdoor"])
+    print(f"{name}\tdowhy back-door set\t{','.join(ours_set)}\t{got}\t-\t-\t{'ok' if ok else 'FAIL'}")
+    bad |= not ok
 sys.exit(1 if bad else 0)
 EOF
         status=1

@@ -1,11 +1,13 @@
 // "Copy as Python": the script the page offers recomputes the page's numbers with pandas,
-// statsmodels, scikit-learn and causalml (run here when python3 has them).
+// statsmodels, scikit-learn and causalml, and its DoWhy block identifies the graph's adjustment set.
+// Runs with $CF_PYTHON (the checks' environment scripts/setup.sh makes), else python3.
 import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
 
-const needed = ['numpy', 'pandas', 'scipy', 'statsmodels', 'sklearn', 'causalml'];
+const python = process.env.CF_PYTHON || 'python3';
+const needed = ['numpy', 'pandas', 'scipy', 'statsmodels', 'sklearn', 'causalml', 'dowhy', 'pydot'];
 function pythonHas() {
-  const r = spawnSync('python3', ['-c', `import ${needed.join(', ')}`], { encoding: 'utf8' });
+  const r = spawnSync(python, ['-c', `import ${needed.join(', ')}`], { encoding: 'utf8' });
   return r.status === 0;
 }
 
@@ -23,14 +25,14 @@ export default (test, h) => {
     const rows = await page.locator('[data-testid^=result-]').evaluateAll((els) => Object.fromEntries(
       els.map((e) => [e.dataset.testid.slice(7), { estimate: Number(e.dataset.estimate), se: Number(e.dataset.stdError) }])));
     if (!pythonHas()) {
-      assert(process.env.CF_REQUIRE_PYTHON !== '1', `CF_REQUIRE_PYTHON=1 and python3 lacks one of ${needed.join(', ')}`);
-      console.log(`     (python3 lacks one of ${needed.join(', ')}: the script was checked, not run)`);
+      assert(process.env.CF_REQUIRE_PYTHON !== '1', `CF_REQUIRE_PYTHON=1 and ${python} lacks one of ${needed.join(', ')}`);
+      console.log(`     (${python} lacks one of ${needed.join(', ')}: the script was checked, not run)`);
       return;
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-py-'));
     fs.copyFileSync(path.join(refs, 'nsw_cps.csv'), path.join(dir, 'nsw_cps.csv'));
     fs.writeFileSync(path.join(dir, 'check.py'), script);
-    const out = execFileSync('python3', ['check.py'], { cwd: dir, encoding: 'utf8', timeout: 300000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(python, ['check.py'], { cwd: dir, encoding: 'utf8', timeout: 300000, stdio: ['ignore', 'pipe', 'pipe'] });
     fs.rmSync(dir, { recursive: true, force: true });
     const printed = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((r) => r.method);
     let compared = 0;
@@ -44,5 +46,11 @@ export default (test, h) => {
       compared++;
     }
     assert(compared === Object.keys(rows).length - 1, `every method but matching compared (${compared})`);
+    // The DoWhy block ran on the drawn graph and found the covariates the page adjusted for.
+    const dowhy = out.split('\n').filter((l) => l.startsWith('{"dowhy"')).map((l) => JSON.parse(l).dowhy)[0];
+    assert(dowhy, 'the script printed DoWhy\'s identified estimand');
+    const covariates = JSON.parse(script.match(/^COVARIATES = (\[[^\]]*\])/m)[1]).sort();
+    assert(JSON.stringify(dowhy.backdoor) === JSON.stringify(covariates),
+      `DoWhy's back-door set ${dowhy.backdoor} is the page's covariates ${covariates}`);
   });
 };

@@ -610,23 +610,25 @@ fn python_takes_the_graphs_adjustment_set_and_adds_a_dowhy_block() {
 
 #[test]
 fn the_python_script_prints_the_numbers_estimate_reports() {
-    // Needs python3 with numpy, pandas, scipy, statsmodels and scikit-learn (no causalml for
-    // these methods); scripts/check-python.sh covers every method and dataset.
-    let ready = Command::new("python3")
+    // Needs Python with numpy, pandas, scipy, statsmodels and scikit-learn (no causalml for
+    // these methods): $CF_PYTHON, the checks' environment setup.sh makes, else python3.
+    // scripts/check-python.sh covers every method and dataset.
+    let python = std::env::var("CF_PYTHON").unwrap_or_else(|_| "python3".into());
+    let ready = Command::new(&python)
         .args(["-c", "import numpy, pandas, scipy, statsmodels, sklearn"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !ready {
         let required = std::env::var("CF_REQUIRE_PYTHON").is_ok_and(|v| v == "1");
-        assert!(!required, "CF_REQUIRE_PYTHON=1 and python3 lacks the modules");
-        eprintln!("skipped: python3 with numpy, pandas, scipy, statsmodels, scikit-learn");
+        assert!(!required, "CF_REQUIRE_PYTHON=1 and {python} lacks the modules");
+        eprintln!("skipped: {python} lacks numpy, pandas, scipy, statsmodels or scikit-learn");
         return;
     }
     let flags = ["--covariates", NSW_COVARIATES, "--method", "diff-means,ols,ipw,aipw"];
     let (code, script, _) = counterfact(&nsw_python(&flags));
     assert_eq!(code, 0);
     let path = temp_file("nsw.py", &script);
-    let out = Command::new("python3").arg(&path).output().unwrap();
+    let out = Command::new(&python).arg(&path).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()

@@ -675,7 +675,13 @@ except ImportError:
 else:
     try:  # reading DOT needs pydot or pygraphviz besides DoWhy
         model = CausalModel(data=df, treatment=TREATMENT, outcome=OUTCOME, graph=GRAPH)
-        print(model.identify_effect(proceed_when_unidentifiable=True))
+        estimand = model.identify_effect(proceed_when_unidentifiable=True)
+        print(estimand)
+        # The same in one line a program can read: DoWhy's back-door set and instruments.
+        print(json.dumps({"dowhy": {
+            "backdoor": sorted(estimand.get_backdoor_variables() or []),
+            "instruments": sorted(estimand.get_instrumental_variables() or []),
+        }}))
     except Exception as e:  # noqa: BLE001
         print(f"# DoWhy could not use the graph: {type(e).__name__}: {e}", file=sys.stderr)
 "##;
@@ -908,6 +914,7 @@ mod tests {
         assert!(out.contains("    from dowhy import CausalModel\nexcept ImportError:"));
         assert!(out.contains("    \"  age -> treat;\",\n"));
         assert!(out.contains("identify_effect("));
+        assert!(out.contains("print(json.dumps({\"dowhy\": {"));
         let bootstrap = script(&AnalysisSpec { bootstrap: 200, ..s }, "f.csv", None);
         assert!(bootstrap.contains("percentile bootstrap (200 resamples"));
     }
