@@ -121,7 +121,7 @@ fi
 begin "node tools"
 if [[ ! -x "$ROOT/node_modules/.bin/wasm-opt" || ! -d "$ROOT/node_modules/playwright-core" ]] \
   || ! cmp -s "$ROOT/package-lock.json" "$ROOT/node_modules/.lock-stamp" 2>/dev/null; then
-  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   cp "$ROOT/package-lock.json" "$ROOT/node_modules/.lock-stamp"
   finish "installed (npm ci)"
 else
@@ -148,7 +148,9 @@ if [[ "${CF_SETUP_PYTHON:-1}" != 0 ]]; then
       apt_install python3-venv # Debian's python3 ships venv separately
       python3 -m venv "$VENV"
     fi
-    "$VENV/bin/python" -m pip install --quiet --no-deps --no-input -r "$PY_REQUIREMENTS"
+    # --no-compile: Python compiles what the checks import when they first run (installing
+    # would compile all of it, minutes of CPU beside the tool builds).
+    "$VENV/bin/python" -m pip install --quiet --no-deps --no-input --no-compile -r "$PY_REQUIREMENTS"
     "$VENV/bin/python" -c 'import numpy, pandas, scipy, statsmodels, sklearn, causalml, dowhy, pydot' || {
       echo "the Python environment in $VENV does not import" >&2
       exit 1

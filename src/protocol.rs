@@ -7,6 +7,18 @@
 use cf_engine::{AnalysisSpec, Independence, IndependenceTest, Report, TableSummary};
 use serde::{Deserialize, Serialize};
 
+/// What the worker reads, so that a file never exhausts its memory (a WebAssembly module can
+/// address at most 4 GiB, and estimation needs room beside the table): a file above 1 GB is
+/// refused before a byte is read; a table of more than 64 million values (rows × columns, 512 MB
+/// as numbers) is refused after its first 1,000 rows when the file's size says it will be far
+/// above, else at the row that crosses the limit; and the text columns together hold at most
+/// 5 million distinct values. README.md states the same limits.
+pub const READ_LIMITS: cf_data::Limits = cf_data::Limits {
+    max_bytes: Some(1_000_000_000),
+    max_cells: Some(64_000_000),
+    max_levels: Some(5_000_000),
+};
+
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]

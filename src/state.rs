@@ -368,6 +368,15 @@ impl AppState {
     pub fn role_problem(&self) -> Option<String> {
         let t = self.treatment.as_deref()?;
         let col = self.column(t)?;
+        match col.levels.as_deref() {
+            Some([]) => return Some(format!("`{t}` has no values: every row is missing it.")),
+            Some([only]) => {
+                return Some(format!(
+                    "`{t}` is {only} in every row: with no other value there is nothing to compare, so it cannot be the treatment."
+                ))
+            }
+            _ => {}
+        }
         if col.kind != "binary" && !self.treatment_is_dose() {
             match self.treatment_levels() {
                 None => {
@@ -1371,6 +1380,32 @@ mod tests {
             hash: "0".into(),
             text: None,
         })
+    }
+
+    #[test]
+    fn a_constant_treatment_is_refused_before_run_naming_it() {
+        let mut summary = summary(&COLS);
+        summary.columns[2].levels = Some(vec!["0".into()]);
+        let s = Rc::new(AppState::new())
+            .reduce(Action::LoadStarted {
+                job: 1,
+                name: "f.csv".into(),
+                total: 10.0,
+                roles: SuggestedRoles::default(),
+            })
+            .reduce(Action::Loaded {
+                job: 1,
+                summary,
+                millis: 1.0,
+                saved_graph: None,
+                hash: "0".into(),
+                text: None,
+            });
+        let s =
+            s.reduce(Action::SetTreatment("treat".into())).reduce(Action::SetOutcome("y".into()));
+        let problem = s.role_problem().unwrap();
+        assert!(problem.starts_with("`treat` is 0 in every row"), "{problem}");
+        assert!(s.spec().is_none(), "Run stays disabled");
     }
 
     #[test]

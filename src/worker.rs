@@ -123,7 +123,11 @@ fn load(job: u32, file: &File) {
         true
     };
     let name = file.name();
-    let options = cf_data::ReadOptions { size_hint: Some(total as u64), ..Default::default() };
+    let options = cf_data::ReadOptions {
+        size_hint: Some(total as u64),
+        limits: protocol::READ_LIMITS,
+        ..Default::default()
+    };
     match cf_data::read_csv(&mut reader, &options, &mut progress) {
         Ok((table, warnings)) => {
             let summary = cf_engine::summarize(&table, &warnings, PREVIEW_ROWS);

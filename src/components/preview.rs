@@ -26,7 +26,7 @@ pub fn DataPreview(props: &DataPreviewProps) -> Html {
                 <h2 id="data-title">{"Data"}</h2>
                 <span class="file-name" title={d.name.clone()}>{d.name.clone()}</span>
                 <span class="muted" data-testid="data-shape">
-                    {format!("{} rows × {} columns", format::count(s.n_rows), s.columns.len())}
+                    {format!("{} rows × {} columns", format::count(s.n_rows), format::count(s.columns.len()))}
                 </span>
                 <span class="muted">{format!("read in {}", millis(d.millis))}</span>
             </header>

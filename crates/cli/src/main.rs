@@ -278,10 +278,10 @@ fn run(mut args: Args) -> Result<bool, Failure> {
     };
     // A closed pipe (`| head`) is not an error worth a panic.
     let _ = out.write_all(text.as_bytes());
-    if !args.json {
-        for f in &report.errors {
-            eprintln!("error: {}: {}", f.method, f.message);
-        }
+    // Also with --json (where `errors` holds them for a program): a person at a terminal sees
+    // on stderr why the exit status is 1.
+    for f in &report.errors {
+        eprintln!("error: {}: {}", f.method, f.message);
     }
     Ok(report.errors.is_empty())
 }

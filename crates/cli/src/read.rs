@@ -10,14 +10,13 @@
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 
+use cf_data::pieces::{self, WINDOW};
 use cf_data::{read_csv, ReadOptions, Table, Warning};
 
 use crate::Failure;
 
 /// Files smaller than this are read in one pass.
 const PARALLEL_MIN_BYTES: u64 = 8 << 20;
-/// Bytes read around a cut to find the next line end.
-const WINDOW: usize = 64 << 10;
 
 fn open(path: &str) -> Result<File, Failure> {
     File::open(path).map_err(|e| Failure::Data(format!("{path}: cannot open: {e}")))
@@ -51,34 +50,21 @@ pub(crate) fn read_table(
     if threads < 2 || size < PARALLEL_MIN_BYTES {
         return whole(path, delimiter);
     }
-    let Some(cuts) = plan(&mut file, size, delimiter, threads) else {
+    let Some(plan) = pieces::plan(size, threads, delimiter, &mut |at| window(&mut file, at)) else {
         return whole(path, delimiter);
     };
-    let Plan { delimiter, names, bounds } = cuts;
 
     let results: Vec<Option<Table>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = bounds
-            .windows(2)
-            .enumerate()
-            .map(|(i, w)| {
-                let (start, end) = (w[0], w[1]);
-                let names = (i > 0).then(|| names.clone());
+        let plan = &plan;
+        let handles: Vec<_> = (0..plan.len())
+            .map(|i| {
+                let range = plan.range(i);
                 scope.spawn(move || -> Option<Table> {
                     let mut f = File::open(path).ok()?;
-                    f.seek(SeekFrom::Start(start)).ok()?;
-                    let options = ReadOptions {
-                        delimiter: Some(delimiter),
-                        // The first piece sizes its columns for the whole file, so the others
-                        // are appended without reallocating.
-                        size_hint: Some(if i == 0 { size } else { end - start }),
-                        names,
-                        numbers_only: true,
-                    };
-                    let reader = BufReader::with_capacity(1 << 20, f.take(end - start));
-                    match read_csv(reader, &options, &mut |_| true) {
-                        Ok((table, warnings)) if warnings.is_empty() => Some(table),
-                        _ => None,
-                    }
+                    f.seek(SeekFrom::Start(range.start)).ok()?;
+                    let len = range.end - range.start;
+                    let reader = BufReader::with_capacity(1 << 20, f.take(len));
+                    pieces::read_piece(reader, plan, i, if i == 0 { size } else { len })
                 })
             })
             .collect();
@@ -87,41 +73,6 @@ pub(crate) fn read_table(
     let tables: Option<Vec<Table>> = results.into_iter().collect();
     match tables.and_then(Table::concat_numeric) {
         Some(table) => Ok((table, Vec::new())),
-        None => whole(path, Some(delimiter)),
+        None => whole(path, Some(plan.delimiter)),
     }
-}
-
-struct Plan {
-    delimiter: u8,
-    names: Vec<String>,
-    /// Byte offsets: piece i is `bounds[i]..bounds[i + 1]`.
-    bounds: Vec<u64>,
-}
-
-/// The delimiter, the header's names and the cuts; `None` when the header cannot be split simply.
-fn plan(file: &mut File, size: u64, delimiter: Option<u8>, threads: usize) -> Option<Plan> {
-    let head = window(file, 0)?;
-    let delimiter = delimiter.unwrap_or_else(|| cf_data::sniff_delimiter(&head));
-    let header_end = memchr::memchr(b'\n', &head)?;
-    let header = head[..header_end].strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head[..header_end]);
-    let header = header.strip_suffix(b"\r").unwrap_or(header);
-    if memchr::memchr(b'"', header).is_some() {
-        return None;
-    }
-    let names: Vec<String> = std::str::from_utf8(header)
-        .ok()?
-        .split(delimiter as char)
-        .map(|s| s.trim().to_string())
-        .collect();
-    let mut bounds = vec![0u64];
-    for k in 1..threads as u64 {
-        let from = (size * k / threads as u64).max(header_end as u64 + 1);
-        let w = window(file, from)?;
-        let cut = from + memchr::memchr(b'\n', &w)? as u64 + 1;
-        if cut < size && cut > *bounds.last()? {
-            bounds.push(cut);
-        }
-    }
-    bounds.push(size);
-    Some(Plan { delimiter, names, bounds })
 }

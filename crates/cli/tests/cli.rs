@@ -90,7 +90,7 @@ fn bad_input_gives_a_message_and_nonzero_exit() {
         counterfact(&["estimate", ragged.to_str().unwrap(), "--treatment", "t", "--outcome", "y"]);
     assert_eq!(code, 1);
     assert!(
-        stderr.contains("found a row with 1 fields, but the header has 2")
+        stderr.contains("found a row with 1 field, but the header has 2")
             && stderr.contains("(line 3)"),
         "{stderr}"
     );
@@ -129,7 +129,7 @@ fn bad_input_gives_a_message_and_nonzero_exit() {
 fn a_collinear_design_reports_the_columns_and_exits_1() {
     // Hillstrom's zip_code text column repeats the zip_urban / zip_surburban indicators.
     let file = format!("{DATA}hillstrom.csv");
-    let (code, stdout, _) = counterfact(&[
+    let (code, stdout, stderr) = counterfact(&[
         "estimate",
         &file,
         "--treatment",
@@ -142,6 +142,16 @@ fn a_collinear_design_reports_the_columns_and_exits_1() {
     ]);
     assert_eq!(code, 1, "{stdout}");
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    // With --json the failures are in `errors` for a program, and on stderr for a person: one
+    // line per failed method, naming it.
+    let failed = v["errors"].as_array().unwrap();
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(lines.len(), failed.len(), "{stderr}");
+    for (line, f) in lines.iter().zip(failed) {
+        let want =
+            format!("error: {}: {}", f["method"].as_str().unwrap(), f["message"].as_str().unwrap());
+        assert_eq!(*line, want);
+    }
     // Difference in means still reports, and so does the T-learner, whose linear base learners
     // (like scikit-learn's) give a dependent column a zero coefficient instead of failing.
     let ran: Vec<&str> =

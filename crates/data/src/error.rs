@@ -43,12 +43,74 @@ pub enum ErrorKind {
         /// Number of fields on this row.
         found: usize,
     },
+    /// A quoted field opens on this line and is never closed: everything after it would be one
+    /// field.
+    UnclosedQuote,
     /// A field is not valid UTF-8 text.
     InvalidUtf8,
     /// The underlying reader failed.
     Io(String),
     /// The progress callback asked to stop.
     Cancelled,
+    /// The input is larger than [`Limits::max_bytes`](crate::Limits::max_bytes); nothing was
+    /// read.
+    FileTooLarge {
+        /// The input's size in bytes.
+        bytes: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The text columns hold more distinct values than
+    /// [`Limits::max_levels`](crate::Limits::max_levels).
+    TooManyLevels {
+        /// The column with the most distinct values.
+        column: String,
+        /// Distinct text values in all columns so far.
+        levels: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The bytes are not delimited text but another format, recognised by its first bytes.
+    NotText {
+        /// What the file is, as a phrase ("an Excel workbook (.xlsx) or another ZIP archive").
+        format: &'static str,
+        /// What to do instead.
+        advice: &'static str,
+    },
+    /// The table would hold more values than [`Limits::max_cells`](crate::Limits::max_cells):
+    /// estimated from the first rows and the input's size (`estimated`), or counted.
+    TooManyCells {
+        /// Rows (estimated, or read so far).
+        rows: u64,
+        /// Columns.
+        columns: usize,
+        /// The limit on rows × columns.
+        limit: u64,
+        /// Whether `rows` is an estimate from the first rows.
+        estimated: bool,
+    },
+}
+
+/// `n` with thousands separators.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A byte count in MB or GB (decimal, as browsers and file managers show sizes).
+fn size(bytes: u64) -> String {
+    if bytes >= 1_000_000_000 {
+        format!("{:.2} GB", bytes as f64 / 1e9)
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    }
 }
 
 impl Error {
@@ -82,13 +144,43 @@ impl fmt::Display for Error {
             }
             ErrorKind::RaggedRow { expected, found } => write!(
                 f,
-                "found a row with {found} fields, but the header has {expected} (is a quote unbalanced or the delimiter wrong?)"
+                "found a row with {found} field{}, but the header has {expected} (is a quote unbalanced or the delimiter wrong?)",
+                if *found == 1 { "" } else { "s" }
+            )?,
+            ErrorKind::UnclosedQuote => write!(
+                f,
+                "a quoted field starts here and is never closed, so the rest of the file would be one value (is a quote missing or one too many?)"
             )?,
             ErrorKind::InvalidUtf8 => {
                 write!(f, "the text is not UTF-8 (save the file as UTF-8 and try again)")?;
             }
             ErrorKind::Io(msg) => write!(f, "could not read the file: {msg}")?,
             ErrorKind::Cancelled => write!(f, "reading was cancelled")?,
+            ErrorKind::FileTooLarge { bytes, limit } => write!(
+                f,
+                "the file is {}, larger than the {} that can be read here; nothing was read",
+                size(*bytes),
+                size(*limit)
+            )?,
+            ErrorKind::TooManyLevels { column, levels, limit } => write!(
+                f,
+                "the text columns hold more than {} distinct values ({} so far, most in column `{column}`), more than can be held here; an identifier column has one per row: remove it from the file",
+                thousands(*limit as u64),
+                thousands(*levels as u64)
+            )?,
+            ErrorKind::NotText { format, advice } => {
+                write!(f, "this is {format}, not delimited text (CSV or TSV): {advice}")?;
+            }
+            ErrorKind::TooManyCells { rows, columns, limit, estimated } => write!(
+                f,
+                "the file holds {}{} rows × {} columns ({} values, {} in memory), more than the {} values that can be held here; reading stopped",
+                if *estimated { "about " } else { "at least " },
+                thousands(*rows),
+                thousands(*columns as u64),
+                thousands(rows.saturating_mul(*columns as u64)),
+                size(rows.saturating_mul(*columns as u64).saturating_mul(8)),
+                thousands(*limit)
+            )?,
         }
         if let Some(pos) = self.position() {
             write!(f, " (line {}", pos.line)?;

@@ -20,6 +20,7 @@
 //! ```
 
 mod error;
+pub mod pieces;
 mod records;
 mod sniff;
 mod table;
@@ -45,6 +46,86 @@ pub struct ReadOptions {
     /// piece of a file cut at a line end reads exactly as it would in one pass only when no quoted
     /// field can span the cut and no column's type depends on the other pieces.
     pub numbers_only: bool,
+    /// How much may be read (no limit by default).
+    pub limits: Limits,
+}
+
+/// Bounds on what a read may hold in memory, checked before the bytes are read: a file too large
+/// for its host (a browser tab's worker) is refused with a message instead of exhausting memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Limits {
+    /// The largest input, in bytes, checked against [`ReadOptions::size_hint`] before reading.
+    pub max_bytes: Option<u64>,
+    /// The most values (rows × columns) the table may hold. Checked after the first
+    /// 1,000 rows against the row count estimated from `size_hint` (a file whose estimate is
+    /// more than 1.5 times the limit is refused after reading a small part of it), and at every
+    /// row read (the table never holds more).
+    pub max_cells: Option<u64>,
+    /// The most distinct text values, all text columns together (each costs memory for its
+    /// text; an identifier column has one per row). Checked every 1,024 rows.
+    pub max_levels: Option<usize>,
+}
+
+/// What the first bytes say a file is, when it is certainly not delimited text.
+fn not_text(head: &[u8]) -> Option<(&'static str, &'static str)> {
+    const SAVE_AS: &str =
+        "open it in the program that made it and save or export it as CSV (UTF-8)";
+    let lower: Vec<u8> = head.iter().take(64).map(u8::to_ascii_lowercase).collect();
+    let text_start = lower.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&lower);
+    let text_start = text_start.trim_ascii_start();
+    Some(if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        (
+            "an Excel workbook (.xlsx) or another ZIP archive",
+            "in Excel, choose Save As → CSV UTF-8; a ZIP archive must be unpacked first",
+        )
+    } else if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        ("an old Excel workbook (.xls)", "in Excel, choose Save As → CSV UTF-8")
+    } else if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        (
+            "UTF-16 text",
+            "save it again as UTF-8 (in Excel: CSV UTF-8; in a text editor: encoding UTF-8)",
+        )
+    } else if head.starts_with(b"PAR1") {
+        ("a Parquet file", "Parquet files are not read yet; export it as CSV")
+    } else if head.starts_with(b"\x1F\x8B") {
+        ("a gzip-compressed file", "decompress it first (gunzip) and drop the .csv inside")
+    } else if head.starts_with(b"%PDF") {
+        ("a PDF document", "export the table from its source as CSV")
+    } else if text_start.starts_with(b"<!doctype html") || text_start.starts_with(b"<html") {
+        ("a web page (HTML)", "download the data itself as CSV, not the page that shows it")
+    } else if head.iter().take(SNIFF_BYTES).any(|&b| b == 0) {
+        ("binary data (it holds NUL bytes)", SAVE_AS)
+    } else {
+        return None;
+    })
+}
+
+/// A lone-`\r` line-ended file (old Mac, "CSV (Macintosh)" from Excel) read as `\n` ended:
+/// when the first bytes hold a `\r` not followed by `\n` and no `\n` at all, every `\r` is a
+/// line end.
+struct CrToLf<R>(R);
+
+impl<R: Read> Read for CrToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        buf[..n].iter_mut().filter(|b| **b == b'\r').for_each(|b| *b = b'\n');
+        Ok(n)
+    }
+}
+
+/// A boxed reader: the file as it is, or with lone `\r` line ends turned into `\n`.
+enum Input<R> {
+    Plain(R),
+    Cr(CrToLf<R>),
+}
+
+impl<R: Read> Read for Input<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Input::Plain(r) => r.read(buf),
+            Input::Cr(r) => r.read(buf),
+        }
+    }
 }
 
 /// Strings read as a missing value (besides the empty field), as pandas does by default.
@@ -58,6 +139,8 @@ const SNIFF_BYTES: usize = 64 * 1024;
 const SIZE_SAMPLE_ROWS: u64 = 1000;
 /// A bound on that estimate, so a wrong hint cannot ask for absurd memory.
 const MAX_RESERVE_ROWS: usize = 50_000_000;
+/// The distinct text values are counted every this many records.
+const LEVEL_CHECK_EVERY: u64 = 1024;
 /// Progress is reported every this many records.
 const PROGRESS_EVERY: u64 = 1 << 15;
 
@@ -75,14 +158,29 @@ pub fn read_csv<R: Read>(
     options: &ReadOptions,
     progress: &mut dyn FnMut(u64) -> bool,
 ) -> Result<(Table, Vec<Warning>), Error> {
+    if let (Some(bytes), Some(limit)) = (options.size_hint, options.limits.max_bytes) {
+        if bytes > limit {
+            return Err(Error::new(ErrorKind::FileTooLarge { bytes, limit }, None));
+        }
+    }
     // Read a prefix to sniff the delimiter, then chain it back in front of the rest.
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     (&mut reader)
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(|e| Error::new(ErrorKind::Io(e.to_string()), None))?;
+    if let Some((format, advice)) = not_text(&head) {
+        return Err(Error::new(ErrorKind::NotText { format, advice }, None));
+    }
+    let lone_cr = memchr::memchr(b'\n', &head).is_none() && memchr::memchr(b'\r', &head).is_some();
+    let reader = if lone_cr {
+        head.iter_mut().filter(|b| **b == b'\r').for_each(|b| *b = b'\n');
+        Input::Cr(CrToLf(reader))
+    } else {
+        Input::Plain(reader)
+    };
     let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
-    let mut records = records::Records::new(reader, delimiter, head);
+    let mut records = records::Records::new(reader, delimiter, head, options.names.is_none());
     records.forbid_quotes = options.numbers_only;
     let io = |e: std::io::Error| Error::new(ErrorKind::Io(e.to_string()), None);
 
@@ -101,6 +199,12 @@ pub fn read_csv<R: Read>(
 
     let mut n_rows: u64 = 0;
     while let Some(line) = records.next().map_err(io)? {
+        if records.unclosed_quote {
+            return Err(Error::new(
+                ErrorKind::UnclosedQuote,
+                Some(Position { line, column: None }),
+            ));
+        }
         if records.len() != names.len() {
             // A quoted empty line ("") in a file of several columns is a blank line.
             if records.len() == 1 && records.field(0).is_empty() && names.len() > 1 {
@@ -120,12 +224,51 @@ pub fn read_csv<R: Read>(
             })?;
         }
         n_rows += 1;
+        let columns = names.len();
+        let over = |rows: u64| {
+            options
+                .limits
+                .max_cells
+                .is_some_and(|limit| rows.saturating_mul(columns as u64) > limit)
+        };
+        let refuse = |rows: u64, estimated: bool| {
+            let limit = options.limits.max_cells.unwrap_or(0);
+            let kind = ErrorKind::TooManyCells { rows, columns, limit, estimated };
+            Err(Error::new(kind, Some(Position { line, column: None })))
+        };
         if n_rows == SIZE_SAMPLE_ROWS {
             if let Some(total) = options.size_hint {
                 let per_row = records.position() as f64 / n_rows as f64;
-                let expected =
-                    (total.saturating_sub(records.position()) as f64 / per_row * 1.02) as usize;
-                builders.iter_mut().for_each(|b| b.reserve(expected.min(MAX_RESERVE_ROWS)));
+                let rest = total.saturating_sub(records.position()) as f64 / per_row;
+                let estimate = n_rows + rest as u64;
+                // Only an estimate (the first rows may be shorter than the rest): refused here
+                // when clearly above; the count below holds the limit exactly.
+                if over(estimate.saturating_mul(2) / 3) {
+                    return refuse(estimate, true);
+                }
+                let mut expected = ((rest * 1.02) as usize).min(MAX_RESERVE_ROWS);
+                if let Some(limit) = options.limits.max_cells {
+                    // Never reserve room beyond the limit.
+                    let rows = limit / columns.max(1) as u64;
+                    expected = expected.min(usize::try_from(rows).unwrap_or(usize::MAX));
+                }
+                builders.iter_mut().for_each(|b| b.reserve(expected));
+            }
+        }
+        if over(n_rows) {
+            return refuse(n_rows, false);
+        }
+        if let Some(limit) = options.limits.max_levels {
+            if n_rows.is_multiple_of(LEVEL_CHECK_EVERY) {
+                let levels: usize = builders.iter().map(table::ColumnBuilder::n_levels).sum();
+                if levels > limit {
+                    let column = builders
+                        .iter()
+                        .max_by_key(|b| b.n_levels())
+                        .map_or_else(String::new, |b| b.name().to_string());
+                    let kind = ErrorKind::TooManyLevels { column, levels, limit };
+                    return Err(Error::new(kind, Some(Position { line, column: None })));
+                }
             }
         }
         if n_rows.is_multiple_of(PROGRESS_EVERY) && !progress(records.position()) {

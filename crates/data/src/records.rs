@@ -34,12 +34,17 @@ pub(crate) struct Records<R> {
     quoted: bool,
     /// Fail at the first quote character (see `ReadOptions::forbid_quotes`).
     pub(crate) forbid_quotes: bool,
+    /// The current record is a quoted field never closed: it ran over line ends to the end of
+    /// the input with an odd number of quote characters.
+    pub(crate) unclosed_quote: bool,
 }
 
 impl<R: Read> Records<R> {
-    pub(crate) fn new(reader: R, delimiter: u8, head: Vec<u8>) -> Self {
+    /// Records of `head` then `reader`; a UTF-8 BOM at the very start is skipped when
+    /// `file_start` (a piece cut from the middle of a file keeps it: there it is text).
+    pub(crate) fn new(reader: R, delimiter: u8, head: Vec<u8>, file_start: bool) -> Self {
         let mut buf = head;
-        let bom = if buf.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let bom = if file_start && buf.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
         let end = buf.len();
         buf.resize(end + 4096, 0);
         Records {
@@ -57,6 +62,7 @@ impl<R: Read> Records<R> {
             fields: Vec::new(),
             quoted: false,
             forbid_quotes: false,
+            unclosed_quote: false,
         }
     }
 
@@ -152,12 +158,14 @@ impl<R: Read> Records<R> {
         let line_no = self.next_line;
         self.core.reset();
         let (mut outlen, mut endlen) = (0, 0);
+        let mut quotes = 0usize;
         loop {
             // At the end of input, an empty call makes csv-core finish the record.
             let input = &self.buf[self.start..self.end];
             let (res, nin, nout, nend) =
                 self.core.read_record(input, &mut self.out[outlen..], &mut self.ends[endlen..]);
             self.next_line += memchr::memchr_iter(b'\n', &input[..nin]).count() as u64;
+            quotes += memchr::memchr_iter(b'"', &input[..nin]).count();
             self.start += nin;
             self.consumed += nin as u64;
             outlen += nout;
@@ -178,6 +186,8 @@ impl<R: Read> Records<R> {
             }
         }
         self.quoted = true;
+        self.unclosed_quote =
+            self.eof && self.start == self.end && self.next_line > line_no + 1 && quotes % 2 == 1;
         self.fields.clear();
         let mut from = 0;
         for &e in &self.ends[..endlen] {

@@ -33,6 +33,25 @@ impl Table {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// Whether the two tables are the same bit for bit: names, kinds, levels and every value,
+    /// where `==` would call two missing (NaN) values different.
+    pub fn identical(&self, other: &Table) -> bool {
+        self.n_rows == other.n_rows
+            && self.columns.len() == other.columns.len()
+            && self.columns.iter().zip(&other.columns).all(|(a, b)| {
+                a.name == b.name
+                    && a.kind == b.kind
+                    && a.n_missing == b.n_missing
+                    && match (&a.data, &b.data) {
+                        (ColumnData::Numeric(x), ColumnData::Numeric(y)) => {
+                            x.len() == y.len()
+                                && x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits())
+                        }
+                        (l, r) => l == r,
+                    }
+            })
+    }
+
     /// Stacks tables read from consecutive pieces of one file, when every column of every piece
     /// is numeric (or binary) and the names agree; `None` otherwise (a text column's levels and
     /// type inference depend on the whole column, so the caller reads the file in one go).
@@ -244,6 +263,19 @@ impl ColumnBuilder {
             n_missing: 0,
             decimal_comma,
         }
+    }
+
+    /// The distinct text values held so far (0 while the column is numeric).
+    pub(crate) fn n_levels(&self) -> usize {
+        match &self.state {
+            BuilderState::Numeric(_) => 0,
+            BuilderState::Text { levels, .. } => levels.len(),
+        }
+    }
+
+    /// The column's name.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
     }
 
     /// True once a text value has been seen (the column will be categorical or boolean).

@@ -97,7 +97,7 @@ warning: column `zip` holds 1 numbers but also text such as \"SW1A\"; it is read
 
 #[test]
 fn ragged_row_names_the_line() {
-    check(b"a,b\n1,2\n3\n", "error: found a row with 1 fields, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 3)");
+    check(b"a,b\n1,2\n3\n", "error: found a row with 1 field, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 3)");
     check(b"a,b\n1,2\n3,4,5\n", "error: found a row with 3 fields, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 3)");
 }
 
@@ -124,7 +124,7 @@ fn invalid_utf8_names_line_and_column() {
 
 #[test]
 fn quoted_newline_keeps_line_numbers_right() {
-    check(b"a,b\n\"x\ny\",1\n2\n", "error: found a row with 1 fields, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 4)");
+    check(b"a,b\n\"x\ny\",1\n2\n", "error: found a row with 1 field, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 4)");
 }
 
 #[test]
@@ -210,7 +210,7 @@ impl std::io::Read for Trickle<'_> {
 
 fn split_ours(text: &[u8], chunk: usize) -> Vec<Vec<Vec<u8>>> {
     // An empty head: everything comes through the (trickling) reader.
-    let mut r = records::Records::new(Trickle(text, chunk), b',', Vec::new());
+    let mut r = records::Records::new(Trickle(text, chunk), b',', Vec::new(), true);
     let mut out = Vec::new();
     while r.next().unwrap().is_some() {
         out.push((0..r.len()).map(|i| r.field(i).to_vec()).collect());
@@ -249,6 +249,194 @@ fn record_splitting_agrees_with_the_csv_crate() {
                 want,
                 "case {case} chunk {chunk}: {:?}",
                 String::from_utf8_lossy(&text)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_file_above_the_byte_limit_is_refused_before_reading() {
+    // The reader would fail if touched: the size alone refuses the file.
+    struct Untouchable;
+    impl std::io::Read for Untouchable {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            panic!("the file was read");
+        }
+    }
+    let limits = Limits { max_bytes: Some(1 << 30), max_cells: None, max_levels: None };
+    let options = ReadOptions { size_hint: Some((1 << 30) + 1), limits, ..Default::default() };
+    let e = read_csv(Untouchable, &options, &mut |_| true).unwrap_err();
+    assert_eq!(*e.kind(), ErrorKind::FileTooLarge { bytes: (1 << 30) + 1, limit: 1 << 30 });
+    assert_eq!(
+        e.to_string(),
+        "the file is 1.07 GB, larger than the 1.07 GB that can be read here; nothing was read"
+    );
+    // At the limit it reads.
+    let options = ReadOptions {
+        size_hint: Some(4),
+        limits: Limits { max_bytes: Some(4), ..limits },
+        ..Default::default()
+    };
+    assert!(read_csv(&b"a\n1\n"[..], &options, &mut |_| true).is_ok());
+}
+
+#[test]
+fn a_table_above_the_cell_limit_is_refused_after_its_first_rows() {
+    // 3 columns, 100,000 rows: 300,000 values against a limit of 150,000.
+    let mut text = b"a,b,c\n".to_vec();
+    for i in 0..100_000 {
+        text.extend_from_slice(format!("{i:06},1,2\n").as_bytes());
+    }
+    let limits = Limits { max_bytes: None, max_cells: Some(150_000), max_levels: None };
+    let mut consumed = 0;
+    let options = ReadOptions { size_hint: Some(text.len() as u64), limits, ..Default::default() };
+    let e = read_csv(&text[..], &options, &mut |n| {
+        consumed = n;
+        true
+    })
+    .unwrap_err();
+    let ErrorKind::TooManyCells { rows, columns: 3, limit: 150_000, estimated: true } = *e.kind()
+    else {
+        panic!("{e:?}")
+    };
+    // Estimated from the first 1,000 rows, within a few percent, before reading the rest.
+    assert!((rows as f64 - 100_000.0).abs() < 5_000.0, "{rows}");
+    assert!(consumed < text.len() as u64 / 10, "stopped early: {consumed} bytes");
+    assert_eq!(e.position().map(|p| p.line), Some(1001));
+    assert!(e.to_string().starts_with("the file holds about "), "{e}");
+    assert!(e.to_string().contains("rows × 3 columns"), "{e}");
+    // Without a size, or an estimate less than 1.5 times the limit, the rows are counted: reading
+    // stops at the first row above the limit.
+    let limits = Limits { max_bytes: None, max_cells: Some(200_000), max_levels: None };
+    let options = ReadOptions { size_hint: Some(text.len() as u64), limits, ..Default::default() };
+    let e = read_csv(&text[..], &options, &mut |_| true).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::TooManyCells { rows: 66_667, estimated: false, .. }));
+    let options = ReadOptions { limits, ..Default::default() };
+    let e = read_csv(&text[..], &options, &mut |_| true).unwrap_err();
+    assert_eq!(
+        *e.kind(),
+        ErrorKind::TooManyCells { rows: 66_667, columns: 3, limit: 200_000, estimated: false }
+    );
+    assert_eq!(e.to_string(), "the file holds at least 66,667 rows × 3 columns (200,001 values, 1.6 MB in memory), more than the 200,000 values that can be held here; reading stopped (line 66668)");
+    // Under the limit nothing changes.
+    let limits = Limits { max_bytes: None, max_cells: Some(300_000), max_levels: None };
+    let options = ReadOptions { size_hint: Some(text.len() as u64), limits, ..Default::default() };
+    assert_eq!(read_csv(&text[..], &options, &mut |_| true).unwrap().0.n_rows(), 100_000);
+}
+
+/// Reading in pieces gives exactly the one-pass table when it gives one, and gives none where a
+/// piece could read differently (quotes, text, warnings).
+#[test]
+fn pieces_read_as_one_pass_or_not_at_all() {
+    let mut text = b"y,t,x\n".to_vec();
+    for i in 0..5000 {
+        let x = if i % 7 == 0 { String::new() } else { format!("{}.25", i * 3) };
+        text.extend_from_slice(format!("{},{},{x}\n", i % 11, i % 2).as_bytes());
+    }
+    let (one, _) = read(&text).unwrap();
+    for n in 2..=9 {
+        let t = pieces::read_in_pieces(&text, n, None).expect("numeric pieces stack");
+        assert!(t.identical(&one), "{n} pieces");
+    }
+    // NaN values are equal bit for bit, which `==` would deny.
+    assert!(one != one.clone() && one.identical(&one.clone()));
+    let mut quoted = text.clone();
+    quoted.extend_from_slice(b"\"1\",0,2\n");
+    assert!(pieces::read_in_pieces(&quoted, 3, None).is_none());
+    let mut worded = text.clone();
+    worded.extend_from_slice(b"high,0,2\n");
+    assert!(pieces::read_in_pieces(&worded, 3, None).is_none());
+}
+
+#[test]
+fn other_formats_are_named_instead_of_read_as_garbage() {
+    let cases: &[(&[u8], &str)] = &[
+        (
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00",
+            "an Excel workbook (.xlsx) or another ZIP archive",
+        ),
+        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00", "an old Excel workbook (.xls)"),
+        (b"\xFF\xFEy\x00,\x00t\x00\n\x00", "UTF-16 text"),
+        (b"\xFE\xFF\x00y\x00,\x00t\x00\n", "UTF-16 text"),
+        (b"PAR1\x15\x04\x15", "a Parquet file"),
+        (b"\x1F\x8B\x08\x00\x00\x00", "a gzip-compressed file"),
+        (b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n", "a PDF document"),
+        (b"\xEF\xBB\xBF  <!DOCTYPE html>\n<html><body>a,b</body></html>\n", "a web page (HTML)"),
+        (b"a,b\n1,\x002\n", "binary data (it holds NUL bytes)"),
+    ];
+    for (bytes, format) in cases {
+        let e = read(bytes).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::NotText { format: f, .. } if f == format), "{e:?}");
+        assert!(e.to_string().starts_with(&format!("this is {format}, not delimited text")), "{e}");
+    }
+    // Text that merely starts like one is still text.
+    check(
+        b"PKG,t\nx,1\ny,0\n",
+        "rows=2\nPKG categorical missing=0 [x|y]\nt binary missing=0 [1|0]",
+    );
+}
+
+#[test]
+fn lone_carriage_returns_end_lines() {
+    // Old Mac line ends, as Excel's "CSV (Macintosh)" writes them; line numbers count them.
+    check(
+        b"y,t\r1,0\r2,1\r3,0\r",
+        "rows=3\ny numeric missing=0 [1|2|3]\nt binary missing=0 [0|1|0]",
+    );
+    assert_eq!(dump(b"y,t\r1,0\r2\r"), "error: found a row with 1 field, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 3)");
+    // A CRLF file, and a stray \r inside a CRLF file, are not affected.
+    check(b"y,t\r\n2,0\r\n", "rows=1\ny numeric missing=0 [2]\nt binary missing=0 [0]");
+}
+
+#[test]
+fn too_many_distinct_text_values_are_refused_naming_the_column() {
+    let mut text = b"id,y\n".to_vec();
+    for i in 0..10_000 {
+        text.extend_from_slice(format!("C{i:07},{}\n", i % 3).as_bytes());
+    }
+    let limits = Limits { max_levels: Some(5_000), ..Limits::default() };
+    let options = ReadOptions { limits, ..Default::default() };
+    let e = read_csv(&text[..], &options, &mut |_| true).unwrap_err();
+    let ErrorKind::TooManyLevels { column, levels, limit: 5_000 } = e.kind() else {
+        panic!("{e:?}")
+    };
+    assert_eq!((column.as_str(), *levels), ("id", 5_120));
+    assert_eq!(e.position().map(|p| p.line), Some(5_121));
+    assert!(e.to_string().contains("most in column `id`"), "{e}");
+    let limits = Limits { max_levels: Some(10_000), ..Limits::default() };
+    let options = ReadOptions { limits, ..Default::default() };
+    assert!(read_csv(&text[..], &options, &mut |_| true).is_ok());
+}
+
+#[test]
+fn an_unclosed_quote_names_the_line_it_opens_on() {
+    assert_eq!(
+        dump(b"y,t,x\n1,0,2\n1,0,\"2\n2,1,3\n3,0,4\n"),
+        "error: a quoted field starts here and is never closed, so the rest of the file would be one value (is a quote missing or one too many?) (line 3)"
+    );
+    // Closed quotes over line ends, and a quote inside an unquoted last field, still read.
+    check(b"a,b\n1,\"x\ny\"", "rows=1\na binary missing=0 [1]\nb categorical missing=0 [x\ny]");
+    check(b"a,b\n1,x\"y", "rows=1\na binary missing=0 [1]\nb categorical missing=0 [x\"y]");
+}
+
+/// Findings of the `read_pieces` fuzz target, kept as regression tests: each input must read in
+/// pieces exactly as in one pass, or not in pieces at all.
+#[test]
+fn fuzz_findings_read_in_pieces_as_in_one_pass() {
+    let cases: &[(&[u8], usize, Option<u8>)] = &[
+        // A BOM at the start of a later piece was skipped as if it began the file; in one pass it
+        // is the text "\u{feff}2" (and makes the column categorical).
+        (b"\x03\n\x0b2\n\n\n\xef\xbb\xbf2\n\n", 2, Some(b',')),
+    ];
+    for &(bytes, n, delimiter) in cases {
+        let options = ReadOptions { delimiter, ..Default::default() };
+        let one = read_csv(bytes, &options, &mut |_| true);
+        if let Some(t) = pieces::read_in_pieces(bytes, n, delimiter) {
+            let (one, warnings) = one.expect("one pass reads what the pieces read");
+            assert!(
+                warnings.is_empty() && one.identical(&t),
+                "{:?}",
+                String::from_utf8_lossy(bytes)
             );
         }
     }
