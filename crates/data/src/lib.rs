@@ -172,7 +172,10 @@ pub fn read_csv<R: Read>(
     if let Some((format, advice)) = not_text(&head) {
         return Err(Error::new(ErrorKind::NotText { format, advice }, None));
     }
-    let lone_cr = memchr::memchr(b'\n', &head).is_none() && memchr::memchr(b'\r', &head).is_some();
+    // Only at the start of a file: a piece cut from its middle reads its lines as the file does.
+    let lone_cr = options.names.is_none()
+        && memchr::memchr(b'\n', &head).is_none()
+        && memchr::memchr(b'\r', &head).is_some();
     let reader = if lone_cr {
         head.iter_mut().filter(|b| **b == b'\r').for_each(|b| *b = b'\n');
         Input::Cr(CrToLf(reader))

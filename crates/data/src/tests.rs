@@ -427,6 +427,9 @@ fn fuzz_findings_read_in_pieces_as_in_one_pass() {
         // A BOM at the start of a later piece was skipped as if it began the file; in one pass it
         // is the text "\u{feff}2" (and makes the column categorical).
         (b"\x03\n\x0b2\n\n\n\xef\xbb\xbf2\n\n", 2, Some(b',')),
+        // A last piece holding a `\r` and no `\n` was read as lone-CR line ends: two rows where
+        // one pass reads one line.
+        (b"\x0b?J1A\n02\n1\r\t\t", 5, None),
     ];
     for &(bytes, n, delimiter) in cases {
         let options = ReadOptions { delimiter, ..Default::default() };
@@ -441,3 +444,4 @@ fn fuzz_findings_read_in_pieces_as_in_one_pass() {
         }
     }
 }
+
