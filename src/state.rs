@@ -1360,18 +1360,14 @@ mod tests {
         assert_eq!(s.implications[0].x, "new");
     }
 
-    fn hillstrom_like() -> Rc<AppState> {
-        let cols = [("visit", "binary"), ("segment", "categorical"), ("recency", "numeric")];
-        let s = Rc::new(AppState::new());
-        let s = s.reduce(Action::LoadStarted {
+    /// A fresh state with `summary` loaded as request 1.
+    fn loaded(summary: TableSummary) -> Rc<AppState> {
+        let s = Rc::new(AppState::new()).reduce(Action::LoadStarted {
             job: 1,
             name: "h.csv".into(),
             total: 10.0,
             roles: SuggestedRoles::default(),
         });
-        let mut summary = summary(&cols);
-        summary.columns[1].levels =
-            Some(vec!["Mens E-Mail".into(), "No E-Mail".into(), "Womens E-Mail".into()]);
         s.reduce(Action::Loaded {
             job: 1,
             summary,
@@ -1382,25 +1378,19 @@ mod tests {
         })
     }
 
+    fn hillstrom_like() -> Rc<AppState> {
+        let cols = [("visit", "binary"), ("segment", "categorical"), ("recency", "numeric")];
+        let mut summary = summary(&cols);
+        summary.columns[1].levels =
+            Some(vec!["Mens E-Mail".into(), "No E-Mail".into(), "Womens E-Mail".into()]);
+        loaded(summary)
+    }
+
     #[test]
     fn a_constant_treatment_is_refused_before_run_naming_it() {
         let mut summary = summary(&COLS);
         summary.columns[2].levels = Some(vec!["0".into()]);
-        let s = Rc::new(AppState::new())
-            .reduce(Action::LoadStarted {
-                job: 1,
-                name: "f.csv".into(),
-                total: 10.0,
-                roles: SuggestedRoles::default(),
-            })
-            .reduce(Action::Loaded {
-                job: 1,
-                summary,
-                millis: 1.0,
-                saved_graph: None,
-                hash: "0".into(),
-                text: None,
-            });
+        let s = loaded(summary);
         let s =
             s.reduce(Action::SetTreatment("treat".into())).reduce(Action::SetOutcome("y".into()));
         let problem = s.role_problem().unwrap();

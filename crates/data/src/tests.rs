@@ -444,4 +444,3 @@ fn fuzz_findings_read_in_pieces_as_in_one_pass() {
         }
     }
 }
-
