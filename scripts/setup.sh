@@ -107,7 +107,8 @@ tools_wait() {
 begin "chromium"
 missing=()
 for pkg in chromium chromium-driver; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  # Installed, not merely known to dpkg (a removed package keeps a "config-files" entry).
+  [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" == "install ok installed" ]] || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
   apt_install "${missing[@]}"
