@@ -6,7 +6,7 @@
 # Prints one line per step with its time, so a slow step shows. Safe to run again: on a machine
 # that has everything it takes a few seconds.
 # Meant to be sourced by serve.sh / test.sh (it exports PATH and CF_PYTHON); running it directly
-# also works. CF_SETUP_PYTHON=0 skips the Python environment (serve.sh does: the page needs none).
+# also works. CF_SETUP_PYTHON=0 skips the Python environment (the page itself needs none).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -9,8 +9,8 @@ use std::io::Read;
 
 use libfuzzer_sys::fuzz_target;
 
-/// Hands out `data` in pieces whose sizes come from `sizes`, cycled (0 means 1 byte, and every
-/// few reads returns nothing-then-more, as a reader may).
+/// Hands out `data` in pieces whose sizes come from `sizes`, cycled: a byte `s` below 0xF0
+/// gives `s + 1` bytes, 0xF0 and above up to 64 KiB.
 struct Chunked<'a> {
     data: &'a [u8],
     sizes: &'a [u8],

@@ -62,9 +62,8 @@ pub(crate) fn read_table(
                 scope.spawn(move || -> Option<Table> {
                     let mut f = File::open(path).ok()?;
                     f.seek(SeekFrom::Start(range.start)).ok()?;
-                    let len = range.end - range.start;
-                    let reader = BufReader::with_capacity(1 << 20, f.take(len));
-                    pieces::read_piece(reader, plan, i, if i == 0 { size } else { len })
+                    let reader = BufReader::with_capacity(1 << 20, f.take(range.end - range.start));
+                    pieces::read_piece(reader, plan, i)
                 })
             })
             .collect();

@@ -100,31 +100,20 @@ fn not_text(head: &[u8]) -> Option<(&'static str, &'static str)> {
     })
 }
 
-/// A lone-`\r` line-ended file (old Mac, "CSV (Macintosh)" from Excel) read as `\n` ended:
-/// when the first bytes hold a `\r` not followed by `\n` and no `\n` at all, every `\r` is a
-/// line end.
-struct CrToLf<R>(R);
+/// The file as it is or, for a lone-`\r` line-ended file (old Mac, "CSV (Macintosh)" from
+/// Excel), with every `\r` turned into `\n`.
+struct CrToLf<R> {
+    inner: R,
+    active: bool,
+}
 
 impl<R: Read> Read for CrToLf<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.0.read(buf)?;
-        buf[..n].iter_mut().filter(|b| **b == b'\r').for_each(|b| *b = b'\n');
-        Ok(n)
-    }
-}
-
-/// A boxed reader: the file as it is, or with lone `\r` line ends turned into `\n`.
-enum Input<R> {
-    Plain(R),
-    Cr(CrToLf<R>),
-}
-
-impl<R: Read> Read for Input<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match self {
-            Input::Plain(r) => r.read(buf),
-            Input::Cr(r) => r.read(buf),
+        let n = self.inner.read(buf)?;
+        if self.active {
+            buf[..n].iter_mut().filter(|b| **b == b'\r').for_each(|b| *b = b'\n');
         }
+        Ok(n)
     }
 }
 
@@ -176,12 +165,10 @@ pub fn read_csv<R: Read>(
     let lone_cr = options.names.is_none()
         && memchr::memchr(b'\n', &head).is_none()
         && memchr::memchr(b'\r', &head).is_some();
-    let reader = if lone_cr {
+    if lone_cr {
         head.iter_mut().filter(|b| **b == b'\r').for_each(|b| *b = b'\n');
-        Input::Cr(CrToLf(reader))
-    } else {
-        Input::Plain(reader)
-    };
+    }
+    let reader = CrToLf { inner: reader, active: lone_cr };
     let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
     let mut records = records::Records::new(reader, delimiter, head, options.names.is_none());
     records.forbid_quotes = options.numbers_only;
@@ -200,6 +187,9 @@ pub fn read_csv<R: Read>(
     let mut builders: Vec<table::ColumnBuilder> =
         names.iter().map(|n| table::ColumnBuilder::new(n.clone(), delimiter == b';')).collect();
 
+    let columns = names.len();
+    // The most rows the value limit allows: rows × columns > limit exactly when rows > this.
+    let max_rows = options.limits.max_cells.map(|limit| limit / columns.max(1) as u64);
     let mut n_rows: u64 = 0;
     while let Some(line) = records.next().map_err(io)? {
         if records.unclosed_quote {
@@ -227,13 +217,7 @@ pub fn read_csv<R: Read>(
             })?;
         }
         n_rows += 1;
-        let columns = names.len();
-        let over = |rows: u64| {
-            options
-                .limits
-                .max_cells
-                .is_some_and(|limit| rows.saturating_mul(columns as u64) > limit)
-        };
+        let over = |rows: u64| max_rows.is_some_and(|max| rows > max);
         let refuse = |rows: u64, estimated: bool| {
             let limit = options.limits.max_cells.unwrap_or(0);
             let kind = ErrorKind::TooManyCells { rows, columns, limit, estimated };
@@ -250,10 +234,9 @@ pub fn read_csv<R: Read>(
                     return refuse(estimate, true);
                 }
                 let mut expected = ((rest * 1.02) as usize).min(MAX_RESERVE_ROWS);
-                if let Some(limit) = options.limits.max_cells {
+                if let Some(max) = max_rows {
                     // Never reserve room beyond the limit.
-                    let rows = limit / columns.max(1) as u64;
-                    expected = expected.min(usize::try_from(rows).unwrap_or(usize::MAX));
+                    expected = expected.min(usize::try_from(max).unwrap_or(usize::MAX));
                 }
                 builders.iter_mut().for_each(|b| b.reserve(expected));
             }

@@ -84,10 +84,13 @@ pub fn plan(
     Some(Plan { delimiter, names, bounds })
 }
 
-/// Reads piece `i` of `plan` from `reader` (which yields exactly that piece's bytes). `size_hint`
-/// sizes the columns (give the first piece the whole file's size, so the others append without
-/// reallocating). `None` when the piece does not read exactly as in one pass.
-pub fn read_piece<R: Read>(reader: R, plan: &Plan, i: usize, size_hint: u64) -> Option<Table> {
+/// Reads piece `i` of `plan` from `reader` (which yields exactly that piece's bytes). The first
+/// piece sizes its columns for the whole file, so the others append without reallocating.
+/// `None` when the piece does not read exactly as in one pass.
+pub fn read_piece<R: Read>(reader: R, plan: &Plan, i: usize) -> Option<Table> {
+    let range = plan.range(i);
+    let size_hint =
+        if i == 0 { plan.bounds.last().copied().unwrap_or(0) } else { range.end - range.start };
     let options = ReadOptions {
         delimiter: Some(plan.delimiter),
         size_hint: Some(size_hint),
@@ -114,7 +117,7 @@ pub fn read_in_pieces(bytes: &[u8], pieces: usize, delimiter: Option<u8>) -> Opt
         .map(|i| {
             let r = plan.range(i);
             let piece = &bytes[r.start as usize..r.end as usize];
-            read_piece(piece, &plan, i, if i == 0 { size } else { r.end - r.start })
+            read_piece(piece, &plan, i)
         })
         .collect();
     Table::concat_numeric(tables?)
