@@ -208,7 +208,7 @@ impl Example {
         let (t, y) = self.roles;
         let mut spec = AnalysisSpec::new(t, y, self.methods.to_vec());
         spec.covariates = Some(self.covariates.iter().map(|c| c.to_string()).collect());
-        spec.estimand = self.estimand;
+        spec.options.estimand = self.estimand;
         spec.control = self.control.map(str::to_string);
         spec.instruments = self.instruments.iter().map(|c| c.to_string()).collect();
         spec

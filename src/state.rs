@@ -3,7 +3,8 @@
 use std::rc::Rc;
 
 use cf_engine::{
-    AnalysisSpec, EstimandChoice, Independence, IndependenceTest, Method, Report, TableSummary,
+    AnalysisSpec, ColumnKind, EstimandChoice, Independence, IndependenceTest, Method, Options,
+    Report, TableSummary,
 };
 use cf_graph::{Dag, Role};
 use yew::Reducible;
@@ -86,25 +87,13 @@ pub struct AppState {
     pub covariates: Vec<String>,
     /// Methods to run.
     pub methods: Vec<Method>,
-    /// ATE or ATT for the weighting methods.
-    pub estimand: EstimandChoice,
     /// For a treatment with more than two values: the level the others are compared with.
     pub control: Option<String>,
     /// Instruments for 2SLS (none: 2SLS cannot run).
     pub instruments: Vec<String>,
-    /// Propensity-score matching with replacement.
-    pub replace: bool,
-    /// Bootstrap replications per method (0: none).
-    pub bootstrap: usize,
-    /// What to do with missing covariate values.
-    pub missing: cf_engine::MissingPolicy,
-    /// 1 − the confidence level of the intervals.
-    pub alpha: f64,
-    /// Propensity trimming: rows with a propensity below this or above 1 − this are left out of
-    /// the weighting and matching methods (0: none).
-    pub trim: f64,
-    /// L2 penalty of the propensity model (0: none).
-    pub l2: f64,
+    /// How the methods run (confidence level, estimand, trimming, penalty, matching, bootstrap,
+    /// missing values); always valid ([`Options::validate`]). `cate` is decided per run.
+    pub options: Options,
     /// Share of the running estimation done (bootstrap progress), in [0, 1].
     pub run_progress: f64,
     /// Last results.
@@ -314,7 +303,7 @@ fn same_analysis(a: &AnalysisSpec, b: &AnalysisSpec) -> bool {
         if let Some(c) = s.covariates.as_mut() {
             c.sort();
         }
-        s.cate = false;
+        s.options.cate = false;
         s
     };
     sorted(a) == sorted(b)
@@ -331,7 +320,7 @@ const TREATMENT_NAMES: [&str; 6] = ["treat", "treatment", "treated", "w", "t", "
 impl AppState {
     /// A fresh page.
     pub fn new() -> Self {
-        AppState { methods: Method::ADJUSTMENT.to_vec(), alpha: 0.05, ..AppState::default() }
+        AppState { methods: Method::ADJUSTMENT.to_vec(), ..AppState::default() }
     }
 
     /// The column summary for `name`.
@@ -344,7 +333,7 @@ impl AppState {
     /// numeric one with too many values to be a treatment).
     pub fn treatment_levels(&self) -> Option<&[String]> {
         let col = self.column(self.treatment.as_deref()?)?;
-        if col.kind == "binary" {
+        if col.kind == ColumnKind::Binary {
             return None;
         }
         col.levels.as_deref().filter(|l| l.len() >= 2)
@@ -357,7 +346,7 @@ impl AppState {
             .treatment
             .as_deref()
             .and_then(|t| self.column(t))
-            .is_some_and(|c| c.kind == "numeric");
+            .is_some_and(|c| c.kind == ColumnKind::Numeric);
         numeric
             && !self.methods.is_empty()
             && self.methods.iter().all(|m| *m == Method::TwoSls)
@@ -377,17 +366,17 @@ impl AppState {
             }
             _ => {}
         }
-        if col.kind != "binary" && !self.treatment_is_dose() {
+        if col.kind != ColumnKind::Binary && !self.treatment_is_dose() {
             match self.treatment_levels() {
                 None => {
                     return Some(format!(
                         "`{t}` is {}, not binary: the treatment must hold only 0 (control) and 1 (treated) (or, for instrumental variables alone, a numeric dose).",
-                        col.kind
+                        col.kind.as_str()
                     ))
                 }
                 Some(levels) => match self.control.as_deref() {
                     None => {
-                        let dose_hint = if col.kind == "numeric" {
+                        let dose_hint = if col.kind == ColumnKind::Numeric {
                             " (Instrumental variables alone take it as a numeric dose.)"
                         } else {
                             ""
@@ -410,7 +399,7 @@ impl AppState {
         if y == t {
             return Some(format!("`{y}` cannot be both the treatment and the outcome."));
         }
-        if self.column(y)?.kind == "categorical" {
+        if self.column(y)?.kind == ColumnKind::Categorical {
             return Some(format!("`{y}` holds text; the outcome must be numeric or 0/1."));
         }
         if self.instruments.iter().any(|z| z == t || z == y) {
@@ -435,19 +424,13 @@ impl AppState {
             .collect();
         let mut spec = AnalysisSpec::new(&t, &y, self.methods.clone());
         spec.covariates = Some(covariates);
-        spec.estimand = self.estimand;
         spec.control = self.treatment_levels().and(self.control.clone());
         spec.instruments = self.instruments.clone();
-        spec.replace = self.replace;
-        spec.bootstrap = self.bootstrap;
-        spec.missing = self.missing;
-        spec.alpha = self.alpha;
-        spec.trim = self.trim;
-        spec.l2 = self.l2;
+        spec.options = self.options.clone();
         // Per-unit effects come back for a download when a meta-learner runs, up to a size the
         // worker can send comfortably (the CLI's --cate-out has no limit).
         let rows = self.dataset.as_ref().map_or(0, |d| d.summary.n_rows);
-        spec.cate = rows <= MAX_CATE_ROWS && self.methods.iter().any(|m| m.has_cate());
+        spec.options.cate = rows <= MAX_CATE_ROWS && self.methods.iter().any(|m| m.has_cate());
         Some(spec)
     }
 
@@ -519,14 +502,9 @@ impl AppState {
                 .filter(|m| spec.methods.contains(m))
                 .filter(|m| *m != Method::TwoSls || !self.instruments.is_empty())
                 .collect();
-            self.estimand = spec.estimand;
             self.control = spec.control.clone();
-            self.replace = spec.replace;
-            self.bootstrap = spec.bootstrap.min(10_000);
-            self.missing = spec.missing;
-            self.alpha = spec.alpha;
-            self.trim = spec.trim;
-            self.l2 = spec.l2;
+            // The share decoder has validated them.
+            self.options = Options { cate: false, ..spec.options.clone() };
         }
     }
 
@@ -875,7 +853,7 @@ impl AppState {
         let binary: Vec<&str> = summary
             .columns
             .iter()
-            .filter(|c| c.kind == "binary")
+            .filter(|c| c.kind == ColumnKind::Binary)
             .map(|c| c.name.as_str())
             .collect();
         self.treatment = has(&roles.treatment).or_else(|| {
@@ -894,7 +872,7 @@ impl AppState {
         self.covariates = summary
             .columns
             .iter()
-            .filter(|c| c.kind != "categorical")
+            .filter(|c| c.kind != ColumnKind::Categorical)
             .map(|c| c.name.clone())
             .filter(|c| Some(c) != self.treatment.as_ref() && Some(c) != self.outcome.as_ref())
             .collect();
@@ -932,6 +910,15 @@ impl AppState {
         self.busy = Busy::Idle;
         self
     }
+}
+
+/// Sets `options` to `new` when it is valid; false (and nothing set) when not.
+fn set_valid(options: &mut Options, new: Options) -> bool {
+    let ok = new.validate().is_ok();
+    if ok {
+        *options = new;
+    }
+    ok
 }
 
 impl Reducible for AppState {
@@ -1023,7 +1010,7 @@ impl Reducible for AppState {
                     s.methods.sort_by_key(|x| Method::ALL.iter().position(|o| o == x));
                 }
             }
-            Action::SetEstimand(e) => s.estimand = e,
+            Action::SetEstimand(e) => s.options.estimand = e,
             Action::SetControl(c) => s.control = c,
             Action::SetInstrument(z) => {
                 s.methods.retain(|m| *m != Method::TwoSls);
@@ -1036,12 +1023,25 @@ impl Reducible for AppState {
                     None => s.instruments.clear(),
                 }
             }
-            Action::SetReplace(on) => s.replace = on,
-            Action::SetBootstrap(n) => s.bootstrap = n.min(10_000),
-            Action::SetMissing(policy) => s.missing = policy,
-            Action::SetAlpha(a) if (1e-6..=0.5).contains(&a) => s.alpha = a,
-            Action::SetTrim(t) if (0.0..0.5).contains(&t) => s.trim = t,
-            Action::SetL2(l) if l >= 0.0 && l.is_finite() => s.l2 = l,
+            Action::SetReplace(on) => s.options.replace = on,
+            Action::SetBootstrap(n) => s.options.bootstrap = n.min(Options::MAX_BOOTSTRAP),
+            Action::SetMissing(policy) => s.options.missing = policy,
+            // Out of range: ignored (the inputs show their bounds).
+            Action::SetAlpha(alpha) => {
+                if !set_valid(&mut s.options, Options { alpha, ..self.options.clone() }) {
+                    return self;
+                }
+            }
+            Action::SetTrim(trim) => {
+                if !set_valid(&mut s.options, Options { trim, ..self.options.clone() }) {
+                    return self;
+                }
+            }
+            Action::SetL2(l2) => {
+                if !set_valid(&mut s.options, Options { l2, ..self.options.clone() }) {
+                    return self;
+                }
+            }
             Action::RunProgress { job, fraction } if current(job) && s.busy == Busy::Running => {
                 s.run_progress = fraction.clamp(0.0, 1.0);
             }
@@ -1080,7 +1080,6 @@ impl Reducible for AppState {
                 s.example = None;
                 s.autorun = false;
             }
-            Action::SetAlpha(_) | Action::SetTrim(_) | Action::SetL2(_) => return self,
             Action::Progress { .. }
             | Action::RunProgress { .. }
             | Action::Loaded { .. }
@@ -1105,7 +1104,11 @@ mod tests {
                 .iter()
                 .map(|(n, k)| ColumnSummary {
                     name: n.to_string(),
-                    kind: k.to_string(),
+                    kind: match *k {
+                        "binary" => ColumnKind::Binary,
+                        "categorical" => ColumnKind::Categorical,
+                        _ => ColumnKind::Numeric,
+                    },
                     n_missing: 0,
                     n_levels: None,
                     levels: None,
@@ -1446,9 +1449,9 @@ mod tests {
     fn matching_with_replacement_reaches_the_spec() {
         let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
         let s = s.reduce(Action::SetOutcome("y".into()));
-        assert!(!s.spec().unwrap().replace);
+        assert!(!s.spec().unwrap().options.replace);
         let s = s.reduce(Action::SetReplace(true));
-        assert!(s.spec().unwrap().replace);
+        assert!(s.spec().unwrap().options.replace);
         assert!(s.result_is_stale() || s.result.is_none());
     }
 
@@ -1457,14 +1460,14 @@ mod tests {
         let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
         let s = s.reduce(Action::SetOutcome("y".into())).reduce(Action::SetBootstrap(500));
         let spec = s.spec().unwrap();
-        assert_eq!(spec.bootstrap, 500);
+        assert_eq!(spec.options.bootstrap, 500);
         let s = s.reduce(Action::RunStarted { job: 2, spec });
         let s = s.reduce(Action::RunProgress { job: 2, fraction: 0.25 });
         assert_eq!(s.run_progress, 0.25);
         // A late message of an older request changes nothing.
         let s = s.reduce(Action::RunProgress { job: 1, fraction: 0.9 });
         assert_eq!(s.run_progress, 0.25);
-        assert_eq!(s.reduce(Action::SetBootstrap(1_000_000)).bootstrap, 10_000);
+        assert_eq!(s.reduce(Action::SetBootstrap(1_000_000)).options.bootstrap, 10_000);
     }
 
     #[test]
@@ -1490,9 +1493,9 @@ mod tests {
     fn the_missing_value_policy_reaches_the_spec() {
         let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
         let s = s.reduce(Action::SetOutcome("y".into()));
-        assert_eq!(s.spec().unwrap().missing, cf_engine::MissingPolicy::Drop);
+        assert_eq!(s.spec().unwrap().options.missing, cf_engine::MissingPolicy::Drop);
         let s = s.reduce(Action::SetMissing(cf_engine::MissingPolicy::Indicator));
-        assert_eq!(s.spec().unwrap().missing, cf_engine::MissingPolicy::Indicator);
+        assert_eq!(s.spec().unwrap().options.missing, cf_engine::MissingPolicy::Indicator);
     }
 
     fn load_hashed(state: Rc<AppState>, job: u32, hash: &str, text: Option<&str>) -> Rc<AppState> {
@@ -1618,12 +1621,12 @@ mod tests {
     fn per_unit_effects_are_asked_for_when_a_meta_learner_runs() {
         let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
         let s = s.reduce(Action::SetOutcome("y".into()));
-        assert!(s.spec().unwrap().cate, "the default methods include the meta-learners");
+        assert!(s.spec().unwrap().options.cate, "the default methods include the meta-learners");
         let mut s = s;
         for m in [Method::TLearner, Method::XLearner, Method::RLearner, Method::DrLearner] {
             s = s.reduce(Action::SetMethod(m, false));
         }
-        assert!(!s.spec().unwrap().cate);
+        assert!(!s.spec().unwrap().options.cate);
     }
 
     /// The Card example's file, as the worker would summarize it (with its real row count and hash).
@@ -1711,7 +1714,7 @@ mod tests {
         // An edited analysis of the example opens it but waits for a click.
         let mut edited = crate::examples::by_id("nsw").unwrap().shared();
         if let Some(spec) = edited.spec.as_mut() {
-            spec.bootstrap = 10_000;
+            spec.options.bootstrap = 10_000;
         }
         let s =
             Rc::new(AppState::new()).reduce(Action::OpenLink(cf_share::encode(&edited).unwrap()));
@@ -1732,7 +1735,7 @@ mod tests {
     fn confidence_level_and_propensity_settings_reach_the_spec_and_the_link() {
         let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
         let s = s.reduce(Action::SetOutcome("y".into()));
-        assert_eq!(s.spec().unwrap().alpha, 0.05, "95% by default");
+        assert_eq!(s.spec().unwrap().options.alpha, 0.05, "95% by default");
         let s = s
             .reduce(Action::SetAlpha(0.1))
             .reduce(Action::SetTrim(0.05))
@@ -1743,11 +1746,14 @@ mod tests {
             .reduce(Action::SetTrim(0.5))
             .reduce(Action::SetL2(-1.0));
         let spec = s.spec().unwrap();
-        assert_eq!((spec.alpha, spec.trim, spec.l2), (0.1, 0.05, 1.0));
+        assert_eq!((spec.options.alpha, spec.options.trim, spec.options.l2), (0.1, 0.05, 1.0));
         let link = s.share_link(false).unwrap();
         let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(link));
         let restored = load(opened, 2, &COLS, SuggestedRoles::default());
-        assert_eq!((restored.alpha, restored.trim, restored.l2), (0.1, 0.05, 1.0));
+        assert_eq!(
+            (restored.options.alpha, restored.options.trim, restored.options.l2),
+            (0.1, 0.05, 1.0)
+        );
     }
 
     #[test]

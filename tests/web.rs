@@ -8,7 +8,8 @@
 use std::rc::Rc;
 
 use cf_engine::{
-    AnalysisSpec, Balance, BalanceRow, EffectRow, MatchingSummary, Method, Overlap, Report,
+    AnalysisSpec, Balance, BalanceRow, EffectRow, Estimand, MatchingSummary, Method, Overlap,
+    Report,
 };
 use counterfact_web::components::Results;
 use counterfact_web::state::RunResult;
@@ -64,8 +65,8 @@ fn ResultsHost(props: &Wrap) -> Html {
 #[wasm_bindgen_test]
 async fn results_rows_carry_full_precision_attributes() {
     let row = EffectRow {
-        method: "ols".into(),
-        estimand: "ATE".into(),
+        method: Method::Ols,
+        estimand: Estimand::Ate,
         estimate: 1586.4525752453515,
         std_error: 664.5723954160965,
         ci_low: 283.91461511061084,
@@ -73,14 +74,14 @@ async fn results_rows_carry_full_precision_attributes() {
         n: 445,
         n_treated: 185,
         n_control: 260,
-        ..Default::default()
+        ..EffectRow::empty(Method::Ols, Estimand::Ate)
     };
     let result = Rc::new(RunResult {
         spec: AnalysisSpec::new("treat", "re78", vec![Method::Ols]),
         report: Report {
             results: vec![row],
             warnings: vec!["dropped 3 of 448 rows".into()],
-            ..Default::default()
+            ..Report::default()
         },
         millis: 2.0,
         graph_dot: None,
@@ -104,8 +105,8 @@ async fn results_rows_carry_full_precision_attributes() {
 #[wasm_bindgen_test]
 async fn results_draw_overlap_and_balance_per_arm() {
     let row = |method: &str, arm: &str, estimate: f64| EffectRow {
-        method: method.into(),
-        estimand: "ATE".into(),
+        method: Method::parse(method).unwrap(),
+        estimand: Estimand::Ate,
         estimate,
         std_error: 0.01,
         ci_low: estimate - 0.02,
@@ -114,7 +115,7 @@ async fn results_draw_overlap_and_balance_per_arm() {
         n_treated: 21_000,
         n_control: 21_000,
         arm: Some(arm.into()),
-        ..Default::default()
+        ..EffectRow::empty(Method::Ols, Estimand::Ate)
     };
     let mut psm = row("psm", "Mens E-Mail", 0.07);
     psm.matching = Some(MatchingSummary {
@@ -161,7 +162,7 @@ async fn results_draw_overlap_and_balance_per_arm() {
             overlap: vec![overlap("Mens E-Mail"), overlap("Womens E-Mail")],
             balance: vec![balance("Mens E-Mail"), balance("Womens E-Mail")],
             control: Some("No E-Mail".into()),
-            ..Default::default()
+            ..Report::default()
         },
         millis: 2.0,
         graph_dot: None,

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use cf_engine::format;
+use cf_engine::{format, ColumnKind};
 use yew::prelude::*;
 
 use crate::state::Dataset;
@@ -41,15 +41,15 @@ pub fn DataPreview(props: &DataPreviewProps) -> Html {
                     <thead>
                         <tr>
                             { for s.columns.iter().map(|c| {
-                                let badge = match c.kind.as_str() { "binary" => "0/1", "categorical" => "text", _ => "num" };
+                                let badge = match c.kind { ColumnKind::Binary => "0/1", ColumnKind::Categorical => "text", ColumnKind::Numeric => "num" };
                                 let title = match c.n_levels {
-                                    Some(l) => format!("{}: {} levels", c.kind, l),
-                                    None => c.kind.clone(),
+                                    Some(l) => format!("{}: {} levels", c.kind.as_str(), l),
+                                    None => c.kind.as_str().to_string(),
                                 };
                                 html! {
-                                    <th scope="col" data-testid={format!("column-{}", c.name)} data-kind={c.kind.clone()}>
+                                    <th scope="col" data-testid={format!("column-{}", c.name)} data-kind={c.kind.as_str()}>
                                         <span class="col-name">{&c.name}</span>
-                                        <span class={classes!("badge", c.kind.clone())} title={title}>{badge}</span>
+                                        <span class={classes!("badge", c.kind.as_str())} title={title}>{badge}</span>
                                         if c.n_missing > 0 {
                                             <span class="missing" title="missing values">{format!("{} missing", format::count(c.n_missing))}</span>
                                         }

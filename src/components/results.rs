@@ -37,27 +37,6 @@ pub(crate) fn level_text(alpha: f64) -> String {
     format!("{}%", format::with_separators(pct, d))
 }
 
-fn label(method: &str) -> &'static str {
-    Method::parse(method).map_or("?", Method::label)
-}
-
-/// A short method name, for the forest plot of multi-arm data.
-fn short_label(method: &str) -> &'static str {
-    match Method::parse(method) {
-        Some(Method::DiffMeans) => "Diff. in means",
-        Some(Method::Ols) => "OLS",
-        Some(Method::Ipw) => "IPW",
-        Some(Method::Aipw) => "AIPW",
-        Some(Method::Psm) => "Matching",
-        Some(Method::TLearner) => "T-learner",
-        Some(Method::XLearner) => "X-learner",
-        Some(Method::RLearner) => "R-learner",
-        Some(Method::DrLearner) => "DR-learner",
-        Some(Method::TwoSls) => "2SLS",
-        None => "?",
-    }
-}
-
 /// One arm's rows (`None`: a 0/1 treatment).
 type ArmGroup = (Option<String>, Vec<EffectRow>);
 
@@ -119,7 +98,7 @@ pub fn Results(props: &ResultsProps) -> Html {
         })
     };
     let has_results = !r.report.results.is_empty() || !r.report.errors.is_empty();
-    let level = level_text(r.spec.alpha);
+    let level = level_text(r.spec.options.alpha);
     let python = use_memo(
         (r.spec.clone(), props.file_name.clone(), props.graph_dot.clone()),
         |(spec, file, dot)| cf_engine::python::script(spec, file, dot.as_deref()),
@@ -197,8 +176,8 @@ pub fn Results(props: &ResultsProps) -> Html {
                              file={AttrValue::from(file_stem(&stem))} />
             }
             { for r.report.errors.iter().map(|e| html! {
-                <p class="error-inline" data-testid={format!("method-error-{}", e.method)}>
-                    <strong>{label(&e.method)}{": "}</strong>{&e.message}
+                <p class="error-inline" data-testid={format!("method-error-{}", e.method)} data-arm={e.arm.clone()}>
+                    <strong>{e.method.label()}{ e.arm.as_ref().map(|a| format!(" · {a}")) }{": "}</strong>{&e.message}
                 </p>
             }) }
             if !r.report.cate.is_empty() {
@@ -247,11 +226,11 @@ fn takeaway(r: &RunResult) -> Html {
     let control = r.report.control.as_ref().or(r.spec.control.as_ref());
     html! {
         { for groups.iter().filter_map(|(arm, rows)| {
-            let e = rows.iter().find(|e| e.method == "ols").or_else(|| rows.first())?;
+            let e = rows.iter().find(|e| e.method == Method::Ols).or_else(|| rows.first())?;
             let d = format::decimals_for(e.std_error);
             let f = |x: f64| format::with_separators(x, d);
             let signed = if e.estimate > 0.0 { format!("+{}", f(e.estimate)) } else { f(e.estimate) };
-            let how = if e.method == "ols" && !r.report.covariates.is_empty() {
+            let how = if e.method == Method::Ols && !r.report.covariates.is_empty() {
                 format!("Adjusting for {} covariate(s), ", r.report.covariates.len())
             } else {
                 String::new()
@@ -268,7 +247,7 @@ fn takeaway(r: &RunResult) -> Html {
                     <p class="takeaway" data-testid="takeaway">
                         {"One more unit of "}<code>{&r.spec.treatment}</code>{" (instrumented by "}{for z}{") changes "}
                         <code>{&r.spec.outcome}</code>{" by "}<strong>{signed}</strong>
-                        {format!(" on average among those the instrument moves ({} interval {} to {}). {verdict}", level_text(r.spec.alpha), f(e.ci_low), f(e.ci_high))}
+                        {format!(" on average among those the instrument moves ({} interval {} to {}). {verdict}", level_text(r.spec.options.alpha), f(e.ci_low), f(e.ci_high))}
                     </p>
                 });
             }
@@ -281,7 +260,7 @@ fn takeaway(r: &RunResult) -> Html {
             Some(html! {
                 <p class="takeaway" data-testid="takeaway">
                     {how}{what}{" changes "}<code>{&r.spec.outcome}</code>
-                    {" by "}<strong>{signed}</strong>{format!(" on average ({} interval {} to {}). {verdict}", level_text(r.spec.alpha), f(e.ci_low), f(e.ci_high))}
+                    {" by "}<strong>{signed}</strong>{format!(" on average ({} interval {} to {}). {verdict}", level_text(r.spec.options.alpha), f(e.ci_low), f(e.ci_high))}
                 </p>
             })
         }) }
@@ -290,7 +269,7 @@ fn takeaway(r: &RunResult) -> Html {
 
 /// A 2SLS row whose treatment is a numeric dose (not every row is 0 or 1).
 fn is_dose(e: &EffectRow) -> bool {
-    e.method == "2sls" && e.n_treated + e.n_control < e.n
+    e.method == Method::TwoSls && e.n_treated + e.n_control < e.n
 }
 
 fn row(e: &EffectRow) -> Html {
@@ -344,10 +323,10 @@ fn row(e: &EffectRow) -> Html {
             data-n={e.n.to_string()}
             class={classes!((!notes.is_empty() || !e.warnings.is_empty()).then_some("has-notes"))}>
             <th scope="row">
-                {label(&e.method)}
+                {e.method.label()}
                 if let Some(a) = &e.arm { <span class="arm-tag">{a}</span> }
             </th>
-            <td>{&e.estimand}</td>
+            <td>{e.estimand.as_str()}</td>
             <td class={classes!("num", "estimate", significant.then_some("significant"))}>{f(e.estimate)}</td>
             <td class="num">{f(e.std_error)}</td>
             <td class="num">{format!("{} to {}", f(e.ci_low), f(e.ci_high))}</td>
@@ -439,11 +418,11 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
                 { for rows.iter().enumerate().map(|(i, r)| {
                     let y = top + ROW * (i as f64 + 0.5);
                     let name = match (&r.arm, props.multi) {
-                        (Some(a), true) => format!("{} · {a}", short_label(&r.method)),
-                        _ => label(&r.method).to_string(),
+                        (Some(a), true) => format!("{} · {a}", r.method.short_label()),
+                        _ => r.method.label().to_string(),
                     };
                     html! {
-                        <g class="interval" data-method={r.method.clone()} data-arm={r.arm.clone()}>
+                        <g class="interval" data-method={r.method.as_str()} data-arm={r.arm.clone()}>
                             <text class="label" x="8" y={(y + 4.0).to_string()}>{name}</text>
                             <line x1={x(r.ci_low).to_string()} x2={x(r.ci_high).to_string()} y1={y.to_string()} y2={y.to_string()} />
                             <line class="cap" x1={x(r.ci_low).to_string()} x2={x(r.ci_low).to_string()} y1={(y - 6.0).to_string()} y2={(y + 6.0).to_string()} />
@@ -512,11 +491,21 @@ mod tests {
     fn json_holds_the_report_as_the_cli_writes_it_and_the_spec() {
         let mut report = Report::default();
         report.results.push(EffectRow {
-            method: "ols".into(),
-            estimand: "ATE".into(),
+            method: Method::Ols,
+            estimand: cf_engine::Estimand::Ate,
             estimate: 1586.4525752453515,
             std_error: f64::NAN,
-            ..EffectRow::default()
+            ci_low: f64::NAN,
+            ci_high: f64::NAN,
+            n: 0,
+            n_treated: 0,
+            n_control: 0,
+            arm: None,
+            warnings: Vec::new(),
+            matching: None,
+            first_stage_f: None,
+            se_causalml: None,
+            bootstrap: None,
         });
         report.warnings.push("12 rows dropped".into());
         let spec = AnalysisSpec::new("treat", "re78", vec![Method::Ols]);

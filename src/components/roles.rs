@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use cf_engine::{EstimandChoice, Method};
+use cf_engine::{ColumnKind, EstimandChoice, Method};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -55,13 +55,19 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
         html! { <option value={name.to_string()} selected={name == selected}>{name}</option> }
     };
     let binary: Vec<&str> =
-        cols.iter().filter(|c| c.kind == "binary").map(|c| c.name.as_str()).collect();
+        cols.iter().filter(|c| c.kind == ColumnKind::Binary).map(|c| c.name.as_str()).collect();
     let others: Vec<&str> =
-        cols.iter().filter(|c| c.kind != "binary").map(|c| c.name.as_str()).collect();
-    let outcomes: Vec<&str> =
-        cols.iter().filter(|c| c.kind != "categorical").map(|c| c.name.as_str()).collect();
-    let text_cols: Vec<&str> =
-        cols.iter().filter(|c| c.kind == "categorical").map(|c| c.name.as_str()).collect();
+        cols.iter().filter(|c| c.kind != ColumnKind::Binary).map(|c| c.name.as_str()).collect();
+    let outcomes: Vec<&str> = cols
+        .iter()
+        .filter(|c| c.kind != ColumnKind::Categorical)
+        .map(|c| c.name.as_str())
+        .collect();
+    let text_cols: Vec<&str> = cols
+        .iter()
+        .filter(|c| c.kind == ColumnKind::Categorical)
+        .map(|c| c.name.as_str())
+        .collect();
 
     let problem = s.role_problem();
     let running = s.busy == Busy::Running;
@@ -79,12 +85,12 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
         .collect();
     let levels = s.treatment_levels();
     let treatment_invalid =
-        s.column(&treatment).is_some_and(|c| c.kind != "binary") && levels.is_none();
+        s.column(&treatment).is_some_and(|c| c.kind != ColumnKind::Binary) && levels.is_none();
     let control = s.control.clone().unwrap_or_default();
     let instrument = s.instruments.first().cloned().unwrap_or_default();
     let instrument_cols: Vec<&str> = cols
         .iter()
-        .filter(|c| c.kind != "categorical" && c.name != treatment && c.name != outcome)
+        .filter(|c| c.kind != ColumnKind::Categorical && c.name != treatment && c.name != outcome)
         .map(|c| c.name.as_str())
         .collect();
     let on_control = {
@@ -174,7 +180,7 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                         <label class="check" for={id.clone()}>
                             <input type="checkbox" id={id} data-testid={format!("covariate-{}", c.name)} {checked} {onchange} />
                             <span>{&c.name}</span>
-                            if c.kind == "categorical" { <span class="hint">{"text: one-hot"}</span> }
+                            if c.kind == ColumnKind::Categorical { <span class="hint">{"text: one-hot"}</span> }
                         </label>
                     }
                 }) }
@@ -208,7 +214,7 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                     </select>
                 </label>
                 <label class="check inline" for="psm-replace">
-                    <input type="checkbox" id="psm-replace" data-testid="psm-replace" checked={s.replace} onchange={on_replace} />
+                    <input type="checkbox" id="psm-replace" data-testid="psm-replace" checked={s.options.replace} onchange={on_replace} />
                     <span>{"Matching with replacement"}</span>
                 </label>
                 <label class="inline" for="missing-select">
@@ -221,8 +227,8 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                             }
                         })
                     }}>
-                        <option value="drop" selected={s.missing == cf_engine::MissingPolicy::Drop}>{"drop those rows"}</option>
-                        <option value="indicator" selected={s.missing == cf_engine::MissingPolicy::Indicator}>{"impute the mean + missing indicator"}</option>
+                        <option value="drop" selected={s.options.missing == cf_engine::MissingPolicy::Drop}>{"drop those rows"}</option>
+                        <option value="indicator" selected={s.options.missing == cf_engine::MissingPolicy::Indicator}>{"impute the mean + missing indicator"}</option>
                     </select>
                 </label>
                 <label class="inline" for="bootstrap-select">
@@ -236,7 +242,7 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                         })
                     }}>
                         { for [(0usize, "off"), (100, "100 resamples"), (500, "500 resamples"), (2000, "2,000 resamples")].iter().map(|&(n, label)| html! {
-                            <option value={n.to_string()} selected={s.bootstrap == n}>{label}</option>
+                            <option value={n.to_string()} selected={s.options.bootstrap == n}>{label}</option>
                         }) }
                     </select>
                 </label>
@@ -250,19 +256,19 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                             }
                         })
                     }}>
-                        <option value="ate" selected={s.estimand == EstimandChoice::Ate}>{"ATE: effect on everyone"}</option>
-                        <option value="att" selected={s.estimand == EstimandChoice::Att}>{"ATT: effect on the treated"}</option>
+                        <option value="ate" selected={s.options.estimand == EstimandChoice::Ate}>{"ATE: effect on everyone"}</option>
+                        <option value="att" selected={s.options.estimand == EstimandChoice::Att}>{"ATT: effect on the treated"}</option>
                     </select>
                 </label>
-                { number_select("alpha", "Confidence level", s.alpha,
+                { number_select("alpha", "Confidence level", s.options.alpha,
                     &[(0.1, "90%"), (0.05, "95%"), (0.01, "99%")],
                     |a| format!("{}%", cf_engine::format::with_separators(100.0 * (1.0 - a), 1)),
                     props.dispatch.reform(Action::SetAlpha)) }
-                { number_select("trim", "Propensity trimming", s.trim,
+                { number_select("trim", "Propensity trimming", s.options.trim,
                     &[(0.0, "none"), (0.01, "outside 0.01–0.99"), (0.025, "outside 0.025–0.975"), (0.05, "outside 0.05–0.95"), (0.1, "outside 0.1–0.9")],
                     |t| format!("outside {t}–{}", 1.0 - t),
                     props.dispatch.reform(Action::SetTrim)) }
-                { number_select("l2", "Propensity L2 penalty", s.l2,
+                { number_select("l2", "Propensity L2 penalty", s.options.l2,
                     &[(0.0, "none (maximum likelihood)"), (0.1, "0.1"), (1.0, "1 (scikit-learn's default C = 1)"), (10.0, "10")],
                     |l| l.to_string(),
                     props.dispatch.reform(Action::SetL2)) }
@@ -274,7 +280,7 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
                 </button>
                 if running {
                     <button class="ghost" data-testid="cancel-button" onclick={props.on_cancel.reform(|_| ())}>{"Cancel"}</button>
-                    if s.bootstrap > 0 {
+                    if s.options.bootstrap > 0 {
                         <span class="run-progress" data-testid="run-progress">
                             <progress max="100" value={format!("{:.0}", 100.0 * s.run_progress)} aria-label="bootstrap progress"></progress>
                             {format!(" bootstrap {:.0}%", 100.0 * s.run_progress)}

@@ -190,7 +190,7 @@ impl<'a> Design<'a> {
             extra_missing.push((name, mark(c)));
             extra_cols.push(v);
         }
-        let indicator = spec.missing == crate::MissingPolicy::Indicator;
+        let indicator = spec.options.missing == crate::MissingPolicy::Indicator;
         let missing_per_column: Vec<usize> = if indicator {
             // Kept; imputed and flagged below.
             vec![0; names.len()]

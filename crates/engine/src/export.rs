@@ -12,7 +12,7 @@
 //! matching, first-stage F, causalml's R-learner error, warnings, error) appear only when a row
 //! of the report has them, so a plain analysis stays a narrow table.
 
-use crate::{EffectRow, Report};
+use crate::{EffectRow, Method, Report};
 
 /// A column: its header and how a row fills it.
 struct Column {
@@ -55,7 +55,7 @@ fn field(s: &str) -> String {
 }
 
 const CORE: &[Column] = &[
-    Column { name: "estimand", cell: |e| e.estimand.clone() },
+    Column { name: "estimand", cell: |e| e.estimand.as_str().to_string() },
     Column { name: "estimate", cell: |e| num(e.estimate) },
     Column { name: "std_error", cell: |e| num(e.std_error) },
     Column { name: "ci_low", cell: |e| num(e.ci_low) },
@@ -120,7 +120,8 @@ const WARNINGS: &[Column] = &[Column { name: "warnings", cell: |e| e.warnings.jo
 /// `std_error_causalml`; `warnings` (joined with `; `); `error` (failed methods).
 pub fn results_csv(report: &Report) -> String {
     let rows = &report.results;
-    let multi = rows.iter().any(|e| e.arm.is_some());
+    let multi =
+        rows.iter().any(|e| e.arm.is_some()) || report.errors.iter().any(|f| f.arm.is_some());
     let mut columns: Vec<&Column> = CORE.iter().collect();
     let mut add = |group: &'static [Column], present: bool| {
         if present {
@@ -150,7 +151,7 @@ pub fn results_csv(report: &Report) -> String {
     };
     line(header.iter().map(|h| h.to_string()).collect());
     for e in rows {
-        let mut cells = vec![e.method.clone()];
+        let mut cells = vec![e.method.as_str().to_string()];
         if multi {
             cells.push(e.arm.clone().unwrap_or_default());
         }
@@ -163,17 +164,66 @@ pub fn results_csv(report: &Report) -> String {
     let width = header.len();
     for f in &report.errors {
         let mut cells = vec![String::new(); width];
-        cells[0] = f.method.clone();
+        cells[0] = f.method.as_str().to_string();
+        if multi {
+            cells[1] = f.arm.clone().unwrap_or_default();
+        }
         cells[width - 1] = f.message.clone();
         line(cells);
     }
     out
 }
 
+/// The per-unit effects of a report as CSV: `row` (the data row's 0-based position in the file,
+/// pandas' default index), `arm` for multi-arm data, then one column per meta-learner; `None` when
+/// no meta-learner gave per-unit effects.
+pub fn cate_csv(report: &Report) -> Option<String> {
+    use std::collections::BTreeMap;
+    let mut methods: Vec<Method> = Vec::new();
+    for set in &report.cate {
+        if !methods.contains(&set.method) {
+            methods.push(set.method);
+        }
+    }
+    if methods.is_empty() {
+        return None;
+    }
+    // (arm, row) ↦ value per method.
+    let mut table: BTreeMap<(Option<&str>, usize), Vec<Option<f64>>> = BTreeMap::new();
+    for set in &report.cate {
+        let m = methods.iter().position(|x| *x == set.method).unwrap_or(0);
+        for (&row, &v) in set.rows.iter().zip(&set.values) {
+            let slot =
+                table.entry((set.arm.as_deref(), row)).or_insert_with(|| vec![None; methods.len()]);
+            slot[m] = Some(v);
+        }
+    }
+    let multi = report.cate.iter().any(|s| s.arm.is_some());
+    let mut out = String::from("row");
+    if multi {
+        out += ",arm";
+    }
+    for m in &methods {
+        out += &format!(",{}", m.as_str());
+    }
+    out.push('\n');
+    for ((arm, row), values) in &table {
+        out += &row.to_string();
+        if multi {
+            out += &format!(",{}", field(arm.unwrap_or("")));
+        }
+        for v in values {
+            out += &format!(",{}", v.map(|v| format!("{v}")).unwrap_or_default());
+        }
+        out.push('\n');
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{BootstrapSummary, MatchingSummary, MethodFailure};
+    use crate::{BootstrapSummary, Estimand, MatchingSummary, Method, MethodFailure};
 
     /// Splits CSV text into records of fields, undoing RFC 4180 quoting (a small reader for the
     /// tests, independent of the writer).
@@ -209,8 +259,8 @@ mod tests {
 
     fn row(method: &str, estimate: f64) -> EffectRow {
         EffectRow {
-            method: method.into(),
-            estimand: "ATE".into(),
+            method: Method::parse(method).unwrap(),
+            estimand: Estimand::Ate,
             estimate,
             std_error: 0.1,
             ci_low: estimate - 0.196,
@@ -218,7 +268,12 @@ mod tests {
             n: 445,
             n_treated: 185,
             n_control: 260,
-            ..EffectRow::default()
+            arm: None,
+            warnings: Vec::new(),
+            matching: None,
+            first_stage_f: None,
+            se_causalml: None,
+            bootstrap: None,
         }
     }
 
@@ -269,7 +324,7 @@ mod tests {
     #[test]
     fn optional_groups_failures_and_quoting() {
         let mut psm = row("psm", -2.5e-7);
-        psm.estimand = "ATT".into();
+        psm.estimand = Estimand::Att;
         psm.arm = Some("Mens, \"E-Mail\"".into());
         psm.matching = Some(MatchingSummary {
             n_treated_matched: 180,
@@ -291,7 +346,8 @@ mod tests {
         let report = Report {
             results: vec![dm, psm],
             errors: vec![MethodFailure {
-                method: "ipw".into(),
+                method: Method::Ipw,
+                arm: None,
                 message: "the propensity model separates `age`, perfectly".into(),
             }],
             ..Report::default()
@@ -337,7 +393,11 @@ mod tests {
     #[test]
     fn nothing_ran() {
         let report = Report {
-            errors: vec![MethodFailure { method: "ols".into(), message: "singular".into() }],
+            errors: vec![MethodFailure {
+                method: Method::Ols,
+                arm: None,
+                message: "singular".into(),
+            }],
             ..Report::default()
         };
         let t = parse(&results_csv(&report));

@@ -143,28 +143,28 @@ pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> 
         ("METHODS", py_list(&method_names), ""),
         (
             "ESTIMAND",
-            py_str(match spec.estimand {
+            py_str(match spec.options.estimand {
                 EstimandChoice::Ate => "ATE",
                 EstimandChoice::Att => "ATT",
             }),
             "  # of IPW and AIPW (matching always estimates the ATT)",
         ),
-        ("ALPHA", py_float(spec.alpha), "  # 1 - confidence level"),
-        ("SEED", spec.seed.to_string(), ""),
+        ("ALPHA", py_float(spec.options.alpha), "  # 1 - confidence level"),
+        ("SEED", spec.options.seed.to_string(), ""),
         (
             "TRIM",
-            py_float(spec.trim),
+            py_float(spec.options.trim),
             "  # IPW, AIPW: leave out rows with a propensity outside [TRIM, 1 - TRIM]",
         ),
         (
             "L2",
-            py_float(spec.l2),
+            py_float(spec.options.l2),
             "  # L2 penalty of the propensity model on standardized covariates (0: none)",
         ),
-        ("REPLACE", py_bool(spec.replace).to_string(), "  # matching with replacement"),
+        ("REPLACE", py_bool(spec.options.replace).to_string(), "  # matching with replacement"),
         (
             "MISSING",
-            py_str(match spec.missing {
+            py_str(match spec.options.missing {
                 MissingPolicy::Drop => "drop",
                 MissingPolicy::Indicator => "indicator",
             }),
@@ -176,12 +176,12 @@ pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> 
     }
     s += "CLIP = (1e-3, 1 - 1e-3)  # causalml's propensity clip for the X-, R- and DR-learners\n";
     s += "Z_CRIT = norm.ppf(1 - ALPHA / 2)\n";
-    if spec.bootstrap > 0 {
+    if spec.options.bootstrap > 0 {
         let _ = writeln!(
             s,
             "# Not reproduced here: the engine's percentile bootstrap ({} resamples drawn by its own\n\
              # SplitMix64 generator from SEED); scikit-learn's resample would draw other rows.",
-            spec.bootstrap
+            spec.options.bootstrap
         );
     }
 
@@ -843,12 +843,12 @@ mod tests {
         let mut s = spec(vec![Method::Ipw, Method::Aipw, Method::Psm]);
         let ate = script(&s, "f.csv", None);
         assert!(ate.contains("ESTIMAND = \"ATE\""));
-        s.estimand = EstimandChoice::Att;
-        s.alpha = 0.1;
-        s.seed = 7;
-        s.trim = 0.025;
-        s.l2 = 2.5;
-        s.replace = true;
+        s.options.estimand = EstimandChoice::Att;
+        s.options.alpha = 0.1;
+        s.options.seed = 7;
+        s.options.trim = 0.025;
+        s.options.l2 = 2.5;
+        s.options.replace = true;
         let att = script(&s, "f.csv", None);
         for want in [
             "ESTIMAND = \"ATT\"",
@@ -894,7 +894,7 @@ mod tests {
         assert!(drop.contains("r_learner(y, t, X, need(p), engine_folds(len(y), 5, SEED, t))"));
         assert!(drop.contains("dr_learner(y, t, X, need(p), engine_folds(len(y), 3, SEED))"));
         assert!(drop.contains("FOLD_COLUMN = None"));
-        s.missing = MissingPolicy::Indicator;
+        s.options.missing = MissingPolicy::Indicator;
         s.fold_column = Some("fold".into());
         let ind = script(&s, "f.csv", None);
         assert!(ind.contains("MISSING = \"indicator\""));
@@ -915,7 +915,11 @@ mod tests {
         assert!(out.contains("    \"  age -> treat;\",\n"));
         assert!(out.contains("identify_effect("));
         assert!(out.contains("print(json.dumps({\"dowhy\": {"));
-        let bootstrap = script(&AnalysisSpec { bootstrap: 200, ..s }, "f.csv", None);
+        let bootstrap = script(
+            &AnalysisSpec { options: crate::Options { bootstrap: 200, ..s.options.clone() }, ..s },
+            "f.csv",
+            None,
+        );
         assert!(bootstrap.contains("percentile bootstrap (200 resamples"));
     }
 }

@@ -66,6 +66,7 @@ pub(crate) fn analyze(
     if spec.methods.is_empty() {
         return Err(AnalysisError::NoMethods);
     }
+    spec.options.validate().map_err(AnalysisError::Option)?;
     let mut extra: Vec<(&'static str, &str)> =
         spec.instruments.iter().map(|z| ("instrument", z.as_str())).collect();
     if let Some(f) = &spec.fold_column {
@@ -85,7 +86,8 @@ pub(crate) fn analyze(
         cate: Vec::new(),
         control: spec.control.clone().filter(|_| comparisons.iter().any(|c| c.arm.is_some())),
     };
-    let total_work = (comparisons.len() * spec.methods.len() * spec.bootstrap).max(1) as f64;
+    let total_work =
+        (comparisons.len() * spec.methods.len() * spec.options.bootstrap).max(1) as f64;
     let mut done_work = 0usize;
     let mut keep_going = true;
 
@@ -115,15 +117,13 @@ pub(crate) fn analyze(
             let (e, extras) = match outcome {
                 Ok(v) => v,
                 Err(message) => {
-                    report
-                        .errors
-                        .push(MethodFailure { method: label_for(method, &cmp.arm), message });
+                    report.errors.push(MethodFailure { method, arm: cmp.arm.clone(), message });
                     continue;
                 }
             };
-            if let Some(values) = extras.cate.filter(|_| spec.cate) {
+            if let Some(values) = extras.cate.filter(|_| spec.options.cate) {
                 report.cate.push(CateSet {
-                    method: method.as_str().into(),
+                    method,
                     arm: cmp.arm.clone(),
                     rows: table_rows.clone(),
                     values,
@@ -132,12 +132,13 @@ pub(crate) fn analyze(
             if extras.matches.is_some() {
                 matched = extras.matches;
             }
-            let bootstrap = if spec.bootstrap > 0 && keep_going {
-                let mut rng =
-                    cf_estimate::SplitMix64(spec.seed ^ (m_index as u64).wrapping_mul(0x9E37));
+            let bootstrap = if spec.options.bootstrap > 0 && keep_going {
+                let mut rng = cf_estimate::SplitMix64(
+                    spec.options.seed ^ (m_index as u64).wrapping_mul(0x9E37),
+                );
                 let n = data.y.len();
-                let mut reps = Vec::with_capacity(spec.bootstrap);
-                for _ in 0..spec.bootstrap {
+                let mut reps = Vec::with_capacity(spec.options.bootstrap);
+                for _ in 0..spec.options.bootstrap {
                     let idx: Vec<usize> = (0..n).map(|_| rng.below(n)).collect();
                     let d = data.resample(&idx);
                     let mut p = None;
@@ -153,13 +154,13 @@ pub(crate) fn analyze(
                         break;
                     }
                 }
-                summarize_bootstrap(reps, spec.alpha)
+                summarize_bootstrap(reps, spec.options.alpha)
             } else {
                 None
             };
             let row = EffectRow {
-                method: method.as_str().to_string(),
-                estimand: e.estimand.as_str().to_string(),
+                method,
+                estimand: e.estimand,
                 estimate: e.estimate,
                 std_error: e.std_error,
                 ci_low: e.ci_low,
@@ -179,7 +180,8 @@ pub(crate) fn analyze(
                 report.results.push(row);
             } else {
                 report.errors.push(MethodFailure {
-                    method: label_for(method, &cmp.arm),
+                    method,
+                    arm: cmp.arm.clone(),
                     message: "the result is not a finite number (are some values extremely large?); rescale the outcome or covariates".into(),
                 });
             }
@@ -190,8 +192,10 @@ pub(crate) fn analyze(
             let ps = &fit.probabilities;
             if report.propensity.is_none() {
                 let (min, max) = fit.range();
-                let n_trimmed =
-                    ps.iter().filter(|&&p| p < spec.trim || p > 1.0 - spec.trim).count();
+                let n_trimmed = ps
+                    .iter()
+                    .filter(|&&p| p < spec.options.trim || p > 1.0 - spec.options.trim)
+                    .count();
                 let n_clipped = cf_estimate::clip_propensity(ps).1;
                 let extreme = ps.iter().filter(|&&p| !(0.01..=0.99).contains(&p)).count();
                 if extreme > 0 {
@@ -199,11 +203,11 @@ pub(crate) fn analyze(
                         "{extreme} rows have a propensity below 0.01 or above 0.99 (range {min:.2e} to {max:.4}): their weights are extreme and overlap is poor; consider trimming"
                     ));
                 }
-                if n_trimmed > 0 && spec.trim > 0.0 {
+                if n_trimmed > 0 && spec.options.trim > 0.0 {
                     report.warnings.push(format!(
                         "weighting left out {n_trimmed} rows with a propensity outside [{t}, {}]",
-                        1.0 - spec.trim,
-                        t = spec.trim
+                        1.0 - spec.options.trim,
+                        t = spec.options.trim
                     ));
                 }
                 report.propensity =
@@ -221,13 +225,6 @@ pub(crate) fn analyze(
         }
     }
     Ok(report)
-}
-
-fn label_for(method: Method, arm: &Option<String>) -> String {
-    match arm {
-        Some(a) => format!("{} ({a})", method.as_str()),
-        None => method.as_str().to_string(),
-    }
 }
 
 /// The comparisons the treatment column asks for.
@@ -284,11 +281,11 @@ fn comparisons(design: &Design<'_>, spec: &AnalysisSpec) -> Result<Vec<Compariso
 }
 
 fn weighting(spec: &AnalysisSpec) -> cf_estimate::Weighting {
-    cf_estimate::Weighting { trim: spec.trim, l2: spec.l2 }
+    cf_estimate::Weighting { trim: spec.options.trim, l2: spec.options.l2 }
 }
 
 fn estimand(spec: &AnalysisSpec) -> Estimand {
-    match spec.estimand {
+    match spec.options.estimand {
         EstimandChoice::Ate => Estimand::Ate,
         EstimandChoice::Att => Estimand::Att,
     }
@@ -321,11 +318,11 @@ fn estimate(
 ) -> Result<(Estimate, Extras), String> {
     let x: Vec<&[f64]> = data.x.iter().map(|c| &c[..]).collect();
     let (y, t) = (&data.y[..], &data.t[..]);
-    let alpha = spec.alpha;
+    let alpha = spec.options.alpha;
     let mut extras = Extras::default();
     let err = |e: cf_estimate::Error| e.to_string();
     let propensity = |prop: &mut Option<Result<LogisticFit, cf_estimate::Error>>| {
-        prop.get_or_insert_with(|| cf_estimate::logistic_l2(t, &x, names, spec.l2)).clone()
+        prop.get_or_insert_with(|| cf_estimate::logistic_l2(t, &x, names, spec.options.l2)).clone()
     };
     let e = match method {
         Method::DiffMeans => cf_estimate::difference_in_means(y, t, alpha).map_err(err)?,
@@ -351,7 +348,8 @@ fn estimate(
             let fit = propensity(prop).map_err(err)?;
             let logit: Vec<f64> =
                 fit.probabilities.iter().map(|p| libm::log(p / (1.0 - p))).collect();
-            let m = cf_estimate::psm(y, t, &logit, spec.replace, 0.2, alpha).map_err(err)?;
+            let m =
+                cf_estimate::psm(y, t, &logit, spec.options.replace, 0.2, alpha).map_err(err)?;
             if m.n_treated_unmatched > 0 {
                 extras.warnings.push(format!(
                     "{} treated units have no control within the caliper and are left out: the estimate is for the matched treated",
@@ -363,7 +361,7 @@ fn estimate(
                 n_treated_unmatched: m.n_treated_unmatched,
                 n_control_unique: m.n_control_unique,
                 caliper: m.caliper,
-                replace: spec.replace,
+                replace: spec.options.replace,
             });
             extras.matches = Some(m.matches);
             m.estimate
@@ -382,11 +380,11 @@ fn estimate(
                 match method {
                     Method::XLearner => cf_estimate::x_learner(y, t, &x, &p, alpha).map_err(err)?,
                     Method::RLearner => {
-                        let f = fold_ids(data, R_FOLDS, true, spec.seed)?;
+                        let f = fold_ids(data, R_FOLDS, true, spec.options.seed)?;
                         cf_estimate::r_learner(y, t, &x, &p, &f, alpha).map_err(err)?
                     }
                     _ => {
-                        let f = fold_ids(data, 3, false, spec.seed)?;
+                        let f = fold_ids(data, 3, false, spec.options.seed)?;
                         cf_estimate::dr_learner(y, t, &x, &p, &f, alpha).map_err(err)?
                     }
                 }
@@ -468,7 +466,7 @@ fn balance(
     let ipw_w: Vec<f64> = (0..n)
         .map(|i| {
             let p = ps[i];
-            match (spec.estimand, t[i] == 1.0) {
+            match (spec.options.estimand, t[i] == 1.0) {
                 (EstimandChoice::Ate, true) => 1.0 / p,
                 (EstimandChoice::Ate, false) => 1.0 / (1.0 - p),
                 (EstimandChoice::Att, true) => 1.0,

@@ -1,6 +1,7 @@
 //! Spec resolution, the missing-value policy, encoding, and invariances of the estimates.
 
 use super::*;
+use crate::{EstimandChoice, MissingPolicy};
 
 fn table(text: &str) -> Table {
     cf_data::read_csv(text.as_bytes(), &Default::default(), &mut |_| true).unwrap().0
@@ -41,7 +42,7 @@ fn default_covariates_are_the_other_numeric_columns() {
     assert!(r
         .results
         .iter()
-        .filter(|e| e.method != "psm")
+        .filter(|e| e.method != Method::Psm)
         .all(|e| e.n == 45 && e.n_treated + e.n_control == 45));
 }
 
@@ -55,7 +56,7 @@ fn categorical_covariates_are_one_hot_encoded() {
         vec!["`g` is categorical: encoded as 2 indicator columns, `a` is the reference level"]
     );
     let ols = &r.results[1];
-    assert_eq!(ols.method, "ols");
+    assert_eq!(ols.method, Method::Ols);
     // y = 1 + 2t + 0.7x + 1.5[g=b] + noise in [0, 1): the adjusted effect is close to 2.
     assert!((ols.estimate - 2.0).abs() < 0.3, "{}", ols.estimate);
 }
@@ -95,7 +96,7 @@ fn a_failing_method_does_not_hide_the_others() {
     s.methods = vec![Method::DiffMeans, Method::Ols];
     let r = analyze(&t, &s).unwrap();
     assert_eq!(r.results.len(), 1);
-    assert_eq!(r.results[0].method, "diff-means");
+    assert_eq!(r.results[0].method, Method::DiffMeans);
     assert_eq!(r.errors.len(), 1);
     assert_eq!(
         r.errors[0].message,
@@ -156,9 +157,9 @@ fn invariances_row_order_location_and_scale() {
     for i in 0..base.results.len() {
         let (b, p, s, k) =
             (&base.results[i], &permuted.results[i], &shifted.results[i], &scaled.results[i]);
-        let m = &b.method;
+        let m = b.method;
         let close = |x: f64, y: f64| (x - y).abs() <= 1e-8 * y.abs().max(1.0);
-        if m != "psm" {
+        if m != Method::Psm {
             assert!(
                 close(p.estimate, b.estimate) && close(p.std_error, b.std_error),
                 "{m} permuted"
@@ -193,7 +194,7 @@ fn multi_arm_treatment_compares_each_level_with_the_control() {
     assert!(analyze(&t, &s).unwrap_err().to_string().contains("\"none\" is not a value of `arm`"));
     s.control = Some("ctl".into());
     s.methods = vec![Method::Ols, Method::TLearner];
-    s.cate = true;
+    s.options.cate = true;
     let r = analyze(&t, &s).unwrap();
     assert_eq!(r.control.as_deref(), Some("ctl"));
     let arms: Vec<(&str, &str)> =
@@ -253,7 +254,7 @@ fn bootstrap_is_seeded_and_reports_progress() {
     let t = table(&sample_csv(100));
     let mut s = spec("t", "y", Some(&["x"]));
     s.methods = vec![Method::DiffMeans, Method::Ipw];
-    s.bootstrap = 50;
+    s.options.bootstrap = 50;
     let mut seen = Vec::new();
     let r = analyze_with_progress(&t, &s, &mut |p| {
         seen.push(p);
@@ -286,7 +287,7 @@ fn balance_improves_after_weighting_and_overlap_counts_every_row() {
     let t = table(&sample_csv(200));
     let mut s = spec("t", "y", Some(&["x"]));
     s.methods = vec![Method::Ipw, Method::Psm];
-    s.replace = true;
+    s.options.replace = true;
     let r = analyze(&t, &s).unwrap();
     let b = &r.balance[0].rows[0];
     assert_eq!(b.covariate, "x");
@@ -316,11 +317,11 @@ fn ipw_reports_its_propensity_model_and_randomized_ipw_equals_difference_in_mean
     let p = r.propensity.unwrap();
     assert!((p.min - p.max).abs() < 1e-12 && p.n_trimmed == 0);
     // ATT and trimming go through.
-    s.estimand = EstimandChoice::Att;
+    s.options.estimand = EstimandChoice::Att;
     s.covariates = Some(vec!["x".into()]);
-    s.trim = 0.45;
+    s.options.trim = 0.45;
     let r = analyze(&t, &s).unwrap();
-    assert_eq!(r.results[1].estimand, "ATT");
+    assert_eq!(r.results[1].estimand, Estimand::Att);
     assert!(r.results[1].n < 90);
     assert!(r.warnings.iter().any(|w| w.starts_with("weighting left out")), "{:?}", r.warnings);
 }
@@ -352,9 +353,9 @@ fn report_json_shape() {
         r#"{"treatment":"t","outcome":"y","covariates":null,"methods":["diff-means","ols"]}"#,
     )
     .unwrap();
-    assert_eq!(parsed.alpha, 0.05);
+    assert_eq!(parsed.options.alpha, 0.05);
     assert_eq!(parsed.methods, vec![Method::DiffMeans, Method::Ols]);
-    assert_eq!((parsed.estimand, parsed.trim), (EstimandChoice::Ate, 0.0));
+    assert_eq!((parsed.options.estimand, parsed.options.trim), (EstimandChoice::Ate, 0.0));
 }
 
 #[test]
@@ -400,7 +401,7 @@ fn missing_covariates_can_be_imputed_with_an_indicator() {
     s.methods = vec![Method::DiffMeans, Method::Ols];
     let dropped = analyze(&t, &s).unwrap();
     assert_eq!(dropped.results[0].n, 6);
-    s.missing = MissingPolicy::Indicator;
+    s.options.missing = MissingPolicy::Indicator;
     let r = analyze(&t, &s).unwrap();
     assert_eq!(r.results[0].n, 10, "no row dropped");
     assert_eq!(r.covariates, ["x", "x missing", "g=b", "g=(missing)"]);
@@ -440,4 +441,85 @@ fn implied_independences_are_tested_by_partial_correlation() {
     assert_eq!(r[1].n, 300);
     assert_eq!(r[2].error.as_deref(), Some("`g` holds text; the test needs numbers"));
     assert_eq!(r[3].error.as_deref(), Some("`w` is not a column of the data"));
+}
+
+#[test]
+fn a_failure_on_multi_arm_data_names_its_method_and_arm_apart() {
+    // `b` = 2a: OLS fails in each comparison; the arm label starts like a spreadsheet formula.
+    let mut text = String::from("y,arm,a,b\n");
+    for i in 0..90 {
+        let arm = ["ctl", "=HYPERLINK(\"x\")", "plain"][i % 3];
+        let a = ((i * 37) % 11) as f64;
+        text +=
+            &format!("{},\"{}\",{a},{}\n", (i % 7) as f64 + a, arm.replace('"', "\"\""), 2.0 * a);
+    }
+    let t = table(&text);
+    let mut s = spec("arm", "y", Some(&["a", "b"]));
+    s.control = Some("ctl".into());
+    s.methods = vec![Method::DiffMeans, Method::Ols];
+    let r = analyze(&t, &s).unwrap();
+    let failed: Vec<(Method, Option<&str>)> =
+        r.errors.iter().map(|f| (f.method, f.arm.as_deref())).collect();
+    assert_eq!(failed, [(Method::Ols, Some("=HYPERLINK(\"x\")")), (Method::Ols, Some("plain"))]);
+    assert_eq!(r.errors[1].label(), "ols (plain)");
+    let json = serde_json::to_value(&r.errors[1]).unwrap();
+    assert_eq!(json["method"], "ols");
+    assert_eq!(json["arm"], "plain");
+    // The results CSV keeps the method and the arm in their own columns.
+    let csv = export::results_csv(&r);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("method,arm,"), "{}", lines[0]);
+    assert!(lines.iter().any(|l| l.starts_with("ols,plain,")), "{csv}");
+    assert!(lines.iter().any(|l| l.starts_with("ols,\"'=HYPERLINK(\"\"x\"\")\",")), "{csv}");
+}
+
+#[test]
+fn arm_labels_that_look_like_formulas_are_defused_in_the_per_unit_csv() {
+    let mut text = String::from("y,arm,x\n");
+    for i in 0..120 {
+        let arm = ["ctl", "=1+1", "@SUM(A1)", "-2+3"][i % 4];
+        let x = ((i * 37) % 101) as f64 / 10.0;
+        text += &format!("{},{arm},{x}\n", 1.0 + 0.5 * x + ((i * 7919) % 13) as f64 / 13.0);
+    }
+    let t = table(&text);
+    let mut s = spec("arm", "y", Some(&["x"]));
+    s.control = Some("ctl".into());
+    s.methods = vec![Method::TLearner];
+    s.options.cate = true;
+    let r = analyze(&t, &s).unwrap();
+    let csv = cate_csv(&r).unwrap();
+    let arms: std::collections::BTreeSet<&str> =
+        csv.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert_eq!(arms.into_iter().collect::<Vec<_>>(), ["'-2+3", "'=1+1", "'@SUM(A1)"]);
+    assert!(csv.starts_with("row,arm,t-learner\n"));
+}
+
+#[test]
+fn options_are_checked_in_one_place() {
+    let ok = Options::default();
+    assert_eq!(ok.validate(), Ok(()));
+    let bad = |o: Options| o.validate().unwrap_err().to_string();
+    assert_eq!(
+        bad(Options { alpha: 0.0, ..ok.clone() }),
+        "alpha (1 − the confidence level) must be a number from 0.000001 to 0.5, got 0"
+    );
+    assert!(bad(Options { alpha: f64::NAN, ..ok.clone() }).starts_with("alpha"));
+    assert_eq!(
+        bad(Options { trim: 0.5, ..ok.clone() }),
+        "trim must be a number in [0, 0.5), got 0.5"
+    );
+    assert_eq!(
+        bad(Options { l2: f64::INFINITY, ..ok.clone() }),
+        "l2 must be a number ≥ 0, got inf"
+    );
+    assert_eq!(
+        bad(Options { bootstrap: Options::MAX_BOOTSTRAP + 1, ..ok.clone() }),
+        "bootstrap must be a whole number up to 10000, got 10001"
+    );
+    assert_eq!(Options { alpha: 0.5, trim: 0.49, bootstrap: 10_000, ..ok }.validate(), Ok(()));
+    // The spec serializes flat, as share links have always held it.
+    let json = serde_json::to_value(AnalysisSpec::new("t", "y", vec![Method::Ols])).unwrap();
+    assert_eq!(json["alpha"], 0.05);
+    assert_eq!(json["seed"], 42);
+    assert!(json.get("options").is_none());
 }

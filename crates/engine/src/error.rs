@@ -1,0 +1,132 @@
+//! Why an analysis as a whole cannot run.
+
+use std::fmt;
+
+use cf_data::Kind;
+
+use crate::{design, OptionError};
+
+/// The analysis as a whole cannot run.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnalysisError {
+    /// A named column is not in the table.
+    UnknownColumn {
+        /// Which role the column was given.
+        role: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// The treatment column is not 0/1.
+    TreatmentNotBinary {
+        /// The column.
+        name: String,
+        /// Its kind.
+        kind: Kind,
+        /// A value that is neither 0 nor 1.
+        example: String,
+    },
+    /// The outcome is text.
+    OutcomeNotNumeric {
+        /// The column.
+        name: String,
+    },
+    /// The same column in two roles.
+    SameColumn {
+        /// The column.
+        name: String,
+        /// The two roles.
+        roles: (&'static str, &'static str),
+    },
+    /// A text covariate has too many distinct values to one-hot encode.
+    TooManyLevels {
+        /// The column.
+        name: String,
+        /// Its distinct values in the rows used.
+        levels: usize,
+    },
+    /// A covariate is listed twice.
+    DuplicateCovariate {
+        /// The column.
+        name: String,
+    },
+    /// No rows are left once rows with missing values are dropped.
+    NoCompleteRows,
+    /// No method was asked for.
+    NoMethods,
+    /// A setting is out of range.
+    Option(OptionError),
+    /// A column that must be numeric holds text.
+    NotNumeric {
+        /// Its role.
+        role: &'static str,
+        /// The column.
+        name: String,
+    },
+    /// A multi-valued treatment without a control level.
+    NeedControl {
+        /// The column.
+        name: String,
+        /// Its values.
+        levels: Vec<String>,
+    },
+    /// The control level is not a value of the treatment.
+    UnknownLevel {
+        /// The column.
+        name: String,
+        /// The level asked for.
+        level: String,
+        /// The values present.
+        levels: Vec<String>,
+    },
+}
+
+impl fmt::Display for AnalysisError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnalysisError::UnknownColumn { role, name } => {
+                write!(f, "the {role} column `{name}` is not in the data")
+            }
+            AnalysisError::TreatmentNotBinary { name, kind, example } => write!(
+                f,
+                "the treatment `{name}` must hold only 0 and 1 (treated / control), but it is {} with values such as \"{example}\"; for several treatment arms, name the control level",
+                kind.as_str()
+            ),
+            AnalysisError::OutcomeNotNumeric { name } => {
+                write!(f, "the outcome `{name}` holds text; pick a numeric or 0/1 column")
+            }
+            AnalysisError::SameColumn { name, roles } => {
+                write!(f, "`{name}` cannot be both the {} and the {}", roles.0, roles.1)
+            }
+            AnalysisError::TooManyLevels { name, levels } => write!(
+                f,
+                "the text column `{name}` has {levels} distinct values (more than {}); it looks like an identifier. Leave it out, or group its values first",
+                design::MAX_LEVELS
+            ),
+            AnalysisError::DuplicateCovariate { name } => {
+                write!(f, "the covariate `{name}` is listed twice")
+            }
+            AnalysisError::NoCompleteRows => {
+                write!(f, "no row has a value in every column used; choose other columns")
+            }
+            AnalysisError::NoMethods => write!(f, "choose at least one method"),
+            AnalysisError::Option(e) => e.fmt(f),
+            AnalysisError::NotNumeric { role, name } => {
+                write!(f, "the {role} column `{name}` holds text; it must be numeric")
+            }
+            AnalysisError::NeedControl { name, levels } => write!(
+                f,
+                "the treatment `{name}` has {} values ({}): choose the control level, and each other level is compared with it",
+                levels.len(),
+                levels.join(", ")
+            ),
+            AnalysisError::UnknownLevel { name, level, levels } => write!(
+                f,
+                "the control level \"{level}\" is not a value of `{name}` (values: {})",
+                levels.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for AnalysisError {}

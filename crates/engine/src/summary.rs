@@ -1,0 +1,136 @@
+//! What the page shows of a loaded table: column types, missing counts, the first rows.
+
+use cf_data::{Kind, Table};
+use serde::{Deserialize, Serialize};
+
+/// Display information about a table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableSummary {
+    /// Data rows.
+    pub n_rows: usize,
+    /// One entry per column, in file order.
+    pub columns: Vec<ColumnSummary>,
+    /// The first rows, as text (missing = empty).
+    pub preview: Vec<Vec<String>>,
+    /// Reading caveats.
+    pub warnings: Vec<String>,
+}
+
+/// Display information about a column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnSummary {
+    /// Name.
+    pub name: String,
+    /// Its type (`numeric`, `binary` or `categorical` in JSON).
+    pub kind: ColumnKind,
+    /// Missing values.
+    pub n_missing: usize,
+    /// Distinct levels (categorical only).
+    pub n_levels: Option<usize>,
+    /// The distinct values (categorical columns, and numeric ones with at most
+    /// [`MAX_LISTED_LEVELS`] distinct values), for choosing a control level.
+    #[serde(default)]
+    pub levels: Option<Vec<String>>,
+    /// Mean of the present values (numeric and binary only).
+    pub mean: Option<f64>,
+}
+
+/// The type of a column, as [`cf_data::Kind`] has it (serializable for the page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnKind {
+    /// Numbers.
+    Numeric,
+    /// Only 0 and 1.
+    Binary,
+    /// Text (one-hot encoded as a covariate).
+    Categorical,
+}
+
+impl From<Kind> for ColumnKind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Numeric => ColumnKind::Numeric,
+            Kind::Binary => ColumnKind::Binary,
+            Kind::Categorical => ColumnKind::Categorical,
+        }
+    }
+}
+
+impl ColumnKind {
+    /// `numeric`, `binary` or `categorical`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColumnKind::Numeric => "numeric",
+            ColumnKind::Binary => "binary",
+            ColumnKind::Categorical => "categorical",
+        }
+    }
+}
+
+/// Numeric columns with at most this many distinct values list them in [`ColumnSummary::levels`].
+pub const MAX_LISTED_LEVELS: usize = 20;
+
+/// Summarises a table for display: types, missing counts and the first `preview_rows` rows.
+pub fn summarize(
+    table: &Table,
+    warnings: &[cf_data::Warning],
+    preview_rows: usize,
+) -> TableSummary {
+    let columns = table
+        .columns()
+        .iter()
+        .map(|c| {
+            let (n_levels, mean, listed) = match c.data() {
+                cf_data::ColumnData::Categorical { levels, .. } => {
+                    (Some(levels.len()), None, Some(levels.clone()))
+                }
+                cf_data::ColumnData::Numeric(v) => {
+                    let present = v.len() - c.n_missing();
+                    let sum: f64 = v.iter().filter(|x| !x.is_nan()).sum();
+                    let mut distinct: Vec<f64> = Vec::new();
+                    for &x in v.iter().filter(|x| !x.is_nan()) {
+                        if !distinct.contains(&x) {
+                            distinct.push(x);
+                            if distinct.len() > MAX_LISTED_LEVELS {
+                                break;
+                            }
+                        }
+                    }
+                    distinct.sort_by(f64::total_cmp);
+                    let listed = (distinct.len() <= MAX_LISTED_LEVELS)
+                        .then(|| distinct.iter().map(|x| format!("{x}")).collect());
+                    (None, (present > 0).then(|| sum / present as f64), listed)
+                }
+            };
+            ColumnSummary {
+                name: c.name().to_string(),
+                kind: c.kind().into(),
+                n_missing: c.n_missing(),
+                n_levels,
+                levels: listed,
+                mean,
+            }
+        })
+        .collect();
+    let preview = (0..table.n_rows().min(preview_rows))
+        .map(|r| table.columns().iter().map(|c| c.display(r)).collect())
+        .collect();
+    TableSummary {
+        n_rows: table.n_rows(),
+        columns,
+        preview,
+        warnings: warnings.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// The covariates used when none are named: every numeric or binary column other than the
+/// treatment and the outcome, in file order.
+pub fn default_covariates(table: &Table, treatment: &str, outcome: &str) -> Vec<String> {
+    table
+        .columns()
+        .iter()
+        .filter(|c| c.kind() != Kind::Categorical && c.name() != treatment && c.name() != outcome)
+        .map(|c| c.name().to_string())
+        .collect()
+}
