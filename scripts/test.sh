@@ -12,6 +12,9 @@ step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 step "rustfmt"
 cargo fmt --all -- --check
 
+step "the Python blocks of \"Copy as Python\" compile"
+PYTHONPYCACHEPREFIX="$(mktemp -d)" "${CF_PYTHON:-python3}" -m py_compile crates/engine/src/python/*.py
+
 step "clippy (native workspace, and the page for wasm32)"
 cargo clippy --offline --workspace --all-targets -- -D warnings
 cargo clippy --offline -p counterfact-web --target wasm32-unknown-unknown --all-targets -- -D warnings
