@@ -19,6 +19,8 @@
 //! assert_eq!(table.column("t").unwrap().kind(), cf_data::Kind::Binary);
 //! ```
 
+#![warn(missing_docs)]
+
 mod error;
 pub mod pieces;
 mod records;

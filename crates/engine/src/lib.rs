@@ -11,6 +11,8 @@
 //! Nothing here panics on user data: a bad spec is an [`AnalysisError`] whose message names the
 //! variable; a method that cannot run on this data fails alone, the others still report.
 
+#![warn(missing_docs)]
+
 mod design;
 mod error;
 pub mod export;

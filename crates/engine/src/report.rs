@@ -174,7 +174,7 @@ impl MethodFailure {
     }
 }
 
-/// The result of [`analyze`].
+/// The result of [`analyze`](crate::analyze).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// One row per method that ran.
