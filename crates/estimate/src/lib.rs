@@ -19,6 +19,7 @@
 
 pub mod dist;
 mod iv;
+mod linalg;
 mod linear;
 mod logistic;
 mod matching;
@@ -419,7 +420,7 @@ pub fn ipw_with(
     let design = logistic::UnitDesign::new(t.len(), covariates, &name)?;
     let cols = design.columns();
     let root_w: Vec<f64> = ps.iter().map(|p| (p * (1.0 - p)).sqrt()).collect();
-    let mut info = design.gram(Some(&root_w)) / nf;
+    let mut info = design.gram(Some(&root_w)).div_scalar(nf);
     // The penalized score adds −l2·β to the slopes' equations, so l2/n to their information.
     for j in 1..k {
         info[(j, j)] += options.l2 / nf;
@@ -439,13 +440,13 @@ pub fn ipw_with(
             Estimand::Att => -w0[i] * r0 / a0,
         };
     }
-    let h = nalgebra::DVector::from_iterator(
-        k,
-        cols.iter()
-            .enumerate()
-            .map(|(j, c)| c.iter().zip(&dphi).map(|(x, d)| design.z(j, *x) * d).sum::<f64>() / nf),
-    );
-    let Some(g) = info.cholesky().map(|c| c.solve(&h)) else {
+    let h: Vec<f64> = cols
+        .iter()
+        .enumerate()
+        .map(|(j, c)| c.iter().zip(&dphi).map(|(x, d)| design.z(j, *x) * d).sum::<f64>() / nf)
+        .collect();
+    let Ok(g) = linalg::Cholesky::new(&info, 0.0).map(|c| c.solve(&h, linalg::Sweep::RowsDot))
+    else {
         return Err(Error::NotConverged { iterations: fit.n_iter });
     };
     // ψᵢ = φᵢ + (tᵢ − pᵢ) zᵢ'g.

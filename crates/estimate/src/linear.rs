@@ -9,11 +9,10 @@
 //! so this must not be an error.
 //!
 //! The arithmetic is that of [`crate::ols`]: weighted centring and scaling, the Cholesky factor of
-//! the scaled Gram matrix, one step of iterative refinement on the residuals.
+//! the scaled Gram matrix (from [`crate::linalg`], leaving out dependent columns instead of
+//! refusing them), one step of iterative refinement on the residuals.
 
-use nalgebra::{DMatrix, DVector};
-
-use crate::ols::dot;
+use crate::linalg::{self, dot, Cholesky, Sweep};
 use crate::Error;
 
 /// A pivot below this (1 − R² of a column on the kept columns before it) drops the column.
@@ -75,63 +74,18 @@ impl Linear {
         }
         let ry: Vec<f64> = idx.iter().zip(&rw).map(|(&i, r)| r * (y[i] - ym)).collect();
 
-        // Cholesky of the Gram matrix over the kept columns.
-        let mut kept: Vec<usize> = Vec::with_capacity(p);
-        let mut l = DMatrix::<f64>::zeros(p, p);
-        let mut g = DMatrix::<f64>::zeros(p, p);
-        for a in 0..p {
-            for b in a..p {
-                let v = dot(&z[a], &z[b]);
-                g[(a, b)] = v;
-                g[(b, a)] = v;
-            }
-        }
-        for j in 0..p {
-            if scales[j] == 0.0 {
-                continue;
-            }
-            let mut d = g[(j, j)];
-            for &k in &kept {
-                d -= l[(j, k)] * l[(j, k)];
-            }
-            if !(d > DROP_TOL) {
-                continue;
-            }
-            let djj = d.sqrt();
-            l[(j, j)] = djj;
-            for i in j + 1..p {
-                let mut s = g[(i, j)];
-                for &k in &kept {
-                    s -= l[(i, k)] * l[(j, k)];
-                }
-                l[(i, j)] = s / djj;
-            }
-            kept.push(j);
-        }
-        let solve = |rhs: &DVector<f64>| -> DVector<f64> {
-            let mut u = DVector::zeros(p);
-            for (a, &j) in kept.iter().enumerate() {
-                let mut s = rhs[j];
-                for &k in &kept[..a] {
-                    s -= l[(j, k)] * u[k];
-                }
-                u[j] = s / l[(j, j)];
-            }
-            let mut b = DVector::zeros(p);
-            for (a, &j) in kept.iter().enumerate().rev() {
-                let mut s = u[j];
-                for &k in &kept[a + 1..] {
-                    s -= l[(k, j)] * b[k];
-                }
-                b[j] = s / l[(j, j)];
-            }
-            b
-        };
-        let zt = |v: &[f64]| DVector::from_iterator(p, z.iter().map(|c| dot(c, v)));
-        let mut beta = solve(&zt(&ry));
-        let resid = |beta: &DVector<f64>| {
+        // Cholesky of the Gram matrix over the columns that vary. The rows are standardized
+        // already, so they are one block.
+        let cols: Vec<&[f64]> = z.iter().map(|c| &c[..]).collect();
+        let g = linalg::gram(&cols, &vec![0.0; p], &vec![1.0; p], None, m);
+        let skip: Vec<bool> = scales.iter().map(|&s| s == 0.0).collect();
+        let chol = Cholesky::dropping(&g, DROP_TOL, &skip);
+        let kept = chol.kept();
+        let zt = |v: &[f64]| -> Vec<f64> { z.iter().map(|c| dot(c, v)).collect() };
+        let mut beta = chol.solve(&zt(&ry), Sweep::Rows);
+        let resid = |beta: &[f64]| {
             let mut r = ry.clone();
-            for &j in &kept {
+            for &j in kept {
                 let b = beta[j];
                 r.iter_mut().zip(&z[j]).for_each(|(r, z)| *r -= b * z);
             }
@@ -139,7 +93,7 @@ impl Linear {
         };
         // One step of refinement on the residuals (semi-normal equations).
         let r = resid(&beta);
-        beta += solve(&zt(&r));
+        beta.iter_mut().zip(chol.solve(&zt(&r), Sweep::Rows)).for_each(|(b, d)| *b += d);
 
         let coef: Vec<f64> =
             (0..p).map(|j| if scales[j] > 0.0 { beta[j] / scales[j] } else { 0.0 }).collect();

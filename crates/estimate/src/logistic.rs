@@ -6,8 +6,7 @@
 //! Non-convergence and (quasi-)complete separation are errors that name the covariate, never a
 //! silent NaN or probabilities of exactly 0 or 1.
 
-use nalgebra::DVector;
-
+use crate::linalg::{self, Cholesky, Matrix, Sweep, BLOCK};
 use crate::Error;
 
 /// Newton iterations before giving up.
@@ -105,10 +104,10 @@ pub fn logistic_l2(
     // Collinear covariates leave the likelihood without a unique maximum: name them, as OLS does.
     if !x.is_empty() {
         let norms: Vec<f64> = scales.iter().map(|s| s * (n as f64).sqrt()).collect();
-        crate::ols::cholesky_named(&crate::ols::gram(x, means, &norms, None), &name)?;
+        Cholesky::named(&linalg::gram(x, means, &norms, None, BLOCK), &name)?;
     }
     let cols = design.columns();
-    let linear = |b: &DVector<f64>| -> Vec<f64> {
+    let linear = |b: &[f64]| -> Vec<f64> {
         let mut eta = vec![b[0]; n];
         for (j, c) in x.iter().enumerate() {
             let (coef, m) = (b[j + 1] / scales[j], means[j]);
@@ -117,10 +116,10 @@ pub fn logistic_l2(
         eta
     };
 
-    let mut beta = DVector::<f64>::zeros(k); // [intercept, slopes] on the standardized scale
+    let mut beta = vec![0.0; k]; // [intercept, slopes] on the standardized scale
     let mut eta = vec![0.0; n];
-    let penalty = |b: &DVector<f64>| 0.5 * l2 * b.iter().skip(1).map(|v| v * v).sum::<f64>();
-    let loglik = |eta: &[f64], b: &DVector<f64>| -> f64 {
+    let penalty = |b: &[f64]| 0.5 * l2 * b.iter().skip(1).map(|v| v * v).sum::<f64>();
+    let loglik = |eta: &[f64], b: &[f64]| -> f64 {
         t.iter().zip(eta).map(|(&ti, &e)| ti * e - log1pexp(e)).sum::<f64>() - penalty(b)
     };
     let mut ll = loglik(&eta, &beta);
@@ -129,13 +128,11 @@ pub fn logistic_l2(
         let probs: Vec<f64> = eta.iter().map(|&e| sigmoid(e)).collect();
         let resid: Vec<f64> = t.iter().zip(&probs).map(|(t, p)| t - p).collect();
         let root_w: Vec<f64> = probs.iter().map(|p| (p * (1.0 - p)).sqrt()).collect();
-        let grad = DVector::from_iterator(
-            k,
-            cols.iter()
-                .enumerate()
-                .map(|(j, c)| c.iter().zip(&resid).map(|(v, r)| design.z(j, *v) * r).sum::<f64>()),
-        );
-        let mut grad = grad;
+        let mut grad: Vec<f64> = cols
+            .iter()
+            .enumerate()
+            .map(|(j, c)| c.iter().zip(&resid).map(|(v, r)| design.z(j, *v) * r).sum::<f64>())
+            .collect();
         let mut hess = design.gram(Some(&root_w));
         for j in 1..k {
             grad[j] -= l2 * beta[j];
@@ -143,15 +140,15 @@ pub fn logistic_l2(
         }
         // The covariates are not collinear (checked above), so a singular Hessian means the
         // weights p(1 − p) have collapsed: fitted probabilities at 0 or 1.
-        let step = match hess.cholesky() {
-            Some(c) => c.solve(&grad),
-            None if iter > 1 => return Err(separation(&beta, &name)),
-            None => return Err(Error::NotConverged { iterations: iter }),
+        let step = match Cholesky::new(&hess, 0.0) {
+            Ok(c) => c.solve(&grad, Sweep::RowsDot),
+            Err(_) if iter > 1 => return Err(separation(&beta, &name)),
+            Err(_) => return Err(Error::NotConverged { iterations: iter }),
         };
         // Step halving until the log-likelihood does not fall.
         let mut scale = 1.0;
         let (new_beta, new_eta, new_ll) = loop {
-            let cand = &beta + &step * scale;
+            let cand: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s * scale).collect();
             let cand_eta = linear(&cand);
             let cand_ll = loglik(&cand_eta, &cand);
             if cand_ll >= ll - 1e-12 * ll.abs() || scale < 1e-8 {
@@ -159,7 +156,7 @@ pub fn logistic_l2(
             }
             scale *= 0.5;
         };
-        let moved = (&new_beta - &beta).amax();
+        let moved = largest_change(&new_beta, &beta);
         beta = new_beta;
         eta = new_eta;
         ll = new_ll;
@@ -213,19 +210,27 @@ impl<'a> UnitDesign<'a> {
     }
 
     /// `Σᵢ wᵢ² zᵢ zᵢ'` (the weights are square roots of the wanted ones).
-    pub(crate) fn gram(&self, weights: Option<&[f64]>) -> nalgebra::DMatrix<f64> {
-        crate::ols::gram(&self.columns(), &self.means, &self.scales, weights)
+    pub(crate) fn gram(&self, weights: Option<&[f64]>) -> Matrix {
+        linalg::gram(&self.columns(), &self.means, &self.scales, weights, BLOCK)
     }
 }
 
+/// `max |aⱼ − bⱼ|`, starting from the first entry and keeping the running maximum unless a later
+/// entry is strictly larger.
+fn largest_change(a: &[f64], b: &[f64]) -> f64 {
+    let mut d = a.iter().zip(b).map(|(a, b)| (a - b).abs());
+    let first = d.next().unwrap_or(0.0);
+    d.fold(first, |m, v| if m >= v { m } else { v })
+}
+
 /// The covariate with the largest standardized coefficient is the one that separates.
-fn separation(beta: &DVector<f64>, name: &dyn Fn(usize) -> String) -> Error {
+fn separation(beta: &[f64], name: &dyn Fn(usize) -> String) -> Error {
     let j = (1..beta.len()).max_by(|&a, &b| beta[a].abs().total_cmp(&beta[b].abs())).unwrap_or(1);
     Error::Separation { column: name(j - 1) }
 }
 
 fn finish(
-    beta: &DVector<f64>,
+    beta: &[f64],
     means: &[f64],
     scales: &[f64],
     eta: &[f64],

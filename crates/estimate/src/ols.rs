@@ -12,17 +12,13 @@
 //! HC1 is White's sandwich `(X'X)⁻¹ X' diag(e²) X (X'X)⁻¹` scaled by `n / (n - k)`; by
 //! Frisch–Waugh–Lovell the slope block only needs the centred regressors.
 
-use nalgebra::{DMatrix, DVector};
-
+use crate::linalg::{self, Cholesky, Sweep, BLOCK};
 use crate::Error;
 
-/// A pivot of the scaled Gram matrix below this (1 − R² of a column on the ones before it)
-/// counts as collinear: the variance inflation factor would exceed 10¹⁰.
-pub const COLLINEAR_TOL: f64 = 1e-10;
+pub use crate::linalg::COLLINEAR_TOL;
+
 /// Below this smallest pivot (1 − R² of the worst column) the solution is refined once.
 const REFINE_BELOW: f64 = 1e-3;
-/// Rows per block when accumulating cross-products.
-const BLOCK: usize = 256;
 
 /// A fitted least-squares regression of `y` on `[1, x₁, …, x_p]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,18 +77,18 @@ pub fn ols(y: &[f64], x: &[&[f64]], names: &[String], robust: Robust) -> Result<
     cmeans.push(y_mean);
     let mut cscales = scales.clone();
     cscales.push(1.0);
-    let g_aug = gram(&cols, &cmeans, &cscales, None);
-    let g = g_aug.view((0, 0), (p, p)).into_owned();
-    let zty = DVector::from_iterator(p, (0..p).map(|j| g_aug[(j, p)]));
-    let (chol, min_pivot) = cholesky_named(&g, &name)?;
+    let g_aug = linalg::gram(&cols, &cmeans, &cscales, None, BLOCK);
+    let g = g_aug.leading(p);
+    let zty: Vec<f64> = (0..p).map(|j| g_aug[(j, p)]).collect();
+    let chol = Cholesky::named(&g, &name)?;
 
-    let mut beta = chol.solve(&zty);
+    let mut beta = chol.solve(&zty, Sweep::Columns);
     let mut resid = residuals(y, y_mean, x, &means, &scales, &beta);
     // Normal equations lose accuracy as κ(Z)²; when some column is nearly a combination of
     // others (1 − R² below 1e-3), one step of refinement on the residuals restores it.
-    if min_pivot < REFINE_BELOW {
+    if chol.min_pivot < REFINE_BELOW {
         let ztr = cross(x, &means, &scales, &resid);
-        beta += chol.solve(&ztr);
+        beta.iter_mut().zip(chol.solve(&ztr, Sweep::Columns)).for_each(|(b, d)| *b += d);
         resid = residuals(y, y_mean, x, &means, &scales, &beta);
     }
 
@@ -104,10 +100,15 @@ pub fn ols(y: &[f64], x: &[&[f64]], names: &[String], robust: Robust) -> Result<
     let mut se_hc1 = vec![None; p];
     match robust {
         Robust::All => {
-            let meat = gram(x, &means, &scales, Some(&resid));
-            let sandwich = &g_inv * meat * &g_inv;
+            let meat = linalg::gram(x, &means, &scales, Some(&resid), BLOCK);
             for (j, se) in se_hc1.iter_mut().enumerate() {
-                *se = Some((hc1 * sandwich[(j, j)]).sqrt() / scales[j]);
+                // The diagonal of the sandwich G⁻¹ M G⁻¹.
+                let v: f64 = (0..p)
+                    .map(|a| {
+                        g_inv[(j, a)] * (0..p).map(|b| meat[(a, b)] * g_inv[(b, j)]).sum::<f64>()
+                    })
+                    .sum();
+                *se = Some((hc1 * v).sqrt() / scales[j]);
             }
         }
         Robust::Only(j) if j < p => {
@@ -157,75 +158,15 @@ fn mean(v: &[f64]) -> f64 {
     m + v.iter().map(|x| x - m).sum::<f64>() / n
 }
 
-/// `Σᵢ wᵢ² zᵢ zᵢ'` over rows, with `z = (x − mean) / scale` (w = 1 when `weights` is `None`).
-pub(crate) fn gram(
-    x: &[&[f64]],
-    means: &[f64],
-    scales: &[f64],
-    weights: Option<&[f64]>,
-) -> DMatrix<f64> {
-    let p = x.len();
-    let n = x.first().map_or(0, |c| c.len());
-    let mut g = DMatrix::<f64>::zeros(p, p);
-    let mut block = vec![0.0; p * BLOCK];
-    let mut start = 0;
-    while start < n {
-        let len = BLOCK.min(n - start);
-        for (j, c) in x.iter().enumerate() {
-            let (m, s) = (means[j], scales[j]);
-            let dst = &mut block[j * BLOCK..j * BLOCK + len];
-            let src = &c[start..start + len];
-            match weights {
-                None => dst.iter_mut().zip(src).for_each(|(d, v)| *d = (v - m) / s),
-                Some(w) => dst
-                    .iter_mut()
-                    .zip(src)
-                    .zip(&w[start..start + len])
-                    .for_each(|((d, v), w)| *d = w * (v - m) / s),
-            }
-        }
-        for a in 0..p {
-            let za = &block[a * BLOCK..a * BLOCK + len];
-            for b in a..p {
-                let zb = &block[b * BLOCK..b * BLOCK + len];
-                g[(a, b)] += dot(za, zb);
-            }
-        }
-        start += len;
-    }
-    for a in 0..p {
-        for b in 0..a {
-            g[(a, b)] = g[(b, a)];
-        }
-    }
-    g
-}
-
-/// Dot product with four accumulators (lets the compiler vectorise it).
-pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0; 4];
-    let chunks = a.len() / 4;
-    for i in 0..chunks {
-        for l in 0..4 {
-            acc[l] += a[4 * i + l] * b[4 * i + l];
-        }
-    }
-    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for i in 4 * chunks..a.len() {
-        s += a[i] * b[i];
-    }
-    s
-}
-
 /// `Z' v`.
-fn cross(x: &[&[f64]], means: &[f64], scales: &[f64], vals: &[f64]) -> DVector<f64> {
-    DVector::from_iterator(
-        x.len(),
-        x.iter().enumerate().map(|(j, c)| {
+fn cross(x: &[&[f64]], means: &[f64], scales: &[f64], vals: &[f64]) -> Vec<f64> {
+    x.iter()
+        .enumerate()
+        .map(|(j, c)| {
             let (m, s) = (means[j], scales[j]);
             c.iter().zip(vals).map(|(x, v)| (x - m) * v).sum::<f64>() / s
-        }),
-    )
+        })
+        .collect()
 }
 
 fn residuals(
@@ -234,7 +175,7 @@ fn residuals(
     x: &[&[f64]],
     means: &[f64],
     scales: &[f64],
-    beta: &DVector<f64>,
+    beta: &[f64],
 ) -> Vec<f64> {
     let mut r: Vec<f64> = y.iter().map(|v| v - y_mean).collect();
     for (j, c) in x.iter().enumerate() {
@@ -242,66 +183,6 @@ fn residuals(
         r.iter_mut().zip(c.iter()).for_each(|(r, v)| *r -= b * (v - m));
     }
     r
-}
-
-/// Lower-triangular Cholesky factor of a symmetric positive definite matrix.
-pub(crate) struct Cholesky {
-    l: DMatrix<f64>,
-}
-
-impl Cholesky {
-    pub(crate) fn solve(&self, b: &DVector<f64>) -> DVector<f64> {
-        let y = self.l.solve_lower_triangular(b).unwrap_or_else(|| b.clone());
-        self.l.transpose().solve_upper_triangular(&y).unwrap_or(y)
-    }
-
-    pub(crate) fn inverse(&self) -> DMatrix<f64> {
-        let p = self.l.nrows();
-        let mut inv = DMatrix::zeros(p, p);
-        for j in 0..p {
-            let mut e = DVector::zeros(p);
-            e[j] = 1.0;
-            inv.set_column(j, &self.solve(&e));
-        }
-        inv
-    }
-}
-
-/// Cholesky in column order; a vanishing pivot names the column and the earlier columns it
-/// depends on.
-pub(crate) fn cholesky_named(
-    g: &DMatrix<f64>,
-    name: &dyn Fn(usize) -> String,
-) -> Result<(Cholesky, f64), Error> {
-    let p = g.nrows();
-    let mut l = DMatrix::<f64>::zeros(p, p);
-    let mut min_pivot = f64::INFINITY;
-    for j in 0..p {
-        let mut d = g[(j, j)];
-        for k in 0..j {
-            d -= l[(j, k)] * l[(j, k)];
-        }
-        // Scaled columns have unit diagonal, so `d` is 1 − R² of column j on columns < j.
-        if !(d > COLLINEAR_TOL) {
-            // Which earlier columns carry the dependence: solve G₁₁ c = G₁ⱼ.
-            let l11 = l.view((0, 0), (j, j)).into_owned();
-            let rhs = DVector::from_iterator(j, (0..j).map(|k| g[(k, j)]));
-            let c = Cholesky { l: l11 }.solve(&rhs);
-            let with: Vec<String> = (0..j).filter(|&k| c[k].abs() > 1e-6).map(name).collect();
-            return Err(Error::Collinear { column: name(j), with });
-        }
-        min_pivot = min_pivot.min(d);
-        let djj = d.sqrt();
-        l[(j, j)] = djj;
-        for i in j + 1..p {
-            let mut s = g[(i, j)];
-            for k in 0..j {
-                s -= l[(i, k)] * l[(j, k)];
-            }
-            l[(i, j)] = s / djj;
-        }
-    }
-    Ok((Cholesky { l }, min_pivot))
 }
 
 #[cfg(test)]
