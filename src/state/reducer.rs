@@ -1,0 +1,349 @@
+//! What can happen ([`Action`]) and what each action does to the state.
+
+use std::rc::Rc;
+
+use cf_engine::{
+    AnalysisSpec, ColumnKind, EstimandChoice, Independence, IndependenceTest, Method, Options,
+    Report, TableSummary,
+};
+use yew::Reducible;
+
+use super::graph::GraphAction;
+use super::roles::TREATMENT_NAMES;
+use super::{AppState, Busy, Dataset, RunResult, SuggestedRoles};
+use crate::graph_state::{self, GraphEditor};
+
+/// What can happen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// A file is being sent to the worker as request `job`.
+    LoadStarted {
+        /// Request id.
+        job: u32,
+        /// File name.
+        name: String,
+        /// File size in bytes.
+        total: f64,
+        /// Roles to preselect.
+        roles: SuggestedRoles,
+    },
+    /// Reading progress.
+    Progress {
+        /// Request id.
+        job: u32,
+        /// Bytes read.
+        loaded: f64,
+        /// File size.
+        total: f64,
+    },
+    /// The worker read the file.
+    Loaded {
+        /// Request id.
+        job: u32,
+        /// Summary.
+        summary: TableSummary,
+        /// Milliseconds.
+        millis: f64,
+        /// A graph saved for these columns (DAGitty text with roles), to restore.
+        saved_graph: Option<String>,
+        /// FNV-1a hash of the file's bytes, in hex.
+        hash: String,
+        /// The file's text, when small.
+        text: Option<String>,
+    },
+    /// A run was sent as request `job`.
+    RunStarted {
+        /// Request id.
+        job: u32,
+        /// What was sent.
+        spec: AnalysisSpec,
+    },
+    /// The run finished.
+    Reported {
+        /// Request id.
+        job: u32,
+        /// Results.
+        report: Report,
+        /// Milliseconds.
+        millis: f64,
+    },
+    /// Request `job` failed.
+    Failed {
+        /// Request id.
+        job: u32,
+        /// For the user.
+        message: String,
+    },
+    /// The user stopped the current request (the worker was restarted).
+    Cancelled {
+        /// A fresh request id, so late replies are ignored.
+        job: u32,
+    },
+    /// Pick the treatment.
+    SetTreatment(String),
+    /// Pick the outcome.
+    SetOutcome(String),
+    /// Tick or untick a covariate.
+    SetCovariate(String, bool),
+    /// Tick or untick a method.
+    SetMethod(Method, bool),
+    /// Choose the estimand of the weighting methods.
+    SetEstimand(EstimandChoice),
+    /// Choose the control level of a multi-valued treatment.
+    SetControl(Option<String>),
+    /// Choose the instrument for 2SLS (`None`: no instrument, 2SLS off).
+    SetInstrument(Option<String>),
+    /// Matching with or without replacement.
+    SetReplace(bool),
+    /// Bootstrap replications (0: none).
+    SetBootstrap(usize),
+    /// Drop rows with a missing covariate, or impute with an indicator.
+    SetMissing(cf_engine::MissingPolicy),
+    /// 1 − the confidence level (in [1e-6, 0.5]).
+    SetAlpha(f64),
+    /// Propensity trimming (in [0, 0.5)).
+    SetTrim(f64),
+    /// L2 penalty of the propensity model (≥ 0).
+    SetL2(f64),
+    /// Estimation progress of request `job`.
+    RunProgress {
+        /// Request id.
+        job: u32,
+        /// Share done, in [0, 1].
+        fraction: f64,
+    },
+    /// Tick exactly these covariates (a minimal adjustment set).
+    SetCovariates(Vec<String>),
+    /// An edit of the causal graph.
+    Graph(GraphAction),
+    /// The graph's implied independences were sent to the worker as request `job`.
+    TestsStarted {
+        /// Request id.
+        job: u32,
+        /// What was sent.
+        list: Vec<Independence>,
+    },
+    /// Their tests came back.
+    Tested {
+        /// Request id.
+        job: u32,
+        /// The tests.
+        tests: Vec<IndependenceTest>,
+    },
+    /// Show a message (e.g. a file that could not be opened).
+    ShowError(String),
+    /// Hide the message.
+    DismissError,
+    /// The page was opened with this share link (the URL fragment).
+    OpenLink(String),
+    /// Open a gallery example (its file is being fetched); the analysis runs once it is loaded.
+    OpenExample(&'static str),
+    /// Leave the open example (its story and analysis; the data stays). Loading another file
+    /// leaves it too.
+    LeaveExample,
+    /// Forget the share link (its banner and messages).
+    DismissLink,
+}
+
+impl AppState {
+    fn loaded(
+        mut self,
+        name: String,
+        summary: TableSummary,
+        millis: f64,
+        saved_graph: Option<String>,
+        hash: String,
+        text: Option<String>,
+    ) -> Self {
+        let roles = std::mem::take(&mut self.pending_roles);
+        if !roles.example {
+            self.leave_example();
+        }
+        let has = |c: &Option<String>| {
+            c.as_ref().filter(|c| summary.columns.iter().any(|s| &s.name == *c)).cloned()
+        };
+        let binary: Vec<&str> = summary
+            .columns
+            .iter()
+            .filter(|c| c.kind == ColumnKind::Binary)
+            .map(|c| c.name.as_str())
+            .collect();
+        self.treatment = has(&roles.treatment).or_else(|| {
+            binary
+                .iter()
+                .find(|n| TREATMENT_NAMES.contains(&n.to_ascii_lowercase().as_str()))
+                .or(binary.first())
+                .map(|s| s.to_string())
+        });
+        self.outcome = has(&roles.outcome);
+        self.control = None;
+        if !self.instruments.is_empty() {
+            self.instruments.clear();
+            self.methods.retain(|m| *m != Method::TwoSls);
+        }
+        self.covariates = summary
+            .columns
+            .iter()
+            .filter(|c| c.kind != ColumnKind::Categorical)
+            .map(|c| c.name.clone())
+            .filter(|c| Some(c) != self.treatment.as_ref() && Some(c) != self.outcome.as_ref())
+            .collect();
+        let names: Vec<String> = summary.columns.iter().map(|c| c.name.clone()).collect();
+        self.graph = GraphEditor::from_columns(&names);
+        self.implications.clear();
+        self.implications_sent = None;
+        let fingerprint =
+            cf_share::Fingerprint { columns: names.clone(), n_rows: summary.n_rows, hash };
+        self.dataset =
+            Some(Rc::new(Dataset { name, summary, millis, fingerprint, text: text.map(Rc::from) }));
+        if let Some(g) = saved_graph.and_then(|t| graph_state::parse_text(&t).ok()) {
+            // Restored without an undo step: the saved graph is where the user left off.
+            self.take_roles(&g);
+            let (t, y) = (self.treatment.clone(), self.outcome.clone());
+            self.graph.replace(g, t.as_deref(), y.as_deref());
+            self.graph.forget_history();
+        }
+        self.link_mismatch = None;
+        self.example_graph = None;
+        if let Some(link) = self.link.clone() {
+            if let (Some(expected), Some(d)) = (&link.fingerprint, &self.dataset) {
+                self.link_mismatch = expected.mismatch(&d.fingerprint);
+            }
+            self.apply_link(&link);
+            if self.example.is_some() {
+                self.example_graph = Some(self.graph_text());
+            }
+        }
+        if self.spec().is_none() {
+            self.autorun = false;
+        }
+        self.result = None;
+        self.error = None;
+        self.busy = Busy::Idle;
+        self
+    }
+}
+
+/// Sets `options` to `new` when it is valid; false (and nothing set) when not.
+fn set_valid(options: &mut Options, new: Options) -> bool {
+    let ok = new.validate().is_ok();
+    if ok {
+        *options = new;
+    }
+    ok
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        // Replies to superseded requests change nothing.
+        let current = |job: u32| job == self.job;
+        match action {
+            Action::LoadStarted { job, name, total, roles } => {
+                s.job = job;
+                s.busy = Busy::Loading { name, loaded: 0.0, total };
+                s.pending_roles = roles;
+                s.error = None;
+            }
+            Action::Progress { job, loaded, total } if current(job) => {
+                if let Busy::Loading { name, .. } = &s.busy {
+                    s.busy = Busy::Loading { name: name.clone(), loaded, total };
+                }
+            }
+            Action::Loaded { job, summary, millis, saved_graph, hash, text } if current(job) => {
+                let name = match &s.busy {
+                    Busy::Loading { name, .. } => name.clone(),
+                    _ => String::new(),
+                };
+                s = s.loaded(name, summary, millis, saved_graph, hash, text);
+            }
+            Action::RunStarted { job, spec } => {
+                s.job = job;
+                s.autorun = false;
+                s.busy = Busy::Running;
+                s.run_progress = 0.0;
+                s.error = None;
+                s.pending_spec = Some(spec);
+                s.pending_graph = (!s.graph.dag.edges().is_empty())
+                    .then(|| cf_graph::text::to_dot(&s.graph_with_roles()));
+            }
+            Action::Reported { job, report, millis } if current(job) => {
+                s.busy = Busy::Idle;
+                if let Some(spec) = s.pending_spec.take() {
+                    let graph_dot = s.pending_graph.take();
+                    s.result = Some(Rc::new(RunResult { spec, report, millis, graph_dot }));
+                }
+            }
+            Action::Failed { job, message } if current(job) => {
+                // The data and results the user had stay as they were.
+                s.busy = Busy::Idle;
+                s.autorun = false;
+                s.error = Some(message);
+                s.pending_roles = SuggestedRoles::default();
+            }
+            Action::Cancelled { job } => {
+                s.job = job;
+                s.busy = Busy::Idle;
+                s.autorun = false;
+                s.pending_roles = SuggestedRoles::default();
+            }
+            Action::SetTreatment(t) => s.set_treatment(t),
+            Action::SetOutcome(y) => s.set_outcome(y),
+            Action::SetCovariate(c, on) => s.set_covariate(c, on),
+            Action::SetCovariates(list) => s.set_covariates(list),
+            Action::Graph(g) => s.graph_action(g),
+            Action::TestsStarted { job, list } => {
+                s.implications_sent = Some((job, list));
+                s.implications.clear();
+            }
+            Action::Tested { job, tests } => {
+                if s.implications_sent.as_ref().map(|(j, _)| *j) != Some(job) {
+                    return self;
+                }
+                s.implications = tests;
+            }
+            Action::SetMethod(m, on) => s.set_method(m, on),
+            Action::SetEstimand(e) => s.options.estimand = e,
+            Action::SetControl(c) => s.control = c,
+            Action::SetInstrument(z) => s.set_instrument(z),
+            Action::SetReplace(on) => s.options.replace = on,
+            Action::SetBootstrap(n) => s.options.bootstrap = n.min(Options::MAX_BOOTSTRAP),
+            Action::SetMissing(policy) => s.options.missing = policy,
+            // Out of range: ignored (the inputs show their bounds).
+            Action::SetAlpha(alpha) => {
+                if !set_valid(&mut s.options, Options { alpha, ..self.options.clone() }) {
+                    return self;
+                }
+            }
+            Action::SetTrim(trim) => {
+                if !set_valid(&mut s.options, Options { trim, ..self.options.clone() }) {
+                    return self;
+                }
+            }
+            Action::SetL2(l2) => {
+                if !set_valid(&mut s.options, Options { l2, ..self.options.clone() }) {
+                    return self;
+                }
+            }
+            Action::RunProgress { job, fraction } if current(job) && s.busy == Busy::Running => {
+                s.run_progress = fraction.clamp(0.0, 1.0);
+            }
+            Action::ShowError(message) => s.error = Some(message),
+            Action::DismissError => s.error = None,
+            Action::OpenLink(text) => s.open_link(&text),
+            Action::OpenExample(id) => s.open_example(id),
+            Action::LeaveExample => s.leave_example(),
+            Action::DismissLink => s.dismiss_link(),
+            Action::Progress { .. }
+            | Action::RunProgress { .. }
+            | Action::Loaded { .. }
+            | Action::Reported { .. }
+            | Action::Failed { .. } => {
+                return self;
+            }
+        }
+        Rc::new(s)
+    }
+}

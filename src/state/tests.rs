@@ -1,0 +1,669 @@
+//! The reducer's tests (native).
+
+use std::rc::Rc;
+
+use cf_engine::{ColumnKind, ColumnSummary, EstimandChoice, Method, TableSummary};
+use cf_graph::Role;
+use yew::Reducible;
+
+use super::*;
+use crate::graph_state::Selection;
+
+fn summary(cols: &[(&str, &str)]) -> TableSummary {
+    TableSummary {
+        n_rows: 3,
+        columns: cols
+            .iter()
+            .map(|(n, k)| ColumnSummary {
+                name: n.to_string(),
+                kind: match *k {
+                    "binary" => ColumnKind::Binary,
+                    "categorical" => ColumnKind::Categorical,
+                    _ => ColumnKind::Numeric,
+                },
+                n_missing: 0,
+                n_levels: None,
+                levels: None,
+                mean: None,
+            })
+            .collect(),
+        preview: vec![],
+        warnings: vec![],
+    }
+}
+
+fn load(
+    state: Rc<AppState>,
+    job: u32,
+    cols: &[(&str, &str)],
+    roles: SuggestedRoles,
+) -> Rc<AppState> {
+    let s = state.reduce(Action::LoadStarted { job, name: "f.csv".into(), total: 10.0, roles });
+    s.reduce(Action::Loaded {
+        job,
+        summary: summary(cols),
+        millis: 1.0,
+        saved_graph: None,
+        hash: "0".into(),
+        text: None,
+    })
+}
+
+const COLS: [(&str, &str); 5] = [
+    ("y", "numeric"),
+    ("flag", "binary"),
+    ("treat", "binary"),
+    ("age", "numeric"),
+    ("city", "categorical"),
+];
+
+#[test]
+fn loading_picks_a_treatment_and_numeric_covariates() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    assert_eq!(s.treatment.as_deref(), Some("treat"));
+    assert_eq!(s.outcome, None);
+    assert_eq!(s.covariates, vec!["y", "flag", "age"]);
+    assert_eq!(s.spec(), None, "no outcome yet");
+    let s = s.reduce(Action::SetOutcome("y".into()));
+    let spec = s.spec().unwrap();
+    assert_eq!(spec.covariates, Some(vec!["flag".to_string(), "age".to_string()]));
+}
+
+#[test]
+fn suggested_roles_win_and_a_non_binary_treatment_is_explained() {
+    let roles = SuggestedRoles {
+        treatment: Some("flag".into()),
+        outcome: Some("y".into()),
+        example: false,
+    };
+    let s = load(Rc::new(AppState::new()), 1, &COLS, roles);
+    assert_eq!((s.treatment.as_deref(), s.outcome.as_deref()), (Some("flag"), Some("y")));
+    let s = s.reduce(Action::SetTreatment("age".into()));
+    assert_eq!(
+        s.role_problem().unwrap(),
+        "`age` is numeric, not binary: the treatment must hold only 0 (control) and 1 (treated) (or, for instrumental variables alone, a numeric dose)."
+    );
+    assert!(s.spec().is_none());
+}
+
+#[test]
+fn a_failed_load_keeps_the_data_the_user_had() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    let s = s.reduce(Action::LoadStarted {
+        job: 2,
+        name: "bad.csv".into(),
+        total: 5.0,
+        roles: SuggestedRoles::default(),
+    });
+    let s = s.reduce(Action::Failed { job: 2, message: "bad".into() });
+    assert_eq!(s.error.as_deref(), Some("bad"));
+    assert_eq!(s.busy, Busy::Idle);
+    assert_eq!(s.dataset.as_ref().unwrap().name, "f.csv");
+    assert_eq!(s.treatment.as_deref(), Some("treat"));
+}
+
+#[test]
+fn stale_replies_are_ignored_and_results_go_stale_on_change() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    let s = s.reduce(Action::SetOutcome("y".into()));
+    let spec = s.spec().unwrap();
+    let s = s.reduce(Action::RunStarted { job: 2, spec: spec.clone() });
+    let s = s.reduce(Action::Cancelled { job: 3 });
+    let report = Report::default();
+    let late = s.clone().reduce(Action::Reported { job: 2, report: report.clone(), millis: 1.0 });
+    assert!(late.result.is_none());
+    let s = s.reduce(Action::RunStarted { job: 4, spec });
+    let s = s.reduce(Action::Reported { job: 4, report, millis: 1.0 });
+    assert!(s.result.is_some() && !s.result_is_stale());
+    let s = s.reduce(Action::SetCovariate("age".into(), false));
+    assert!(s.result_is_stale());
+    let s = s.reduce(Action::SetCovariate("age".into(), true));
+    assert!(!s.result_is_stale());
+    assert_eq!(s.covariates, vec!["flag", "age"]);
+}
+
+fn graph(s: Rc<AppState>, a: GraphAction) -> Rc<AppState> {
+    s.reduce(Action::Graph(a))
+}
+
+fn select(s: Rc<AppState>, n: &str) -> Rc<AppState> {
+    graph(s, GraphAction::Select(Some(Selection::Node(n.into()))))
+}
+
+#[test]
+fn the_graph_starts_with_the_columns_and_shares_the_roles() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    assert_eq!(s.graph.dag.len(), 5);
+    assert!(s.graph.dag.edges().is_empty());
+    assert_eq!(s.adjustment_warning(), None, "no graph drawn, no warning");
+    // Keys on the selected node set the same roles as the Analysis panel.
+    let s = select(s, "y");
+    let s = graph(s, GraphAction::Key('o'));
+    assert_eq!(s.outcome.as_deref(), Some("y"));
+    let s = select(s, "flag");
+    let s = graph(s, GraphAction::Key('e'));
+    assert_eq!(s.treatment.as_deref(), Some("flag"));
+    assert!(!s.covariates.contains(&"flag".to_string()));
+    let s = select(s, "age");
+    let s = graph(s, GraphAction::Key('a'));
+    assert!(!s.covariates.contains(&"age".to_string()));
+    let s = graph(s, GraphAction::Key('a'));
+    assert!(s.covariates.contains(&"age".to_string()));
+    let g = s.graph_with_roles();
+    let role = |n: &str| g.nodes()[g.index(n).unwrap()].role;
+    assert_eq!(
+        (role("flag"), role("y"), role("age")),
+        (Role::Exposure, Role::Outcome, Role::Adjusted)
+    );
+    // The Analysis panel moves the graph's roles too.
+    let s = s.reduce(Action::SetTreatment("treat".into()));
+    let g = s.graph_with_roles();
+    assert_eq!(g.nodes()[g.index("treat").unwrap()].role, Role::Exposure);
+    assert_eq!(g.nodes()[g.index("flag").unwrap()].role, Role::None);
+}
+
+#[test]
+fn a_biasing_path_warns_and_a_minimal_set_fixes_it() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    let s = s.reduce(Action::SetOutcome("y".into()));
+    let s = graph(s, GraphAction::AddEdge("age".into(), "treat".into()));
+    let s = graph(s, GraphAction::AddEdge("age".into(), "y".into()));
+    let s = graph(s, GraphAction::AddEdge("treat".into(), "y".into()));
+    let s = graph(s, GraphAction::AddEdge("treat".into(), "flag".into()));
+    // Default covariates: flag (a descendant of treat) and age.
+    let w = s.adjustment_warning().unwrap();
+    assert!(w.contains("flag"), "{w}");
+    let s = s.reduce(Action::SetCovariates(vec![]));
+    let w = s.adjustment_warning().unwrap();
+    assert!(w.contains("treat ← age → y"), "{w}");
+    let a = s.graph_analysis().unwrap().unwrap();
+    assert_eq!(a.backdoor.minimal_sets, vec![vec!["age".to_string()]]);
+    let s = s.reduce(Action::SetCovariates(a.backdoor.minimal_sets[0].clone()));
+    assert_eq!(s.covariates, vec!["age"]);
+    assert_eq!(s.adjustment_warning(), None);
+    // A cycle is refused with the engine's message; nothing is lost.
+    let s = graph(s, GraphAction::AddEdge("y".into(), "age".into()));
+    assert!(s.graph.error.as_deref().unwrap().contains("cycle"));
+    assert_eq!(s.graph.dag.edges().len(), 4);
+    let imp = s.implied_independences();
+    assert!(imp.iter().any(|i| (i.x == "city" || i.y == "city") && i.given.is_empty()));
+}
+
+#[test]
+fn text_round_trips_roles_and_a_saved_graph_is_restored() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    let text = "dag { treat [exposure] y [outcome] age [adjusted] U [latent] U -> treat U -> y age -> treat age -> y treat -> y }";
+    let s = graph(s, GraphAction::ApplyText(text.into()));
+    assert_eq!(s.graph.error, None);
+    assert_eq!((s.treatment.as_deref(), s.outcome.as_deref()), (Some("treat"), Some("y")));
+    assert_eq!(s.covariates, vec!["age"]);
+    assert_eq!(s.graph.dag.len(), 4);
+    let a = s.graph_analysis().unwrap().unwrap();
+    assert!(!a.backdoor.identifiable);
+    // A parse error keeps the graph.
+    let s2 = graph(s.clone(), GraphAction::ApplyText("dag { treat -> }".into()));
+    assert!(s2.graph.error.as_deref().unwrap().contains("line 1"));
+    assert_eq!(s2.graph.dag, s.graph.dag);
+    // Undo brings the column graph back.
+    let s3 = graph(s.clone(), GraphAction::Undo);
+    assert_eq!(s3.graph.dag.len(), 5);
+    // Saved text restores graph and roles on the next load.
+    let saved = s.graph_text();
+    let fresh = Rc::new(AppState::new());
+    let fresh = fresh.reduce(Action::LoadStarted {
+        job: 2,
+        name: "f.csv".into(),
+        total: 1.0,
+        roles: SuggestedRoles::default(),
+    });
+    let r = fresh.reduce(Action::Loaded {
+        job: 2,
+        summary: summary(&COLS),
+        millis: 1.0,
+        saved_graph: Some(saved),
+        hash: "0".into(),
+        text: None,
+    });
+    assert_eq!(r.graph.dag.edges().len(), 5);
+    assert_eq!(r.outcome.as_deref(), Some("y"));
+    assert_eq!(r.covariates, vec!["age"]);
+    assert!(!r.graph.can_undo());
+}
+
+#[test]
+fn latent_nodes_cannot_take_roles_and_only_they_are_renamed() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    let s = graph(s, GraphAction::AddLatent);
+    assert_eq!(s.graph.selected, Some(Selection::Node("U1".into())));
+    let s = graph(s, GraphAction::Key('e'));
+    assert!(s.graph.error.is_some());
+    assert_eq!(s.treatment.as_deref(), Some("treat"));
+    let s = graph(s, GraphAction::Rename("U1".into(), "ability".into()));
+    assert!(s.graph.dag.index("ability").is_some());
+    let s = graph(s, GraphAction::Rename("age".into(), "years".into()));
+    assert!(s.graph.error.as_deref().unwrap().contains("column"));
+    let s = select(s, "age");
+    let s = graph(s, GraphAction::Key('u'));
+    assert!(s.graph.dag.nodes()[s.graph.dag.index("age").unwrap()].latent);
+    assert!(!s.covariates.contains(&"age".to_string()));
+    let s = graph(s, GraphAction::DeleteSelected);
+    assert!(s.graph.dag.index("age").is_none());
+}
+
+#[test]
+fn only_the_latest_independence_tests_are_kept() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    assert!(s.implied_independences().is_empty(), "nothing drawn yet");
+    let s = graph(s, GraphAction::AddEdge("age".into(), "y".into()));
+    let list = s.implied_independences();
+    assert!(!list.iter().any(|i| [&i.x, &i.y] == ["age", "y"] || [&i.x, &i.y] == ["y", "age"]));
+    let s = s.reduce(Action::TestsStarted { job: 7, list });
+    let t = |x: &str| IndependenceTest {
+        x: x.into(),
+        y: "b".into(),
+        given: vec![],
+        test: "t".into(),
+        r: Some(0.1),
+        p_value: Some(0.5),
+        n: 3,
+        error: None,
+    };
+    let s = s.reduce(Action::Tested { job: 6, tests: vec![t("old")] });
+    assert!(s.implications.is_empty());
+    let s = s.reduce(Action::Tested { job: 7, tests: vec![t("new")] });
+    assert_eq!(s.implications[0].x, "new");
+}
+
+/// A fresh state with `summary` loaded as request 1.
+fn loaded(summary: TableSummary) -> Rc<AppState> {
+    let s = Rc::new(AppState::new()).reduce(Action::LoadStarted {
+        job: 1,
+        name: "h.csv".into(),
+        total: 10.0,
+        roles: SuggestedRoles::default(),
+    });
+    s.reduce(Action::Loaded {
+        job: 1,
+        summary,
+        millis: 1.0,
+        saved_graph: None,
+        hash: "0".into(),
+        text: None,
+    })
+}
+
+fn hillstrom_like() -> Rc<AppState> {
+    let cols = [("visit", "binary"), ("segment", "categorical"), ("recency", "numeric")];
+    let mut summary = summary(&cols);
+    summary.columns[1].levels =
+        Some(vec!["Mens E-Mail".into(), "No E-Mail".into(), "Womens E-Mail".into()]);
+    loaded(summary)
+}
+
+#[test]
+fn a_constant_treatment_is_refused_before_run_naming_it() {
+    let mut summary = summary(&COLS);
+    summary.columns[2].levels = Some(vec!["0".into()]);
+    let s = loaded(summary);
+    let s = s.reduce(Action::SetTreatment("treat".into())).reduce(Action::SetOutcome("y".into()));
+    let problem = s.role_problem().unwrap();
+    assert!(problem.starts_with("`treat` is 0 in every row"), "{problem}");
+    assert!(s.spec().is_none(), "Run stays disabled");
+}
+
+#[test]
+fn defaults_to_every_method_that_needs_no_instrument() {
+    assert_eq!(AppState::new().methods, Method::ADJUSTMENT.to_vec());
+}
+
+#[test]
+fn a_multi_valued_treatment_runs_once_a_control_level_is_chosen() {
+    let s = hillstrom_like();
+    let s = s.reduce(Action::SetTreatment("segment".into()));
+    let s = s.reduce(Action::SetOutcome("visit".into()));
+    assert_eq!(s.treatment_levels().map(<[String]>::len), Some(3));
+    let problem = s.role_problem().unwrap();
+    assert!(problem.contains("choose the control level"), "{problem}");
+    assert!(s.spec().is_none());
+    let s = s.reduce(Action::SetControl(Some("Elsewhere".into())));
+    assert!(s.role_problem().unwrap().contains("not a value"));
+    let s = s.reduce(Action::SetControl(Some("No E-Mail".into())));
+    assert_eq!(s.role_problem(), None);
+    let spec = s.spec().unwrap();
+    assert_eq!(spec.control.as_deref(), Some("No E-Mail"));
+    assert_eq!(spec.covariates, Some(vec!["recency".to_string()]));
+    // Another treatment forgets the control level; a binary one does not send it.
+    let s = s.reduce(Action::SetTreatment("visit".into()));
+    assert_eq!(s.control, None);
+    let s = s.reduce(Action::SetControl(Some("0".into())));
+    let s = s.reduce(Action::SetOutcome("recency".into()));
+    assert_eq!(s.spec().unwrap().control, None);
+}
+
+#[test]
+fn two_sls_needs_an_instrument_which_leaves_the_covariates() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    let s = s.reduce(Action::SetOutcome("y".into()));
+    let s = s.reduce(Action::SetMethod(Method::TwoSls, true));
+    assert!(!s.methods.contains(&Method::TwoSls), "no instrument yet");
+    let s = s.reduce(Action::SetInstrument(Some("flag".into())));
+    assert_eq!(s.methods.last(), Some(&Method::TwoSls));
+    let spec = s.spec().unwrap();
+    assert_eq!(spec.instruments, vec!["flag".to_string()]);
+    assert_eq!(spec.covariates, Some(vec!["age".to_string()]));
+    let s = s.reduce(Action::SetInstrument(None));
+    assert!(s.instruments.is_empty() && !s.methods.contains(&Method::TwoSls));
+}
+
+#[test]
+fn matching_with_replacement_reaches_the_spec() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    let s = s.reduce(Action::SetOutcome("y".into()));
+    assert!(!s.spec().unwrap().options.replace);
+    let s = s.reduce(Action::SetReplace(true));
+    assert!(s.spec().unwrap().options.replace);
+    assert!(s.result_is_stale() || s.result.is_none());
+}
+
+#[test]
+fn bootstrap_reaches_the_spec_and_progress_follows_the_current_run() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    let s = s.reduce(Action::SetOutcome("y".into())).reduce(Action::SetBootstrap(500));
+    let spec = s.spec().unwrap();
+    assert_eq!(spec.options.bootstrap, 500);
+    let s = s.reduce(Action::RunStarted { job: 2, spec });
+    let s = s.reduce(Action::RunProgress { job: 2, fraction: 0.25 });
+    assert_eq!(s.run_progress, 0.25);
+    // A late message of an older request changes nothing.
+    let s = s.reduce(Action::RunProgress { job: 1, fraction: 0.9 });
+    assert_eq!(s.run_progress, 0.25);
+    assert_eq!(s.reduce(Action::SetBootstrap(1_000_000)).options.bootstrap, 10_000);
+}
+
+#[test]
+fn a_numeric_dose_is_a_treatment_for_instrumental_variables_alone() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    let s = s.reduce(Action::SetTreatment("age".into())).reduce(Action::SetOutcome("y".into()));
+    assert!(s.role_problem().unwrap().contains("not binary"));
+    let s = s.reduce(Action::SetInstrument(Some("flag".into())));
+    let mut s = s;
+    for m in Method::ALL.into_iter().filter(|m| *m != Method::TwoSls) {
+        s = s.reduce(Action::SetMethod(m, false));
+    }
+    assert_eq!(s.role_problem(), None);
+    let spec = s.spec().unwrap();
+    assert_eq!(
+        (spec.methods.as_slice(), spec.instruments.as_slice()),
+        (&[Method::TwoSls][..], &["flag".to_string()][..])
+    );
+    assert_eq!(spec.control, None);
+}
+
+#[test]
+fn the_missing_value_policy_reaches_the_spec() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    let s = s.reduce(Action::SetOutcome("y".into()));
+    assert_eq!(s.spec().unwrap().options.missing, cf_engine::MissingPolicy::Drop);
+    let s = s.reduce(Action::SetMissing(cf_engine::MissingPolicy::Indicator));
+    assert_eq!(s.spec().unwrap().options.missing, cf_engine::MissingPolicy::Indicator);
+}
+
+fn load_hashed(state: Rc<AppState>, job: u32, hash: &str, text: Option<&str>) -> Rc<AppState> {
+    let s = state.reduce(Action::LoadStarted {
+        job,
+        name: "f.csv".into(),
+        total: 10.0,
+        roles: SuggestedRoles::default(),
+    });
+    s.reduce(Action::Loaded {
+        job,
+        summary: summary(&COLS),
+        millis: 1.0,
+        saved_graph: None,
+        hash: hash.into(),
+        text: text.map(String::from),
+    })
+}
+
+/// An analysis built on a file: roles, a graph with two arrows, two methods, settings.
+fn analysis() -> Rc<AppState> {
+    let s = load_hashed(Rc::new(AppState::new()), 1, "abc", Some("y,flag,treat,age,city\n"));
+    let s = s.reduce(Action::SetTreatment("treat".into()));
+    let s = s.reduce(Action::SetOutcome("y".into()));
+    let s = s.reduce(Action::Graph(GraphAction::AddEdge("age".into(), "treat".into())));
+    let s = s.reduce(Action::Graph(GraphAction::AddEdge("age".into(), "y".into())));
+    let s = s.reduce(Action::SetCovariates(vec!["age".into()]));
+    let mut s = s;
+    for m in Method::ALL {
+        s = s.reduce(Action::SetMethod(m, matches!(m, Method::Ols | Method::Ipw)));
+    }
+    let s = s.reduce(Action::SetEstimand(EstimandChoice::Att));
+    s.reduce(Action::SetBootstrap(50))
+}
+
+#[test]
+fn a_share_link_restores_the_analysis_on_the_same_file() {
+    let made = analysis();
+    let link = made.share_link(false).unwrap();
+    assert!(link_data(&link).is_none(), "no data unless asked");
+    let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(format!("#{link}")));
+    assert!(opened.link.is_some() && opened.link_error.is_none());
+    assert!(opened.link_summary().unwrap().contains("drop a file of 3 rows"));
+    let restored = load_hashed(opened, 7, "abc", None);
+    assert_eq!(restored.link_mismatch, None);
+    assert_eq!(restored.spec(), made.spec());
+    assert_eq!(restored.methods, vec![Method::Ols, Method::Ipw]);
+    assert_eq!(restored.graph.dag.edges().len(), 2);
+    assert_eq!(restored.graph_text(), made.graph_text());
+    assert!(restored.link_summary().unwrap().starts_with("Opened from a share link"));
+}
+
+#[test]
+fn another_file_is_named_as_a_mismatch() {
+    let link = analysis().share_link(false).unwrap();
+    let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(link));
+    let other = load_hashed(opened, 2, "def", None);
+    assert!(other.link_mismatch.as_deref().unwrap().contains("content differs"));
+    // The analysis is still applied: the columns are there.
+    assert_eq!(other.outcome.as_deref(), Some("y"));
+    let gone = other.reduce(Action::DismissLink);
+    assert!(gone.link.is_none() && gone.link_mismatch.is_none());
+}
+
+#[test]
+fn embedded_data_travels_in_the_link() {
+    let made = analysis();
+    let link = made.share_link(true).unwrap();
+    assert_eq!(link_data(&link).as_deref(), Some("y,flag,treat,age,city\n"));
+    let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(link));
+    assert!(opened.link_summary().unwrap().contains("and its data"));
+    // A file without kept text cannot be embedded: a message, not a panic.
+    let big = load_hashed(Rc::new(AppState::new()), 1, "abc", None);
+    assert!(big.share_link(true).unwrap_err().contains("too large"));
+    assert!(AppState::new().share_link(false).is_err());
+}
+
+#[test]
+fn a_damaged_link_leaves_an_empty_working_page() {
+    let link = analysis().share_link(false).unwrap();
+    let mid = link.len() / 2;
+    let mut tampered = link.clone();
+    tampered.replace_range(mid..mid + 4, "!!!!");
+    for bad in [tampered, link[..link.len() / 2].to_string(), "v1.".into(), "hello".into()] {
+        let s = Rc::new(AppState::new()).reduce(Action::OpenLink(bad.clone()));
+        assert!(s.link.is_none(), "{bad}");
+        assert!(
+            s.link_error.as_deref().is_some_and(|e| e.contains("link")),
+            "{bad}: {:?}",
+            s.link_error
+        );
+        assert!(s.dataset.is_none());
+        let s = load(s, 3, &COLS, SuggestedRoles::default());
+        assert!(s.dataset.is_some() && s.link_mismatch.is_none());
+    }
+}
+
+#[test]
+fn a_link_naming_other_columns_changes_nothing_but_says_so() {
+    let mut spec = AnalysisSpec::new("t", "outcome_x", vec![Method::Ols]);
+    spec.covariates = Some(vec![]);
+    let shared = cf_share::Shared {
+        spec: Some(spec),
+        fingerprint: Some(cf_share::Fingerprint::of(vec!["t".into(), "outcome_x".into()], 9, b"x")),
+        ..cf_share::Shared::default()
+    };
+    let link = cf_share::encode(&shared).unwrap();
+    let s = load(
+        Rc::new(AppState::new()).reduce(Action::OpenLink(link)),
+        1,
+        &COLS,
+        SuggestedRoles::default(),
+    );
+    assert!(s.link_mismatch.as_deref().unwrap().contains("`outcome_x`"));
+    assert_eq!(s.outcome, None);
+}
+
+#[test]
+fn per_unit_effects_are_asked_for_when_a_meta_learner_runs() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    let s = s.reduce(Action::SetOutcome("y".into()));
+    assert!(s.spec().unwrap().options.cate, "the default methods include the meta-learners");
+    let mut s = s;
+    for m in [Method::TLearner, Method::XLearner, Method::RLearner, Method::DrLearner] {
+        s = s.reduce(Action::SetMethod(m, false));
+    }
+    assert!(!s.spec().unwrap().options.cate);
+}
+
+/// The Card example's file, as the worker would summarize it (with its real row count and hash).
+fn card_loaded(state: Rc<AppState>, job: u32) -> Rc<AppState> {
+    let ex = crate::examples::by_id("card").unwrap();
+    let fp = ex.fingerprint();
+    let kinds: Vec<(&str, &str)> = fp
+        .columns
+        .iter()
+        .map(|c| {
+            let binary = c.starts_with("reg") || c.starts_with("near") || c == "black";
+            (c.as_str(), if binary { "binary" } else { "numeric" })
+        })
+        .collect();
+    let mut summary = summary(&kinds);
+    summary.n_rows = fp.n_rows;
+    let s = state.reduce(Action::LoadStarted {
+        job,
+        name: "card.csv".into(),
+        total: 1.0,
+        roles: SuggestedRoles { example: true, ..SuggestedRoles::default() },
+    });
+    s.reduce(Action::Loaded {
+        job,
+        summary,
+        millis: 1.0,
+        saved_graph: None,
+        hash: fp.hash,
+        text: None,
+    })
+}
+
+#[test]
+fn an_example_opens_with_its_analysis_and_runs_once() {
+    let s = Rc::new(AppState::new()).reduce(Action::OpenExample("card"));
+    assert!(s.autorun && s.example.is_some_and(|e| e.id == "card"));
+    assert_eq!(s.link_summary(), None, "the example's own card tells the story");
+    let s = card_loaded(s, 1);
+    assert_eq!(s.link_mismatch, None);
+    let spec = s.spec().unwrap();
+    let mut want = crate::examples::by_id("card").unwrap().spec();
+    // The page lists covariates in file order.
+    let sorted = |c: &Option<Vec<String>>| {
+        let mut c = c.clone().unwrap();
+        c.sort();
+        c
+    };
+    assert_eq!(sorted(&spec.covariates), sorted(&want.covariates));
+    want.covariates = spec.covariates.clone();
+    assert_eq!(spec, want);
+    assert!(s.graph.dag.nodes().iter().any(|n| n.name == "ability" && n.latent));
+    assert_eq!(s.example_graph.as_deref(), Some(s.graph_text().as_str()), "not saved as is");
+    // Conditional instrument given the example's covariates: no warning.
+    assert_eq!(s.adjustment_warning(), None);
+    let s = s.reduce(Action::RunStarted { job: 2, spec });
+    assert!(!s.autorun, "it runs once");
+    // Without the region columns, proximity to college is no instrument by the graph.
+    let s = s.reduce(Action::SetCovariate("reg662".into(), false));
+    assert!(s.adjustment_warning().unwrap().contains("`nearc4` is not an instrument"));
+    // A share link of it names the example instead of carrying the data.
+    let link = cf_share::decode(&s.share_link(true).unwrap()).unwrap();
+    assert_eq!((link.example.as_deref(), link.data), (Some("card"), None));
+    // Leaving keeps the data; loading one's own file leaves it too (once it is loaded).
+    let left = s.clone().reduce(Action::LeaveExample);
+    assert!(left.example.is_none() && left.link.is_none() && !left.autorun);
+    assert!(left.dataset.is_some());
+    let reading = s.reduce(Action::LoadStarted {
+        job: 3,
+        name: "mine.csv".into(),
+        total: 1.0,
+        roles: SuggestedRoles::default(),
+    });
+    let cancelled = reading.reduce(Action::Cancelled { job: 4 });
+    assert!(cancelled.example.is_some(), "a cancelled read keeps the example");
+    let mine = load(cancelled, 5, &COLS, SuggestedRoles::default());
+    assert!(mine.example.is_none() && mine.link.is_none() && mine.link_mismatch.is_none());
+}
+
+#[test]
+fn an_example_link_opens_the_example_and_unknown_ones_do_not() {
+    let link = crate::examples::by_id("nsw").unwrap().link();
+    assert_eq!(link_example(&link).map(|e| e.id), Some("nsw"));
+    let s = Rc::new(AppState::new()).reduce(Action::OpenLink(format!("#{link}")));
+    assert!(s.autorun && s.example.is_some());
+    // An edited analysis of the example opens it but waits for a click.
+    let mut edited = crate::examples::by_id("nsw").unwrap().shared();
+    if let Some(spec) = edited.spec.as_mut() {
+        spec.options.bootstrap = 10_000;
+    }
+    let s = Rc::new(AppState::new()).reduce(Action::OpenLink(cf_share::encode(&edited).unwrap()));
+    assert!(s.example.is_some() && !s.autorun);
+    let mut other = crate::examples::by_id("nsw").unwrap().shared();
+    other.example = Some("nope".into());
+    let text = cf_share::encode(&other).unwrap();
+    assert_eq!(link_example(&text), None);
+    let s = Rc::new(AppState::new()).reduce(Action::OpenLink(text));
+    assert!(!s.autorun && s.example.is_none() && s.link.is_some());
+    other.example = Some("../../etc".into());
+    let s = Rc::new(AppState::new()).reduce(Action::OpenLink(cf_share::encode(&other).unwrap()));
+    assert!(s.link.is_none() && s.link_error.is_some());
+}
+
+#[test]
+fn confidence_level_and_propensity_settings_reach_the_spec_and_the_link() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    let s = s.reduce(Action::SetOutcome("y".into()));
+    assert_eq!(s.spec().unwrap().options.alpha, 0.05, "95% by default");
+    let s =
+        s.reduce(Action::SetAlpha(0.1)).reduce(Action::SetTrim(0.05)).reduce(Action::SetL2(1.0));
+    // Out of range: ignored.
+    let s =
+        s.reduce(Action::SetAlpha(1.5)).reduce(Action::SetTrim(0.5)).reduce(Action::SetL2(-1.0));
+    let spec = s.spec().unwrap();
+    assert_eq!((spec.options.alpha, spec.options.trim, spec.options.l2), (0.1, 0.05, 1.0));
+    let link = s.share_link(false).unwrap();
+    let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(link));
+    let restored = load(opened, 2, &COLS, SuggestedRoles::default());
+    assert_eq!(
+        (restored.options.alpha, restored.options.trim, restored.options.l2),
+        (0.1, 0.05, 1.0)
+    );
+}
+
+#[test]
+fn a_result_keeps_the_graph_it_was_computed_with() {
+    let s = Rc::new(AppState::new()).reduce(Action::OpenExample("card"));
+    let s = card_loaded(s, 1);
+    let spec = s.spec().unwrap();
+    let s = s.reduce(Action::RunStarted { job: 2, spec });
+    let s = s.reduce(Action::Graph(GraphAction::ApplyText("dag { educ -> lwage }".into())));
+    let s = s.reduce(Action::Reported { job: 2, report: Report::default(), millis: 1.0 });
+    let dot = s.result.as_ref().unwrap().graph_dot.clone().unwrap();
+    assert!(dot.contains("ability") && dot.contains("nearc4"), "{dot}");
+}
