@@ -6,12 +6,13 @@ use web_sys::File;
 use yew::prelude::*;
 
 use crate::bridge::Bridge;
+use crate::components::context::AppHandle;
 use crate::components::{DataPreview, DropZone, GraphPanel, Results, RolesPanel, SharePanel};
 use crate::examples::Example;
 use crate::gallery::{ExampleGallery, ExampleStory};
 use crate::protocol::FromWorker;
+use crate::services::storage;
 use crate::state::{self, Action, AppState, Busy, SuggestedRoles};
-use crate::storage;
 
 fn to_action(msg: FromWorker) -> Option<Action> {
     Some(match msg {
@@ -230,6 +231,7 @@ pub fn App() -> Html {
     }
 
     html! {
+        <ContextProvider<AppHandle> context={state.clone()}>
         <div class="app">
             <header class="topbar">
                 <div class="brand"><span class="logo" aria-hidden="true">{"◐"}</span>{"Counterfact"}</div>
@@ -276,7 +278,7 @@ pub fn App() -> Html {
                         <DataPreview dataset={dataset.clone()} />
                         <RolesPanel state={std::rc::Rc::new((*state).clone())} dispatch={dispatch.clone()} on_run={on_run} on_cancel={on_cancel.clone()} />
                     </div>
-                    <GraphPanel state={std::rc::Rc::new((*state).clone())} dispatch={dispatch.clone()} />
+                    <GraphPanel />
                     <SharePanel state={std::rc::Rc::new((*state).clone())} />
                     if let Some(result) = &state.result {
                         <Results result={result.clone()} stale={state.result_is_stale()} file_name={AttrValue::from(dataset.name.clone())}
@@ -296,5 +298,6 @@ pub fn App() -> Html {
                 {"Counterfact runs entirely in your browser (WebAssembly). Your file is read locally and never leaves this device."}
             </footer>
         </div>
+        </ContextProvider<AppHandle>>
     }
 }

@@ -3,9 +3,9 @@
 use cf_graph::Role;
 use yew::prelude::*;
 
-use crate::clipboard::{copy_text, page_address};
 use crate::examples::{Example, EXAMPLES};
 use crate::graph_state;
+use crate::services::clipboard::{copy_text, page_address};
 
 /// Props of [`ExampleGallery`].
 #[derive(Properties, PartialEq)]

@@ -9,14 +9,13 @@
 
 mod app;
 pub mod bridge;
-pub mod clipboard;
 pub mod components;
 pub mod examples;
 pub mod gallery;
 pub mod graph_state;
 pub mod protocol;
+pub mod services;
 pub mod state;
-pub mod storage;
 pub mod worker;
 
 pub use app::App;

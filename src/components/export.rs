@@ -1,4 +1,4 @@
-//! Files out of the page: downloads of text, and pictures of the plots as standalone SVG or PNG.
+//! Pictures of the plots as standalone SVG or PNG.
 //!
 //! A plot on the page takes its colours and fonts from `static/style.css`; a standalone SVG file
 //! has no style sheet. [`svg_document`] copies the drawing and writes each element's computed
@@ -7,38 +7,13 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, Element, HtmlAnchorElement, Url};
+use web_sys::Element;
 use yew::prelude::*;
+
+use crate::services::download::{click_link, download};
 
 /// PNG pixels per drawing unit.
 pub(crate) const PNG_SCALE: f64 = 2.0;
-
-/// Clicks a temporary link that downloads `href` as `name`.
-fn click_link(name: &str, href: &str) -> Option<()> {
-    let document = web_sys::window()?.document()?;
-    let a: HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
-    a.set_href(href);
-    a.set_download(name);
-    a.click();
-    Some(())
-}
-
-/// Starts a download of `content` as a file called `name`.
-pub(crate) fn download(name: &str, mime: &str, content: &str) -> Option<()> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(content));
-    let opts = BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &opts).ok()?;
-    let url = Url::create_object_url_with_blob(&blob).ok()?;
-    let window = web_sys::window()?;
-    click_link(name, &url)?;
-    let revoke = Closure::once_into_js(move || {
-        let _ = Url::revoke_object_url(&url);
-    });
-    let _ =
-        window.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 5_000);
-    Some(())
-}
 
 /// A file name without extension from parts (column names, arm levels) joined by `-`: characters
 /// other than letters, digits, `-`, `_` and `.` become `_`, so the name is safe on every file

@@ -1,5 +1,6 @@
 //! Leaf components: data and callbacks in, markup out. Only `App` owns state.
 
+pub mod context;
 mod diagnostics;
 mod dropzone;
 pub(crate) mod export;

@@ -7,8 +7,9 @@ use serde::Serialize;
 use yew::prelude::*;
 
 use crate::components::diagnostics::Diagnostics;
-use crate::components::export::{download, file_name, file_stem, PlotExport};
+use crate::components::export::{file_name, file_stem, PlotExport};
 use crate::components::preview::millis;
+use crate::services::download::download;
 use crate::state::RunResult;
 
 /// Props of [`Results`].
@@ -108,7 +109,7 @@ pub fn Results(props: &ResultsProps) -> Html {
     let python_click = {
         let (python, copied, open) = (python.clone(), python_copied.clone(), python_open.clone());
         Callback::from(move |_: MouseEvent| {
-            copied.set(crate::clipboard::copy_text(&python));
+            copied.set(crate::services::clipboard::copy_text(&python));
             open.set(true);
         })
     };

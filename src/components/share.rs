@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::clipboard::{copy_text, page_address};
+use crate::services::clipboard::{copy_text, page_address};
 use crate::state::AppState;
 
 /// Props of [`SharePanel`].
