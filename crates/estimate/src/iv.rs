@@ -15,12 +15,64 @@
 //! covariance. With no covariates and one binary instrument the estimate is the Wald ratio
 //! `(E[y|z=1] − E[y|z=0]) / (E[d|z=1] − E[d|z=0])`, DoWhy's `iv.instrumental_variable`.
 
+use crate::estimator::{Effect, EffectData, EffectFit, Estimator};
 use crate::{ols, z_crit, Error, Estimand, Estimate, Robust};
 
 /// Below this first-stage F the instruments are weak (Staiger & Stock's rule of thumb).
 pub const WEAK_F: f64 = 10.0;
 
-/// A 2SLS fit.
+/// Two-stage least squares: `y = c + β t + W γ + e` with [`EffectData::instruments`] for the
+/// treatment `t` (any numeric treatment) and the covariates as the exogenous `W`; see the module
+/// documentation.
+///
+/// Errors: no instrument; collinear or constant columns in the first stage (named by the
+/// covariate and instrument names); an instrument that does not move the treatment at all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TwoSlsParams {}
+
+/// The fit of [`TwoSlsParams`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TwoSlsFit {
+    /// The treatment coefficient with its robust (HC0) standard error; `n_treated` and
+    /// `n_control` count the rows with `t` = 1 and 0.
+    pub effect: Effect,
+    /// Standard error with homoskedastic errors, σ² = RSS / n.
+    pub se_unadjusted: f64,
+    /// Standard error with homoskedastic errors, σ² = RSS / (n − k).
+    pub se_small_sample: f64,
+    /// First-stage partial F statistic of the instruments.
+    pub first_stage_f: f64,
+}
+
+impl TwoSlsFit {
+    /// The first-stage F is below [`WEAK_F`].
+    pub fn weak_instruments(&self) -> bool {
+        self.first_stage_f < WEAK_F
+    }
+}
+
+impl EffectFit for TwoSlsFit {
+    fn effect(&self) -> &Effect {
+        &self.effect
+    }
+}
+
+impl Estimator for TwoSlsParams {
+    type Fit = TwoSlsFit;
+
+    fn fit(&self, data: &EffectData<'_>) -> Result<TwoSlsFit, Error> {
+        // Covariates with missing names would take instruments' names: pad them.
+        let names: Vec<String> = (0..data.covariates.len())
+            .map(|j| data.covariate_names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1)))
+            .chain(data.instrument_names.iter().cloned())
+            .collect();
+        two_sls_fit(data.y, data.t, data.covariates, data.instruments, &names)
+    }
+}
+
+/// A 2SLS fit, as [`two_sls`] returns it.
+///
+/// Deprecated shape: use [`TwoSlsFit`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct IvFit {
     /// The treatment coefficient with its robust (HC0) standard error.
@@ -33,9 +85,12 @@ pub struct IvFit {
     pub first_stage_f: f64,
 }
 
-/// Fits `y = c + β d + W γ + e` with instruments `z` for `d`.
+/// Fits `y = c + β d + W γ + e` with instruments `z` for `d`, with a normal interval at level
+/// `1 − alpha`.
 ///
 /// `names` label `W` then `Z` in errors.
+///
+/// Deprecated shape: use [`TwoSlsParams`].
 ///
 /// # Errors
 /// No instrument; collinear or constant columns in the first stage (named); an instrument that
@@ -49,6 +104,23 @@ pub fn two_sls(
     alpha: f64,
 ) -> Result<IvFit, Error> {
     let zc = z_crit(alpha)?;
+    let fit = two_sls_fit(y, d, exog, instruments, names)?;
+    Ok(IvFit {
+        estimate: Estimate::from_effect(&fit.effect, zc),
+        se_unadjusted: fit.se_unadjusted,
+        se_small_sample: fit.se_small_sample,
+        first_stage_f: fit.first_stage_f,
+    })
+}
+
+/// [`TwoSlsParams`]' fit; `names` label `W` then `Z`.
+fn two_sls_fit(
+    y: &[f64],
+    d: &[f64],
+    exog: &[&[f64]],
+    instruments: &[&[f64]],
+    names: &[String],
+) -> Result<TwoSlsFit, Error> {
     if instruments.is_empty() {
         return Err(Error::NoInstrument);
     }
@@ -96,8 +168,15 @@ pub fn two_sls(
     let first_stage_f = ((rss_restricted - first.rss) / q as f64) / (first.rss / nf);
     let n1 = d.iter().filter(|&&v| v == 1.0).count();
     let n0 = d.iter().filter(|&&v| v == 0.0).count();
-    Ok(IvFit {
-        estimate: Estimate::normal(Estimand::Late, beta, se, zc, n, n1, n0),
+    Ok(TwoSlsFit {
+        effect: Effect {
+            estimand: Estimand::Late,
+            estimate: beta,
+            std_error: se,
+            n,
+            n_treated: n1,
+            n_control: n0,
+        },
         se_unadjusted,
         se_small_sample,
         first_stage_f,

@@ -22,9 +22,71 @@
 //! replacement K_j ≤ 1 and this is the paired-difference variance. It treats the propensity as
 //! known (it ignores the first-stage estimation).
 
+use crate::estimator::{Effect, EffectData, EffectFit, Estimator};
 use crate::{count_groups, z_crit, Error, Estimand, Estimate};
 
-/// A matching result.
+/// 1:1 nearest-neighbour matching on the logit of the propensity, for the ATT (see the module
+/// documentation of the rules, ties and the standard error).
+///
+/// The propensity is the shared [`EffectData::propensity`] or, without one, the logistic model
+/// [`crate::logistic_l2`] fitted here with penalty `l2`.
+///
+/// Errors: a treatment group with fewer than two rows; no treated unit within the caliper; those
+/// of the propensity model when it is fitted here.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatchingParams {
+    /// Controls may be used more than once.
+    pub replace: bool,
+    /// The caliper in standard deviations of the logit (causalml's default 0.2).
+    pub caliper: f64,
+    /// L2 penalty of the propensity model when it is fitted here.
+    pub l2: f64,
+}
+
+impl Default for MatchingParams {
+    fn default() -> Self {
+        MatchingParams { replace: false, caliper: 0.2, l2: 0.0 }
+    }
+}
+
+/// The fit of [`MatchingParams`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchingFit {
+    /// The ATT over the matched treated units (`n` counts matched treated and their controls).
+    pub effect: Effect,
+    /// Treated units with a match.
+    pub n_treated_matched: usize,
+    /// Treated units left without a match (caliper).
+    pub n_treated_unmatched: usize,
+    /// Distinct controls used.
+    pub n_control_unique: usize,
+    /// The caliper on the logit scale.
+    pub caliper_logit: f64,
+    /// For each row: the row it was matched to (treated → control), if any.
+    pub matches: Vec<Option<usize>>,
+}
+
+impl EffectFit for MatchingFit {
+    fn effect(&self) -> &Effect {
+        &self.effect
+    }
+}
+
+impl Estimator for MatchingParams {
+    type Fit = MatchingFit;
+
+    fn fit(&self, data: &EffectData<'_>) -> Result<MatchingFit, Error> {
+        count_groups(data.t)?;
+        let model = data.propensity_or_fit(self.l2)?;
+        let logit: Vec<f64> =
+            model.probabilities.iter().map(|p| libm::log(p / (1.0 - p))).collect();
+        match_on_logit(data.y, data.t, &logit, self.replace, self.caliper)
+    }
+}
+
+/// A matching result, as [`psm`] returns it.
+///
+/// Deprecated shape: use [`MatchingFit`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchFit {
     /// The ATT over the matched treated units.
@@ -41,7 +103,11 @@ pub struct MatchFit {
     pub matches: Vec<Option<usize>>,
 }
 
-/// Matches treated rows (`t == 1`) to control rows on `logit` (the logit of the propensity).
+/// Matches treated rows (`t == 1`) to control rows on `logit` (the logit of the propensity),
+/// with a caliper of `caliper_sd` standard deviations of the logit, and a normal interval at
+/// level `1 − alpha`.
+///
+/// Deprecated shape: use [`MatchingParams`].
 ///
 /// # Errors
 /// A treatment group with fewer than two rows; no treated unit within the caliper; `alpha`
@@ -55,6 +121,25 @@ pub fn psm(
     alpha: f64,
 ) -> Result<MatchFit, Error> {
     let z = z_crit(alpha)?;
+    let fit = match_on_logit(y, t, logit, replace, caliper_sd)?;
+    Ok(MatchFit {
+        estimate: Estimate::from_effect(&fit.effect, z),
+        n_treated_matched: fit.n_treated_matched,
+        n_treated_unmatched: fit.n_treated_unmatched,
+        n_control_unique: fit.n_control_unique,
+        caliper: fit.caliper_logit,
+        matches: fit.matches,
+    })
+}
+
+/// The matching itself, on the logit of the propensity.
+fn match_on_logit(
+    y: &[f64],
+    t: &[f64],
+    logit: &[f64],
+    replace: bool,
+    caliper_sd: f64,
+) -> Result<MatchingFit, Error> {
     count_groups(t)?;
     let n = y.len();
     let nf = n as f64;
@@ -164,13 +249,20 @@ pub fn psm(
     }
     let se = v.sqrt() / n1m as f64;
     let n_control_unique = uses.iter().filter(|&&u| u > 0).count();
-    let estimate = Estimate::normal(Estimand::Att, att, se, z, 2 * n1m, n1m, n_control_unique);
-    Ok(MatchFit {
-        estimate,
+    let effect = Effect {
+        estimand: Estimand::Att,
+        estimate: att,
+        std_error: se,
+        n: 2 * n1m,
+        n_treated: n1m,
+        n_control: n_control_unique,
+    };
+    Ok(MatchingFit {
+        effect,
         n_treated_matched: n1m,
         n_treated_unmatched: n1 - n1m,
         n_control_unique,
-        caliper,
+        caliper_logit: caliper,
         matches,
     })
 }
@@ -179,6 +271,7 @@ pub fn psm(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::LogisticFit;
 
     /// Brute force: greedy in row order, nearest free control (smaller score, then earlier row,
     /// wins ties).
@@ -224,10 +317,22 @@ mod tests {
                 })
                 .collect();
             let y: Vec<f64> = (0..n).map(|i| i as f64).collect();
+            // The estimator matches on the logit of the propensity it is given.
+            let probabilities: Vec<f64> = logit.iter().map(|l| 1.0 / (1.0 + (-l).exp())).collect();
+            let logit: Vec<f64> = probabilities.iter().map(|p| libm::log(p / (1.0 - p))).collect();
+            let model = LogisticFit {
+                intercept: 0.0,
+                coef: vec![],
+                probabilities,
+                n_iter: 0,
+                log_likelihood: 0.0,
+            };
+            let data = EffectData::new(&y, &t).with_propensity(&model);
             for replace in [true, false] {
-                for cal in [0.2, 5.0] {
-                    let Ok(fit) = psm(&y, &t, &logit, replace, cal, 0.05) else { continue };
-                    let want = brute(&t, &logit, replace, fit.caliper);
+                for caliper in [0.2, 5.0] {
+                    let params = MatchingParams { replace, caliper, l2: 0.0 };
+                    let Ok(fit) = params.fit(&data) else { continue };
+                    let want = brute(&t, &logit, replace, fit.caliper_logit);
                     assert_eq!(fit.matches, want, "case {case} replace {replace}");
                 }
             }

@@ -15,13 +15,165 @@
 //!   causalml 0.18 divides by n, which makes its interval far too narrow (√n times); we give the
 //!   conventional scaling and [`MetaFit::se_causalml`] keeps causalml's figure for comparison.
 
+use crate::estimator::{Effect, EffectData, EffectFit, Estimator};
 use crate::linear::Linear;
 use crate::{count_groups, z_crit, Error, Estimand, Estimate};
 
 /// causalml's default propensity clip bounds for its meta-learners.
 pub const CLIP: (f64, f64) = (1e-3, 1.0 - 1e-3);
 
-/// A meta-learner's result.
+/// T-learner: one linear model per arm; the effect is the difference of their predictions.
+///
+/// Errors: a treatment group with fewer than two rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TLearnerParams {}
+
+/// X-learner: outcome models per arm, imputed effects `μ₁(x) − y` on controls and `y − μ₀(x)` on
+/// the treated, an effect model on each, combined as `p·τ₀(x) + (1 − p)·τ₁(x)`.
+///
+/// `p` is the propensity ([`EffectData::propensity`], or the logistic model fitted here with
+/// penalty `l2`), clipped to [`CLIP`].
+///
+/// Errors: a treatment group with fewer than two rows; those of the propensity model when it is
+/// fitted here.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct XLearnerParams {
+    /// L2 penalty of the propensity model when it is fitted here.
+    pub l2: f64,
+}
+
+/// R-learner (Nie & Wager): `m(x) = E[y | x]` cross-fitted over the folds, then the effect model
+/// minimizing the R-loss, i.e. weighted least squares of `(y − m̂)/(t − p)` on x with weights
+/// `(t − p)²`, on all rows. The propensity `p` is as for [`XLearnerParams`].
+///
+/// The folds are [`EffectData::folds`] or, without them, `folds` folds stratified by treatment
+/// from `seed` ([`folds()`]).
+///
+/// Errors: a treatment group with fewer than two rows; a fold that holds every row, or fewer than
+/// two folds; those of the propensity model when it is fitted here.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RLearnerParams {
+    /// How many cross-fitting folds to draw when the data bring none.
+    pub folds: usize,
+    /// The seed of those folds.
+    pub seed: u64,
+    /// L2 penalty of the propensity model when it is fitted here.
+    pub l2: f64,
+}
+
+impl Default for RLearnerParams {
+    fn default() -> Self {
+        RLearnerParams { folds: 5, seed: 42, l2: 0.0 }
+    }
+}
+
+/// DR-learner (Kennedy): three folds; in round `k` the outcome models are fitted on fold `k + 1`,
+/// the doubly robust pseudo-outcome `(t − p)/(p(1 − p))·(y − μ_t(x)) + μ₁(x) − μ₀(x)` is regressed
+/// on x in fold `k + 2` (fold `k` is the propensity part, unused when p is given). The effect is
+/// the mean of the three effect models. The propensity `p` is as for [`XLearnerParams`].
+///
+/// The folds (0, 1, 2) are [`EffectData::folds`] or, without them, three unstratified folds from
+/// `seed` ([`folds()`]).
+///
+/// Errors: a treatment group with fewer than two rows; a fold id above 2, or a fold without two
+/// treated and two control rows; those of the propensity model when it is fitted here.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DrLearnerParams {
+    /// The seed of the folds when the data bring none.
+    pub seed: u64,
+    /// L2 penalty of the propensity model when it is fitted here.
+    pub l2: f64,
+}
+
+impl Default for DrLearnerParams {
+    fn default() -> Self {
+        DrLearnerParams { seed: 42, l2: 0.0 }
+    }
+}
+
+/// The fit of the meta-learners.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetaLearnerFit {
+    /// The ATE (the mean of `cate`) with its analytic standard error.
+    pub effect: Effect,
+    /// The estimated effect for each row.
+    pub cate: Vec<f64>,
+    /// For the R-learner: the standard error as causalml 0.18 computes it (divided by n).
+    pub se_causalml: Option<f64>,
+    /// Propensities moved by clipping to [`CLIP`] (0 for the T-learner).
+    pub n_clipped: usize,
+}
+
+impl EffectFit for MetaLearnerFit {
+    fn effect(&self) -> &Effect {
+        &self.effect
+    }
+
+    fn cate(&self) -> Option<&[f64]> {
+        Some(&self.cate)
+    }
+}
+
+impl Estimator for TLearnerParams {
+    type Fit = MetaLearnerFit;
+
+    fn fit(&self, data: &EffectData<'_>) -> Result<MetaLearnerFit, Error> {
+        t_fit(data.y, data.t, data.covariates)
+    }
+}
+
+/// The clipped propensity (shared or fitted with `l2`) and how many values clipping moved.
+fn clipped(data: &EffectData<'_>, l2: f64) -> Result<(Vec<f64>, usize), Error> {
+    count_groups(data.t)?;
+    Ok(clip_propensity(&data.propensity_or_fit(l2)?.probabilities))
+}
+
+/// The data's folds, or `draw()`.
+fn fold_ids<'a>(
+    data: &EffectData<'a>,
+    draw: impl FnOnce() -> Vec<usize>,
+) -> std::borrow::Cow<'a, [usize]> {
+    match data.folds {
+        Some(f) => std::borrow::Cow::Borrowed(f),
+        None => std::borrow::Cow::Owned(draw()),
+    }
+}
+
+impl Estimator for XLearnerParams {
+    type Fit = MetaLearnerFit;
+
+    fn fit(&self, data: &EffectData<'_>) -> Result<MetaLearnerFit, Error> {
+        let (p, n_clipped) = clipped(data, self.l2)?;
+        let fit = x_fit(data.y, data.t, data.covariates, &p)?;
+        Ok(MetaLearnerFit { n_clipped, ..fit })
+    }
+}
+
+impl Estimator for RLearnerParams {
+    type Fit = MetaLearnerFit;
+
+    fn fit(&self, data: &EffectData<'_>) -> Result<MetaLearnerFit, Error> {
+        let (p, n_clipped) = clipped(data, self.l2)?;
+        let f = fold_ids(data, || folds(data.y.len(), self.folds, self.seed, Some(data.t)));
+        let fit = r_fit(data.y, data.t, data.covariates, &p, &f)?;
+        Ok(MetaLearnerFit { n_clipped, ..fit })
+    }
+}
+
+impl Estimator for DrLearnerParams {
+    type Fit = MetaLearnerFit;
+
+    fn fit(&self, data: &EffectData<'_>) -> Result<MetaLearnerFit, Error> {
+        let (p, n_clipped) = clipped(data, self.l2)?;
+        let f = fold_ids(data, || folds(data.y.len(), 3, self.seed, None));
+        let fit = dr_fit(data.y, data.t, data.covariates, &p, &f)?;
+        Ok(MetaLearnerFit { n_clipped, ..fit })
+    }
+}
+
+/// A meta-learner's result, as the old functions return it.
+///
+/// Deprecated shape: use [`MetaLearnerFit`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetaFit {
     /// The ATE (the mean of `cate`) with its analytic standard error.
@@ -130,15 +282,13 @@ fn var(v: impl Iterator<Item = f64> + Clone) -> f64 {
     v.map(|x| (x - m) * (x - m)).sum::<f64>() / n as f64
 }
 
-/// The common checks: critical value, both arms present, `p` (and `folds`) one per row.
+/// The common checks: both arms present, `p` (and `folds`) one per row.
 fn checked(
     y: &[f64],
     t: &[f64],
     p: &[f64],
     folds: Option<&[usize]>,
-    alpha: f64,
-) -> Result<(f64, usize, usize, usize), Error> {
-    let z = z_crit(alpha)?;
+) -> Result<(usize, usize, usize), Error> {
     let (n1, n0) = count_groups(t)?;
     let n = y.len();
     for len in [Some(p.len()), folds.map(<[usize]>::len)].into_iter().flatten() {
@@ -146,28 +296,103 @@ fn checked(
             return Err(Error::TooFewRows { need: n, got: len });
         }
     }
-    Ok((z, n1, n0, n))
+    Ok((n1, n0, n))
 }
 
 fn finish(
     cate: Vec<f64>,
     se: f64,
-    z: f64,
     n1: usize,
     n0: usize,
     se_causalml: Option<f64>,
-) -> MetaFit {
+) -> MetaLearnerFit {
     let ate = mean(&cate);
-    let estimate = Estimate::normal(Estimand::Ate, ate, se, z, cate.len(), n1, n0);
-    MetaFit { estimate, cate, se_causalml }
+    let effect = Effect {
+        estimand: Estimand::Ate,
+        estimate: ate,
+        std_error: se,
+        n: cate.len(),
+        n_treated: n1,
+        n_control: n0,
+    };
+    MetaLearnerFit { effect, cate, se_causalml, n_clipped: 0 }
 }
 
-/// T-learner: one linear model per arm; the effect is the difference of their predictions.
+/// The old shape of a fit: the interval at level `1 − alpha`.
+fn old(alpha: f64, fit: impl FnOnce() -> Result<MetaLearnerFit, Error>) -> Result<MetaFit, Error> {
+    let z = z_crit(alpha)?;
+    let fit = fit()?;
+    let estimate = Estimate::from_effect(&fit.effect, z);
+    Ok(MetaFit { estimate, cate: fit.cate, se_causalml: fit.se_causalml })
+}
+
+/// T-learner ([`TLearnerParams`]) with a normal interval at level `1 − alpha`.
+///
+/// Deprecated shape: use [`TLearnerParams`].
 ///
 /// # Errors
 /// A treatment group with fewer than two rows; `alpha` outside (0, 1).
 pub fn t_learner(y: &[f64], t: &[f64], x: &[&[f64]], alpha: f64) -> Result<MetaFit, Error> {
-    let z = z_crit(alpha)?;
+    old(alpha, || t_fit(y, t, x))
+}
+
+/// X-learner ([`XLearnerParams`]) on the (clipped) propensity `p`, with a normal interval at
+/// level `1 − alpha`.
+///
+/// Deprecated shape: use [`XLearnerParams`].
+///
+/// # Errors
+/// A treatment group with fewer than two rows; `alpha` outside (0, 1).
+pub fn x_learner(
+    y: &[f64],
+    t: &[f64],
+    x: &[&[f64]],
+    p: &[f64],
+    alpha: f64,
+) -> Result<MetaFit, Error> {
+    old(alpha, || x_fit(y, t, x, p))
+}
+
+/// R-learner ([`RLearnerParams`]) on the (clipped) propensity `p` and the fold ids `folds`, with
+/// a normal interval at level `1 − alpha`.
+///
+/// Deprecated shape: use [`RLearnerParams`].
+///
+/// # Errors
+/// A treatment group with fewer than two rows; a fold that holds every row or none; `alpha`
+/// outside (0, 1).
+pub fn r_learner(
+    y: &[f64],
+    t: &[f64],
+    x: &[&[f64]],
+    p: &[f64],
+    folds: &[usize],
+    alpha: f64,
+) -> Result<MetaFit, Error> {
+    old(alpha, || r_fit(y, t, x, p, folds))
+}
+
+/// DR-learner ([`DrLearnerParams`]) on the (clipped) propensity `p` and the fold ids `folds`
+/// (0, 1, 2), with a normal interval at level `1 − alpha`.
+///
+/// Deprecated shape: use [`DrLearnerParams`].
+///
+/// # Errors
+/// A treatment group with fewer than two rows; a fold without treated or control rows; `alpha`
+/// outside (0, 1).
+pub fn dr_learner(
+    y: &[f64],
+    t: &[f64],
+    x: &[&[f64]],
+    p: &[f64],
+    folds: &[usize],
+    alpha: f64,
+) -> Result<MetaFit, Error> {
+    old(alpha, || dr_fit(y, t, x, p, folds))
+}
+
+/// [`TLearnerParams`]' fit.
+fn t_fit(y: &[f64], t: &[f64], x: &[&[f64]]) -> Result<MetaLearnerFit, Error> {
     let (n1, n0) = count_groups(t)?;
     let n = y.len();
     let (treated, control) = arms(t);
@@ -175,7 +400,7 @@ pub fn t_learner(y: &[f64], t: &[f64], x: &[&[f64]], alpha: f64) -> Result<MetaF
     let mu0 = Linear::fit(x, y, Some(&control), None)?.predict_all(x, n);
     let cate: Vec<f64> = mu1.iter().zip(&mu0).map(|(a, b)| a - b).collect();
     let se = two_model_se(y, &treated, &control, &mu1, &mu0);
-    Ok(finish(cate, se, z, n1, n0, None))
+    Ok(finish(cate, se, n1, n0, None))
 }
 
 /// causalml's T/DR-learner standard error (the variance term is that of `μ₁ − μ₀`, which for the
@@ -189,21 +414,9 @@ fn two_model_se(y: &[f64], treated: &[usize], control: &[usize], mu1: &[f64], mu
     ((v0 / (1.0 - pi) + v1 / pi + vt) / n).sqrt()
 }
 
-/// X-learner: outcome models per arm, imputed effects `μ₁(x) − y` on controls and `y − μ₀(x)` on
-/// the treated, an effect model on each, combined as `p·τ₀(x) + (1 − p)·τ₁(x)`.
-///
-/// `p` is the (clipped) propensity.
-///
-/// # Errors
-/// A treatment group with fewer than two rows; `alpha` outside (0, 1).
-pub fn x_learner(
-    y: &[f64],
-    t: &[f64],
-    x: &[&[f64]],
-    p: &[f64],
-    alpha: f64,
-) -> Result<MetaFit, Error> {
-    let (z, n1, n0, n) = checked(y, t, p, None, alpha)?;
+/// [`XLearnerParams`]' fit on the clipped propensity `p`.
+fn x_fit(y: &[f64], t: &[f64], x: &[&[f64]], p: &[f64]) -> Result<MetaLearnerFit, Error> {
+    let (n1, n0, n) = checked(y, t, p, None)?;
     let (treated, control) = arms(t);
     let mu1 = Linear::fit(x, y, Some(&treated), None)?.predict_all(x, n);
     let mu0 = Linear::fit(x, y, Some(&control), None)?.predict_all(x, n);
@@ -218,25 +431,18 @@ pub fn x_learner(
     let v1 = var(treated.iter().map(|&i| y[i] - mu1[i]));
     let v0 = var(control.iter().map(|&i| y[i] - mu0[i]));
     let se = ((v1 / pi + v0 / (1.0 - pi) + var(cate.iter().copied())) / nf).sqrt();
-    Ok(finish(cate, se, z, n1, n0, None))
+    Ok(finish(cate, se, n1, n0, None))
 }
 
-/// R-learner (Nie & Wager): `m(x) = E[y | x]` cross-fitted over `folds`, then the effect model
-/// minimizing the R-loss, i.e. weighted least squares of `(y − m̂)/(t − p)` on x with weights
-/// `(t − p)²`, on all rows.
-///
-/// # Errors
-/// A treatment group with fewer than two rows; a fold that holds every row or none; `alpha`
-/// outside (0, 1).
-pub fn r_learner(
+/// [`RLearnerParams`]' fit on the clipped propensity `p` and fold ids `folds`.
+fn r_fit(
     y: &[f64],
     t: &[f64],
     x: &[&[f64]],
     p: &[f64],
     folds: &[usize],
-    alpha: f64,
-) -> Result<MetaFit, Error> {
-    let (z, n1, n0, n) = checked(y, t, p, Some(folds), alpha)?;
+) -> Result<MetaLearnerFit, Error> {
+    let (n1, n0, n) = checked(y, t, p, Some(folds))?;
     let k = folds.iter().max().map_or(0, |m| m + 1);
     let mut m_hat = vec![f64::NAN; n];
     for fold in 0..k {
@@ -265,29 +471,18 @@ pub fn r_learner(
     let v1 = var(treated.iter().map(|&i| y[i] - m_hat[i]));
     let v0 = var(control.iter().map(|&i| y[i] - m_hat[i]));
     let s = (v1 / pi + v0 / (1.0 - pi) + var(cate.iter().copied())).sqrt();
-    Ok(finish(cate, s / nf.sqrt(), z, n1, n0, Some(s / nf)))
+    Ok(finish(cate, s / nf.sqrt(), n1, n0, Some(s / nf)))
 }
 
-/// DR-learner (Kennedy): three folds; in round `k` the outcome models are fitted on fold `k + 1`,
-/// the doubly robust pseudo-outcome
-/// `(t − p)/(p(1 − p))·(y − μ_t(x)) + μ₁(x) − μ₀(x)` is regressed on x in fold `k + 2` (fold `k` is
-/// the propensity part, unused when p is given). The effect is the mean of the three effect
-/// models.
-///
-/// `folds` hold 0, 1, 2.
-///
-/// # Errors
-/// A treatment group with fewer than two rows; a fold without treated or control rows; `alpha`
-/// outside (0, 1).
-pub fn dr_learner(
+/// [`DrLearnerParams`]' fit on the clipped propensity `p` and fold ids `folds` (0, 1, 2).
+fn dr_fit(
     y: &[f64],
     t: &[f64],
     x: &[&[f64]],
     p: &[f64],
     folds: &[usize],
-    alpha: f64,
-) -> Result<MetaFit, Error> {
-    let (z, n1, n0, n) = checked(y, t, p, Some(folds), alpha)?;
+) -> Result<MetaLearnerFit, Error> {
+    let (n1, n0, n) = checked(y, t, p, Some(folds))?;
     if let Some(&bad) = folds.iter().find(|&&f| f > 2) {
         return Err(Error::BadFolds {
             detail: format!("the DR-learner uses three folds (0, 1, 2), found fold {bad}"),
@@ -327,5 +522,5 @@ pub fn dr_learner(
     }
     let (treated, control) = arms(t);
     let se = two_model_se(y, &treated, &control, &mu1, &mu0);
-    Ok(finish(cate, se, z, n1, n0, None))
+    Ok(finish(cate, se, n1, n0, None))
 }

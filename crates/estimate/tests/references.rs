@@ -6,9 +6,9 @@
 
 use cf_data::{read_csv, ReadOptions, Table};
 use cf_estimate::{
-    aipw, clip_propensity, difference_in_means, dist, dr_learner, ipw, logistic, ols, psm,
-    r_learner, regression_adjustment, t_learner, two_sls, x_learner, Estimand, MetaFit, Robust,
-    Weighting,
+    dist, logistic, ols, AipwParams, DiffMeansParams, DrLearnerParams, EffectData, EffectFit,
+    Estimand, Estimator, IpwParams, MatchingParams, MetaLearnerFit, OlsParams, RLearnerParams,
+    Robust, TLearnerParams, TwoSlsParams, XLearnerParams,
 };
 use serde_json::Value;
 
@@ -63,11 +63,13 @@ fn ref_folds(name: &str, column: &str) -> Vec<usize> {
 
 /// Estimate and CI bounds against a causalml `estimate_ate` row.
 #[track_caller]
-fn close_ate(what: &str, fit: &MetaFit, r: &Value) {
-    close(&format!("{what} ate"), fit.estimate.estimate, f(r, &["ate"]));
-    close(&format!("{what} ci_low"), fit.estimate.ci_low, f(r, &["ci_lower"]));
-    close(&format!("{what} ci_high"), fit.estimate.ci_high, f(r, &["ci_upper"]));
-    let mean = fit.cate.iter().sum::<f64>() / fit.cate.len() as f64;
+fn close_ate(what: &str, fit: &MetaLearnerFit, r: &Value) {
+    let (low, high) = fit.conf_int(0.05).unwrap();
+    close(&format!("{what} ate"), fit.effect().estimate, f(r, &["ate"]));
+    close(&format!("{what} ci_low"), low, f(r, &["ci_lower"]));
+    close(&format!("{what} ci_high"), high, f(r, &["ci_upper"]));
+    let cate = fit.cate().unwrap();
+    let mean = cate.iter().sum::<f64>() / cate.len() as f64;
     close(&format!("{what} mean of cate"), mean, f(r, &["ate"]));
 }
 
@@ -99,11 +101,12 @@ fn each_dataset(mut check: impl FnMut(&str, &Value, &[f64], &[f64], Vec<&[f64]>,
 fn difference_in_means_matches_reference() {
     each_dataset(|name, est, y, t, _, _| {
         let r = &est["difference_in_means"];
-        let e = difference_in_means(y, t, 0.05).unwrap();
+        let e = DiffMeansParams::default().fit(&EffectData::new(y, t)).unwrap();
+        let (low, high) = e.conf_int(0.05).unwrap();
         close(&format!("{name} ate"), e.estimate, f(r, &["ate"]));
         close(&format!("{name} se"), e.std_error, f(r, &["se"]));
-        close(&format!("{name} ci_low"), e.ci_low, f(r, &["ci_lower"]));
-        close(&format!("{name} ci_high"), e.ci_high, f(r, &["ci_upper"]));
+        close(&format!("{name} ci_low"), low, f(r, &["ci_lower"]));
+        close(&format!("{name} ci_high"), high, f(r, &["ci_upper"]));
     });
 }
 
@@ -111,12 +114,12 @@ fn difference_in_means_matches_reference() {
 fn regression_adjustment_matches_causalml_lrs_regressor() {
     each_dataset(|name, est, y, t, covs, cov_names| {
         let r = &est["causalml_LRSRegressor"];
-        let mut names = vec!["t".to_string()];
-        names.extend(cov_names);
-        let e = regression_adjustment(y, t, &covs, &names, 0.05).unwrap();
+        let data = EffectData::new(y, t).with_covariates(&covs, &cov_names);
+        let fit = OlsParams::default().fit(&data).unwrap();
+        let (e, (low, high)) = (fit.effect(), fit.conf_int(0.05).unwrap());
         close(&format!("{name} ate"), e.estimate, f(r, &["ate"]));
-        close(&format!("{name} ci_low"), e.ci_low, f(r, &["ci_lower"]));
-        close(&format!("{name} ci_high"), e.ci_high, f(r, &["ci_upper"]));
+        close(&format!("{name} ci_low"), low, f(r, &["ci_lower"]));
+        close(&format!("{name} ci_high"), high, f(r, &["ci_upper"]));
         // causalml reports no standard error; statsmodels' HC1 one is the same quantity.
         close(&format!("{name} se"), e.std_error, f(&est["statsmodels_ols"], &["se_hc1"]));
     });
@@ -193,8 +196,9 @@ fn ipw_hajek_matches_reference_ate_and_att() {
     each_dataset(|name, est, y, t, covs, cov_names| {
         let r = &est["ipw_hajek"];
         for (estimand, key) in [(Estimand::Ate, "ate"), (Estimand::Att, "att")] {
-            let (e, _) =
-                ipw(y, t, &covs, &cov_names, estimand, Weighting::default(), 0.05).unwrap();
+            let data = EffectData::new(y, t).with_covariates(&covs, &cov_names);
+            let fit = IpwParams { estimand, ..Default::default() }.fit(&data).unwrap();
+            let e = fit.effect();
             close(&format!("{name} ipw {key}"), e.estimate, f(r, &[key]));
             assert!(
                 e.std_error.is_finite() && e.std_error > 0.0,
@@ -222,8 +226,8 @@ fn ipw_standard_error_matches_the_stacked_sandwich() {
         let Some(r) = sandwich.get(name) else { return };
         checked += 1;
         for (estimand, key) in [(Estimand::Ate, "ate"), (Estimand::Att, "att")] {
-            let (e, _) =
-                ipw(y, t, &covs, &cov_names, estimand, Weighting::default(), 0.05).unwrap();
+            let data = EffectData::new(y, t).with_covariates(&covs, &cov_names);
+            let e = IpwParams { estimand, ..Default::default() }.fit(&data).unwrap().effect;
             let want = f(r, &[key, "se_sandwich"]);
             let rel = (e.std_error - want).abs() / want;
             assert!(rel < 1e-4, "{name} {key}: se {} vs sandwich {want} ({rel:.1e})", e.std_error);
@@ -232,15 +236,12 @@ fn ipw_standard_error_matches_the_stacked_sandwich() {
     assert_eq!(checked, 3, "ipw_sandwich.json covers nsw_experimental, card and nsw_cps");
 }
 
-/// The shared propensity, clipped as causalml's learners get it.
-fn clipped_propensity(t: &[f64], covs: &[&[f64]], names: &[String]) -> Vec<f64> {
-    clip_propensity(&logistic(t, covs, names).unwrap().probabilities).0
-}
-
 #[test]
 fn t_learner_matches_causalml() {
-    each_dataset(|name, est, y, t, covs, _| {
-        let fit = t_learner(y, t, &covs, 0.05).unwrap();
+    each_dataset(|name, est, y, t, covs, names| {
+        let data = EffectData::new(y, t).with_covariates(&covs, &names);
+        let fit = TLearnerParams::default().fit(&data).unwrap();
+        assert_eq!(fit.n_clipped, 0);
         close_ate(&format!("{name} T"), &fit, &est["causalml_BaseTRegressor"]);
     });
 }
@@ -248,8 +249,9 @@ fn t_learner_matches_causalml() {
 #[test]
 fn x_learner_matches_causalml() {
     each_dataset(|name, est, y, t, covs, names| {
-        let p = clipped_propensity(t, &covs, &names);
-        let fit = x_learner(y, t, &covs, &p, 0.05).unwrap();
+        // The propensity model is fitted by the learner (as `logistic` does) and clipped.
+        let data = EffectData::new(y, t).with_covariates(&covs, &names);
+        let fit = XLearnerParams::default().fit(&data).unwrap();
         close_ate(&format!("{name} X"), &fit, &est["causalml_BaseXRegressor"]);
     });
 }
@@ -258,27 +260,29 @@ fn x_learner_matches_causalml() {
 fn r_learner_matches_causalml_point_and_corrects_its_interval() {
     each_dataset(|name, est, y, t, covs, names| {
         let r = &est["causalml_BaseRRegressor"];
-        let p = clipped_propensity(t, &covs, &names);
-        let fit = r_learner(y, t, &covs, &p, &ref_folds(name, "r_fold"), 0.05).unwrap();
-        close(&format!("{name} R ate"), fit.estimate.estimate, f(r, &["ate"]));
+        let folds = ref_folds(name, "r_fold");
+        let data = EffectData::new(y, t).with_covariates(&covs, &names).with_folds(&folds);
+        let fit = RLearnerParams::default().fit(&data).unwrap();
+        close(&format!("{name} R ate"), fit.effect.estimate, f(r, &["ate"]));
         // causalml 0.18 divides by n, not √n: we reproduce its figure, and report the √n one.
         let causalml = fit.se_causalml.unwrap();
         close(&format!("{name} R se as causalml"), causalml, f(r, &["se_causalml_as_implemented"]));
         let z = dist::normal_quantile(0.975);
         close(
             &format!("{name} R causalml ci"),
-            fit.estimate.estimate - z * causalml,
+            fit.effect.estimate - z * causalml,
             f(r, &["ci_lower"]),
         );
-        close(&format!("{name} R se"), fit.estimate.std_error, f(r, &["se_if_divided_by_sqrt_n"]));
+        close(&format!("{name} R se"), fit.effect.std_error, f(r, &["se_if_divided_by_sqrt_n"]));
     });
 }
 
 #[test]
 fn dr_learner_matches_causalml_with_its_folds() {
     each_dataset(|name, est, y, t, covs, names| {
-        let p = clipped_propensity(t, &covs, &names);
-        let fit = dr_learner(y, t, &covs, &p, &ref_folds(name, "dr_fold"), 0.05).unwrap();
+        let folds = ref_folds(name, "dr_fold");
+        let data = EffectData::new(y, t).with_covariates(&covs, &names).with_folds(&folds);
+        let fit = DrLearnerParams::default().fit(&data).unwrap();
         close_ate(&format!("{name} DR"), &fit, &est["causalml_BaseDRRegressor"]);
     });
 }
@@ -335,28 +339,31 @@ fn matching_agrees_with_causalml_up_to_tie_order() {
     // check what does not depend on it: the caliper, the matched counts, and (with replacement)
     // that both causalml's ATT and ours lie in the range the tie choices allow.
     each_dataset(|name, est, y, t, covs, names| {
-        let p = logistic(t, &covs, &names).unwrap().probabilities;
-        let logit: Vec<f64> = p.iter().map(|p| (p / (1.0 - p)).ln()).collect();
+        // One propensity model, shared by both matchings (and the logit the ties are judged on).
+        let model = logistic(t, &covs, &names).unwrap();
+        let logit: Vec<f64> =
+            model.probabilities.iter().map(|p| libm::log(p / (1.0 - p))).collect();
+        let data = EffectData::new(y, t).with_covariates(&covs, &names).with_propensity(&model);
         for (replace, key) in
             [(true, "psm_nn_att_with_replacement"), (false, "psm_nn_att_without_replacement")]
         {
             let r = &est[key];
-            let fit = psm(y, t, &logit, replace, 0.2, 0.05).unwrap();
+            let fit = MatchingParams { replace, ..Default::default() }.fit(&data).unwrap();
             let want = f(r, &["att"]);
             let what = format!("{name} {key}");
-            close(&format!("{what} caliper"), fit.caliper, f(r, &["caliper_abs_logit"]));
-            assert!(fit.estimate.std_error.is_finite() && fit.estimate.std_error > 0.0);
+            close(&format!("{what} caliper"), fit.caliper_logit, f(r, &["caliper_abs_logit"]));
+            assert!(fit.effect.std_error.is_finite() && fit.effect.std_error > 0.0);
             let ties = f(r, &["n_treated_with_tied_nearest_control"]);
             if ties == 0.0 {
-                close(&format!("{what} att"), fit.estimate.estimate, want);
+                close(&format!("{what} att"), fit.effect.estimate, want);
                 assert_eq!(fit.n_treated_matched as f64, f(r, &["n_treated_matched"]), "{what}");
                 assert_eq!(fit.n_control_unique as f64, f(r, &["n_control_unique"]), "{what}");
             } else if replace {
                 assert_eq!(fit.n_treated_matched as f64, f(r, &["n_treated_matched"]), "{what}");
-                let (lo, hi, m) = att_range_over_ties(y, t, &logit, fit.caliper);
+                let (lo, hi, m) = att_range_over_ties(y, t, &logit, fit.caliper_logit);
                 assert_eq!(m, fit.n_treated_matched, "{what}");
                 let slack = 1e-9 * (hi - lo).abs().max(want.abs());
-                for (who, v) in [("causalml", want), ("ours", fit.estimate.estimate)] {
+                for (who, v) in [("causalml", want), ("ours", fit.effect.estimate)] {
                     assert!(
                         lo - slack <= v && v <= hi + slack,
                         "{what}: {who} {v} outside [{lo}, {hi}]"
@@ -380,22 +387,29 @@ fn two_sls_matches_linearmodels_and_causalml_on_card() {
     let table = load("card");
     let controls = card_controls(iv);
     let w: Vec<&[f64]> = controls.iter().map(|c| col(&table, c)).collect();
-    let mut names = controls.clone();
-    names.push("nearc4".into());
+    let instrument_names = ["nearc4".to_string()];
     let (y, d, z) = (col(&table, "lwage"), col(&table, "educ"), col(&table, "nearc4"));
-    let fit = two_sls(y, d, &w, &[z], &names, 0.05).unwrap();
+    let z = [z];
+    let data = EffectData::new(y, d)
+        .with_treatment_name("educ")
+        .with_covariates(&w, &controls)
+        .with_instruments(&z, &instrument_names);
+    let fit = TwoSlsParams::default().fit(&data).unwrap();
+    assert!(!fit.weak_instruments());
     let lm = &iv["linearmodels_IV2SLS"];
-    close("2sls coef", fit.estimate.estimate, f(lm, &["robust", "coef"]));
-    close("2sls robust se", fit.estimate.std_error, f(lm, &["robust", "se"]));
-    close("2sls robust ci", fit.estimate.ci_low, lm["robust"]["ci"][0].as_f64().unwrap());
+    close("2sls coef", fit.effect.estimate, f(lm, &["robust", "coef"]));
+    close("2sls robust se", fit.effect.std_error, f(lm, &["robust", "se"]));
+    close("2sls robust ci", fit.conf_int(0.05).unwrap().0, lm["robust"]["ci"][0].as_f64().unwrap());
     close("2sls unadjusted se", fit.se_unadjusted, f(lm, &["unadjusted", "se"]));
     close("2sls first-stage F", fit.first_stage_f, f(lm, &["first_stage_partial_f"]));
     let cm = &iv["causalml_IVRegressor"];
-    close("causalml IV coef", fit.estimate.estimate, f(cm, &["coef"]));
+    close("causalml IV coef", fit.effect.estimate, f(cm, &["coef"]));
     close("causalml IV se", fit.se_small_sample, f(cm, &["se"]));
     // Without covariates, one binary instrument: the Wald ratio (DoWhy).
-    let wald = two_sls(y, d, &[], &[z], &names[names.len() - 1..], 0.05).unwrap();
-    close("wald", wald.estimate.estimate, f(iv, &["dowhy_iv_instrumental_variable", "coef"]));
+    let wald = TwoSlsParams::default()
+        .fit(&EffectData::new(y, d).with_instruments(&z, &instrument_names))
+        .unwrap();
+    close("wald", wald.effect.estimate, f(iv, &["dowhy_iv_instrumental_variable", "coef"]));
 }
 
 #[test]
@@ -410,7 +424,8 @@ fn aipw_matches_an_independent_sklearn_computation() {
         let Some(r) = want.get(name) else { return };
         checked += 1;
         for (estimand, key) in [(Estimand::Ate, "ate"), (Estimand::Att, "att")] {
-            let (e, _) = aipw(y, t, &covs, &names, estimand, Weighting::default(), 0.05).unwrap();
+            let data = EffectData::new(y, t).with_covariates(&covs, &names);
+            let e = AipwParams { estimand, ..Default::default() }.fit(&data).unwrap().effect;
             close(&format!("{name} aipw {key}"), e.estimate, f(r, &[key, "estimate"]));
             close(&format!("{name} aipw {key} se"), e.std_error, f(r, &[key, "se"]));
         }
@@ -465,8 +480,8 @@ fn penalized_propensity_matches_sklearn_with_a_standard_scaler() {
             for (i, p) in r["p_first5"].as_array().unwrap().iter().enumerate() {
                 close(&format!("{name} l2={l2} p[{i}]"), fit.probabilities[i], p.as_f64().unwrap());
             }
-            let options = Weighting { trim: 0.0, l2 };
-            let (e, _) = ipw(y, t, &covs, &names, Estimand::Ate, options, 0.05).unwrap();
+            let data = EffectData::new(y, t).with_covariates(&covs, &names);
+            let e = IpwParams { l2, ..Default::default() }.fit(&data).unwrap().effect;
             close(&format!("{name} l2={l2} ipw"), e.estimate, f(r, &["ipw_ate"]));
             assert!(e.std_error.is_finite() && e.std_error > 0.0);
             checked += 1;
