@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Dag, GraphError};
 
 /// Paths listed at most (the count of paths can grow exponentially).
-const MAX_PATHS: usize = 2_000;
+pub const MAX_PATHS: usize = 2_000;
 /// Front-door candidates searched exhaustively at most.
 const MAX_FRONTDOOR_CANDIDATES: usize = 14;
 /// Minimal sets listed at most.
@@ -127,6 +127,64 @@ pub fn is_backdoor(g: &Dag, x: usize, y: usize, z: &[usize]) -> bool {
         return false;
     }
     g.d_separated_cut(&[x], &[y], z, Some(&mask(g.len(), &[x])))
+}
+
+/// What the graph says about a chosen adjustment set for `x → y` ([`check_adjustment`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdjustmentCheck {
+    /// The set satisfies the back-door criterion.
+    pub satisfies_backdoor: bool,
+    /// The open paths between x and y given the set, causal and biasing, as [`open_paths`]
+    /// lists them (treatment first).
+    pub open_paths: Vec<Path>,
+    /// Chosen names that descend from the treatment (adjusting for them biases the estimate),
+    /// in the order given.
+    pub descendants_adjusted: Vec<String>,
+    /// Chosen names that are not nodes of the graph, in the order given.
+    pub not_in_graph: Vec<String>,
+    /// Chosen names that are latent (unobserved) nodes, in the order given.
+    pub latent: Vec<String>,
+}
+
+impl AdjustmentCheck {
+    /// The open biasing (non-causal) paths.
+    pub fn biasing_open(&self) -> impl Iterator<Item = &Path> {
+        self.open_paths.iter().filter(|p| p.open && !p.causal)
+    }
+
+    /// The open causal paths.
+    pub fn causal_open(&self) -> impl Iterator<Item = &Path> {
+        self.open_paths.iter().filter(|p| p.open && p.causal)
+    }
+}
+
+/// Checks adjusting for the nodes named `adjusted` when estimating `x → y`: whether they satisfy
+/// the back-door criterion, which paths they leave open, and which of them descend from `x`.
+///
+/// The set checked is the observed nodes among the names, other than `x` and `y`: names that are
+/// not nodes are listed in [`AdjustmentCheck::not_in_graph`], latent nodes in
+/// [`AdjustmentCheck::latent`] (the graph cannot vouch for a set that needs either), and `x`
+/// and `y` themselves are skipped. The page's graph panel and `counterfact estimate --graph`
+/// both judge the covariates with this.
+pub fn check_adjustment(g: &Dag, x: usize, y: usize, adjusted: &[String]) -> AdjustmentCheck {
+    let mut z = Vec::new();
+    let (mut not_in_graph, mut latent) = (Vec::new(), Vec::new());
+    for name in adjusted {
+        match g.index(name) {
+            None => not_in_graph.push(name.clone()),
+            Some(i) if g.nodes()[i].latent => latent.push(name.clone()),
+            Some(i) if i != x && i != y && !z.contains(&i) => z.push(i),
+            Some(_) => {}
+        }
+    }
+    let de_x = g.descendants(&[x]);
+    AdjustmentCheck {
+        satisfies_backdoor: is_backdoor(g, x, y, &z),
+        open_paths: open_paths(g, x, y, &z),
+        descendants_adjusted: z.iter().filter(|&&v| de_x[v]).map(|&v| g.name(v).into()).collect(),
+        not_in_graph,
+        latent,
+    }
 }
 
 /// Runs every identification for `x → y` (names).
@@ -349,7 +407,7 @@ pub fn open_paths(g: &Dag, x: usize, y: usize, z: &[usize]) -> Vec<Path> {
 }
 
 /// Search steps [`open_paths`] may take.
-const MAX_PATH_STEPS: usize = 200_000;
+pub const MAX_PATH_STEPS: usize = 200_000;
 
 struct Search<'g> {
     g: &'g Dag,
@@ -557,4 +615,51 @@ pub fn implications(g: &Dag) -> Vec<Implication> {
     }
     out.sort_by(|a, b| (&a.x, &a.y).cmp(&(&b.x, &b.y)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn dag(edges: &[(&str, &str)]) -> Dag {
+        let mut g = Dag::new();
+        for (a, b) in edges {
+            let (a, b) = (g.add_node(a), g.add_node(b));
+            g.add_edge(a, b).unwrap();
+        }
+        g
+    }
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn an_adjustment_set_is_checked_with_its_open_paths_and_bad_members() {
+        // a confounds t → y; b is a descendant of t; u is latent.
+        let mut g = dag(&[("a", "t"), ("a", "y"), ("t", "y"), ("t", "b"), ("u", "a")]);
+        let u = g.index("u").unwrap();
+        g.node_mut(u).latent = true;
+        let (t, y) = (g.index("t").unwrap(), g.index("y").unwrap());
+
+        let none = check_adjustment(&g, t, y, &[]);
+        assert!(!none.satisfies_backdoor);
+        let biasing: Vec<&Vec<String>> = none.biasing_open().map(|p| &p.nodes).collect();
+        assert_eq!(biasing, vec![&names(&["t", "a", "y"])]);
+        let causal: Vec<&Vec<String>> = none.causal_open().map(|p| &p.nodes).collect();
+        assert_eq!(causal, vec![&names(&["t", "y"])]);
+
+        let ok = check_adjustment(&g, t, y, &names(&["a", "t", "y", "a"]));
+        assert!(ok.satisfies_backdoor);
+        assert_eq!(ok.biasing_open().count(), 0);
+        assert!(ok.descendants_adjusted.is_empty() && ok.not_in_graph.is_empty());
+
+        let bad = check_adjustment(&g, t, y, &names(&["a", "b", "nope", "u"]));
+        assert!(!bad.satisfies_backdoor);
+        assert_eq!(bad.biasing_open().count(), 0);
+        assert_eq!(bad.descendants_adjusted, names(&["b"]));
+        assert_eq!(bad.not_in_graph, names(&["nope"]));
+        assert_eq!(bad.latent, names(&["u"]));
+    }
 }

@@ -8,6 +8,8 @@
 //!   the graph's testable implications, and the open paths between treatment and outcome.
 //! * [`text`]: DAGitty's model syntax and Graphviz DOT, in and out, positions kept.
 
+#![warn(missing_docs)]
+
 pub mod identify;
 pub mod text;
 
