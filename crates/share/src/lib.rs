@@ -8,9 +8,15 @@
 //! truncated, too large or hostile with a message, never a panic: the decoder has bounds on the
 //! text length and the inflated size and is fuzzed (`fuzz/`).
 
+#![warn(missing_docs)]
+
+use std::borrow::Cow;
+use std::fmt;
+
+use base64::engine::general_purpose::{self, GeneralPurpose};
+use base64::{alphabet, Engine as _};
 use cf_engine::AnalysisSpec;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// The format written.
 pub const VERSION: u32 = 1;
@@ -163,7 +169,7 @@ pub fn encode(shared: &Shared) -> Result<String, ShareError> {
     if s.data.is_some() && packed.len() > MAX_EMBEDDED {
         return Err(ShareError::DataTooLarge { compressed: packed.len() });
     }
-    Ok(format!("v{VERSION}.{}", base64url_encode(&packed)))
+    Ok(format!("v{VERSION}.{}", WRITE.encode(&packed)))
 }
 
 /// Reads link text (with or without a leading `#`).
@@ -184,7 +190,7 @@ pub fn decode(text: &str) -> Result<Shared, ShareError> {
     if version > VERSION {
         return Err(ShareError::Newer(version));
     }
-    let packed = base64url_decode(payload)?;
+    let packed = decode_payload(payload)?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON).map_err(
         |e| match e.status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
@@ -224,14 +230,8 @@ fn validate(s: &Shared) -> Result<(), ShareError> {
         {
             return bad("a column name or list is implausibly long");
         }
-        if !(1e-6..=0.5).contains(&spec.alpha) {
-            return bad("the confidence level is out of range");
-        }
-        if spec.bootstrap > 100_000 {
-            return bad("too many bootstrap replications");
-        }
-        if !((0.0..0.5).contains(&spec.trim) && spec.l2 >= 0.0 && spec.l2.is_finite()) {
-            return bad("a propensity setting is out of range");
+        if let Err(e) = spec.options.validate() {
+            return Err(ShareError::BadContent(e.to_string()));
         }
     }
     if s.example.as_ref().is_some_and(|e| {
@@ -245,52 +245,39 @@ fn validate(s: &Shared) -> Result<(), ShareError> {
     Ok(())
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// How payloads are written: unpadded base64url.
+const WRITE: GeneralPurpose = general_purpose::URL_SAFE_NO_PAD;
 
-/// Unpadded base64url.
-pub fn base64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
-        }
-    }
-    out
+/// How payloads are read: base64url without padding (stripped before), ignoring the unused low
+/// bits of the last character as the decoder always has (no encoder sets them, but a link that
+/// has them opened before and still does).
+const READ: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    general_purpose::NO_PAD.with_decode_allow_trailing_bits(true),
+);
+
+/// Whether `b` may appear in a payload: base64url, plus standard base64's `+` and `/` (read as
+/// `-` and `_`).
+fn in_alphabet(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'/')
 }
 
-/// Reads unpadded (or padded) base64url.
+/// Reads a payload: unpadded (or padded) base64url; `+` and `/` are read as `-` and `_`.
 ///
 /// # Errors
-/// [`ShareError::BadCharacter`] at the first character outside the alphabet;
-/// [`ShareError::Corrupt`] for a length no encoder writes.
-pub fn base64url_decode(text: &str) -> Result<Vec<u8>, ShareError> {
+/// [`ShareError::BadCharacter`] at the first byte outside the alphabet (an `=` before the
+/// trailing padding counts as one); [`ShareError::Corrupt`] for a length no encoder writes.
+fn decode_payload(text: &str) -> Result<Vec<u8>, ShareError> {
     let text = text.trim_end_matches('=');
-    let mut vals = Vec::with_capacity(text.len());
-    for (i, c) in text.bytes().enumerate() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return Err(ShareError::BadCharacter(i)),
-        };
-        vals.push(v);
+    if let Some(at) = text.bytes().position(|b| !in_alphabet(b)) {
+        return Err(ShareError::BadCharacter(at));
     }
-    if vals.len() % 4 == 1 {
-        return Err(ShareError::Corrupt);
-    }
-    let mut out = Vec::with_capacity(vals.len() * 3 / 4);
-    for chunk in vals.chunks(4) {
-        let n =
-            chunk.iter().enumerate().fold(0u32, |n, (i, &v)| n | (u32::from(v) << (18 - 6 * i)));
-        for i in 0..chunk.len() - 1 {
-            out.push(((n >> (16 - 8 * i)) & 0xff) as u8);
-        }
-    }
-    Ok(out)
+    let text: Cow<'_, str> = if text.contains(['+', '/']) {
+        Cow::Owned(text.replace('+', "-").replace('/', "_"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    READ.decode(text.as_bytes()).map_err(|_| ShareError::Corrupt)
 }
 
 #[cfg(test)]
@@ -320,20 +307,165 @@ mod tests {
     fn round_trip() {
         let s = sample();
         let link = encode(&s).unwrap();
-        assert!(link.starts_with("v1.") && link[3..].bytes().all(|b| B64.contains(&b)), "{link}");
+        assert!(
+            link.starts_with("v1.")
+                && link[3..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            "{link}"
+        );
         assert_eq!(decode(&link).unwrap(), s);
         assert_eq!(decode(&format!("#{link}")).unwrap(), s);
+    }
+
+    /// The hand-written decoder links were read with up to version 0.1.0, kept as the oracle of
+    /// what must still be accepted.
+    fn old_decoder(text: &str) -> Result<Vec<u8>, ShareError> {
+        let text = text.trim_end_matches('=');
+        let mut vals = Vec::with_capacity(text.len());
+        for (i, c) in text.bytes().enumerate() {
+            let v = match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'-' | b'+' => 62,
+                b'_' | b'/' => 63,
+                _ => return Err(ShareError::BadCharacter(i)),
+            };
+            vals.push(v);
+        }
+        if vals.len() % 4 == 1 {
+            return Err(ShareError::Corrupt);
+        }
+        let mut out = Vec::new();
+        for chunk in vals.chunks(4) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &v)| n | (u32::from(v) << (18 - 6 * i)));
+            for i in 0..chunk.len() - 1 {
+                out.push(((n >> (16 - 8 * i)) & 0xff) as u8);
+            }
+        }
+        Ok(out)
     }
 
     #[test]
     fn base64url_matches_the_standard_alphabet() {
         for len in 0..40 {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
-            let e = base64url_encode(&bytes);
-            assert_eq!(base64url_decode(&e).unwrap(), bytes);
+            let e = WRITE.encode(&bytes);
+            assert_eq!(decode_payload(&e).unwrap(), bytes);
+            assert_eq!(old_decoder(&e).unwrap(), bytes);
         }
-        assert_eq!(base64url_encode(b"\xfb\xff"), "-_8");
-        assert_eq!(base64url_decode("-_8").unwrap(), b"\xfb\xff");
+        assert_eq!(WRITE.encode(b"\xfb\xff"), "-_8");
+        assert_eq!(decode_payload("-_8").unwrap(), b"\xfb\xff");
+        // What the old decoder also took: padding, `+` and `/`, unused bits set in the last
+        // character ("-_9" ends in a 1 bit no encoder writes).
+        for text in ["-_8=", "-_8==", "+/8", "-_9", "AAAA====", "QQ", "QR"] {
+            assert_eq!(decode_payload(text), old_decoder(text), "{text}");
+            assert!(decode_payload(text).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_decoder_accepts_and_refuses_what_the_old_one_did() {
+        // Every text of up to 5 characters over an alphabet with the edge cases, plus random
+        // longer ones: the same bytes, or the same error at the same position.
+        let chars = b"Az09-_+/=*\xc3 ";
+        let mut texts: Vec<String> = vec![String::new()];
+        let mut level = texts.clone();
+        for _ in 0..5 {
+            level = level
+                .iter()
+                .flat_map(|t| chars.iter().map(move |&c| format!("{t}{}", char::from(c))))
+                .collect();
+            texts.extend(level.iter().cloned());
+        }
+        let mut x = 7u64;
+        for _ in 0..2000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let len = (x >> 58) as usize;
+            let text: String = (0..len)
+                .map(|i| {
+                    let k = (x.rotate_left(7 * i as u32) >> 40) as usize;
+                    if k.is_multiple_of(97) {
+                        char::from(chars[k % chars.len()])
+                    } else {
+                        char::from(
+                            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+                                [k % 64],
+                        )
+                    }
+                })
+                .collect();
+            texts.push(text);
+        }
+        for t in &texts {
+            assert_eq!(decode_payload(t), old_decoder(t), "{t:?}");
+        }
+    }
+
+    /// Links written by the code of commit e911c9f (before the options had their own type and
+    /// the base64 crate wrote the payload).
+    const OLD_FULL: &str = "v1.bVFBTsMwEPxKtGcXpamANgduHMsHCKoWe5tYctaR7bYqUf_OOqQUpMoH2zO7O-PxCEeolwriQBrqEVIgTD1xghoitdNJgT8k7XsS7GijzYj2RwwWE0Wo3yGQJtZnwTsbkw9n-FDQU-q8mXjvonBoh5NsaeEIA1PIReiGDqEuH8QDxWR7ZCMymLJICrbPXFkpcFU-PWZlTsE7KXrzxetii9ZJqeWYwiHbnQS_8uxAg0MtroUhBXvvzE57d-hZmvNN-iKR6D0r-PQ-yQgcoK7KUmTkbdfO3sZouZUuy8YK4wNcFLRS3QlosC3GhucQisVLMSf3D5uSa3im_iCXhsXIXgQoDMHm6Ef48Tm95fYN1_Dvxs274E_SIFl1GLMvvcLKrDZk1utyTU-b7NlgwtvXqmmimuepeVrDv8mqUq3UUnJveEscr-hSVlWK78s3";
+    const OLD_EXAMPLE: &str = "v1.NZBRTgMxDETvMt8BlQoE2qsgVJnE243kxFHiLZWq3h0vZf-cceZ57BsumF4CRuOI6QbrTFa4GqZHjQBdLWphVzq_f7gQ9UI9k_HAVFeRgMK2aPLnJ1Ke56fCVAe-AkjaQpgOz4e3AB6WC9XkJDc7yHouf80AOf4XUat1lZ2c67C-bok2uhM7N6HoaWaSwQGzSjpFlbXU3TOYfcbrMeBb1dxPzeGO3qbuvpLHyPXsWVLXhnvA2f8tO2P2HvfW83aKh5TIaK_5SqXJdpM6fk58beyreEgS3H8B";
+
+    #[test]
+    fn links_of_the_previous_release_still_open() {
+        use cf_engine::{EstimandChoice, MissingPolicy, Options};
+        let data = "segment,visit,recency,history\nNo E-Mail,0,3,10.5\nMens E-Mail,1,1,20\n";
+        let mut spec = AnalysisSpec::new(
+            "segment",
+            "visit",
+            vec![Method::Ols, Method::Aipw, Method::TLearner],
+        );
+        spec.covariates = Some(vec!["recency".into(), "history".into()]);
+        spec.control = Some("No E-Mail".into());
+        spec.instruments = vec!["z".into()];
+        spec.fold_column = Some("fold".into());
+        spec.options = Options {
+            alpha: 0.1,
+            estimand: EstimandChoice::Att,
+            trim: 0.02,
+            l2: 0.5,
+            replace: true,
+            seed: 7,
+            bootstrap: 200,
+            cate: true,
+            missing: MissingPolicy::Indicator,
+        };
+        let expected = Shared {
+            v: 1,
+            spec: Some(spec),
+            graph: Some(
+                "dag {\nrecency -> segment\nrecency -> visit\nsegment -> visit\n}\n".into(),
+            ),
+            fingerprint: Some(Fingerprint::of(
+                vec!["segment".into(), "visit".into(), "recency".into(), "history".into()],
+                2,
+                data.as_bytes(),
+            )),
+            data: Some(data.into()),
+            example: None,
+        };
+        let full = decode(OLD_FULL).unwrap();
+        assert_eq!(full, expected);
+        assert_eq!(
+            full.fingerprint.as_ref().unwrap().hash,
+            format!("{:016x}", fnv1a(data.as_bytes()))
+        );
+        // Written again, it reads back the same (the bytes may differ: the JSON's field order is
+        // the new types').
+        assert_eq!(decode(&encode(&full).unwrap()).unwrap(), expected);
+
+        let example = decode(OLD_EXAMPLE).unwrap();
+        assert_eq!(
+            example,
+            Shared {
+                spec: Some(AnalysisSpec::new("treat", "re78", vec![Method::DiffMeans])),
+                example: Some("nsw_experimental".into()),
+                ..Shared::default()
+            }
+        );
     }
 
     #[test]
@@ -341,7 +473,7 @@ mod tests {
         let json = r#"{"v":1,"graph":"dag { a -> b }","from_the_future":{"x":[1,2]}}"#;
         let link = format!(
             "v1.{}",
-            base64url_encode(&miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 6))
+            WRITE.encode(miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 6))
         );
         let s = decode(&link).unwrap();
         assert_eq!(s.graph.as_deref(), Some("dag { a -> b }"));
@@ -362,17 +494,14 @@ mod tests {
         );
         // A bomb: a megabyte of zeros inflates past the limit only if asked to; 9 MB does.
         let zeros = vec![b' '; MAX_JSON + 10];
-        let bomb =
-            format!("v1.{}", base64url_encode(&miniz_oxide::deflate::compress_to_vec(&zeros, 9)));
+        let bomb = format!("v1.{}", WRITE.encode(miniz_oxide::deflate::compress_to_vec(&zeros, 9)));
         assert_eq!(decode(&bomb).unwrap_err(), ShareError::TooLarge);
-        let not_json = format!(
-            "v1.{}",
-            base64url_encode(&miniz_oxide::deflate::compress_to_vec(b"<script>", 6))
-        );
+        let not_json =
+            format!("v1.{}", WRITE.encode(miniz_oxide::deflate::compress_to_vec(b"<script>", 6)));
         assert!(matches!(decode(&not_json).unwrap_err(), ShareError::BadContent(_)));
         let mut s = sample();
         if let Some(spec) = &mut s.spec {
-            spec.alpha = 7.0;
+            spec.options.alpha = 7.0;
         }
         assert!(decode(&encode(&s).unwrap()).unwrap_err().to_string().contains("confidence level"));
     }
