@@ -1,10 +1,13 @@
 //! `counterfact identify` and `counterfact dsep`, and the graph behind `estimate --graph`.
 
+use std::ffi::OsString;
+
 use cf_graph::identify::{self, Identification};
 use cf_graph::Dag;
+use lexopt::{Arg, Parser};
 use serde::Serialize;
 
-use crate::Failure;
+use crate::{list, Failure};
 
 pub(crate) const USAGE: &str =
     "  counterfact identify --graph FILE --treatment X --outcome Y [--data FILE] [--json]
@@ -23,33 +26,35 @@ pub(crate) fn read_graph(path: &str) -> Result<Dag, Failure> {
     cf_graph::text::parse(&text).map_err(|e| Failure::Data(format!("{path}: {e}")))
 }
 
-/// Flags of the graph commands, as (name, value); `--json` has no value.
+/// Flags of the graph commands, as (name, value) in the order given, and whether `--json` was
+/// given (it has no value).
 fn flags(
-    args: impl Iterator<Item = String>,
+    args: impl Iterator<Item = OsString>,
     known: &[&str],
 ) -> Result<(Vec<(String, String)>, bool), Failure> {
     let mut out = Vec::new();
     let mut json = false;
-    let mut args = args.peekable();
-    while let Some(arg) = args.next() {
-        if arg == "--json" {
-            json = true;
-            continue;
+    let mut parser = Parser::from_args(args);
+    while let Some(arg) = parser.next().map_err(crate::parse_error)? {
+        match arg {
+            Arg::Long("json") => json = true,
+            Arg::Long("help") | Arg::Short('h') => return Err(Failure::Usage(String::new())),
+            Arg::Long(name) => {
+                let flag = format!("--{name}");
+                if !known.contains(&flag.as_str()) {
+                    return Err(Failure::Usage(format!("unknown option `{flag}`")));
+                }
+                let value = crate::value(&mut parser, &flag)?;
+                out.push((flag, value));
+            }
+            Arg::Short(c) => return Err(Failure::Usage(format!("unknown option `-{c}`"))),
+            Arg::Value(v) => {
+                return Err(Failure::Usage(format!(
+                    "unexpected argument `{}`",
+                    v.to_string_lossy()
+                )))
+            }
         }
-        if arg == "-h" || arg == "--help" {
-            return Err(Failure::Usage(String::new()));
-        }
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
-        };
-        if !known.contains(&flag.as_str()) {
-            return Err(Failure::Usage(format!("unknown option `{flag}`")));
-        }
-        let value = inline
-            .or_else(|| args.next())
-            .ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))?;
-        out.push((flag, value));
     }
     Ok((out, json))
 }
@@ -62,10 +67,6 @@ fn get<'a>(flags: &'a [(String, String)], name: &str) -> Result<&'a str, Failure
         .ok_or_else(|| Failure::Usage(format!("missing {name}")))
 }
 
-fn list(v: &str) -> Vec<String> {
-    v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
-}
-
 #[derive(Serialize)]
 struct IdentifyOut<'a> {
     #[serde(flatten)]
@@ -75,7 +76,7 @@ struct IdentifyOut<'a> {
 }
 
 /// `identify`: prints the identification of X → Y.
-pub(crate) fn identify_cmd(args: impl Iterator<Item = String>) -> Result<bool, Failure> {
+pub(crate) fn identify_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, Failure> {
     let (f, json) = flags(args, &["--graph", "--treatment", "--outcome", "--data"])?;
     let g = read_graph(get(&f, "--graph")?)?;
     let (x, y) = (get(&f, "--treatment")?, get(&f, "--outcome")?);
@@ -198,7 +199,7 @@ struct DsepOut {
 }
 
 /// `dsep`: whether X and Y are d-separated given Z.
-pub(crate) fn dsep_cmd(args: impl Iterator<Item = String>) -> Result<bool, Failure> {
+pub(crate) fn dsep_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, Failure> {
     let (f, json) = flags(args, &["--graph", "--x", "--y", "--given"])?;
     let g = read_graph(get(&f, "--graph")?)?;
     let idx = |names: Vec<String>| -> Result<Vec<usize>, Failure> {
@@ -238,53 +239,77 @@ pub(crate) fn covariates_from_graph(
     let data = |e: cf_graph::GraphError| Failure::Data(format!("the graph: {e}"));
     let (x, y) = (g.require(treatment).map_err(data)?, g.require(outcome).map_err(data)?);
     if let Some(cov) = given {
-        let mut z = Vec::new();
-        for c in cov {
-            match g.index(c) {
-                Some(i) => z.push(i),
-                None => {
-                    return Ok((
-                        None,
-                        Some(format!(
-                        "`{c}` is not in the graph, so the graph cannot vouch for this adjustment"
-                    )),
-                    ))
-                }
-            }
-        }
-        if identify::is_backdoor(g, x, y, &z) {
-            return Ok((None, None));
-        }
-        let open: Vec<String> = identify::open_paths(g, x, y, &z)
-            .into_iter()
-            .filter(|p| p.open && !p.causal)
-            .map(|p| p.nodes.join(" – "))
-            .take(3)
-            .collect();
-        let why = if open.is_empty() {
-            "they include a descendant of the treatment".to_string()
-        } else {
-            format!("open biasing path(s): {}", open.join("; "))
-        };
-        return Ok((
-            None,
-            Some(format!(
-                "by the graph, these covariates do not satisfy the back-door criterion: {why}"
-            )),
-        ));
+        return Ok((None, adjustment_note(&identify::check_adjustment(g, x, y, cov))));
     }
     let b = identify::backdoor(g, x, y);
     match b.minimal_sets.into_iter().next() {
-        Some(set) => {
-            let note = format!(
-                "covariates from the graph: the smallest minimal adjustment set {}",
-                if set.is_empty() { "{} (nothing to adjust for)".into() } else { format!("{{{}}}", set.join(", ")) }
-            );
-            Ok((Some(set), Some(note)))
+        Some(chosen) => {
+            let note =
+                format!("covariates from the graph: the smallest minimal adjustment set {}", set(&chosen));
+            Ok((Some(chosen), Some(note)))
         }
         None => Err(Failure::Data(format!(
             "by the graph, the effect of `{treatment}` on `{outcome}` is not identifiable by adjustment: {}",
             b.reason.unwrap_or_default()
         ))),
+    }
+}
+
+/// Why the graph does not vouch for the covariates given, or `None` when it does.
+fn adjustment_note(check: &identify::AdjustmentCheck) -> Option<String> {
+    if let Some(c) = check.not_in_graph.first() {
+        return Some(format!(
+            "`{c}` is not in the graph, so the graph cannot vouch for this adjustment"
+        ));
+    }
+    if let Some(c) = check.latent.first() {
+        return Some(format!(
+            "`{c}` is latent (unobserved) in the graph, so the graph cannot vouch for this adjustment"
+        ));
+    }
+    if check.satisfies_backdoor {
+        return None;
+    }
+    let open: Vec<String> = check.biasing_open().map(|p| p.nodes.join(" – ")).take(3).collect();
+    let why = if open.is_empty() {
+        "they include a descendant of the treatment".to_string()
+    } else {
+        format!("open biasing path(s): {}", open.join("; "))
+    };
+    Some(format!("by the graph, these covariates do not satisfy the back-door criterion: {why}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn given_covariates_get_a_note_when_the_graph_does_not_vouch_for_them() {
+        let g = cf_graph::text::parse("dag { a -> t; a -> y; t -> y; t -> m; u [latent]; u -> a }")
+            .unwrap();
+        let note = |cov: &[&str]| {
+            let cov: Vec<String> = cov.iter().map(|c| c.to_string()).collect();
+            match covariates_from_graph(&g, "t", "y", Some(&cov)) {
+                Ok((None, note)) => note,
+                _ => panic!("{cov:?}"),
+            }
+        };
+        assert_eq!(note(&["a"]), None);
+        assert_eq!(
+            note(&[]).unwrap(),
+            "by the graph, these covariates do not satisfy the back-door criterion: open biasing \
+             path(s): t – a – y"
+        );
+        assert!(note(&["a", "m"]).unwrap().ends_with("they include a descendant of the treatment"));
+        assert!(note(&["a", "zip"]).unwrap().starts_with("`zip` is not in the graph"));
+        assert!(note(&["a", "u"]).unwrap().starts_with("`u` is latent (unobserved) in the graph"));
+        match covariates_from_graph(&g, "t", "y", None) {
+            Ok((Some(set), Some(note))) => {
+                assert_eq!(set, vec!["a".to_string()]);
+                assert!(note.ends_with("the smallest minimal adjustment set {a}"), "{note}");
+            }
+            _ => panic!("no set"),
+        }
     }
 }

@@ -14,10 +14,14 @@ mod graph;
 mod python;
 mod read;
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
-use cf_engine::{analyze, format, AnalysisSpec, EstimandChoice, Method, MissingPolicy, Report};
+use cf_engine::{
+    analyze, format, AnalysisSpec, EstimandChoice, Method, MissingPolicy, OptionError, Report,
+};
+use lexopt::{Arg, Parser};
 use serde::Serialize;
 
 const USAGE: &str = "usage:
@@ -60,6 +64,7 @@ pub(crate) enum Failure {
     Data(String),
 }
 
+/// What the command line asks for.
 pub(crate) struct Args {
     pub(crate) file: String,
     pub(crate) spec: AnalysisSpec,
@@ -70,161 +75,190 @@ pub(crate) struct Args {
     json: bool,
 }
 
-pub(crate) fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, Failure> {
-    let usage = |m: String| Failure::Usage(m);
-    match args.next().as_deref() {
+fn usage(message: String) -> Failure {
+    Failure::Usage(message)
+}
+
+/// A command-line error of the parser as a usage error.
+pub(crate) fn parse_error(e: lexopt::Error) -> Failure {
+    usage(match e {
+        lexopt::Error::UnexpectedValue { option, .. } => format!("{option} takes no value"),
+        lexopt::Error::MissingValue { option: Some(option) } => format!("{option} needs a value"),
+        e => e.to_string(),
+    })
+}
+
+/// The value of `flag` (`--flag value` or `--flag=value`).
+pub(crate) fn value(parser: &mut Parser, flag: &str) -> Result<String, Failure> {
+    parser
+        .value()
+        .map_err(|_| usage(format!("{flag} needs a value")))?
+        .into_string()
+        .map_err(|_| usage(format!("{flag} needs a value in UTF-8")))
+}
+
+/// A positional argument as text.
+pub(crate) fn text(arg: OsString) -> Result<String, Failure> {
+    arg.into_string().map_err(|a| usage(format!("`{}` is not valid UTF-8", a.to_string_lossy())))
+}
+
+/// A comma-separated list, blanks dropped.
+pub(crate) fn list(v: &str) -> Vec<String> {
+    v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+}
+
+/// A setting out of range, or not a number, as a usage error that names its flag: the engine's
+/// message (which starts with the setting's name) after `--`, with the value as typed.
+fn option_error(e: OptionError, typed: &str) -> Failure {
+    let message = e.to_string();
+    let head = message.rsplit_once(", got ").map_or(message.as_str(), |(head, _)| head);
+    usage(format!("--{head}, got `{typed}`"))
+}
+
+/// The value of a setting that [`cf_engine::Options::validate`] bounds: a usage error in the
+/// words of `bound` when it is not a number.
+fn setting<T: std::str::FromStr>(
+    parser: &mut Parser,
+    flag: &str,
+    bound: OptionError,
+) -> Result<T, Failure> {
+    let v = value(parser, flag)?;
+    v.parse().map_err(|_| option_error(bound, &v))
+}
+
+/// Adds the methods of one `--method` (a comma-separated list), each once.
+fn add_methods(methods: &mut Vec<Method>, names: &str) -> Result<(), Failure> {
+    for m in names.split(',') {
+        let method = Method::parse(m.trim()).ok_or_else(|| {
+            let names: Vec<&str> = Method::ALL.iter().map(|m| m.as_str()).collect();
+            usage(format!("unknown method `{m}` (one of: {})", names.join(", ")))
+        })?;
+        if !methods.contains(&method) {
+            methods.push(method);
+        }
+    }
+    Ok(())
+}
+
+/// Sets what the option `flag` (a long one, with its `--`) asks for.
+fn set_option(args: &mut Args, flag: &str, parser: &mut Parser) -> Result<(), Failure> {
+    let spec = &mut args.spec;
+    let options = &mut spec.options;
+    match flag {
+        "--treatment" => spec.treatment = value(parser, flag)?,
+        "--outcome" => spec.outcome = value(parser, flag)?,
+        "--covariates" => spec.covariates = Some(list(&value(parser, flag)?)),
+        "--method" => add_methods(&mut spec.methods, &value(parser, flag)?)?,
+        "--instrument" => spec.instruments.extend(list(&value(parser, flag)?)),
+        "--control" => spec.control = Some(value(parser, flag)?),
+        "--fold-column" => spec.fold_column = Some(value(parser, flag)?),
+        "--alpha" => options.alpha = setting(parser, flag, OptionError::Alpha(0.0))?,
+        "--trim" => options.trim = setting(parser, flag, OptionError::Trim(0.0))?,
+        "--l2" => options.l2 = setting(parser, flag, OptionError::L2(0.0))?,
+        "--bootstrap" => options.bootstrap = setting(parser, flag, OptionError::Bootstrap(0))?,
+        "--estimand" => {
+            let v = value(parser, flag)?;
+            options.estimand = EstimandChoice::parse(&v)
+                .ok_or_else(|| usage(format!("--estimand must be ate or att, got `{v}`")))?;
+        }
+        "--missing" => {
+            let v = value(parser, flag)?;
+            options.missing = MissingPolicy::parse(&v)
+                .ok_or_else(|| usage(format!("--missing must be drop or indicator, got `{v}`")))?;
+        }
+        "--seed" => {
+            let v = value(parser, flag)?;
+            options.seed = v
+                .parse()
+                .map_err(|_| usage(format!("--seed must be a whole number ≥ 0, got `{v}`")))?;
+        }
+        "--replace" => options.replace = true,
+        "--cate-out" => {
+            args.cate_out = Some(value(parser, flag)?);
+            options.cate = true;
+        }
+        "--delimiter" => {
+            let v = value(parser, flag)?;
+            args.delimiter = Some(match v.as_str() {
+                "tab" | "\\t" | "\t" => b'\t',
+                s if s.len() == 1 => s.as_bytes()[0],
+                _ => return Err(usage(format!("--delimiter must be one character, got `{v}`"))),
+            });
+        }
+        "--threads" => {
+            let v = value(parser, flag)?;
+            args.threads =
+                v.parse::<usize>().ok().filter(|t| (1..=64).contains(t)).ok_or_else(|| {
+                    usage(format!("--threads must be a whole number from 1 to 64, got `{v}`"))
+                })?;
+        }
+        "--graph" => args.graph = Some(value(parser, flag)?),
+        "--json" => args.json = true,
+        "--help" => return Err(usage(String::new())),
+        _ => return Err(usage(format!("unknown option `{flag}`"))),
+    }
+    Ok(())
+}
+
+/// Parses `estimate FILE --flag value ...` (the command word first).
+pub(crate) fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Args, Failure> {
+    match args.next().map(|c| c.to_string_lossy().into_owned()).as_deref() {
         Some("estimate") => {}
         Some("-h" | "--help" | "help") | None => return Err(usage(String::new())),
         Some(other) => return Err(usage(format!("unknown command `{other}`"))),
     }
-    let (mut file, mut treatment, mut outcome, mut covariates) = (None, None, None, None);
-    let (mut methods, mut alpha, mut delimiter, mut json) = (Vec::new(), 0.05, None, false);
-    let (mut estimand, mut trim) = (EstimandChoice::Ate, 0.0);
-    let (mut instruments, mut control, mut fold_column, mut cate_out) =
-        (Vec::<String>::new(), None, None, None);
-    let (mut seed, mut bootstrap, mut replace) = (42u64, 0usize, false);
-    let mut missing = MissingPolicy::Drop;
-    let mut l2 = 0.0;
-    let mut graph = None;
-    let list = |v: String| -> Vec<String> {
-        v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+    let mut parsed = Args {
+        file: String::new(),
+        spec: AnalysisSpec::new("", "", Vec::new()),
+        graph: None,
+        cate_out: None,
+        delimiter: None,
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
+        json: false,
     };
-    let mut threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
-        };
-        let mut value = |name: &str| -> Result<String, Failure> {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| usage(format!("{name} needs a value")))
-        };
-        match flag.as_str() {
-            "--treatment" => treatment = Some(value("--treatment")?),
-            "--outcome" => outcome = Some(value("--outcome")?),
-            "--covariates" => {
-                let v = value("--covariates")?;
-                covariates = Some(
-                    v.split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(String::from)
-                        .collect(),
-                );
+    // Which of the required arguments were given (an empty `--treatment ""` counts as given:
+    // the data then says that there is no such column).
+    let (mut file, mut treatment, mut outcome) = (false, false, false);
+    let mut parser = Parser::from_args(args);
+    while let Some(arg) = parser.next().map_err(parse_error)? {
+        match arg {
+            Arg::Long(name) => {
+                let flag = format!("--{name}");
+                treatment |= flag == "--treatment";
+                outcome |= flag == "--outcome";
+                set_option(&mut parsed, &flag, &mut parser)?;
             }
-            "--method" => {
-                for m in value("--method")?.split(',') {
-                    let method = Method::parse(m.trim()).ok_or_else(|| {
-                        let names: Vec<&str> = Method::ALL.iter().map(|m| m.as_str()).collect();
-                        usage(format!("unknown method `{m}` (one of: {})", names.join(", ")))
-                    })?;
-                    if !methods.contains(&method) {
-                        methods.push(method);
-                    }
-                }
+            Arg::Short('h') => return Err(usage(String::new())),
+            Arg::Short(c) => return Err(usage(format!("unknown option `-{c}`"))),
+            Arg::Value(v) if !file => {
+                parsed.file = text(v)?;
+                file = true;
             }
-            "--alpha" => {
-                let v = value("--alpha")?;
-                alpha =
-                    v.parse::<f64>().ok().filter(|a| *a > 0.0 && *a < 1.0).ok_or_else(|| {
-                        usage(format!("--alpha must be a number in (0, 1), got `{v}`"))
-                    })?;
+            Arg::Value(v) => {
+                return Err(usage(format!("unexpected argument `{}`", v.to_string_lossy())))
             }
-            "--estimand" => {
-                let v = value("--estimand")?;
-                estimand = EstimandChoice::parse(&v)
-                    .ok_or_else(|| usage(format!("--estimand must be ate or att, got `{v}`")))?;
-            }
-            "--trim" => {
-                let v = value("--trim")?;
-                trim =
-                    v.parse::<f64>().ok().filter(|t| (0.0..0.5).contains(t)).ok_or_else(|| {
-                        usage(format!("--trim must be a number in [0, 0.5), got `{v}`"))
-                    })?;
-            }
-            "--delimiter" => {
-                let v = value("--delimiter")?;
-                delimiter = Some(match v.as_str() {
-                    "tab" | "\\t" | "\t" => b'\t',
-                    s if s.len() == 1 => s.as_bytes()[0],
-                    _ => {
-                        return Err(usage(format!("--delimiter must be one character, got `{v}`")))
-                    }
-                });
-            }
-            "--threads" => {
-                let v = value("--threads")?;
-                threads =
-                    v.parse::<usize>().ok().filter(|t| (1..=64).contains(t)).ok_or_else(|| {
-                        usage(format!("--threads must be a whole number from 1 to 64, got `{v}`"))
-                    })?;
-            }
-            "--instrument" => instruments.extend(list(value("--instrument")?)),
-            "--control" => control = Some(value("--control")?),
-            "--fold-column" => fold_column = Some(value("--fold-column")?),
-            "--cate-out" => cate_out = Some(value("--cate-out")?),
-            "--replace" => replace = true,
-            "--l2" => {
-                let v = value("--l2")?;
-                l2 = v
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|x| *x >= 0.0 && x.is_finite())
-                    .ok_or_else(|| usage(format!("--l2 must be a number ≥ 0, got `{v}`")))?;
-            }
-            "--graph" => graph = Some(value("--graph")?),
-            "--missing" => {
-                let v = value("--missing")?;
-                missing = MissingPolicy::parse(&v).ok_or_else(|| {
-                    usage(format!("--missing must be drop or indicator, got `{v}`"))
-                })?;
-            }
-            "--seed" => {
-                let v = value("--seed")?;
-                seed = v
-                    .parse::<u64>()
-                    .map_err(|_| usage(format!("--seed must be a whole number ≥ 0, got `{v}`")))?;
-            }
-            "--bootstrap" => {
-                let v = value("--bootstrap")?;
-                bootstrap = v.parse::<usize>().ok().filter(|b| *b <= 100_000).ok_or_else(|| {
-                    usage(format!("--bootstrap must be a whole number up to 100000, got `{v}`"))
-                })?;
-            }
-            "--json" => json = true,
-            "-h" | "--help" => return Err(usage(String::new())),
-            f if f.starts_with('-') => return Err(usage(format!("unknown option `{f}`"))),
-            _ if file.is_none() => file = Some(arg),
-            _ => return Err(usage(format!("unexpected argument `{arg}`"))),
         }
     }
-    let file = file.ok_or_else(|| usage("missing FILE".into()))?;
-    let treatment = treatment.ok_or_else(|| usage("missing --treatment".into()))?;
-    let outcome = outcome.ok_or_else(|| usage("missing --outcome".into()))?;
-    if methods.is_empty() {
-        methods = Method::ADJUSTMENT.to_vec();
-        if !instruments.is_empty() {
-            methods.push(Method::TwoSls);
+    let spec = &mut parsed.spec;
+    if let Err(e) = spec.options.validate() {
+        let typed = match e {
+            OptionError::Alpha(v) | OptionError::Trim(v) | OptionError::L2(v) => v.to_string(),
+            OptionError::Bootstrap(b) => b.to_string(),
+        };
+        return Err(option_error(e, &typed));
+    }
+    for (given, what) in [(file, "FILE"), (treatment, "--treatment"), (outcome, "--outcome")] {
+        if !given {
+            return Err(usage(format!("missing {what}")));
         }
     }
-    let cate = cate_out.is_some();
-    let mut spec = AnalysisSpec::new(&treatment, &outcome, methods);
-    spec.covariates = covariates;
-    spec.alpha = alpha;
-    spec.estimand = estimand;
-    spec.trim = trim;
-    spec.instruments = instruments;
-    spec.control = control;
-    spec.fold_column = fold_column;
-    spec.seed = seed;
-    spec.bootstrap = bootstrap;
-    spec.replace = replace;
-    spec.cate = cate;
-    spec.missing = missing;
-    spec.l2 = l2;
-    Ok(Args { file, spec, graph, cate_out, delimiter, threads, json })
+    if spec.methods.is_empty() {
+        spec.methods = Method::ADJUSTMENT.to_vec();
+        if !spec.instruments.is_empty() {
+            spec.methods.push(Method::TwoSls);
+        }
+    }
+    Ok(parsed)
 }
 
 /// The JSON printed with `--json` (the report plus where the data came from).
@@ -281,7 +315,7 @@ fn run(mut args: Args) -> Result<bool, Failure> {
     // Also with --json (where `errors` holds them for a program): a person at a terminal sees
     // on stderr why the exit status is 1.
     for f in &report.errors {
-        eprintln!("error: {}: {}", f.method, f.message);
+        eprintln!("error: {}: {}", f.label(), f.message);
     }
     Ok(report.errors.is_empty())
 }
@@ -299,7 +333,7 @@ fn write_cate(path: &str, report: &Report) -> Result<(), Failure> {
 }
 
 fn render_table(report: &Report, spec: &AnalysisSpec) -> String {
-    let level = format::with_separators(100.0 * (1.0 - spec.alpha), 0);
+    let level = format::with_separators(100.0 * (1.0 - spec.options.alpha), 0);
     let multi = report.results.iter().any(|r| r.arm.is_some());
     let header = [
         if multi { "arm" } else { "" },
@@ -317,8 +351,8 @@ fn render_table(report: &Report, spec: &AnalysisSpec) -> String {
         let d = format::decimals_for(r.std_error);
         rows.push(vec![
             r.arm.clone().unwrap_or_default(),
-            r.method.clone(),
-            r.estimand.clone(),
+            r.method.to_string(),
+            r.estimand.as_str().to_string(),
             format::with_separators(r.estimate, d),
             format::with_separators(r.std_error, d),
             format!(
@@ -367,7 +401,7 @@ fn render_table(report: &Report, spec: &AnalysisSpec) -> String {
     for r in &report.results {
         let who = match &r.arm {
             Some(a) => format!("{} ({a})", r.method),
-            None => r.method.clone(),
+            None => r.method.to_string(),
         };
         if let Some(m) = &r.matching {
             out += &format!(
@@ -399,9 +433,9 @@ fn render_table(report: &Report, spec: &AnalysisSpec) -> String {
 }
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args_os().skip(1);
     let first = args.next();
-    let outcome = match first.as_deref() {
+    let outcome = match first.as_ref().and_then(|c| c.to_str()) {
         Some("identify") => graph::identify_cmd(args),
         Some("dsep") => graph::dsep_cmd(args),
         Some("python") => python::python_cmd(args),
@@ -421,5 +455,161 @@ fn main() -> ExitCode {
             eprintln!("error: {msg}");
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use cf_engine::Options;
+
+    fn parse(args: &[&str]) -> Result<Args, Failure> {
+        parse_args(std::iter::once("estimate").chain(args.iter().copied()).map(OsString::from))
+    }
+
+    fn usage_error(args: &[&str]) -> String {
+        match parse(args) {
+            Err(Failure::Usage(m)) => m,
+            Err(Failure::Data(m)) => panic!("a data error: {m}"),
+            Ok(_) => panic!("parsed: {args:?}"),
+        }
+    }
+
+    #[test]
+    fn the_flags_fill_the_spec_and_its_options() {
+        let args = parse(&[
+            "d.csv",
+            "--treatment=segment",
+            "--outcome",
+            "visit",
+            "--covariates",
+            " a, b,,",
+            "--method",
+            "ols,ipw",
+            "--method=ols",
+            "--control",
+            "No E-Mail",
+            "--instrument",
+            "z1,z2",
+            "--fold-column",
+            "fold",
+            "--alpha",
+            "0.1",
+            "--estimand",
+            "ATT",
+            "--trim=0.05",
+            "--l2",
+            "0.5",
+            "--replace",
+            "--seed",
+            "7",
+            "--bootstrap",
+            "10000",
+            "--cate-out",
+            "cate.csv",
+            "--missing",
+            "indicator",
+            "--delimiter",
+            "tab",
+            "--threads",
+            "3",
+            "--graph",
+            "g.dag",
+            "--json",
+        ])
+        .unwrap_or_else(|_| panic!("did not parse"));
+        let mut want = AnalysisSpec::new("segment", "visit", vec![Method::Ols, Method::Ipw]);
+        want.covariates = Some(vec!["a".into(), "b".into()]);
+        want.control = Some("No E-Mail".into());
+        want.instruments = vec!["z1".into(), "z2".into()];
+        want.fold_column = Some("fold".into());
+        want.options = Options {
+            alpha: 0.1,
+            estimand: EstimandChoice::Att,
+            trim: 0.05,
+            l2: 0.5,
+            replace: true,
+            seed: 7,
+            bootstrap: Options::MAX_BOOTSTRAP,
+            cate: true,
+            missing: MissingPolicy::Indicator,
+        };
+        assert_eq!(args.spec, want);
+        assert_eq!(args.file, "d.csv");
+        assert_eq!(args.cate_out.as_deref(), Some("cate.csv"));
+        assert_eq!((args.delimiter, args.threads, args.json), (Some(b'\t'), 3, true));
+        assert_eq!(args.graph.as_deref(), Some("g.dag"));
+    }
+
+    #[test]
+    fn without_methods_every_adjustment_method_runs_and_2sls_with_an_instrument() {
+        let base = ["d.csv", "--treatment", "t", "--outcome", "y"];
+        let args = parse(&base).unwrap_or_else(|_| panic!("did not parse"));
+        assert_eq!(args.spec.methods, Method::ADJUSTMENT.to_vec());
+        assert_eq!(args.spec.options, Options::default());
+        let args = parse(&[&base[..], &["--instrument", "z"]].concat())
+            .unwrap_or_else(|_| panic!("did not parse"));
+        assert_eq!(args.spec.methods.last(), Some(&Method::TwoSls));
+    }
+
+    #[test]
+    fn bounds_come_from_the_options_and_name_the_flag() {
+        let base = ["d.csv", "--treatment", "t", "--outcome", "y"];
+        let with = |extra: &[&str]| usage_error(&[&base[..], extra].concat());
+        assert_eq!(with(&["--trim", "0.7"]), "--trim must be a number in [0, 0.5), got `0.7`");
+        assert_eq!(with(&["--trim", "x"]), "--trim must be a number in [0, 0.5), got `x`");
+        assert_eq!(with(&["--l2", "-1"]), "--l2 must be a number ≥ 0, got `-1`");
+        assert_eq!(with(&["--l2=inf"]), "--l2 must be a number ≥ 0, got `inf`");
+        assert_eq!(
+            with(&["--alpha", "0.6"]),
+            "--alpha (1 − the confidence level) must be a number from 0.000001 to 0.5, got `0.6`"
+        );
+        assert_eq!(
+            with(&["--alpha", "abc"]),
+            "--alpha (1 − the confidence level) must be a number from 0.000001 to 0.5, got `abc`"
+        );
+        assert_eq!(
+            with(&["--bootstrap", "10001"]),
+            "--bootstrap must be a whole number up to 10000, got `10001`"
+        );
+        assert_eq!(
+            with(&["--bootstrap", "-3"]),
+            "--bootstrap must be a whole number up to 10000, got `-3`"
+        );
+        // The bounds are checked before what is missing.
+        assert!(usage_error(&["--trim", "0.7"]).starts_with("--trim"));
+    }
+
+    #[test]
+    fn usage_errors_say_what_is_wrong() {
+        assert_eq!(usage_error(&[]), "missing FILE");
+        assert_eq!(usage_error(&["d.csv", "--outcome", "y"]), "missing --treatment");
+        assert_eq!(usage_error(&["d.csv", "--treatment", "t"]), "missing --outcome");
+        assert_eq!(usage_error(&["d.csv", "e.csv"]), "unexpected argument `e.csv`");
+        assert_eq!(usage_error(&["d.csv", "--treatment"]), "--treatment needs a value");
+        assert_eq!(usage_error(&["d.csv", "--bogus=1"]), "unknown option `--bogus`");
+        assert_eq!(usage_error(&["d.csv", "-x"]), "unknown option `-x`");
+        assert_eq!(usage_error(&["d.csv", "--json=yes"]), "--json takes no value");
+        assert_eq!(usage_error(&["d.csv", "--help"]), "");
+        assert_eq!(
+            usage_error(&["d.csv", "--delimiter", ";;"]),
+            "--delimiter must be one character, got `;;`"
+        );
+        assert!(
+            usage_error(&["d.csv", "--method", "ols,magic"]).starts_with("unknown method `magic`")
+        );
+        assert_eq!(
+            usage_error(&["d.csv", "--threads", "0"]),
+            "--threads must be a whole number from 1 to 64, got `0`"
+        );
+        assert_eq!(
+            usage_error(&["d.csv", "--seed", "-1"]),
+            "--seed must be a whole number ≥ 0, got `-1`"
+        );
+        // A value may look like an option.
+        let args = parse(&["d.csv", "--treatment", "-t", "--outcome", "--y"])
+            .unwrap_or_else(|_| panic!("did not parse"));
+        assert_eq!((args.spec.treatment.as_str(), args.spec.outcome.as_str()), ("-t", "--y"));
     }
 }

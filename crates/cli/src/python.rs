@@ -1,12 +1,14 @@
 //! `counterfact python`: the analysis `estimate` would run, as a Python script.
 
+use std::ffi::OsString;
+
 use crate::{apply_graph, parse_args, print, Failure};
 
 /// Parses the flags of `estimate`, applies `--graph` as `estimate` does (its adjustment set when
 /// no `--covariates` are given) and prints the script. The data file is not read: the script
 /// reads it.
-pub(crate) fn python_cmd(args: impl Iterator<Item = String>) -> Result<bool, Failure> {
-    let mut args = parse_args(std::iter::once("estimate".to_string()).chain(args))?;
+pub(crate) fn python_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, Failure> {
+    let mut args = parse_args(std::iter::once(OsString::from("estimate")).chain(args))?;
     let dot = apply_graph(&mut args)?.map(|(g, note)| {
         if let Some(note) = note {
             eprintln!("warning: {note}");
