@@ -316,8 +316,8 @@ mod tests {
         assert_eq!(decode(&format!("#{link}")).unwrap(), s);
     }
 
-    /// The hand-written decoder links were read with up to version 0.1.0, kept as the oracle of
-    /// what must still be accepted.
+    /// The hand-written decoder that read links before the base64 crate did: the oracle of what
+    /// must still be accepted.
     fn old_decoder(text: &str) -> Result<Vec<u8>, ShareError> {
         let text = text.trim_end_matches('=');
         let mut vals = Vec::with_capacity(text.len());
