@@ -1,0 +1,114 @@
+//! The one place where the analysis's [`Options`] become each method's parameters, and each
+//! method's fit becomes what the report shows.
+//!
+//! Every method goes through [`Estimator::fit`]; only what a fit gives beyond the [`Effect`]
+//! (matching counts, first-stage F, clipped propensities, per-unit effects) differs, and
+//! [`fit_method`] gathers it into [`Fitted`].
+
+use cf_estimate::{
+    AipwParams, DiffMeansParams, DrLearnerParams, Effect, EffectData, EffectFit, Estimand,
+    Estimator, IpwParams, MatchingParams, MetaLearnerFit, OlsParams, RLearnerParams,
+    TLearnerParams, TwoSlsParams, XLearnerParams, WEAK_F,
+};
+
+use crate::{EstimandChoice, MatchingSummary, Method, Options};
+
+/// The caliper of matching, in standard deviations of the logit propensity (causalml's).
+const CALIPER: f64 = 0.2;
+/// Folds of the R-learner's cross-fitting when no fold column is given (causalml's default).
+const R_FOLDS: usize = 5;
+
+/// What one method gave.
+pub(super) struct Fitted {
+    pub(super) effect: Effect,
+    pub(super) matching: Option<MatchingSummary>,
+    /// Matching: the control matched to each treated row.
+    pub(super) matches: Option<Vec<Option<usize>>>,
+    pub(super) first_stage_f: Option<f64>,
+    pub(super) se_causalml: Option<f64>,
+    pub(super) cate: Option<Vec<f64>>,
+    /// Caveats about this number.
+    pub(super) warnings: Vec<String>,
+}
+
+impl Fitted {
+    fn of(fit: impl EffectFit) -> Self {
+        Fitted {
+            effect: fit.effect().clone(),
+            matching: None,
+            matches: None,
+            first_stage_f: None,
+            se_causalml: None,
+            cate: fit.cate().map(<[f64]>::to_vec),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn meta(fit: MetaLearnerFit) -> Self {
+        let mut out = Fitted { se_causalml: fit.se_causalml, ..Fitted::of(fit.effect.clone()) };
+        if fit.n_clipped > 0 {
+            out.warnings.push(format!(
+                "{} propensities clipped to [0.001, 0.999], as causalml does",
+                fit.n_clipped
+            ));
+        }
+        out.cate = Some(fit.cate);
+        out
+    }
+}
+
+/// Fits `method` with the analysis's options on `data` (which carries the shared propensity
+/// model when there is one).
+pub(super) fn fit_method(
+    method: Method,
+    data: &EffectData<'_>,
+    options: &Options,
+) -> Result<Fitted, cf_estimate::Error> {
+    let estimand = match options.estimand {
+        EstimandChoice::Ate => Estimand::Ate,
+        EstimandChoice::Att => Estimand::Att,
+    };
+    let (trim, l2, seed) = (options.trim, options.l2, options.seed);
+    Ok(match method {
+        Method::DiffMeans => Fitted::of(DiffMeansParams {}.fit(data)?),
+        Method::Ols => Fitted::of(OlsParams {}.fit(data)?),
+        Method::Ipw => Fitted::of(IpwParams { estimand, trim, l2 }.fit(data)?),
+        Method::Aipw => Fitted::of(AipwParams { estimand, trim, l2 }.fit(data)?),
+        Method::Psm => {
+            let replace = options.replace;
+            let m = MatchingParams { replace, caliper: CALIPER, l2 }.fit(data)?;
+            let mut out = Fitted::of(m.effect.clone());
+            if m.n_treated_unmatched > 0 {
+                out.warnings.push(format!(
+                    "{} treated units have no control within the caliper and are left out: the estimate is for the matched treated",
+                    m.n_treated_unmatched
+                ));
+            }
+            out.matching = Some(MatchingSummary {
+                n_treated_matched: m.n_treated_matched,
+                n_treated_unmatched: m.n_treated_unmatched,
+                n_control_unique: m.n_control_unique,
+                caliper: m.caliper_logit,
+                replace,
+            });
+            out.matches = Some(m.matches);
+            out
+        }
+        Method::TLearner => Fitted::meta(TLearnerParams {}.fit(data)?),
+        Method::XLearner => Fitted::meta(XLearnerParams { l2 }.fit(data)?),
+        Method::RLearner => Fitted::meta(RLearnerParams { folds: R_FOLDS, seed, l2 }.fit(data)?),
+        Method::DrLearner => Fitted::meta(DrLearnerParams { seed, l2 }.fit(data)?),
+        Method::TwoSls => {
+            let fit = TwoSlsParams {}.fit(data)?;
+            let mut out = Fitted::of(fit.effect.clone());
+            if fit.first_stage_f < WEAK_F {
+                out.warnings.push(format!(
+                    "weak instrument: first-stage F = {:.1} (below {WEAK_F}); the estimate is biased towards OLS and its interval unreliable",
+                    fit.first_stage_f
+                ));
+            }
+            out.first_stage_f = Some(fit.first_stage_f);
+            out
+        }
+    })
+}
