@@ -16,7 +16,7 @@
 //! `(E[y|z=1] − E[y|z=0]) / (E[d|z=1] − E[d|z=0])`, DoWhy's `iv.instrumental_variable`.
 
 use crate::estimator::{Effect, EffectData, EffectFit, Estimator};
-use crate::{ols, z_crit, Error, Estimand, Estimate, Robust};
+use crate::{ols, Error, Estimand, Robust};
 
 /// Below this first-stage F the instruments are weak (Staiger & Stock's rule of thumb).
 pub const WEAK_F: f64 = 10.0;
@@ -68,49 +68,6 @@ impl Estimator for TwoSlsParams {
             .collect();
         two_sls_fit(data.y, data.t, data.covariates, data.instruments, &names)
     }
-}
-
-/// A 2SLS fit, as [`two_sls`] returns it.
-///
-/// Deprecated shape: use [`TwoSlsFit`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct IvFit {
-    /// The treatment coefficient with its robust (HC0) standard error.
-    pub estimate: Estimate,
-    /// Standard error with homoskedastic errors, σ² = RSS / n.
-    pub se_unadjusted: f64,
-    /// Standard error with homoskedastic errors, σ² = RSS / (n − k).
-    pub se_small_sample: f64,
-    /// First-stage partial F statistic of the instruments.
-    pub first_stage_f: f64,
-}
-
-/// Fits `y = c + β d + W γ + e` with instruments `z` for `d`, with a normal interval at level
-/// `1 − alpha`.
-///
-/// `names` label `W` then `Z` in errors.
-///
-/// Deprecated shape: use [`TwoSlsParams`].
-///
-/// # Errors
-/// No instrument; collinear or constant columns in the first stage (named); an instrument that
-/// does not move the treatment at all; `alpha` outside (0, 1).
-pub fn two_sls(
-    y: &[f64],
-    d: &[f64],
-    exog: &[&[f64]],
-    instruments: &[&[f64]],
-    names: &[String],
-    alpha: f64,
-) -> Result<IvFit, Error> {
-    let zc = z_crit(alpha)?;
-    let fit = two_sls_fit(y, d, exog, instruments, names)?;
-    Ok(IvFit {
-        estimate: Estimate::from_effect(&fit.effect, zc),
-        se_unadjusted: fit.se_unadjusted,
-        se_small_sample: fit.se_small_sample,
-        first_stage_f: fit.first_stage_f,
-    })
 }
 
 /// [`TwoSlsParams`]' fit; `names` label `W` then `Z`.

@@ -20,11 +20,6 @@
 //! [`logistic_l2`] the propensity model, [`Linear`] the meta-learners' base learner and
 //! [`partial_correlation`] the conditional-independence test.
 //!
-//! The free functions [`difference_in_means`], [`regression_adjustment`], [`ipw`], [`ipw_with`],
-//! [`aipw`], [`aipw_with`], [`psm`], [`t_learner`], [`x_learner`], [`r_learner`],
-//! [`dr_learner`] and [`two_sls`] are the previous shape of the same estimators (each returns an
-//! [`Estimate`] with the interval at a given `alpha`); they give the same numbers and are kept
-//! until their callers move to the `…Params` types.
 #![warn(missing_docs)]
 
 pub mod dist;
@@ -39,18 +34,16 @@ mod ols;
 mod weighting;
 
 pub use estimator::{Effect, EffectData, EffectFit, Estimator};
-pub use iv::{two_sls, IvFit, TwoSlsFit, TwoSlsParams, WEAK_F};
+pub use iv::{TwoSlsFit, TwoSlsParams, WEAK_F};
 pub use linear::Linear;
 pub use logistic::{logistic, logistic_l2, LogisticFit};
-pub use matching::{psm, MatchFit, MatchingFit, MatchingParams};
+pub use matching::{MatchingFit, MatchingParams};
 pub use meta::{
-    clip_propensity, dr_learner, folds, r_learner, t_learner, x_learner, DrLearnerParams, MetaFit,
-    MetaLearnerFit, RLearnerParams, SplitMix64, TLearnerParams, XLearnerParams, CLIP,
+    clip_propensity, folds, DrLearnerParams, MetaLearnerFit, RLearnerParams, SplitMix64,
+    TLearnerParams, XLearnerParams, CLIP,
 };
 pub use ols::{ols, OlsFit, Robust, COLLINEAR_TOL};
-pub use weighting::{
-    aipw, aipw_with, ipw, ipw_with, AipwParams, IpwParams, Weighting, WeightingFit,
-};
+pub use weighting::{AipwParams, IpwParams, WeightingFit};
 
 use std::fmt;
 
@@ -75,30 +68,6 @@ impl Estimand {
             Estimand::Late => "LATE",
         }
     }
-}
-
-/// A treatment-effect estimate with its normal confidence interval, as the old free functions
-/// return it.
-///
-/// Deprecated shape: use [`Effect`] and [`EffectFit::conf_int`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct Estimate {
-    /// What is estimated.
-    pub estimand: Estimand,
-    /// The point estimate.
-    pub estimate: f64,
-    /// Its standard error.
-    pub std_error: f64,
-    /// Lower bound of the confidence interval.
-    pub ci_low: f64,
-    /// Upper bound of the confidence interval.
-    pub ci_high: f64,
-    /// Rows used.
-    pub n: usize,
-    /// Treated rows used.
-    pub n_treated: usize,
-    /// Control rows used.
-    pub n_control: usize,
 }
 
 /// Why an estimator could not give a number.
@@ -248,23 +217,6 @@ fn count_groups(t: &[f64]) -> Result<(usize, usize), Error> {
     Ok((n1, n0))
 }
 
-impl Estimate {
-    /// The effect with its normal interval `estimate ± z · std_error`.
-    pub(crate) fn from_effect(e: &Effect, z: f64) -> Self {
-        let (ci_low, ci_high) = e.interval(z);
-        Estimate {
-            estimand: e.estimand,
-            estimate: e.estimate,
-            std_error: e.std_error,
-            ci_low,
-            ci_high,
-            n: e.n,
-            n_treated: e.n_treated,
-            n_control: e.n_control,
-        }
-    }
-}
-
 /// Difference in means with Welch's standard error `√(s₁²/n₁ + s₀²/n₀)`: `mean(y|t=1) −
 /// mean(y|t=0)`, the ATE in a randomized experiment.
 ///
@@ -352,38 +304,6 @@ fn regression_fit(
         n_control: n0,
     };
     Ok(RegressionFit { effect, regression })
-}
-
-/// Difference in means ([`DiffMeansParams`]) with a normal interval at level `1 − alpha`.
-///
-/// Deprecated shape: use [`DiffMeansParams`].
-///
-/// # Errors
-/// A group with fewer than two rows; `alpha` outside (0, 1).
-pub fn difference_in_means(y: &[f64], t: &[f64], alpha: f64) -> Result<Estimate, Error> {
-    let z = z_crit(alpha)?;
-    let e = DiffMeansParams {}.fit(&EffectData::new(y, t))?;
-    Ok(Estimate::from_effect(&e, z))
-}
-
-/// Regression adjustment ([`OlsParams`]) with a normal interval at level `1 − alpha`.
-///
-/// `names` label `t` and then the covariates, for error messages.
-///
-/// Deprecated shape: use [`OlsParams`].
-///
-/// # Errors
-/// See [`ols`]; also a treatment group with fewer than two rows, and `alpha` outside (0, 1).
-pub fn regression_adjustment(
-    y: &[f64],
-    t: &[f64],
-    covariates: &[&[f64]],
-    names: &[String],
-    alpha: f64,
-) -> Result<Estimate, Error> {
-    let z = z_crit(alpha)?;
-    let fit = regression_fit(y, t, covariates, names)?;
-    Ok(Estimate::from_effect(&fit.effect, z))
 }
 
 /// A test of `x ⟂ y | z` by partial correlation.

@@ -23,7 +23,7 @@
 //! known (it ignores the first-stage estimation).
 
 use crate::estimator::{Effect, EffectData, EffectFit, Estimator};
-use crate::{count_groups, z_crit, Error, Estimand, Estimate};
+use crate::{count_groups, Error, Estimand};
 
 /// 1:1 nearest-neighbour matching on the logit of the propensity, for the ATT (see the module
 /// documentation of the rules, ties and the standard error).
@@ -82,54 +82,6 @@ impl Estimator for MatchingParams {
             model.probabilities.iter().map(|p| libm::log(p / (1.0 - p))).collect();
         match_on_logit(data.y, data.t, &logit, self.replace, self.caliper)
     }
-}
-
-/// A matching result, as [`psm`] returns it.
-///
-/// Deprecated shape: use [`MatchingFit`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct MatchFit {
-    /// The ATT over the matched treated units.
-    pub estimate: Estimate,
-    /// Treated units with a match.
-    pub n_treated_matched: usize,
-    /// Treated units left without a match (caliper).
-    pub n_treated_unmatched: usize,
-    /// Distinct controls used.
-    pub n_control_unique: usize,
-    /// The caliper on the logit scale.
-    pub caliper: f64,
-    /// For each row: the row it was matched to (treated → control), if any.
-    pub matches: Vec<Option<usize>>,
-}
-
-/// Matches treated rows (`t == 1`) to control rows on `logit` (the logit of the propensity),
-/// with a caliper of `caliper_sd` standard deviations of the logit, and a normal interval at
-/// level `1 − alpha`.
-///
-/// Deprecated shape: use [`MatchingParams`].
-///
-/// # Errors
-/// A treatment group with fewer than two rows; no treated unit within the caliper; `alpha`
-/// outside (0, 1).
-pub fn psm(
-    y: &[f64],
-    t: &[f64],
-    logit: &[f64],
-    replace: bool,
-    caliper_sd: f64,
-    alpha: f64,
-) -> Result<MatchFit, Error> {
-    let z = z_crit(alpha)?;
-    let fit = match_on_logit(y, t, logit, replace, caliper_sd)?;
-    Ok(MatchFit {
-        estimate: Estimate::from_effect(&fit.effect, z),
-        n_treated_matched: fit.n_treated_matched,
-        n_treated_unmatched: fit.n_treated_unmatched,
-        n_control_unique: fit.n_control_unique,
-        caliper: fit.caliper_logit,
-        matches: fit.matches,
-    })
 }
 
 /// The matching itself, on the logit of the propensity.

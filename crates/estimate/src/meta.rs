@@ -17,7 +17,7 @@
 
 use crate::estimator::{Effect, EffectData, EffectFit, Estimator};
 use crate::linear::Linear;
-use crate::{count_groups, z_crit, Error, Estimand, Estimate};
+use crate::{count_groups, Error, Estimand};
 
 /// causalml's default propensity clip bounds for its meta-learners.
 pub const CLIP: (f64, f64) = (1e-3, 1.0 - 1e-3);
@@ -171,19 +171,6 @@ impl Estimator for DrLearnerParams {
     }
 }
 
-/// A meta-learner's result, as the old functions return it.
-///
-/// Deprecated shape: use [`MetaLearnerFit`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetaFit {
-    /// The ATE (the mean of `cate`) with its analytic standard error.
-    pub estimate: Estimate,
-    /// The estimated effect for each row.
-    pub cate: Vec<f64>,
-    /// For the R-learner: the standard error as causalml 0.18 computes it (divided by n).
-    pub se_causalml: Option<f64>,
-}
-
 /// `p` clipped to [`CLIP`], and how many values were moved.
 pub fn clip_propensity(p: &[f64]) -> (Vec<f64>, usize) {
     let mut moved = 0;
@@ -316,79 +303,6 @@ fn finish(
         n_control: n0,
     };
     MetaLearnerFit { effect, cate, se_causalml, n_clipped: 0 }
-}
-
-/// The old shape of a fit: the interval at level `1 − alpha`.
-fn old(alpha: f64, fit: impl FnOnce() -> Result<MetaLearnerFit, Error>) -> Result<MetaFit, Error> {
-    let z = z_crit(alpha)?;
-    let fit = fit()?;
-    let estimate = Estimate::from_effect(&fit.effect, z);
-    Ok(MetaFit { estimate, cate: fit.cate, se_causalml: fit.se_causalml })
-}
-
-/// T-learner ([`TLearnerParams`]) with a normal interval at level `1 − alpha`.
-///
-/// Deprecated shape: use [`TLearnerParams`].
-///
-/// # Errors
-/// A treatment group with fewer than two rows; `alpha` outside (0, 1).
-pub fn t_learner(y: &[f64], t: &[f64], x: &[&[f64]], alpha: f64) -> Result<MetaFit, Error> {
-    old(alpha, || t_fit(y, t, x))
-}
-
-/// X-learner ([`XLearnerParams`]) on the (clipped) propensity `p`, with a normal interval at
-/// level `1 − alpha`.
-///
-/// Deprecated shape: use [`XLearnerParams`].
-///
-/// # Errors
-/// A treatment group with fewer than two rows; `alpha` outside (0, 1).
-pub fn x_learner(
-    y: &[f64],
-    t: &[f64],
-    x: &[&[f64]],
-    p: &[f64],
-    alpha: f64,
-) -> Result<MetaFit, Error> {
-    old(alpha, || x_fit(y, t, x, p))
-}
-
-/// R-learner ([`RLearnerParams`]) on the (clipped) propensity `p` and the fold ids `folds`, with
-/// a normal interval at level `1 − alpha`.
-///
-/// Deprecated shape: use [`RLearnerParams`].
-///
-/// # Errors
-/// A treatment group with fewer than two rows; a fold that holds every row or none; `alpha`
-/// outside (0, 1).
-pub fn r_learner(
-    y: &[f64],
-    t: &[f64],
-    x: &[&[f64]],
-    p: &[f64],
-    folds: &[usize],
-    alpha: f64,
-) -> Result<MetaFit, Error> {
-    old(alpha, || r_fit(y, t, x, p, folds))
-}
-
-/// DR-learner ([`DrLearnerParams`]) on the (clipped) propensity `p` and the fold ids `folds`
-/// (0, 1, 2), with a normal interval at level `1 − alpha`.
-///
-/// Deprecated shape: use [`DrLearnerParams`].
-///
-/// # Errors
-/// A treatment group with fewer than two rows; a fold without treated or control rows; `alpha`
-/// outside (0, 1).
-pub fn dr_learner(
-    y: &[f64],
-    t: &[f64],
-    x: &[&[f64]],
-    p: &[f64],
-    folds: &[usize],
-    alpha: f64,
-) -> Result<MetaFit, Error> {
-    old(alpha, || dr_fit(y, t, x, p, folds))
 }
 
 /// [`TLearnerParams`]' fit.

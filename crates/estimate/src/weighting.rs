@@ -4,13 +4,13 @@
 use crate::estimator::{Effect, EffectData, EffectFit, Estimator};
 use crate::linear::Linear;
 use crate::logistic::UnitDesign;
-use crate::{count_groups, linalg, logistic_l2, z_crit, Error, Estimand, Estimate, LogisticFit};
+use crate::{count_groups, linalg, Error, Estimand, LogisticFit};
 
 /// Inverse probability weighting with normalized (Hajek) weights.
 ///
 /// The propensity `P(t = 1 | X)` is a logistic regression on the covariates (plus an
 /// intercept), the shared [`EffectData::propensity`] or, without one, fitted here with penalty
-/// `l2` ([`logistic_l2`]). ATE weights treated rows by 1/p and control rows by 1/(1 − p); ATT
+/// `l2` ([`logistic_l2`](crate::logistic_l2)). ATE weights treated rows by 1/p and control rows by 1/(1 − p); ATT
 /// weights control rows by p/(1 − p). Each arm's weights are normalized to sum to one.
 ///
 /// Rows with p outside [`trim`, 1 − `trim`] are left out (no trimming when 0); the propensity
@@ -20,7 +20,7 @@ use crate::{count_groups, linalg, logistic_l2, z_crit, Error, Estimand, Estimate
 /// estimated propensity model (Lunceford & Davidian 2004), i.e. the sandwich of the stacked
 /// estimating equations. DoWhy's `propensity_score_weighting`.
 ///
-/// Errors: those of [`logistic_l2`] (when fitting its own model), a treatment group with fewer
+/// Errors: those of [`logistic_l2`](crate::logistic_l2) (when fitting its own model), a treatment group with fewer
 /// than two rows, `trim` outside [0, 0.5), or trimming that empties a group.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IpwParams {
@@ -125,107 +125,6 @@ impl Estimator for AipwParams {
     fn fit(&self, data: &EffectData<'_>) -> Result<WeightingFit, Error> {
         weighting_fit(data, self.trim, self.l2, |m| aipw_effect(data, self, m))
     }
-}
-
-/// Options of the weighting estimators' propensity model (of the old functions [`ipw`] and
-/// [`aipw`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Weighting {
-    /// Leave out rows with a propensity outside [trim, 1 − trim] (0: keep all).
-    pub trim: f64,
-    /// L2 penalty on the standardized slopes (0: maximum likelihood), see [`logistic_l2`].
-    pub l2: f64,
-}
-
-/// Inverse probability weighting, as [`IpwParams`] with the propensity model fitted here and a
-/// normal interval at level `1 − alpha`; also returns that model.
-///
-/// Deprecated shape: use [`IpwParams`].
-///
-/// # Errors
-/// Those of [`IpwParams`] and [`logistic_l2`]; `alpha` outside (0, 1).
-pub fn ipw(
-    y: &[f64],
-    t: &[f64],
-    covariates: &[&[f64]],
-    names: &[String],
-    estimand: Estimand,
-    options: Weighting,
-    alpha: f64,
-) -> Result<(Estimate, LogisticFit), Error> {
-    let fit = || logistic_l2(t, covariates, names, options.l2);
-    ipw_with(y, t, covariates, names, estimand, options, alpha, fit)
-}
-
-/// As [`ipw`], with the propensity model from `propensity` (called after the argument checks): it
-/// must be the fit [`logistic_l2`] gives on `t`, `covariates` and `options.l2`.
-///
-/// Deprecated shape: use [`IpwParams`] with [`EffectData::with_propensity`].
-///
-/// # Errors
-/// Those of [`ipw`].
-#[allow(clippy::too_many_arguments)] // the old shape; IpwParams replaces it
-pub fn ipw_with(
-    y: &[f64],
-    t: &[f64],
-    covariates: &[&[f64]],
-    names: &[String],
-    estimand: Estimand,
-    options: Weighting,
-    alpha: f64,
-    propensity: impl FnOnce() -> Result<LogisticFit, Error>,
-) -> Result<(Estimate, LogisticFit), Error> {
-    let z = z_crit(alpha)?;
-    let params = IpwParams { estimand, trim: options.trim, l2: options.l2 };
-    check(t, params.trim)?;
-    let fit = propensity()?;
-    let data = EffectData::new(y, t).with_covariates(covariates, names);
-    let (effect, _) = ipw_effect(&data, &params, &fit)?;
-    Ok((Estimate::from_effect(&effect, z), fit))
-}
-
-/// Augmented inverse probability weighting, as [`AipwParams`] with the propensity model fitted
-/// here and a normal interval at level `1 − alpha`; also returns that model.
-///
-/// Deprecated shape: use [`AipwParams`].
-///
-/// # Errors
-/// Those of [`ipw`].
-pub fn aipw(
-    y: &[f64],
-    t: &[f64],
-    covariates: &[&[f64]],
-    names: &[String],
-    estimand: Estimand,
-    options: Weighting,
-    alpha: f64,
-) -> Result<(Estimate, LogisticFit), Error> {
-    let fit = || logistic_l2(t, covariates, names, options.l2);
-    aipw_with(y, t, covariates, estimand, options, alpha, fit)
-}
-
-/// As [`aipw`], with the propensity model from `propensity`, as [`ipw_with`].
-///
-/// Deprecated shape: use [`AipwParams`] with [`EffectData::with_propensity`].
-///
-/// # Errors
-/// Those of [`ipw`].
-pub fn aipw_with(
-    y: &[f64],
-    t: &[f64],
-    covariates: &[&[f64]],
-    estimand: Estimand,
-    options: Weighting,
-    alpha: f64,
-    propensity: impl FnOnce() -> Result<LogisticFit, Error>,
-) -> Result<(Estimate, LogisticFit), Error> {
-    let z = z_crit(alpha)?;
-    let params = AipwParams { estimand, trim: options.trim, l2: options.l2 };
-    check(t, params.trim)?;
-    let fit = propensity()?;
-    let data = EffectData::new(y, t).with_covariates(covariates, &[]);
-    let (effect, _) = aipw_effect(&data, &params, &fit)?;
-    Ok((Estimate::from_effect(&effect, z), fit))
 }
 
 /// IPW's effect and the number of rows trimmed, on the propensity model `fit`.
