@@ -268,12 +268,7 @@ mod tests {
             n: 445,
             n_treated: 185,
             n_control: 260,
-            arm: None,
-            warnings: Vec::new(),
-            matching: None,
-            first_stage_f: None,
-            se_causalml: None,
-            bootstrap: None,
+            ..EffectRow::empty(Method::Ols, Estimand::Ate)
         }
     }
 

@@ -49,18 +49,17 @@ impl Method {
         Method::TwoSls,
     ];
 
-    /// The methods that need no instrument (what "all" means on data without one).
-    pub const ADJUSTMENT: [Method; 9] = [
-        Method::DiffMeans,
-        Method::Ols,
-        Method::Ipw,
-        Method::Aipw,
-        Method::Psm,
-        Method::TLearner,
-        Method::XLearner,
-        Method::RLearner,
-        Method::DrLearner,
-    ];
+    /// The methods that need no instrument (what "all" means on data without one): every one
+    /// but 2SLS, the last of [`Method::ALL`].
+    pub const ADJUSTMENT: [Method; 9] = {
+        let mut out = [Method::DiffMeans; 9];
+        let mut i = 0;
+        while i < out.len() {
+            out[i] = Method::ALL[i];
+            i += 1;
+        }
+        out
+    };
 
     /// Whether the method gives a per-unit effect.
     pub fn has_cate(self) -> bool {
