@@ -91,13 +91,8 @@ impl<'a> Design<'a> {
         spec: &AnalysisSpec,
         extra: &[(&'static str, &str)],
     ) -> Result<Self, AnalysisError> {
-        let find = |role: &'static str, name: &str| {
-            table
-                .column(name)
-                .ok_or_else(|| AnalysisError::UnknownColumn { role, name: name.to_string() })
-        };
-        let t_col = find("treatment", &spec.treatment)?;
-        let y_col = find("outcome", &spec.outcome)?;
+        let t_col = find(table, "treatment", &spec.treatment)?;
+        let y_col = find(table, "outcome", &spec.outcome)?;
         if spec.treatment == spec.outcome {
             return Err(AnalysisError::SameColumn {
                 name: spec.treatment.clone(),
@@ -116,39 +111,108 @@ impl<'a> Design<'a> {
         let y = y_col
             .as_numeric()
             .ok_or_else(|| AnalysisError::OutcomeNotNumeric { name: spec.outcome.clone() })?;
-
         let names = match &spec.covariates {
             Some(c) => c.clone(),
             None => default_covariates(table, &spec.treatment, &spec.outcome),
         };
-        let mut warnings = Vec::new();
-        let mut sources: Vec<(String, Source<'a>)> = Vec::new();
-        for (k, name) in names.iter().enumerate() {
-            for (role, other) in [("treatment", &spec.treatment), ("outcome", &spec.outcome)] {
-                if name == other {
-                    return Err(AnalysisError::SameColumn {
-                        name: name.clone(),
-                        roles: (role, "covariate"),
-                    });
-                }
+        let sources = covariate_sources(table, spec, &names)?;
+        let kept = Kept::rows(table, spec, (y_col, t_col), extra, &names)?;
+        let mut warnings: Vec<String> = kept.warning.iter().cloned().collect();
+        let sources = encode(sources, &kept.keep, &mut warnings)?;
+
+        let (keep, n) = (&kept.keep, table.n_rows());
+        let filter = |v: &'a [f64]| -> Cow<'a, [f64]> {
+            if kept.n_dropped == 0 {
+                Cow::Borrowed(v)
+            } else {
+                Cow::Owned(v.iter().zip(keep).filter(|(_, &k)| k).map(|(x, _)| *x).collect())
             }
-            if names[..k].contains(name) {
-                return Err(AnalysisError::DuplicateCovariate { name: name.clone() });
+        };
+        let covariates = sources
+            .iter()
+            .map(|(_, s)| match s {
+                Source::Numeric(v) => filter(v),
+                dummy => Cow::Owned((0..n).filter(|&i| keep[i]).map(|i| dummy.value(i)).collect()),
+            })
+            .collect();
+        let t = match t {
+            Cow::Borrowed(v) => filter(v),
+            Cow::Owned(v) => {
+                Cow::Owned(v.into_iter().zip(keep).filter(|(_, &k)| k).map(|(x, _)| x).collect())
             }
-            let c = find("covariate", name)?;
-            match c.data() {
-                ColumnData::Numeric(v) => {
-                    sources.push((name.clone(), Source::Numeric(v)));
-                }
-                ColumnData::Categorical { codes, levels } => {
-                    // Expanded once the rows are known: only levels present in kept rows count.
-                    sources.push((name.clone(), Source::Categorical { codes, levels }));
-                }
+        };
+        Ok(Design {
+            y: filter(y),
+            t,
+            t_levels,
+            rows: (0..n).filter(|&i| keep[i]).collect(),
+            extra: kept.extra.iter().map(|v| filter(v)).collect(),
+            covariates,
+            covariate_names: sources.into_iter().map(|(name, _)| name).collect(),
+            warnings,
+        })
+    }
+}
+
+/// The column `name`, or the error naming its `role`.
+fn find<'a>(
+    table: &'a Table,
+    role: &'static str,
+    name: &str,
+) -> Result<&'a cf_data::Column, AnalysisError> {
+    table.column(name).ok_or_else(|| AnalysisError::UnknownColumn { role, name: name.to_string() })
+}
+
+/// The covariates named, checked against the other roles and each other.
+fn covariate_sources<'a>(
+    table: &'a Table,
+    spec: &AnalysisSpec,
+    names: &[String],
+) -> Result<Vec<(String, Source<'a>)>, AnalysisError> {
+    let mut sources = Vec::with_capacity(names.len());
+    for (k, name) in names.iter().enumerate() {
+        for (role, other) in [("treatment", &spec.treatment), ("outcome", &spec.outcome)] {
+            if name == other {
+                return Err(AnalysisError::SameColumn {
+                    name: name.clone(),
+                    roles: (role, "covariate"),
+                });
             }
         }
+        if names[..k].contains(name) {
+            return Err(AnalysisError::DuplicateCovariate { name: name.clone() });
+        }
+        match find(table, "covariate", name)?.data() {
+            ColumnData::Numeric(v) => sources.push((name.clone(), Source::Numeric(v))),
+            // Expanded once the rows are known: only levels present in kept rows count.
+            ColumnData::Categorical { codes, levels } => {
+                sources.push((name.clone(), Source::Categorical { codes, levels }));
+            }
+        }
+    }
+    Ok(sources)
+}
 
-        // Missing-value policy: drop rows with a missing value in any used column. Column by
-        // column, so each pass is a tight loop.
+/// The rows the missing-value policy keeps, and the extra columns.
+struct Kept<'a> {
+    keep: Vec<bool>,
+    n_dropped: usize,
+    /// The extra numeric columns (instruments, folds), over all rows.
+    extra: Vec<&'a [f64]>,
+    /// How many rows were dropped for which column, when any were.
+    warning: Option<String>,
+}
+
+impl<'a> Kept<'a> {
+    /// Drops rows with a missing value in any used column (covariates only under the `drop`
+    /// policy). Column by column, so each pass is a tight loop.
+    fn rows(
+        table: &'a Table,
+        spec: &AnalysisSpec,
+        (y_col, t_col): (&cf_data::Column, &cf_data::Column),
+        extra: &[(&'static str, &str)],
+        names: &[String],
+    ) -> Result<Self, AnalysisError> {
         let n = table.n_rows();
         let mut keep = vec![true; n];
         let mut mark = |c: &cf_data::Column| -> usize {
@@ -171,15 +235,13 @@ impl<'a> Design<'a> {
             }
             count
         };
-        let y_missing = mark(y_col);
-        let t_missing = mark(t_col);
+        let mut counts = vec![(spec.outcome.as_str(), mark(y_col))];
+        counts.push((spec.treatment.as_str(), mark(t_col)));
         let mut extra_cols: Vec<&'a [f64]> = Vec::new();
         let mut extra_missing = Vec::new();
         for &(role, name) in extra {
-            let c = find(role, name)?;
-            for (r, other) in
-                [("treatment", &spec.treatment), ("outcome", &spec.outcome)].into_iter()
-            {
+            let c = find(table, role, name)?;
+            for (r, other) in [("treatment", &spec.treatment), ("outcome", &spec.outcome)] {
                 if name == other.as_str() {
                     return Err(AnalysisError::SameColumn { name: name.into(), roles: (r, role) });
                 }
@@ -190,125 +252,89 @@ impl<'a> Design<'a> {
             extra_missing.push((name, mark(c)));
             extra_cols.push(v);
         }
-        let indicator = spec.options.missing == crate::MissingPolicy::Indicator;
-        let missing_per_column: Vec<usize> = if indicator {
-            // Kept; imputed and flagged below.
-            vec![0; names.len()]
-        } else {
-            names.iter().filter_map(|name| table.column(name)).map(&mut mark).collect()
-        };
+        // Under the indicator policy, covariates keep their rows: imputed and flagged later.
+        if spec.options.missing != crate::MissingPolicy::Indicator {
+            for name in names {
+                if let Some(c) = table.column(name) {
+                    counts.push((name.as_str(), mark(c)));
+                }
+            }
+        }
+        counts.extend(extra_missing);
         let n_dropped = keep.iter().filter(|k| !**k).count();
         if n_dropped == n {
             return Err(AnalysisError::NoCompleteRows);
         }
-        if n_dropped > 0 {
-            let mut parts = Vec::new();
-            for (name, count) in [(&spec.outcome, y_missing), (&spec.treatment, t_missing)] {
-                if count > 0 {
-                    parts.push(format!("`{name}` ({count})"));
-                }
-            }
-            for (name, &count) in names.iter().zip(&missing_per_column) {
-                if count > 0 {
-                    parts.push(format!("`{name}` ({count})"));
-                }
-            }
-            for &(name, count) in &extra_missing {
-                if count > 0 {
-                    parts.push(format!("`{name}` ({count})"));
-                }
-            }
-            warnings.push(format!(
-                "dropped {n_dropped} of {n} rows with a missing value in {}",
-                parts.join(", ")
-            ));
-        }
+        let warning = (n_dropped > 0).then(|| {
+            let parts: Vec<String> = counts
+                .iter()
+                .filter(|(_, count)| *count > 0)
+                .map(|(name, count)| format!("`{name}` ({count})"))
+                .collect();
+            format!("dropped {n_dropped} of {n} rows with a missing value in {}", parts.join(", "))
+        });
+        Ok(Kept { keep, n_dropped, extra: extra_cols, warning })
+    }
+}
 
-        // One-hot encoding over the kept rows: the first level present is the reference.
-        let mut expanded: Vec<(String, Source<'a>)> = Vec::with_capacity(sources.len());
-        for (name, source) in sources {
-            if let Source::Numeric(values) = source {
-                let kept = || values.iter().zip(&keep).filter(|(_, &k)| k).map(|(x, _)| *x);
-                let n_missing = kept().filter(|x| x.is_nan()).count();
-                if n_missing == 0 {
-                    expanded.push((name, source));
-                    continue;
-                }
-                let present = kept().filter(|x| !x.is_nan());
-                let (sum, count) = present.fold((0.0, 0usize), |(s, c), x| (s + x, c + 1));
-                let fill = if count > 0 { sum / count as f64 } else { 0.0 };
-                warnings.push(format!(
-                    "`{name}`: {n_missing} missing values set to the mean of the others ({fill:.4}) and flagged in `{name} missing`"
-                ));
-                expanded.push((name.clone(), Source::Imputed { values, fill }));
-                expanded.push((format!("{name} missing"), Source::MissingNumeric(values)));
-                continue;
-            }
-            let Source::Categorical { codes, levels } = source else {
+/// One-hot encoding and imputation over the kept rows: a text covariate becomes one indicator
+/// per level present (the first is the reference); a numeric covariate with missing values kept
+/// (indicator policy) is imputed with the mean and flagged.
+fn encode<'a>(
+    sources: Vec<(String, Source<'a>)>,
+    keep: &[bool],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<(String, Source<'a>)>, AnalysisError> {
+    let mut expanded: Vec<(String, Source<'a>)> = Vec::with_capacity(sources.len());
+    for (name, source) in sources {
+        if let Source::Numeric(values) = source {
+            let kept = || values.iter().zip(keep).filter(|(_, &k)| k).map(|(x, _)| *x);
+            let n_missing = kept().filter(|x| x.is_nan()).count();
+            if n_missing == 0 {
                 expanded.push((name, source));
                 continue;
-            };
-            let n_missing = codes.iter().zip(&keep).filter(|(c, &k)| k && c.is_none()).count();
-            let mut present = vec![false; levels.len()];
-            for (c, _) in codes.iter().zip(&keep).filter(|(_, k)| **k) {
-                if let Some(p) = c.and_then(|c| present.get_mut(c as usize)) {
-                    *p = true;
-                }
             }
-            let used: Vec<usize> = (0..levels.len()).filter(|&l| present[l]).collect();
-            if used.len() > MAX_LEVELS {
-                return Err(AnalysisError::TooManyLevels { name, levels: used.len() });
-            }
-            let Some((&reference, others)) = used.split_first() else { continue };
+            let present = kept().filter(|x| !x.is_nan());
+            let (sum, count) = present.fold((0.0, 0usize), |(s, c), x| (s + x, c + 1));
+            let fill = if count > 0 { sum / count as f64 } else { 0.0 };
             warnings.push(format!(
-                "`{name}` is categorical: encoded as {} indicator columns, `{}` is the reference level",
-                others.len(),
-                levels[reference]
+                "`{name}`: {n_missing} missing values set to the mean of the others ({fill:.4}) and flagged in `{name} missing`"
             ));
-            for &l in others {
-                expanded.push((
-                    format!("{name}={}", levels[l]),
-                    Source::Dummy { codes, level: l as u32 },
-                ));
-            }
-            if n_missing > 0 {
-                warnings.push(format!(
-                    "`{name}`: {n_missing} missing values get their own indicator `{name}=(missing)`"
-                ));
-                expanded.push((format!("{name}=(missing)"), Source::MissingCode(codes)));
+            expanded.push((name.clone(), Source::Imputed { values, fill }));
+            expanded.push((format!("{name} missing"), Source::MissingNumeric(values)));
+            continue;
+        }
+        let Source::Categorical { codes, levels } = source else {
+            expanded.push((name, source));
+            continue;
+        };
+        let n_missing = codes.iter().zip(keep).filter(|(c, &k)| k && c.is_none()).count();
+        let mut present = vec![false; levels.len()];
+        for (c, _) in codes.iter().zip(keep).filter(|(_, k)| **k) {
+            if let Some(p) = c.and_then(|c| present.get_mut(c as usize)) {
+                *p = true;
             }
         }
-        let sources = expanded;
-
-        let filter = |v: &'a [f64]| -> Cow<'a, [f64]> {
-            if n_dropped == 0 {
-                Cow::Borrowed(v)
-            } else {
-                Cow::Owned(v.iter().zip(&keep).filter(|(_, &k)| k).map(|(x, _)| *x).collect())
-            }
-        };
-        let covariates = sources
-            .iter()
-            .map(|(_, s)| match s {
-                Source::Numeric(v) => filter(v),
-                dummy => Cow::Owned((0..n).filter(|&i| keep[i]).map(|i| dummy.value(i)).collect()),
-            })
-            .collect();
-        let t = match t {
-            Cow::Borrowed(v) => filter(v),
-            Cow::Owned(v) => {
-                Cow::Owned(v.into_iter().zip(&keep).filter(|(_, &k)| k).map(|(x, _)| x).collect())
-            }
-        };
-        Ok(Design {
-            y: filter(y),
-            t,
-            t_levels,
-            rows: (0..n).filter(|&i| keep[i]).collect(),
-            extra: extra_cols.into_iter().map(filter).collect(),
-            covariates,
-            covariate_names: sources.into_iter().map(|(name, _)| name).collect(),
-            warnings,
-        })
+        let used: Vec<usize> = (0..levels.len()).filter(|&l| present[l]).collect();
+        if used.len() > MAX_LEVELS {
+            return Err(AnalysisError::TooManyLevels { name, levels: used.len() });
+        }
+        let Some((&reference, others)) = used.split_first() else { continue };
+        warnings.push(format!(
+            "`{name}` is categorical: encoded as {} indicator columns, `{}` is the reference level",
+            others.len(),
+            levels[reference]
+        ));
+        for &l in others {
+            expanded
+                .push((format!("{name}={}", levels[l]), Source::Dummy { codes, level: l as u32 }));
+        }
+        if n_missing > 0 {
+            warnings.push(format!(
+                "`{name}`: {n_missing} missing values get their own indicator `{name}=(missing)`"
+            ));
+            expanded.push((format!("{name}=(missing)"), Source::MissingCode(codes)));
+        }
     }
+    Ok(expanded)
 }
