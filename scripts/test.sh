@@ -19,6 +19,9 @@ step "clippy (native workspace, and the page for wasm32)"
 cargo clippy --offline --workspace --all-targets -- -D warnings
 cargo clippy --offline -p counterfact-web --target wasm32-unknown-unknown --all-targets -- -D warnings
 
+step "API documentation builds without warnings (broken links, missing docs)"
+RUSTDOCFLAGS="-D warnings" cargo doc --offline --no-deps --workspace
+
 step "native tests: engine, CLI, page state"
 cargo test --offline --workspace
 
