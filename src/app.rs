@@ -6,7 +6,7 @@ use web_sys::File;
 use yew::prelude::*;
 
 use crate::bridge::Bridge;
-use crate::components::context::AppHandle;
+use crate::components::context::{use_app, AppHandle};
 use crate::components::{DataPreview, DropZone, GraphPanel, Results, RolesPanel, SharePanel};
 use crate::examples::Example;
 use crate::gallery::{ExampleGallery, ExampleStory};
@@ -127,28 +127,7 @@ pub fn App() -> Html {
             fetch_and_load.emit(ex);
         })
     };
-    // A share link in the URL fragment: its analysis is restored when a file with its columns is
-    // loaded; data embedded in it is loaded at once, as if dropped.
-    {
-        let (load, dispatcher) = (load.clone(), state.dispatcher());
-        let fetch_and_load = fetch_and_load.clone();
-        use_effect_with((), move |_| {
-            let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-            if hash.len() > 1 {
-                dispatcher.dispatch(Action::OpenLink(hash.clone()));
-                if let Some(ex) = state::link_example(&hash) {
-                    fetch_and_load.emit(ex);
-                } else if let Some(data) = state::link_data(&hash) {
-                    match text_file(&data, "shared data.csv") {
-                        Some(file) => load.emit((file, SuggestedRoles::default())),
-                        None => dispatcher.dispatch(Action::ShowError(
-                            "the data in the link could not be opened".into(),
-                        )),
-                    }
-                }
-            }
-        });
-    }
+    use_open_link(&state, &load, &fetch_and_load);
     let on_run = {
         let bridge = bridge.clone();
         let state = state.clone();
@@ -167,10 +146,6 @@ pub fn App() -> Html {
             dispatcher.dispatch(Action::Cancelled { job });
         })
     };
-    let dispatch = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |a: Action| dispatcher.dispatch(a))
-    };
     let loading = matches!(state.busy, Busy::Loading { .. });
     // An example (or an example's link) runs its analysis as soon as its file is loaded.
     {
@@ -187,48 +162,8 @@ pub fn App() -> Html {
         });
     }
 
-    // The graph's implied independences are tested in the worker whenever they change.
-    {
-        let bridge = bridge.clone();
-        let dispatcher = state.dispatcher();
-        let list = state.implied_independences();
-        let dataset = state.dataset.as_ref().map(|d| d.name.clone());
-        use_effect_with((list, dataset), move |(list, dataset)| {
-            if dataset.is_some() && !list.is_empty() {
-                let job = bridge.test(list.clone());
-                dispatcher.dispatch(Action::TestsStarted { job, list: list.clone() });
-            } else {
-                dispatcher.dispatch(Action::TestsStarted { job: 0, list: Vec::new() });
-            }
-        });
-    }
-    // The drawn graph and its roles are saved for the next time these columns are loaded (a graph
-    // without edges or latent nodes is not worth keeping).
-    {
-        let columns: Vec<String> = state
-            .dataset
-            .as_ref()
-            .map(|d| d.summary.columns.iter().map(|c| c.name.clone()).collect())
-            .unwrap_or_default();
-        let drawn =
-            !state.graph.dag.edges().is_empty() || state.graph.dag.nodes().iter().any(|n| n.latent);
-        // An example's graph, as long as the user has not changed it, is not kept: the gallery has
-        // it, and it must not replace a graph the user drew for the same columns.
-        let text = state
-            .dataset
-            .is_some()
-            .then(|| state.graph_text())
-            .filter(|t| state.example_graph.as_ref() != Some(t));
-        use_effect_with((columns, text, drawn), |(columns, text, drawn)| {
-            if let Some(text) = text {
-                if *drawn {
-                    storage::save(columns, text);
-                } else {
-                    storage::forget(columns);
-                }
-            }
-        });
-    }
+    use_test_implications(&bridge, &state);
+    use_save_graph(&state);
 
     html! {
         <ContextProvider<AppHandle> context={state.clone()}>
@@ -238,6 +173,98 @@ pub fn App() -> Html {
                 <span class="tagline">{"Causal effects from your data, computed in this browser tab. Nothing is uploaded."}</span>
             </header>
             <main>
+                <Banners on_cancel={on_cancel.clone()} />
+                if let Some(dataset) = &state.dataset {
+                    <DropZone on_file={on_file.clone()} compact=true disabled={loading} />
+                    <div class="workspace">
+                        <DataPreview dataset={dataset.clone()} />
+                        <RolesPanel on_run={on_run} on_cancel={on_cancel.clone()} />
+                    </div>
+                    <GraphPanel />
+                    <SharePanel />
+                    if let Some(result) = &state.result {
+                        <Results result={result.clone()} stale={state.result_is_stale()} file_name={AttrValue::from(dataset.name.clone())}
+                                 graph_dot={result.graph_dot.clone().map(AttrValue::from)}
+                                 benchmark={state.benchmark(&result.spec).map(|(v, what)| (v, AttrValue::from(what)))} />
+                    }
+                } else {
+                    <section class="hero">
+                        <h1>{"Did it work, and for whom?"}</h1>
+                        <p class="lead">{"Drop a table of customers or experiments, pick the treatment and the outcome, and get the average effect with a confidence interval: the same numbers as causalml and statsmodels, with nothing to install."}</p>
+                    </section>
+                    <DropZone on_file={on_file} disabled={loading} />
+                    <ExampleGallery on_open={on_example} disabled={loading} />
+                }
+            </main>
+            <footer class="foot muted small">
+                {"Counterfact runs entirely in your browser (WebAssembly). Your file is read locally and never leaves this device."}
+            </footer>
+        </div>
+        </ContextProvider<AppHandle>>
+    }
+}
+
+/// The graph's implied independences are tested in the worker whenever they change.
+#[hook]
+fn use_test_implications(bridge: &Bridge, state: &UseReducerHandle<AppState>) {
+    let bridge = bridge.clone();
+    let dispatcher = state.dispatcher();
+    let list = state.implied_independences();
+    let dataset = state.dataset.as_ref().map(|d| d.name.clone());
+    use_effect_with((list, dataset), move |(list, dataset)| {
+        if dataset.is_some() && !list.is_empty() {
+            let job = bridge.test(list.clone());
+            dispatcher.dispatch(Action::TestsStarted { job, list: list.clone() });
+        } else {
+            dispatcher.dispatch(Action::TestsStarted { job: 0, list: Vec::new() });
+        }
+    });
+}
+
+/// The drawn graph and its roles are saved for the next time these columns are loaded (a graph
+/// without edges or latent nodes is not worth keeping).
+#[hook]
+fn use_save_graph(state: &AppState) {
+    let columns: Vec<String> = state
+        .dataset
+        .as_ref()
+        .map(|d| d.summary.columns.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
+    let drawn =
+        !state.graph.dag.edges().is_empty() || state.graph.dag.nodes().iter().any(|n| n.latent);
+    // An example's graph, as long as the user has not changed it, is not kept: the gallery has
+    // it, and it must not replace a graph the user drew for the same columns.
+    let text = state
+        .dataset
+        .is_some()
+        .then(|| state.graph_text())
+        .filter(|t| state.example_graph.as_ref() != Some(t));
+    use_effect_with((columns, text, drawn), |(columns, text, drawn)| {
+        if let Some(text) = text {
+            if *drawn {
+                storage::save(columns, text);
+            } else {
+                storage::forget(columns);
+            }
+        }
+    });
+}
+
+/// Props of [`Banners`].
+#[derive(Properties, PartialEq)]
+struct BannersProps {
+    /// Stop reading the file.
+    on_cancel: Callback<()>,
+}
+
+/// The messages above the workspace: errors, the share link's banner, reading progress, the
+/// open example's story.
+#[component]
+fn Banners(props: &BannersProps) -> Html {
+    let (state, dispatch) = use_app();
+    let on_cancel = &props.on_cancel;
+    html! {
+        <>
                 if let Some(err) = &state.error {
                     <div class="banner error" role="alert" data-testid="error-message">
                         <span>{err}</span>
@@ -272,32 +299,34 @@ pub fn App() -> Html {
                 if let Some(ex) = state.example {
                     <ExampleStory example={ex} on_close={dispatch.reform(|()| Action::LeaveExample)} />
                 }
-                if let Some(dataset) = &state.dataset {
-                    <DropZone on_file={on_file.clone()} compact=true disabled={loading} />
-                    <div class="workspace">
-                        <DataPreview dataset={dataset.clone()} />
-                        <RolesPanel state={std::rc::Rc::new((*state).clone())} dispatch={dispatch.clone()} on_run={on_run} on_cancel={on_cancel.clone()} />
-                    </div>
-                    <GraphPanel />
-                    <SharePanel state={std::rc::Rc::new((*state).clone())} />
-                    if let Some(result) = &state.result {
-                        <Results result={result.clone()} stale={state.result_is_stale()} file_name={AttrValue::from(dataset.name.clone())}
-                                 graph_dot={result.graph_dot.clone().map(AttrValue::from)}
-                                 benchmark={state.benchmark(&result.spec).map(|(v, what)| (v, AttrValue::from(what)))} />
-                    }
-                } else {
-                    <section class="hero">
-                        <h1>{"Did it work, and for whom?"}</h1>
-                        <p class="lead">{"Drop a table of customers or experiments, pick the treatment and the outcome, and get the average effect with a confidence interval: the same numbers as causalml and statsmodels, with nothing to install."}</p>
-                    </section>
-                    <DropZone on_file={on_file} disabled={loading} />
-                    <ExampleGallery on_open={on_example} disabled={loading} />
-                }
-            </main>
-            <footer class="foot muted small">
-                {"Counterfact runs entirely in your browser (WebAssembly). Your file is read locally and never leaves this device."}
-            </footer>
-        </div>
-        </ContextProvider<AppHandle>>
+        </>
     }
+}
+
+/// A share link in the URL fragment: its analysis is restored when a file with its columns is
+/// loaded; data embedded in it is loaded at once, as if dropped.
+#[hook]
+fn use_open_link(
+    state: &UseReducerHandle<AppState>,
+    load: &Callback<(File, SuggestedRoles)>,
+    fetch_and_load: &Callback<&'static Example>,
+) {
+    let (load, dispatcher) = (load.clone(), state.dispatcher());
+    let fetch_and_load = fetch_and_load.clone();
+    use_effect_with((), move |_| {
+        let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+        if hash.len() > 1 {
+            dispatcher.dispatch(Action::OpenLink(hash.clone()));
+            if let Some(ex) = state::link_example(&hash) {
+                fetch_and_load.emit(ex);
+            } else if let Some(data) = state::link_data(&hash) {
+                match text_file(&data, "shared data.csv") {
+                    Some(file) => load.emit((file, SuggestedRoles::default())),
+                    None => dispatcher.dispatch(Action::ShowError(
+                        "the data in the link could not be opened".into(),
+                    )),
+                }
+            }
+        }
+    });
 }

@@ -6,8 +6,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::components::export::{file_stem, PlotExport};
-use crate::components::results::nice_ticks;
+use crate::components::export::file_stem;
+use crate::components::plot::{nice_ticks, x_ticks, PlotFrame};
 
 /// |SMD| above this is the usual sign of imbalance.
 const SMD_THRESHOLD: f64 = 0.1;
@@ -110,7 +110,6 @@ fn finite_or(x: f64, fallback: f64) -> f64 {
 /// share of its arm (the arms can differ a hundredfold in size).
 #[component]
 pub fn OverlapPlot(props: &OverlapPlotProps) -> Html {
-    let svg_ref = use_node_ref();
     const W: f64 = 420.0;
     const H: f64 = 270.0;
     const L: f64 = 40.0;
@@ -142,25 +141,21 @@ pub fn OverlapPlot(props: &OverlapPlotProps) -> Html {
         }
     };
     let pct = |s: f64| format!("{:.0}%", s * 100.0);
+    let caption = html! { {"Share of each arm per propensity bin: treated above the line, control below. Bins where one arm has no rows lack overlap."} };
+    let tick_labels = (0..=5).map(|k| {
+        let p = k as f64 / 5.0;
+        (x(p), format!("{p:.1}"))
+    });
     html! {
-        <figure class="overlap">
-            <svg ref={svg_ref.clone()} viewBox={format!("0 0 {W} {H}")} role="img" data-testid="overlap-plot"
-                 aria-label="Propensity score histograms of the treated (above the axis) and the control (below)">
+        <PlotFrame kind="overlap" view_box={format!("0 0 {W} {H}")} label="overlap plot" file={props.file.clone()} {caption}
+                   aria_label="Propensity score histograms of the treated (above the axis) and the control (below)">
                 <g class="legend">
                     <rect class="treated" x={L.to_string()} y="8" width="12" height="12" />
                     <text x={(L + 17.0).to_string()} y="18">{format!("treated ({})", cf_engine::format::count(n_t))}</text>
                     <rect class="control" x={(L + 170.0).to_string()} y="8" width="12" height="12" />
                     <text x={(L + 187.0).to_string()} y="18">{format!("control ({})", cf_engine::format::count(n_c))}</text>
                 </g>
-                { for (0..=5).map(|k| {
-                    let p = k as f64 / 5.0;
-                    html! {
-                        <g class="tick">
-                            <line x1={x(p).to_string()} x2={x(p).to_string()} y1={T.to_string()} y2={(H - B).to_string()} />
-                            <text x={x(p).to_string()} y={(H - B + 14.0).to_string()} text-anchor="middle">{format!("{p:.1}")}</text>
-                        </g>
-                    }
-                }) }
+                {x_ticks(tick_labels, T, H - B, H - B + 14.0)}
                 { for (0..bins).map(|k| bar(k, share(o.treated[k], n_t), true)) }
                 { for (0..bins).map(|k| bar(k, share(o.control[k], n_c), false)) }
                 <line class="axis" x1={L.to_string()} x2={(W - R).to_string()} y1={mid.to_string()} y2={mid.to_string()} />
@@ -168,11 +163,7 @@ pub fn OverlapPlot(props: &OverlapPlotProps) -> Html {
                 <text class="scale" x={(L - 4.0).to_string()} y={(mid + 4.0).to_string()} text-anchor="end">{"0"}</text>
                 <text class="scale" x={(L - 4.0).to_string()} y={(H - B).to_string()} text-anchor="end">{pct(peak)}</text>
                 <text class="axis-title" x={x(0.5).to_string()} y={(H - 6.0).to_string()} text-anchor="middle">{"propensity score"}</text>
-            </svg>
-            <figcaption class="muted small">{"Share of each arm per propensity bin: treated above the line, control below. Bins where one arm has no rows lack overlap."}</figcaption>
-            <PlotExport target={svg_ref} plot="overlap" label="overlap plot"
-                        file={if props.file.is_empty() { AttrValue::from("counterfact-overlap") } else { props.file.clone() }} />
-        </figure>
+        </PlotFrame>
     }
 }
 
@@ -197,7 +188,6 @@ fn short(name: &str) -> String {
 /// |SMD| per covariate before and after adjustment, with the 0.1 rule of thumb dashed.
 #[component]
 pub fn LovePlot(props: &BalanceProps) -> Html {
-    let svg_ref = use_node_ref();
     const W: f64 = 420.0;
     const L: f64 = 150.0;
     const R: f64 = 14.0;
@@ -234,10 +224,11 @@ pub fn LovePlot(props: &BalanceProps) -> Html {
             cy
         )
     };
+    let caption = html! { {"Dashed line: |SMD| = 0.1, the usual bound for good balance."} };
+    let tick_labels = ticks.iter().map(|&t| (x(t), format!("{t:.2}")));
     html! {
-        <figure class="love">
-            <svg ref={svg_ref.clone()} viewBox={format!("0 0 {W} {h}")} role="img" data-testid="love-plot"
-                 aria-label="Love plot: absolute standardized mean difference per covariate before and after adjustment">
+        <PlotFrame kind="love" view_box={format!("0 0 {W} {h}")} label="love plot" file={props.file.clone()} {caption}
+                   aria_label="Love plot: absolute standardized mean difference per covariate before and after adjustment">
                 <g class="legend">
                     <circle class="before" cx={(L - 100.0).to_string()} cy="14" r="4.5" />
                     <text x={(L - 92.0).to_string()} y="18">{"before"}</text>
@@ -250,12 +241,7 @@ pub fn LovePlot(props: &BalanceProps) -> Html {
                         <text x={(L + 79.0).to_string()} y="18">{"matched"}</text>
                     }
                 </g>
-                { for ticks.iter().map(|&t| html! {
-                    <g class="tick">
-                        <line x1={x(t).to_string()} x2={x(t).to_string()} y1={T.to_string()} y2={(h - B).to_string()} />
-                        <text x={x(t).to_string()} y={(h - B + 14.0).to_string()} text-anchor="middle">{format!("{t:.2}")}</text>
-                    </g>
-                }) }
+                {x_ticks(tick_labels, T, h - B, h - B + 14.0)}
                 <line class="threshold" x1={x(SMD_THRESHOLD).to_string()} x2={x(SMD_THRESHOLD).to_string()}
                       y1={(T - 2.0).to_string()} y2={(h - B).to_string()} />
                 { for rows.iter().enumerate().map(|(i, r)| {
@@ -281,11 +267,7 @@ pub fn LovePlot(props: &BalanceProps) -> Html {
                 <text class="axis-title" x={((L + W - R) / 2.0).to_string()} y={(h - 6.0).to_string()} text-anchor="middle">
                     {"|standardized mean difference|"}
                 </text>
-            </svg>
-            <figcaption class="muted small">{"Dashed line: |SMD| = 0.1, the usual bound for good balance."}</figcaption>
-            <PlotExport target={svg_ref} plot="love" label="love plot"
-                        file={if props.file.is_empty() { AttrValue::from("counterfact-love") } else { props.file.clone() }} />
-        </figure>
+        </PlotFrame>
     }
 }
 

@@ -7,7 +7,8 @@ use serde::Serialize;
 use yew::prelude::*;
 
 use crate::components::diagnostics::Diagnostics;
-use crate::components::export::{file_name, file_stem, PlotExport};
+use crate::components::export::{file_name, file_stem};
+use crate::components::plot::{nice_ticks, x_ticks, PlotFrame};
 use crate::components::preview::millis;
 use crate::services::download::download;
 use crate::state::RunResult;
@@ -373,7 +374,6 @@ pub struct ForestPlotProps {
 /// Point and interval per method on a shared axis with the zero line.
 #[component]
 pub fn ForestPlot(props: &ForestPlotProps) -> Html {
-    let svg_ref = use_node_ref();
     const W: f64 = 640.0;
     let left: f64 = if props.multi { 250.0 } else { 210.0 };
     const RIGHT: f64 = 24.0;
@@ -392,20 +392,17 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
     let ticks = nice_ticks(lo, hi, 5);
     let step = ticks.get(1).zip(ticks.first()).map_or(1.0, |(b, a)| b - a);
     let tick_decimals = format::decimals_for(step * 10.0);
-    let file = if props.file.is_empty() {
-        AttrValue::from("counterfact-forest")
-    } else {
-        props.file.clone()
+    let caption = html! {
+        <>
+            {format!("Each dot is an estimate, each bar its {level} interval; the dashed line is no effect.")}
+            if let Some((_, what)) = bench { {format!(" The gold line is the {what}.")} }
+        </>
     };
+    let tick_labels = ticks.iter().map(|&t| (x(t), format::with_separators(t, tick_decimals)));
     html! {
-        <figure class="forest">
-            <svg ref={svg_ref.clone()} viewBox={format!("0 0 {W} {h}")} role="img" aria-label={format!("Forest plot of the estimates with {level} intervals")} data-testid="forest-plot">
-                { for ticks.iter().map(|&t| html! {
-                    <g class="tick">
-                        <line x1={x(t).to_string()} x2={x(t).to_string()} y1={top.to_string()} y2={(h - 24.0).to_string()} />
-                        <text x={x(t).to_string()} y={(h - 8.0).to_string()} text-anchor="middle">{format::with_separators(t, tick_decimals)}</text>
-                    </g>
-                }) }
+        <PlotFrame kind="forest" view_box={format!("0 0 {W} {h}")} aria_label={format!("Forest plot of the estimates with {level} intervals")}
+                   label="forest plot" file={props.file.clone()} {caption}>
+                {x_ticks(tick_labels, top, h - 24.0, h - 8.0)}
                 <line class="zero" x1={x(0.0).to_string()} x2={x(0.0).to_string()} y1={(top - 4.0).to_string()} y2={(h - 24.0).to_string()} />
                 if let Some((v, what)) = bench {
                     <g class="benchmark" data-testid="forest-benchmark" data-value={v.to_string()}>
@@ -432,32 +429,8 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
                         </g>
                     }
                 }) }
-            </svg>
-            <figcaption class="muted small">
-                {format!("Each dot is an estimate, each bar its {level} interval; the dashed line is no effect.")}
-                if let Some((_, what)) = bench { {format!(" The gold line is the {what}.")} }
-            </figcaption>
-            <PlotExport target={svg_ref} plot="forest" label="forest plot" {file} />
-        </figure>
+        </PlotFrame>
     }
-}
-
-/// About `n` round tick values covering [lo, hi].
-pub(crate) fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
-    let span = hi - lo;
-    if !(span.is_finite() && span > 0.0) {
-        return vec![lo];
-    }
-    let raw = span / n as f64;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * mag);
-    let first = (lo / step).ceil() as i64;
-    let last = (hi / step).floor() as i64;
-    (first..=last).map(|i| i as f64 * step).collect()
 }
 
 /// One sentence per kind of method shown, on how its standard error is computed.

@@ -1,21 +1,16 @@
 //! Treatment, outcome, covariates, methods and the Run button.
 
-use std::rc::Rc;
-
-use cf_engine::{ColumnKind, EstimandChoice, Method};
+use cf_engine::{ColumnKind, ColumnSummary, EstimandChoice, Method};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::components::context::use_app;
 use crate::state::{Action, AppState, Busy};
 
-/// Props of [`RolesPanel`].
+/// Props of [`RolesPanel`] (the page state comes from the context).
 #[derive(Properties, PartialEq)]
 pub struct RolesPanelProps {
-    /// The page state.
-    pub state: Rc<AppState>,
-    /// State changes.
-    pub dispatch: Callback<Action>,
     /// Run the analysis.
     pub on_run: Callback<()>,
     /// Stop the running analysis.
@@ -29,99 +24,61 @@ fn select_value(e: &Event) -> Option<String> {
 /// The analysis settings card.
 #[component]
 pub fn RolesPanel(props: &RolesPanelProps) -> Html {
-    let s = &props.state;
+    let (s, _) = use_app();
+    if s.dataset.is_none() {
+        return html! {};
+    }
+    html! {
+        <section class="card roles-card" aria-labelledby="roles-title">
+            <header class="card-head"><h2 id="roles-title">{"Analysis"}</h2></header>
+            <RoleFields />
+            <Covariates />
+            <MethodSettings />
+            <RunRow on_run={props.on_run.clone()} on_cancel={props.on_cancel.clone()} />
+        </section>
+    }
+}
+
+fn option(name: &str, selected: &str) -> Html {
+    html! { <option value={name.to_string()} selected={name == selected}>{name}</option> }
+}
+
+/// A select's change as an action, when `f` makes one of its value.
+fn on_select(dispatch: &Callback<Action>, f: fn(String) -> Option<Action>) -> Callback<Event> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: Event| {
+        if let Some(a) = select_value(&e).and_then(f) {
+            dispatch.emit(a);
+        }
+    })
+}
+
+/// Treatment, control level, outcome, and why they cannot be estimated.
+#[component]
+fn RoleFields() -> Html {
+    let (s, dispatch) = use_app();
     let Some(d) = &s.dataset else { return html! {} };
     let cols = &d.summary.columns;
     let treatment = s.treatment.clone().unwrap_or_default();
     let outcome = s.outcome.clone().unwrap_or_default();
-
-    let on_treatment = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |e: Event| {
-            if let Some(v) = select_value(&e) {
-                dispatch.emit(Action::SetTreatment(v));
-            }
-        })
+    let on_treatment = on_select(&dispatch, |v| Some(Action::SetTreatment(v)));
+    let on_outcome = on_select(&dispatch, |v| Some(Action::SetOutcome(v)));
+    let on_control =
+        on_select(&dispatch, |v| Some(Action::SetControl((!v.is_empty()).then_some(v))));
+    let names = |keep: fn(ColumnKind) -> bool| -> Vec<&str> {
+        cols.iter().filter(|c| keep(c.kind)).map(|c| c.name.as_str()).collect()
     };
-    let on_outcome = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |e: Event| {
-            if let Some(v) = select_value(&e) {
-                dispatch.emit(Action::SetOutcome(v));
-            }
-        })
-    };
-    let option = |name: &str, selected: &str| {
-        html! { <option value={name.to_string()} selected={name == selected}>{name}</option> }
-    };
-    let binary: Vec<&str> =
-        cols.iter().filter(|c| c.kind == ColumnKind::Binary).map(|c| c.name.as_str()).collect();
-    let others: Vec<&str> =
-        cols.iter().filter(|c| c.kind != ColumnKind::Binary).map(|c| c.name.as_str()).collect();
-    let outcomes: Vec<&str> = cols
-        .iter()
-        .filter(|c| c.kind != ColumnKind::Categorical)
-        .map(|c| c.name.as_str())
-        .collect();
-    let text_cols: Vec<&str> = cols
-        .iter()
-        .filter(|c| c.kind == ColumnKind::Categorical)
-        .map(|c| c.name.as_str())
-        .collect();
-
+    let binary = names(|k| k == ColumnKind::Binary);
+    let others = names(|k| k != ColumnKind::Binary);
+    let outcomes = names(|k| k != ColumnKind::Categorical);
+    let text_cols = names(|k| k == ColumnKind::Categorical);
     let problem = s.role_problem();
-    let running = s.busy == Busy::Running;
-    let can_run = s.spec().is_some() && s.busy == Busy::Idle;
-    let run_hint = if s.outcome.is_none() {
-        Some("Choose the outcome to estimate an effect.")
-    } else if s.methods.is_empty() {
-        Some("Choose at least one method.")
-    } else {
-        None
-    };
-    let candidates: Vec<_> = cols
-        .iter()
-        .filter(|c| c.name != treatment && c.name != outcome && !s.instruments.contains(&c.name))
-        .collect();
     let levels = s.treatment_levels();
     let treatment_invalid =
         s.column(&treatment).is_some_and(|c| c.kind != ColumnKind::Binary) && levels.is_none();
     let control = s.control.clone().unwrap_or_default();
-    let instrument = s.instruments.first().cloned().unwrap_or_default();
-    let instrument_cols: Vec<&str> = cols
-        .iter()
-        .filter(|c| c.kind != ColumnKind::Categorical && c.name != treatment && c.name != outcome)
-        .map(|c| c.name.as_str())
-        .collect();
-    let on_control = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |e: Event| {
-            if let Some(v) = select_value(&e) {
-                dispatch.emit(Action::SetControl((!v.is_empty()).then_some(v)));
-            }
-        })
-    };
-    let on_instrument = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |e: Event| {
-            if let Some(v) = select_value(&e) {
-                dispatch.emit(Action::SetInstrument((!v.is_empty()).then_some(v)));
-            }
-        })
-    };
-    let on_replace = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |e: Event| {
-            if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                dispatch.emit(Action::SetReplace(i.checked()));
-            }
-        })
-    };
-    let n_checked = candidates.iter().filter(|c| s.covariates.contains(&c.name)).count();
-
     html! {
-        <section class="card roles-card" aria-labelledby="roles-title">
-            <header class="card-head"><h2 id="roles-title">{"Analysis"}</h2></header>
+        <>
             <div class="field">
                 <label for="treatment-select">{"Treatment"}<span class="hint">{
                     if s.treatment_is_dose() { "a numeric dose, instrumented" }
@@ -160,139 +117,175 @@ pub fn RolesPanel(props: &RolesPanelProps) -> Html {
             if let Some(p) = &problem {
                 <p class="field-error" role="alert" data-testid="error-message">{p}</p>
             }
-            <fieldset class="field covariates">
-                <legend>
-                    {"Adjust for"}
-                    <span class="hint">{format!("{n_checked} of {} columns", candidates.len())}</span>
-                </legend>
-                <div class="checks">
-                { for candidates.iter().map(|c| {
-                    let name = c.name.clone();
-                    let checked = s.covariates.contains(&c.name);
-                    let dispatch = props.dispatch.clone();
-                    let onchange = Callback::from(move |e: Event| {
-                        if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                            dispatch.emit(Action::SetCovariate(name.clone(), i.checked()));
-                        }
-                    });
-                    let id = format!("cov-{}", c.name);
-                    html! {
-                        <label class="check" for={id.clone()}>
-                            <input type="checkbox" id={id} data-testid={format!("covariate-{}", c.name)} {checked} {onchange} />
-                            <span>{&c.name}</span>
-                            if c.kind == ColumnKind::Categorical { <span class="hint">{"text: one-hot"}</span> }
-                        </label>
-                    }
-                }) }
-                </div>
-            </fieldset>
-            <fieldset class="field methods">
-                <legend>{"Methods"}</legend>
-                { for Method::ALL.iter().map(|&m| {
-                    let dispatch = props.dispatch.clone();
-                    let onchange = Callback::from(move |e: Event| {
-                        if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                            dispatch.emit(Action::SetMethod(m, i.checked()));
-                        }
-                    });
-                    let id = format!("method-{}", m.as_str());
-                    let needs_instrument = m == Method::TwoSls && s.instruments.is_empty();
-                    html! {
-                        <label class={classes!("check", needs_instrument.then_some("disabled"))} for={id.clone()}>
-                            <input type="checkbox" id={id} data-testid={format!("method-{}", m.as_str())}
-                                   checked={s.methods.contains(&m)} disabled={needs_instrument} {onchange} />
-                            <span>{m.label()}</span>
-                            if needs_instrument { <span class="hint">{"choose an instrument below"}</span> }
-                        </label>
-                    }
-                }) }
-                <label class="inline" for="instrument-select">
-                    {"Instrument (2SLS)"}
-                    <select id="instrument-select" data-testid="instrument" onchange={on_instrument}>
-                        <option value="" selected={instrument.is_empty()}>{"none"}</option>
-                        { for instrument_cols.iter().map(|n| option(n, &instrument)) }
-                    </select>
-                </label>
-                <label class="check inline" for="psm-replace">
-                    <input type="checkbox" id="psm-replace" data-testid="psm-replace" checked={s.options.replace} onchange={on_replace} />
-                    <span>{"Matching with replacement"}</span>
-                </label>
-                <label class="inline" for="missing-select">
-                    {"Missing covariates"}
-                    <select id="missing-select" data-testid="missing-policy" onchange={{
-                        let dispatch = props.dispatch.clone();
-                        Callback::from(move |e: Event| {
-                            if let Some(p) = select_value(&e).and_then(|v| cf_engine::MissingPolicy::parse(&v)) {
-                                dispatch.emit(Action::SetMissing(p));
-                            }
-                        })
-                    }}>
-                        <option value="drop" selected={s.options.missing == cf_engine::MissingPolicy::Drop}>{"drop those rows"}</option>
-                        <option value="indicator" selected={s.options.missing == cf_engine::MissingPolicy::Indicator}>{"impute the mean + missing indicator"}</option>
-                    </select>
-                </label>
-                <label class="inline" for="bootstrap-select">
-                    {"Bootstrap intervals"}
-                    <select id="bootstrap-select" data-testid="bootstrap" onchange={{
-                        let dispatch = props.dispatch.clone();
-                        Callback::from(move |e: Event| {
-                            if let Some(n) = select_value(&e).and_then(|v| v.parse::<usize>().ok()) {
-                                dispatch.emit(Action::SetBootstrap(n));
-                            }
-                        })
-                    }}>
-                        { for [(0usize, "off"), (100, "100 resamples"), (500, "500 resamples"), (2000, "2,000 resamples")].iter().map(|&(n, label)| html! {
-                            <option value={n.to_string()} selected={s.options.bootstrap == n}>{label}</option>
-                        }) }
-                    </select>
-                </label>
-                <label class="inline" for="estimand-select">
-                    {"Weighting estimates the"}
-                    <select id="estimand-select" data-testid="estimand-select" onchange={{
-                        let dispatch = props.dispatch.clone();
-                        Callback::from(move |e: Event| {
-                            if let Some(v) = select_value(&e).and_then(|v| EstimandChoice::parse(&v)) {
-                                dispatch.emit(Action::SetEstimand(v));
-                            }
-                        })
-                    }}>
-                        <option value="ate" selected={s.options.estimand == EstimandChoice::Ate}>{"ATE: effect on everyone"}</option>
-                        <option value="att" selected={s.options.estimand == EstimandChoice::Att}>{"ATT: effect on the treated"}</option>
-                    </select>
-                </label>
-                { number_select("alpha", "Confidence level", s.options.alpha,
-                    &[(0.1, "90%"), (0.05, "95%"), (0.01, "99%")],
-                    |a| format!("{}%", cf_engine::format::with_separators(100.0 * (1.0 - a), 1)),
-                    props.dispatch.reform(Action::SetAlpha)) }
-                { number_select("trim", "Propensity trimming", s.options.trim,
-                    &[(0.0, "none"), (0.01, "outside 0.01–0.99"), (0.025, "outside 0.025–0.975"), (0.05, "outside 0.05–0.95"), (0.1, "outside 0.1–0.9")],
-                    |t| format!("outside {t}–{}", 1.0 - t),
-                    props.dispatch.reform(Action::SetTrim)) }
-                { number_select("l2", "Propensity L2 penalty", s.options.l2,
-                    &[(0.0, "none (maximum likelihood)"), (0.1, "0.1"), (1.0, "1 (scikit-learn's default C = 1)"), (10.0, "10")],
-                    |l| l.to_string(),
-                    props.dispatch.reform(Action::SetL2)) }
-            </fieldset>
-            <div class="run-row">
-                <button class="primary" data-testid="run-button" disabled={!can_run}
-                        onclick={props.on_run.reform(|_| ())}>
-                    if running { <span class="spinner" aria-hidden="true"></span>{"Estimating…"} } else { {"Estimate effect"} }
-                </button>
-                if running {
-                    <button class="ghost" data-testid="cancel-button" onclick={props.on_cancel.reform(|_| ())}>{"Cancel"}</button>
-                    if s.options.bootstrap > 0 {
-                        <span class="run-progress" data-testid="run-progress">
-                            <progress max="100" value={format!("{:.0}", 100.0 * s.run_progress)} aria-label="bootstrap progress"></progress>
-                            {format!(" bootstrap {:.0}%", 100.0 * s.run_progress)}
-                        </span>
-                    }
+        </>
+    }
+}
+
+/// A checkbox's change.
+fn on_check(dispatch: &Callback<Action>, f: impl Fn(bool) -> Action + 'static) -> Callback<Event> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: Event| {
+        if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            dispatch.emit(f(i.checked()));
+        }
+    })
+}
+
+/// The loaded file's columns other than the treatment and the outcome that `keep` keeps.
+fn other_columns(s: &AppState, keep: impl Fn(&ColumnSummary) -> bool) -> Vec<&ColumnSummary> {
+    let treatment = s.treatment.as_deref().unwrap_or_default();
+    let outcome = s.outcome.as_deref().unwrap_or_default();
+    s.dataset
+        .iter()
+        .flat_map(|d| &d.summary.columns)
+        .filter(|c| c.name != treatment && c.name != outcome && keep(c))
+        .collect()
+}
+
+/// The covariates to adjust for.
+#[component]
+fn Covariates() -> Html {
+    let (s, dispatch) = use_app();
+    let candidates = other_columns(&s, |c| !s.instruments.contains(&c.name));
+    let n_checked = candidates.iter().filter(|c| s.covariates.contains(&c.name)).count();
+    html! {
+        <fieldset class="field covariates">
+            <legend>
+                {"Adjust for"}
+                <span class="hint">{format!("{n_checked} of {} columns", candidates.len())}</span>
+            </legend>
+            <div class="checks">
+            { for candidates.iter().map(|c| {
+                let name = c.name.clone();
+                let checked = s.covariates.contains(&c.name);
+                let onchange = on_check(&dispatch, move |on| Action::SetCovariate(name.clone(), on));
+                let id = format!("cov-{}", c.name);
+                html! {
+                    <label class="check" for={id.clone()}>
+                        <input type="checkbox" id={id} data-testid={format!("covariate-{}", c.name)} {checked} {onchange} />
+                        <span>{&c.name}</span>
+                        if c.kind == ColumnKind::Categorical { <span class="hint">{"text: one-hot"}</span> }
+                    </label>
                 }
-                if let Some(h) = run_hint { <span class="hint">{h}</span> }
-                if let Some(w) = s.adjustment_warning() {
-                    <p class="warning graph-warning" role="status" data-testid="adjustment-warning">{w}</p>
-                }
+            }) }
             </div>
-        </section>
+        </fieldset>
+    }
+}
+
+/// The methods and how they run.
+#[component]
+fn MethodSettings() -> Html {
+    let (s, dispatch) = use_app();
+    let instrument = s.instruments.first().cloned().unwrap_or_default();
+    let instrument_cols: Vec<&str> = other_columns(&s, |c| c.kind != ColumnKind::Categorical)
+        .into_iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let on_instrument =
+        on_select(&dispatch, |v| Some(Action::SetInstrument((!v.is_empty()).then_some(v))));
+    let on_missing =
+        on_select(&dispatch, |v| cf_engine::MissingPolicy::parse(&v).map(Action::SetMissing));
+    let on_bootstrap = on_select(&dispatch, |v| v.parse::<usize>().ok().map(Action::SetBootstrap));
+    let on_estimand = on_select(&dispatch, |v| EstimandChoice::parse(&v).map(Action::SetEstimand));
+    html! {
+        <fieldset class="field methods">
+            <legend>{"Methods"}</legend>
+            { for Method::ALL.iter().map(|&m| {
+                let onchange = on_check(&dispatch, move |on| Action::SetMethod(m, on));
+                let id = format!("method-{}", m.as_str());
+                let needs_instrument = m == Method::TwoSls && s.instruments.is_empty();
+                html! {
+                    <label class={classes!("check", needs_instrument.then_some("disabled"))} for={id.clone()}>
+                        <input type="checkbox" id={id} data-testid={format!("method-{}", m.as_str())}
+                               checked={s.methods.contains(&m)} disabled={needs_instrument} {onchange} />
+                        <span>{m.label()}</span>
+                        if needs_instrument { <span class="hint">{"choose an instrument below"}</span> }
+                    </label>
+                }
+            }) }
+            <label class="inline" for="instrument-select">
+                {"Instrument (2SLS)"}
+                <select id="instrument-select" data-testid="instrument" onchange={on_instrument}>
+                    <option value="" selected={instrument.is_empty()}>{"none"}</option>
+                    { for instrument_cols.iter().map(|n| option(n, &instrument)) }
+                </select>
+            </label>
+            <label class="check inline" for="psm-replace">
+                <input type="checkbox" id="psm-replace" data-testid="psm-replace" checked={s.options.replace} onchange={on_check(&dispatch, Action::SetReplace)} />
+                <span>{"Matching with replacement"}</span>
+            </label>
+            <label class="inline" for="missing-select">
+                {"Missing covariates"}
+                <select id="missing-select" data-testid="missing-policy" onchange={on_missing}>
+                    <option value="drop" selected={s.options.missing == cf_engine::MissingPolicy::Drop}>{"drop those rows"}</option>
+                    <option value="indicator" selected={s.options.missing == cf_engine::MissingPolicy::Indicator}>{"impute the mean + missing indicator"}</option>
+                </select>
+            </label>
+            <label class="inline" for="bootstrap-select">
+                {"Bootstrap intervals"}
+                <select id="bootstrap-select" data-testid="bootstrap" onchange={on_bootstrap}>
+                    { for [(0usize, "off"), (100, "100 resamples"), (500, "500 resamples"), (2000, "2,000 resamples")].iter().map(|&(n, label)| html! {
+                        <option value={n.to_string()} selected={s.options.bootstrap == n}>{label}</option>
+                    }) }
+                </select>
+            </label>
+            <label class="inline" for="estimand-select">
+                {"Weighting estimates the"}
+                <select id="estimand-select" data-testid="estimand-select" onchange={on_estimand}>
+                    <option value="ate" selected={s.options.estimand == EstimandChoice::Ate}>{"ATE: effect on everyone"}</option>
+                    <option value="att" selected={s.options.estimand == EstimandChoice::Att}>{"ATT: effect on the treated"}</option>
+                </select>
+            </label>
+            { number_select("alpha", "Confidence level", s.options.alpha,
+                &[(0.1, "90%"), (0.05, "95%"), (0.01, "99%")],
+                |a| format!("{}%", cf_engine::format::with_separators(100.0 * (1.0 - a), 1)),
+                dispatch.reform(Action::SetAlpha)) }
+            { number_select("trim", "Propensity trimming", s.options.trim,
+                &[(0.0, "none"), (0.01, "outside 0.01–0.99"), (0.025, "outside 0.025–0.975"), (0.05, "outside 0.05–0.95"), (0.1, "outside 0.1–0.9")],
+                |t| format!("outside {t}–{}", 1.0 - t),
+                dispatch.reform(Action::SetTrim)) }
+            { number_select("l2", "Propensity L2 penalty", s.options.l2,
+                &[(0.0, "none (maximum likelihood)"), (0.1, "0.1"), (1.0, "1 (scikit-learn's default C = 1)"), (10.0, "10")],
+                |l| l.to_string(),
+                dispatch.reform(Action::SetL2)) }
+        </fieldset>
+    }
+}
+
+/// The Run button, its progress, and what keeps it from running.
+#[component]
+fn RunRow(props: &RolesPanelProps) -> Html {
+    let (s, _) = use_app();
+    let running = s.busy == Busy::Running;
+    let can_run = s.spec().is_some() && s.busy == Busy::Idle;
+    let run_hint = if s.outcome.is_none() {
+        Some("Choose the outcome to estimate an effect.")
+    } else if s.methods.is_empty() {
+        Some("Choose at least one method.")
+    } else {
+        None
+    };
+    html! {
+        <div class="run-row">
+            <button class="primary" data-testid="run-button" disabled={!can_run}
+                    onclick={props.on_run.reform(|_| ())}>
+                if running { <span class="spinner" aria-hidden="true"></span>{"Estimating…"} } else { {"Estimate effect"} }
+            </button>
+            if running {
+                <button class="ghost" data-testid="cancel-button" onclick={props.on_cancel.reform(|_| ())}>{"Cancel"}</button>
+                if s.options.bootstrap > 0 {
+                    <span class="run-progress" data-testid="run-progress">
+                        <progress max="100" value={format!("{:.0}", 100.0 * s.run_progress)} aria-label="bootstrap progress"></progress>
+                        {format!(" bootstrap {:.0}%", 100.0 * s.run_progress)}
+                    </span>
+                }
+            }
+            if let Some(h) = run_hint { <span class="hint">{h}</span> }
+            if let Some(w) = s.adjustment_warning() {
+                <p class="warning graph-warning" role="status" data-testid="adjustment-warning">{w}</p>
+            }
+        </div>
     }
 }
 

@@ -1,26 +1,17 @@
 //! The Share card: a link that reproduces the analysis (the data stays on each person's machine
 //! unless the user explicitly puts it in the link).
 
-use std::rc::Rc;
-
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::context::use_app;
 use crate::services::clipboard::{copy_text, page_address};
-use crate::state::AppState;
-
-/// Props of [`SharePanel`].
-#[derive(Properties, PartialEq)]
-pub struct SharePanelProps {
-    /// The page state.
-    pub state: Rc<AppState>,
-}
 
 /// The Share card.
 #[component]
-pub fn SharePanel(props: &SharePanelProps) -> Html {
-    let s = &props.state;
+pub fn SharePanel() -> Html {
+    let (s, _) = use_app();
     let embed = use_state(|| false);
     let link = use_state(|| None::<String>);
     let error = use_state(|| None::<String>);
