@@ -1,6 +1,7 @@
 //! What the graph identifies: whether the ticked covariates block every biasing path, the
 //! minimal adjustment sets, front-door sets and instruments.
 
+use cf_graph::identify::Instrument;
 use yew::prelude::*;
 
 use crate::components::context::use_app;
@@ -36,7 +37,11 @@ pub(super) fn Identification() -> Html {
                     <ul class="sets">{ for a.frontdoor.iter().map(|f| html! { <li><code>{set_text(f)}</code></li> }) }</ul>
                 }
                 <h3>{"Instruments"}<span class="hint">{" click one to use it for 2SLS"}</span></h3>
-                <Instruments analysis={a} />
+                if a.instruments.is_empty() {
+                    <p class="muted small">{"none"}</p>
+                } else {
+                    <Instruments list={a.instruments} />
+                }
             </>
         },
     }
@@ -100,17 +105,19 @@ fn MinimalSets(props: &AnalysisProps) -> Html {
     }
 }
 
+/// Props of [`Instruments`].
+#[derive(Properties, PartialEq)]
+struct InstrumentsProps {
+    list: Vec<Instrument>,
+}
+
 /// The graph's instruments, each a button that chooses it for 2SLS.
 #[component]
-fn Instruments(props: &AnalysisProps) -> Html {
+fn Instruments(props: &InstrumentsProps) -> Html {
     let (s, dispatch) = use_app();
-    let a = &props.analysis;
-    if a.instruments.is_empty() {
-        return html! { <p class="muted small">{"none"}</p> };
-    }
     html! {
         <ul class="sets">
-        { for a.instruments.iter().map(|z| {
+        { for props.list.iter().map(|z| {
             let name = z.instrument.clone();
             let given = z.given.clone();
             let usable = s.is_column(&name);
