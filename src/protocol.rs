@@ -123,30 +123,3 @@ impl FromWorker {
 
 /// Files up to this size keep their text for share links that embed the data.
 pub const KEEP_TEXT: f64 = 1024.0 * 1024.0;
-
-/// FNV-1a's starting state.
-pub const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a, 64 bits, continued over `bytes` (the worker hashes a file chunk by chunk).
-pub fn fnv1a_update(h: u64, bytes: &[u8]) -> u64 {
-    bytes.iter().fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
-}
-
-/// The hash as share links write it.
-pub fn hash_hex(h: u64) -> String {
-    format!("{h:016x}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chunked_hash_equals_the_share_crates() {
-        let bytes = b"treat,re78\n1,9930.05\n0,0\n";
-        let chunked = bytes.chunks(5).fold(FNV_START, fnv1a_update);
-        assert_eq!(chunked, cf_share::fnv1a(bytes));
-        let fp = cf_share::Fingerprint::of(vec!["a".into()], 1, bytes);
-        assert_eq!(fp.hash, hash_hex(chunked));
-    }
-}

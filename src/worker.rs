@@ -135,7 +135,7 @@ fn load(job: u32, file: &File) {
             // Whatever the parser left unread still belongs to the file's fingerprint.
             let mut rest = [0u8; 8192];
             while matches!(reader.read(&mut rest), Ok(n) if n > 0) {}
-            let hash = protocol::hash_hex(reader.hash);
+            let hash = cf_share::hash_hex(reader.hash);
             let text = reader.kept.take().and_then(|b| String::from_utf8(b).ok());
             post(&FromWorker::Loaded { job, summary, millis: now() - start, hash, text });
         }
@@ -168,7 +168,7 @@ impl FileChunks {
             size: file.size(),
             buf: Vec::new(),
             pos: 0,
-            hash: protocol::FNV_START,
+            hash: cf_share::FNV_START,
             kept: (file.size() <= protocol::KEEP_TEXT).then(Vec::new),
         })
     }
@@ -189,7 +189,7 @@ impl Read for FileChunks {
                 std::io::Error::other("the file could not be read (was it moved or deleted?)")
             })?;
             self.buf = js_sys::Uint8Array::new(&buffer).to_vec();
-            self.hash = protocol::fnv1a_update(self.hash, &self.buf);
+            self.hash = cf_share::fnv1a_update(self.hash, &self.buf);
             if let Some(kept) = &mut self.kept {
                 kept.extend_from_slice(&self.buf);
             }

@@ -294,7 +294,11 @@ fn row(e: &EffectRow) -> Html {
         ));
     }
     if let Some(fs) = e.first_stage_f {
-        let weak = if fs.is_finite() && fs < 10.0 { " (below 10: a weak instrument)" } else { "" };
+        let weak = if fs.is_finite() && fs < cf_engine::WEAK_F {
+            format!(" (below {}: a weak instrument)", cf_engine::WEAK_F)
+        } else {
+            String::new()
+        };
         notes.push(("first-stage", format!("First-stage F of the instruments: {fs:.1}{weak}.")));
     }
     if let Some(b) = &e.bootstrap {
@@ -435,23 +439,23 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
 
 /// One sentence per kind of method shown, on how its standard error is computed.
 fn method_notes(results: &[EffectRow]) -> Vec<&'static str> {
-    let has = |ms: &[&str]| results.iter().any(|e| ms.contains(&e.method.as_str()));
+    let has = |ms: &[Method]| results.iter().any(|e| ms.contains(&e.method));
     let mut out = Vec::new();
-    if has(&["ols"]) {
+    if has(&[Method::Ols]) {
         out.push(
             "Regression adjustment uses HC1 robust standard errors (as causalml's LRSRegressor).",
         );
     }
-    if has(&["ipw", "aipw"]) {
+    if has(&[Method::Ipw, Method::Aipw]) {
         out.push("Weighting uses normalized (Hajek) weights from a logistic propensity model; its standard error accounts for estimating that model (AIPW: the efficient influence function).");
     }
-    if has(&["psm"]) {
+    if has(&[Method::Psm]) {
         out.push("Matching pairs each treated unit with the nearest control on the logit propensity within 0.2 standard deviations; Abadie–Imbens standard error.");
     }
-    if has(&["t-learner", "x-learner", "r-learner", "dr-learner"]) {
+    if has(&[Method::TLearner, Method::XLearner, Method::RLearner, Method::DrLearner]) {
         out.push("Meta-learners use linear base learners and causalml's analytic standard errors (the R-learner's corrected to divide by √n).");
     }
-    if has(&["2sls"]) {
+    if has(&[Method::TwoSls]) {
         out.push("2SLS uses heteroskedasticity-robust standard errors (linearmodels' default).");
     }
     out
@@ -465,21 +469,8 @@ mod tests {
     fn json_holds_the_report_as_the_cli_writes_it_and_the_spec() {
         let mut report = Report::default();
         report.results.push(EffectRow {
-            method: Method::Ols,
-            estimand: cf_engine::Estimand::Ate,
             estimate: 1586.4525752453515,
-            std_error: f64::NAN,
-            ci_low: f64::NAN,
-            ci_high: f64::NAN,
-            n: 0,
-            n_treated: 0,
-            n_control: 0,
-            arm: None,
-            warnings: Vec::new(),
-            matching: None,
-            first_stage_f: None,
-            se_causalml: None,
-            bootstrap: None,
+            ..EffectRow::empty(Method::Ols, cf_engine::Estimand::Ate)
         });
         report.warnings.push("12 rows dropped".into());
         let spec = AnalysisSpec::new("treat", "re78", vec![Method::Ols]);

@@ -9,6 +9,7 @@
 //      loads estimates on its own data wherever its roles allow.
 // `window.alert` (and confirm / prompt) are hooked and the DOM is searched, so HTML in a file's
 // names or values is proven to be shown as text and never rendered.
+import fs from 'node:fs';
 import zlib from 'node:zlib';
 
 export default (test, h) => {
@@ -133,6 +134,25 @@ export default (test, h) => {
         await methods(page, ['ols']);
         await page.click('[data-testid=run-button]');
         await page.locator('[data-testid=method-error-ols]').filter({ hasText: /`b` is a linear combination of `a`/ }).waitFor({ timeout: 30000 });
+      } },
+    { name: 'multi-arm-collinear.csv', bytes: csv(['y,arm,a,b', ...repeat(60, (i) => `${(i * 7) % 11},${['ctl', '=SUM(1;2)', 'plain'][i % 3]},${i % 5},${2 * (i % 5) + 1}`)]), shape: '60 rows × 4 columns',
+      async check(page) {
+        // A method that fails in each comparison of a multi-arm treatment names its arm, on the
+        // page and in the results CSV (the arm in its own column, a formula defused).
+        await roles(page, 'arm', 'y');
+        await page.selectOption('[data-testid=control-level]', 'ctl');
+        await methods(page, ['diff-means', 'ols']);
+        await page.click('[data-testid=run-button]');
+        const failed = page.locator('[data-testid=method-error-ols]');
+        await failed.nth(1).waitFor({ timeout: 30000 });
+        const arms = await failed.evaluateAll((ps) => ps.map((p) => [p.dataset.arm, p.innerText]));
+        assert(arms.length === 2, `${arms.length} failures`);
+        assert(arms[0][0] === '=SUM(1;2)' && arms[1][0] === 'plain', `arms ${arms.map((a) => a[0])}`);
+        assert(arms[1][1].startsWith('Regression adjustment (OLS) · plain: `b` is a linear combination of `a`'), arms[1][1]);
+        const [d] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.click('[data-testid=export-results-csv]')]);
+        const lines = fs.readFileSync(await d.path(), 'utf8').split('\r\n');
+        assert(lines[0].startsWith('method,arm,'), `CSV header ${lines[0]}`);
+        assert(lines.some((l) => l.startsWith("ols,'=SUM(1;2),")) && lines.some((l) => l.startsWith('ols,plain,')), `CSV failure lines:\n${lines.join('\n')}`);
       } },
   ];
 

@@ -42,7 +42,7 @@ pub struct Fingerprint {
 impl Fingerprint {
     /// The fingerprint of a file.
     pub fn of(columns: Vec<String>, n_rows: usize, bytes: &[u8]) -> Self {
-        Fingerprint { columns, n_rows, hash: format!("{:016x}", fnv1a(bytes)) }
+        Fingerprint { columns, n_rows, hash: hash_hex(fnv1a(bytes)) }
     }
 
     /// How `other` (a file the user dropped) differs from this one, for a message; `None` when it
@@ -71,11 +71,23 @@ impl Fingerprint {
     }
 }
 
-/// FNV-1a, 64 bits.
+/// FNV-1a's starting state.
+pub const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a, 64 bits, continued from state `h` over `bytes`: a file read in chunks is hashed as
+/// `chunks.fold(FNV_START, fnv1a_update)`.
+pub fn fnv1a_update(h: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
+/// FNV-1a, 64 bits, of `bytes`.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    fnv1a_update(FNV_START, bytes)
+}
+
+/// A hash as a [`Fingerprint`] writes it (16 hex digits).
+pub fn hash_hex(h: u64) -> String {
+    format!("{h:016x}")
 }
 
 /// A shared analysis.
@@ -301,6 +313,18 @@ mod tests {
             data: None,
             example: None,
         }
+    }
+
+    #[test]
+    fn a_file_hashed_in_chunks_has_the_whole_files_hash() {
+        let bytes = b"treat,re78\n1,9930.05\n0,0\n";
+        for size in [1, 5, 64] {
+            let chunked = bytes.chunks(size).fold(FNV_START, fnv1a_update);
+            assert_eq!(chunked, fnv1a(bytes));
+        }
+        let fp = Fingerprint::of(vec!["a".into()], 1, bytes);
+        assert_eq!(fp.hash, hash_hex(fnv1a(bytes)));
+        assert_eq!(hash_hex(fnv1a(b"")), "cbf29ce484222325");
     }
 
     #[test]
