@@ -6,7 +6,7 @@ use web_sys::File;
 use yew::prelude::*;
 
 use crate::bridge::Bridge;
-use crate::components::context::{use_app, AppHandle};
+use crate::components::context::{AppHandle, use_app};
 use crate::components::{DataPreview, DropZone, GraphPanel, Results, RolesPanel, SharePanel};
 use crate::examples::Example;
 use crate::gallery::{ExampleGallery, ExampleStory};

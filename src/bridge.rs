@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use cf_engine::{AnalysisSpec, Independence};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 use yew::Callback;
 
@@ -230,13 +230,13 @@ fn receive(weak: &Weak<RefCell<Inner>>, generation: u32, msg: FromWorker) {
                 }
             }
         }
-        if let FromWorker::Loaded { .. } = &msg {
-            if let Some((pending, file)) = inner.pending_file.take() {
-                if pending == job {
-                    inner.loaded_file = Some(file);
-                } else {
-                    inner.pending_file = Some((pending, file));
-                }
+        if let FromWorker::Loaded { .. } = &msg
+            && let Some((pending, file)) = inner.pending_file.take()
+        {
+            if pending == job {
+                inner.loaded_file = Some(file);
+            } else {
+                inner.pending_file = Some((pending, file));
             }
         }
         if matches!(

@@ -3,7 +3,7 @@
 use cf_graph::Role;
 use yew::prelude::*;
 
-use crate::examples::{Example, EXAMPLES};
+use crate::examples::{EXAMPLES, Example};
 use crate::graph_state;
 use crate::services::clipboard::{copy_text, page_address};
 

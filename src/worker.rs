@@ -7,8 +7,8 @@ use std::cell::RefCell;
 use std::io::Read;
 
 use cf_data::Table;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 
 use crate::protocol::{self, FromWorker, ToWorker};

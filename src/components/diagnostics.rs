@@ -7,7 +7,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::export::file_stem;
-use crate::components::plot::{nice_ticks, x_ticks, PlotFrame};
+use crate::components::plot::{PlotFrame, nice_ticks, x_ticks};
 
 /// |SMD| above this is the usual sign of imbalance.
 const SMD_THRESHOLD: f64 = 0.1;
@@ -99,11 +99,7 @@ pub struct OverlapPlotProps {
 }
 
 fn finite_or(x: f64, fallback: f64) -> f64 {
-    if x.is_finite() {
-        x.clamp(0.0, 1.0)
-    } else {
-        fallback
-    }
+    if x.is_finite() { x.clamp(0.0, 1.0) } else { fallback }
 }
 
 /// Mirrored histograms of the propensity: treated above the axis, control below, each as a

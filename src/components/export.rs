@@ -5,8 +5,8 @@
 //! style (fill, stroke, font, …) into its `style` attribute, so the file looks like the page in
 //! any viewer. [`export_png`] draws that document on a white canvas at twice the plot's size.
 
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::Element;
 use yew::prelude::*;
 

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use cf_engine::{format, ColumnKind};
+use cf_engine::{ColumnKind, format};
 use yew::prelude::*;
 
 use crate::state::Dataset;
@@ -75,9 +75,5 @@ pub fn DataPreview(props: &DataPreviewProps) -> Html {
 
 /// "120 ms" or "1.4 s".
 pub fn millis(ms: f64) -> String {
-    if ms < 1000.0 {
-        format!("{} ms", ms.round())
-    } else {
-        format!("{:.1} s", ms / 1000.0)
-    }
+    if ms < 1000.0 { format!("{} ms", ms.round()) } else { format!("{:.1} s", ms / 1000.0) }
 }

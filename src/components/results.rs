@@ -2,13 +2,13 @@
 
 use std::rc::Rc;
 
-use cf_engine::{format, AnalysisSpec, EffectRow, Method, Report};
+use cf_engine::{AnalysisSpec, EffectRow, Method, Report, format};
 use serde::Serialize;
 use yew::prelude::*;
 
 use crate::components::diagnostics::Diagnostics;
 use crate::components::export::{file_name, file_stem};
-use crate::components::plot::{nice_ticks, x_ticks, PlotFrame};
+use crate::components::plot::{PlotFrame, nice_ticks, x_ticks};
 use crate::components::preview::millis;
 use crate::services::download::download;
 use crate::state::RunResult;

@@ -3,7 +3,7 @@
 
 use cf_graph::Dag;
 
-use super::{node_width, HEIGHT, MARGIN, WIDTH};
+use super::{HEIGHT, MARGIN, WIDTH, node_width};
 
 /// Lays every node out in a grid.
 pub(super) fn grid(g: &mut Dag) {
@@ -92,11 +92,7 @@ pub(super) fn layered(g: &mut Dag, treatment: Option<&str>, outcome: Option<&str
         let key = |v: usize, placed: &[Option<(f64, f64)>]| {
             let ys: Vec<f64> =
                 g.parents(v).iter().filter_map(|&p| placed[p].map(|q| q.1)).collect();
-            if ys.is_empty() {
-                f64::MAX
-            } else {
-                ys.iter().sum::<f64>() / ys.len() as f64
-            }
+            if ys.is_empty() { f64::MAX } else { ys.iter().sum::<f64>() / ys.len() as f64 }
         };
         members.sort_by(|&a, &b| {
             (Some(a) != t)

@@ -2,7 +2,7 @@
 
 use cf_graph::Dag;
 
-use super::{node_width, HEIGHT, NODE_HEIGHT, WIDTH};
+use super::{HEIGHT, NODE_HEIGHT, WIDTH, node_width};
 
 /// The visible part of the drawing (the SVG `viewBox`): zoomed and panned by the user. The aspect
 /// ratio is the drawing's, so one scale serves both axes.

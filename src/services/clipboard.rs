@@ -1,7 +1,7 @@
 //! The page's address and the clipboard.
 
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
 /// The page's address without its fragment.
 pub fn page_address() -> String {

@@ -1,7 +1,7 @@
 //! Files out of the page: a download of text (through a `Blob` URL) or of a data URL.
 
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 /// Clicks a temporary link that downloads `href` as `name`.

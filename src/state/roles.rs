@@ -44,7 +44,7 @@ impl AppState {
             Some([only]) => {
                 return Some(format!(
                     "`{t}` is {only} in every row: with no other value there is nothing to compare, so it cannot be the treatment."
-                ))
+                ));
             }
             _ => {}
         }
@@ -54,7 +54,7 @@ impl AppState {
                     return Some(format!(
                         "`{t}` is {}, not binary: the treatment must hold only 0 (control) and 1 (treated) (or, for instrumental variables alone, a numeric dose).",
                         col.kind.as_str()
-                    ))
+                    ));
                 }
                 Some(levels) => match self.control.as_deref() {
                     None => {
@@ -71,7 +71,7 @@ impl AppState {
                     Some(c) if !levels.iter().any(|l| l == c) => {
                         return Some(format!(
                             "\"{c}\" is not a value of `{t}`: choose the control level."
-                        ))
+                        ));
                     }
                     Some(_) => {}
                 },

@@ -2,12 +2,12 @@
 
 use std::ffi::OsString;
 
-use cf_graph::identify::{self, Identification};
 use cf_graph::Dag;
+use cf_graph::identify::{self, Identification};
 use lexopt::{Arg, Parser};
 use serde::Serialize;
 
-use crate::{list, Failure};
+use crate::{Failure, list};
 
 pub(crate) const USAGE: &str =
     "  counterfact identify --graph FILE --treatment X --outcome Y [--data FILE] [--json]
@@ -52,7 +52,7 @@ fn flags(
                 return Err(Failure::Usage(format!(
                     "unexpected argument `{}`",
                     v.to_string_lossy()
-                )))
+                )));
             }
         }
     }
@@ -109,11 +109,7 @@ pub(crate) fn identify_cmd(args: impl Iterator<Item = OsString>) -> Result<bool,
 }
 
 fn set(s: &[String]) -> String {
-    if s.is_empty() {
-        "{} (nothing to adjust for)".into()
-    } else {
-        format!("{{{}}}", s.join(", "))
-    }
+    if s.is_empty() { "{} (nothing to adjust for)".into() } else { format!("{{{}}}", s.join(", ")) }
 }
 
 fn render(
@@ -244,8 +240,10 @@ pub(crate) fn covariates_from_graph(
     let b = identify::backdoor(g, x, y);
     match b.minimal_sets.into_iter().next() {
         Some(chosen) => {
-            let note =
-                format!("covariates from the graph: the smallest minimal adjustment set {}", set(&chosen));
+            let note = format!(
+                "covariates from the graph: the smallest minimal adjustment set {}",
+                set(&chosen)
+            );
             Ok((Some(chosen), Some(note)))
         }
         None => Err(Failure::Data(format!(

@@ -19,7 +19,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use cf_engine::{
-    analyze, format, AnalysisSpec, EstimandChoice, Method, MissingPolicy, OptionError, Report,
+    AnalysisSpec, EstimandChoice, Method, MissingPolicy, OptionError, Report, analyze, format,
 };
 use lexopt::{Arg, Parser};
 use serde::Serialize;
@@ -235,7 +235,7 @@ pub(crate) fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Arg
                 file = true;
             }
             Arg::Value(v) => {
-                return Err(usage(format!("unexpected argument `{}`", v.to_string_lossy())))
+                return Err(usage(format!("unexpected argument `{}`", v.to_string_lossy())));
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use std::ffi::OsString;
 
-use crate::{apply_graph, parse_args, print, Failure};
+use crate::{Failure, apply_graph, parse_args, print};
 
 /// Parses the flags of `estimate`, applies `--graph` as `estimate` does (its adjustment set when
 /// no `--covariates` are given) and prints the script. The data file is not read: the script

@@ -11,7 +11,7 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 
 use cf_data::pieces::{self, WINDOW};
-use cf_data::{read_csv, ReadOptions, Table, Warning};
+use cf_data::{ReadOptions, Table, Warning, read_csv};
 
 use crate::Failure;
 

@@ -488,11 +488,13 @@ fn identify_lists_minimal_sets_frontdoor_instruments_and_implications() {
     // I reaches Y only through X (every other path meets the collider X), so it is an
     // unconditional instrument.
     assert_eq!(v["instruments"][0], serde_json::json!({"instrument": "I", "given": []}));
-    assert!(v["implications"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|i| i == &serde_json::json!({"x": "I", "y": "Z1", "given": []})));
+    assert!(
+        v["implications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i == &serde_json::json!({"x": "I", "y": "Z1", "given": []}))
+    );
     // The same graph as DOT gives the same answer.
     let dot = temp_file(
         "pearl.dot",

@@ -120,12 +120,12 @@ impl Error {
 
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
-        &self.0 .0
+        &self.0.0
     }
 
     /// Where, if the problem is at a place in the file.
     pub fn position(&self) -> Option<&Position> {
-        self.0 .1.as_ref()
+        self.0.1.as_ref()
     }
 }
 

@@ -149,10 +149,10 @@ pub fn read_csv<R: Read>(
     options: &ReadOptions,
     progress: &mut dyn FnMut(u64) -> bool,
 ) -> Result<(Table, Vec<Warning>), Error> {
-    if let (Some(bytes), Some(limit)) = (options.size_hint, options.limits.max_bytes) {
-        if bytes > limit {
-            return Err(Error::new(ErrorKind::FileTooLarge { bytes, limit }, None));
-        }
+    if let (Some(bytes), Some(limit)) = (options.size_hint, options.limits.max_bytes)
+        && bytes > limit
+    {
+        return Err(Error::new(ErrorKind::FileTooLarge { bytes, limit }, None));
     }
     // Read a prefix to sniff the delimiter, then chain it back in front of the rest.
     let mut head = Vec::with_capacity(SNIFF_BYTES);
@@ -225,38 +225,38 @@ pub fn read_csv<R: Read>(
             let kind = ErrorKind::TooManyCells { rows, columns, limit, estimated };
             Err(Error::new(kind, Some(Position { line, column: None })))
         };
-        if n_rows == SIZE_SAMPLE_ROWS {
-            if let Some(total) = options.size_hint {
-                let per_row = records.position() as f64 / n_rows as f64;
-                let rest = total.saturating_sub(records.position()) as f64 / per_row;
-                let estimate = n_rows + rest as u64;
-                // Only an estimate (the first rows may be shorter than the rest): refused here
-                // when clearly above; the count below holds the limit exactly.
-                if over(estimate.saturating_mul(2) / 3) {
-                    return refuse(estimate, true);
-                }
-                let mut expected = ((rest * 1.02) as usize).min(MAX_RESERVE_ROWS);
-                if let Some(max) = max_rows {
-                    // Never reserve room beyond the limit.
-                    expected = expected.min(usize::try_from(max).unwrap_or(usize::MAX));
-                }
-                builders.iter_mut().for_each(|b| b.reserve(expected));
+        if n_rows == SIZE_SAMPLE_ROWS
+            && let Some(total) = options.size_hint
+        {
+            let per_row = records.position() as f64 / n_rows as f64;
+            let rest = total.saturating_sub(records.position()) as f64 / per_row;
+            let estimate = n_rows + rest as u64;
+            // Only an estimate (the first rows may be shorter than the rest): refused here
+            // when clearly above; the count below holds the limit exactly.
+            if over(estimate.saturating_mul(2) / 3) {
+                return refuse(estimate, true);
             }
+            let mut expected = ((rest * 1.02) as usize).min(MAX_RESERVE_ROWS);
+            if let Some(max) = max_rows {
+                // Never reserve room beyond the limit.
+                expected = expected.min(usize::try_from(max).unwrap_or(usize::MAX));
+            }
+            builders.iter_mut().for_each(|b| b.reserve(expected));
         }
         if over(n_rows) {
             return refuse(n_rows, false);
         }
-        if let Some(limit) = options.limits.max_levels {
-            if n_rows.is_multiple_of(LEVEL_CHECK_EVERY) {
-                let levels: usize = builders.iter().map(table::ColumnBuilder::n_levels).sum();
-                if levels > limit {
-                    let column = builders
-                        .iter()
-                        .max_by_key(|b| b.n_levels())
-                        .map_or_else(String::new, |b| b.name().to_string());
-                    let kind = ErrorKind::TooManyLevels { column, levels, limit };
-                    return Err(Error::new(kind, Some(Position { line, column: None })));
-                }
+        if let Some(limit) = options.limits.max_levels
+            && n_rows.is_multiple_of(LEVEL_CHECK_EVERY)
+        {
+            let levels: usize = builders.iter().map(table::ColumnBuilder::n_levels).sum();
+            if levels > limit {
+                let column = builders
+                    .iter()
+                    .max_by_key(|b| b.n_levels())
+                    .map_or_else(String::new, |b| b.name().to_string());
+                let kind = ErrorKind::TooManyLevels { column, levels, limit };
+                return Err(Error::new(kind, Some(Position { line, column: None })));
             }
         }
         if n_rows.is_multiple_of(PROGRESS_EVERY) && !progress(records.position()) {

@@ -11,7 +11,7 @@
 
 use std::io::Read;
 
-use crate::{read_csv, ReadOptions, Table};
+use crate::{ReadOptions, Table, read_csv};
 
 /// Bytes read around a cut to find the next line end.
 pub const WINDOW: usize = 64 << 10;

@@ -205,10 +205,6 @@ impl<R: Read> Records<R> {
     /// Field `i` of the current record (raw bytes, quotes removed).
     pub(crate) fn field(&self, i: usize) -> &[u8] {
         let (a, b) = self.fields[i];
-        if self.quoted {
-            &self.out[a..b]
-        } else {
-            &self.buf[a..b]
-        }
+        if self.quoted { &self.out[a..b] } else { &self.buf[a..b] }
     }
 }

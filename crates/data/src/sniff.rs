@@ -64,9 +64,5 @@ pub fn sniff_delimiter(sample: &[u8]) -> u8 {
             best_i = i;
         }
     }
-    if first[best_i] == 0 {
-        b','
-    } else {
-        CANDIDATES[best_i]
-    }
+    if first[best_i] == 0 { b',' } else { CANDIDATES[best_i] }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::{Warning, MISSING_MARKERS};
+use crate::{MISSING_MARKERS, Warning};
 
 /// A typed, columnar table: every column has the same number of rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -301,11 +301,11 @@ impl ColumnBuilder {
                 self.n_missing += 1;
                 return Ok(());
             }
-            if let Ok(v) = fast_float2::parse::<f64, _>(bytes) {
-                if v.is_finite() {
-                    values.push(v);
-                    return Ok(());
-                }
+            if let Ok(v) = fast_float2::parse::<f64, _>(bytes)
+                && v.is_finite()
+            {
+                values.push(v);
+                return Ok(());
             }
         }
         let s = std::str::from_utf8(bytes).map_err(|_| ())?.trim();

@@ -97,8 +97,14 @@ warning: column `zip` holds 1 numbers but also text such as \"SW1A\"; it is read
 
 #[test]
 fn ragged_row_names_the_line() {
-    check(b"a,b\n1,2\n3\n", "error: found a row with 1 field, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 3)");
-    check(b"a,b\n1,2\n3,4,5\n", "error: found a row with 3 fields, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 3)");
+    check(
+        b"a,b\n1,2\n3\n",
+        "error: found a row with 1 field, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 3)",
+    );
+    check(
+        b"a,b\n1,2\n3,4,5\n",
+        "error: found a row with 3 fields, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 3)",
+    );
 }
 
 #[test]
@@ -106,7 +112,10 @@ fn structural_errors() {
     check(b"", "error: the file is empty");
     check(b"\n\n", "error: the file is empty");
     check(b"a,b\n", "error: the file has a header row but no data rows");
-    check(b"1,2\n3,4\n", "error: the first line holds only numbers; Counterfact needs a header row with column names (line 1)");
+    check(
+        b"1,2\n3,4\n",
+        "error: the first line holds only numbers; Counterfact needs a header row with column names (line 1)",
+    );
     check(
         b"a,a\n1,2\n",
         "error: two columns are named `a`; column names must be unique (line 1, column `a`)",
@@ -124,7 +133,10 @@ fn invalid_utf8_names_line_and_column() {
 
 #[test]
 fn quoted_newline_keeps_line_numbers_right() {
-    check(b"a,b\n\"x\ny\",1\n2\n", "error: found a row with 1 field, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 4)");
+    check(
+        b"a,b\n\"x\ny\",1\n2\n",
+        "error: found a row with 1 field, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 4)",
+    );
 }
 
 #[test]
@@ -317,7 +329,10 @@ fn a_table_above_the_cell_limit_is_refused_after_its_first_rows() {
         *e.kind(),
         ErrorKind::TooManyCells { rows: 66_667, columns: 3, limit: 200_000, estimated: false }
     );
-    assert_eq!(e.to_string(), "the file holds at least 66,667 rows × 3 columns (200,001 values, 1.6 MB in memory), more than the 200,000 values that can be held here; reading stopped (line 66668)");
+    assert_eq!(
+        e.to_string(),
+        "the file holds at least 66,667 rows × 3 columns (200,001 values, 1.6 MB in memory), more than the 200,000 values that can be held here; reading stopped (line 66668)"
+    );
     // Under the limit nothing changes.
     let limits = Limits { max_bytes: None, max_cells: Some(300_000), max_levels: None };
     let options = ReadOptions { size_hint: Some(text.len() as u64), limits, ..Default::default() };
@@ -383,7 +398,10 @@ fn lone_carriage_returns_end_lines() {
         b"y,t\r1,0\r2,1\r3,0\r",
         "rows=3\ny numeric missing=0 [1|2|3]\nt binary missing=0 [0|1|0]",
     );
-    assert_eq!(dump(b"y,t\r1,0\r2\r"), "error: found a row with 1 field, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 3)");
+    assert_eq!(
+        dump(b"y,t\r1,0\r2\r"),
+        "error: found a row with 1 field, but the header has 2 (is a quote unbalanced or the delimiter wrong?) (line 3)"
+    );
     // A CRLF file, and a stray \r inside a CRLF file, are not affected.
     check(b"y,t\r\n2,0\r\n", "rows=1\ny numeric missing=0 [2]\nt binary missing=0 [0]");
 }

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use cf_data::{ColumnData, Table};
 
-use crate::{default_covariates, AnalysisError, AnalysisSpec};
+use crate::{AnalysisError, AnalysisSpec, default_covariates};
 
 /// The arrays the estimators see: complete rows only.
 #[derive(Debug, Clone)]
@@ -125,7 +125,7 @@ impl<'a> Design<'a> {
             if kept.n_dropped == 0 {
                 Cow::Borrowed(v)
             } else {
-                Cow::Owned(v.iter().zip(keep).filter(|(_, &k)| k).map(|(x, _)| *x).collect())
+                Cow::Owned(v.iter().zip(keep).filter(|&(_, &k)| k).map(|(x, _)| *x).collect())
             }
         };
         let covariates = sources
@@ -138,7 +138,7 @@ impl<'a> Design<'a> {
         let t = match t {
             Cow::Borrowed(v) => filter(v),
             Cow::Owned(v) => {
-                Cow::Owned(v.into_iter().zip(keep).filter(|(_, &k)| k).map(|(x, _)| x).collect())
+                Cow::Owned(v.into_iter().zip(keep).filter(|&(_, &k)| k).map(|(x, _)| x).collect())
             }
         };
         Ok(Design {
@@ -288,7 +288,7 @@ fn encode<'a>(
     let mut expanded: Vec<(String, Source<'a>)> = Vec::with_capacity(sources.len());
     for (name, source) in sources {
         if let Source::Numeric(values) = source {
-            let kept = || values.iter().zip(keep).filter(|(_, &k)| k).map(|(x, _)| *x);
+            let kept = || values.iter().zip(keep).filter(|&(_, &k)| k).map(|(x, _)| *x);
             let n_missing = kept().filter(|x| x.is_nan()).count();
             if n_missing == 0 {
                 expanded.push((name, source));
@@ -308,7 +308,7 @@ fn encode<'a>(
             expanded.push((name, source));
             continue;
         };
-        let n_missing = codes.iter().zip(keep).filter(|(c, &k)| k && c.is_none()).count();
+        let n_missing = codes.iter().zip(keep).filter(|&(c, &k)| k && c.is_none()).count();
         let mut present = vec![false; levels.len()];
         for (c, _) in codes.iter().zip(keep).filter(|(_, k)| **k) {
             if let Some(p) = c.and_then(|c| present.get_mut(c as usize)) {

@@ -4,7 +4,7 @@ use std::fmt;
 
 use cf_data::Kind;
 
-use crate::{design, OptionError};
+use crate::{OptionError, design};
 
 /// The analysis as a whole cannot run.
 #[derive(Debug, Clone, PartialEq)]

@@ -21,11 +21,7 @@ struct Column {
 }
 
 fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
-    }
+    if x.is_finite() { format!("{x}") } else { String::new() }
 }
 
 fn opt_num(x: Option<f64>) -> String {
@@ -47,11 +43,7 @@ fn field(s: &str) -> String {
     let needs = s.contains([',', '"', '\n', '\r'])
         || s.starts_with(char::is_whitespace)
         || s.ends_with(char::is_whitespace);
-    if needs {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    if needs { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 const CORE: &[Column] = &[

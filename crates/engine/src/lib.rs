@@ -30,14 +30,14 @@ pub use cf_estimate::{Estimand, WEAK_F};
 pub use design::Design;
 pub use error::AnalysisError;
 pub use export::cate_csv;
-pub use independence::{test_independences, Independence, IndependenceTest};
+pub use independence::{Independence, IndependenceTest, test_independences};
 pub use report::{
     Balance, BalanceRow, BootstrapSummary, CateSet, EffectRow, MatchingSummary, MethodFailure,
     Overlap, PropensitySummary, Report,
 };
 pub use spec::{AnalysisSpec, EstimandChoice, Method, MissingPolicy, OptionError, Options};
 pub use summary::{
-    default_covariates, summarize, ColumnKind, ColumnSummary, TableSummary, MAX_LISTED_LEVELS,
+    ColumnKind, ColumnSummary, MAX_LISTED_LEVELS, TableSummary, default_covariates, summarize,
 };
 
 /// Runs the requested methods.

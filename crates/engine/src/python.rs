@@ -96,11 +96,7 @@ fn py_float(v: f64) -> String {
 }
 
 fn py_bool(b: bool) -> &'static str {
-    if b {
-        "True"
-    } else {
-        "False"
-    }
+    if b { "True" } else { "False" }
 }
 
 /// The Python script that reproduces `spec` on the CSV file `file_name`.
@@ -473,7 +469,9 @@ mod tests {
         assert!(out.contains("CONTROL = \"No E-Mail\""));
         // Each other level against the control, on those two levels' rows.
         assert!(out.contains("if value == control_value:"));
-        assert!(out.contains("rows = np.flatnonzero(((t_col == value) | (t_col == control_value))"));
+        assert!(
+            out.contains("rows = np.flatnonzero(((t_col == value) | (t_col == control_value))")
+        );
         assert!(out.contains("for arm, rows, t in comparisons:"));
         // A continuous dose only when 2SLS is the only method.
         assert!(out.contains("set(METHODS) == {\"2sls\"}"));

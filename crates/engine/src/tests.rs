@@ -39,11 +39,12 @@ fn default_covariates_are_the_other_numeric_columns() {
     assert_eq!(r.covariates, vec!["x", "z"]);
     assert_eq!(r.results.len(), Method::ADJUSTMENT.len(), "{:?}", r.errors);
     assert_eq!(r.warnings, vec!["dropped 5 of 50 rows with a missing value in `z` (5)"]);
-    assert!(r
-        .results
-        .iter()
-        .filter(|e| e.method != Method::Psm)
-        .all(|e| e.n == 45 && e.n_treated + e.n_control == 45));
+    assert!(
+        r.results
+            .iter()
+            .filter(|e| e.method != Method::Psm)
+            .all(|e| e.n == 45 && e.n_treated + e.n_control == 45)
+    );
 }
 
 #[test]
@@ -189,7 +190,10 @@ fn multi_arm_treatment_compares_each_level_with_the_control() {
     let t = table(&text);
     let mut s = spec("arm", "y", Some(&["x"]));
     let err = analyze(&t, &s).unwrap_err().to_string();
-    assert_eq!(err, "the treatment `arm` has 3 values (ctl, down, up): choose the control level, and each other level is compared with it");
+    assert_eq!(
+        err,
+        "the treatment `arm` has 3 values (ctl, down, up): choose the control level, and each other level is compared with it"
+    );
     s.control = Some("none".into());
     assert!(analyze(&t, &s).unwrap_err().to_string().contains("\"none\" is not a value of `arm`"));
     s.control = Some("ctl".into());
@@ -361,7 +365,9 @@ fn report_json_shape() {
 #[test]
 fn one_hot_levels_come_from_the_rows_used() {
     // Level `zz` occurs only in a row dropped for a missing `x`; `a` (the first level) too.
-    let t = table("y,t,x,g\n1,0,,a\n2,1,,zz\n3,0,1,b\n4,1,2,c\n2,0,3,b\n5,1,4,c\n3,0,5,b\n6,1,6,c\n2,1,7,b\n3,0,8,c\n");
+    let t = table(
+        "y,t,x,g\n1,0,,a\n2,1,,zz\n3,0,1,b\n4,1,2,c\n2,0,3,b\n5,1,4,c\n3,0,5,b\n6,1,6,c\n2,1,7,b\n3,0,8,c\n",
+    );
     let mut s = spec("t", "y", Some(&["x", "g"]));
     s.methods = vec![Method::Ols];
     let r = analyze(&t, &s).unwrap();
@@ -396,7 +402,9 @@ fn a_non_finite_result_is_a_method_error_not_a_number() {
 
 #[test]
 fn missing_covariates_can_be_imputed_with_an_indicator() {
-    let t = table("y,t,x,g\n1,0,1,a\n2,1,,b\n3,0,3,\n4,1,4,a\n2,0,,b\n5,1,6,a\n3,0,7,b\n6,1,8,\n2,1,9,a\n3,0,10,b\n");
+    let t = table(
+        "y,t,x,g\n1,0,1,a\n2,1,,b\n3,0,3,\n4,1,4,a\n2,0,,b\n5,1,6,a\n3,0,7,b\n6,1,8,\n2,1,9,a\n3,0,10,b\n",
+    );
     let mut s = spec("t", "y", Some(&["x", "g"]));
     s.methods = vec![Method::DiffMeans, Method::Ols];
     let dropped = analyze(&t, &s).unwrap();

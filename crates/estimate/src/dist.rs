@@ -137,11 +137,7 @@ fn beta_cf(x: f64, a: f64, b: f64) -> f64 {
 /// Student-t CDF with `df` degrees of freedom.
 pub fn t_cdf(t: f64, df: f64) -> f64 {
     let tail = 0.5 * inc_beta(df / (df + t * t), df / 2.0, 0.5);
-    if t >= 0.0 {
-        1.0 - tail
-    } else {
-        tail
-    }
+    if t >= 0.0 { 1.0 - tail } else { tail }
 }
 
 /// Student-t density.

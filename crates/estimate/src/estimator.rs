@@ -5,7 +5,7 @@
 //! [`Effect`] and whatever else the method produces (per-unit effects, matches, diagnostics). The
 //! confidence level is not a parameter of the fit: [`EffectFit::conf_int`] takes it.
 
-use crate::{z_crit, Error, Estimand, LogisticFit};
+use crate::{Error, Estimand, LogisticFit, z_crit};
 
 /// A treatment-effect estimate with its standard error and sample sizes.
 #[derive(Debug, Clone, PartialEq)]

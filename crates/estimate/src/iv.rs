@@ -16,7 +16,7 @@
 //! `(E[y|z=1] − E[y|z=0]) / (E[d|z=1] − E[d|z=0])`, DoWhy's `iv.instrumental_variable`.
 
 use crate::estimator::{Effect, EffectData, EffectFit, Estimator};
-use crate::{ols, Error, Estimand, Robust};
+use crate::{Error, Estimand, Robust, ols};
 
 /// Below this first-stage F the instruments are weak (Staiger & Stock's rule of thumb).
 pub const WEAK_F: f64 = 10.0;

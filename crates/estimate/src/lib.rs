@@ -36,13 +36,13 @@ mod weighting;
 pub use estimator::{Effect, EffectData, EffectFit, Estimator};
 pub use iv::{TwoSlsFit, TwoSlsParams, WEAK_F};
 pub use linear::Linear;
-pub use logistic::{logistic, logistic_l2, LogisticFit};
+pub use logistic::{LogisticFit, logistic, logistic_l2};
 pub use matching::{MatchingFit, MatchingParams};
 pub use meta::{
-    clip_propensity, folds, DrLearnerParams, MetaLearnerFit, RLearnerParams, SplitMix64,
-    TLearnerParams, XLearnerParams, CLIP,
+    CLIP, DrLearnerParams, MetaLearnerFit, RLearnerParams, SplitMix64, TLearnerParams,
+    XLearnerParams, clip_propensity, folds,
 };
-pub use ols::{ols, OlsFit, Robust, COLLINEAR_TOL};
+pub use ols::{COLLINEAR_TOL, OlsFit, Robust, ols};
 pub use weighting::{AipwParams, IpwParams, WeightingFit};
 
 use std::fmt;
@@ -178,7 +178,9 @@ impl fmt::Display for Error {
                 "trimming removed {trimmed} rows and left a treatment group empty; lower the trimming bound"
             ),
             Error::InvalidTrim(v) => write!(f, "the trimming bound must be in [0, 0.5), got {v}"),
-            Error::BadFolds { detail } => write!(f, "the cross-fitting folds cannot be used: {detail}"),
+            Error::BadFolds { detail } => {
+                write!(f, "the cross-fitting folds cannot be used: {detail}")
+            }
             Error::NoMatches { caliper, matched } => write!(
                 f,
                 "only {matched} treated unit(s) have a control within the caliper ({caliper:.4} on the logit scale): treated and control propensities do not overlap"
@@ -232,9 +234,9 @@ impl Estimator for DiffMeansParams {
         let (n1, n0) = count_groups(t)?;
         let moments = |arm: f64, n: usize| {
             let nf = n as f64;
-            let m = y.iter().zip(t).filter(|(_, &ti)| ti == arm).map(|(v, _)| v).sum::<f64>() / nf;
+            let m = y.iter().zip(t).filter(|&(_, &ti)| ti == arm).map(|(v, _)| v).sum::<f64>() / nf;
             let ss: f64 =
-                y.iter().zip(t).filter(|(_, &ti)| ti == arm).map(|(v, _)| (v - m) * (v - m)).sum();
+                y.iter().zip(t).filter(|&(_, &ti)| ti == arm).map(|(v, _)| (v - m) * (v - m)).sum();
             (m, ss / (nf - 1.0))
         };
         let (m1, v1) = moments(1.0, n1);

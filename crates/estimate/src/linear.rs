@@ -12,8 +12,8 @@
 //! the scaled Gram matrix (from [`crate::linalg`], leaving out dependent columns instead of
 //! refusing them), one step of iterative refinement on the residuals.
 
-use crate::linalg::{self, dot, Cholesky, Sweep};
 use crate::Error;
+use crate::linalg::{self, Cholesky, Sweep, dot};
 
 /// A pivot below this (1 − R² of a column on the kept columns before it) drops the column.
 const DROP_TOL: f64 = 1e-10;

@@ -6,8 +6,8 @@
 //! Non-convergence and (quasi-)complete separation are errors that name the covariate, never a
 //! silent NaN or probabilities of exactly 0 or 1.
 
-use crate::linalg::{self, Cholesky, Matrix, Sweep, BLOCK};
 use crate::Error;
+use crate::linalg::{self, BLOCK, Cholesky, Matrix, Sweep};
 
 /// Newton iterations before giving up.
 const MAX_ITER: usize = 100;

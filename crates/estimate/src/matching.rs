@@ -23,7 +23,7 @@
 //! known (it ignores the first-stage estimation).
 
 use crate::estimator::{Effect, EffectData, EffectFit, Estimator};
-use crate::{count_groups, Error, Estimand};
+use crate::{Error, Estimand, count_groups};
 
 /// 1:1 nearest-neighbour matching on the logit of the propensity, for the ATT (see the module
 /// documentation of the rules, ties and the standard error).

@@ -17,7 +17,7 @@
 
 use crate::estimator::{Effect, EffectData, EffectFit, Estimator};
 use crate::linear::Linear;
-use crate::{count_groups, Error, Estimand};
+use crate::{Error, Estimand, count_groups};
 
 /// causalml's default propensity clip bounds for its meta-learners.
 pub const CLIP: (f64, f64) = (1e-3, 1.0 - 1e-3);

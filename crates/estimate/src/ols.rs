@@ -12,8 +12,8 @@
 //! HC1 is White's sandwich `(X'X)⁻¹ X' diag(e²) X (X'X)⁻¹` scaled by `n / (n - k)`; by
 //! Frisch–Waugh–Lovell the slope block only needs the centred regressors.
 
-use crate::linalg::{self, Cholesky, Sweep, BLOCK};
 use crate::Error;
+use crate::linalg::{self, BLOCK, Cholesky, Sweep};
 
 pub use crate::linalg::COLLINEAR_TOL;
 

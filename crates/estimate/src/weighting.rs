@@ -4,7 +4,7 @@
 use crate::estimator::{Effect, EffectData, EffectFit, Estimator};
 use crate::linear::Linear;
 use crate::logistic::UnitDesign;
-use crate::{count_groups, linalg, Error, Estimand, LogisticFit};
+use crate::{Error, Estimand, LogisticFit, count_groups, linalg};
 
 /// Inverse probability weighting with normalized (Hajek) weights.
 ///
@@ -139,13 +139,11 @@ fn ipw_effect(
     let ps = &fit.probabilities;
     let keep: Vec<bool> = ps.iter().map(|&p| p >= trim && p <= 1.0 - trim).collect();
     let used = keep.iter().filter(|&&k| k).count();
-    let (k1, k0) = t.iter().zip(&keep).filter(|(_, &k)| k).fold((0, 0), |(a, b), (&ti, _)| {
-        if ti == 1.0 {
-            (a + 1, b)
-        } else {
-            (a, b + 1)
-        }
-    });
+    let (k1, k0) = t
+        .iter()
+        .zip(&keep)
+        .filter(|&(_, &k)| k)
+        .fold((0, 0), |(a, b), (&ti, _)| if ti == 1.0 { (a + 1, b) } else { (a, b + 1) });
     if k1 < 2 || k0 < 2 {
         return Err(Error::NothingLeft { trimmed: t.len() - used });
     }

@@ -4,11 +4,11 @@
 //! Tolerance: relative difference ≤ 1e-6 on estimate, standard error and both CI bounds.
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
-use cf_data::{read_csv, ReadOptions, Table};
+use cf_data::{ReadOptions, Table, read_csv};
 use cf_estimate::{
-    dist, logistic, ols, AipwParams, DiffMeansParams, DrLearnerParams, EffectData, EffectFit,
-    Estimand, Estimator, IpwParams, MatchingParams, MetaLearnerFit, OlsParams, RLearnerParams,
-    Robust, TLearnerParams, TwoSlsParams, XLearnerParams,
+    AipwParams, DiffMeansParams, DrLearnerParams, EffectData, EffectFit, Estimand, Estimator,
+    IpwParams, MatchingParams, MetaLearnerFit, OlsParams, RLearnerParams, Robust, TLearnerParams,
+    TwoSlsParams, XLearnerParams, dist, logistic, ols,
 };
 use serde_json::Value;
 

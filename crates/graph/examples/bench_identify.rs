@@ -6,8 +6,8 @@
 
 use std::time::Instant;
 
-use cf_graph::identify::identify;
 use cf_graph::Dag;
+use cf_graph::identify::identify;
 
 fn main() {
     let mut state = 60_u64;
@@ -67,9 +67,6 @@ fn main() {
     sets.sort_unstable();
     println!(
         "identify on 100 random 60-node DAGs: median {:.2} ms, max {:.2} ms; minimal back-door sets per graph: median {}, max {}",
-        times[50],
-        times[99],
-        sets[50],
-        sets[99]
+        times[50], times[99], sets[50], sets[99]
     );
 }

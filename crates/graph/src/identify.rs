@@ -423,11 +423,7 @@ impl Search<'_> {
     /// Whether `m`, between `a` and `b` on a path, lets the path through.
     fn passes(&self, a: usize, m: usize, b: usize) -> bool {
         let collider = self.g.children(a).contains(&m) && self.g.children(b).contains(&m);
-        if collider {
-            self.an_z[m]
-        } else {
-            !self.in_z[m]
-        }
+        if collider { self.an_z[m] } else { !self.in_z[m] }
     }
 
     fn walk(&mut self, path: &mut Vec<usize>, on_path: &mut [bool]) {

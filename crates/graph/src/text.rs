@@ -93,7 +93,7 @@ fn lex(text: &str) -> Result<Lexer, GraphError> {
                 loop {
                     match chars.get(i) {
                         None | Some('\n') => {
-                            return Err(err(l0, c0, "a quoted name is never closed".into()))
+                            return Err(err(l0, c0, "a quoted name is never closed".into()));
                         }
                         Some('"') => break,
                         // An escaped character, except a line break: names are one line.
@@ -236,7 +236,7 @@ impl Parser {
             let w = word.to_ascii_lowercase();
             match (self.format, w.as_str()) {
                 (Format::Dot, "graph") if !saw_header => {
-                    return self.fail("an undirected `graph` is not a causal DAG; use `digraph`")
+                    return self.fail("an undirected `graph` is not a causal DAG; use `digraph`");
                 }
                 (Format::Dot, "strict" | "digraph") | (Format::Dagitty, "dag") => {
                     saw_header = true;
@@ -244,7 +244,7 @@ impl Parser {
                 }
                 (Format::Dagitty, "pdag" | "mag" | "pag" | "graph") => {
                     return self
-                        .fail(format!("a `{w}` is not a DAG; Counterfact reads `dag {{ … }}`"))
+                        .fail(format!("a `{w}` is not a DAG; Counterfact reads `dag {{ … }}`"));
                 }
                 _ if saw_header => {
                     // The graph's name, or DAGitty's `bb="…"` before the brace.
@@ -379,7 +379,7 @@ impl Parser {
                 Some(Tok::Back) => Tok::Back,
                 Some(Tok::Both) => Tok::Both,
                 Some(Tok::Undirected) => {
-                    return self.fail("an undirected edge `--` has no causal direction; use `->`")
+                    return self.fail("an undirected edge `--` has no causal direction; use `->`");
                 }
                 _ => return Ok(()),
             };
@@ -431,11 +431,7 @@ fn quote(name: &str) -> String {
 fn fmt_num(v: f64) -> String {
     let s = format!("{v:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
-    }
+    if s == "-0" { "0".into() } else { s.to_string() }
 }
 
 /// Writes DAGitty model code.

@@ -2,7 +2,7 @@
 //! "Robust causal inference using directed acyclic graphs: the R package dagitty", 2016).
 #![allow(clippy::unwrap_used)]
 
-use cf_graph::identify::{identify, Instrument};
+use cf_graph::identify::{Instrument, identify};
 use cf_graph::text::{parse, to_dagitty, to_dot};
 
 fn sets(v: &[&[&str]]) -> Vec<Vec<String>> {
@@ -119,7 +119,10 @@ fn text_round_trips_keep_positions_and_roles() {
 #[test]
 fn bad_text_says_where() {
     let err = parse("dag {\n X -> Y\n Y -> X\n}").unwrap_err().to_string();
-    assert_eq!(err, "line 3, column 4: this edge would close a cycle: X → Y → X; a causal graph cannot have cycles");
+    assert_eq!(
+        err,
+        "line 3, column 4: this edge would close a cycle: X → Y → X; a causal graph cannot have cycles"
+    );
     let err = parse("dag { X -> }").unwrap_err().to_string();
     assert_eq!(err, "line 1, column 12: expected a name");
     let err = parse("dag { X -- Y }").unwrap_err().to_string();

@@ -2,8 +2,8 @@
 //! set contains a listed one, and d-separation is symmetric and agrees with path enumeration.
 #![allow(clippy::unwrap_used)]
 
-use cf_graph::identify::{is_backdoor, minimal_separators, open_paths};
 use cf_graph::Dag;
+use cf_graph::identify::{is_backdoor, minimal_separators, open_paths};
 
 struct Rng(u64);
 impl Rng {

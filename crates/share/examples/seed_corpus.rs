@@ -1,7 +1,7 @@
 //! Writes a few valid share links as seeds for the fuzzer's corpus:
 //! `cargo run -p cf-share --example seed_corpus -- fuzz/corpus/decode`.
 use cf_engine::{AnalysisSpec, Method};
-use cf_share::{encode, Fingerprint, Shared};
+use cf_share::{Fingerprint, Shared, encode};
 
 fn main() {
     let dir = std::env::args().nth(1).unwrap_or_else(|| "fuzz/corpus/decode".into());

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use base64::engine::general_purpose::{self, GeneralPurpose};
-use base64::{alphabet, Engine as _};
+use base64::{Engine as _, alphabet};
 use cf_engine::AnalysisSpec;
 use serde::{Deserialize, Serialize};
 
@@ -152,7 +152,9 @@ impl fmt::Display for ShareError {
             ShareError::Corrupt => {
                 write!(f, "the share link is damaged or cut short (was it copied completely?)")
             }
-            ShareError::BadContent(why) => write!(f, "the share link does not hold an analysis: {why}"),
+            ShareError::BadContent(why) => {
+                write!(f, "the share link does not hold an analysis: {why}")
+            }
             ShareError::Newer(v) => write!(
                 f,
                 "the share link was made by a newer version of Counterfact (format {v}); reload the page to update it"

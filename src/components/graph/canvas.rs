@@ -3,14 +3,14 @@
 use std::collections::HashSet;
 
 use cf_graph::{Dag, Role};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use super::{Flag, BIASING, CAUSAL, EDGE, FLAGGED, SELECTED};
+use super::{BIASING, CAUSAL, EDGE, FLAGGED, Flag, SELECTED};
 use crate::components::context::use_app;
-use crate::graph_state::{node_width, Selection, View, HEIGHT, NODE_HEIGHT, WIDTH};
+use crate::graph_state::{HEIGHT, NODE_HEIGHT, Selection, View, WIDTH, node_width};
 use crate::state::{Action, GraphAction};
 
 /// Props of [`GraphCanvas`].

@@ -5,7 +5,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::components::context::use_app;
-use crate::components::export::{export_png, export_svg, PNG_SCALE};
+use crate::components::export::{PNG_SCALE, export_png, export_svg};
 use crate::graph_state::{HEIGHT, WIDTH};
 use crate::services::download::download;
 use crate::state::{Action, GraphAction};

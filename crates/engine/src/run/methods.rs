@@ -8,7 +8,7 @@
 use cf_estimate::{
     AipwParams, DiffMeansParams, DrLearnerParams, Effect, EffectData, EffectFit, Estimand,
     Estimator, IpwParams, MatchingParams, MetaLearnerFit, OlsParams, RLearnerParams,
-    TLearnerParams, TwoSlsParams, XLearnerParams, WEAK_F,
+    TLearnerParams, TwoSlsParams, WEAK_F, XLearnerParams,
 };
 
 use crate::{EstimandChoice, MatchingSummary, Method, Options};

@@ -234,10 +234,10 @@ impl Setup<'_> {
         let mut reps = Vec::with_capacity(options.bootstrap);
         for _ in 0..options.bootstrap {
             let idx: Vec<usize> = (0..n).map(|_| rng.below(n)).collect();
-            if let Ok(b) = self.fit(method, &data.resample(&idx), None) {
-                if b.effect.estimate.is_finite() {
-                    reps.push(b.effect.estimate);
-                }
+            if let Ok(b) = self.fit(method, &data.resample(&idx), None)
+                && b.effect.estimate.is_finite()
+            {
+                reps.push(b.effect.estimate);
             }
             if !work.step() {
                 break;
@@ -363,7 +363,7 @@ fn comparisons(design: &Design<'_>, spec: &AnalysisSpec) -> Result<Vec<Compariso
     Ok(values
         .iter()
         .zip(&labels)
-        .filter(|(&v, _)| v != cv)
+        .filter(|&(&v, _)| v != cv)
         .map(|(&v, l)| {
             let rows: Vec<usize> = (0..t.len()).filter(|&i| t[i] == v || t[i] == cv).collect();
             let tt = rows.iter().map(|&i| f64::from(u8::from(t[i] == v))).collect();
