@@ -149,6 +149,8 @@ export default (test, h) => {
         assert(arms.length === 2, `${arms.length} failures`);
         assert(arms[0][0] === '=SUM(1;2)' && arms[1][0] === 'plain', `arms ${arms.map((a) => a[0])}`);
         assert(arms[1][1].startsWith('Regression adjustment (OLS) · plain: `b` is a linear combination of `a`'), arms[1][1]);
+        await failed.nth(1).scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(artifacts, 'multi-arm-failure.png') });
         const [d] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.click('[data-testid=export-results-csv]')]);
         const lines = fs.readFileSync(await d.path(), 'utf8').split('\r\n');
         assert(lines[0].startsWith('method,arm,'), `CSV header ${lines[0]}`);
