@@ -50,6 +50,12 @@ pub enum ErrorKind {
     InvalidUtf8,
     /// The underlying reader failed.
     Io(String),
+    /// A piece read with [`ReadOptions::numbers_only`](crate::ReadOptions::numbers_only) holds
+    /// what only a read of the whole file can interpret: the caller reads it in one pass instead.
+    NotNumbersOnly {
+        /// `a quote character` or `a text field`.
+        found: &'static str,
+    },
     /// The progress callback asked to stop.
     Cancelled,
     /// The input is larger than [`Limits::max_bytes`](crate::Limits::max_bytes); nothing was
@@ -155,6 +161,9 @@ impl fmt::Display for Error {
                 write!(f, "the text is not UTF-8 (save the file as UTF-8 and try again)")?;
             }
             ErrorKind::Io(msg) => write!(f, "could not read the file: {msg}")?,
+            ErrorKind::NotNumbersOnly { found } => {
+                write!(f, "{found} in a piece read on its own (read the file in one pass)")?;
+            }
             ErrorKind::Cancelled => write!(f, "reading was cancelled")?,
             ErrorKind::FileTooLarge { bytes, limit } => write!(
                 f,

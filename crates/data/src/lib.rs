@@ -44,7 +44,7 @@ pub struct ReadOptions {
     /// The input has no header row: it continues a file whose columns are these (used to read
     /// a large file in pieces). Line numbers in errors then count from the piece's start.
     pub names: Option<Vec<String>>,
-    /// Fail with [`ErrorKind::Io`] at the first `"` or text (non-number, non-missing) field: a
+    /// Fail with [`ErrorKind::NotNumbersOnly`] at the first `"` or text (non-number, non-missing) field: a
     /// piece of a file cut at a line end reads exactly as it would in one pass only when no quoted
     /// field can span the cut and no column's type depends on the other pieces.
     pub numbers_only: bool,
@@ -174,7 +174,14 @@ pub fn read_csv<R: Read>(
     let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&head));
     let mut records = records::Records::new(reader, delimiter, head, options.names.is_none());
     records.forbid_quotes = options.numbers_only;
-    let io = |e: std::io::Error| Error::new(ErrorKind::Io(e.to_string()), None);
+    let io = |e: std::io::Error| {
+        let kind = if e.get_ref().is_some_and(|inner| inner.is::<records::QuoteInPiece>()) {
+            ErrorKind::NotNumbersOnly { found: "a quote character" }
+        } else {
+            ErrorKind::Io(e.to_string())
+        };
+        Error::new(kind, None)
+    };
 
     // Header row: the first record that is not a blank line.
     let names = match &options.names {
@@ -265,10 +272,7 @@ pub fn read_csv<R: Read>(
     }
     progress(records.position());
     if options.numbers_only && builders.iter().any(table::ColumnBuilder::has_text) {
-        return Err(Error::new(
-            ErrorKind::Io("a text field in a piece read on its own".into()),
-            None,
-        ));
+        return Err(Error::new(ErrorKind::NotNumbersOnly { found: "a text field" }, None));
     }
     if n_rows == 0 {
         return Err(Error::new(ErrorKind::NoRows, None));

@@ -39,6 +39,18 @@ pub(crate) struct Records<R> {
     pub(crate) unclosed_quote: bool,
 }
 
+/// The error a reader with `forbid_quotes` stops with at a quote character.
+#[derive(Debug)]
+pub(crate) struct QuoteInPiece;
+
+impl std::fmt::Display for QuoteInPiece {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a quote character in a piece read on its own")
+    }
+}
+
+impl std::error::Error for QuoteInPiece {}
+
 impl<R: Read> Records<R> {
     /// Records of `head` then `reader`; a UTF-8 BOM at the very start is skipped when
     /// `file_start` (a piece cut from the middle of a file keeps it: there it is text).
@@ -121,9 +133,7 @@ impl<R: Read> Records<R> {
             let line = &rest[..line_end];
             if memchr::memchr(b'"', line).is_some() {
                 if self.forbid_quotes {
-                    return Err(std::io::Error::other(
-                        "a quote character in a piece read on its own",
-                    ));
+                    return Err(std::io::Error::other(QuoteInPiece));
                 }
                 return self.quoted_record().map(Some);
             }

@@ -462,3 +462,13 @@ fn fuzz_findings_read_in_pieces_as_in_one_pass() {
         }
     }
 }
+
+#[test]
+fn a_piece_read_on_its_own_says_what_needs_the_whole_file() {
+    let options = ReadOptions { numbers_only: true, ..ReadOptions::default() };
+    let kind =
+        |text: &str| read_csv(text.as_bytes(), &options, &mut |_| true).unwrap_err().kind().clone();
+    assert_eq!(kind("a,b\n1,\"2\"\n"), ErrorKind::NotNumbersOnly { found: "a quote character" });
+    assert_eq!(kind("a,b\n1,x\n"), ErrorKind::NotNumbersOnly { found: "a text field" });
+    assert!(read_csv("a,b\n1,2\n".as_bytes(), &options, &mut |_| true).is_ok());
+}

@@ -72,7 +72,7 @@ pub fn test_independences(table: &Table, list: &[Independence]) -> Vec<Independe
                 cols.iter().map(|c| keep.iter().map(|&i| c[i]).collect()).collect();
             let given: Vec<&[f64]> = owned[2..].iter().map(|c| &c[..]).collect();
             out.n = keep.len();
-            match cf_estimate::partial_correlation(&owned[0], &owned[1], &given) {
+            match cf_estimate::partial_correlation(&owned[0], &owned[1], &given, [&ind.x, &ind.y]) {
                 Ok(pc) => {
                     out.r = Some(pc.r);
                     out.p_value = Some(pc.p_value);

@@ -107,6 +107,18 @@ pub enum Error {
         /// The covariate with the largest standardized coefficient.
         column: String,
     },
+    /// Columns of different lengths were given (a caller's mistake, not the data's).
+    LengthMismatch {
+        /// Which input is off: `propensity` or `fold ids`.
+        what: &'static str,
+        /// The outcome's length.
+        expected: usize,
+        /// Its length.
+        got: usize,
+    },
+    /// The propensity model's information matrix cannot be inverted, so the weighting estimate's
+    /// standard error (which accounts for estimating that model) does not exist.
+    SingularInformation,
     /// The propensity model did not converge.
     NotConverged {
         /// Iterations run.
@@ -169,6 +181,13 @@ impl fmt::Display for Error {
             Error::Separation { column } => write!(
                 f,
                 "`{column}` separates treated from control rows (perfectly or almost): the propensity model has no finite maximum and weights would be infinite; remove or coarsen `{column}`"
+            ),
+            Error::LengthMismatch { what, expected, got } => {
+                write!(f, "{got} {what} were given for {expected} rows")
+            }
+            Error::SingularInformation => write!(
+                f,
+                "the propensity model's information matrix is singular, so the standard error of the weighting estimate cannot be computed (is a covariate almost constant among the rows kept?)"
             ),
             Error::NotConverged { iterations } => {
                 write!(f, "the propensity model did not converge in {iterations} iterations")
@@ -326,12 +345,15 @@ pub struct PartialCorrelation {
 /// independence (and joint normality) `atanh(r) √(n − k − 3)` is standard normal, k = |given|.
 /// This is DAGitty's and pcalg's `gaussCItest`.
 ///
+/// `names` name x and y in errors.
+///
 /// # Errors
 /// Fewer than `k + 4` rows; a constant x or y (after adjustment).
 pub fn partial_correlation(
     x: &[f64],
     y: &[f64],
     given: &[&[f64]],
+    names: [&str; 2],
 ) -> Result<PartialCorrelation, Error> {
     let n = x.len();
     let k = given.len();
@@ -349,10 +371,10 @@ pub fn partial_correlation(
     let scale_x: f64 = x.iter().map(|v| v * v).sum::<f64>().max(f64::MIN_POSITIVE);
     let scale_y: f64 = y.iter().map(|v| v * v).sum::<f64>().max(f64::MIN_POSITIVE);
     if !(sxx > 1e-24 * scale_x) {
-        return Err(Error::Constant { column: "x".into() });
+        return Err(Error::Constant { column: names[0].into() });
     }
     if !(syy > 1e-24 * scale_y) {
-        return Err(Error::Constant { column: "y".into() });
+        return Err(Error::Constant { column: names[1].into() });
     }
     let r = (sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0);
     let z = r.atanh() * ((n - k - 3) as f64).sqrt();

@@ -278,9 +278,10 @@ fn checked(
 ) -> Result<(usize, usize, usize), Error> {
     let (n1, n0) = count_groups(t)?;
     let n = y.len();
-    for len in [Some(p.len()), folds.map(<[usize]>::len)].into_iter().flatten() {
-        if len != n {
-            return Err(Error::TooFewRows { need: n, got: len });
+    for (what, len) in [("propensities", Some(p.len())), ("fold ids", folds.map(<[usize]>::len))] {
+        match len {
+            Some(got) if got != n => return Err(Error::LengthMismatch { what, expected: n, got }),
+            _ => {}
         }
     }
     Ok((n1, n0, n))
@@ -437,4 +438,23 @@ fn dr_fit(
     let (treated, control) = arms(t);
     let se = two_model_se(y, &treated, &control, &mu1, &mu0);
     Ok(finish(cate, se, n1, n0, None))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn folds_of_another_length_are_a_length_mismatch() {
+        let x: Vec<f64> = (0..20).map(|i| f64::from(i % 7)).collect();
+        let t: Vec<f64> = (0..20).map(|i| f64::from(i % 2)).collect();
+        let y: Vec<f64> = (0..20).map(|i| x[i] + t[i]).collect();
+        let (cols, names) = ([&x[..]], ["x".to_string()]);
+        let folds = [0usize, 1].repeat(9);
+        let data = EffectData::new(&y, &t).with_covariates(&cols, &names).with_folds(&folds);
+        let err = RLearnerParams::default().fit(&data).unwrap_err();
+        assert_eq!(err, Error::LengthMismatch { what: "fold ids", expected: 20, got: 18 });
+        assert_eq!(err.to_string(), "18 fold ids were given for 20 rows");
+    }
 }

@@ -206,7 +206,7 @@ fn ipw_effect(
         .collect();
     let Ok(g) = linalg::Cholesky::new(&info, 0.0).map(|c| c.solve(&h, linalg::Sweep::RowsDot))
     else {
-        return Err(Error::NotConverged { iterations: fit.n_iter });
+        return Err(Error::SingularInformation);
     };
     // ψᵢ = φᵢ + (tᵢ − pᵢ) zᵢ'g.
     let mut xg = vec![0.0; t.len()];

@@ -444,9 +444,15 @@ fn partial_correlation_matches_numpy() {
         col(&table, "re78"),
         col(&table, "re75"),
         &[col(&table, "age"), col(&table, "educ")],
+        ["re78", "re75"],
     )
     .unwrap();
     close("partial r", pc.r, PARTIAL_R_NSW);
+    let constant = vec![1.0; 445];
+    let err =
+        cf_estimate::partial_correlation(col(&table, "re78"), &constant, &[], ["re78", "one"])
+            .unwrap_err();
+    assert_eq!(err, cf_estimate::Error::Constant { column: "one".into() }, "named in errors");
     let z = PARTIAL_R_NSW.atanh() * ((445 - 2 - 3) as f64).sqrt();
     close("fisher z", pc.z, z);
     close("p", pc.p_value, 2.0 * (1.0 - dist::normal_cdf(z.abs())));
