@@ -79,6 +79,12 @@ run ihdp-boot "${ihdp[@]}" --method aipw --method psm --bootstrap 30 --seed 11 -
 run ihdp-python python "$DATA/ihdp_sim_b.csv" --treatment treat --outcome y --covariates bw,b_head,preterm,sex,twin
 run darfur-all estimate "$DATA/darfur.csv" --treatment directlyharmed --outcome peacefactor --json
 run darfur-village estimate "$DATA/darfur.csv" --treatment directlyharmed --outcome peacefactor --covariates age,farmer_dar,herder_dar,pastvoted,hhsize_darfur,female,village --method ols --json
+# The discovery datasets: a three-level treatment (Sachs), a 0/1 one (a discrete synthetic case),
+# and a continuous dose instrumented by another column (a linear-Gaussian case).
+run sachs-arms estimate "$DATA/sachs_discrete.csv" --treatment pkc --control 1 --outcome erk --json
+run sachs-continuous estimate "$DATA/sachs_continuous.csv" --treatment pkc --outcome erk --method 2sls --instrument pka --json
+run disc-00 estimate "$DATA/discovery/disc_00.csv" --treatment x0 --outcome x1 --json
+run lg-00 estimate "$DATA/discovery/lg_00.csv" --treatment x1 --outcome x4 --method 2sls --instrument x0 --json
 # errors: the messages must stay the same too
 run err-no-treat estimate "$DATA/nsw_experimental.csv" --treatment nope --outcome re78 --json
 run err-same estimate "$DATA/nsw_experimental.csv" --treatment treat --outcome treat

@@ -36,8 +36,8 @@ Estimates the effect of a treatment column T on the outcome Y in a CSV/TSV file.
 T is 0/1, or has several levels of which --control names the control (each other level is
 compared with it); with only --method 2sls it may be a continuous dose.
 Methods: diff-means, ols, ipw, aipw, psm, t-learner, x-learner, r-learner, dr-learner, 2sls.
-Without --covariates, every other numeric column is adjusted for. Without --method, every method
-runs (2sls only when an --instrument is given).
+Without --covariates, every other numeric column (not an instrument or the fold column) is
+adjusted for. Without --method, every method runs (2sls only when an --instrument is given).
 --replace        matching with replacement (default: without)
 --l2 L           L2 penalty of the propensity model on standardized covariates (default 0:
                  maximum likelihood; scikit-learn's C = 1/L after StandardScaler)

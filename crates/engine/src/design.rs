@@ -113,7 +113,7 @@ impl<'a> Design<'a> {
             .ok_or_else(|| AnalysisError::OutcomeNotNumeric { name: spec.outcome.clone() })?;
         let names = match &spec.covariates {
             Some(c) => c.clone(),
-            None => default_covariates(table, &spec.treatment, &spec.outcome),
+            None => default_covariates(table, spec),
         };
         let sources = covariate_sources(table, spec, &names)?;
         let kept = Kept::rows(table, spec, (y_col, t_col), extra, &names)?;
@@ -171,7 +171,11 @@ fn covariate_sources<'a>(
 ) -> Result<Vec<(String, Source<'a>)>, AnalysisError> {
     let mut sources = Vec::with_capacity(names.len());
     for (k, name) in names.iter().enumerate() {
-        for (role, other) in [("treatment", &spec.treatment), ("outcome", &spec.outcome)] {
+        let others = [("treatment", &spec.treatment), ("outcome", &spec.outcome)]
+            .into_iter()
+            .chain(spec.instruments.iter().map(|z| ("instrument", z)))
+            .chain(spec.fold_column.iter().map(|f| ("fold", f)));
+        for (role, other) in others {
             if name == other {
                 return Err(AnalysisError::SameColumn {
                     name: name.clone(),

@@ -124,13 +124,19 @@ pub fn summarize(
     }
 }
 
-/// The covariates used when none are named: every numeric or binary column other than the
-/// treatment and the outcome, in file order.
-pub fn default_covariates(table: &Table, treatment: &str, outcome: &str) -> Vec<String> {
+/// The covariates used when none are named: every numeric or binary column not given another role
+/// (treatment, outcome, an instrument, the fold column), in file order.
+pub fn default_covariates(table: &Table, spec: &crate::AnalysisSpec) -> Vec<String> {
+    let taken = |name: &str| {
+        name == spec.treatment
+            || name == spec.outcome
+            || spec.instruments.iter().any(|z| z == name)
+            || spec.fold_column.as_deref() == Some(name)
+    };
     table
         .columns()
         .iter()
-        .filter(|c| c.kind() != Kind::Categorical && c.name() != treatment && c.name() != outcome)
+        .filter(|c| c.kind() != Kind::Categorical && !taken(c.name()))
         .map(|c| c.name().to_string())
         .collect()
 }

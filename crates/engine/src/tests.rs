@@ -34,7 +34,18 @@ fn sample_csv(n: usize) -> String {
 #[test]
 fn default_covariates_are_the_other_numeric_columns() {
     let t = table(&sample_csv(50));
-    assert_eq!(default_covariates(&t, "t", "y"), vec!["x", "z"]);
+    assert_eq!(default_covariates(&t, &spec("t", "y", None)), vec!["x", "z"]);
+    // Nor are an instrument and the fold column, and neither can also be a covariate.
+    let mut s = spec("t", "y", None);
+    s.instruments = vec!["x".into()];
+    assert_eq!(default_covariates(&t, &s), vec!["z"]);
+    s.fold_column = Some("z".into());
+    assert!(default_covariates(&t, &s).is_empty());
+    s.covariates = Some(vec!["x".into()]);
+    assert_eq!(
+        Design::build(&t, &s).unwrap_err().to_string(),
+        "`x` cannot be both the instrument and the covariate"
+    );
     let r = analyze(&t, &spec("t", "y", None)).unwrap();
     assert_eq!(r.covariates, vec!["x", "z"]);
     assert_eq!(r.results.len(), Method::ADJUSTMENT.len(), "{:?}", r.errors);

@@ -13,8 +13,9 @@ df = pd.read_csv(FILE, sep=SEP, keep_default_na=False, na_values=MISSING_MARKERS
 # ---- Design: the rows and columns the estimators see ------------------------------------------
 # Rows missing the outcome, the treatment, an instrument or the fold id are always left out; with
 # MISSING == "drop" so are rows missing a covariate.
+taken = [TREATMENT, OUTCOME] + INSTRUMENTS + ([FOLD_COLUMN] if FOLD_COLUMN is not None else [])
 covariates = COVARIATES if COVARIATES is not None else [
-    c for c in df.columns if c not in (TREATMENT, OUTCOME) and pd.api.types.is_numeric_dtype(df[c])]
+    c for c in df.columns if c not in taken and pd.api.types.is_numeric_dtype(df[c])]
 needed = [OUTCOME, TREATMENT] + INSTRUMENTS + ([FOLD_COLUMN] if FOLD_COLUMN is not None else [])
 if MISSING == "drop":
     needed += covariates
