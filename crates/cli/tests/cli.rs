@@ -424,9 +424,16 @@ fn a_fold_column_reproduces_causalml_cross_fitting_and_cate_out_writes_every_uni
     // Folds that are not whole numbers are refused by name.
     let mut a = base.to_vec();
     a.extend(["--method", "r-learner", "--fold-column", "re74"]);
+    let k = a.iter().position(|s| *s == NSW_COVARIATES).unwrap();
+    a[k] = "age,educ,re75";
     let (code, stdout, _) = counterfact(&a);
     assert_eq!(code, 1);
     assert!(stdout.contains("the fold column must hold whole numbers"), "{stdout}");
+    // And a covariate cannot be the fold column.
+    a[k] = "age,re74";
+    let (code, _, stderr) = counterfact(&a);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("`re74` cannot be both the fold column and the covariate"), "{stderr}");
     std::fs::remove_dir_all(dir).ok();
 }
 

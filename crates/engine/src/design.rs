@@ -174,7 +174,7 @@ fn covariate_sources<'a>(
         let others = [("treatment", &spec.treatment), ("outcome", &spec.outcome)]
             .into_iter()
             .chain(spec.instruments.iter().map(|z| ("instrument", z)))
-            .chain(spec.fold_column.iter().map(|f| ("fold", f)));
+            .chain(spec.fold_column.iter().map(|f| ("fold column", f)));
         for (role, other) in others {
             if name == other {
                 return Err(AnalysisError::SameColumn {
