@@ -528,7 +528,7 @@ test('a share link reproduces the analysis in a fresh browser; other files and d
   const made = { ols: await resultAttrs(page, 'ols'), ipw: await resultAttrs(page, 'ipw') };
   await page.click('[data-testid=share-button]');
   const link = await page.inputValue('[data-testid=share-link]');
-  assert(link.startsWith(page.url().split('#')[0] + '#v1.'), `link: ${link.slice(0, 60)}`);
+  assert(link.startsWith(page.url().split('#')[0] + '#v2.'), `link: ${link.slice(0, 60)}`);
   assert(link.length < 4000, `a link without data is short (${link.length})`);
 
   const other = await freshContext();
@@ -547,7 +547,7 @@ test('a share link reproduces the analysis in a fresh browser; other files and d
     const mid = Math.floor(body.length / 2);
     const flip = (c) => (c === 'A' ? 'B' : 'A');
     const tampered = `${head}#${body.slice(0, mid)}${[...body.slice(mid, mid + 4)].map(flip).join('')}${body.slice(mid + 4)}`;
-    for (const bad of [tampered, `${head}#${body.slice(0, mid)}`, `${head}#v1.<img src=x onerror=alert(1)>`]) {
+    for (const bad of [tampered, `${head}#${body.slice(0, mid)}`, `${head}#v2.<img src=x onerror=alert(1)>`]) {
       const p3 = await open(bad);
       await p3.locator('[data-testid=share-error]').filter({ hasText: 'link' }).waitFor();
       assert(await p3.locator('[data-testid=share-banner]').count() === 0, 'no banner for a bad link');

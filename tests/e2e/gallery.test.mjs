@@ -3,10 +3,10 @@
 // each example tells about are on screen.
 import zlib from 'node:zlib';
 
-/** The analysis inside a share link (`...#v1.<base64url(deflate(json))>`). */
+/** The analysis inside a share link (`...#v2.<base64url(deflate(json))>.<checksum>`). */
 export function decodeLink(href) {
-  const text = href.slice(href.indexOf('#') + 1);
-  const payload = text.slice(text.indexOf('.') + 1).replace(/-/g, '+').replace(/_/g, '/');
+  const parts = href.slice(href.indexOf('#') + 1).split('.');
+  const payload = parts[1].replace(/-/g, '+').replace(/_/g, '/');
   return JSON.parse(zlib.inflateRawSync(Buffer.from(payload, 'base64')).toString('utf8'));
 }
 

@@ -19,7 +19,7 @@ use cf_engine::AnalysisSpec;
 use serde::{Deserialize, Serialize};
 
 /// The format written.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Longest link text read (characters after `#`).
 pub const MAX_TEXT: usize = 2 << 20;
 /// Largest inflated payload read.
@@ -132,6 +132,8 @@ pub enum ShareError {
     Corrupt,
     /// The payload is not an analysis.
     BadContent(String),
+    /// The link's checksum does not match its payload: it was changed after it was made.
+    Modified,
     /// Made by a newer version of the format.
     Newer(u32),
     /// Data too large to embed.
@@ -155,6 +157,10 @@ impl fmt::Display for ShareError {
             ShareError::BadContent(why) => {
                 write!(f, "the share link does not hold an analysis: {why}")
             }
+            ShareError::Modified => write!(
+                f,
+                "the share link has been changed since it was made (a character differs or is missing): ask for the link again, or copy it whole"
+            ),
             ShareError::Newer(v) => write!(
                 f,
                 "the share link was made by a newer version of Counterfact (format {v}); reload the page to update it"
@@ -178,12 +184,26 @@ impl std::error::Error for ShareError {}
 pub fn encode(shared: &Shared) -> Result<String, ShareError> {
     let mut s = shared.clone();
     s.v = VERSION;
-    let json = serde_json::to_vec(&s).map_err(|e| ShareError::BadContent(e.to_string()))?;
+    let json = serde_json::to_vec(&s).map_err(|_| unreadable())?;
     let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
     if s.data.is_some() && packed.len() > MAX_EMBEDDED {
         return Err(ShareError::DataTooLarge { compressed: packed.len() });
     }
-    Ok(format!("v{VERSION}.{}", WRITE.encode(&packed)))
+    let body = format!("v{VERSION}.{}", WRITE.encode(&packed));
+    let check = checksum(&body);
+    Ok(format!("{body}.{check}"))
+}
+
+/// The checksum of a link's text before it: FNV-1a of the text, as 11 base64url characters. A
+/// changed character always changes it (each FNV-1a step is a bijection of the state).
+fn checksum(body: &str) -> String {
+    WRITE.encode(fnv1a(body.as_bytes()).to_be_bytes())
+}
+
+/// The message for a payload that is not an analysis this page can read (no parser's wording:
+/// it would only confuse).
+fn unreadable() -> ShareError {
+    ShareError::BadContent("it holds settings this version of the page does not know".into())
 }
 
 /// Reads link text (with or without a leading `#`).
@@ -204,6 +224,17 @@ pub fn decode(text: &str) -> Result<Shared, ShareError> {
     if version > VERSION {
         return Err(ShareError::Newer(version));
     }
+    // From version 2 on, a checksum follows the payload (version 1 links have none).
+    let payload = if version >= 2 {
+        let (payload, check) = payload.rsplit_once('.').ok_or(ShareError::Modified)?;
+        let body_len = text.len() - check.len() - 1;
+        if checksum(&text[..body_len]) != check {
+            return Err(ShareError::Modified);
+        }
+        payload
+    } else {
+        payload
+    };
     let packed = decode_payload(payload)?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON).map_err(
         |e| match e.status {
@@ -211,21 +242,23 @@ pub fn decode(text: &str) -> Result<Shared, ShareError> {
             _ => ShareError::Corrupt,
         },
     )?;
-    let value: serde_json::Value =
-        serde_json::from_slice(&json).map_err(|e| ShareError::BadContent(e.to_string()))?;
+    let value: serde_json::Value = serde_json::from_slice(&json).map_err(|_| unreadable())?;
     let value = migrate(value)?;
-    let shared: Shared =
-        serde_json::from_value(value).map_err(|e| ShareError::BadContent(e.to_string()))?;
+    let shared: Shared = serde_json::from_value(value).map_err(|_| unreadable())?;
     validate(&shared)?;
     Ok(shared)
 }
 
-/// Brings an older payload to the current format. (Version 1 is the first; a later version adds
-/// its step here, from the oldest up.)
+/// Brings an older payload to the current format. (Version 1 is the first; version 2 has the same
+/// payload and adds the link's checksum. A later version adds its step here, from the oldest up.)
 fn migrate(value: serde_json::Value) -> Result<serde_json::Value, ShareError> {
     let v = value.get("v").and_then(serde_json::Value::as_u64).unwrap_or(0);
     match v {
-        1 => Ok(value),
+        1 | 2 => {
+            let mut value = value;
+            value["v"] = serde_json::Value::from(VERSION);
+            Ok(value)
+        }
         0 => Err(ShareError::BadContent("no format version".into())),
         n => Err(ShareError::Newer(u32::try_from(n).unwrap_or(u32::MAX))),
     }
@@ -333,9 +366,12 @@ mod tests {
     fn round_trip() {
         let s = sample();
         let link = encode(&s).unwrap();
+        let parts: Vec<&str> = link.split('.').collect();
         assert!(
-            link.starts_with("v1.")
-                && link[3..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            parts.len() == 3
+                && parts[0] == "v2"
+                && parts[2].len() == 11
+                && link[3..].bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)),
             "{link}"
         );
         assert_eq!(decode(&link).unwrap(), s);
@@ -460,7 +496,7 @@ mod tests {
             missing: MissingPolicy::Indicator,
         };
         let expected = Shared {
-            v: 1,
+            v: VERSION,
             spec: Some(spec),
             graph: Some(
                 "dag {\nrecency -> segment\nrecency -> visit\nsegment -> visit\n}\n".into(),
@@ -507,17 +543,72 @@ mod tests {
     }
 
     #[test]
+    fn every_one_character_edit_of_a_link_is_refused() {
+        let mut s = sample();
+        s.data = Some("treat,re78\n1,2\n0,3\n".into());
+        let link = encode(&s).unwrap();
+        let alphabet: Vec<char> =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+/=v"
+                .chars()
+                .collect();
+        let mut state = 0x5EED_u64;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) as usize) % n
+        };
+        let chars: Vec<char> = link.chars().collect();
+        let (mut refused, mut tried) = (0, 0);
+        while tried < 3_000 {
+            let at = next(chars.len());
+            let c = alphabet[next(alphabet.len())];
+            let mut edited = chars.clone();
+            match next(3) {
+                0 if c != chars[at] => edited[at] = c,
+                1 => edited.insert(at, c),
+                2 => {
+                    edited.remove(at);
+                }
+                _ => continue,
+            }
+            let edited: String = edited.into_iter().collect();
+            tried += 1;
+            match decode(&edited) {
+                Err(e) => {
+                    refused += 1;
+                    // Plain words, no parser's internals.
+                    let m = e.to_string();
+                    assert!(!m.contains("line 1 column") && !m.contains("variant"), "{m}");
+                }
+                Ok(other) => panic!("an edited link was accepted: {edited}\n{other:?}"),
+            }
+        }
+        assert_eq!(refused, 3_000);
+    }
+
+    #[test]
     fn bad_links_say_what_is_wrong() {
         let link = encode(&sample()).unwrap();
         assert_eq!(decode("hello").unwrap_err(), ShareError::NotALink);
         assert_eq!(decode("v9.AAAA").unwrap_err(), ShareError::Newer(9));
-        assert_eq!(decode(&link[..link.len() / 2]).unwrap_err(), ShareError::Corrupt);
+        assert_eq!(decode(&link[..link.len() / 2]).unwrap_err(), ShareError::Modified);
         let mut tampered = link.clone().into_bytes();
+        tampered[10] = b'*';
+        assert_eq!(
+            decode(std::str::from_utf8(&tampered).unwrap()).unwrap_err(),
+            ShareError::Modified
+        );
+        // A version-1 link (no checksum) still says where it is damaged.
+        let old = format!("v1.{}", &link[3..link.rfind('.').unwrap()]);
+        assert_eq!(decode(&old).unwrap(), sample());
+        let mut tampered = old.clone().into_bytes();
         tampered[10] = b'*';
         assert_eq!(
             decode(std::str::from_utf8(&tampered).unwrap()).unwrap_err(),
             ShareError::BadCharacter(7)
         );
+        assert_eq!(decode(&old[..old.len() / 2]).unwrap_err(), ShareError::Corrupt);
         // A bomb: a megabyte of zeros inflates past the limit only if asked to; 9 MB does.
         let zeros = vec![b' '; MAX_JSON + 10];
         let bomb = format!("v1.{}", WRITE.encode(miniz_oxide::deflate::compress_to_vec(&zeros, 9)));
