@@ -66,6 +66,20 @@ impl Method {
         matches!(self, Method::TLearner | Method::XLearner | Method::RLearner | Method::DrLearner)
     }
 
+    /// Whether the method fits a model of the outcome on the covariates (and so fails when they
+    /// reproduce it).
+    pub fn models_outcome(self) -> bool {
+        matches!(
+            self,
+            Method::Ols
+                | Method::Aipw
+                | Method::TLearner
+                | Method::XLearner
+                | Method::RLearner
+                | Method::DrLearner
+        )
+    }
+
     /// Whether the method uses the propensity model.
     pub fn uses_propensity(self) -> bool {
         matches!(

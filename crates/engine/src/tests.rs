@@ -537,3 +537,59 @@ fn options_are_checked_in_one_place() {
     assert_eq!(json["seed"], 42);
     assert!(json.get("options").is_none());
 }
+
+#[test]
+fn covariates_that_reproduce_the_outcome_are_refused_by_name() {
+    // NHEFS-like: the outcome is the weight change wt82 − wt71, and wt82 (measured after the
+    // treatment) is among the covariates.
+    let mut text = String::from("qsmk,change,wt71,wt82,age\n");
+    for i in 0..200 {
+        let t = i % 2;
+        let wt71 = 60.0 + ((i * 37) % 41) as f64;
+        let age = 25.0 + ((i * 13) % 40) as f64;
+        let wt82 = wt71 + 3.0 * t as f64 + ((i * 7919) % 17) as f64 / 4.0 - 2.0;
+        text += &format!("{t},{:.2},{wt71},{wt82:.2},{age}\n", wt82 - wt71);
+    }
+    let t = table(&text);
+    let s = spec("qsmk", "change", None);
+    let r = analyze(&t, &s).unwrap();
+    let ran: Vec<Method> = r.results.iter().map(|e| e.method).collect();
+    assert_eq!(ran, [Method::DiffMeans, Method::Ipw, Method::Psm], "{:?}", r.errors);
+    for m in [
+        Method::Ols,
+        Method::Aipw,
+        Method::TLearner,
+        Method::XLearner,
+        Method::RLearner,
+        Method::DrLearner,
+    ] {
+        let f = r.errors.iter().find(|f| f.method == m).unwrap();
+        assert!(
+            f.message.starts_with("the covariates reproduce the outcome `change` exactly")
+                && f.message.contains("`wt71`, `wt82` together give it"),
+            "{m}: {}",
+            f.message
+        );
+    }
+    assert!(r.warnings.iter().any(|w| w.contains("reproduce the outcome")), "{:?}", r.warnings);
+    // Without wt82 the same data estimate as usual.
+    let r = analyze(&t, &spec("qsmk", "change", Some(&["wt71", "age"]))).unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert!(r.results.iter().all(|e| e.std_error > 0.0));
+}
+
+#[test]
+fn a_zero_standard_error_is_never_a_result() {
+    // The outcome takes one value per arm: every difference is exact.
+    let mut text = String::from("t,y,x\n");
+    for i in 0..40 {
+        text += &format!("{},{},{}\n", i % 2, 5 + 2 * (i % 2), i % 7);
+    }
+    let t = table(&text);
+    let r = analyze(&t, &spec("t", "y", None)).unwrap();
+    assert!(r.results.is_empty(), "{:?}", r.results);
+    let dm = r.errors.iter().find(|f| f.method == Method::DiffMeans).unwrap();
+    assert!(dm.message.starts_with("the standard error is exactly 0"), "{}", dm.message);
+    let ols = r.errors.iter().find(|f| f.method == Method::Ols).unwrap();
+    assert!(ols.message.contains("has one value among the treated and one among the controls"));
+}

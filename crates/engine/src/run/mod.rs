@@ -2,6 +2,7 @@
 //! through [`methods::fit_method`], the bootstrap (which refits through the same path), balance,
 //! overlap and per-unit effects.
 
+mod degenerate;
 mod diagnostics;
 mod methods;
 
@@ -126,9 +127,32 @@ impl Setup<'_> {
         // One propensity model per comparison, shared by every method that needs one.
         let needs_propensity = spec.methods.iter().any(|m| m.uses_propensity());
         let prop = needs_propensity.then(|| self.propensity(&data));
+        // Covariates that reproduce the outcome: every outcome model would be exact.
+        let reproduced = spec
+            .methods
+            .iter()
+            .any(|m| m.models_outcome())
+            .then(|| {
+                degenerate::reproduced_outcome(
+                    &spec.outcome,
+                    &data.y,
+                    &data.t,
+                    &data.x,
+                    &design.covariate_names,
+                )
+            })
+            .flatten();
+        if let Some(why) = &reproduced {
+            let whom = cmp.arm.as_ref().map(|a| format!(" (comparison {a})")).unwrap_or_default();
+            report.warnings.push(format!("{why}{whom}"));
+        }
         let mut matched: Option<Vec<Option<usize>>> = None;
         for (m_index, &method) in spec.methods.iter().enumerate() {
             let failure = |message: String| MethodFailure { method, arm: cmp.arm.clone(), message };
+            if let Some(why) = reproduced.as_ref().filter(|_| method.models_outcome()) {
+                report.errors.push(failure(why.clone()));
+                continue;
+            }
             let fitted = match self.fit(method, &data, prop.as_ref()) {
                 Ok(f) => f,
                 Err(message) => {
@@ -147,7 +171,11 @@ impl Setup<'_> {
                 .then(|| self.bootstrap(method, m_index, &data, work))
                 .flatten();
             let row = self.row(method, cmp, fitted, bootstrap);
-            if [row.estimate, row.std_error, row.ci_low, row.ci_high].iter().all(|v| v.is_finite())
+            if row.std_error == 0.0 {
+                report.errors.push(failure(degenerate::ZERO_SE.into()));
+            } else if [row.estimate, row.std_error, row.ci_low, row.ci_high]
+                .iter()
+                .all(|v| v.is_finite())
             {
                 report.results.push(row);
             } else {
