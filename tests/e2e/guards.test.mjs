@@ -1,0 +1,51 @@
+// Numbers that cannot be trusted are refused, not shown: a column that reproduces the outcome
+// (NHEFS's wt82 beside the outcome wt82_71 = wt82 − wt71) makes every outcome model exact, and
+// the page must name it instead of reporting 0 ± 0.
+
+export default (test, h) => {
+  const { assert, dropFile, path, artifacts } = h;
+
+  // NHEFS-like: quitting smoking (qsmk) and the weight change 1971–1982; wt82 is measured after
+  // the treatment and wt82_71 is computed from it.
+  const rows = ['qsmk,wt82_71,wt71,wt82,age,smokeyrs'];
+  for (let i = 0; i < 400; i++) {
+    const t = i % 3 === 0 ? 1 : 0;
+    const wt71 = 50 + ((i * 37) % 47);
+    const age = 25 + ((i * 13) % 45);
+    const noise = ((i * 7919) % 23) / 4 - 2.5;
+    const wt82 = Math.round((wt71 + 3.4 * t + 0.05 * age + noise) * 100) / 100;
+    rows.push(`${t},${Math.round((wt82 - wt71) * 100) / 100},${wt71},${wt82},${age},${(i * 11) % 30 + 5}`);
+  }
+  const nhefs = rows.join('\n') + '\n';
+
+  test('a covariate that reproduces the outcome is named and no 0 ± 0 result is shown', async ({ page }) => {
+    await dropFile(page, 'nhefs_like.csv', nhefs);
+    await page.locator('[data-testid=data-shape]').filter({ hasText: '400 rows' }).waitFor();
+    await page.selectOption('[data-testid=treatment-select]', 'qsmk');
+    await page.selectOption('[data-testid=outcome-select]', 'wt82_71');
+    await page.click('[data-testid=run-button]');
+    const ols = page.locator('[data-testid=method-error-ols]');
+    await ols.waitFor({ timeout: 30000 });
+    const why = await ols.innerText();
+    assert(why.includes('reproduce the outcome') && why.includes('wt82'), `OLS says: ${why}`);
+    for (const m of ['aipw', 't-learner', 'x-learner', 'r-learner', 'dr-learner']) {
+      const text = await page.locator(`[data-testid=method-error-${m}]`).innerText();
+      assert(text.includes('wt82'), `${m} names wt82: ${text}`);
+    }
+    // What still runs has a real interval.
+    const shown = await page.locator('tr[data-testid^=result-]').evaluateAll((rs) =>
+      rs.map((r) => [r.dataset.testid, Number(r.dataset.stdError)]));
+    assert(shown.length > 0, 'the methods without an outcome model still run');
+    for (const [id, se] of shown) assert(se > 0, `${id}: standard error ${se}`);
+    const warned = await page.locator('body').innerText();
+    assert(warned.includes('reproduce the outcome'), 'a warning says so beside the other numbers');
+    await ols.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(artifacts, 'reproduced-outcome.png') });
+
+    // Without wt82, every method gives a number with an interval.
+    await page.uncheck('[data-testid=covariate-wt82]');
+    await page.click('[data-testid=run-button]');
+    await page.locator('[data-testid=result-ols]').waitFor({ timeout: 30000 });
+    assert(await page.locator('[data-testid^=method-error-]').count() === 0, 'no method refused without wt82');
+  });
+};
