@@ -101,6 +101,18 @@ pub fn Results(props: &ResultsProps) -> Html {
     };
     let has_results = !r.report.results.is_empty() || !r.report.errors.is_empty();
     let level = level_text(r.spec.options.alpha);
+    // A new result comes into view, and keyboard focus moves to its heading (it may be far below
+    // the button that asked for it).
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        use_effect_with(Rc::as_ptr(r) as usize, move |_| {
+            if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
+                h.scroll_into_view();
+                let _ = h.focus();
+            }
+        });
+    }
     let python = use_memo(
         (r.spec.clone(), props.file_name.clone(), props.graph_dot.clone()),
         |(spec, file, dot)| cf_engine::python::script(spec, file, dot.as_deref()),
@@ -128,7 +140,7 @@ pub fn Results(props: &ResultsProps) -> Html {
     html! {
         <section class={classes!("card", "results-card", props.stale.then_some("stale"))} aria-labelledby="results-title" data-testid="results">
             <header class="card-head">
-                <h2 id="results-title">{"Effect of "}<code>{&r.spec.treatment}</code>{" on "}<code>{&r.spec.outcome}</code></h2>
+                <h2 id="results-title" tabindex="-1" ref={heading} data-testid="results-title">{"Effect of "}<code>{&r.spec.treatment}</code>{" on "}<code>{&r.spec.outcome}</code></h2>
                 <span class="muted">{format!("computed in {}", millis(r.millis))}</span>
                 if has_results {
                     <span class="export-buttons" role="group" aria-label="Download the results">

@@ -282,6 +282,9 @@ fn RunRow(props: &RolesPanelProps) -> Html {
                 }
             }
             if let Some(h) = run_hint { <span class="hint">{h}</span> }
+            if let Some(e) = &s.run_error {
+                <p class="error-inline" role="alert" data-testid="run-error">{e}</p>
+            }
             if let Some(w) = s.adjustment_warning() {
                 <p class="warning graph-warning" role="status" data-testid="adjustment-warning">{w}</p>
             }

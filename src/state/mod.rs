@@ -113,6 +113,8 @@ pub struct AppState {
     pub result: Option<Rc<RunResult>>,
     /// A message for the user about the last action.
     pub error: Option<String>,
+    /// Why the last run failed as a whole, shown beside the button that started it.
+    pub run_error: Option<String>,
     /// The causal graph being drawn (roles come from the fields above).
     pub graph: GraphEditor,
     /// The implied independences last sent to the worker, and its request id.

@@ -265,6 +265,7 @@ impl Reducible for AppState {
                 s.busy = Busy::Running;
                 s.run_progress = 0.0;
                 s.error = None;
+                s.run_error = None;
                 s.pending_spec = Some(spec);
                 s.pending_graph = (!s.graph.dag.edges().is_empty())
                     .then(|| cf_graph::text::to_dot(&s.graph_with_roles()));
@@ -278,6 +279,9 @@ impl Reducible for AppState {
             }
             Action::Failed { job, message } if current(job) => {
                 // The data and results the user had stay as they were.
+                if s.busy == Busy::Running {
+                    s.run_error = Some(message.clone());
+                }
                 s.busy = Busy::Idle;
                 s.autorun = false;
                 s.error = Some(message);

@@ -100,6 +100,15 @@ fn a_failed_load_keeps_the_data_the_user_had() {
     assert_eq!(s.busy, Busy::Idle);
     assert_eq!(s.dataset.as_ref().unwrap().name, "f.csv");
     assert_eq!(s.treatment.as_deref(), Some("treat"));
+    assert_eq!(s.run_error, None, "a failed load is not a failed run");
+    // A failed run says why beside the button too, until the next run.
+    let s = s.reduce(Action::SetOutcome("y".into()));
+    let spec = s.spec().unwrap();
+    let s = s.reduce(Action::RunStarted { job: 3, spec });
+    let s = s.reduce(Action::Failed { job: 3, message: "an identifier".into() });
+    assert_eq!(s.run_error.as_deref(), Some("an identifier"));
+    let spec = s.spec().unwrap();
+    assert_eq!(s.reduce(Action::RunStarted { job: 4, spec }).run_error, None);
 }
 
 #[test]

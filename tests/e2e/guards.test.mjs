@@ -48,4 +48,39 @@ export default (test, h) => {
     await page.locator('[data-testid=result-ols]').waitFor({ timeout: 30000 });
     assert(await page.locator('[data-testid^=method-error-]').count() === 0, 'no method refused without wt82');
   });
+
+  test('after Run the results come into view with the focus on their heading', async ({ page }) => {
+    await dropFile(page, 'nsw_experimental.csv', h.nswText);
+    await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+    await page.selectOption('[data-testid=treatment-select]', 'treat');
+    await page.selectOption('[data-testid=outcome-select]', 're78');
+    await page.focus('[data-testid=run-button]');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=result-ols]').waitFor({ timeout: 30000 });
+    await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'results-title', null, { timeout: 5000 });
+    const box = await page.locator('[data-testid=results-title]').boundingBox();
+    const height = page.viewportSize().height;
+    assert(box && box.y >= -1 && box.y + box.height <= height, `the heading is on screen (y ${box && box.y}, viewport ${height})`);
+  });
+
+  test('a run that fails as a whole says why beside its button', async ({ page }) => {
+    const rows = ['t,y,x,customer'];
+    for (let i = 0; i < 300; i++) rows.push(`${i % 2},${(i * 7) % 13},${i % 5},C-${100000 + i * 37}`);
+    await dropFile(page, 'customers.csv', rows.join('\n') + '\n');
+    await page.locator('[data-testid=data-shape]').filter({ hasText: '300 rows' }).waitFor();
+    await page.selectOption('[data-testid=treatment-select]', 't');
+    await page.selectOption('[data-testid=outcome-select]', 'y');
+    await page.check('[data-testid=covariate-customer]');
+    await page.click('[data-testid=run-button]');
+    const near = page.locator('[data-testid=run-error]');
+    await near.filter({ hasText: 'looks like an identifier' }).waitFor({ timeout: 30000 });
+    const [err, button] = [await near.boundingBox(), await page.locator('[data-testid=run-button]').boundingBox()];
+    assert(Math.abs(err.y - button.y) < 200, `the message is beside the button (${err.y} vs ${button.y})`);
+    await page.screenshot({ path: path.join(artifacts, 'run-error.png') });
+    // It goes away with the next run.
+    await page.uncheck('[data-testid=covariate-customer]');
+    await page.click('[data-testid=run-button]');
+    await page.locator('[data-testid=result-ols]').waitFor({ timeout: 30000 });
+    assert(await near.count() === 0, 'the old message is gone');
+  });
 };
