@@ -24,7 +24,7 @@ pub fn DataPreview(props: &DataPreviewProps) -> Html {
         <section class="card data-card" aria-labelledby="data-title">
             <header class="card-head">
                 <h2 id="data-title">{"Data"}</h2>
-                <span class="file-name" title={d.name.clone()}>{d.name.clone()}</span>
+                <span class="file-name" title={d.name.clone()} data-testid="data-file">{d.name.clone()}</span>
                 <span class="muted" data-testid="data-shape">
                     {format!("{} rows × {} columns", format::count(s.n_rows), format::count(s.columns.len()))}
                 </span>

@@ -278,6 +278,8 @@ export default (test, h) => {
     for (const c of loads) {
       const t0 = Date.now();
       await drop(page, c);
+      // This file's name and shape (the one before may have the same shape).
+      await page.locator(`[data-testid=data-file][title="${c.name}"]`).waitFor({ timeout: 60000 });
       await shape.filter({ hasText: c.shape }).waitFor({ timeout: 60000 });
       await c.check(page);
       await noHtmlRendered(page, c.name);

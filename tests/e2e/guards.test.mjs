@@ -77,6 +77,9 @@ export default (test, h) => {
     const [err, button] = [await near.boundingBox(), await page.locator('[data-testid=run-button]').boundingBox()];
     assert(Math.abs(err.y - button.y) < 200, `the message is beside the button (${err.y} vs ${button.y})`);
     await page.screenshot({ path: path.join(artifacts, 'run-error.png') });
+    // The graph has no arrows yet: it claims nothing, and says so instead of "correctly adjusted".
+    await page.locator('[data-testid=graph-empty]').filter({ hasText: 'Draw the arrows you believe in' }).waitFor();
+    assert(await page.locator('[data-testid=adjustment-status]').count() === 0, 'no verdict for an empty graph');
     // It goes away with the next run.
     await page.uncheck('[data-testid=covariate-customer]');
     await page.click('[data-testid=run-button]');

@@ -20,6 +20,14 @@ fn set_text(set: &[String]) -> String {
 #[component]
 pub(super) fn Identification() -> Html {
     let (s, _) = use_app();
+    if s.graph.dag.edges().is_empty() {
+        // No arrows is a claim too (nothing confounds the effect), not a verdict to trust.
+        return html! {
+            <p class="id-status empty" data-testid="graph-empty">
+                {"Draw the arrows you believe in: with no arrows the graph claims that nothing confounds the effect, so it can vouch for no adjustment yet."}
+            </p>
+        };
+    }
     match s.graph_analysis() {
         None => {
             html! { <p class="muted">{"Choose the treatment and the outcome to see what the graph identifies."}</p> }
