@@ -161,10 +161,15 @@ fn Covariates() -> Html {
                 let onchange = on_check(&dispatch, move |on| Action::SetCovariate(name.clone(), on));
                 let id = format!("cov-{}", c.name);
                 html! {
-                    <label class="check" for={id.clone()}>
+                    <label class={classes!("check", c.identifier.then_some("identifier"))} for={id.clone()}>
                         <input type="checkbox" id={id} data-testid={format!("covariate-{}", c.name)} {checked} {onchange} />
                         <span>{&c.name}</span>
-                        if c.kind == ColumnKind::Categorical { <span class="hint">{"text: one-hot"}</span> }
+                        if c.identifier {
+                            <span class="hint" data-testid={format!("identifier-{}", c.name)}
+                                  title="Every value differs, as in an identifier: it would describe each row, not cause anything. Tick it only if it is a real measurement.">
+                                {"every value differs, as in an identifier: not ticked"}
+                            </span>
+                        } else if c.kind == ColumnKind::Categorical { <span class="hint">{"text: one-hot"}</span> }
                     </label>
                 }
             }) }

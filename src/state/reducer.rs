@@ -181,10 +181,11 @@ impl AppState {
             self.instruments.clear();
             self.methods.retain(|m| *m != Method::TwoSls);
         }
+        // Not by default: text (ticked by choice, one-hot) and identifiers (every value differs).
         self.covariates = summary
             .columns
             .iter()
-            .filter(|c| c.kind != ColumnKind::Categorical)
+            .filter(|c| c.kind != ColumnKind::Categorical && !c.identifier)
             .map(|c| c.name.clone())
             .filter(|c| Some(c) != self.treatment.as_ref() && Some(c) != self.outcome.as_ref())
             .collect();

@@ -18,13 +18,14 @@ fn summary(cols: &[(&str, &str)]) -> TableSummary {
                 name: n.to_string(),
                 kind: match *k {
                     "binary" => ColumnKind::Binary,
-                    "categorical" => ColumnKind::Categorical,
+                    "categorical" | "id-text" => ColumnKind::Categorical,
                     _ => ColumnKind::Numeric,
                 },
                 n_missing: 0,
                 n_levels: None,
                 levels: None,
                 mean: None,
+                identifier: k.starts_with("id"),
             })
             .collect(),
         preview: vec![],
@@ -84,6 +85,18 @@ fn suggested_roles_win_and_a_non_binary_treatment_is_explained() {
         "`age` is numeric, not binary: the treatment must hold only 0 (control) and 1 (treated) (or, for instrumental variables alone, a numeric dose)."
     );
     assert!(s.spec().is_none());
+}
+
+#[test]
+fn identifiers_are_not_ticked_by_default() {
+    let cols = [("seqn", "id"), ("qsmk", "binary"), ("wt82_71", "numeric"), ("age", "numeric")];
+    let s = load(Rc::new(AppState::new()), 1, &cols, SuggestedRoles::default());
+    let s =
+        s.reduce(Action::SetTreatment("qsmk".into())).reduce(Action::SetOutcome("wt82_71".into()));
+    assert_eq!(s.covariates, ["age"]);
+    // Ticked by choice, it is used.
+    let s = s.reduce(Action::SetCovariate("seqn".into(), true));
+    assert_eq!(s.spec().unwrap().covariates.unwrap(), ["seqn", "age"]);
 }
 
 #[test]

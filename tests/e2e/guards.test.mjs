@@ -1,20 +1,21 @@
 // Numbers that cannot be trusted are refused, not shown: a column that reproduces the outcome
 // (NHEFS's wt82 beside the outcome wt82_71 = wt82 − wt71) makes every outcome model exact, and
-// the page must name it instead of reporting 0 ± 0.
+// the page must name it instead of reporting 0 ± 0; an identifier is not adjusted for by default.
+// Results and run errors appear where the user looks.
 
 export default (test, h) => {
   const { assert, dropFile, path, artifacts } = h;
 
   // NHEFS-like: quitting smoking (qsmk) and the weight change 1971–1982; wt82 is measured after
   // the treatment and wt82_71 is computed from it.
-  const rows = ['qsmk,wt82_71,wt71,wt82,age,smokeyrs'];
+  const rows = ['seqn,qsmk,wt82_71,wt71,wt82,age,smokeyrs'];
   for (let i = 0; i < 400; i++) {
     const t = i % 3 === 0 ? 1 : 0;
     const wt71 = 50 + ((i * 37) % 47);
     const age = 25 + ((i * 13) % 45);
     const noise = ((i * 7919) % 23) / 4 - 2.5;
     const wt82 = Math.round((wt71 + 3.4 * t + 0.05 * age + noise) * 100) / 100;
-    rows.push(`${t},${Math.round((wt82 - wt71) * 100) / 100},${wt71},${wt82},${age},${(i * 11) % 30 + 5}`);
+    rows.push(`${233 + i * 7},${t},${Math.round((wt82 - wt71) * 100) / 100},${wt71},${wt82},${age},${(i * 11) % 30 + 5}`);
   }
   const nhefs = rows.join('\n') + '\n';
 
@@ -23,6 +24,11 @@ export default (test, h) => {
     await page.locator('[data-testid=data-shape]').filter({ hasText: '400 rows' }).waitFor();
     await page.selectOption('[data-testid=treatment-select]', 'qsmk');
     await page.selectOption('[data-testid=outcome-select]', 'wt82_71');
+    // The identifier is not ticked by default, and says why.
+    assert(!(await page.isChecked('[data-testid=covariate-seqn]')), 'seqn is not ticked');
+    await page.locator('[data-testid=identifier-seqn]').filter({ hasText: 'as in an identifier' }).waitFor();
+    assert(await page.isChecked('[data-testid=covariate-age]'), 'age is ticked');
+    await page.locator('fieldset.covariates').screenshot({ path: path.join(artifacts, 'identifier-unticked.png') });
     await page.click('[data-testid=run-button]');
     const ols = page.locator('[data-testid=method-error-ols]');
     await ols.waitFor({ timeout: 30000 });

@@ -37,7 +37,8 @@ pub use report::{
 };
 pub use spec::{AnalysisSpec, EstimandChoice, Method, MissingPolicy, OptionError, Options};
 pub use summary::{
-    ColumnKind, ColumnSummary, MAX_LISTED_LEVELS, TableSummary, default_covariates, summarize,
+    ColumnKind, ColumnSummary, MAX_LISTED_LEVELS, MIN_ID_ROWS, TableSummary, default_covariates,
+    summarize,
 };
 
 /// Runs the requested methods.

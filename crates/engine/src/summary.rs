@@ -33,6 +33,10 @@ pub struct ColumnSummary {
     pub levels: Option<Vec<String>>,
     /// Mean of the present values (numeric and binary only).
     pub mean: Option<f64>,
+    /// The column looks like an identifier: every present value differs (whole numbers, or
+    /// text), over at least [`MIN_ID_ROWS`] rows. It is not a covariate by default.
+    #[serde(default)]
+    pub identifier: bool,
 }
 
 /// The type of a column, as [`cf_data::Kind`] has it (serializable for the page).
@@ -68,6 +72,30 @@ impl ColumnKind {
     }
 }
 
+/// Fewest present values for a column to be taken as an identifier.
+pub const MIN_ID_ROWS: usize = 20;
+
+/// Whether every present value is a whole number and no two are equal. Columns with a fraction or
+/// a repeat in their first rows are answered without sorting the whole column.
+fn distinct_whole_numbers(v: &[f64]) -> bool {
+    let mut present: Vec<f64> = Vec::with_capacity(v.len());
+    for &x in v.iter().filter(|x| !x.is_nan()) {
+        if x.fract() != 0.0 {
+            return false;
+        }
+        present.push(x);
+    }
+    if present.len() < MIN_ID_ROWS {
+        return false;
+    }
+    let distinct = |s: &mut [f64]| {
+        s.sort_unstable_by(f64::total_cmp);
+        s.windows(2).all(|w| w[0] != w[1])
+    };
+    let mut head = present[..present.len().min(1000)].to_vec();
+    distinct(&mut head) && distinct(&mut present)
+}
+
 /// Numeric columns with at most this many distinct values list them in [`ColumnSummary::levels`].
 pub const MAX_LISTED_LEVELS: usize = 20;
 
@@ -81,12 +109,13 @@ pub fn summarize(
         .columns()
         .iter()
         .map(|c| {
-            let (n_levels, mean, listed) = match c.data() {
+            let present = c.len() - c.n_missing();
+            let (n_levels, mean, listed, identifier) = match c.data() {
                 cf_data::ColumnData::Categorical { levels, .. } => {
-                    (Some(levels.len()), None, Some(levels.clone()))
+                    let id = present >= MIN_ID_ROWS && levels.len() == present;
+                    (Some(levels.len()), None, Some(levels.clone()), id)
                 }
                 cf_data::ColumnData::Numeric(v) => {
-                    let present = v.len() - c.n_missing();
                     let sum: f64 = v.iter().filter(|x| !x.is_nan()).sum();
                     let mut distinct: Vec<f64> = Vec::new();
                     for &x in v.iter().filter(|x| !x.is_nan()) {
@@ -100,7 +129,8 @@ pub fn summarize(
                     distinct.sort_by(f64::total_cmp);
                     let listed = (distinct.len() <= MAX_LISTED_LEVELS)
                         .then(|| distinct.iter().map(|x| format!("{x}")).collect());
-                    (None, (present > 0).then(|| sum / present as f64), listed)
+                    let id = listed.is_none() && distinct_whole_numbers(v);
+                    (None, (present > 0).then(|| sum / present as f64), listed, id)
                 }
             };
             ColumnSummary {
@@ -110,6 +140,7 @@ pub fn summarize(
                 n_levels,
                 levels: listed,
                 mean,
+                identifier,
             }
         })
         .collect();

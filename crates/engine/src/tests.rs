@@ -593,3 +593,21 @@ fn a_zero_standard_error_is_never_a_result() {
     let ols = r.errors.iter().find(|f| f.method == Method::Ols).unwrap();
     assert!(ols.message.contains("has one value among the treated and one among the controls"));
 }
+
+#[test]
+fn identifier_columns_are_flagged_in_the_summary() {
+    let mut text = String::from("seqn,code,income,age,few\n");
+    for i in 0..30 {
+        text += &format!("{},C{},{}.5,{},{}\n", 1000 + (i * 7) % 30, i, i * 13, 20 + i % 9, i % 2);
+    }
+    let s = summarize(&table(&text), &[], 3);
+    let flags: Vec<(&str, bool)> =
+        s.columns.iter().map(|c| (c.name.as_str(), c.identifier)).collect();
+    assert_eq!(
+        flags,
+        [("seqn", true), ("code", true), ("income", false), ("age", false), ("few", false)]
+    );
+    // Too few rows to tell.
+    let s = summarize(&table("id,y\n1,2\n2,3\n3,4\n"), &[], 3);
+    assert!(!s.columns[0].identifier);
+}
