@@ -12,6 +12,10 @@ use cf_estimate::Linear;
 pub(super) const MAX_R2: f64 = 1.0 - 1e-9;
 /// Most covariates refitted without one another to find those that reproduce the outcome.
 const MAX_NAMED: usize = 60;
+/// Rows the check looks at first (evenly spaced). A reproduction is exact row by row, so it shows
+/// in any sample; only then is it confirmed on every row. The common case costs a least-squares
+/// pass over this many rows, not over the whole table.
+const SAMPLE_ROWS: usize = 20_000;
 
 /// 1 − R² of `y` on `[1, columns]` (least squares; dependent columns dropped); `None` when `y`
 /// does not vary or the fit fails.
@@ -38,13 +42,24 @@ pub(super) fn reproduced_outcome(
     covariates: &[Cow<'_, [f64]>],
     names: &[String],
 ) -> Option<String> {
-    let mut columns: Vec<&[f64]> = vec![t];
-    columns.extend(covariates.iter().map(|c| &c[..]));
-    let left = unexplained(y, &columns)?;
-    if left > 1.0 - MAX_R2 {
+    let full: Vec<&[f64]> = std::iter::once(t).chain(covariates.iter().map(|c| &c[..])).collect();
+    // Evenly spaced rows, when there are many; the check and the naming run on them.
+    let n = y.len();
+    let step = (n / SAMPLE_ROWS).max(1);
+    let pick = |v: &[f64]| -> Vec<f64> { v.iter().step_by(step).copied().collect() };
+    let sampled: Option<(Vec<f64>, Vec<Vec<f64>>)> =
+        (step > 1).then(|| (pick(y), full.iter().map(|c| pick(c)).collect()));
+    let (ys, cols): (&[f64], Vec<&[f64]>) = match &sampled {
+        Some((ys, cs)) => (ys, cs.iter().map(|c| &c[..]).collect()),
+        None => (y, full.clone()),
+    };
+    let exact =
+        |y: &[f64], cols: &[&[f64]]| unexplained(y, cols).is_some_and(|u| u <= 1.0 - MAX_R2);
+    if !exact(ys, &cols) || (step > 1 && !exact(y, &full)) {
         return None;
     }
-    if unexplained(y, &[t]).is_some_and(|u| u <= 1.0 - MAX_R2) {
+    let left = unexplained(y, &full).unwrap_or(0.0);
+    if exact(ys, &cols[..1]) {
         return Some(format!(
             "the outcome `{outcome}` has one value among the treated and one among the controls: with no variation within the groups no interval can be trusted"
         ));
@@ -52,12 +67,9 @@ pub(super) fn reproduced_outcome(
     let essential: Vec<String> = if names.len() <= MAX_NAMED {
         (0..names.len())
             .filter(|&j| {
-                let without: Vec<&[f64]> = std::iter::once(t)
-                    .chain(
-                        covariates.iter().enumerate().filter(|(k, _)| *k != j).map(|(_, c)| &c[..]),
-                    )
-                    .collect();
-                unexplained(y, &without).is_some_and(|u| u > 1.0 - MAX_R2)
+                let without: Vec<&[f64]> =
+                    cols.iter().enumerate().filter(|(k, _)| *k != j + 1).map(|(_, c)| *c).collect();
+                !exact(ys, &without)
             })
             .map(|j| format!("`{}`", names[j]))
             .collect()
@@ -76,3 +88,29 @@ pub(super) fn reproduced_outcome(
 
 /// The refusal of a result whose standard error is exactly zero.
 pub(super) const ZERO_SE: &str = "the standard error is exactly 0, so the interval has no width and the number cannot be trusted (do the covariates reproduce the outcome, or does it not vary?)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 50,000 rows: the check looks at every second row first.
+    #[test]
+    fn a_reproduction_is_found_from_a_sample_and_confirmed_on_every_row() {
+        let n = 50_000;
+        let t: Vec<f64> = (0..n).map(|i| f64::from(u8::from(i % 3 == 0))).collect();
+        let a: Vec<f64> = (0..n).map(|i| ((i * 37) % 101) as f64).collect();
+        let b: Vec<f64> = (0..n).map(|i| ((i * 7919) % 53) as f64 / 7.0).collect();
+        let names = ["a".to_string(), "b".to_string()];
+        let cov = [Cow::Borrowed(&a[..]), Cow::Borrowed(&b[..])];
+        let y: Vec<f64> = (0..n).map(|i| a[i] - b[i]).collect();
+        let why = reproduced_outcome("y", &y, &t, &cov, &names).unwrap();
+        assert!(why.contains("`a`, `b` together give it"), "{why}");
+        // Exact on the sampled rows only: not a reproduction.
+        let mut off = y.clone();
+        off[1] += 5.0;
+        assert_eq!(reproduced_outcome("y", &off, &t, &cov, &names), None);
+        // Noise everywhere: none either.
+        let noisy: Vec<f64> = (0..n).map(|i| y[i] + ((i * 31) % 17) as f64).collect();
+        assert_eq!(reproduced_outcome("y", &noisy, &t, &cov, &names), None);
+    }
+}
