@@ -76,6 +76,23 @@ fn stem_parts(spec: &AnalysisSpec) -> [&str; 3] {
     ["counterfact", &spec.treatment, &spec.outcome]
 }
 
+/// A node ref for the results heading: each new result scrolls it into view and moves keyboard
+/// focus to it (the results may be far below the button that asked for them).
+#[hook]
+fn use_focus_on_new(result: &Rc<RunResult>) -> NodeRef {
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        use_effect_with(Rc::as_ptr(result) as usize, move |_| {
+            if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
+                h.scroll_into_view();
+                let _ = h.focus();
+            }
+        });
+    }
+    heading
+}
+
 /// The results card.
 #[component]
 pub fn Results(props: &ResultsProps) -> Html {
@@ -101,18 +118,7 @@ pub fn Results(props: &ResultsProps) -> Html {
     };
     let has_results = !r.report.results.is_empty() || !r.report.errors.is_empty();
     let level = level_text(r.spec.options.alpha);
-    // A new result comes into view, and keyboard focus moves to its heading (it may be far below
-    // the button that asked for it).
-    let heading = use_node_ref();
-    {
-        let heading = heading.clone();
-        use_effect_with(Rc::as_ptr(r) as usize, move |_| {
-            if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
-                h.scroll_into_view();
-                let _ = h.focus();
-            }
-        });
-    }
+    let heading = use_focus_on_new(r);
     let python = use_memo(
         (r.spec.clone(), props.file_name.clone(), props.graph_dot.clone()),
         |(spec, file, dot)| cf_engine::python::script(spec, file, dot.as_deref()),
