@@ -53,12 +53,12 @@ pub(super) fn reproduced_outcome(
         Some((ys, cs)) => (ys, cs.iter().map(|c| &c[..]).collect()),
         None => (y, full.clone()),
     };
-    let exact =
-        |y: &[f64], cols: &[&[f64]]| unexplained(y, cols).is_some_and(|u| u <= 1.0 - MAX_R2);
-    if !exact(ys, &cols) || (step > 1 && !exact(y, &full)) {
-        return None;
-    }
-    let left = unexplained(y, &full).unwrap_or(0.0);
+    let left_exact =
+        |y: &[f64], cols: &[&[f64]]| unexplained(y, cols).filter(|u| *u <= 1.0 - MAX_R2);
+    let exact = |y: &[f64], cols: &[&[f64]]| left_exact(y, cols).is_some();
+    // The sample's fit, then (only when it is exact and was a sample) the one on every row.
+    let left = left_exact(ys, &cols)?;
+    let left = if step > 1 { left_exact(y, &full)? } else { left };
     if exact(ys, &cols[..1]) {
         return Some(format!(
             "the outcome `{outcome}` has one value among the treated and one among the controls: with no variation within the groups no interval can be trusted"
