@@ -105,6 +105,8 @@ add hillstrom_arms hillstrom "" --treatment segment --outcome visit --covariates
     --fold-column r_fold
 add nsw_graph nsw_experimental "" --treatment treat --outcome re78 --graph "$TMP/nsw.dag" \
     --method ols,ipw,aipw
+add hillstrom_categorical hillstrom "" --treatment segment --outcome visit --covariates "$HILL_X" \
+    --categorical recency --control "No E-Mail" --method diff-means,ols,ipw,aipw,t-learner,x-learner
 add card_2sls card "" --treatment educ --outcome lwage --covariates "$CARD_X" \
     --instrument nearc4 --method 2sls
 add card_drop card "" --treatment nearc4 --outcome lwage --covariates "exper,black,south,IQ,fatheduc" \

@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::bridge::Bridge;
 use crate::components::context::{AppHandle, use_app};
+use crate::components::message::message;
 use crate::components::{DataPreview, DropZone, GraphPanel, Results, RolesPanel, SharePanel};
 use crate::examples::Example;
 use crate::gallery::{ExampleGallery, ExampleStory};
@@ -182,6 +183,14 @@ pub fn App() -> Html {
                     </div>
                     <GraphPanel />
                     <SharePanel />
+                    if let (Some(e), None) = (&state.run_error, &state.result) {
+                        // A run that failed as a whole, where its results would be (and beside
+                        // its button).
+                        <section class="card results-card run-failed" data-testid="run-failed">
+                            <h2>{"No results"}</h2>
+                            <p class="error-inline" role="alert">{message(e)}</p>
+                        </section>
+                    }
                     if let Some(result) = &state.result {
                         <Results result={result.clone()} stale={state.result_is_stale()} file_name={AttrValue::from(dataset.name.clone())}
                                  graph_dot={result.graph_dot.clone().map(AttrValue::from)}
@@ -267,13 +276,13 @@ fn Banners(props: &BannersProps) -> Html {
         <>
                 if let Some(err) = &state.error {
                     <div class="banner error" role="alert" data-testid="error-message">
-                        <span>{err}</span>
+                        <span>{message(err)}</span>
                         <button class="ghost" aria-label="Dismiss the message" onclick={dispatch.reform(|_| Action::DismissError)}>{"✕"}</button>
                     </div>
                 }
                 if let Some(err) = &state.link_error {
                     <div class="banner error" role="alert" data-testid="share-error">
-                        <span>{format!("This page's link could not be opened: {err}. The page works as usual without it.")}</span>
+                        <span>{message(&format!("This page's link could not be opened: {err}. The page works as usual without it."))}</span>
                         <button class="ghost" aria-label="Dismiss the message" onclick={dispatch.reform(|_| Action::DismissLink)}>{"✕"}</button>
                     </div>
                 }
@@ -285,7 +294,7 @@ fn Banners(props: &BannersProps) -> Html {
                 }
                 if let Some(m) = &state.link_mismatch {
                     <div class="banner warn" role="alert" data-testid="share-mismatch">
-                        <span>{format!("Not the link's file: {m}.")}</span>
+                        <span>{message(&format!("Not the link's file: {m}."))}</span>
                     </div>
                 }
                 if let Busy::Loading { name, loaded, total } = &state.busy {

@@ -5,6 +5,7 @@ mod diagnostics;
 mod dropzone;
 pub(crate) mod export;
 mod graph;
+pub(crate) mod message;
 mod plot;
 pub mod preview;
 pub(crate) mod results;

@@ -35,7 +35,7 @@ pub fn DataPreview(props: &DataPreviewProps) -> Html {
                     {format!("{} missing values. Rows with a missing value in a column used by the analysis are left out, and the count is reported with the results.", format::count(total_missing))}
                 </p>
             }
-            { for s.warnings.iter().map(|w| html!{ <p class="warning">{w}</p> }) }
+            { for s.warnings.iter().map(|w| html!{ <p class="warning">{crate::components::message::message(w)}</p> }) }
             <div class="table-scroll" tabindex="0" aria-label="First rows of the data">
                 <table class="preview">
                     <thead>

@@ -6,6 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::components::context::use_app;
+use crate::components::message::message;
 use crate::state::{Action, AppState, Busy};
 
 /// Props of [`RolesPanel`] (the page state comes from the context).
@@ -115,7 +116,7 @@ fn RoleFields() -> Html {
                 </select>
             </div>
             if let Some(p) = &problem {
-                <p class="field-error" role="alert" data-testid="error-message">{p}</p>
+                <p class="field-error" role="alert" data-testid="error-message">{message(p)}</p>
             }
         </>
     }
@@ -148,6 +149,7 @@ fn Covariates() -> Html {
     let (s, dispatch) = use_app();
     let candidates = other_columns(&s, |c| !s.instruments.contains(&c.name));
     let n_checked = candidates.iter().filter(|c| s.covariates.contains(&c.name)).count();
+    let derived = s.derived_from_outcome();
     html! {
         <fieldset class="field covariates">
             <legend>
@@ -160,21 +162,52 @@ fn Covariates() -> Html {
                 let checked = s.covariates.contains(&c.name);
                 let onchange = on_check(&dispatch, move |on| Action::SetCovariate(name.clone(), on));
                 let id = format!("cov-{}", c.name);
+                let wide = c.identifier || derived.iter().any(|(d, _)| *d == c.name);
                 html! {
-                    <label class={classes!("check", c.identifier.then_some("identifier"))} for={id.clone()}>
+                    <div class={classes!("check-cell", wide.then_some("identifier"))}>
+                    <label class="check" for={id.clone()}>
                         <input type="checkbox" id={id} data-testid={format!("covariate-{}", c.name)} {checked} {onchange} />
                         <span>{&c.name}</span>
-                        if c.identifier {
+                        if let Some((_, why)) = derived.iter().find(|(d, _)| *d == c.name) {
+                            <span class={classes!("hint", "derived", checked.then_some("ticked"))}
+                                  data-testid={format!("derived-{}", c.name)}
+                                  title="Adjusting for a column measured after the treatment, or computed from the outcome, biases the effect.">
+                                { if checked { format!("ticked, but {why}") } else { format!("not ticked: {why}") } }
+                            </span>
+                        } else if c.identifier {
                             <span class="hint" data-testid={format!("identifier-{}", c.name)}
                                   title="Every value differs, as in an identifier: it would describe each row, not cause anything. Tick it only if it is a real measurement.">
                                 {"every value differs, as in an identifier: not ticked"}
                             </span>
                         } else if c.kind == ColumnKind::Categorical { <span class="hint">{"text: one-hot"}</span> }
                     </label>
+                    { type_control(&s, &dispatch, c) }
+                    </div>
                 }
             }) }
             </div>
         </fieldset>
+    }
+}
+
+/// For a numeric column with few distinct values (codes such as education levels 1–5): whether it
+/// is adjusted for as a number (one slope) or as categories (one indicator per value).
+fn type_control(s: &AppState, dispatch: &Callback<Action>, c: &ColumnSummary) -> Html {
+    let n = c.levels.as_ref().map_or(0, Vec::len);
+    if c.kind != ColumnKind::Numeric || n <= 2 {
+        return html! {};
+    }
+    let as_categories = s.categorical.contains(&c.name);
+    let name = c.name.clone();
+    let onclick = dispatch.reform(move |_| Action::SetCategorical(name.clone(), !as_categories));
+    html! {
+        <button type="button" class={classes!("type-toggle", as_categories.then_some("on"))}
+                data-testid={format!("type-{}", c.name)} aria-pressed={as_categories.to_string()}
+                aria-label={format!("Adjust for {} as {n} categories instead of one number", c.name)}
+                title={format!("{} has {n} distinct values: as a number it gets one slope, as categories one indicator per value", c.name)}
+                {onclick}>
+            { if as_categories { format!("as {n} categories") } else { "as a number".to_string() } }
+        </button>
     }
 }
 
@@ -287,11 +320,14 @@ fn RunRow(props: &RolesPanelProps) -> Html {
                 }
             }
             if let Some(h) = run_hint { <span class="hint">{h}</span> }
+            else if let Some(p) = s.role_problem() {
+                <span class="hint blocked" data-testid="run-blocked">{"Run waits: "}{message(&p)}</span>
+            }
             if let Some(e) = &s.run_error {
-                <p class="error-inline" role="alert" data-testid="run-error">{e}</p>
+                <p class="error-inline" role="alert" data-testid="run-error">{message(e)}</p>
             }
             if let Some(w) = s.adjustment_warning() {
-                <p class="warning graph-warning" role="status" data-testid="adjustment-warning">{w}</p>
+                <p class="warning graph-warning" role="status" data-testid="adjustment-warning">{message(&w)}</p>
             }
         </div>
     }

@@ -220,7 +220,7 @@ impl AppState {
             }
             GraphAction::ApplyText(text) => match graph_state::parse_text(&text) {
                 Ok(g) => {
-                    self.take_roles(&g);
+                    self.take_code_roles(&g);
                     let (t, y) = (self.treatment.clone(), self.outcome.clone());
                     self.graph.replace(g, t.as_deref(), y.as_deref());
                     self.graph.error = None;

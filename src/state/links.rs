@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use cf_engine::{AnalysisSpec, Method, Options};
+use cf_engine::{AnalysisSpec, ColumnKind, Method, Options};
 
 use super::AppState;
 use crate::examples::{self, Example};
@@ -72,7 +72,8 @@ impl AppState {
             let names = [&spec.treatment, &spec.outcome]
                 .into_iter()
                 .chain(spec.covariates.iter().flatten())
-                .chain(&spec.instruments);
+                .chain(&spec.instruments)
+                .chain(&spec.categorical);
             if !names.clone().all(|n| self.is_column(n)) {
                 return;
             }
@@ -87,6 +88,12 @@ impl AppState {
             self.treatment = Some(spec.treatment.clone());
             self.outcome = Some(spec.outcome.clone());
             self.instruments = spec.instruments.clone();
+            self.categorical = spec
+                .categorical
+                .iter()
+                .filter(|c| self.column(c).is_some_and(|col| col.kind == ColumnKind::Numeric))
+                .cloned()
+                .collect();
             if let Some(covs) = &spec.covariates {
                 self.covariates.clear();
                 for c in covs {

@@ -104,6 +104,11 @@ pub struct AppState {
     pub control: Option<String>,
     /// Instruments for 2SLS (none: 2SLS cannot run).
     pub instruments: Vec<String>,
+    /// The covariates applied model code marks `[adjusted]`, when they differ from the ticked
+    /// ones: offered beside the code, never ticked without the user's say.
+    pub code_covariates: Option<Vec<String>>,
+    /// Numeric columns the user takes as categories (one-hot encoded when adjusted for).
+    pub categorical: Vec<String>,
     /// How the methods run (confidence level, estimand, trimming, penalty, matching, bootstrap,
     /// missing values); always valid ([`Options::validate`]). `cate` is decided per run.
     pub options: Options,
@@ -134,6 +139,9 @@ pub struct AppState {
     pub autorun: bool,
     /// The graph text as an example set it (not saved for its columns until the user changes it).
     pub example_graph: Option<String>,
+    /// Default covariates left unticked because they are derived from the outcome
+    /// ([`AppState::derived_from_outcome`]), ticked again when the outcome changes.
+    held_back: Vec<String>,
     /// Roles to apply when the pending load finishes.
     pending_roles: SuggestedRoles,
     /// The spec of the run in flight.
@@ -177,6 +185,12 @@ impl AppState {
         spec.covariates = Some(covariates);
         spec.control = self.treatment_levels().and(self.control.clone());
         spec.instruments = self.instruments.clone();
+        spec.categorical = self
+            .categorical
+            .iter()
+            .filter(|c| spec.covariates.as_ref().is_some_and(|v| v.contains(c)))
+            .cloned()
+            .collect();
         spec.options = self.options.clone();
         // Per-unit effects come back for a download when a meta-learner runs, up to a size the
         // worker can send comfortably (the CLI's --cate-out has no limit).

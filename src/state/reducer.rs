@@ -85,6 +85,12 @@ pub enum Action {
     SetOutcome(String),
     /// Tick or untick a covariate.
     SetCovariate(String, bool),
+    /// Tick the covariates the applied model code marks as adjusted.
+    UseCodeCovariates,
+    /// Keep the ticked covariates, not the model code's.
+    KeepCovariates,
+    /// Take a numeric column as categories (true) or as a number (false).
+    SetCategorical(String, bool),
     /// Tick or untick a method.
     SetMethod(Method, bool),
     /// Choose the estimand of the weighting methods.
@@ -197,6 +203,10 @@ impl AppState {
             cf_share::Fingerprint { columns: names.clone(), n_rows: summary.n_rows, hash };
         self.dataset =
             Some(Rc::new(Dataset { name, summary, millis, fingerprint, text: text.map(Rc::from) }));
+        self.held_back.clear();
+        self.categorical.clear();
+        self.code_covariates = None;
+        self.hold_back_derived();
         if let Some(g) = saved_graph.and_then(|t| graph_state::parse_text(&t).ok()) {
             // Restored without an undo step: the saved graph is where the user left off.
             self.take_roles(&g);
@@ -296,6 +306,18 @@ impl Reducible for AppState {
             }
             Action::SetTreatment(t) => s.set_treatment(t),
             Action::SetOutcome(y) => s.set_outcome(y),
+            Action::UseCodeCovariates => {
+                if let Some(list) = s.code_covariates.take() {
+                    s.set_covariates(list);
+                }
+            }
+            Action::KeepCovariates => s.code_covariates = None,
+            Action::SetCategorical(c, on) => {
+                s.categorical.retain(|x| *x != c);
+                if on && s.column(&c).is_some_and(|col| col.kind == ColumnKind::Numeric) {
+                    s.categorical.push(c);
+                }
+            }
             Action::SetCovariate(c, on) => s.set_covariate(c, on),
             Action::SetCovariates(list) => s.set_covariates(list),
             Action::Graph(g) => s.graph_action(g),

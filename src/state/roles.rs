@@ -7,6 +7,10 @@ use cf_graph::{Dag, Role};
 use super::AppState;
 
 /// Names that usually mark a treatment column.
+/// Fewest rows an arm of the treatment needs before Run is enabled: with one row there is no
+/// spread within the arm, so no standard error.
+pub(super) const MIN_ARM_ROWS: usize = 2;
+
 pub(super) const TREATMENT_NAMES: [&str; 6] = ["treat", "treatment", "treated", "w", "t", "d"];
 
 impl AppState {
@@ -77,12 +81,25 @@ impl AppState {
                 },
             }
         }
+        if let Some(p) = self.small_arm() {
+            return Some(p);
+        }
         let y = self.outcome.as_deref()?;
         if y == t {
             return Some(format!("`{y}` cannot be both the treatment and the outcome."));
         }
-        if self.column(y)?.kind == ColumnKind::Categorical {
+        let ycol = self.column(y)?;
+        if ycol.kind == ColumnKind::Categorical {
             return Some(format!("`{y}` holds text; the outcome must be numeric or 0/1."));
+        }
+        match ycol.levels.as_deref() {
+            Some([]) => return Some(format!("`{y}` has no values: every row is missing it.")),
+            Some([only]) => {
+                return Some(format!(
+                    "`{y}` is {only} in every row: an outcome that never varies has no effect to estimate."
+                ));
+            }
+            _ => {}
         }
         if self.instruments.iter().any(|z| z == t || z == y) {
             return Some(
@@ -90,6 +107,33 @@ impl AppState {
             );
         }
         None
+    }
+
+    /// An arm of the treatment with fewer than [`MIN_ARM_ROWS`] rows (the file's counts, before
+    /// any row is dropped for missing values), as a message.
+    fn small_arm(&self) -> Option<String> {
+        let t = self.treatment.as_deref()?;
+        let col = self.column(t)?;
+        let (levels, counts) = (col.levels.as_deref()?, col.level_counts.as_deref()?);
+        let compared: Vec<(&String, usize)> = match col.kind {
+            ColumnKind::Binary => levels.iter().zip(counts.iter().copied()).collect(),
+            _ if self.treatment_is_dose() => return None,
+            _ => {
+                self.control.as_ref()?;
+                levels.iter().zip(counts.iter().copied()).collect()
+            }
+        };
+        let (level, n) = compared.into_iter().find(|&(_, n)| n < MIN_ARM_ROWS)?;
+        let arm = match (col.kind, level.as_str()) {
+            (ColumnKind::Binary, "1") => "treated".to_string(),
+            (ColumnKind::Binary, _) => "control".to_string(),
+            _ if self.control.as_ref() == Some(level) => format!("control, \"{level}\""),
+            _ => format!("\"{level}\""),
+        };
+        Some(format!(
+            "`{t}` has {} in its {arm} arm ({t} = {level}): each arm needs at least {MIN_ARM_ROWS} rows for an effect with an interval.",
+            cf_engine::format::count_of(n, "row", "rows")
+        ))
     }
 
     /// The covariates the graph sees as adjusted (the ticked ones the run would use).
@@ -109,6 +153,7 @@ impl AppState {
             .map(|d| d.summary.columns.iter().map(|c| c.name.clone()).collect())
             .unwrap_or_default();
         self.covariates.retain(|x| *x != c);
+        self.held_back.retain(|x| *x != c);
         if on && self.is_column(&c) {
             self.covariates.push(c);
             self.covariates.sort_by_key(|x| order.iter().position(|o| o == x));
@@ -143,6 +188,7 @@ impl AppState {
         }
         let adjusted: Vec<String> = named(Role::Adjusted).collect();
         self.covariates.clear();
+        self.held_back.clear();
         for c in adjusted {
             if Some(&c) != self.treatment.as_ref() && Some(&c) != self.outcome.as_ref() {
                 self.set_covariate(c, true);
@@ -150,14 +196,105 @@ impl AppState {
         }
     }
 
+    /// As [`Self::take_roles`] for model code the user applied: the treatment and the outcome
+    /// come from the code, but the ticked covariates stay; when the code marks others as
+    /// adjusted, they are offered in [`AppState::code_covariates`].
+    pub(super) fn take_code_roles(&mut self, g: &Dag) {
+        let ticked = self.covariates.clone();
+        self.take_roles(g);
+        let code = std::mem::take(&mut self.covariates);
+        self.set_covariates(ticked);
+        self.code_covariates = (code != self.covariates).then_some(code);
+    }
+
     pub(super) fn set_outcome(&mut self, y: String) {
+        // What was held back for the old outcome is ticked again, unless the new one holds it too.
+        for c in std::mem::take(&mut self.held_back) {
+            if c != y && Some(&c) != self.treatment.as_ref() && !self.instruments.contains(&c) {
+                self.set_covariate(c, true);
+            }
+        }
         self.covariates.retain(|c| *c != y);
         self.outcome = Some(y);
+        self.hold_back_derived();
+    }
+
+    /// Columns computed from the outcome, or from which it is computed, with the reason shown
+    /// beside each: they are not adjusted for by default. From the load's
+    /// [`cf_engine::Identity`] and [`cf_engine::NearCopy`] screens:
+    /// * `y = total − other` (a change score): `total` is the later measurement;
+    /// * `y = a + b`: together they reproduce the outcome, and one is likely measured after the
+    ///   treatment (which one the data cannot say);
+    /// * a near copy of `y`.
+    pub fn derived_from_outcome(&self) -> Vec<(String, String)> {
+        let (Some(y), Some(d)) = (self.outcome.as_deref(), self.dataset.as_ref()) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut add = |c: &str, why: String| {
+            if !out.iter().any(|(x, _)| x == c) {
+                out.push((c.to_string(), why));
+            }
+        };
+        for id in &d.summary.identities {
+            let [a, b] = &id.parts;
+            if id.total == y {
+                for (p, q) in [(a, b), (b, a)] {
+                    add(
+                        p,
+                        format!(
+                            "with {q} it adds up to the outcome, so one of the two is likely measured after the treatment (tick the one measured before it)"
+                        ),
+                    );
+                }
+            } else if let Some(other) =
+                [a, b].iter().find(|p| *p != &y).filter(|_| a == y || b == y)
+            {
+                add(
+                    &id.total,
+                    format!(
+                        "the outcome is {} − {other}, and {} is likely measured after the treatment",
+                        id.total, id.total
+                    ),
+                );
+            }
+        }
+        for nc in &d.summary.near_copies {
+            let [a, b] = &nc.columns;
+            let other = if a == y {
+                b
+            } else if b == y {
+                a
+            } else {
+                continue;
+            };
+            add(
+                other,
+                format!(
+                    "its correlation with the outcome is {:.4}: nearly a copy, likely measured after the treatment",
+                    nc.r
+                ),
+            );
+        }
+        out.retain(|(c, _)| Some(c) != self.treatment.as_ref());
+        out
+    }
+
+    /// Unticks [`Self::derived_from_outcome`] and remembers them (ticked again when the outcome
+    /// changes).
+    pub(super) fn hold_back_derived(&mut self) {
+        for (c, _) in self.derived_from_outcome() {
+            if self.covariates.contains(&c) {
+                self.covariates.retain(|x| *x != c);
+                self.held_back.push(c);
+            }
+        }
     }
 
     /// Ticks exactly these covariates (the treatment and the outcome excepted).
     pub(super) fn set_covariates(&mut self, list: Vec<String>) {
         self.covariates.clear();
+        self.held_back.clear();
         for c in list {
             if Some(&c) != self.treatment.as_ref() && Some(&c) != self.outcome.as_ref() {
                 self.set_covariate(c, true);

@@ -24,12 +24,15 @@ fn summary(cols: &[(&str, &str)]) -> TableSummary {
                 n_missing: 0,
                 n_levels: None,
                 levels: None,
+                level_counts: None,
                 mean: None,
                 identifier: k.starts_with("id"),
             })
             .collect(),
         preview: vec![],
         warnings: vec![],
+        identities: vec![],
+        near_copies: vec![],
     }
 }
 
@@ -218,7 +221,17 @@ fn text_round_trips_roles_and_a_saved_graph_is_restored() {
     let s = graph(s, GraphAction::ApplyText(text.into()));
     assert_eq!(s.graph.error, None);
     assert_eq!((s.treatment.as_deref(), s.outcome.as_deref()), (Some("treat"), Some("y")));
+    // The ticks stay until the user takes the code's.
+    assert_eq!(s.covariates, vec!["flag", "age"]);
+    assert_eq!(s.code_covariates.as_deref(), Some(&["age".to_string()][..]));
+    let kept = s.clone().reduce(Action::KeepCovariates);
+    assert_eq!((kept.covariates.len(), kept.code_covariates.is_none()), (2, true));
+    let s = s.reduce(Action::UseCodeCovariates);
     assert_eq!(s.covariates, vec!["age"]);
+    assert_eq!(s.code_covariates, None);
+    // Code that marks what is ticked offers nothing.
+    let s = graph(s, GraphAction::ApplyText(text.into()));
+    assert_eq!(s.code_covariates, None);
     assert_eq!(s.graph.dag.len(), 4);
     let a = s.graph_analysis().unwrap().unwrap();
     assert!(!a.backdoor.identifiable);
@@ -688,4 +701,83 @@ fn a_result_keeps_the_graph_it_was_computed_with() {
     let s = s.reduce(Action::Reported { job: 2, report: Report::default(), millis: 1.0 });
     let dot = s.result.as_ref().unwrap().graph_dot.clone().unwrap();
     assert!(dot.contains("ability") && dot.contains("nearc4"), "{dot}");
+}
+
+#[test]
+fn columns_derived_from_the_outcome_are_not_ticked_and_come_back_with_another_outcome() {
+    let mut sum = summary(&[
+        ("qsmk", "binary"),
+        ("wt71", "numeric"),
+        ("wt82", "numeric"),
+        ("wt82_71", "numeric"),
+        ("age", "numeric"),
+        ("age_copy", "numeric"),
+    ]);
+    sum.identities = vec![cf_engine::Identity {
+        total: "wt82".into(),
+        parts: ["wt71".into(), "wt82_71".into()],
+    }];
+    sum.near_copies =
+        vec![cf_engine::NearCopy { columns: ["age".into(), "age_copy".into()], r: 0.9996 }];
+    let s = loaded(sum);
+    assert_eq!(s.covariates, ["wt71", "wt82", "wt82_71", "age", "age_copy"]);
+    // A change score: its later measurement is held back, the baseline stays.
+    let s = s.reduce(Action::SetOutcome("wt82_71".into()));
+    assert_eq!(s.covariates, ["wt71", "age", "age_copy"]);
+    let why = s.derived_from_outcome();
+    assert_eq!(why.len(), 1);
+    assert!(why[0].0 == "wt82" && why[0].1.contains("wt82 − wt71"), "{why:?}");
+    // The later measurement as the outcome: the two terms together reproduce it.
+    let s = s.reduce(Action::SetOutcome("wt82".into()));
+    assert_eq!(s.covariates, ["age", "age_copy"]);
+    // Another outcome: what was held back is ticked again (a former outcome is not).
+    let s = s.reduce(Action::SetOutcome("age".into()));
+    assert_eq!(s.covariates, ["wt71"]);
+    assert_eq!(s.derived_from_outcome()[0].0, "age_copy");
+    // A held-back column ticked by hand stays ticked.
+    let s = s.reduce(Action::SetCovariate("age_copy".into(), true));
+    let s = s.reduce(Action::SetOutcome("wt82_71".into()));
+    assert!(s.covariates.contains(&"age_copy".to_string()));
+    assert!(!s.covariates.contains(&"wt82".to_string()));
+}
+
+#[test]
+fn run_waits_for_an_arm_with_two_rows_and_an_outcome_that_varies() {
+    let mut sum = summary(&[("t", "binary"), ("y", "numeric"), ("flat", "numeric")]);
+    sum.columns[0].levels = Some(vec!["0".into(), "1".into()]);
+    sum.columns[0].level_counts = Some(vec![29, 1]);
+    sum.columns[2].levels = Some(vec!["3".into()]);
+    sum.columns[2].level_counts = Some(vec![30]);
+    let s = loaded(sum.clone()).reduce(Action::SetOutcome("y".into()));
+    let why = s.role_problem().unwrap();
+    assert!(why.contains("1 row in its treated arm (t = 1)"), "{why}");
+    assert_eq!(s.spec(), None);
+    sum.columns[0].level_counts = Some(vec![28, 2]);
+    let s = loaded(sum).reduce(Action::SetOutcome("y".into()));
+    assert_eq!(s.role_problem(), None);
+    let s = s.reduce(Action::SetOutcome("flat".into()));
+    assert!(s.role_problem().unwrap().contains("`flat` is 3 in every row"));
+}
+
+#[test]
+fn a_numeric_column_taken_as_categories_reaches_the_spec_only_while_adjusted_for() {
+    let s = loaded(summary(&[
+        ("t", "binary"),
+        ("y", "numeric"),
+        ("educ", "numeric"),
+        ("city", "categorical"),
+    ]));
+    let s = s.reduce(Action::SetOutcome("y".into()));
+    let s = s.reduce(Action::SetCategorical("educ".into(), true));
+    assert_eq!(s.spec().unwrap().categorical, ["educ"]);
+    // Text is categories already; a 0/1 column has nothing to split.
+    let s = s.reduce(Action::SetCategorical("city".into(), true));
+    let s = s.reduce(Action::SetCategorical("t".into(), true));
+    assert_eq!(s.categorical, ["educ"]);
+    let s = s.reduce(Action::SetCovariate("educ".into(), false));
+    assert!(s.spec().unwrap().categorical.is_empty());
+    let s = s.reduce(Action::SetCovariate("educ".into(), true));
+    assert_eq!(s.spec().unwrap().categorical, ["educ"]);
+    let s = s.reduce(Action::SetCategorical("educ".into(), false));
+    assert!(s.spec().unwrap().categorical.is_empty());
 }

@@ -38,19 +38,19 @@ export default (test, h) => {
   const refused = [
     { name: 'empty.csv', bytes: '', message: /the file is empty/ },
     { name: 'blank-lines.csv', bytes: '\n\n\n\n', message: /the file is empty/ },
-    { name: 'space-line.csv', bytes: '\n\n \n\n', message: /column 1 has no name \(line 3, column `#1`\)/ },
+    { name: 'space-line.csv', bytes: '\n\n \n\n', message: /column 1 has no name \(line 3, column #1\)/ },
     { name: 'bom-only.csv', bytes: '\ufeff', message: /the file is empty/ },
     { name: 'header-only.csv', bytes: 'y,t,x\n', message: /header row but no data rows/ },
     { name: 'ragged.csv', bytes: csv(['y,t,x', '1,0,2', '2,1', '3,0,4']), message: /2 fields, but the header has 3.*line 3/ },
     { name: 'too-many-fields.csv', bytes: csv(['y,t,x', '1,0,2', repeat(10000, (i) => i).join(',')]), message: /10000 fields, but the header has 3.*line 3/ },
     { name: 'unbalanced-quote.csv', bytes: csv(['y,t,x', '1,0,"2', '2,1,3', '3,0,4']), message: /line 2/ },
-    { name: 'invalid-utf8.csv', bytes: Buffer.concat([Buffer.from('y,t,city\n1,0,Paris\n2,1,S'), Buffer.from([0xe3, 0x6f]), Buffer.from('o Paulo\n')]), message: /not UTF-8.*line 3, column `city`/ },
-    { name: 'latin1-header.csv', bytes: Buffer.from([...Buffer.from('y,t,caf'), 0xe9, ...Buffer.from('\n1,0,2\n')]), message: /not UTF-8.*line 1, column `#3`/ },
-    { name: 'duplicate-names.csv', bytes: csv(['y,t,y', '1,0,2']), message: /two columns are named `y`.*line 1/ },
+    { name: 'invalid-utf8.csv', bytes: Buffer.concat([Buffer.from('y,t,city\n1,0,Paris\n2,1,S'), Buffer.from([0xe3, 0x6f]), Buffer.from('o Paulo\n')]), message: /not UTF-8.*line 3, column city/ },
+    { name: 'latin1-header.csv', bytes: Buffer.from([...Buffer.from('y,t,caf'), 0xe9, ...Buffer.from('\n1,0,2\n')]), message: /not UTF-8.*line 1, column #3/ },
+    { name: 'duplicate-names.csv', bytes: csv(['y,t,y', '1,0,2']), message: /two columns are named y.*line 1/ },
     { name: 'unnamed-column.csv', bytes: csv(['y,,x', '1,0,2']), message: /column 2 has no name.*line 1/ },
     { name: 'no-header.csv', bytes: csv(['1,0,2', '2,1,3']), message: /only numbers.*header row.*line 1/ },
     { name: 'garbage.bin.csv', bytes: garbage(5000, false), message: /this is binary data \(it holds NUL bytes\), not delimited text/ },
-    { name: 'garbage-no-nul.csv', bytes: garbage(5000, true), message: /not UTF-8 \(save the file as UTF-8 and try again\) \(line \d+, column `#?[^`]*`\)/ },
+    { name: 'garbage-no-nul.csv', bytes: garbage(5000, true), message: /not UTF-8 \(save the file as UTF-8 and try again\) \(line \d+, column #?[^)]*\)/ },
     { name: 'workbook.xlsx.csv', bytes: xlsx, message: /this is an Excel workbook \(\.xlsx\) or another ZIP archive, not delimited text.*Save As → CSV UTF-8/ },
     { name: 'old-workbook.csv', bytes: Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), garbage(600, false)]), message: /an old Excel workbook \(\.xls\)/ },
     { name: 'utf16le-bom.csv', bytes: utf16(csv(['y,t,x', '1,0,2', '2,1,3'])), message: /this is UTF-16 text, not delimited text.*save it again as UTF-8/ },
@@ -62,7 +62,7 @@ export default (test, h) => {
     // A large file the reader refuses halfway through (past its first 4 MiB chunk): a ragged row.
     { name: 'ragged-at-200001.csv', bytes: csv(['y,t,x', ...repeat(200000, (i) => `${i % 97},${i % 2},${(i * 31) % 1000}.5`), '1,0']), message: /found a row with 2 fields, but the header has 3.*line 200002/ },
     // Invalid UTF-8 in a text column far into a file.
-    { name: 'bad-byte-late.csv', bytes: Buffer.concat([Buffer.from(csv(['y,t,city', ...repeat(150000, (i) => `${i % 13},${i % 2},c${i % 50}`)])), Buffer.from([0x31, 0x2c, 0x30, 0x2c, 0xff, 0x0a])]), message: /not UTF-8.*line 150002, column `city`/ },
+    { name: 'bad-byte-late.csv', bytes: Buffer.concat([Buffer.from(csv(['y,t,city', ...repeat(150000, (i) => `${i % 13},${i % 2},c${i % 50}`)])), Buffer.from([0x31, 0x2c, 0x30, 0x2c, 0xff, 0x0a])]), message: /not UTF-8.*line 150002, column city/ },
     // Just above the page's limit of 64 million values: 64,001 rows × 1,000 columns, generated in the
     // page (128 MB). Refused at the row that crosses the limit; memory never holds more.
     { name: 'cells-above-limit.csv', generate: { columns: 1000, rows: 64001 }, message: /holds at least 64,001 rows × 1,000 columns \(64,001,000 values, 512\.0 MB in memory\), more than the 64,000,000 values that can be held here.*line 64002/ },
@@ -84,14 +84,14 @@ export default (test, h) => {
         await roles(page, 't', 'y');
         await page.check('[data-testid=covariate-customer_id]');
         await page.click('[data-testid=run-button]');
-        await page.locator('[data-testid=error-message]').filter({ hasText: /`customer_id`.*100,?000/ }).waitFor({ timeout: 30000 });
+        await page.locator('[data-testid=error-message]').filter({ hasText: /customer_id.*100,?000/ }).waitFor({ timeout: 30000 });
         await page.uncheck('[data-testid=covariate-customer_id]');
         await runAndRead(page, 'ols');
       } },
     { name: 'three-arms.csv', bytes: csv(['y,arm,x', ...repeat(60, (i) => `${(i * 7) % 10},${i % 3},${i % 5}`)]), shape: '60 rows × 3 columns',
       async check(page) {
         await roles(page, 'arm', 'y');
-        await page.locator('[data-testid=error-message]').filter({ hasText: /`arm` has 3 values: choose the control level/ }).waitFor();
+        await page.locator('[data-testid=error-message]').filter({ hasText: /arm has 3 values: choose the control level/ }).waitFor();
         assert(await page.isDisabled('[data-testid=run-button]'), 'Run waits for a control level');
         await page.selectOption('[data-testid=control-level]', '0');
         await runAndRead(page, 'diff-means');
@@ -99,14 +99,14 @@ export default (test, h) => {
     { name: 'constant-treatment.csv', bytes: csv(['y,t,x', ...repeat(30, (i) => `${i % 4},0,${i % 3}`)]), shape: '30 rows × 3 columns',
       async check(page) {
         await roles(page, 't', 'y');
-        await page.locator('[data-testid=error-message]').filter({ hasText: /`t` is 0 in every row: with no other value there is nothing to compare/ }).waitFor();
+        await page.locator('[data-testid=error-message]').filter({ hasText: /t is 0 in every row: with no other value there is nothing to compare/ }).waitFor();
         assert(await page.isDisabled('[data-testid=run-button]'), 'Run is disabled for a constant treatment');
       } },
     { name: 'outcome-inf.csv', bytes: csv(['y,t,x', ...repeat(20, (i) => `${i === 7 ? 'inf' : i},${i % 2},${i % 3}`)]), shape: '20 rows × 3 columns',
       async check(page) {
-        await page.locator('p.warning').filter({ hasText: /`y` holds 19 numbers but also text such as "inf"/ }).first().waitFor();
+        await page.locator('p.warning').filter({ hasText: /y holds 19 numbers but also text such as "inf"/ }).first().waitFor();
         await roles(page, 't', 'y');
-        await page.locator('[data-testid=error-message]').filter({ hasText: /`y` holds text/ }).waitFor();
+        await page.locator('[data-testid=error-message]').filter({ hasText: /y holds text/ }).waitFor();
         assert(await page.isDisabled('[data-testid=run-button]'), 'Run is disabled for a text outcome');
       } },
     { name: 'html-names.csv', bytes: csv(['"<img src=x onerror=alert(1)>",t,"<b>x</b>"', ...repeat(20, (i) => `${i % 5},${i % 2},"<script>alert(2)</script>${i % 3}"`)]), shape: '20 rows × 3 columns',
@@ -126,7 +126,7 @@ export default (test, h) => {
     { name: 'treatment-is-outcome.csv', bytes: csv(['y,t,x', ...repeat(20, (i) => `${i % 6},${i % 2},${i % 3}`)]), shape: '20 rows × 3 columns',
       async check(page) {
         await roles(page, 't', 't');
-        await page.locator('[data-testid=error-message]').filter({ hasText: /`t` cannot be both the treatment and the outcome/ }).waitFor();
+        await page.locator('[data-testid=error-message]').filter({ hasText: /t cannot be both the treatment and the outcome/ }).waitFor();
       } },
     { name: 'collinear.csv', bytes: csv(['y,t,a,b', ...repeat(40, (i) => `${(i * 7) % 11},${i % 2},${i % 5},${2 * (i % 5) + 1}`)]), shape: '40 rows × 4 columns',
       async check(page) {

@@ -4,7 +4,7 @@
 // Results and run errors appear where the user looks.
 
 export default (test, h) => {
-  const { assert, dropFile, path, artifacts } = h;
+  const { assert, dropFile, path, artifacts, cliJson, close, refs, resultAttrs } = h;
 
   // NHEFS-like: quitting smoking (qsmk) and the weight change 1971–1982; wt82 is measured after
   // the treatment and wt82_71 is computed from it.
@@ -19,7 +19,7 @@ export default (test, h) => {
   }
   const nhefs = rows.join('\n') + '\n';
 
-  test('a covariate that reproduces the outcome is named and no 0 ± 0 result is shown', async ({ page }) => {
+  test('a column the outcome is computed from is not ticked, and ticked it is named instead of 0 ± 0', async ({ page }) => {
     await dropFile(page, 'nhefs_like.csv', nhefs);
     await page.locator('[data-testid=data-shape]').filter({ hasText: '400 rows' }).waitFor();
     await page.selectOption('[data-testid=treatment-select]', 'qsmk');
@@ -27,8 +27,24 @@ export default (test, h) => {
     // The identifier is not ticked by default, and says why.
     assert(!(await page.isChecked('[data-testid=covariate-seqn]')), 'seqn is not ticked');
     await page.locator('[data-testid=identifier-seqn]').filter({ hasText: 'as in an identifier' }).waitFor();
+    // wt82_71 = wt82 − wt71: the later weight is not ticked, the baseline weight is.
+    assert(!(await page.isChecked('[data-testid=covariate-wt82]')), 'wt82 is not ticked');
+    await page.locator('[data-testid=derived-wt82]').filter({ hasText: 'the outcome is wt82 − wt71' }).waitFor();
+    assert(await page.isChecked('[data-testid=covariate-wt71]'), 'wt71 (before the treatment) is ticked');
     assert(await page.isChecked('[data-testid=covariate-age]'), 'age is ticked');
-    await page.locator('fieldset.covariates').screenshot({ path: path.join(artifacts, 'identifier-unticked.png') });
+    await page.locator('fieldset.covariates').screenshot({ path: path.join(artifacts, 'derived-unticked.png') });
+    // With the default ticks every method gives a number with a real interval.
+    await page.click('[data-testid=run-button]');
+    await page.locator('[data-testid=result-ols]').waitFor({ timeout: 30000 });
+    assert(await page.locator('[data-testid^=method-error-]').count() === 0, 'no method refused with the default ticks');
+    const all = await page.locator('tr[data-testid^=result-]').evaluateAll((rs) =>
+      rs.map((r) => [r.dataset.testid, Number(r.dataset.stdError)]));
+    assert(all.length >= 9, `every method ran (${all.length})`);
+    for (const [id, se] of all) assert(se > 0, `${id}: standard error ${se}`);
+
+    // Ticked by hand, wt82 is named as reproducing the outcome, and no 0 ± 0 row is shown.
+    await page.check('[data-testid=covariate-wt82]');
+    await page.locator('[data-testid=derived-wt82]').filter({ hasText: 'ticked, but' }).waitFor();
     await page.click('[data-testid=run-button]');
     const ols = page.locator('[data-testid=method-error-ols]');
     await ols.waitFor({ timeout: 30000 });
@@ -47,12 +63,34 @@ export default (test, h) => {
     assert(warned.includes('reproduce the outcome'), 'a warning says so beside the other numbers');
     await ols.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(artifacts, 'reproduced-outcome.png') });
+  });
 
-    // Without wt82, every method gives a number with an interval.
-    await page.uncheck('[data-testid=covariate-wt82]');
-    await page.click('[data-testid=run-button]');
-    await page.locator('[data-testid=result-ols]').waitFor({ timeout: 30000 });
-    assert(await page.locator('[data-testid^=method-error-]').count() === 0, 'no method refused without wt82');
+  test('Run waits, saying why beside it, for an arm of one row or an outcome that never varies', async ({ page }) => {
+    const rows = ['t,y,flat,x'];
+    for (let i = 0; i < 40; i++) rows.push(`${i === 7 ? 1 : 0},${(i * 7) % 13},5,${i % 5}`);
+    await dropFile(page, 'one-treated.csv', rows.join('\n') + '\n');
+    await page.locator('[data-testid=data-shape]').filter({ hasText: '40 rows' }).waitFor();
+    await page.selectOption('[data-testid=treatment-select]', 't');
+    await page.selectOption('[data-testid=outcome-select]', 'y');
+    const blocked = page.locator('[data-testid=run-blocked]');
+    await blocked.filter({ hasText: 't has 1 row in its treated arm (t = 1)' }).waitFor();
+    assert(await page.isDisabled('[data-testid=run-button]'), 'Run is disabled for a one-row arm');
+    const [why, button] = [await blocked.boundingBox(), await page.locator('[data-testid=run-button]').boundingBox()];
+    assert(Math.abs(why.y - button.y) < 200, `the reason is beside the button (${why.y} vs ${button.y})`);
+    assert(!(await blocked.innerText()).includes('`'), 'no raw backticks');
+    await page.screenshot({ path: path.join(artifacts, 'run-waits.png') });
+
+    const more = ['t,y,flat,x'];
+    for (let i = 0; i < 40; i++) more.push(`${i % 2},${(i * 7) % 13},5,${i % 5}`);
+    await dropFile(page, 'flat-outcome.csv', more.join('\n') + '\n');
+    await page.locator('[data-testid=data-file]').filter({ hasText: 'flat-outcome.csv' }).waitFor();
+    await page.selectOption('[data-testid=treatment-select]', 't');
+    await page.selectOption('[data-testid=outcome-select]', 'flat');
+    await blocked.filter({ hasText: 'flat is 5 in every row' }).waitFor();
+    assert(await page.isDisabled('[data-testid=run-button]'), 'Run is disabled for a constant outcome');
+    await page.selectOption('[data-testid=outcome-select]', 'y');
+    await blocked.waitFor({ state: 'detached' });
+    assert(!(await page.isDisabled('[data-testid=run-button]')), 'Run is enabled again');
   });
 
   test('after Run the results come into view with the focus on their heading', async ({ page }) => {
@@ -82,6 +120,8 @@ export default (test, h) => {
     await near.filter({ hasText: 'looks like an identifier' }).waitFor({ timeout: 30000 });
     const [err, button] = [await near.boundingBox(), await page.locator('[data-testid=run-button]').boundingBox()];
     assert(Math.abs(err.y - button.y) < 200, `the message is beside the button (${err.y} vs ${button.y})`);
+    // And where the results would be.
+    await page.locator('[data-testid=run-failed]').filter({ hasText: 'looks like an identifier' }).waitFor();
     await page.screenshot({ path: path.join(artifacts, 'run-error.png') });
     // The graph has no arrows yet: it claims nothing, and says so instead of "correctly adjusted".
     await page.locator('[data-testid=graph-empty]').filter({ hasText: 'Draw the arrows you believe in' }).waitFor();
@@ -91,5 +131,66 @@ export default (test, h) => {
     await page.click('[data-testid=run-button]');
     await page.locator('[data-testid=result-ols]').waitFor({ timeout: 30000 });
     assert(await near.count() === 0, 'the old message is gone');
+  });
+
+  test('applied model code keeps the ticked covariates and offers its own', async ({ page }) => {
+    await dropFile(page, 'nsw_experimental.csv', h.nswText);
+    await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+    await page.selectOption('[data-testid=treatment-select]', 'treat');
+    await page.selectOption('[data-testid=outcome-select]', 're78');
+    const ticked = () => page.locator('fieldset.covariates input[type=checkbox]:checked').count();
+    const before = await ticked();
+    assert(before >= 2, `the ticks (${before})`);
+    const code = 'dag {\n treat [exposure]\n re78 [outcome]\n age [adjusted]\n age -> treat\n age -> re78\n treat -> re78\n}';
+    await page.fill('[data-testid=model-code]', code);
+    await page.click('[data-testid=apply-code]');
+    await page.locator('[data-testid=edge-age-treat]').waitFor({ state: 'attached' });
+    const offer = page.locator('[data-testid=code-covariates]');
+    await offer.filter({ hasText: 'The code marks 1 covariate [adjusted]: age' }).waitFor();
+    assert(await ticked() === before, 'nothing was unticked by the code');
+    await offer.screenshot({ path: path.join(artifacts, 'code-covariates.png') });
+    await page.click('[data-testid=keep-covariates]');
+    await offer.waitFor({ state: 'detached' });
+    assert(await ticked() === before, 'kept');
+    // Applied again, and this time taken: only age stays ticked.
+    await page.fill('[data-testid=model-code]', code.replace('treat -> re78', 'treat -> re78\n educ -> re78'));
+    await page.click('[data-testid=apply-code]');
+    await page.click('[data-testid=use-code-covariates]');
+    await offer.waitFor({ state: 'detached' });
+    assert(await ticked() === 1 && await page.isChecked('[data-testid=covariate-age]'), 'the code\'s set is ticked');
+    await page.evaluate(() => localStorage.clear());
+  });
+
+  test('a numeric code column taken as categories gives the CLI\'s --categorical numbers', async ({ page }) => {
+    await dropFile(page, 'nsw_experimental.csv', h.nswText);
+    await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+    await page.selectOption('[data-testid=treatment-select]', 'treat');
+    await page.selectOption('[data-testid=outcome-select]', 're78');
+    const toggle = page.locator('[data-testid=type-educ]');
+    await toggle.filter({ hasText: 'as a number' }).waitFor();
+    assert(await page.locator('[data-testid=type-re74]').count() === 0, 'no type control for a column of many values');
+    // educ2 = educ² and nodegree = (educ < 12) are functions of educ's categories: they go.
+    await page.uncheck('[data-testid=covariate-educ2]');
+    await page.uncheck('[data-testid=covariate-nodegree]');
+    await toggle.click();
+    await toggle.filter({ hasText: /as \d+ categories/ }).waitFor();
+    assert(await toggle.getAttribute('aria-pressed') === 'true', 'pressed');
+    await page.locator('fieldset.covariates').screenshot({ path: path.join(artifacts, 'type-control.png') });
+    await page.click('[data-testid=run-button]');
+    const ols = await resultAttrs(page, 'ols');
+    const file = path.join(refs, 'nsw_experimental.csv');
+    const covs = await page.locator('fieldset.covariates input[type=checkbox]:checked').evaluateAll((es) =>
+      es.map((e) => e.dataset.testid.replace('covariate-', '')));
+    const cli = cliJson([file, '--treatment', 'treat', '--outcome', 're78', '--method', 'ols',
+      '--covariates', covs.join(','), '--categorical', 'educ']);
+    close(ols.estimate, cli.results[0].estimate, 1e-9, 'OLS with educ as categories');
+    close(ols.stdError, cli.results[0].std_error, 1e-9, 'its standard error');
+    const asNumber = cliJson([file, '--treatment', 'treat', '--outcome', 're78', '--method', 'ols', '--covariates', covs.join(',')]);
+    assert(Math.abs(asNumber.results[0].estimate - ols.estimate) > 1e-6, 'as a number it differs');
+    // Back to a number: the spec and the numbers follow.
+    await toggle.click();
+    await page.click('[data-testid=run-button]');
+    await page.waitForFunction((want) => Math.abs(Number(document.querySelector('[data-testid=result-ols]')?.dataset.estimate) - want) < 1e-9 * Math.abs(want),
+      asNumber.results[0].estimate, { timeout: 30000 });
   });
 };

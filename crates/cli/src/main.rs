@@ -1,10 +1,10 @@
 //! `counterfact`: the engine on the command line, for pipelines and for checking the page.
 //!
 //! ```text
-//! counterfact estimate FILE --treatment T --outcome Y [--covariates a,b,c] [--method M]...
-//!                      [--estimand ate|att] [--trim P] [--replace] [--instrument Z]...
-//!                      [--control LEVEL] [--fold-column COL] [--seed N] [--bootstrap N]
-//!                      [--cate-out FILE] [--alpha 0.05] [--delimiter ,] [--json]
+//! counterfact estimate FILE --treatment T --outcome Y [--covariates a,b,c] [--categorical a,b]
+//!                      [--method M]... [--estimand ate|att] [--trim P] [--replace]
+//!                      [--instrument Z]... [--control LEVEL] [--fold-column COL] [--seed N]
+//!                      [--bootstrap N] [--cate-out FILE] [--alpha 0.05] [--delimiter ,] [--json]
 //! counterfact python FILE [the flags of estimate]
 //! ```
 //!
@@ -26,7 +26,7 @@ use serde::Serialize;
 
 const USAGE: &str = "usage:
   counterfact estimate FILE --treatment T --outcome Y [--covariates a,b,c] [--method M]...
-                       [--estimand ate|att] [--trim P] [--replace] [--instrument Z]...
+                       [--categorical a,b] [--estimand ate|att] [--trim P] [--replace] [--instrument Z]...
                        [--control LEVEL] [--fold-column COL] [--seed N] [--bootstrap N]
                        [--cate-out FILE] [--missing drop|indicator] [--l2 L] [--alpha 0.05]
                        [--delimiter C] [--threads N] [--graph FILE] [--json]
@@ -38,6 +38,8 @@ compared with it); with only --method 2sls it may be a continuous dose.
 Methods: diff-means, ols, ipw, aipw, psm, t-learner, x-learner, r-learner, dr-learner, 2sls.
 Without --covariates, every other numeric column (not an instrument or the fold column) is
 adjusted for. Without --method, every method runs (2sls only when an --instrument is given).
+--categorical    numeric covariates to take as categories (codes such as education levels):
+                 one indicator per value, the smallest the reference
 --replace        matching with replacement (default: without)
 --l2 L           L2 penalty of the propensity model on standardized covariates (default 0:
                  maximum likelihood; scikit-learn's C = 1/L after StandardScaler)
@@ -152,6 +154,7 @@ fn set_option(args: &mut Args, flag: &str, parser: &mut Parser) -> Result<(), Fa
         "--instrument" => spec.instruments.extend(list(&value(parser, flag)?)),
         "--control" => spec.control = Some(value(parser, flag)?),
         "--fold-column" => spec.fold_column = Some(value(parser, flag)?),
+        "--categorical" => spec.categorical.extend(list(&value(parser, flag)?)),
         "--alpha" => options.alpha = setting(parser, flag, OptionError::Alpha(0.0))?,
         "--trim" => options.trim = setting(parser, flag, OptionError::Trim(0.0))?,
         "--l2" => options.l2 = setting(parser, flag, OptionError::L2(0.0))?,
@@ -494,6 +497,8 @@ mod tests {
             "z1,z2",
             "--fold-column",
             "fold",
+            "--categorical",
+            "educ, v1",
             "--alpha",
             "0.1",
             "--estimand",
@@ -524,6 +529,7 @@ mod tests {
         want.control = Some("No E-Mail".into());
         want.instruments = vec!["z1".into(), "z2".into()];
         want.fold_column = Some("fold".into());
+        want.categorical = vec!["educ".into(), "v1".into()];
         want.options = Options {
             alpha: 0.1,
             estimand: EstimandChoice::Att,

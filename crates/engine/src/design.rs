@@ -49,6 +49,13 @@ enum Source<'a> {
     },
     /// 1 where a numeric column is missing.
     MissingNumeric(&'a [f64]),
+    /// A numeric column taken as categories ([`AnalysisSpec::categorical`]), before encoding.
+    Codes(&'a [f64]),
+    /// 1 where a numeric column taken as categories holds `level`.
+    Level {
+        values: &'a [f64],
+        level: f64,
+    },
     /// 1 where a text column is missing.
     MissingCode(&'a [Option<u32>]),
 }
@@ -67,7 +74,8 @@ impl Source<'_> {
             }
             Source::MissingNumeric(v) => f64::from(u8::from(v[i].is_nan())),
             Source::MissingCode(codes) => f64::from(u8::from(codes[i].is_none())),
-            Source::Categorical { .. } => f64::NAN,
+            Source::Level { values, level } => f64::from(u8::from(values[i] == *level)),
+            Source::Categorical { .. } | Source::Codes(_) => f64::NAN,
         }
     }
 }
@@ -115,6 +123,9 @@ impl<'a> Design<'a> {
             Some(c) => c.clone(),
             None => default_covariates(table, spec),
         };
+        for name in &spec.categorical {
+            find(table, "categorical covariate", name)?;
+        }
         let sources = covariate_sources(table, spec, &names)?;
         let kept = Kept::rows(table, spec, (y_col, t_col), extra, &names)?;
         let mut warnings: Vec<String> = kept.warning.iter().cloned().collect();
@@ -187,6 +198,9 @@ fn covariate_sources<'a>(
             return Err(AnalysisError::DuplicateCovariate { name: name.clone() });
         }
         match find(table, "covariate", name)?.data() {
+            ColumnData::Numeric(v) if spec.categorical.contains(name) => {
+                sources.push((name.clone(), Source::Codes(v)));
+            }
             ColumnData::Numeric(v) => sources.push((name.clone(), Source::Numeric(v))),
             // Expanded once the rows are known: only levels present in kept rows count.
             ColumnData::Categorical { codes, levels } => {
@@ -308,6 +322,10 @@ fn encode<'a>(
             expanded.push((format!("{name} missing"), Source::MissingNumeric(values)));
             continue;
         }
+        if let Source::Codes(values) = source {
+            encode_codes(name, values, keep, warnings, &mut expanded)?;
+            continue;
+        }
         let Source::Categorical { codes, levels } = source else {
             expanded.push((name, source));
             continue;
@@ -341,4 +359,43 @@ fn encode<'a>(
         }
     }
     Ok(expanded)
+}
+
+/// A numeric covariate taken as categories: one indicator per distinct value in the kept rows
+/// but the smallest (the reference), and one for its missing values.
+fn encode_codes<'a>(
+    name: String,
+    values: &'a [f64],
+    keep: &[bool],
+    warnings: &mut Vec<String>,
+    expanded: &mut Vec<(String, Source<'a>)>,
+) -> Result<(), AnalysisError> {
+    let mut levels: Vec<f64> = Vec::new();
+    let mut n_missing = 0;
+    for (&x, _) in values.iter().zip(keep).filter(|(_, k)| **k) {
+        if x.is_nan() {
+            n_missing += 1;
+        } else if !levels.contains(&x) {
+            levels.push(x);
+            if levels.len() > MAX_LEVELS {
+                return Err(AnalysisError::TooManyLevels { name, levels: levels.len() });
+            }
+        }
+    }
+    levels.sort_by(f64::total_cmp);
+    let Some((reference, others)) = levels.split_first() else { return Ok(()) };
+    warnings.push(format!(
+        "`{name}` is taken as categories: encoded as {} indicator columns, `{reference}` is the reference level",
+        others.len()
+    ));
+    for &level in others {
+        expanded.push((format!("{name}={level}"), Source::Level { values, level }));
+    }
+    if n_missing > 0 {
+        warnings.push(format!(
+            "`{name}`: {n_missing} missing values get their own indicator `{name}=(missing)`"
+        ));
+        expanded.push((format!("{name}=(missing)"), Source::MissingNumeric(values)));
+    }
+    Ok(())
 }

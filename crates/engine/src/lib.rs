@@ -13,6 +13,7 @@
 
 #![warn(missing_docs)]
 
+mod derived;
 mod design;
 mod error;
 pub mod export;
@@ -27,6 +28,7 @@ mod summary;
 use cf_data::Table;
 
 pub use cf_estimate::{Estimand, WEAK_F};
+pub use derived::{Identity, NEAR_COPY_R, NearCopy};
 pub use design::Design;
 pub use error::AnalysisError;
 pub use export::cate_csv;

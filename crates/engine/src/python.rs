@@ -116,7 +116,7 @@ pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> 
 
     s += "\n# ---- The analysis (as set in Counterfact) ----------------------------------------------\n";
     let method_names: Vec<String> = methods.iter().map(|m| m.as_str().to_string()).collect();
-    let lines: [(&str, String, &str); 15] = [
+    let lines: [(&str, String, &str); 16] = [
         ("FILE", py_str(file_name), ""),
         ("TREATMENT", py_str(&spec.treatment), ""),
         ("OUTCOME", py_str(&spec.outcome), ""),
@@ -126,6 +126,11 @@ pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> 
             "  # None: every numeric column other than the treatment and the outcome",
         ),
         ("INSTRUMENTS", py_list(&spec.instruments), "  # for 2SLS"),
+        (
+            "CATEGORICAL",
+            py_list(&spec.categorical),
+            "  # numeric covariates taken as categories (one indicator per value)",
+        ),
         (
             "FOLD_COLUMN",
             py_opt(spec.fold_column.as_deref()),

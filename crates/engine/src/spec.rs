@@ -177,6 +177,11 @@ pub struct AnalysisSpec {
     /// A column of cross-fitting fold ids (0, 1, …) for the R- and DR-learners.
     #[serde(default)]
     pub fold_column: Option<String>,
+    /// Numeric covariates taken as categories (codes such as education levels 1–5): one-hot
+    /// encoded like a text column, each distinct value its own indicator, the smallest the
+    /// reference.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categorical: Vec<String>,
     /// How the methods run.
     #[serde(flatten)]
     pub options: Options,
@@ -193,6 +198,7 @@ impl AnalysisSpec {
             control: None,
             instruments: Vec::new(),
             fold_column: None,
+            categorical: Vec::new(),
             options: Options::default(),
         }
     }

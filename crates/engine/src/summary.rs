@@ -14,6 +14,14 @@ pub struct TableSummary {
     pub preview: Vec<Vec<String>>,
     /// Reading caveats.
     pub warnings: Vec<String>,
+    /// Columns that are the sum of two others (a change score and its measurements): with the
+    /// outcome among them, the others are not covariates by default.
+    #[serde(default)]
+    pub identities: Vec<crate::Identity>,
+    /// Pairs of columns that are nearly copies of each other: a near copy of the outcome is not a
+    /// covariate by default.
+    #[serde(default)]
+    pub near_copies: Vec<crate::NearCopy>,
 }
 
 /// Display information about a column.
@@ -31,6 +39,9 @@ pub struct ColumnSummary {
     /// [`MAX_LISTED_LEVELS`] distinct values), for choosing a control level.
     #[serde(default)]
     pub levels: Option<Vec<String>>,
+    /// Rows holding each of [`Self::levels`], in the same order (the size of each arm).
+    #[serde(default)]
+    pub level_counts: Option<Vec<usize>>,
     /// Mean of the present values (numeric and binary only).
     pub mean: Option<f64>,
     /// The column looks like an identifier: every present value differs (whole numbers, or
@@ -110,27 +121,37 @@ pub fn summarize(
         .iter()
         .map(|c| {
             let present = c.len() - c.n_missing();
-            let (n_levels, mean, listed, identifier) = match c.data() {
-                cf_data::ColumnData::Categorical { levels, .. } => {
+            let (n_levels, mean, listed, level_counts, identifier) = match c.data() {
+                cf_data::ColumnData::Categorical { levels, codes } => {
                     let id = present >= MIN_ID_ROWS && levels.len() == present;
-                    (Some(levels.len()), None, Some(levels.clone()), id)
+                    let mut counts = vec![0usize; levels.len()];
+                    for &k in codes.iter().flatten() {
+                        if let Some(n) = counts.get_mut(k as usize) {
+                            *n += 1;
+                        }
+                    }
+                    (Some(levels.len()), None, Some(levels.clone()), Some(counts), id)
                 }
                 cf_data::ColumnData::Numeric(v) => {
                     let sum: f64 = v.iter().filter(|x| !x.is_nan()).sum();
-                    let mut distinct: Vec<f64> = Vec::new();
+                    let mut distinct: Vec<(f64, usize)> = Vec::new();
                     for &x in v.iter().filter(|x| !x.is_nan()) {
-                        if !distinct.contains(&x) {
-                            distinct.push(x);
+                        if let Some((_, n)) = distinct.iter_mut().find(|(d, _)| *d == x) {
+                            *n += 1;
+                        } else {
+                            distinct.push((x, 1));
                             if distinct.len() > MAX_LISTED_LEVELS {
                                 break;
                             }
                         }
                     }
-                    distinct.sort_by(f64::total_cmp);
-                    let listed = (distinct.len() <= MAX_LISTED_LEVELS)
-                        .then(|| distinct.iter().map(|x| format!("{x}")).collect());
+                    distinct.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    let few = distinct.len() <= MAX_LISTED_LEVELS;
+                    let listed =
+                        few.then(|| distinct.iter().map(|(x, _)| format!("{x}")).collect());
+                    let counts = few.then(|| distinct.iter().map(|&(_, n)| n).collect());
                     let id = listed.is_none() && distinct_whole_numbers(v);
-                    (None, (present > 0).then(|| sum / present as f64), listed, id)
+                    (None, (present > 0).then(|| sum / present as f64), listed, counts, id)
                 }
             };
             ColumnSummary {
@@ -139,6 +160,7 @@ pub fn summarize(
                 n_missing: c.n_missing(),
                 n_levels,
                 levels: listed,
+                level_counts,
                 mean,
                 identifier,
             }
@@ -152,6 +174,8 @@ pub fn summarize(
         columns,
         preview,
         warnings: warnings.iter().map(ToString::to_string).collect(),
+        identities: crate::derived::identities(table),
+        near_copies: crate::derived::near_copies(table),
     }
 }
 

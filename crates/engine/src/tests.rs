@@ -611,3 +611,52 @@ fn identifier_columns_are_flagged_in_the_summary() {
     let s = summarize(&table("id,y\n1,2\n2,3\n3,4\n"), &[], 3);
     assert!(!s.columns[0].identifier);
 }
+
+#[test]
+fn a_numeric_column_taken_as_categories_is_encoded_as_its_text_would_be() {
+    // `g` as codes 1/2/3 and as the text levels c1/c2/c3: the same design, so the same numbers.
+    let text = sample_csv(300);
+    let mut codes = String::from("y,t,x,g,z\n");
+    let mut words = String::from("y,t,x,g,z\n");
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let k = match f[3] {
+            "a" => 1,
+            "b" => 2,
+            _ => 3,
+        };
+        codes += &format!("{},{},{},{k},{}\n", f[0], f[1], f[2], f[4]);
+        words += &format!("{},{},{},c{k},{}\n", f[0], f[1], f[2], f[4]);
+    }
+    let covs = ["x", "g"];
+    let mut by_code = spec("t", "y", Some(&covs));
+    by_code.categorical = vec!["g".into()];
+    let a = analyze(&table(&codes), &by_code).unwrap();
+    let b = analyze(&table(&words), &spec("t", "y", Some(&covs))).unwrap();
+    let c = analyze(&table(&codes), &spec("t", "y", Some(&covs))).unwrap();
+    assert_eq!(a.results.len(), b.results.len());
+    for (ra, rb) in a.results.iter().zip(&b.results) {
+        assert!(
+            (ra.estimate - rb.estimate).abs() < 1e-9,
+            "{:?}: {} vs {}",
+            ra.method,
+            ra.estimate,
+            rb.estimate
+        );
+        assert!((ra.std_error - rb.std_error).abs() < 1e-9);
+    }
+    // As a number, `g` is one slope instead: a different OLS estimate.
+    let ols = |r: &Report| r.results.iter().find(|e| e.method == Method::Ols).unwrap().estimate;
+    assert!((ols(&a) - ols(&c)).abs() > 1e-6);
+    assert!(
+        a.warnings.iter().any(|w| w.contains(
+            "`g` is taken as categories: encoded as 2 indicator columns, `1` is the reference level"
+        )),
+        "{:?}",
+        a.warnings
+    );
+    // A name that is not a column is refused.
+    by_code.categorical = vec!["nope".into()];
+    let e = analyze(&table(&codes), &by_code).unwrap_err().to_string();
+    assert!(e.contains("`nope` is not in the data"), "{e}");
+}

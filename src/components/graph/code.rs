@@ -4,6 +4,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use cf_engine::format::count_of;
+
 use crate::components::context::use_app;
 use crate::components::export::{PNG_SCALE, export_png, export_svg};
 use crate::graph_state::{HEIGHT, WIDTH};
@@ -122,7 +124,18 @@ pub(super) fn ModelCode(props: &ModelCodeProps) -> Html {
             <h3>{"Model code"}<span class="hint">{" DAGitty or DOT; edit and leave the field (or Apply) to redraw, or drop a graph file here"}</span></h3>
             <textarea data-testid="model-code" spellcheck="false" rows="10" value={code_value}
                       oninput={on_code_input} onblur={apply.reform(|_: FocusEvent| ())}
-                      ondrop={on_code_drop(dispatch, props.on_notice.clone())} ondragover={on_code_dragover} />
+                      ondrop={on_code_drop(dispatch.clone(), props.on_notice.clone())} ondragover={on_code_dragover} />
+            if let Some(list) = &s.code_covariates {
+                <div class="code-covariates warning" role="status" data-testid="code-covariates">
+                    <p>{ code_covariates_text(list, s.adjusted().len()) }</p>
+                    <button class="secondary" data-testid="use-code-covariates" onclick={dispatch.reform(|_| Action::UseCodeCovariates)}>
+                        { if list.is_empty() { "Untick them all, as the code says".to_string() } else { format!("Tick the code's {}", count_of(list.len(), "covariate", "covariates")) } }
+                    </button>
+                    <button class="ghost" data-testid="keep-covariates" onclick={dispatch.reform(|_| Action::KeepCovariates)}>
+                        { format!("Keep the {} ticked", s.adjusted().len()) }
+                    </button>
+                </div>
+            }
             <div class="code-buttons">
                 <button class="secondary" data-testid="apply-code" disabled={draft.is_none()} onclick={apply.reform(|_| ())}>{"Apply"}</button>
                 <button class="ghost" data-testid="export-dagitty" onclick={export_text("graph.dagitty", generated)}>{"DAGitty"}</button>
@@ -131,5 +144,19 @@ pub(super) fn ModelCode(props: &ModelCodeProps) -> Html {
                 <button class="ghost" data-testid="export-png" onclick={export_png_click}>{"PNG"}</button>
             </div>
         </div>
+    }
+}
+
+/// What the applied code marks as adjusted, against the `ticked` covariates that stay.
+fn code_covariates_text(list: &[String], ticked: usize) -> String {
+    let kept = format!("the {} ticked stay ticked", count_of(ticked, "covariate", "covariates"));
+    if list.is_empty() {
+        format!("The code marks no covariate [adjusted]; {kept}.")
+    } else {
+        format!(
+            "The code marks {} [adjusted]: {}; {kept}.",
+            count_of(list.len(), "covariate", "covariates"),
+            list.join(", ")
+        )
     }
 }

@@ -24,13 +24,14 @@ data = df[keep].reset_index(drop=True)
 print(f"# rows used: {len(data)} of {len(df)}", file=sys.stderr)
 
 # Covariates: a numeric column as it is (with MISSING == "indicator", its gaps set to the mean of
-# the others and flagged in an added "<name> missing" column); a text column one-hot encoded over
-# the rows used, the first level present (in file order) being the reference, with a
-# "<name>=(missing)" indicator for its gaps.
+# the others and flagged in an added "<name> missing" column); a text column, or a numeric one in
+# CATEGORICAL, one-hot encoded over the rows used, the first level present (in file order; the
+# smallest value for a numeric one) being the reference, with a "<name>=(missing)" indicator for
+# its gaps.
 x_columns, x_names = [], []
 for name in covariates:
     col = data[name]
-    if pd.api.types.is_numeric_dtype(col):
+    if pd.api.types.is_numeric_dtype(col) and name not in CATEGORICAL:
         v = col.astype(float)
         if v.isna().any():
             x_columns += [v.fillna(v.mean()), v.isna().astype(float)]
@@ -40,6 +41,8 @@ for name in covariates:
             x_names.append(name)
         continue
     levels = pd.unique(col.dropna())
+    if pd.api.types.is_numeric_dtype(col):
+        levels = np.sort(levels)
     if len(levels) > 200:
         sys.exit(f"the text column {name!r} has {len(levels)} distinct values: an identifier?")
     if len(levels) == 0:
