@@ -263,7 +263,7 @@ fn MethodSettings() -> Html {
             <label class="inline" for="bootstrap-select">
                 {"Bootstrap intervals"}
                 <select id="bootstrap-select" data-testid="bootstrap" onchange={on_bootstrap}>
-                    { for [(0usize, "off"), (100, "100 resamples"), (500, "500 resamples"), (2000, "2,000 resamples")].iter().map(|&(n, label)| html! {
+                    { for bootstrap_choices(s.options.bootstrap).into_iter().map(|(n, label)| html! {
                         <option value={n.to_string()} selected={s.options.bootstrap == n}>{label}</option>
                     }) }
                 </select>
@@ -331,6 +331,27 @@ fn RunRow(props: &RolesPanelProps) -> Html {
             }
         </div>
     }
+}
+
+/// The bootstrap sizes offered, with a share link's other (valid) size as one more.
+fn bootstrap_choices(current: usize) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = [0, 100, 500, 2000]
+        .into_iter()
+        .map(|n| {
+            (
+                n,
+                if n == 0 {
+                    "off".to_string()
+                } else {
+                    cf_engine::format::count_of(n, "resample", "resamples")
+                },
+            )
+        })
+        .collect();
+    if !out.iter().any(|(n, _)| *n == current) {
+        out.push((current, cf_engine::format::count_of(current, "resample", "resamples")));
+    }
+    out
 }
 
 /// A labelled select of numbers; a value from a share link that is not among the choices is

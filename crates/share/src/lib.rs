@@ -280,6 +280,9 @@ fn validate(s: &Shared) -> Result<(), ShareError> {
         if let Err(e) = spec.options.validate() {
             return Err(ShareError::BadContent(e.to_string()));
         }
+        if let Some(why) = not_from_the_page(spec) {
+            return bad(&why);
+        }
     }
     if s.example.as_ref().is_some_and(|e| {
         e.is_empty() || e.len() > 64 || !e.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
@@ -290,6 +293,54 @@ fn validate(s: &Shared) -> Result<(), ShareError> {
         return bad("the graph is too large");
     }
     Ok(())
+}
+
+/// Why `spec` is not one the page could have made (a link edited by hand, or by another
+/// program): every role a column, no column in two roles, each method once, 2SLS only with an
+/// instrument, one instrument at most, categories only among the covariates, and neither a fold
+/// column nor a seed other than the default, which the page never sets.
+fn not_from_the_page(spec: &AnalysisSpec) -> Option<String> {
+    let quoted = |n: &str| format!("\"{n}\"");
+    if spec.treatment.is_empty() || spec.outcome.is_empty() {
+        return Some("it names no treatment or no outcome".into());
+    }
+    if spec.treatment == spec.outcome {
+        return Some(format!("{} is both the treatment and the outcome", quoted(&spec.treatment)));
+    }
+    let covariates = spec.covariates.as_deref().unwrap_or_default();
+    for (k, c) in covariates.iter().enumerate() {
+        if covariates[..k].contains(c) {
+            return Some(format!("the covariate {} is listed twice", quoted(c)));
+        }
+        if *c == spec.treatment || *c == spec.outcome || spec.instruments.contains(c) {
+            return Some(format!("{} is a covariate and has another role", quoted(c)));
+        }
+    }
+    for (k, m) in spec.methods.iter().enumerate() {
+        if spec.methods[..k].contains(m) {
+            return Some(format!("the method {} is listed twice", quoted(m.as_str())));
+        }
+    }
+    if spec.methods.contains(&cf_engine::Method::TwoSls) && spec.instruments.is_empty() {
+        return Some("it asks for instrumental variables without an instrument".into());
+    }
+    if spec.instruments.len() > 1 {
+        return Some("it names more than one instrument, and the page takes one".into());
+    }
+    if let Some(z) = spec.instruments.iter().find(|z| **z == spec.treatment || **z == spec.outcome)
+    {
+        return Some(format!("{} is the instrument and has another role", quoted(z)));
+    }
+    if let Some(c) = spec.categorical.iter().find(|c| !covariates.contains(c)) {
+        return Some(format!("{} is taken as categories but not adjusted for", quoted(c)));
+    }
+    if spec.fold_column.is_some() {
+        return Some("it names a fold column, which the page does not set".into());
+    }
+    if spec.options.seed != cf_engine::Options::default().seed {
+        return Some("it sets a random seed, which the page does not".into());
+    }
+    None
 }
 
 /// How payloads are written: unpadded base64url.
@@ -483,14 +534,13 @@ mod tests {
         spec.covariates = Some(vec!["recency".into(), "history".into()]);
         spec.control = Some("No E-Mail".into());
         spec.instruments = vec!["z".into()];
-        spec.fold_column = Some("fold".into());
         spec.options = Options {
             alpha: 0.1,
             estimand: EstimandChoice::Att,
             trim: 0.02,
             l2: 0.5,
             replace: true,
-            seed: 7,
+            seed: 42,
             bootstrap: 200,
             cate: true,
             missing: MissingPolicy::Indicator,
@@ -509,7 +559,22 @@ mod tests {
             data: Some(data.into()),
             example: None,
         };
-        let full = decode(OLD_FULL).unwrap();
+        // This one was written with a fold column and a seed, which the page never sets: it is
+        // refused now. Without them (as the page wrote its links), the same link opens.
+        let refused = decode(OLD_FULL).unwrap_err().to_string();
+        assert!(refused.contains("a fold column, which the page does not set"), "{refused}");
+        let json = String::from_utf8(
+            miniz_oxide::inflate::decompress_to_vec(&READ.decode(&OLD_FULL[3..]).unwrap()).unwrap(),
+        )
+        .unwrap()
+        .replace(r#""fold_column":"fold","#, "")
+        .replace(r#""seed":7"#, r#""seed":42"#);
+        assert!(!json.contains("fold") && json.contains(r#""seed":42"#), "{json}");
+        let page_made = format!(
+            "v1.{}",
+            WRITE.encode(miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 6))
+        );
+        let full = decode(&page_made).unwrap();
         assert_eq!(full, expected);
         assert_eq!(
             full.fingerprint.as_ref().unwrap().hash,
@@ -528,6 +593,38 @@ mod tests {
                 ..Shared::default()
             }
         );
+    }
+
+    #[test]
+    fn analyses_the_page_would_not_make_are_refused_in_plain_words() {
+        type Edit = fn(&mut AnalysisSpec);
+        let edits: [(&str, Edit); 10] = [
+            ("both the treatment and the outcome", |s| s.outcome = s.treatment.clone()),
+            ("names no treatment", |s| s.treatment.clear()),
+            ("listed twice", |s| s.covariates.as_mut().unwrap().push("age".into())),
+            ("a covariate and has another role", |s| {
+                s.covariates.as_mut().unwrap().push("re78".into())
+            }),
+            ("the method \"ols\" is listed twice", |s| s.methods.push(Method::Ols)),
+            ("without an instrument", |s| s.methods.push(Method::TwoSls)),
+            ("more than one instrument", |s| s.instruments = vec!["a".into(), "b".into()]),
+            ("taken as categories but not adjusted for", |s| s.categorical = vec!["wage".into()]),
+            ("a fold column", |s| s.fold_column = Some("fold".into())),
+            ("a random seed", |s| s.options.seed = 12),
+        ];
+        for (why, edit) in edits {
+            let mut shared = sample();
+            edit(shared.spec.as_mut().unwrap());
+            let e = decode(&encode(&shared).unwrap()).unwrap_err().to_string();
+            assert!(
+                e.starts_with("the share link does not hold an analysis: ") && e.contains(why),
+                "{why}: {e}"
+            );
+        }
+        // The page's own analysis opens, categories among the covariates included.
+        let mut shared = sample();
+        shared.spec.as_mut().unwrap().categorical = vec!["age".into()];
+        assert_eq!(decode(&encode(&shared).unwrap()).unwrap(), shared);
     }
 
     #[test]
