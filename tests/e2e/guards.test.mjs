@@ -1,7 +1,10 @@
 // Numbers that cannot be trusted are refused, not shown: a column that reproduces the outcome
 // (NHEFS's wt82 beside the outcome wt82_71 = wt82 − wt71) makes every outcome model exact, and
 // the page must name it instead of reporting 0 ± 0; an identifier is not adjusted for by default.
-// Results and run errors appear where the user looks.
+// Results and run errors appear where the user looks. A share link that was edited is refused in
+// plain words.
+
+import zlib from 'node:zlib';
 
 export default (test, h) => {
   const { assert, dropFile, path, artifacts, cliJson, close, refs, resultAttrs } = h;
@@ -192,5 +195,57 @@ export default (test, h) => {
     await page.click('[data-testid=run-button]');
     await page.waitForFunction((want) => Math.abs(Number(document.querySelector('[data-testid=result-ols]')?.dataset.estimate) - want) < 1e-9 * Math.abs(want),
       asNumber.results[0].estimate, { timeout: 30000 });
+  });
+
+  test('an edited share link is refused in plain words, even one with a valid checksum', async ({ page }) => {
+    await dropFile(page, 'nsw_experimental.csv', h.nswText);
+    await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+    await page.selectOption('[data-testid=treatment-select]', 'treat');
+    await page.selectOption('[data-testid=outcome-select]', 're78');
+    await page.click('[data-testid=share-button]');
+    const url = await page.inputValue('[data-testid=share-link]');
+    const [head, link] = url.split('#');
+    const [v, payload, check] = link.split('.');
+    assert(v === 'v2' && payload && check, `a v2 link with a checksum: ${link.slice(0, 20)}…`);
+    // The page's checksum: FNV-1a (64 bit) of the text before it, big-endian, base64url.
+    const fnv = (text) => {
+      let x = 0xcbf29ce484222325n;
+      for (const b of Buffer.from(text)) x = ((x ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+      const bytes = Buffer.alloc(8);
+      bytes.writeBigUInt64BE(x);
+      return bytes.toString('base64url');
+    };
+    assert(fnv(`${v}.${payload}`) === check, 'the checksum is understood');
+    const json = JSON.parse(zlib.inflateRawSync(Buffer.from(payload, 'base64url')).toString('utf8'));
+    const forge = (edit) => {
+      const j = structuredClone(json);
+      edit(j);
+      const body = `v2.${zlib.deflateRawSync(Buffer.from(JSON.stringify(j))).toString('base64url')}`;
+      return `${body}.${fnv(body)}`;
+    };
+    const flipped = link.slice(0, 40) + (link[40] === 'A' ? 'B' : 'A') + link.slice(41);
+    const cases = [
+      [flipped, 'has been changed since it was made'],
+      [forge((j) => { j.spec.seed = 12; }), 'it sets a random seed, which the page does not'],
+      [forge((j) => { j.spec.methods.push('g-learner'); }), 'settings this version of the page does not know'],
+      [forge((j) => { j.spec.outcome = j.spec.treatment; }), 'is both the treatment and the outcome'],
+      [forge((j) => { j.spec.alpha = 0.9; }), 'confidence'],
+    ];
+    for (const [bad, why] of cases) {
+      const p = await page.context().newPage();
+      await p.goto(`${head}#${bad}`);
+      const err = p.locator('[data-testid=share-error]');
+      await err.waitFor();
+      const text = await err.innerText();
+      assert(text.includes(why), `"${why}" in: ${text}`);
+      assert(!/line \d+ column|unknown variant|expected|invalid type/.test(text), `no parser wording: ${text}`);
+      assert(await p.locator('[data-testid=share-banner]').count() === 0, 'nothing restored');
+      await p.close();
+    }
+    // The page's own link, untouched, opens.
+    const p = await page.context().newPage();
+    await p.goto(url);
+    await p.locator('[data-testid=share-banner]').waitFor();
+    await p.close();
   });
 };
