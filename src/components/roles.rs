@@ -154,7 +154,7 @@ fn Covariates() -> Html {
         <fieldset class="field covariates">
             <legend>
                 {"Adjust for"}
-                <span class="hint">{format!("{n_checked} of {} columns", candidates.len())}</span>
+                <span class="hint">{format!("{n_checked} of {}", cf_engine::format::count_of(candidates.len(), "column", "columns"))}</span>
             </legend>
             <div class="checks">
             { for candidates.iter().map(|c| {

@@ -149,7 +149,11 @@ impl AppState {
                 if fp.columns.len() > 8 {
                     cols.push(format!("and {} more", fp.columns.len() - 8));
                 }
-                format!("a file of {} rows with the columns {}", fp.n_rows, cols.join(", "))
+                format!(
+                    "a file of {} with the columns {}",
+                    cf_engine::format::count_of(fp.n_rows, "row", "rows"),
+                    cols.join(", ")
+                )
             }
             None => "its data file".to_string(),
         };

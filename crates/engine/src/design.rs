@@ -316,7 +316,8 @@ fn encode<'a>(
             let (sum, count) = present.fold((0.0, 0usize), |(s, c), x| (s + x, c + 1));
             let fill = if count > 0 { sum / count as f64 } else { 0.0 };
             warnings.push(format!(
-                "`{name}`: {n_missing} missing values set to the mean of the others ({fill:.4}) and flagged in `{name} missing`"
+                "`{name}`: {} set to the mean of the others ({fill:.4}) and flagged in `{name} missing`",
+                crate::format::count_of(n_missing, "missing value", "missing values")
             ));
             expanded.push((name.clone(), Source::Imputed { values, fill }));
             expanded.push((format!("{name} missing"), Source::MissingNumeric(values)));
@@ -343,8 +344,8 @@ fn encode<'a>(
         }
         let Some((&reference, others)) = used.split_first() else { continue };
         warnings.push(format!(
-            "`{name}` is categorical: encoded as {} indicator columns, `{}` is the reference level",
-            others.len(),
+            "`{name}` is categorical: encoded as {}, `{}` is the reference level",
+            crate::format::count_of(others.len(), "indicator column", "indicator columns"),
             levels[reference]
         ));
         for &l in others {
@@ -353,7 +354,8 @@ fn encode<'a>(
         }
         if n_missing > 0 {
             warnings.push(format!(
-                "`{name}`: {n_missing} missing values get their own indicator `{name}=(missing)`"
+                "`{name}`: {} get their own indicator `{name}=(missing)`",
+                crate::format::count_of(n_missing, "missing value", "missing values")
             ));
             expanded.push((format!("{name}=(missing)"), Source::MissingCode(codes)));
         }
@@ -385,15 +387,16 @@ fn encode_codes<'a>(
     levels.sort_by(f64::total_cmp);
     let Some((reference, others)) = levels.split_first() else { return Ok(()) };
     warnings.push(format!(
-        "`{name}` is taken as categories: encoded as {} indicator columns, `{reference}` is the reference level",
-        others.len()
+        "`{name}` is taken as categories: encoded as {}, `{reference}` is the reference level",
+        crate::format::count_of(others.len(), "indicator column", "indicator columns")
     ));
     for &level in others {
         expanded.push((format!("{name}={level}"), Source::Level { values, level }));
     }
     if n_missing > 0 {
         warnings.push(format!(
-            "`{name}`: {n_missing} missing values get their own indicator `{name}=(missing)`"
+            "`{name}`: {} get their own indicator `{name}=(missing)`",
+            crate::format::count_of(n_missing, "missing value", "missing values")
         ));
         expanded.push((format!("{name}=(missing)"), Source::MissingNumeric(values)));
     }
