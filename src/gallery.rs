@@ -120,7 +120,7 @@ pub fn GraphThumbnail(props: &ThumbnailProps) -> Html {
     };
     html! {
         <svg class="example-graph" viewBox={format!("0 0 {TW} {TH}")} role="img"
-             aria-label={format!("Causal graph: {}, {}", cf_engine::format::count_of(g.len(), "variable", "variables"), cf_engine::format::count_of(g.edges().len(), "arrow", "arrows"))}>
+             aria-label={format!("Causal graph: {}, {}", cf_engine::format::plural(g.len(), "variable", "variables"), cf_engine::format::plural(g.edges().len(), "arrow", "arrows"))}>
             <defs>
                 <marker id={format!("thumb-arrow-{}", ex.id)} viewBox="0 0 10 10" refX="10" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
                     <path d="M0,0 L10,5 L0,10 z" class="thumb-arrowhead" />

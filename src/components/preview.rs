@@ -26,7 +26,7 @@ pub fn DataPreview(props: &DataPreviewProps) -> Html {
                 <h2 id="data-title">{"Data"}</h2>
                 <span class="file-name" title={d.name.clone()} data-testid="data-file">{d.name.clone()}</span>
                 <span class="muted" data-testid="data-shape">
-                    {format!("{} × {}", format::count_of(s.n_rows, "row", "rows"), format::count_of(s.columns.len(), "column", "columns"))}
+                    {format!("{} × {}", format::plural(s.n_rows, "row", "rows"), format::plural(s.columns.len(), "column", "columns"))}
                 </span>
                 <span class="muted">{format!("read in {}", millis(d.millis))}</span>
             </header>
@@ -43,7 +43,7 @@ pub fn DataPreview(props: &DataPreviewProps) -> Html {
                             { for s.columns.iter().map(|c| {
                                 let badge = match c.kind { ColumnKind::Binary => "0/1", ColumnKind::Categorical => "text", ColumnKind::Numeric => "num" };
                                 let title = match c.n_levels {
-                                    Some(l) => format!("{}: {}", c.kind.as_str(), format::count_of(l, "level", "levels")),
+                                    Some(l) => format!("{}: {}", c.kind.as_str(), format::plural(l, "level", "levels")),
                                     None => c.kind.as_str().to_string(),
                                 };
                                 html! {

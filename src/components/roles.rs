@@ -154,7 +154,7 @@ fn Covariates() -> Html {
         <fieldset class="field covariates">
             <legend>
                 {"Adjust for"}
-                <span class="hint">{format!("{n_checked} of {}", cf_engine::format::count_of(candidates.len(), "column", "columns"))}</span>
+                <span class="hint">{format!("{n_checked} of {}", cf_engine::format::plural(candidates.len(), "column", "columns"))}</span>
             </legend>
             <div class="checks">
             { for candidates.iter().map(|c| {
@@ -343,13 +343,13 @@ fn bootstrap_choices(current: usize) -> Vec<(usize, String)> {
                 if n == 0 {
                     "off".to_string()
                 } else {
-                    cf_engine::format::count_of(n, "resample", "resamples")
+                    cf_engine::format::plural(n, "resample", "resamples")
                 },
             )
         })
         .collect();
     if !out.iter().any(|(n, _)| *n == current) {
-        out.push((current, cf_engine::format::count_of(current, "resample", "resamples")));
+        out.push((current, cf_engine::format::plural(current, "resample", "resamples")));
     }
     out
 }

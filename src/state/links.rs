@@ -151,7 +151,7 @@ impl AppState {
                 }
                 format!(
                     "a file of {} with the columns {}",
-                    cf_engine::format::count_of(fp.n_rows, "row", "rows"),
+                    cf_engine::format::plural(fp.n_rows, "row", "rows"),
                     cols.join(", ")
                 )
             }

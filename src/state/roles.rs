@@ -132,7 +132,7 @@ impl AppState {
         };
         Some(format!(
             "`{t}` has {} in its {arm} arm ({t} = {level}): each arm needs at least {MIN_ARM_ROWS} rows for an effect with an interval.",
-            cf_engine::format::count_of(n, "row", "rows")
+            cf_engine::format::plural(n, "row", "rows")
         ))
     }
 

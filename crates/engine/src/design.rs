@@ -317,7 +317,7 @@ fn encode<'a>(
             let fill = if count > 0 { sum / count as f64 } else { 0.0 };
             warnings.push(format!(
                 "`{name}`: {} set to the mean of the others ({fill:.4}) and flagged in `{name} missing`",
-                crate::format::count_of(n_missing, "missing value", "missing values")
+                crate::format::plural(n_missing, "missing value", "missing values")
             ));
             expanded.push((name.clone(), Source::Imputed { values, fill }));
             expanded.push((format!("{name} missing"), Source::MissingNumeric(values)));
@@ -345,7 +345,7 @@ fn encode<'a>(
         let Some((&reference, others)) = used.split_first() else { continue };
         warnings.push(format!(
             "`{name}` is categorical: encoded as {}, `{}` is the reference level",
-            crate::format::count_of(others.len(), "indicator column", "indicator columns"),
+            crate::format::plural(others.len(), "indicator column", "indicator columns"),
             levels[reference]
         ));
         for &l in others {
@@ -355,7 +355,7 @@ fn encode<'a>(
         if n_missing > 0 {
             warnings.push(format!(
                 "`{name}`: {} get their own indicator `{name}=(missing)`",
-                crate::format::count_of(n_missing, "missing value", "missing values")
+                crate::format::plural(n_missing, "missing value", "missing values")
             ));
             expanded.push((format!("{name}=(missing)"), Source::MissingCode(codes)));
         }
@@ -388,7 +388,7 @@ fn encode_codes<'a>(
     let Some((reference, others)) = levels.split_first() else { return Ok(()) };
     warnings.push(format!(
         "`{name}` is taken as categories: encoded as {}, `{reference}` is the reference level",
-        crate::format::count_of(others.len(), "indicator column", "indicator columns")
+        crate::format::plural(others.len(), "indicator column", "indicator columns")
     ));
     for &level in others {
         expanded.push((format!("{name}={level}"), Source::Level { values, level }));
@@ -396,7 +396,7 @@ fn encode_codes<'a>(
     if n_missing > 0 {
         warnings.push(format!(
             "`{name}`: {} get their own indicator `{name}=(missing)`",
-            crate::format::count_of(n_missing, "missing value", "missing values")
+            crate::format::plural(n_missing, "missing value", "missing values")
         ));
         expanded.push((format!("{name}=(missing)"), Source::MissingNumeric(values)));
     }

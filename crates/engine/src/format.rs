@@ -44,7 +44,7 @@ pub fn count(n: usize) -> String {
 }
 
 /// A count with its noun in the right number (`1 row`, `16,177 rows`).
-pub fn count_of(n: usize, one: &str, many: &str) -> String {
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{} {}", count(n), if n == 1 { one } else { many })
 }
 
@@ -61,9 +61,9 @@ mod tests {
         assert_eq!(with_separators(1_234_567.0, 0), "1,234,567");
         assert_eq!(with_separators(f64::NAN, 2), "–");
         assert_eq!(count(16_177), "16,177");
-        assert_eq!(count_of(1, "row", "rows"), "1 row");
-        assert_eq!(count_of(0, "row", "rows"), "0 rows");
-        assert_eq!(count_of(2_500, "row", "rows"), "2,500 rows");
+        assert_eq!(plural(1, "row", "rows"), "1 row");
+        assert_eq!(plural(0, "row", "rows"), "0 rows");
+        assert_eq!(plural(2_500, "row", "rows"), "2,500 rows");
         assert_eq!(decimals_for(0.0), 4);
     }
 }

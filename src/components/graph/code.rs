@@ -4,7 +4,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use cf_engine::format::count_of;
+use cf_engine::format::plural;
 
 use crate::components::context::use_app;
 use crate::components::export::{PNG_SCALE, export_png, export_svg};
@@ -129,7 +129,7 @@ pub(super) fn ModelCode(props: &ModelCodeProps) -> Html {
                 <div class="code-covariates warning" role="status" data-testid="code-covariates">
                     <p>{ code_covariates_text(list, s.adjusted().len()) }</p>
                     <button class="secondary" data-testid="use-code-covariates" onclick={dispatch.reform(|_| Action::UseCodeCovariates)}>
-                        { if list.is_empty() { "Untick them all, as the code says".to_string() } else { format!("Tick the code's {}", count_of(list.len(), "covariate", "covariates")) } }
+                        { if list.is_empty() { "Untick them all, as the code says".to_string() } else { format!("Tick the code's {}", plural(list.len(), "covariate", "covariates")) } }
                     </button>
                     <button class="ghost" data-testid="keep-covariates" onclick={dispatch.reform(|_| Action::KeepCovariates)}>
                         { format!("Keep the {} ticked", s.adjusted().len()) }
@@ -149,13 +149,13 @@ pub(super) fn ModelCode(props: &ModelCodeProps) -> Html {
 
 /// What the applied code marks as adjusted, against the `ticked` covariates that stay.
 fn code_covariates_text(list: &[String], ticked: usize) -> String {
-    let kept = format!("the {} ticked stay ticked", count_of(ticked, "covariate", "covariates"));
+    let kept = format!("the {} ticked stay ticked", plural(ticked, "covariate", "covariates"));
     if list.is_empty() {
         format!("The code marks no covariate [adjusted]; {kept}.")
     } else {
         format!(
             "The code marks {} [adjusted]: {}; {kept}.",
-            count_of(list.len(), "covariate", "covariates"),
+            plural(list.len(), "covariate", "covariates"),
             list.join(", ")
         )
     }
