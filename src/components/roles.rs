@@ -149,7 +149,7 @@ fn Covariates() -> Html {
     let (s, dispatch) = use_app();
     let candidates = other_columns(&s, |c| !s.instruments.contains(&c.name));
     let n_checked = candidates.iter().filter(|c| s.covariates.contains(&c.name)).count();
-    let derived = s.derived_from_outcome();
+    let derived = s.not_by_default();
     html! {
         <fieldset class="field covariates">
             <legend>

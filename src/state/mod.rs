@@ -139,8 +139,9 @@ pub struct AppState {
     pub autorun: bool,
     /// The graph text as an example set it (not saved for its columns until the user changes it).
     pub example_graph: Option<String>,
-    /// Default covariates left unticked because they are derived from the outcome
-    /// ([`AppState::derived_from_outcome`]), ticked again when the outcome changes.
+    /// Default covariates left unticked because they are derived from the outcome or descend
+    /// from the treatment in the graph
+    /// ([`AppState::not_by_default`]), ticked again when the outcome changes.
     held_back: Vec<String>,
     /// Roles to apply when the pending load finishes.
     pending_roles: SuggestedRoles,

@@ -280,10 +280,40 @@ impl AppState {
         out
     }
 
-    /// Unticks [`Self::derived_from_outcome`] and remembers them (ticked again when the outcome
+    /// The columns not adjusted for by default, each with the reason shown beside it:
+    /// [`Self::derived_from_outcome`], and the columns the drawn graph has descend from the
+    /// treatment (measured after it).
+    pub fn not_by_default(&self) -> Vec<(String, String)> {
+        let mut out = self.derived_from_outcome();
+        for c in self.graph_descendants() {
+            if !out.iter().any(|(x, _)| *x == c) {
+                out.push((c, "in the graph it descends from the treatment, so adjusting for it biases the effect".into()));
+            }
+        }
+        out
+    }
+
+    /// Data columns that descend from the treatment in the drawn graph (neither the treatment
+    /// nor the outcome); none before an arrow is drawn.
+    pub fn graph_descendants(&self) -> Vec<String> {
+        let g = &self.graph.dag;
+        let Some(t) = self.treatment.as_deref().and_then(|t| g.index(t)) else {
+            return Vec::new();
+        };
+        let below = g.descendants(&[t]);
+        g.nodes()
+            .iter()
+            .enumerate()
+            .filter(|&(i, n)| below[i] && i != t && !n.latent)
+            .map(|(_, n)| n.name.clone())
+            .filter(|n| Some(n) != self.outcome.as_ref() && self.is_column(n))
+            .collect()
+    }
+
+    /// Unticks [`Self::not_by_default`] and remembers them (ticked again when the outcome
     /// changes).
     pub(super) fn hold_back_derived(&mut self) {
-        for (c, _) in self.derived_from_outcome() {
+        for (c, _) in self.not_by_default() {
             if self.covariates.contains(&c) {
                 self.covariates.retain(|x| *x != c);
                 self.held_back.push(c);

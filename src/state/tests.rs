@@ -781,3 +781,26 @@ fn a_numeric_column_taken_as_categories_reaches_the_spec_only_while_adjusted_for
     let s = s.reduce(Action::SetCategorical("educ".into(), false));
     assert!(s.spec().unwrap().categorical.is_empty());
 }
+
+#[test]
+fn a_column_the_graph_has_descend_from_the_treatment_is_not_ticked_by_default() {
+    let s = loaded(summary(&[
+        ("treat", "binary"),
+        ("y", "numeric"),
+        ("death", "binary"),
+        ("age", "numeric"),
+    ]));
+    let s = graph(s, GraphAction::AddEdge("treat".into(), "death".into()));
+    let s = graph(s, GraphAction::AddEdge("age".into(), "treat".into()));
+    assert_eq!(s.graph_descendants(), ["death"]);
+    // Drawn after the ticks: said beside the box, not unticked behind the user's back.
+    assert!(s.covariates.contains(&"death".to_string()));
+    assert!(
+        s.not_by_default()
+            .iter()
+            .any(|(c, why)| c == "death" && why.contains("descends from the treatment"))
+    );
+    // Choosing the outcome applies the defaults: death is left out, age stays.
+    let s = s.reduce(Action::SetOutcome("y".into()));
+    assert_eq!(s.covariates, ["age"]);
+}
