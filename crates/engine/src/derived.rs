@@ -4,7 +4,8 @@
 //! from the outcome, or measured after the treatment, reproduces the outcome and biases the effect
 //! (and makes every outcome model exact: see `run/degenerate.rs`).
 //!
-//! Both searches are screens on evenly spaced rows, confirmed on every row:
+//! Both searches are screens on evenly spaced rows (so that a file of a million rows costs a few
+//! milliseconds), an identity confirmed on every row:
 //! * an [`Identity`] `total = a + b` holds, within 1 % of the total's standard deviation (room for
 //!   values rounded after the subtraction), on every row where the three are present;
 //! * a [`NearCopy`] has a correlation of at least [`NEAR_COPY_R`] in absolute value.
@@ -36,7 +37,7 @@ pub const NEAR_COPY_R: f64 = 0.999;
 
 /// Rows the screens look at (evenly spaced).
 const SCREEN_ROWS: usize = 64;
-/// Rows the near-copy correlations use (evenly spaced).
+/// Rows the near-copy correlations and the columns' spreads use (evenly spaced).
 const CORR_ROWS: usize = 4000;
 /// Fewest complete rows for either relation.
 const MIN_ROWS: usize = 20;
@@ -52,8 +53,9 @@ struct Candidate<'a> {
     sd: f64,
 }
 
-/// The numeric and 0/1 columns that vary, at most [`MAX_COLUMNS`] of them.
-fn candidates(table: &Table) -> Vec<Candidate<'_>> {
+/// The numeric and 0/1 columns that vary on the evenly spaced rows `rows` (their standard
+/// deviation there), at most [`MAX_COLUMNS`] of them.
+fn candidates<'a>(table: &'a Table, rows: &[usize]) -> Vec<Candidate<'a>> {
     table
         .columns()
         .iter()
@@ -63,7 +65,7 @@ fn candidates(table: &Table) -> Vec<Candidate<'_>> {
         })
         .filter_map(|(name, values)| {
             let (mut n, mut sum, mut sq) = (0usize, 0.0, 0.0);
-            for &x in values.iter().filter(|x| x.is_finite()) {
+            for x in rows.iter().map(|&r| values[r]).filter(|x| x.is_finite()) {
                 n += 1;
                 sum += x;
                 sq += x * x;
@@ -108,9 +110,9 @@ fn holds(
 
 /// Every identity `total = a + b` among the table's numeric columns (no column in one twice,
 /// none constant).
-pub(crate) fn identities(table: &Table) -> Vec<Identity> {
-    let cols = candidates(table);
+pub fn identities(table: &Table) -> Vec<Identity> {
     let n = table.n_rows();
+    let cols = candidates(table, &spaced(n, CORR_ROWS));
     let screen = spaced(n, SCREEN_ROWS);
     let Some(&probe) =
         screen.iter().max_by_key(|&&r| cols.iter().filter(|c| !c.values[r].is_nan()).count())
@@ -157,9 +159,9 @@ pub(crate) fn identities(table: &Table) -> Vec<Identity> {
 
 /// Every pair of numeric columns correlated at least [`NEAR_COPY_R`] in absolute value (on up to
 /// 4,000 evenly spaced rows).
-pub(crate) fn near_copies(table: &Table) -> Vec<NearCopy> {
-    let cols = candidates(table);
+pub fn near_copies(table: &Table) -> Vec<NearCopy> {
     let rows = spaced(table.n_rows(), CORR_ROWS);
+    let cols = candidates(table, &rows);
     let sampled: Vec<Vec<f64>> =
         cols.iter().map(|c| rows.iter().map(|&r| c.values[r]).collect()).collect();
     let mut out = Vec::new();

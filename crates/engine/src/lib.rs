@@ -28,7 +28,7 @@ mod summary;
 use cf_data::Table;
 
 pub use cf_estimate::{Estimand, WEAK_F};
-pub use derived::{Identity, NEAR_COPY_R, NearCopy};
+pub use derived::{Identity, NEAR_COPY_R, NearCopy, identities, near_copies};
 pub use design::Design;
 pub use error::AnalysisError;
 pub use export::cate_csv;
