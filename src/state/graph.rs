@@ -1,6 +1,6 @@
 //! What the reducer does with the causal-graph editor, and what the page reads from the graph.
 
-use cf_engine::{Independence, Method};
+use cf_engine::{ColumnKind, Independence, Method};
 use cf_graph::Dag;
 
 use super::AppState;
@@ -105,8 +105,41 @@ impl AppState {
         })
     }
 
-    /// The graph's testable implications (observed nodes that are data columns only); none
-    /// before the first arrow is drawn (every pair would be one).
+    /// Whether column `coded` is an encoding of column `source`: a dummy of one of its levels
+    /// (`active_1` of `active`) or its missing-value indicator (`x_missing`). Testing the two
+    /// against each other says nothing about the graph.
+    pub fn encodes(&self, source: &str, coded: &str) -> bool {
+        let Some(suffix) = coded.strip_prefix(source).and_then(|r| r.strip_prefix(['_', '.', '=']))
+        else {
+            return false;
+        };
+        if suffix.is_empty() {
+            return false;
+        }
+        const MISSING: [&str; 8] =
+            ["missing", "miss", "na", "nan", "isna", "isnull", "null", "missing_indicator"];
+        if MISSING.contains(&suffix.to_ascii_lowercase().as_str()) {
+            return true;
+        }
+        let (Some(src), Some(dummy)) = (self.column(source), self.column(coded)) else {
+            return false;
+        };
+        if dummy.kind != ColumnKind::Binary {
+            return false;
+        }
+        if src.kind == ColumnKind::Categorical {
+            return true;
+        }
+        let same = |level: &String| {
+            level == suffix
+                || matches!((level.parse::<f64>(), suffix.parse::<f64>()), (Ok(a), Ok(b)) if a == b)
+        };
+        src.levels.as_ref().is_some_and(|l| l.iter().any(same))
+    }
+
+    /// The graph's testable implications (observed nodes that are data columns only, never a
+    /// column against its own encoding, see [`AppState::encodes`]); none before the first arrow
+    /// is drawn (every pair would be one).
     pub fn implied_independences(&self) -> Vec<Independence> {
         if self.graph.dag.edges().is_empty() {
             return Vec::new();
@@ -117,6 +150,8 @@ impl AppState {
                 self.is_column(&i.x)
                     && self.is_column(&i.y)
                     && i.given.iter().all(|g| self.is_column(g))
+                    && !self.encodes(&i.x, &i.y)
+                    && !self.encodes(&i.y, &i.x)
             })
             .map(|i| Independence { x: i.x, y: i.y, given: i.given })
             .collect()
