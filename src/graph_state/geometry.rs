@@ -220,9 +220,10 @@ pub struct Route {
     pub end: (f64, f64),
 }
 
-/// A piece of a course: a line, or a quadratic curve through a control point.
+/// A piece of a course from where the last one ended: a line to a point, or a quadratic curve
+/// (its start, control point and end).
 enum Piece {
-    Line((f64, f64), (f64, f64)),
+    Line((f64, f64)),
     Quad((f64, f64), (f64, f64), (f64, f64)),
 }
 
@@ -244,7 +245,6 @@ impl Route {
         pts.extend(&self.via);
         pts.push(e);
         let mut out = Vec::new();
-        let mut at = s;
         for i in 1..pts.len() - 1 {
             let (p, c, n) = (pts[i - 1], pts[i], pts[i + 1]);
             let (l1, l2) = ((c.0 - p.0).hypot(c.1 - p.1), (n.0 - c.0).hypot(n.1 - c.1));
@@ -254,11 +254,10 @@ impl Route {
             }
             let a = (c.0 - (c.0 - p.0) / l1 * r, c.1 - (c.1 - p.1) / l1 * r);
             let b = (c.0 + (n.0 - c.0) / l2 * r, c.1 + (n.1 - c.1) / l2 * r);
-            out.push(Piece::Line(at, a));
+            out.push(Piece::Line(a));
             out.push(Piece::Quad(a, c, b));
-            at = b;
         }
-        out.push(Piece::Line(at, e));
+        out.push(Piece::Line(e));
         out
     }
 
@@ -267,7 +266,7 @@ impl Route {
         let mut d = format!("M {:.1} {:.1}", self.start.0, self.start.1);
         for piece in self.pieces() {
             match piece {
-                Piece::Line(_, b) => d += &format!(" L {:.1} {:.1}", b.0, b.1),
+                Piece::Line(b) => d += &format!(" L {:.1} {:.1}", b.0, b.1),
                 Piece::Quad(_, c, b) => {
                     d += &format!(" Q {:.1} {:.1} {:.1} {:.1}", c.0, c.1, b.0, b.1);
                 }
@@ -281,7 +280,7 @@ impl Route {
         let mut out = vec![self.start];
         for piece in self.pieces() {
             match piece {
-                Piece::Line(_, b) => out.push(b),
+                Piece::Line(b) => out.push(b),
                 Piece::Quad(a, c, b) => {
                     out.extend((1..=k).map(|i| quad_at(a, c, b, i as f64 / k as f64)));
                 }

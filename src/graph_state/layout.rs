@@ -9,7 +9,7 @@ use super::geometry::{half_width, separate};
 use super::{HEIGHT, MARGIN, NODE_HEIGHT, WIDTH};
 
 /// Space between two columns of boxes.
-const COL_GAP: f64 = 34.0;
+const COL_GAP: f64 = 56.0;
 /// Distance between the centres of two rows (room for an arrow to pass between them).
 const ROW_STEP: f64 = NODE_HEIGHT + 44.0;
 

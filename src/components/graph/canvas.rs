@@ -357,8 +357,8 @@ fn on_key(k: Keys) -> Callback<KeyboardEvent> {
 struct RenameProps {
     /// The node being renamed.
     name: String,
-    /// Its centre.
-    at: (f64, f64),
+    /// Its centre and the field's width, in per cent of the drawing shown.
+    at: (f64, f64, f64),
     /// The new name (`Some`) or cancelled (`None`).
     done: Callback<Option<String>>,
 }
@@ -407,14 +407,12 @@ fn RenameBox(props: &RenameProps) -> Html {
     };
     let onblur = finish.reform(|_: FocusEvent| true);
     let stop = Callback::from(|e: PointerEvent| e.stop_propagation());
-    let w = (node_width(&props.name) + 60.0).max(150.0);
-    let (x, y) = props.at;
+    let (x, y, w) = props.at;
     html! {
-        <foreignObject x={format!("{:.1}", x - w / 2.0)} y={format!("{:.1}", y - 17.0)} width={format!("{w:.1}")} height="34"
-                       class="rename-box" onpointerdown={stop}>
+        <div class="rename-box" style={format!("left:{x:.2}%;top:{y:.2}%;width:{w:.2}%")} onpointerdown={stop}>
             <input ref={input} type="text" class="rename-input" data-testid="rename-input" value={props.name.clone()}
                    aria-label={format!("New name for {}", props.name)} spellcheck="false" {onkeydown} {onblur} />
-        </foreignObject>
+        </div>
     }
 }
 
@@ -605,7 +603,12 @@ pub(super) fn GraphCanvas(props: &CanvasProps) -> Html {
         node_html(n, pos_of(i), selected, flagged_colour(&n.name), down, select)
     });
     let rename_box = (*renaming).clone().and_then(|name| {
-        let at = g.index(&name).map(|i| drawn[i])?;
+        let (x, y) = g.index(&name).map(|i| drawn[i])?;
+        let at = (
+            (x - view.x) / view.w * 100.0,
+            (y - view.y) / view.h() * 100.0,
+            (node_width(&name) + 40.0) / view.w * 100.0,
+        );
         let done = {
             let (renaming, dispatch, focus, svg_ref) =
                 (renaming.clone(), dispatch.clone(), focus.clone(), svg_ref.clone());
@@ -677,8 +680,8 @@ pub(super) fn GraphCanvas(props: &CanvasProps) -> Html {
                     { for edges }
                     { preview }
                     { for nodes }
-                    { rename_box }
                 </svg>
+                { rename_box }
             </div>
         </>
     }
