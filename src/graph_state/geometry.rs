@@ -195,10 +195,10 @@ pub fn any_overlap(g: &Dag) -> Option<(String, String)> {
     let b = boxes(g);
     for i in 0..b.len() {
         for j in i + 1..b.len() {
-            if let (Some(x), Some(y)) = (b[i], b[j]) {
-                if x.overlaps(&y, 0.0) {
-                    return Some((g.name(i).to_string(), g.name(j).to_string()));
-                }
+            if let (Some(x), Some(y)) = (b[i], b[j])
+                && x.overlaps(&y, 0.0)
+            {
+                return Some((g.name(i).to_string(), g.name(j).to_string()));
             }
         }
     }

@@ -171,7 +171,7 @@ pub(super) fn layered(g: &mut Dag, treatment: Option<&str>, outcome: Option<&str
     let column_h = (tallest.max(1) - 1) as f64 * step;
     let mid = MARGIN + column_h / 2.0 + 12.0;
     let mut placed: Vec<Option<(f64, f64)>> = vec![None; n];
-    for l in 0..=last {
+    for (l, &lx) in xs.iter().enumerate() {
         let mut members: Vec<usize> = members_of(l).collect();
         // Order each layer by its parents' heights (barycentre), the treatment first.
         let key = |v: usize, placed: &[Option<(f64, f64)>]| {
@@ -191,7 +191,7 @@ pub(super) fn layered(g: &mut Dag, treatment: Option<&str>, outcome: Option<&str
             // Odd layers sit a little lower, so an arrow skipping a layer is not hidden behind
             // a node in line with it.
             let y = if l % 2 == 1 { y + 24.0 } else { y };
-            placed[v] = Some((offset_x + xs[l], y));
+            placed[v] = Some((offset_x + lx, y));
         }
     }
     // Unconnected nodes: rows below the layers, spaced by their widths.

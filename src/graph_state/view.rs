@@ -88,7 +88,7 @@ impl View {
         if x0 >= 0.0 && y0 >= 0.0 && x1 <= WIDTH && y1 <= HEIGHT {
             return View::default();
         }
-        let pad = 16.0;
+        let pad = 28.0;
         let (x0, y0, x1, y1) = (x0 - pad, y0 - pad, x1 + pad, y1 + pad);
         let w = (x1 - x0).max((y1 - y0) * WIDTH / HEIGHT).min(MAX_VIEW);
         let h = w * HEIGHT / WIDTH;

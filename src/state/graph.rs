@@ -266,3 +266,78 @@ impl AppState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use cf_engine::{ColumnKind, ColumnSummary, TableSummary};
+    use yew::Reducible;
+
+    use super::*;
+    use crate::state::{Action, SuggestedRoles};
+
+    fn column(name: &str, kind: ColumnKind, levels: Option<&[&str]>) -> ColumnSummary {
+        ColumnSummary {
+            name: name.into(),
+            kind,
+            n_missing: 0,
+            n_levels: None,
+            levels: levels.map(|l| l.iter().map(|s| s.to_string()).collect()),
+            mean: None,
+            identifier: false,
+        }
+    }
+
+    fn loaded(columns: Vec<ColumnSummary>) -> AppState {
+        let s = Rc::new(AppState::new());
+        let s = s.reduce(Action::LoadStarted {
+            job: 1,
+            name: "f.csv".into(),
+            total: 1.0,
+            roles: SuggestedRoles::default(),
+        });
+        let summary = TableSummary { n_rows: 300, columns, preview: vec![], warnings: vec![] };
+        let s = s.reduce(Action::Loaded {
+            job: 1,
+            summary,
+            millis: 1.0,
+            saved_graph: None,
+            hash: "0".into(),
+            text: None,
+        });
+        (*s).clone()
+    }
+
+    #[test]
+    fn a_column_is_never_tested_against_its_own_encoding() {
+        use ColumnKind::{Binary, Categorical, Numeric};
+        let mut s = loaded(vec![
+            column("qsmk", Binary, Some(&["0", "1"])),
+            column("active", Numeric, Some(&["0", "1", "2"])),
+            column("active_1", Binary, Some(&["0", "1"])),
+            column("education", Categorical, Some(&["college", "school"])),
+            column("education_college", Binary, Some(&["0", "1"])),
+            column("wt82", Numeric, None),
+            column("wt82_missing", Binary, Some(&["0", "1"])),
+            column("wt82_71", Numeric, None),
+            column("wt71", Numeric, None),
+        ]);
+        assert!(s.encodes("active", "active_1"));
+        assert!(s.encodes("education", "education_college"));
+        assert!(s.encodes("wt82", "wt82_missing"));
+        // wt82_71 is a column of its own (wt82 − wt71), not a dummy of wt82.
+        assert!(!s.encodes("wt82", "wt82_71"));
+        assert!(!s.encodes("active_1", "active"));
+        assert!(!s.encodes("qsmk", "qsmk"));
+        s.graph_action(GraphAction::AddEdge("qsmk".into(), "wt82_71".into()));
+        let pairs: Vec<(String, String)> =
+            s.implied_independences().into_iter().map(|i| (i.x, i.y)).collect();
+        assert!(!pairs.is_empty());
+        let has =
+            |a: &str, b: &str| pairs.iter().any(|(x, y)| (x == a && y == b) || (x == b && y == a));
+        assert!(!has("active", "active_1") && !has("education", "education_college"));
+        assert!(!has("wt82", "wt82_missing"));
+        assert!(has("wt82", "wt82_71") && has("active", "wt71"));
+    }
+}
