@@ -91,6 +91,12 @@ export default (test, h) => {
     return { out, count };
   });
 
+  /** A page without a graph saved by an earlier test for the same columns. */
+  async function fresh(page) {
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+  }
+
   async function nodeCentre(page, name) {
     await page.locator('[data-testid=graph-svg]').evaluate((e) => e.scrollIntoView({ block: 'nearest' }));
     const box = await page.locator(`[data-testid=node-${name}]`).boundingBox();
@@ -112,6 +118,7 @@ export default (test, h) => {
   }
 
   test('graph editor: NSW nodes neither overlap nor lose their names, and a drop on a node lands beside it', async ({ page }) => {
+    await fresh(page);
     await dropFile(page, 'nsw_experimental.csv', h.nswText);
     await page.locator('[data-testid=graph-panel] [data-testid=node-re78]').waitFor();
     const first = await layoutProblems(page);
@@ -130,9 +137,11 @@ export default (test, h) => {
     const c = await nodeCentre(page, 'u74');
     assert(Math.abs(c.x - a.x) + Math.abs(c.y - a.y) > 5, 'u74 moved');
     assert(Math.hypot(c.x - b.x, c.y - b.y) < 220, `u74 lands beside u75: ${JSON.stringify([c, b])}`);
+    await page.evaluate(() => localStorage.clear());
   });
 
   test('graph editor: 26 columns laid out without overlap at 390, 768 and 1280 px; arrows go around nodes; implications ranked, encodings left out', async ({ page }) => {
+    await fresh(page);
     await dropFile(page, 'nhefs_like.csv', nhefs);
     await page.locator('[data-testid=data-shape]').filter({ hasText: '360 rows' }).waitFor();
     await page.locator('[data-testid=graph-panel] [data-testid=node-birthplace]').waitFor();
@@ -183,11 +192,13 @@ export default (test, h) => {
       await page.locator('.graph-main').screenshot({ path: path.join(artifacts, `graph-nhefs-${width}.png`) });
     }
     await page.setViewportSize({ width: 1280, height: 900 });
+    await page.evaluate(() => localStorage.clear());
   });
 
   test('graph editor: Tab to a node, Enter selects it, e makes it the treatment; r renames in place', async ({ page }) => {
     let dialogs = 0;
     page.on('dialog', (d) => { dialogs++; d.dismiss().catch(() => {}); });
+    await fresh(page);
     await dropFile(page, 'nsw_experimental.csv', h.nswText);
     await page.locator('[data-testid=graph-panel] [data-testid=node-re78]').waitFor();
     await page.focus('.graph-canvas');
@@ -237,5 +248,6 @@ export default (test, h) => {
     assert(await page.locator('[data-testid=node-ability]').count() === 1, 'Escape keeps the name');
     assert(await page.inputValue('[data-testid=treatment-select]') === 'black', 'typed letters changed no role');
     assert(dialogs === 0, `no browser dialog (${dialogs})`);
+    await page.evaluate(() => localStorage.clear());
   });
 };
