@@ -1,27 +1,80 @@
 //! Automatic layouts of the graph: a grid for a new graph, layers from the treatment to the
-//! outcome on demand, and fitting the nodes into the drawing area.
+//! outcome on demand, and fitting imported positions into the drawing. Every layout spaces the
+//! nodes by their names' widths, so no two boxes overlap; the drawing grows past
+//! [`WIDTH`] × [`HEIGHT`] when the names need it (the view fits it, see [`super::View::fit`]).
 
 use cf_graph::Dag;
 
-use super::{HEIGHT, MARGIN, WIDTH, node_width};
+use super::geometry::{half_width, separate};
+use super::{HEIGHT, MARGIN, NODE_HEIGHT, WIDTH};
 
-/// Lays every node out in a grid.
+/// Space between two columns of boxes.
+const COL_GAP: f64 = 56.0;
+/// Distance between the centres of two rows (room for an arrow to pass between them).
+const ROW_STEP: f64 = NODE_HEIGHT + 44.0;
+
+/// Column centres for nodes in `cols` columns (each as wide as its widest name), and the width.
+fn columns(widths: &[f64], cols: usize) -> (Vec<f64>, f64) {
+    let mut col_w = vec![0.0f64; cols];
+    for (i, w) in widths.iter().enumerate() {
+        col_w[i % cols] = col_w[i % cols].max(*w);
+    }
+    let mut xs = Vec::with_capacity(cols);
+    let mut x = 0.0;
+    for w in &col_w {
+        xs.push(x + w);
+        x += 2.0 * w + COL_GAP;
+    }
+    (xs, x - COL_GAP)
+}
+
+/// Lays every node out in a grid, its columns as wide as their names, with as many columns as
+/// make the grid closest to the drawing's shape (the least shrinking to show it whole).
 pub(super) fn grid(g: &mut Dag) {
-    let n = g.len().max(1);
-    let cols = ((n as f64 * WIDTH / HEIGHT).sqrt().ceil() as usize).clamp(1, n);
+    let n = g.len();
+    if n == 0 {
+        return;
+    }
+    let widths: Vec<f64> = (0..n).map(|i| half_width(g.name(i))).collect();
+    let (avail_w, avail_h) = (WIDTH - 2.0 * MARGIN, HEIGHT - 2.0 * MARGIN);
+    let shrink = |cols: usize| {
+        let (_, w) = columns(&widths, cols);
+        let h = (n.div_ceil(cols) - 1) as f64 * ROW_STEP + NODE_HEIGHT;
+        (w / avail_w).max(h / avail_h).max(1.0)
+    };
+    // Ties (everything fits) go to the shape closest to the drawing's.
+    let mismatch = |cols: usize| {
+        let (_, w) = columns(&widths, cols);
+        let h = (n.div_ceil(cols) - 1) as f64 * ROW_STEP + NODE_HEIGHT;
+        ((w / h) / (avail_w / avail_h)).ln().abs()
+    };
+    let cols = (1..=n)
+        .min_by(|&a, &b| {
+            let (sa, sb) = (shrink(a), shrink(b));
+            if (sa - sb).abs() > 1e-9 {
+                sa.total_cmp(&sb)
+            } else {
+                mismatch(a).total_cmp(&mismatch(b))
+            }
+        })
+        .unwrap_or(1);
+    let (xs, total_w) = columns(&widths, cols);
     let rows = n.div_ceil(cols);
-    let dx = (WIDTH - 2.0 * MARGIN) / (cols.max(2) - 1) as f64;
-    let dy = (HEIGHT - 2.0 * MARGIN) / (rows.max(2) - 1) as f64;
-    for i in 0..g.len() {
+    let total_h = (rows - 1) as f64 * ROW_STEP;
+    // Centred in the drawing when it fits, from the margin when it does not.
+    let left = ((WIDTH - total_w) / 2.0).max(MARGIN);
+    let top = ((HEIGHT - total_h) / 2.0).max(MARGIN);
+    // Odd rows shift by half a column gap, so an arrow down a column does not graze the box
+    // between its ends.
+    for i in 0..n {
         let (r, c) = (i / cols, i % cols);
-        let x = if cols == 1 { WIDTH / 2.0 } else { MARGIN + c as f64 * dx };
-        let y = if rows == 1 { HEIGHT / 2.0 } else { MARGIN + r as f64 * dy };
-        g.node_mut(i).pos = Some((x, y));
+        let shift = if r % 2 == 1 && cols > 1 { COL_GAP / 2.0 } else { 0.0 };
+        g.node_mut(i).pos = Some((left + xs[c] + shift, top + r as f64 * ROW_STEP));
     }
 }
 
 /// Scales positions into the drawing when they do not fit it (DAGitty's own code uses small
-/// numbers) or are bunched up.
+/// numbers) or are bunched up, then pushes overlapping boxes apart.
 pub(super) fn fit(g: &mut Dag) {
     let pts: Vec<(f64, f64)> = g.nodes().iter().filter_map(|n| n.pos).collect();
     if pts.is_empty() {
@@ -36,21 +89,21 @@ pub(super) fn fit(g: &mut Dag) {
     }
     let inside = x0 >= 20.0 && x1 <= WIDTH - 20.0 && y0 >= 14.0 && y1 <= HEIGHT - 14.0;
     let spread = (x1 - x0).max(y1 - y0) >= 60.0 || pts.len() == 1;
-    if inside && spread {
-        return;
-    }
-    let sx = if x1 > x0 { (WIDTH - 2.0 * MARGIN) / (x1 - x0) } else { 0.0 };
-    let sy = if y1 > y0 { (HEIGHT - 2.0 * MARGIN) / (y1 - y0) } else { 0.0 };
-    for i in 0..g.len() {
-        if let Some((x, y)) = g.nodes()[i].pos {
-            let nx = if sx > 0.0 { MARGIN + (x - x0) * sx } else { WIDTH / 2.0 };
-            let ny = if sy > 0.0 { MARGIN + (y - y0) * sy } else { HEIGHT / 2.0 };
-            g.node_mut(i).pos = Some((nx, ny));
+    if !(inside && spread) {
+        let sx = if x1 > x0 { (WIDTH - 2.0 * MARGIN) / (x1 - x0) } else { 0.0 };
+        let sy = if y1 > y0 { (HEIGHT - 2.0 * MARGIN) / (y1 - y0) } else { 0.0 };
+        for i in 0..g.len() {
+            if let Some((x, y)) = g.nodes()[i].pos {
+                let nx = if sx > 0.0 { MARGIN + (x - x0) * sx } else { WIDTH / 2.0 };
+                let ny = if sy > 0.0 { MARGIN + (y - y0) * sy } else { HEIGHT / 2.0 };
+                g.node_mut(i).pos = Some((nx, ny));
+            }
         }
     }
+    separate(g);
 }
 
-/// Longest-path layering (see [`GraphEditor::auto_layout`]).
+/// Longest-path layering (see [`super::GraphEditor::auto_layout`]).
 pub(super) fn layered(g: &mut Dag, treatment: Option<&str>, outcome: Option<&str>) {
     let n = g.len();
     let connected: Vec<bool> =
@@ -84,10 +137,42 @@ pub(super) fn layered(g: &mut Dag, treatment: Option<&str>, outcome: Option<&str
     }
     let last = (0..n).filter(|&v| connected[v]).map(|v| layer[v]).max().unwrap_or(0);
     let isolated: Vec<usize> = (0..n).filter(|&v| !connected[v]).collect();
-    let bottom = if isolated.is_empty() { HEIGHT - MARGIN } else { HEIGHT - 2.2 * MARGIN };
+    let any_connected = connected.iter().any(|&c| c);
+    // Layer widths: each as wide as its widest name; at least the drawing's width in all.
+    let (connected_ref, layer_ref) = (&connected, &layer);
+    let members_of = move |l: usize| (0..n).filter(move |&v| connected_ref[v] && layer_ref[v] == l);
+    let layer_hw: Vec<f64> = (0..=last)
+        .map(|l| members_of(l).map(|v| half_width(g.name(v))).fold(0.0, f64::max))
+        .collect();
+    let min_gap = 70.0;
+    let natural: f64 = layer_hw.iter().map(|w| 2.0 * w).sum::<f64>() + min_gap * last as f64;
+    let gap = if last == 0 {
+        min_gap
+    } else {
+        let spare = WIDTH - 2.0 * MARGIN - (natural - min_gap * last as f64);
+        (spare / last as f64).max(min_gap)
+    };
+    let mut xs = Vec::with_capacity(last + 1);
+    let mut x = MARGIN;
+    for w in &layer_hw {
+        xs.push(x + w);
+        x += 2.0 * w + gap;
+    }
+    let used_w = (x - gap - MARGIN).max(0.0);
+    let offset_x = ((WIDTH - 2.0 * MARGIN - used_w) / 2.0).max(0.0);
+    let tallest = (0..=last).map(|l| members_of(l).count()).max().unwrap_or(0);
+    let step = ROW_STEP
+        .max(if tallest > 1 {
+            (HEIGHT - 2.2 * MARGIN - NODE_HEIGHT) / (tallest - 1) as f64
+        } else {
+            0.0
+        })
+        .min(110.0);
+    let column_h = (tallest.max(1) - 1) as f64 * step;
+    let mid = MARGIN + column_h / 2.0 + 12.0;
     let mut placed: Vec<Option<(f64, f64)>> = vec![None; n];
-    for l in 0..=last {
-        let mut members: Vec<usize> = (0..n).filter(|&v| connected[v] && layer[v] == l).collect();
+    for (l, &lx) in xs.iter().enumerate() {
+        let mut members: Vec<usize> = members_of(l).collect();
         // Order each layer by its parents' heights (barycentre), the treatment first.
         let key = |v: usize, placed: &[Option<(f64, f64)>]| {
             let ys: Vec<f64> =
@@ -100,31 +185,26 @@ pub(super) fn layered(g: &mut Dag, treatment: Option<&str>, outcome: Option<&str
                 .then(key(a, &placed).total_cmp(&key(b, &placed)))
                 .then(a.cmp(&b))
         });
-        let x = if last == 0 {
-            WIDTH / 2.0
-        } else {
-            MARGIN + 30.0 + l as f64 * (WIDTH - 2.0 * MARGIN - 60.0) / last as f64
-        };
         let k = members.len();
         for (j, &v) in members.iter().enumerate() {
-            let y = if k == 1 {
-                (MARGIN + bottom) / 2.0
-            } else {
-                MARGIN + j as f64 * (bottom - MARGIN) / (k - 1) as f64
-            };
+            let y = mid + (j as f64 - (k as f64 - 1.0) / 2.0) * step;
             // Odd layers sit a little lower, so an arrow skipping a layer is not hidden behind
             // a node in line with it.
-            let y = if l % 2 == 1 { (y + 24.0).min(bottom) } else { y };
-            placed[v] = Some((x, y));
+            let y = if l % 2 == 1 { y + 24.0 } else { y };
+            placed[v] = Some((offset_x + lx, y));
         }
     }
-    // Unconnected nodes: rows along the bottom, spaced by their widths.
+    // Unconnected nodes: rows below the layers, spaced by their widths.
+    let bottom = placed.iter().flatten().map(|p| p.1).fold(f64::MIN, f64::max);
+    let first_row =
+        if any_connected { (bottom + ROW_STEP).max(HEIGHT - MARGIN * 0.6) } else { MARGIN };
+    let row_w = (used_w + 2.0 * offset_x).max(WIDTH - 2.0 * MARGIN);
     let gap = 14.0;
     let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
     let mut used = 0.0;
     for &v in &isolated {
-        let w = node_width(g.name(v)) + gap;
-        if used + w > WIDTH - MARGIN && rows.last().is_some_and(|r| !r.is_empty()) {
+        let w = 2.0 * half_width(g.name(v)) + gap;
+        if used + w > row_w && rows.last().is_some_and(|r| !r.is_empty()) {
             rows.push(Vec::new());
             used = 0.0;
         }
@@ -134,11 +214,11 @@ pub(super) fn layered(g: &mut Dag, treatment: Option<&str>, outcome: Option<&str
         }
     }
     for (row, members) in rows.iter().enumerate() {
-        let total: f64 = members.iter().map(|&v| node_width(g.name(v)) + gap).sum();
-        let mut x = (WIDTH - total) / 2.0;
-        let y = (HEIGHT - MARGIN * 0.6 - row as f64 * 36.0).max(MARGIN);
+        let total: f64 = members.iter().map(|&v| 2.0 * half_width(g.name(v)) + gap).sum();
+        let mut x = MARGIN + ((row_w - total) / 2.0).max(0.0);
+        let y = first_row + row as f64 * (NODE_HEIGHT + 14.0);
         for &v in members {
-            let w = node_width(g.name(v)) + gap;
+            let w = 2.0 * half_width(g.name(v)) + gap;
             placed[v] = Some((x + w / 2.0, y));
             x += w;
         }
@@ -146,4 +226,5 @@ pub(super) fn layered(g: &mut Dag, treatment: Option<&str>, outcome: Option<&str
     for (v, p) in placed.into_iter().enumerate() {
         g.node_mut(v).pos = p;
     }
+    separate(g);
 }

@@ -10,9 +10,14 @@ use std::collections::HashSet;
 use cf_graph::identify::{self, Backdoor, Instrument};
 use cf_graph::{Dag, GraphError, Role};
 
+mod geometry;
 mod layout;
 mod view;
 
+pub use geometry::{
+    FONT_SIZE, ROLE_PAD, Rect, Route, any_overlap, free_spot, half_width, node_width, route,
+    routes, text_width,
+};
 use layout::{fit, grid, layered};
 pub use view::View;
 
@@ -47,11 +52,8 @@ pub struct GraphEditor {
     pub error: Option<String>,
     /// Bumped whenever the graph is replaced from text (the code panel then drops its draft).
     pub revision: u32,
-}
-
-/// Width of a node's box for its name.
-pub fn node_width(name: &str) -> f64 {
-    (name.chars().count() as f64 * 8.0 + 22.0).max(44.0)
+    /// Bumped whenever the nodes are laid out anew (the drawing then fits its view to them).
+    pub laid_out: u32,
 }
 
 /// Node height.
@@ -119,9 +121,11 @@ impl GraphEditor {
         let mut next = self.dag.clone();
         let i = next.add_node(&name);
         let k = self.dag.nodes().iter().filter(|n| n.latent).count() as f64;
-        let node = next.node_mut(i);
-        node.latent = true;
-        node.pos = Some(((WIDTH / 2.0 + 70.0 * k).min(WIDTH - MARGIN), MARGIN / 2.0 + 4.0));
+        next.node_mut(i).latent = true;
+        let want = ((WIDTH / 2.0 + 70.0 * k).min(WIDTH - MARGIN), MARGIN / 2.0 + 4.0);
+        next.node_mut(i).pos = Some(want);
+        let spot = free_spot(&next, i, want);
+        next.node_mut(i).pos = Some(spot);
         self.commit(next);
         self.selected = Some(Selection::Node(name.clone()));
         name
@@ -163,18 +167,21 @@ impl GraphEditor {
         self.selected = None;
     }
 
-    /// Moves a node (clamped to the drawing).
+    /// Moves a node (kept near the drawing); a drop on another node's box is nudged to the
+    /// nearest free place.
     pub fn move_node(&mut self, name: &str, x: f64, y: f64) {
         if !(x.is_finite() && y.is_finite()) {
             return;
         }
         if let Some(i) = self.dag.index(name) {
             let mut next = self.dag.clone();
-            let half = node_width(name) / 2.0;
-            next.node_mut(i).pos = Some((
-                x.clamp(half + 2.0, WIDTH - half - 2.0),
-                y.clamp(NODE_HEIGHT / 2.0 + 2.0, HEIGHT - NODE_HEIGHT / 2.0 - 2.0),
-            ));
+            let (x0, y0, x1, y1) = extent(&self.dag, Some(i));
+            let (half, slack) = (half_width(name), 160.0);
+            let want = (
+                x.clamp(x0 - slack + half, x1 + slack - half),
+                y.clamp(y0 - slack + NODE_HEIGHT / 2.0, y1 + slack - NODE_HEIGHT / 2.0),
+            );
+            next.node_mut(i).pos = Some(free_spot(&next, i, want));
             self.commit(next);
         }
     }
@@ -240,6 +247,7 @@ impl GraphEditor {
         let mut next = self.dag.clone();
         layered(&mut next, treatment, outcome);
         self.commit(next);
+        self.laid_out = self.laid_out.wrapping_add(1);
     }
 
     /// Replaces the whole graph (e.g. from text); positions outside the drawing are scaled in,
@@ -256,7 +264,27 @@ impl GraphEditor {
         self.commit(dag);
         self.selected = None;
         self.revision = self.revision.wrapping_add(1);
+        self.laid_out = self.laid_out.wrapping_add(1);
     }
+}
+
+/// The part of the plane the drawing takes: the drawing area and every node's box (`skip`
+/// left out), as `(x0, y0, x1, y1)`.
+pub fn extent(g: &Dag, skip: Option<usize>) -> (f64, f64, f64, f64) {
+    let (mut x0, mut y0, mut x1, mut y1) = (0.0f64, 0.0f64, WIDTH, HEIGHT);
+    for (i, n) in g.nodes().iter().enumerate() {
+        if Some(i) == skip {
+            continue;
+        }
+        if let Some(p) = n.pos {
+            let r = Rect::node(&n.name, p);
+            x0 = x0.min(r.x - r.hw);
+            x1 = x1.max(r.x + r.hw);
+            y0 = y0.min(r.y - r.hh);
+            y1 = y1.max(r.y + r.hh);
+        }
+    }
+    (x0, y0, x1, y1)
 }
 
 /// The graph without node `name` (and its edges).

@@ -2,7 +2,7 @@
 
 use cf_graph::Dag;
 
-use super::{HEIGHT, NODE_HEIGHT, WIDTH, node_width};
+use super::{HEIGHT, NODE_HEIGHT, WIDTH, extent, half_width};
 
 /// The visible part of the drawing (the SVG `viewBox`): zoomed and panned by the user. The aspect
 /// ratio is the drawing's, so one scale serves both axes.
@@ -65,7 +65,7 @@ impl View {
         let boxes: Vec<(f64, f64, f64)> = g
             .nodes()
             .iter()
-            .filter_map(|n| n.pos.map(|(x, y)| (x, y, node_width(&n.name) / 2.0 + 8.0)))
+            .filter_map(|n| n.pos.map(|(x, y)| (x, y, half_width(&n.name))))
             .collect();
         if boxes.is_empty() {
             return View::default();
@@ -77,6 +77,20 @@ impl View {
         let y1 =
             boxes.iter().map(|b| b.1).fold(f64::NEG_INFINITY, f64::max) + NODE_HEIGHT / 2.0 + pad;
         let w = (x1 - x0).max((y1 - y0) * WIDTH / HEIGHT).clamp(MIN_VIEW, MAX_VIEW);
+        let h = w * HEIGHT / WIDTH;
+        View { x: (x0 + x1) / 2.0 - w / 2.0, y: (y0 + y1) / 2.0 - h / 2.0, w }
+    }
+
+    /// The view of a graph just laid out: the drawing area, grown (keeping its shape) to take
+    /// every node's box with a margin when they reach past it.
+    pub fn initial(g: &Dag) -> View {
+        let (x0, y0, x1, y1) = extent(g, None);
+        if x0 >= 0.0 && y0 >= 0.0 && x1 <= WIDTH && y1 <= HEIGHT {
+            return View::default();
+        }
+        let pad = 28.0;
+        let (x0, y0, x1, y1) = (x0 - pad, y0 - pad, x1 + pad, y1 + pad);
+        let w = (x1 - x0).max((y1 - y0) * WIDTH / HEIGHT).min(MAX_VIEW);
         let h = w * HEIGHT / WIDTH;
         View { x: (x0 + x1) / 2.0 - w / 2.0, y: (y0 + y1) / 2.0 - h / 2.0, w }
     }

@@ -1,6 +1,6 @@
 //! What the reducer does with the causal-graph editor, and what the page reads from the graph.
 
-use cf_engine::{Independence, Method};
+use cf_engine::{ColumnKind, Independence, Method};
 use cf_graph::Dag;
 
 use super::AppState;
@@ -105,8 +105,41 @@ impl AppState {
         })
     }
 
-    /// The graph's testable implications (observed nodes that are data columns only); none
-    /// before the first arrow is drawn (every pair would be one).
+    /// Whether column `coded` is an encoding of column `source`: a dummy of one of its levels
+    /// (`active_1` of `active`) or its missing-value indicator (`x_missing`). Testing the two
+    /// against each other says nothing about the graph.
+    pub fn encodes(&self, source: &str, coded: &str) -> bool {
+        let Some(suffix) = coded.strip_prefix(source).and_then(|r| r.strip_prefix(['_', '.', '=']))
+        else {
+            return false;
+        };
+        if suffix.is_empty() {
+            return false;
+        }
+        const MISSING: [&str; 8] =
+            ["missing", "miss", "na", "nan", "isna", "isnull", "null", "missing_indicator"];
+        if MISSING.contains(&suffix.to_ascii_lowercase().as_str()) {
+            return true;
+        }
+        let (Some(src), Some(dummy)) = (self.column(source), self.column(coded)) else {
+            return false;
+        };
+        if dummy.kind != ColumnKind::Binary {
+            return false;
+        }
+        if src.kind == ColumnKind::Categorical {
+            return true;
+        }
+        let same = |level: &String| {
+            level == suffix
+                || matches!((level.parse::<f64>(), suffix.parse::<f64>()), (Ok(a), Ok(b)) if a == b)
+        };
+        src.levels.as_ref().is_some_and(|l| l.iter().any(same))
+    }
+
+    /// The graph's testable implications (observed nodes that are data columns only, never a
+    /// column against its own encoding, see [`AppState::encodes`]); none before the first arrow
+    /// is drawn (every pair would be one).
     pub fn implied_independences(&self) -> Vec<Independence> {
         if self.graph.dag.edges().is_empty() {
             return Vec::new();
@@ -117,6 +150,8 @@ impl AppState {
                 self.is_column(&i.x)
                     && self.is_column(&i.y)
                     && i.given.iter().all(|g| self.is_column(g))
+                    && !self.encodes(&i.x, &i.y)
+                    && !self.encodes(&i.y, &i.x)
             })
             .map(|i| Independence { x: i.x, y: i.y, given: i.given })
             .collect()
@@ -229,5 +264,80 @@ impl AppState {
             },
             GraphAction::DismissError => self.graph.error = None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use cf_engine::{ColumnKind, ColumnSummary, TableSummary};
+    use yew::Reducible;
+
+    use super::*;
+    use crate::state::{Action, SuggestedRoles};
+
+    fn column(name: &str, kind: ColumnKind, levels: Option<&[&str]>) -> ColumnSummary {
+        ColumnSummary {
+            name: name.into(),
+            kind,
+            n_missing: 0,
+            n_levels: None,
+            levels: levels.map(|l| l.iter().map(|s| s.to_string()).collect()),
+            mean: None,
+            identifier: false,
+        }
+    }
+
+    fn loaded(columns: Vec<ColumnSummary>) -> AppState {
+        let s = Rc::new(AppState::new());
+        let s = s.reduce(Action::LoadStarted {
+            job: 1,
+            name: "f.csv".into(),
+            total: 1.0,
+            roles: SuggestedRoles::default(),
+        });
+        let summary = TableSummary { n_rows: 300, columns, preview: vec![], warnings: vec![] };
+        let s = s.reduce(Action::Loaded {
+            job: 1,
+            summary,
+            millis: 1.0,
+            saved_graph: None,
+            hash: "0".into(),
+            text: None,
+        });
+        (*s).clone()
+    }
+
+    #[test]
+    fn a_column_is_never_tested_against_its_own_encoding() {
+        use ColumnKind::{Binary, Categorical, Numeric};
+        let mut s = loaded(vec![
+            column("qsmk", Binary, Some(&["0", "1"])),
+            column("active", Numeric, Some(&["0", "1", "2"])),
+            column("active_1", Binary, Some(&["0", "1"])),
+            column("education", Categorical, Some(&["college", "school"])),
+            column("education_college", Binary, Some(&["0", "1"])),
+            column("wt82", Numeric, None),
+            column("wt82_missing", Binary, Some(&["0", "1"])),
+            column("wt82_71", Numeric, None),
+            column("wt71", Numeric, None),
+        ]);
+        assert!(s.encodes("active", "active_1"));
+        assert!(s.encodes("education", "education_college"));
+        assert!(s.encodes("wt82", "wt82_missing"));
+        // wt82_71 is a column of its own (wt82 − wt71), not a dummy of wt82.
+        assert!(!s.encodes("wt82", "wt82_71"));
+        assert!(!s.encodes("active_1", "active"));
+        assert!(!s.encodes("qsmk", "qsmk"));
+        s.graph_action(GraphAction::AddEdge("qsmk".into(), "wt82_71".into()));
+        let pairs: Vec<(String, String)> =
+            s.implied_independences().into_iter().map(|i| (i.x, i.y)).collect();
+        assert!(!pairs.is_empty());
+        let has =
+            |a: &str, b: &str| pairs.iter().any(|(x, y)| (x == a && y == b) || (x == b && y == a));
+        assert!(!has("active", "active_1") && !has("education", "education_college"));
+        assert!(!has("wt82", "wt82_missing"));
+        assert!(has("wt82", "wt82_71") && has("active", "wt71"));
     }
 }

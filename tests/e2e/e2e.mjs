@@ -418,6 +418,8 @@ test('a graph drawn with the mouse gives the minimal set, and OLS with it equals
   assert(/treat -> re78/.test(code) && /treat \[exposure/.test(code) && /age \[adjusted/.test(code), `model code: ${code}`);
   const rows = page.locator('[data-testid=implications] tr[data-testid^=implication-]');
   await rows.first().waitFor({ timeout: 30000 });
+  // The strongest contradictions are shown first; every row on request.
+  await page.click('[data-testid=implications-show-all]');
   const ps = await rows.evaluateAll((rs) => rs.map((r) => Number(r.dataset.p)));
   assert(ps.length > 10 && ps.every((p) => p >= 0 && p <= 1), `implication p-values: ${ps.length}`);
   // age ⟂ age2 is badly contradicted (age2 is age squared): its row is highlighted, its pair outlined.

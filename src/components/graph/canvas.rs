@@ -5,12 +5,14 @@ use std::collections::HashSet;
 use cf_graph::{Dag, Role};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlElement;
+use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
 use super::{BIASING, CAUSAL, EDGE, FLAGGED, Flag, SELECTED};
 use crate::components::context::use_app;
-use crate::graph_state::{HEIGHT, NODE_HEIGHT, Selection, View, WIDTH, node_width};
+use crate::graph_state::{
+    self, FONT_SIZE, HEIGHT, NODE_HEIGHT, ROLE_PAD, Route, Selection, View, WIDTH, node_width,
+};
 use crate::state::{Action, GraphAction};
 
 /// Props of [`GraphCanvas`].
@@ -63,18 +65,6 @@ fn node_at(g: &Dag, (x, y): (f64, f64)) -> Option<String> {
             })
         })
         .map(|n| n.name.clone())
-}
-
-/// Where the segment from a box's centre towards `(dx, dy)` leaves the box.
-fn border(c: (f64, f64), w: f64, (dx, dy): (f64, f64), gap: f64) -> (f64, f64) {
-    let (hw, hh) = (w / 2.0 + gap, NODE_HEIGHT / 2.0 + gap);
-    let t = match (dx.abs() > 1e-9, dy.abs() > 1e-9) {
-        (true, true) => (hw / dx.abs()).min(hh / dy.abs()),
-        (true, false) => hw / dx.abs(),
-        (false, true) => hh / dy.abs(),
-        (false, false) => 0.0,
-    };
-    (c.0 + t * dx, c.1 + t * dy)
 }
 
 /// The view, in a cell so the native wheel listener always sees the current one, and a callback
@@ -237,13 +227,65 @@ impl Gesture {
     }
 }
 
-/// DAGitty's keys on the selection, undo and redo, and zoom.
-fn on_key(
+/// The node element named `name` in the drawing.
+fn node_element(svg: &NodeRef, name: &str) -> Option<web_sys::Element> {
+    let svg = svg.cast::<web_sys::Element>()?;
+    let all = svg.query_selector_all("g.node").ok()?;
+    let want = format!("node-{name}");
+    (0..all.length())
+        .filter_map(|i| all.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .find(|e| e.get_attribute("data-testid").as_deref() == Some(want.as_str()))
+}
+
+/// The name of the node that has the keyboard focus.
+fn focused_node() -> Option<String> {
+    let el = web_sys::window()?.document()?.active_element()?;
+    el.get_attribute("data-testid")?.strip_prefix("node-").map(str::to_string)
+}
+
+/// Moves the keyboard focus to a node.
+fn focus_node(svg: &NodeRef, name: &str) {
+    // `focus` is called on the element as it is (an SVG element has one too).
+    if let Some(el) = node_element(svg, name) {
+        let _ = el.unchecked_into::<HtmlElement>().focus();
+    }
+}
+
+/// The nearest node from `from` in the direction `(dx, dy)` (an arrow key), preferring nodes in
+/// line with it.
+fn neighbour(g: &Dag, from: &str, (dx, dy): (f64, f64)) -> Option<String> {
+    let p = g.nodes()[g.index(from)?].pos?;
+    g.nodes()
+        .iter()
+        .filter(|n| n.name != from)
+        .filter_map(|n| {
+            let q = n.pos?;
+            let (vx, vy) = (q.0 - p.0, q.1 - p.1);
+            let along = vx * dx + vy * dy;
+            let across = (vx * dy - vy * dx).abs();
+            (along > 1.0).then(|| (along + 2.5 * across, n.name.clone()))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n)
+}
+
+/// What the key handler needs.
+struct Keys {
     dispatch: Callback<Action>,
     selected: Option<Selection>,
     view: View,
     set_view: Callback<View>,
-) -> Callback<KeyboardEvent> {
+    graph: Dag,
+    svg_ref: NodeRef,
+    /// Starts renaming a node in place.
+    rename: Callback<String>,
+    /// Whether a name is a column of the data (a column keeps its name).
+    columns: Vec<String>,
+}
+
+/// DAGitty's keys on the selection, undo and redo, zoom, arrow keys between nodes.
+fn on_key(k: Keys) -> Callback<KeyboardEvent> {
+    let Keys { dispatch, selected, view, set_view, graph, svg_ref, rename, columns } = k;
     Callback::from(move |e: KeyboardEvent| {
         let key = e.key();
         let ctrl = e.ctrl_key() || e.meta_key();
@@ -258,6 +300,28 @@ fn on_key(
                 set_view.emit(view.zoom(f));
                 return;
             }
+            let dir = match key.as_str() {
+                "ArrowLeft" => Some((-1.0, 0.0)),
+                "ArrowRight" => Some((1.0, 0.0)),
+                "ArrowUp" => Some((0.0, -1.0)),
+                "ArrowDown" => Some((0.0, 1.0)),
+                _ => None,
+            };
+            if let Some(d) = dir {
+                e.prevent_default();
+                let from = focused_node().or(match &selected {
+                    Some(Selection::Node(n)) => Some(n.clone()),
+                    _ => None,
+                });
+                let to = match from {
+                    Some(f) => neighbour(&graph, &f, d),
+                    None => graph.nodes().first().map(|n| n.name.clone()),
+                };
+                if let Some(to) = to {
+                    focus_node(&svg_ref, &to);
+                }
+                return;
+            }
         }
         let action = match key.as_str() {
             "z" | "Z" if ctrl && e.shift_key() => Some(GraphAction::Redo),
@@ -267,14 +331,16 @@ fn on_key(
             "Delete" | "Backspace" | "d" if selected.is_some() => Some(GraphAction::DeleteSelected),
             "e" | "o" | "a" | "u" => key.chars().next().map(GraphAction::Key),
             "Escape" => Some(GraphAction::Select(None)),
-            "r" => match &selected {
-                Some(Selection::Node(old)) => web_sys::window()
-                    .and_then(|w| {
-                        w.prompt_with_message_and_default(&format!("Rename `{old}` to:"), old)
-                            .ok()
-                            .flatten()
-                    })
-                    .map(|new| GraphAction::Rename(old.clone(), new)),
+            "r" | "F2" => match &selected {
+                // A column keeps its name: the reducer says so.
+                Some(Selection::Node(old)) if columns.contains(old) => {
+                    Some(GraphAction::Rename(old.clone(), old.clone()))
+                }
+                Some(Selection::Node(old)) => {
+                    e.prevent_default();
+                    rename.emit(old.clone());
+                    None
+                }
                 _ => None,
             },
             _ => None,
@@ -286,11 +352,75 @@ fn on_key(
     })
 }
 
-/// An arrow between two drawn positions.
+/// Props of [`RenameBox`].
+#[derive(Properties, PartialEq)]
+struct RenameProps {
+    /// The node being renamed.
+    name: String,
+    /// Its centre and the field's width, in per cent of the drawing shown.
+    at: (f64, f64, f64),
+    /// The new name (`Some`) or cancelled (`None`).
+    done: Callback<Option<String>>,
+}
+
+/// Renaming a node in place: a text field over the node; Enter keeps the name, Escape cancels.
+#[component]
+fn RenameBox(props: &RenameProps) -> Html {
+    let input = use_node_ref();
+    let finished = use_mut_ref(|| false);
+    {
+        let input = input.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = input.cast::<HtmlInputElement>() {
+                let _ = el.focus();
+                el.select();
+            }
+        });
+    }
+    let finish = {
+        let (done, finished, input) = (props.done.clone(), finished.clone(), input.clone());
+        Callback::from(move |keep: bool| {
+            if std::mem::replace(&mut *finished.borrow_mut(), true) {
+                return;
+            }
+            let value = input.cast::<HtmlInputElement>().map(|el| el.value());
+            done.emit(if keep { value } else { None });
+        })
+    };
+    let onkeydown = {
+        let finish = finish.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            // Typing a name must not reach the drawing's keys.
+            e.stop_propagation();
+            match e.key().as_str() {
+                "Enter" => {
+                    e.prevent_default();
+                    finish.emit(true);
+                }
+                "Escape" => {
+                    e.prevent_default();
+                    finish.emit(false);
+                }
+                _ => {}
+            }
+        })
+    };
+    let onblur = finish.reform(|_: FocusEvent| true);
+    let stop = Callback::from(|e: PointerEvent| e.stop_propagation());
+    let (x, y, w) = props.at;
+    html! {
+        <div class="rename-box" style={format!("left:{x:.2}%;top:{y:.2}%;width:{w:.2}%")} onpointerdown={stop}>
+            <input ref={input} type="text" class="rename-input" data-testid="rename-input" value={props.name.clone()}
+                   aria-label={format!("New name for {}", props.name)} spellcheck="false" {onkeydown} {onblur} />
+        </div>
+    }
+}
+
+/// An arrow along its route.
 struct EdgeView<'a> {
     from: &'a str,
     to: &'a str,
-    at: ((f64, f64), (f64, f64)),
+    route: Route,
     /// `selected`, `biasing`, `causal` or empty.
     kind: &'static str,
     onpointerdown: Callback<PointerEvent>,
@@ -298,10 +428,6 @@ struct EdgeView<'a> {
 
 fn edge_html(e: EdgeView<'_>) -> Html {
     let (na, nb) = (e.from, e.to);
-    let (pa, pb) = e.at;
-    let d = (pb.0 - pa.0, pb.1 - pa.1);
-    let start = border(pa, node_width(na), d, 1.0);
-    let end = border(pb, node_width(nb), (-d.0, -d.1), 3.0);
     let (colour, marker) = match e.kind {
         "selected" => (SELECTED, "url(#arrow-selected)"),
         "biasing" => (BIASING, "url(#arrow-biasing)"),
@@ -309,13 +435,12 @@ fn edge_html(e: EdgeView<'_>) -> Html {
         _ => (EDGE, "url(#arrow)"),
     };
     let wide = if e.kind.is_empty() { "1.6" } else { "2.6" };
-    let (x1, y1) = (format!("{:.1}", start.0), format!("{:.1}", start.1));
-    let (x2, y2) = (format!("{:.1}", end.0), format!("{:.1}", end.1));
+    let d = e.route.path();
     html! {
-        <g key={format!("e-{na}-{nb}")} data-testid={format!("edge-{na}-{nb}")} data-kind={e.kind} class="edge" onpointerdown={e.onpointerdown}>
-            <line x1={x1.clone()} y1={y1.clone()} x2={x2.clone()} y2={y2.clone()}
-                  stroke="transparent" stroke-width="12" />
-            <line {x1} {y1} {x2} {y2} style={format!("stroke:{colour}")} stroke-width={wide} marker-end={marker} />
+        <g key={format!("e-{na}-{nb}")} data-testid={format!("edge-{na}-{nb}")} data-kind={e.kind}
+           data-bent={(e.route.ctrl.is_some() || !e.route.via.is_empty()).to_string()} class="edge" onpointerdown={e.onpointerdown}>
+            <path d={d.clone()} class="edge-hit" fill="none" stroke="transparent" stroke-width="12" />
+            <path {d} class="edge-line" fill="none" style={format!("stroke:{colour}")} stroke-width={wide} marker-end={marker} />
         </g>
     }
 }
@@ -327,6 +452,7 @@ fn node_html(
     selected: bool,
     flag: Option<&'static str>,
     onpointerdown: Callback<PointerEvent>,
+    onkeydown: Callback<KeyboardEvent>,
 ) -> Html {
     let w = node_width(&n.name);
     let role = match n.role {
@@ -347,17 +473,28 @@ fn node_html(
         Role::Outcome => format!("{} ▮", n.name),
         _ => n.name.clone(),
     };
-    let pad = if n.role == Role::None { 0.0 } else { 6.0 };
+    let pad = if n.role == Role::None { 0.0 } else { ROLE_PAD };
     let text = if n.latent { "var(--node-latent-ink)" } else { "var(--ink)" };
+    let described = match n.role {
+        Role::Exposure => ", treatment",
+        Role::Outcome => ", outcome",
+        Role::Adjusted => ", adjusted for",
+        Role::None if n.latent => ", latent",
+        Role::None => "",
+    };
+    let aria = format!("{}{described}{}", n.name, if selected { ", selected" } else { "" });
     html! {
         <g key={format!("n-{}", n.name)} class="node" data-testid={format!("node-{}", n.name)} data-role={role}
            data-latent={n.latent.to_string()} data-selected={selected.to_string()} data-flagged={flagged.to_string()}
-           transform={format!("translate({x:.1},{y:.1})")} {onpointerdown}>
+           transform={format!("translate({x:.1},{y:.1})")} tabindex="0" role="button" aria-label={aria}
+           aria-pressed={selected.to_string()} {onpointerdown} {onkeydown}>
+            <rect class="focus-ring" fill="none" stroke="none" x={format!("{:.1}", -w / 2.0 - pad - 4.0)} y={format!("{:.1}", -NODE_HEIGHT / 2.0 - 4.0)}
+                  width={format!("{:.1}", w + 2.0 * pad + 8.0)} height={(NODE_HEIGHT + 8.0).to_string()} rx="18" />
             <rect x={format!("{:.1}", -w / 2.0 - pad)} y={format!("{:.1}", -NODE_HEIGHT / 2.0)}
                   width={format!("{:.1}", w + 2.0 * pad)} height={NODE_HEIGHT.to_string()}
                   rx="14" style={format!("fill:var(--node-{role}-fill);stroke:{stroke}")} stroke-width={stroke_width}
                   stroke-dasharray={if n.latent { "4 3" } else { "none" }} />
-            <text text-anchor="middle" dominant-baseline="central" font-size="13"
+            <text class="node-label" text-anchor="middle" dominant-baseline="central" font-size={FONT_SIZE.to_string()}
                   font-family="system-ui, sans-serif" style={format!("fill:{text}")}
                   font-style={if n.latent { "italic" } else { "normal" }}>{label}</text>
         </g>
@@ -379,8 +516,16 @@ pub(super) fn GraphCanvas(props: &CanvasProps) -> Html {
     let svg_ref = props.svg_ref.clone();
     let canvas_ref = use_node_ref();
     let drag = use_state(|| None::<Drag>);
+    let renaming = use_state(|| None::<String>);
     let (view, set_view) = use_view(&svg_ref);
     let g = s.graph_with_roles();
+    // A graph laid out anew (new columns, auto-layout, text) is shown whole: the view grows
+    // past the drawing area when the names need more room.
+    {
+        let names: Vec<String> = g.nodes().iter().map(|n| n.name.clone()).collect();
+        let (set_view, shown) = (set_view.clone(), s.graph.dag.clone());
+        use_effect_with((s.graph.laid_out, names), move |_| set_view.emit(View::initial(&shown)));
+    }
     let analysis = s.graph_analysis();
     let ok_analysis = analysis.as_ref().and_then(|a| a.as_ref().ok());
     let empty = HashSet::new();
@@ -415,6 +560,9 @@ pub(super) fn GraphCanvas(props: &CanvasProps) -> Html {
             _ => n.pos.unwrap_or((WIDTH / 2.0, HEIGHT / 2.0)),
         }
     };
+    let drawn: Vec<(f64, f64)> = (0..g.len()).map(pos_of).collect();
+    let pads: Vec<f64> =
+        g.nodes().iter().map(|n| if n.role == Role::None { 0.0 } else { ROLE_PAD }).collect();
     let edges = g.edges().into_iter().map(|(a, b)| {
         let (na, nb) = (g.name(a), g.name(b));
         let key = (na.to_string(), nb.to_string());
@@ -434,13 +582,72 @@ pub(super) fn GraphCanvas(props: &CanvasProps) -> Html {
             focus.emit(());
             dispatch.emit(Action::Graph(GraphAction::Select(Some(sel.clone()))));
         });
-        edge_html(EdgeView { from: na, to: nb, at: (pos_of(a), pos_of(b)), kind, onpointerdown })
+        let route = graph_state::route(&g, &drawn, &pads, a, b);
+        edge_html(EdgeView { from: na, to: nb, route, kind, onpointerdown })
     });
     let nodes = g.nodes().iter().enumerate().map(|(i, n)| {
         let selected = s.graph.selected == Some(Selection::Node(n.name.clone()));
         let pos = g.index(&n.name).and_then(|i| g.nodes()[i].pos).unwrap_or((0.0, 0.0));
         let down = gesture.node_down(n.name.clone(), pos);
-        node_html(n, pos_of(i), selected, flagged_colour(&n.name), down)
+        // Enter or Space selects the node with the keyboard focus.
+        let select = {
+            let (dispatch, name) = (dispatch.clone(), n.name.clone());
+            Callback::from(move |e: KeyboardEvent| {
+                if matches!(e.key().as_str(), "Enter" | " " | "Spacebar") {
+                    e.prevent_default();
+                    let sel = Some(Selection::Node(name.clone()));
+                    dispatch.emit(Action::Graph(GraphAction::Select(sel)));
+                }
+            })
+        };
+        node_html(n, pos_of(i), selected, flagged_colour(&n.name), down, select)
+    });
+    let rename_box = (*renaming).clone().and_then(|name| {
+        let (x, y) = g.index(&name).map(|i| drawn[i])?;
+        let at = (
+            (x - view.x) / view.w * 100.0,
+            (y - view.y) / view.h() * 100.0,
+            (node_width(&name) + 40.0) / view.w * 100.0,
+        );
+        let done = {
+            let (renaming, dispatch, focus, svg_ref) =
+                (renaming.clone(), dispatch.clone(), focus.clone(), svg_ref.clone());
+            let old = name.clone();
+            Callback::from(move |new: Option<String>| {
+                renaming.set(None);
+                let name = match new {
+                    Some(new) if new.trim() != old => {
+                        dispatch.emit(Action::Graph(GraphAction::Rename(old.clone(), new.clone())));
+                        new.trim().to_string()
+                    }
+                    _ => old.clone(),
+                };
+                focus.emit(());
+                // Back on the node (under its new name once the page has drawn it).
+                let svg_ref = svg_ref.clone();
+                let later = Closure::once_into_js(move || focus_node(&svg_ref, &name));
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback(later.unchecked_ref());
+                }
+            })
+        };
+        Some(html! { <RenameBox key={name.clone()} name={name.clone()} {at} {done} /> })
+    });
+    let start_rename = {
+        let renaming = renaming.clone();
+        Callback::from(move |name: String| renaming.set(Some(name)))
+    };
+    let columns: Vec<String> =
+        g.nodes().iter().map(|n| n.name.clone()).filter(|n| s.is_column(n)).collect();
+    let keys = on_key(Keys {
+        dispatch: dispatch.clone(),
+        selected: s.graph.selected.clone(),
+        view,
+        set_view: set_view.clone(),
+        graph: g.clone(),
+        svg_ref: svg_ref.clone(),
+        rename: start_rename,
+        columns,
     });
     let preview = match &*drag {
         Some(Drag::Connect { from, to }) => g.index(from).map(|i| {
@@ -457,10 +664,10 @@ pub(super) fn GraphCanvas(props: &CanvasProps) -> Html {
     html! {
         <>
             <Toolbar view={view} set_view={set_view.clone()} graph={g.clone()} />
-            <div class="graph-canvas" ref={canvas_ref} tabindex="0" onkeydown={on_key(dispatch.clone(), s.graph.selected.clone(), view, set_view.clone())}
-                 aria-label="Graph editor: select a node, then use the keys listed above">
+            <div class="graph-canvas" ref={canvas_ref} tabindex="0" onkeydown={keys}
+                 aria-label="Graph editor: Tab or the arrow keys move between nodes, Enter selects one, then use the keys listed above">
                 <svg ref={svg_ref} data-testid="graph-svg" class="graph-svg" viewBox={view.view_box()} data-zoom={format!("{:.3}", WIDTH / view.w)}
-                     role="img" aria-label="Causal graph" onpointerdown={gesture.background_down()}
+                     role="group" aria-label="Causal graph" onpointerdown={gesture.background_down()}
                      onpointermove={gesture.pointer_move(set_view)} onpointerup={gesture.pointer_up(g.clone())} onpointercancel={on_cancel}>
                     <defs>
                         {marker("arrow", EDGE)}
@@ -474,6 +681,7 @@ pub(super) fn GraphCanvas(props: &CanvasProps) -> Html {
                     { preview }
                     { for nodes }
                 </svg>
+                { rename_box }
             </div>
         </>
     }

@@ -1,5 +1,6 @@
 //! The graph's testable implications and their tests against the data.
 
+use cf_engine::IndependenceTest;
 use yew::prelude::*;
 
 use super::Flag;
@@ -15,6 +16,21 @@ fn fmt_p(p: f64) -> String {
     }
 }
 
+/// Rows shown before "show all".
+pub(super) const TOP: usize = 8;
+
+/// The tests, the strongest rejections first: smallest p-value, then largest |r|; tests that
+/// could not run last. Ties keep the graph's order.
+pub(super) fn ranked(tests: &[IndependenceTest]) -> Vec<&IndependenceTest> {
+    let mut out: Vec<&IndependenceTest> = tests.iter().collect();
+    out.sort_by(|a, b| {
+        let p = |t: &IndependenceTest| t.p_value.filter(|p| p.is_finite()).unwrap_or(f64::INFINITY);
+        let r = |t: &IndependenceTest| t.r.filter(|r| r.is_finite()).map_or(0.0, f64::abs);
+        p(a).total_cmp(&p(b)).then(r(b).total_cmp(&r(a)))
+    });
+    out
+}
+
 /// Props of [`Implications`].
 #[derive(Properties, PartialEq)]
 pub(super) struct ImplicationsProps {
@@ -26,9 +42,22 @@ pub(super) struct ImplicationsProps {
 #[component]
 pub(super) fn Implications(props: &ImplicationsProps) -> Html {
     let (s, _) = use_app();
+    let all = use_state(|| false);
     let sent = s.implications_sent.as_ref().map(|(_, l)| l.len()).unwrap_or(0);
     let testing = sent > 0 && s.implications.len() != sent;
     let no_edges = s.graph.dag.edges().is_empty();
+    let ranked = ranked(&s.implications);
+    let total = ranked.len();
+    let rejected = ranked.iter().filter(|t| t.p_value.is_some_and(|p| p < 0.05)).count();
+    let shown = if *all { &ranked[..] } else { &ranked[..total.min(TOP)] };
+    let summary = match (total, rejected) {
+        (1, 0) => "1 implication; the data agree with it.".to_string(),
+        (1, _) => "1 implication; the data contradict it (p < 0.05).".to_string(),
+        (n, 0) => format!("{n} implications; the data agree with all of them."),
+        (n, r) => format!(
+            "{n} implications; the data contradict {r} (p < 0.05). The strongest contradictions come first."
+        ),
+    };
     html! {
         <div class="implications">
             if s.implications.is_empty() && !testing {
@@ -39,11 +68,12 @@ pub(super) fn Implications(props: &ImplicationsProps) -> Html {
             } else if testing {
                 <p class="muted small">{"Testing in the background…"}</p>
             } else {
+                <p class="small implications-summary" data-testid="implications-summary">{summary}</p>
                 <div class="implications-scroll">
                 <table data-testid="implications" class="implications-table">
                     <thead><tr><th>{"Independence"}</th><th class="num">{"r"}</th><th class="num">{"p"}</th></tr></thead>
                     <tbody>
-                    { for s.implications.iter().enumerate().map(|(i, t)| {
+                    { for shown.iter().enumerate().map(|(i, t)| {
                         let bad = t.p_value.is_some_and(|p| p < 0.05);
                         let given = if t.given.is_empty() { String::new() } else { format!(" | {}", t.given.join(", ")) };
                         let show = {
@@ -65,7 +95,13 @@ pub(super) fn Implications(props: &ImplicationsProps) -> Html {
                     </tbody>
                 </table>
                 </div>
-                <p class="muted small">{"Partial correlation with Fisher's z. Rows with p < 0.05 (highlighted) contradict the graph; point at a row to outline its pair on the graph."}</p>
+                if total > TOP {
+                    <button class="ghost show-all" data-testid="implications-show-all" aria-expanded={all.to_string()}
+                            onclick={{ let all = all.clone(); Callback::from(move |_| all.set(!*all)) }}>
+                        { if *all { format!("Show the top {TOP} only") } else { format!("Show all {total}") } }
+                    </button>
+                }
+                <p class="muted small">{"Partial correlation with Fisher's z, smallest p first. Rows with p < 0.05 (highlighted) contradict the graph: an arrow or a common cause may be missing between the pair. Point at a row to outline its pair on the graph."}</p>
             }
         </div>
     }

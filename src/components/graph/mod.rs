@@ -62,7 +62,7 @@ pub fn GraphPanel() -> Html {
         <section class="card graph-card" data-testid="graph-panel" aria-labelledby="graph-title">
             <header class="card-head">
                 <h2 id="graph-title">{"Causal graph"}</h2>
-                <span class="hint">{"Drag nodes to move them; Shift-drag from one node to another to draw an arrow. Select a node and press e (treatment), o (outcome), a (adjust), u (latent), r (rename); Delete removes the selection."}</span>
+                <span class="hint">{"Drag nodes to move them; Shift-drag from one node to another to draw an arrow. Select a node (click it, or Tab or the arrow keys to it and Enter) and press e (treatment), o (outcome), a (adjust), u (latent), r (rename); Delete removes the selection."}</span>
             </header>
             if let Some(err) = &s.graph.error {
                 {banner("graph-error", err, dispatch.reform(|_| Action::Graph(GraphAction::DismissError)))}
