@@ -284,6 +284,7 @@ mod tests {
             n_missing: 0,
             n_levels: None,
             levels: levels.map(|l| l.iter().map(|s| s.to_string()).collect()),
+            level_counts: None,
             mean: None,
             identifier: false,
         }
@@ -297,7 +298,14 @@ mod tests {
             total: 1.0,
             roles: SuggestedRoles::default(),
         });
-        let summary = TableSummary { n_rows: 300, columns, preview: vec![], warnings: vec![] };
+        let summary = TableSummary {
+            n_rows: 300,
+            columns,
+            preview: vec![],
+            warnings: vec![],
+            identities: vec![],
+            near_copies: vec![],
+        };
         let s = s.reduce(Action::Loaded {
             job: 1,
             summary,
