@@ -43,6 +43,9 @@ const CORR_ROWS: usize = 4000;
 const MIN_ROWS: usize = 20;
 /// Most columns searched (the identity screen is quadratic in them).
 const MAX_COLUMNS: usize = 400;
+/// Most identities that pass the screen and are checked on every row (each check reads the three
+/// columns whole); the search stops there.
+const MAX_CONFIRMATIONS: usize = 200;
 /// Largest residual of an identity, as a share of the total's standard deviation.
 const TOLERANCE: f64 = 0.01;
 
@@ -109,11 +112,14 @@ fn holds(
 }
 
 /// Every identity `total = a + b` among the table's numeric columns (no column in one twice,
-/// none constant).
+/// none constant on the 64 screen rows), up to 200 that pass the screen.
 pub fn identities(table: &Table) -> Vec<Identity> {
     let n = table.n_rows();
-    let cols = candidates(table, &spaced(n, CORR_ROWS));
+    // Only columns that vary on the screen rows: three columns constant there (rare dummies)
+    // would pass the screen whatever they hold.
     let screen = spaced(n, SCREEN_ROWS);
+    let cols = candidates(table, &screen);
+    let mut confirmations = 0;
     let Some(&probe) =
         screen.iter().max_by_key(|&&r| cols.iter().filter(|c| !c.values[r].is_nan()).count())
     else {
@@ -145,7 +151,14 @@ pub fn identities(table: &Table) -> Vec<Identity> {
                     continue;
                 }
                 let t = &cols[k];
-                if holds(t, a, b, screen.iter().copied()) && holds(t, a, b, 0..n) {
+                if !holds(t, a, b, screen.iter().copied()) {
+                    continue;
+                }
+                confirmations += 1;
+                if confirmations > MAX_CONFIRMATIONS {
+                    return out;
+                }
+                if holds(t, a, b, 0..n) {
                     out.push(Identity {
                         total: t.name.to_string(),
                         parts: [a.name.to_string(), b.name.to_string()],
@@ -254,5 +267,23 @@ mod tests {
         }
         assert_eq!(identities(&table(&s)).len(), 1);
         assert!(identities(&table("t,a,b\n3,1,2\n5,2,3\n")).is_empty());
+    }
+
+    #[test]
+    fn rare_dummies_cost_no_full_pass() {
+        // 120 indicator columns, each 1 in one row of 20,000 and 0 elsewhere: every triple is
+        // 0 = 0 + 0 on most rows. None varies on the screen rows, so none is searched.
+        let (n, k) = (20_000, 120);
+        let mut s: String = (0..k).map(|j| format!("d{j}")).collect::<Vec<_>>().join(",");
+        s.push('\n');
+        for i in 0..n {
+            let row: Vec<&str> =
+                (0..k).map(|j| if i == 37 + j * 101 { "1" } else { "0" }).collect();
+            s += &row.join(",");
+            s.push('\n');
+        }
+        let t = table(&s);
+        assert!(candidates(&t, &spaced(n, SCREEN_ROWS)).is_empty());
+        assert!(identities(&t).is_empty());
     }
 }
