@@ -130,6 +130,12 @@ impl Units {
         if self.rate.is_some() { format::pp_decimals(se) } else { format::decimals_for(se) }
     }
 
+    /// Decimal places of a standard error: one more than its effect in percentage points (two
+    /// significant digits), the effect's otherwise.
+    fn se_decimals(self, d: usize) -> usize {
+        if self.rate.is_some() { d + 1 } else { d }
+    }
+
     /// A number of the outcome's scale without unit (`7.7` points, or `1,794`).
     fn bare(self, x: f64, d: usize) -> String {
         let scale = if self.rate.is_some() { 100.0 } else { 1.0 };
@@ -482,7 +488,7 @@ fn row(e: &EffectRow, units: Units, level: &str) -> Html {
             format!(
                 "Bootstrap ({}, every model refitted): standard error {}, percentile interval {}.",
                 format::plural(b.replications, "resample", "resamples"),
-                units.bare(b.std_error, d) + &units.unit(),
+                units.bare(b.std_error, units.se_decimals(d)) + &units.unit(),
                 units.interval(b.ci_low, b.ci_high, d)
             ),
         ));
@@ -490,7 +496,7 @@ fn row(e: &EffectRow, units: Units, level: &str) -> Html {
     if let Some(se) = e.se_causalml {
         notes.push((
             "causalml-se",
-            format!("causalml 0.18 would report a standard error of {} (it divides by n instead of √n); the one shown is corrected.", units.bare(se, d) + &units.unit()),
+            format!("causalml 0.18 would report a standard error of {} (it divides by n instead of √n); the one shown is corrected.", units.bare(se, units.se_decimals(d)) + &units.unit()),
         ));
     }
     let has_notes = !notes.is_empty() || !e.warnings.is_empty() || e.unreliable.is_some();
@@ -516,14 +522,14 @@ fn row(e: &EffectRow, units: Units, level: &str) -> Html {
                 }
                 if let Some(rel) = relative { <span class="relative">{format!("{rel} relative")}</span> }
             </td>
-            <td class="num se" data-label="Std. error">{units.bare(e.std_error, d)}{units.unit()}</td>
+            <td class="num se" data-label="Std. error">{units.bare(e.std_error, units.se_decimals(d))}{units.unit()}</td>
             <td class="num interval" data-label={format!("{level} interval")}>{units.interval(e.ci_low, e.ci_high, d)}</td>
             if is_dose(e) {
-                <td class="num count" data-label="Treated" title="a numeric dose has no treated and control groups">{"—"}</td>
-                <td class="num count" data-label="Control">{"—"}</td>
+                <td class="num count treated" data-label="Treated" title="a numeric dose has no treated and control groups">{"—"}</td>
+                <td class="num count control" data-label="Control">{"—"}</td>
             } else {
-                <td class="num count" data-label="Treated">{format::count(e.n_treated)}</td>
-                <td class="num count" data-label="Control">{format::count(e.n_control)}</td>
+                <td class="num count treated" data-label="Treated">{format::count(e.n_treated)}</td>
+                <td class="num count control" data-label="Control">{format::count(e.n_control)}</td>
             }
         </tr>
         if has_notes {

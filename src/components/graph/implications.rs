@@ -6,13 +6,7 @@ use super::Flag;
 use crate::components::context::use_app;
 
 fn fmt_p(p: f64) -> String {
-    if p < 1e-16 {
-        "< 1e-16".into()
-    } else if p < 0.001 {
-        format!("{p:.1e}")
-    } else {
-        format!("{p:.3}")
-    }
+    cf_engine::format::p_value(p)
 }
 
 /// Props of [`Implications`].
