@@ -614,7 +614,7 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
         y_of.push(y + step / 2.0);
         y += step;
     }
-    let axis = if props.pp { 14.0 } else { 0.0 };
+    let axis = if props.pp { 20.0 } else { 0.0 };
     let h = y + 30.0 + axis;
     let ticks = nice_ticks(lo, hi, 5);
     let step = ticks.get(1).zip(ticks.first()).map_or(1.0, |(b, a)| b - a);
@@ -652,14 +652,16 @@ pub fn ForestPlot(props: &ForestPlotProps) -> Html {
                         <text class="group" x="8" y={(y + 5.0).to_string()} data-testid="forest-group">{name.to_string()}</text>
                     },
                     Line::Interval(r) => {
-                        let name = if props.multi { r.method.short_label() } else { r.method.label() };
+                        // Two labels: the full one, and a short one that a narrow screen shows larger.
+                        let long = if props.multi { r.method.short_label() } else { r.method.label() };
+                        let flag = r.unreliable.as_ref().map(|_| " ⚠");
+                        let lx = if props.multi { "20" } else { "8" };
                         let (l, u, e) = (x(r.ci_low * scale), x(r.ci_high * scale), x(r.estimate * scale));
                         html! {
                             <g class={classes!("interval", r.unreliable.is_some().then_some("unreliable"))}
                                data-method={r.method.as_str()} data-arm={r.arm.clone()}>
-                                <text class="label" x={if props.multi { "20" } else { "8" }} y={(y + 4.0).to_string()}>
-                                    {name}{ r.unreliable.as_ref().map(|_| " ⚠") }
-                                </text>
+                                <text class="label long" x={lx} y={(y + 4.0).to_string()}>{long}{flag}</text>
+                                <text class="label short" x={lx} y={(y + 6.0).to_string()}>{r.method.short_label()}{flag}</text>
                                 <line x1={l.to_string()} x2={u.to_string()} y1={y.to_string()} y2={y.to_string()} />
                                 <line class="cap" x1={l.to_string()} x2={l.to_string()} y1={(y - 6.0).to_string()} y2={(y + 6.0).to_string()} />
                                 <line class="cap" x1={u.to_string()} x2={u.to_string()} y1={(y - 6.0).to_string()} y2={(y + 6.0).to_string()} />
