@@ -96,7 +96,7 @@ async fn results_rows_carry_full_precision_attributes() {
     let text = el.text_content().unwrap();
     assert!(text.contains("1,586") && text.contains("284 to 2,889"), "{text}");
     assert!(root.query_selector("[data-testid=forest-plot] circle").unwrap().is_some());
-    assert!(root.text_content().unwrap().contains("dropped 3 of 448 rows"));
+    assert!(root.text_content().unwrap().contains("Dropped 3 of 448 rows"));
     handle.destroy();
 }
 

@@ -22,6 +22,9 @@ pub struct DiagnosticsProps {
     /// For multi-arm data, the control level.
     #[prop_or_default]
     pub control: Option<String>,
+    /// The treatment column's name (names comparisons of numeric levels: `arm 1 vs arm 0`).
+    #[prop_or_default]
+    pub treatment: AttrValue,
     /// The start of the exported plots' file names (default `counterfact`).
     #[prop_or_default]
     pub file: AttrValue,
@@ -54,7 +57,7 @@ pub fn Diagnostics(props: &DiagnosticsProps) -> Html {
         })
     };
     let vs = |a: &Option<String>| match (a, &props.control) {
-        (Some(a), Some(c)) => format!("{a} vs {c}"),
+        (Some(a), Some(c)) => cf_engine::format::comparison(&props.treatment, a, c),
         (Some(a), None) => a.clone(),
         (None, _) => "treated vs control".into(),
     };

@@ -78,7 +78,8 @@ const PROPERTIES: &[(&str, &str)] = &[
 
 /// Properties that do not pass from an element to its children: written whenever they differ
 /// from their initial value.
-const NOT_INHERITED: &[(&str, &str)] = &[("opacity", "1"), ("dominant-baseline", "auto")];
+const NOT_INHERITED: &[(&str, &str)] =
+    &[("opacity", "1"), ("dominant-baseline", "auto"), ("display", "inline")];
 
 /// The computed value of each of `names` for `el`.
 fn computed(el: &Element, names: &[(&str, &str)]) -> Option<Vec<String>> {

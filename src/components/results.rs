@@ -93,6 +93,122 @@ fn use_focus_on_new(result: &Rc<RunResult>) -> NodeRef {
     heading
 }
 
+/// An engine message as the page shows it: the first letter capitalized, names between
+/// backticks as code (an unpaired backtick becomes a quote).
+pub(crate) fn message(text: &str) -> Html {
+    let mut chars = text.chars();
+    let text: String = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if text.matches('`').count() % 2 == 1 {
+        return html! { {text.replace('`', "\"")} };
+    }
+    html! {
+        { for text.split('`').enumerate().map(|(i, part)| {
+            if i % 2 == 1 { html! { <code>{part.to_string()}</code> } } else { html! { {part.to_string()} } }
+        }) }
+    }
+}
+
+/// How a row's numbers are shown: in the outcome's own units, or for a 0/1 outcome in
+/// percentage points, read against the control group's rate.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) struct Units {
+    /// The comparison's control rate (a 0/1 outcome), or `None`.
+    pub(crate) rate: Option<f64>,
+}
+
+impl Units {
+    /// The units of the comparison of `arm` in `report`.
+    pub(crate) fn of(report: &Report, arm: Option<&str>) -> Self {
+        Units { rate: report.control_rate(arm).map(|c| c.rate) }
+    }
+
+    /// Decimal places for numbers with standard error `se`.
+    fn decimals(self, se: f64) -> usize {
+        if self.rate.is_some() { format::pp_decimals(se) } else { format::decimals_for(se) }
+    }
+
+    /// Decimal places of a standard error: one more than its effect in percentage points (two
+    /// significant digits), the effect's otherwise.
+    fn se_decimals(self, d: usize) -> usize {
+        if self.rate.is_some() { d + 1 } else { d }
+    }
+
+    /// A number of the outcome's scale without unit (`7.7` points, or `1,794`).
+    fn bare(self, x: f64, d: usize) -> String {
+        let scale = if self.rate.is_some() { 100.0 } else { 1.0 };
+        format::with_separators(scale * x, d)
+    }
+
+    /// The unit after a number (` pp`, with a no-break space), or nothing.
+    fn unit(self) -> String {
+        if self.rate.is_some() { format!("{}pp", format::NBSP) } else { String::new() }
+    }
+
+    /// An effect with its unit (`+7.7 pp`; `1,794` in the outcome's units).
+    fn effect(self, x: f64, d: usize) -> String {
+        if self.rate.is_some() { format::pp(x, d) } else { format::with_separators(x, d) }
+    }
+
+    /// An effect with its sign and unit (`+7.7 pp`, `+1,794`).
+    fn signed(self, x: f64, d: usize) -> String {
+        if self.rate.is_some() { format::pp(x, d) } else { format::signed(x, d) }
+    }
+
+    /// An interval `7.3 to 8.0 pp`.
+    fn interval(self, lo: f64, hi: f64, d: usize) -> String {
+        format!("{} to {}{}", self.bare(lo, d), self.bare(hi, d), self.unit())
+    }
+
+    /// `+50 % relative to a control rate of 15.2 %`, for a 0/1 outcome.
+    fn relative(self, x: f64) -> Option<String> {
+        let rate = self.rate?;
+        let base = format!("a control rate of {}", format::percent(rate));
+        Some(match format::relative(x, rate) {
+            Some(rel) => format!("{rel} relative to {base}"),
+            None => base,
+        })
+    }
+}
+
+/// The name of the comparison of `arm`: `Womens E-Mail vs No E-Mail`, `arm 1 vs arm 0`.
+fn comparison_name(r: &RunResult, arm: &str) -> String {
+    let control = r.report.control.as_deref().or(r.spec.control.as_deref()).unwrap_or("");
+    format::comparison(&r.spec.treatment, arm, control)
+}
+
+/// The most important caveat, shown under the headline: estimates not to be trusted first, then
+/// the report's first warning (dropped rows come first, then extreme propensities). Also gives
+/// the index of the report warning it shows.
+fn lead_warning(r: &RunResult) -> Option<(Html, Option<usize>)> {
+    let flagged: Vec<&EffectRow> =
+        r.report.results.iter().filter(|e| e.unreliable.is_some()).collect();
+    if let Some(first) = flagged.first() {
+        let mut names: Vec<String> = Vec::new();
+        for e in &flagged {
+            let name = match &e.arm {
+                Some(a) => format!("{} ({})", e.method.label(), comparison_name(r, a)),
+                None => e.method.label().to_string(),
+            };
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let why = first.unreliable.as_deref().unwrap_or_default();
+        let why = why.strip_prefix("not to be trusted: ").unwrap_or(why);
+        let html = html! {
+            <>
+                <strong>{format!("Not to be trusted: {}.", names.join(", "))}</strong>{" "}
+                {message(why)}{"."}
+            </>
+        };
+        return Some((html, None));
+    }
+    r.report.warnings.first().map(|w| (message(w), Some(0)))
+}
+
 /// The results card.
 #[component]
 pub fn Results(props: &ResultsProps) -> Html {
@@ -143,6 +259,21 @@ pub fn Results(props: &ResultsProps) -> Html {
             }
         })
     };
+    let lead = lead_warning(r);
+    let lead_index = lead.as_ref().and_then(|(_, i)| *i);
+    let other_warnings: Vec<&String> = r
+        .report
+        .warnings
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != lead_index)
+        .map(|(_, w)| w)
+        .collect();
+    let units = |arm: Option<&str>| Units::of(&r.report, arm);
+    let plain_rate = r.report.control_rate(None).filter(|_| !multi);
+    let forest_rows: Vec<(EffectRow, Option<String>)> =
+        rows.iter().map(|e| (e.clone(), e.arm.as_ref().map(|a| comparison_name(r, a)))).collect();
+    let forest_pp = !rows.is_empty() && rows.iter().all(|e| units(e.arm.as_deref()).rate.is_some());
     html! {
         <section class={classes!("card", "results-card", props.stale.then_some("stale"))} aria-labelledby="results-title" data-testid="results">
             <header class="card-head">
@@ -165,8 +296,22 @@ pub fn Results(props: &ResultsProps) -> Html {
                 }
             </header>
             { takeaway(r) }
+            if let Some((lead, _)) = &lead {
+                <p class="lead-warning" data-testid="lead-warning" role="note">{"⚠ "}{lead.clone()}</p>
+            }
+            if !other_warnings.is_empty() {
+                <ul class="report-warnings" data-testid="report-warnings">
+                    { for other_warnings.iter().map(|w| html! { <li class="warning">{message(w)}</li> }) }
+                </ul>
+            }
             if props.stale {
                 <p class="note">{"The settings changed since these numbers were computed: estimate again to update them."}</p>
+            }
+            if let Some(c) = plain_rate {
+                <p class="control-rate muted small" data-testid="control-rate" data-rate={c.rate.to_string()}>
+                    {format!("Effects in percentage points (pp) of {}: the control group's rate is {} ({}).",
+                        r.spec.outcome, format::percent(c.rate), format::plural(c.n, "row", "rows"))}
+                </p>
             }
             if !rows.is_empty() {
                 <table class="results">
@@ -176,30 +321,37 @@ pub fn Results(props: &ResultsProps) -> Html {
                         <th scope="col" class="num">{format!("{level} interval")}</th>
                         <th scope="col" class="num">{"Treated"}</th><th scope="col" class="num">{"Control"}</th>
                     </tr></thead>
-                    { for groups.iter().map(|(arm, g)| html! {
+                    { for groups.iter().map(|(arm, g)| {
+                        let u = units(arm.as_deref());
+                        html! {
                         <tbody data-arm={arm.clone()}>
                             if let (true, Some(a)) = (multi, arm) {
-                                <tr class="arm-head"><th colspan="7" scope="rowgroup">
-                                    <code>{a}</code>
-                                    if let Some(c) = &control { {" compared with "}<code>{c}</code> }
+                                <tr class="arm-head"><th colspan="7" scope="rowgroup" data-testid="arm-head">
+                                    <span class="arm-name">{comparison_name(r, a)}</span>
+                                    if let Some(c) = r.report.control_rate(Some(a)) {
+                                        <span class="arm-rate" data-rate={c.rate.to_string()}>
+                                            {format!("control rate {} of {}", format::percent(c.rate), format::plural(c.n, "row", "rows"))}
+                                        </span>
+                                    }
                                 </th></tr>
                             }
-                            { for g.iter().map(row) }
+                            { for g.iter().map(|e| row(e, u, &level)) }
                         </tbody>
-                    }) }
+                    } }) }
                 </table>
-                <ForestPlot rows={rows.clone()} {multi} file={plot_file("forest")} level={AttrValue::from(level.clone())}
-                            benchmark={props.benchmark.clone()} />
-            }
-            if !r.report.overlap.is_empty() || !r.report.balance.is_empty() {
-                <Diagnostics overlap={r.report.overlap.clone()} balance={r.report.balance.clone()} control={control.clone()}
-                             file={AttrValue::from(file_stem(&stem))} />
+                <ForestPlot rows={forest_rows} {multi} file={plot_file("forest")} level={AttrValue::from(level.clone())}
+                            benchmark={props.benchmark.clone()} pp={forest_pp} />
             }
             { for r.report.errors.iter().map(|e| html! {
                 <p class="error-inline" data-testid={format!("method-error-{}", e.method)} data-arm={e.arm.clone()}>
-                    <strong>{e.method.label()}{ e.arm.as_ref().map(|a| format!(" · {a}")) }{": "}</strong>{&e.message}
+                    <strong>{e.method.label()}{ e.arm.as_ref().map(|a| format!(" · {}", comparison_name(r, a))) }{": "}</strong>{message(&e.message)}
                 </p>
             }) }
+            if !r.report.overlap.is_empty() || !r.report.balance.is_empty() {
+                <Diagnostics overlap={r.report.overlap.clone()} balance={r.report.balance.clone()} control={control.clone()}
+                             treatment={AttrValue::from(r.spec.treatment.clone())}
+                             file={AttrValue::from(file_stem(&stem))} />
+            }
             if !r.report.cate.is_empty() {
                 <p class="cate-download">
                     <button class="ghost" data-testid="download-cate" onclick={{
@@ -214,7 +366,6 @@ pub fn Results(props: &ResultsProps) -> Html {
                     <span class="hint">{" one row per unit: the meta-learners' estimated effects (CATE), for targeting"}</span>
                 </p>
             }
-            { for r.report.warnings.iter().map(|w| html! { <p class="warning">{w}</p> }) }
             if has_results {
                 <details class="python" data-testid="python-details" open={*python_open} ontoggle={python_toggle}>
                     <summary>{"Audit in Python: a script that recomputes these numbers with causalml and statsmodels"}</summary>
@@ -225,33 +376,37 @@ pub fn Results(props: &ResultsProps) -> Html {
                 if r.report.covariates.is_empty() {
                     {"No covariates adjusted for."}
                 } else {
-                    {format!("Adjusted for {} covariate(s): {}.", r.report.covariates.len(), r.report.covariates.join(", "))}
+                    {format!("Adjusted for {}: {}.", format::plural(r.report.covariates.len(), "covariate", "covariates"), r.report.covariates.join(", "))}
                 }
                 {format!(" Intervals are normal {level} intervals.")}
                 { for method_notes(&r.report.results).into_iter().map(|n| html! { <>{" "}{n}</> }) }
             </p>
             if let Some(p) = &r.report.propensity {
                 <p class="muted small" data-testid="propensity-summary">
-                    {format!("Propensity model: logistic regression, converged in {} Newton steps; fitted propensities range from {:.3} to {:.3}.", p.n_iter, p.min, p.max)}
+                    {format!("Propensity model: logistic regression, converged in {}; fitted propensities range from {} to {}.",
+                        format::plural(p.n_iter, "Newton step", "Newton steps"), format::p_value(p.min), format::p_value(p.max))}
                 </p>
             }
         </section>
     }
 }
 
-/// One sentence an analyst can paste into a report (per arm for multi-arm data): the adjusted
-/// estimate when there is one.
+/// One sentence an analyst can paste into a report (per comparison for multi-arm data): the
+/// adjusted estimate when there is one.
 fn takeaway(r: &RunResult) -> Html {
     let (groups, _) = grouped(&r.report.results);
     let control = r.report.control.as_ref().or(r.spec.control.as_ref());
+    let level = level_text(r.spec.options.alpha);
     html! {
         { for groups.iter().filter_map(|(arm, rows)| {
             let e = rows.iter().find(|e| e.method == Method::Ols).or_else(|| rows.first())?;
-            let d = format::decimals_for(e.std_error);
-            let f = |x: f64| format::with_separators(x, d);
-            let signed = if e.estimate > 0.0 { format!("+{}", f(e.estimate)) } else { f(e.estimate) };
+            let u = if is_dose(e) { Units { rate: None } } else { Units::of(&r.report, arm.as_deref()) };
+            let d = u.decimals(e.std_error);
+            let signed = u.signed(e.estimate, d);
+            let relative = u.relative(e.estimate).map(|t| format!(" ({t})")).unwrap_or_default();
+            let interval = u.interval(e.ci_low, e.ci_high, d);
             let how = if e.method == Method::Ols && !r.report.covariates.is_empty() {
-                format!("Adjusting for {} covariate(s), ", r.report.covariates.len())
+                format!("Adjusting for {}, ", format::plural(r.report.covariates.len(), "covariate", "covariates"))
             } else {
                 String::new()
             };
@@ -260,6 +415,9 @@ fn takeaway(r: &RunResult) -> Html {
             } else {
                 "The interval includes zero: the data are consistent with no effect."
             };
+            let trust = e.unreliable.as_ref().map(|_| html! {
+                <strong class="untrusted">{format!(" {} is not to be trusted here (see the warning below).", e.method.label())}</strong>
+            });
             let cap = |w: &str| if how.is_empty() { w.to_string() } else { w.to_lowercase() };
             if is_dose(e) {
                 let z: Vec<Html> = r.spec.instruments.iter().map(|z| html! { <code>{z}</code> }).collect();
@@ -267,20 +425,25 @@ fn takeaway(r: &RunResult) -> Html {
                     <p class="takeaway" data-testid="takeaway">
                         {"One more unit of "}<code>{&r.spec.treatment}</code>{" (instrumented by "}{for z}{") changes "}
                         <code>{&r.spec.outcome}</code>{" by "}<strong>{signed}</strong>
-                        {format!(" on average among those the instrument moves ({} interval {} to {}). {verdict}", level_text(r.spec.options.alpha), f(e.ci_low), f(e.ci_high))}
+                        {format!(" on average among those the instrument moves ({level} interval {interval}). {verdict}")}
+                        {trust}
                     </p>
                 });
             }
-            let what = match (arm, control) {
-                (Some(a), Some(c)) => html! {
-                    <>{cap("Having ")}<code>{&r.spec.treatment}</code>{" = "}<code>{a}</code>{" rather than "}<code>{c}</code></>
-                },
-                _ => html! { <>{cap("Being treated (")}<code>{&r.spec.treatment}</code>{" = 1)"}</> },
+            let (name, what) = match (arm, control) {
+                (Some(a), Some(c)) => (
+                    Some(comparison_name(r, a)),
+                    html! { <>{cap("Having ")}<code>{&r.spec.treatment}</code>{format!(" at {a} rather than {c}")}</> },
+                ),
+                _ => (None, html! { <>{cap("Being treated (")}<code>{&r.spec.treatment}</code>{" = 1)"}</> }),
             };
             Some(html! {
-                <p class="takeaway" data-testid="takeaway">
+                <p class="takeaway" data-testid="takeaway" data-arm={arm.clone()}>
+                    if let Some(n) = name { <strong class="takeaway-arm">{n}{": "}</strong> }
                     {how}{what}{" changes "}<code>{&r.spec.outcome}</code>
-                    {" by "}<strong>{signed}</strong>{format!(" on average ({} interval {} to {}). {verdict}", level_text(r.spec.options.alpha), f(e.ci_low), f(e.ci_high))}
+                    {" by "}<strong class="takeaway-effect">{signed}</strong>{relative}
+                    {format!(" on average ({level} interval {interval}). {verdict}")}
+                    {trust}
                 </p>
             })
         }) }
@@ -292,20 +455,20 @@ fn is_dose(e: &EffectRow) -> bool {
     e.method == Method::TwoSls && e.n_treated + e.n_control < e.n
 }
 
-fn row(e: &EffectRow) -> Html {
-    let d = format::decimals_for(e.std_error);
-    let f = |x: f64| format::with_separators(x, d);
+fn row(e: &EffectRow, units: Units, level: &str) -> Html {
+    let units = if is_dose(e) { Units { rate: None } } else { units };
+    let d = units.decimals(e.std_error);
     let significant = e.ci_low > 0.0 || e.ci_high < 0.0;
     let mut notes: Vec<(&'static str, String)> = Vec::new();
     if let Some(m) = &e.matching {
         notes.push((
             "matching",
             format!(
-                "Matched {} of {} treated units ({} unmatched) to {} distinct controls, {} replacement; caliper {:.3} on the logit scale.",
+                "Matched {} of {} ({} unmatched) to {}, {} replacement; caliper {:.3} on the logit scale.",
                 format::count(m.n_treated_matched),
-                format::count(m.n_treated_matched + m.n_treated_unmatched),
+                format::plural(m.n_treated_matched + m.n_treated_unmatched, "treated unit", "treated units"),
                 format::count(m.n_treated_unmatched),
-                format::count(m.n_control_unique),
+                format::plural(m.n_control_unique, "distinct control", "distinct controls"),
                 if m.replace { "with" } else { "without" },
                 m.caliper
             ),
@@ -323,20 +486,21 @@ fn row(e: &EffectRow) -> Html {
         notes.push((
             "bootstrap",
             format!(
-                "Bootstrap ({} resamples, every model refitted): standard error {}, percentile interval {} to {}.",
-                format::count(b.replications),
-                f(b.std_error),
-                f(b.ci_low),
-                f(b.ci_high)
+                "Bootstrap ({}, every model refitted): standard error {}, percentile interval {}.",
+                format::plural(b.replications, "resample", "resamples"),
+                units.bare(b.std_error, units.se_decimals(d)) + &units.unit(),
+                units.interval(b.ci_low, b.ci_high, d)
             ),
         ));
     }
     if let Some(se) = e.se_causalml {
         notes.push((
             "causalml-se",
-            format!("causalml 0.18 would report a standard error of {} (it divides by n instead of √n); the one shown is corrected.", f(se)),
+            format!("causalml 0.18 would report a standard error of {} (it divides by n instead of √n); the one shown is corrected.", units.bare(se, units.se_decimals(d)) + &units.unit()),
         ));
     }
+    let has_notes = !notes.is_empty() || !e.warnings.is_empty() || e.unreliable.is_some();
+    let relative = units.rate.and_then(|rate| format::relative(e.estimate, rate));
     html! {
         <>
         <tr data-testid={format!("result-{}", e.method)} data-arm={e.arm.clone()}
@@ -344,29 +508,38 @@ fn row(e: &EffectRow) -> Html {
             data-boot-ci-high={e.bootstrap.as_ref().map(|b| b.ci_high.to_string())}
             data-estimate={e.estimate.to_string()} data-std-error={e.std_error.to_string()}
             data-ci-low={e.ci_low.to_string()} data-ci-high={e.ci_high.to_string()}
-            data-n={e.n.to_string()}
-            class={classes!((!notes.is_empty() || !e.warnings.is_empty()).then_some("has-notes"))}>
-            <th scope="row">
+            data-n={e.n.to_string()} data-unreliable={e.unreliable.is_some().then_some("true")}
+            class={classes!(has_notes.then_some("has-notes"), e.unreliable.is_some().then_some("unreliable"))}>
+            <th scope="row" class="method">
                 {e.method.label()}
                 if let Some(a) = &e.arm { <span class="arm-tag">{a}</span> }
             </th>
-            <td>{e.estimand.as_str()}</td>
-            <td class={classes!("num", "estimate", significant.then_some("significant"))}>{f(e.estimate)}</td>
-            <td class="num">{f(e.std_error)}</td>
-            <td class="num">{format!("{} to {}", f(e.ci_low), f(e.ci_high))}</td>
+            <td class="estimand" data-label="Estimand">{e.estimand.as_str()}</td>
+            <td class={classes!("num", "estimate", significant.then_some("significant"))} data-label="Estimate">
+                <span class="value">{units.effect(e.estimate, d)}</span>
+                if e.unreliable.is_some() {
+                    <span class="untrusted-badge" title="not to be trusted: see the warning under this row">{"⚠ not to be trusted"}</span>
+                }
+                if let Some(rel) = relative { <span class="relative">{format!("{rel} relative")}</span> }
+            </td>
+            <td class="num se" data-label="Std. error">{units.bare(e.std_error, units.se_decimals(d))}{units.unit()}</td>
+            <td class="num interval" data-label={format!("{level} interval")}>{units.interval(e.ci_low, e.ci_high, d)}</td>
             if is_dose(e) {
-                <td class="num" title="a numeric dose has no treated and control groups">{"—"}</td>
-                <td class="num">{"—"}</td>
+                <td class="num count treated" data-label="Treated" title="a numeric dose has no treated and control groups">{"—"}</td>
+                <td class="num count control" data-label="Control">{"—"}</td>
             } else {
-                <td class="num">{format::count(e.n_treated)}</td>
-                <td class="num">{format::count(e.n_control)}</td>
+                <td class="num count treated" data-label="Treated">{format::count(e.n_treated)}</td>
+                <td class="num count control" data-label="Control">{format::count(e.n_control)}</td>
             }
         </tr>
-        if !notes.is_empty() || !e.warnings.is_empty() {
+        if has_notes {
             <tr class="row-notes" data-testid={format!("notes-{}", e.method)} data-arm={e.arm.clone()}>
                 <td colspan="7">
+                    if let Some(u) = &e.unreliable {
+                        <p class="row-warning untrusted" data-kind="unreliable">{"⚠ "}{message(u)}</p>
+                    }
+                    { for e.warnings.iter().map(|w| html! { <p class="row-warning">{"⚠ "}{message(w)}</p> }) }
                     { for notes.iter().map(|(kind, n)| html! { <p class="row-note" data-kind={*kind}>{n}</p> }) }
-                    { for e.warnings.iter().map(|w| html! { <p class="row-warning">{"⚠ "}{w}</p> }) }
                 </td>
             </tr>
         }
@@ -377,9 +550,9 @@ fn row(e: &EffectRow) -> Html {
 /// Props of [`ForestPlot`].
 #[derive(Properties, PartialEq)]
 pub struct ForestPlotProps {
-    /// One interval per method.
-    pub rows: Vec<EffectRow>,
-    /// Label each interval with its arm (multi-arm data).
+    /// One interval per method, with the name of its comparison (multi-arm data).
+    pub rows: Vec<(EffectRow, Option<String>)>,
+    /// Group the intervals under their comparison's name (multi-arm data).
     #[prop_or_default]
     pub multi: bool,
     /// The exported files' name, without extension (default `counterfact-forest`).
@@ -391,64 +564,110 @@ pub struct ForestPlotProps {
     /// A known answer drawn as a line: value and what it is.
     #[prop_or_default]
     pub benchmark: Option<(f64, AttrValue)>,
+    /// Effects on a 0/1 outcome: the axis in percentage points.
+    #[prop_or_default]
+    pub pp: bool,
 }
 
 /// Point and interval per method on a shared axis with the zero line.
 #[component]
 pub fn ForestPlot(props: &ForestPlotProps) -> Html {
     const W: f64 = 640.0;
-    let left: f64 = if props.multi { 250.0 } else { 210.0 };
+    let left: f64 = 190.0;
     const RIGHT: f64 = 24.0;
     const ROW: f64 = 34.0;
+    const HEAD: f64 = 26.0;
     const TOP: f64 = 12.0;
-    let rows = &props.rows;
-    let bench = props.benchmark.as_ref().filter(|(v, _)| v.is_finite());
-    let lo = rows.iter().map(|r| r.ci_low).chain(bench.map(|b| b.0)).fold(0.0_f64, f64::min);
-    let hi = rows.iter().map(|r| r.ci_high).chain(bench.map(|b| b.0)).fold(0.0_f64, f64::max);
+    let scale = if props.pp { 100.0 } else { 1.0 };
+    let bench =
+        props.benchmark.as_ref().filter(|(v, _)| v.is_finite()).map(|(v, w)| (v * scale, w));
+    // Each line: a comparison's heading (multi-arm) or an interval.
+    enum Line<'a> {
+        Head(&'a str),
+        Interval(&'a EffectRow),
+    }
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    let mut last: Option<&str> = None;
+    for (r, name) in &props.rows {
+        if props.multi
+            && let Some(n) = name.as_deref()
+            && last != Some(n)
+        {
+            lines.push(Line::Head(n));
+            last = Some(n);
+        }
+        lines.push(Line::Interval(r));
+    }
+    let rows = props.rows.iter().map(|(r, _)| r);
+    let lo =
+        rows.clone().map(|r| r.ci_low * scale).chain(bench.map(|b| b.0)).fold(0.0_f64, f64::min);
+    let hi = rows.map(|r| r.ci_high * scale).chain(bench.map(|b| b.0)).fold(0.0_f64, f64::max);
     let level = if props.level.is_empty() { "95%" } else { props.level.as_str() };
     let top = if bench.is_some() { TOP + 16.0 } else { TOP };
     let pad = (hi - lo).max(f64::MIN_POSITIVE) * 0.08;
     let (lo, hi) = (lo - pad, hi + pad);
     let x = |v: f64| left + (v - lo) / (hi - lo) * (W - left - RIGHT);
-    let h = top + ROW * rows.len() as f64 + 30.0;
+    let mut y_of = Vec::with_capacity(lines.len());
+    let mut y = top;
+    for l in &lines {
+        let step = if matches!(l, Line::Head(_)) { HEAD } else { ROW };
+        y_of.push(y + step / 2.0);
+        y += step;
+    }
+    let axis = if props.pp { 20.0 } else { 0.0 };
+    let h = y + 30.0 + axis;
     let ticks = nice_ticks(lo, hi, 5);
     let step = ticks.get(1).zip(ticks.first()).map_or(1.0, |(b, a)| b - a);
     let tick_decimals = format::decimals_for(step * 10.0);
     let caption = html! {
         <>
             {format!("Each dot is an estimate, each bar its {level} interval; the dashed line is no effect.")}
+            if props.pp { {" Effects in percentage points."} }
             if let Some((_, what)) = bench { {format!(" The gold line is the {what}.")} }
         </>
     };
     let tick_labels = ticks.iter().map(|&t| (x(t), format::with_separators(t, tick_decimals)));
+    let base = h - 24.0 - axis;
     html! {
         <PlotFrame kind="forest" view_box={format!("0 0 {W} {h}")} aria_label={format!("Forest plot of the estimates with {level} intervals")}
                    label="forest plot" file={props.file.clone()} {caption}>
-                {x_ticks(tick_labels, top, h - 24.0, h - 8.0)}
-                <line class="zero" x1={x(0.0).to_string()} x2={x(0.0).to_string()} y1={(top - 4.0).to_string()} y2={(h - 24.0).to_string()} />
+                {x_ticks(tick_labels, top, base, base + 16.0)}
+                if props.pp {
+                    <text class="axis-title" x={((left + W - RIGHT) / 2.0).to_string()} y={(h - 6.0).to_string()} text-anchor="middle">
+                        {"effect in percentage points"}
+                    </text>
+                }
+                <line class="zero" x1={x(0.0).to_string()} x2={x(0.0).to_string()} y1={(top - 4.0).to_string()} y2={base.to_string()} />
                 if let Some((v, what)) = bench {
-                    <g class="benchmark" data-testid="forest-benchmark" data-value={v.to_string()}>
-                        <line x1={x(*v).to_string()} x2={x(*v).to_string()} y1={(top - 4.0).to_string()} y2={(h - 24.0).to_string()} />
-                        <text x={x(*v).to_string()} y={(top - 8.0).to_string()}
-                              text-anchor={if x(*v) > W - 160.0 { "end" } else { "middle" }}>
-                            {format!("{what}: {}", format::with_separators(*v, tick_decimals.clamp(2, 4)))}
+                    <g class="benchmark" data-testid="forest-benchmark" data-value={(v / scale).to_string()}>
+                        <line x1={x(v).to_string()} x2={x(v).to_string()} y1={(top - 4.0).to_string()} y2={base.to_string()} />
+                        <text x={x(v).to_string()} y={(top - 8.0).to_string()}
+                              text-anchor={if x(v) > W - 160.0 { "end" } else { "middle" }}>
+                            {format!("{what}: {}", format::with_separators(v, tick_decimals.clamp(2, 4)))}
                         </text>
                     </g>
                 }
-                { for rows.iter().enumerate().map(|(i, r)| {
-                    let y = top + ROW * (i as f64 + 0.5);
-                    let name = match (&r.arm, props.multi) {
-                        (Some(a), true) => format!("{} · {a}", r.method.short_label()),
-                        _ => r.method.label().to_string(),
-                    };
-                    html! {
-                        <g class="interval" data-method={r.method.as_str()} data-arm={r.arm.clone()}>
-                            <text class="label" x="8" y={(y + 4.0).to_string()}>{name}</text>
-                            <line x1={x(r.ci_low).to_string()} x2={x(r.ci_high).to_string()} y1={y.to_string()} y2={y.to_string()} />
-                            <line class="cap" x1={x(r.ci_low).to_string()} x2={x(r.ci_low).to_string()} y1={(y - 6.0).to_string()} y2={(y + 6.0).to_string()} />
-                            <line class="cap" x1={x(r.ci_high).to_string()} x2={x(r.ci_high).to_string()} y1={(y - 6.0).to_string()} y2={(y + 6.0).to_string()} />
-                            <circle cx={x(r.estimate).to_string()} cy={y.to_string()} r="6" />
-                        </g>
+                { for lines.iter().zip(&y_of).map(|(l, &y)| match l {
+                    Line::Head(name) => html! {
+                        <text class="group" x="8" y={(y + 5.0).to_string()} data-testid="forest-group">{name.to_string()}</text>
+                    },
+                    Line::Interval(r) => {
+                        // Two labels: the full one, and a short one that a narrow screen shows larger.
+                        let long = if props.multi { r.method.short_label() } else { r.method.label() };
+                        let flag = r.unreliable.as_ref().map(|_| " ⚠");
+                        let lx = if props.multi { "20" } else { "8" };
+                        let (l, u, e) = (x(r.ci_low * scale), x(r.ci_high * scale), x(r.estimate * scale));
+                        html! {
+                            <g class={classes!("interval", r.unreliable.is_some().then_some("unreliable"))}
+                               data-method={r.method.as_str()} data-arm={r.arm.clone()}>
+                                <text class="label long" x={lx} y={(y + 4.0).to_string()}>{long}{flag}</text>
+                                <text class="label short" x={lx} y={(y + 6.0).to_string()}>{r.method.short_label()}{flag}</text>
+                                <line x1={l.to_string()} x2={u.to_string()} y1={y.to_string()} y2={y.to_string()} />
+                                <line class="cap" x1={l.to_string()} x2={l.to_string()} y1={(y - 6.0).to_string()} y2={(y + 6.0).to_string()} />
+                                <line class="cap" x1={u.to_string()} x2={u.to_string()} y1={(y - 6.0).to_string()} y2={(y + 6.0).to_string()} />
+                                <circle cx={e.to_string()} cy={y.to_string()} r="6" />
+                            </g>
+                        }
                     }
                 }) }
         </PlotFrame>

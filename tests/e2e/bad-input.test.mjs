@@ -133,7 +133,10 @@ export default (test, h) => {
         await roles(page, 't', 'y');
         await methods(page, ['ols']);
         await page.click('[data-testid=run-button]');
-        await page.locator('[data-testid=method-error-ols]').filter({ hasText: /`b` is a linear combination of `a`/ }).waitFor({ timeout: 30000 });
+        // Column names are shown as code, not between backticks.
+        const err = page.locator('[data-testid=method-error-ols]').filter({ hasText: /\bb is a linear combination of a\b/ });
+        await err.waitFor({ timeout: 30000 });
+        assert(await err.locator('code').allTextContents().then((c) => c.join() === 'b,a'), 'the columns are code');
       } },
     { name: 'multi-arm-collinear.csv', bytes: csv(['y,arm,a,b', ...repeat(60, (i) => `${(i * 7) % 11},${['ctl', '=SUM(1;2)', 'plain'][i % 3]},${i % 5},${2 * (i % 5) + 1}`)]), shape: '60 rows × 4 columns',
       async check(page) {
@@ -148,7 +151,7 @@ export default (test, h) => {
         const arms = await failed.evaluateAll((ps) => ps.map((p) => [p.dataset.arm, p.innerText]));
         assert(arms.length === 2, `${arms.length} failures`);
         assert(arms[0][0] === '=SUM(1;2)' && arms[1][0] === 'plain', `arms ${arms.map((a) => a[0])}`);
-        assert(arms[1][1].startsWith('Regression adjustment (OLS) · plain: `b` is a linear combination of `a`'), arms[1][1]);
+        assert(arms[1][1].startsWith('Regression adjustment (OLS) · plain vs ctl: b is a linear combination of a'), arms[1][1]);
         await failed.nth(1).scrollIntoViewIfNeeded();
         await page.screenshot({ path: path.join(artifacts, 'multi-arm-failure.png') });
         const [d] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.click('[data-testid=export-results-csv]')]);

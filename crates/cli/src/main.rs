@@ -428,6 +428,9 @@ fn render_table(report: &Report, spec: &AnalysisSpec) -> String {
         for w in &r.warnings {
             out += &format!("warning: {who}: {w}\n");
         }
+        if let Some(u) = &r.unreliable {
+            out += &format!("warning: {who}: {u}\n");
+        }
     }
     for w in &report.warnings {
         out += &format!("warning: {w}\n");

@@ -668,3 +668,84 @@ fn the_python_script_prints_the_numbers_estimate_reports() {
         }
     }
 }
+
+#[test]
+fn weighting_estimates_resting_on_extreme_weights_are_flagged() {
+    let cps = json_ok(&[
+        "estimate",
+        &format!("{DATA}nsw_cps.csv"),
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--method",
+        "ols,ipw,aipw,dr-learner",
+        "--json",
+    ]);
+    let flag = |v: &serde_json::Value, m: &str| {
+        let row = v["results"].as_array().unwrap().iter().find(|r| r["method"] == m).unwrap();
+        row.get("unreliable").and_then(|u| u.as_str()).map(str::to_string)
+    };
+    for m in ["ipw", "aipw", "dr-learner"] {
+        let why = flag(&cps, m).unwrap_or_else(|| panic!("{m} is not flagged"));
+        assert!(
+            why.starts_with("not to be trusted: 10 rows") && why.contains("treated group"),
+            "{why}"
+        );
+    }
+    assert_eq!(flag(&cps, "ols"), None);
+    // Randomized: nothing to flag; and no 0/1 outcome, so no control rate.
+    let exp = json_ok(&[
+        "estimate",
+        &format!("{DATA}nsw_experimental.csv"),
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--method",
+        "ipw,aipw,dr-learner",
+        "--json",
+    ]);
+    for m in ["ipw", "aipw", "dr-learner"] {
+        assert_eq!(flag(&exp, m), None, "{m}");
+    }
+    assert!(exp.get("control_rates").is_none());
+}
+
+#[test]
+fn a_zero_one_outcome_reports_the_control_rate_of_each_comparison() {
+    let v = json_ok(&[
+        "estimate",
+        &format!("{DATA}hillstrom.csv"),
+        "--treatment",
+        "segment",
+        "--control",
+        "No E-Mail",
+        "--outcome",
+        "visit",
+        "--covariates",
+        "recency,history",
+        "--method",
+        "diff-means",
+        "--json",
+    ]);
+    let rates = v["control_rates"].as_array().expect("control rates");
+    assert_eq!(rates.len(), 2);
+    for r in rates {
+        let rate = r["rate"].as_f64().unwrap();
+        assert!(rate > 0.09 && rate < 0.12, "{r}");
+        assert_eq!(r["n"], 21306);
+    }
+    let (code, text, _) = counterfact(&[
+        "estimate",
+        &format!("{DATA}nsw_cps.csv"),
+        "--treatment",
+        "treat",
+        "--outcome",
+        "re78",
+        "--method",
+        "dr-learner",
+    ]);
+    assert_eq!(code, 0);
+    assert!(text.contains("warning: dr-learner: not to be trusted"), "{text}");
+}

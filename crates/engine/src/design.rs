@@ -284,12 +284,21 @@ impl<'a> Kept<'a> {
             return Err(AnalysisError::NoCompleteRows);
         }
         let warning = (n_dropped > 0).then(|| {
-            let parts: Vec<String> = counts
-                .iter()
-                .filter(|(_, count)| *count > 0)
-                .map(|(name, count)| format!("`{name}` ({count})"))
-                .collect();
-            format!("dropped {n_dropped} of {n} rows with a missing value in {}", parts.join(", "))
+            let missing: Vec<&(&str, usize)> = counts.iter().filter(|(_, c)| *c > 0).collect();
+            // Each column's count only when there are several (one column's is the total).
+            let parts: Vec<String> = match missing.as_slice() {
+                [(name, _)] => vec![format!("`{name}`")],
+                many => many
+                    .iter()
+                    .map(|(name, c)| format!("`{name}` ({})", crate::format::count(*c)))
+                    .collect(),
+            };
+            format!(
+                "dropped {} of {} with a missing value in {}",
+                crate::format::count(n_dropped),
+                crate::format::plural(n, "row", "rows"),
+                parts.join(", ")
+            )
         });
         Ok(Kept { keep, n_dropped, extra: extra_cols, warning })
     }

@@ -100,7 +100,7 @@ impl fmt::Display for AnalysisError {
             }
             AnalysisError::TooManyLevels { name, levels } => write!(
                 f,
-                "the text column `{name}` has {levels} distinct values (more than {}); it looks like an identifier. Leave it out, or group its values first",
+                "the column `{name}` has {levels} distinct values (more than {}) to encode as categories; it looks like an identifier. Leave it out, or group its values first",
                 design::MAX_LEVELS
             ),
             AnalysisError::DuplicateCovariate { name } => {

@@ -34,8 +34,8 @@ pub use error::AnalysisError;
 pub use export::cate_csv;
 pub use independence::{Independence, IndependenceTest, test_independences};
 pub use report::{
-    Balance, BalanceRow, BootstrapSummary, CateSet, EffectRow, MatchingSummary, MethodFailure,
-    Overlap, PropensitySummary, Report,
+    Balance, BalanceRow, BootstrapSummary, CateSet, ControlRate, EffectRow, MatchingSummary,
+    MethodFailure, Overlap, PropensitySummary, Report,
 };
 pub use spec::{AnalysisSpec, EstimandChoice, Method, MissingPolicy, OptionError, Options};
 pub use summary::{

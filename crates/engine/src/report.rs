@@ -47,6 +47,10 @@ pub struct EffectRow {
     /// Percentile bootstrap interval, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bootstrap: Option<BootstrapSummary>,
+    /// Why this number is not to be trusted, when it is not: a weighting estimate whose weight
+    /// rests on rows with extreme propensities (the rule is in `run/diagnostics.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreliable: Option<String>,
 }
 
 impl EffectRow {
@@ -69,6 +73,7 @@ impl EffectRow {
             first_stage_f: None,
             se_causalml: None,
             bootstrap: None,
+            unreliable: None,
         }
     }
 }
@@ -203,6 +208,29 @@ pub struct Report {
     /// For multi-arm data: the control level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control: Option<String>,
+    /// For a 0/1 outcome: the control group's rate, per comparison (what an effect in
+    /// percentage points is read against).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub control_rates: Vec<ControlRate>,
+}
+
+/// The share of control rows whose 0/1 outcome is 1, in one comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ControlRate {
+    /// For multi-arm data, the treated level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arm: Option<String>,
+    /// Mean outcome of the comparison's control rows.
+    pub rate: f64,
+    /// Control rows it is computed on.
+    pub n: usize,
+}
+
+impl Report {
+    /// The control rate of the comparison of `arm` (`None`: a 0/1 treatment), for a 0/1 outcome.
+    pub fn control_rate(&self, arm: Option<&str>) -> Option<&ControlRate> {
+        self.control_rates.iter().find(|c| c.arm.as_deref() == arm)
+    }
 }
 
 /// What the page and the CLI show of the propensity model.

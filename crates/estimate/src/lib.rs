@@ -159,7 +159,8 @@ impl fmt::Display for Error {
             }
             Error::SmallGroup { group, size } => write!(
                 f,
-                "the {group} group has {size} row(s); at least 2 are needed for a standard error"
+                "the {group} group has {size} {}; at least 2 are needed for a standard error",
+                if *size == 1 { "row" } else { "rows" }
             ),
             Error::Constant { column } => write!(
                 f,

@@ -56,13 +56,15 @@ impl Fingerprint {
         Some(if !missing.is_empty() {
             let list: Vec<String> = missing.iter().take(5).map(|c| format!("`{c}`")).collect();
             format!(
-                "this file lacks the column(s) {} that the link's analysis uses",
+                "this file lacks the {} {} that the link's analysis uses",
+                if missing.len() == 1 { "column" } else { "columns" },
                 list.join(", ")
             )
         } else if self.n_rows != other.n_rows {
             format!(
-                "this file has {} rows; the link was made from one with {}: the numbers will differ",
-                other.n_rows, self.n_rows
+                "this file has {}; the link was made from one with {}: the numbers will differ",
+                cf_engine::format::plural(other.n_rows, "row", "rows"),
+                cf_engine::format::count(self.n_rows)
             )
         } else {
             "this file's content differs from the one the link was made from: the numbers may differ"
@@ -740,6 +742,6 @@ mod tests {
         let b = Fingerprint::of(vec!["t".into(), "y".into()], 2, b"t,y\n1,2\n0,4\n");
         assert!(a.mismatch(&b).unwrap().contains("content differs"));
         let c = Fingerprint::of(vec!["t".into()], 2, b"t\n1\n0\n");
-        assert!(a.mismatch(&c).unwrap().contains("lacks the column(s) `y`"));
+        assert!(a.mismatch(&c).unwrap().contains("lacks the column `y`"));
     }
 }

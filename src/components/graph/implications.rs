@@ -7,13 +7,7 @@ use super::Flag;
 use crate::components::context::use_app;
 
 fn fmt_p(p: f64) -> String {
-    if p < 1e-16 {
-        "< 1e-16".into()
-    } else if p < 0.001 {
-        format!("{p:.1e}")
-    } else {
-        format!("{p:.3}")
-    }
+    cf_engine::format::p_value(p)
 }
 
 /// Rows shown before "show all".

@@ -117,3 +117,101 @@ pub(super) fn balance(
         .collect();
     Balance { arm, rows }
 }
+
+/// A row whose propensity for its own group (p for a treated row, 1 − p for a control) is below
+/// this has an inverse-propensity weight of 100 or more: an extreme weight.
+pub(crate) const EXTREME_PROPENSITY: f64 = 0.01;
+
+/// A weighting estimate is flagged as not to be trusted when rows with extreme weights carry
+/// more than this share of one group's total weight.
+///
+/// The rule: with inverse-propensity weights (the estimand's: `1/p` and `1/(1 − p)` for the ATE,
+/// `1` and `p/(1 − p)` for the ATT; the propensities the method itself uses, clipped for the
+/// DR-learner, trimmed rows left out for IPW and AIPW), sum the weight of each group and the
+/// part of it carried by rows with extreme weights. Above 10 % in either group, a handful of
+/// rows (whose outcomes can be anything) decide the estimate, and its standard error, which
+/// treats the propensities as accurate, understates how far off it can be. In a randomized
+/// experiment no row has an extreme weight and the share is 0.
+pub(crate) const EXTREME_WEIGHT_SHARE: f64 = 0.1;
+
+/// The share of a group's weight carried by rows with extreme weights: the larger of the two.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct WeightShare {
+    /// Share in [0, 1].
+    pub(crate) share: f64,
+    /// The group it is in: treated (true) or control.
+    pub(crate) treated: bool,
+    /// Rows with extreme weights in that group.
+    pub(crate) rows: usize,
+}
+
+/// The [`WeightShare`] of propensities `p` (rows outside [`trim`, 1 − `trim`] left out, as the
+/// weighting estimators do when `trim` > 0); `None` when a group has no weight.
+pub(crate) fn extreme_weight_share(
+    p: &[f64],
+    t: &[f64],
+    att: bool,
+    trim: f64,
+) -> Option<WeightShare> {
+    // [total, extreme] weight and extreme rows, of the treated and the control.
+    let (mut total, mut extreme, mut rows) = ([0.0_f64; 2], [0.0_f64; 2], [0_usize; 2]);
+    for (&p, &ti) in p.iter().zip(t) {
+        if !p.is_finite() || (trim > 0.0 && (p < trim || p > 1.0 - trim)) {
+            continue;
+        }
+        let treated = ti == 1.0;
+        let own = if treated { p } else { 1.0 - p };
+        let w = match (att, treated) {
+            (false, _) => 1.0 / own,
+            (true, true) => 1.0,
+            (true, false) => p / own,
+        };
+        if !w.is_finite() {
+            continue;
+        }
+        let k = usize::from(!treated);
+        total[k] += w;
+        // For the ATT the treated weigh 1 each: only controls can carry extreme weights.
+        if own < EXTREME_PROPENSITY && !(att && treated) {
+            extreme[k] += w;
+            rows[k] += 1;
+        }
+    }
+    if !(total[0] > 0.0 && total[1] > 0.0) {
+        return None;
+    }
+    let share = [extreme[0] / total[0], extreme[1] / total[1]];
+    let k = usize::from(share[1] > share[0]);
+    Some(WeightShare { share: share[k], treated: k == 0, rows: rows[k] })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extreme_weights_are_measured_per_group() {
+        // Ten treated, two of them with p = 0.001 (weight 1,000 each), eight with p = 0.5.
+        let mut p = vec![0.001, 0.001];
+        p.extend([0.5; 8]);
+        let mut t = vec![1.0; 10];
+        p.extend([0.5; 10]);
+        t.extend([0.0; 10]);
+        let s = extreme_weight_share(&p, &t, false, 0.0).unwrap();
+        assert!(s.treated && s.rows == 2, "{s:?}");
+        assert!((s.share - 2000.0 / 2016.0).abs() < 1e-12, "{s:?}");
+        // For the ATT the treated weigh 1: nothing extreme.
+        assert_eq!(extreme_weight_share(&p, &t, true, 0.0).unwrap().share, 0.0);
+        // Trimming at 0.01 leaves them out.
+        assert_eq!(extreme_weight_share(&p, &t, false, 0.01).unwrap().share, 0.0);
+        // A randomized design: no extreme weight.
+        let even = vec![0.5; 20];
+        assert_eq!(extreme_weight_share(&even, &t, false, 0.0).unwrap().share, 0.0);
+        // A control with p = 0.995 under the ATT weighs 199.
+        let (p2, t2) = (vec![0.5, 0.5, 0.995, 0.5], vec![1.0, 1.0, 0.0, 0.0]);
+        let s = extreme_weight_share(&p2, &t2, true, 0.0).unwrap();
+        assert!(!s.treated && s.rows == 1 && s.share > 0.99, "{s:?}");
+        // A group without rows has no share.
+        assert_eq!(extreme_weight_share(&[0.5], &[1.0], false, 0.0), None);
+    }
+}

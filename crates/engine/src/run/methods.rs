@@ -48,8 +48,8 @@ impl Fitted {
         let mut out = Fitted { se_causalml: fit.se_causalml, ..Fitted::of(fit.effect.clone()) };
         if fit.n_clipped > 0 {
             out.warnings.push(format!(
-                "{} propensities clipped to [0.001, 0.999], as causalml does",
-                fit.n_clipped
+                "{} clipped to [0.001, 0.999], as causalml does",
+                crate::format::plural(fit.n_clipped, "propensity", "propensities")
             ));
         }
         out.cate = Some(fit.cate);
@@ -79,9 +79,12 @@ pub(super) fn fit_method(
             let m = MatchingParams { replace, caliper: CALIPER, l2 }.fit(data)?;
             let mut out = Fitted::of(m.effect.clone());
             if m.n_treated_unmatched > 0 {
+                let n = m.n_treated_unmatched;
                 out.warnings.push(format!(
-                    "{} treated units have no control within the caliper and are left out: the estimate is for the matched treated",
-                    m.n_treated_unmatched
+                    "{} {} no control within the caliper and {} left out: the estimate is for the matched treated",
+                    crate::format::plural(n, "treated unit", "treated units"),
+                    if n == 1 { "has" } else { "have" },
+                    if n == 1 { "is" } else { "are" },
                 ));
             }
             out.matching = Some(MatchingSummary {

@@ -10,9 +10,10 @@ use std::borrow::Cow;
 
 use cf_estimate::{EffectData, LogisticFit};
 
+use crate::report::ControlRate;
 use crate::{
-    AnalysisError, AnalysisSpec, CateSet, Design, EffectRow, Method, MethodFailure,
-    PropensitySummary, Report,
+    AnalysisError, AnalysisSpec, CateSet, Design, EffectRow, Estimand, Method, MethodFailure,
+    PropensitySummary, Report, format,
 };
 use methods::Fitted;
 
@@ -82,6 +83,7 @@ pub(crate) fn analyze(
         balance: Vec::new(),
         cate: Vec::new(),
         control: spec.control.clone().filter(|_| setup.comparisons.iter().any(|c| c.arm.is_some())),
+        control_rates: Vec::new(),
     };
     let mut work = Work {
         done: 0,
@@ -143,8 +145,15 @@ impl Setup<'_> {
             })
             .flatten();
         if let Some(why) = &reproduced {
-            let whom = cmp.arm.as_ref().map(|a| format!(" (comparison {a})")).unwrap_or_default();
+            let whom = cmp.arm.as_ref().map(|a| format!(" ({})", self.name(a))).unwrap_or_default();
             report.warnings.push(format!("{why}{whom}"));
+        }
+        if let Some(rate) = control_rate(&data.y, &data.t) {
+            report.control_rates.push(ControlRate {
+                arm: cmp.arm.clone(),
+                rate: rate.0,
+                n: rate.1,
+            });
         }
         let mut matched: Option<Vec<Option<usize>>> = None;
         for (m_index, &method) in spec.methods.iter().enumerate() {
@@ -170,7 +179,10 @@ impl Setup<'_> {
             let bootstrap = (spec.options.bootstrap > 0 && !work.stopped)
                 .then(|| self.bootstrap(method, m_index, &data, work))
                 .flatten();
-            let row = self.row(method, cmp, fitted, bootstrap);
+            let mut row = self.row(method, cmp, fitted, bootstrap);
+            if let Some(Ok(fit)) = &prop {
+                row.unreliable = self.unreliable(method, row.estimand, fit, &data.t);
+            }
             if row.std_error == 0.0 {
                 report.errors.push(failure(degenerate::ZERO_SE.into()));
             } else if [row.estimate, row.std_error, row.ci_low, row.ci_high]
@@ -185,6 +197,46 @@ impl Setup<'_> {
         if let Some(Ok(fit)) = &prop {
             self.propensity_diagnostics(fit, &data, matched.as_deref(), cmp, report);
         }
+    }
+
+    /// How the comparison of `arm` is named in messages (`Womens E-Mail vs No E-Mail`).
+    fn name(&self, arm: &str) -> String {
+        let control = self.spec.control.as_deref().unwrap_or("");
+        format::comparison(&self.spec.treatment, arm, control)
+    }
+
+    /// Why a weighting estimate is not to be trusted, when rows with extreme inverse-propensity
+    /// weights carry too much of a group's weight ([`diagnostics::EXTREME_WEIGHT_SHARE`]).
+    fn unreliable(
+        &self,
+        method: Method,
+        estimand: Estimand,
+        fit: &LogisticFit,
+        t: &[f64],
+    ) -> Option<String> {
+        let att = estimand == Estimand::Att;
+        let s = match method {
+            Method::Ipw | Method::Aipw => diagnostics::extreme_weight_share(
+                &fit.probabilities,
+                t,
+                att,
+                self.spec.options.trim,
+            ),
+            Method::DrLearner => {
+                let clipped = cf_estimate::clip_propensity(&fit.probabilities).0;
+                diagnostics::extreme_weight_share(&clipped, t, att, 0.0)
+            }
+            _ => None,
+        }?;
+        (s.share > diagnostics::EXTREME_WEIGHT_SHARE).then(|| {
+            format!(
+                "not to be trusted: {} with a propensity below {} for their own group (weights of 100 or more) carry {} of the {} group's weight, so the estimate rests on them; trim the propensities or keep only rows where the groups overlap",
+                format::plural(s.rows, "row", "rows"),
+                diagnostics::EXTREME_PROPENSITY,
+                format::percent(s.share).replace(format::NBSP, " "),
+                if s.treated { "treated" } else { "control" },
+            )
+        })
     }
 
     /// The design's columns over the comparison's rows.
@@ -300,6 +352,7 @@ impl Setup<'_> {
             first_stage_f: fitted.first_stage_f,
             se_causalml: fitted.se_causalml,
             bootstrap,
+            unreliable: None,
         }
     }
 
@@ -321,13 +374,20 @@ impl Setup<'_> {
             let n_clipped = cf_estimate::clip_propensity(ps).1;
             let extreme = ps.iter().filter(|&&p| !(0.01..=0.99).contains(&p)).count();
             if extreme > 0 {
+                let whom =
+                    cmp.arm.as_ref().map(|a| format!(" ({})", self.name(a))).unwrap_or_default();
                 report.warnings.push(format!(
-                    "{extreme} rows have a propensity below 0.01 or above 0.99 (range {min:.2e} to {max:.4}): their weights are extreme and overlap is poor; consider trimming"
+                    "{} {} a propensity below 0.01 or above 0.99 (fitted propensities range from {} to {}): their weights are extreme and overlap is poor; consider trimming{whom}",
+                    format::plural(extreme, "row", "rows"),
+                    if extreme == 1 { "has" } else { "have" },
+                    format::p_value(min).replace(format::NBSP, " "),
+                    format::p_value(max).replace(format::NBSP, " "),
                 ));
             }
             if n_trimmed > 0 && trim > 0.0 {
                 report.warnings.push(format!(
-                    "weighting left out {n_trimmed} rows with a propensity outside [{trim}, {}]",
+                    "weighting left out {} with a propensity outside [{trim}, {}]",
+                    format::plural(n_trimmed, "row", "rows"),
                     1.0 - trim
                 ));
             }
@@ -398,6 +458,20 @@ fn comparisons(design: &Design<'_>, spec: &AnalysisSpec) -> Result<Vec<Compariso
             Comparison { arm: Some(l.clone()), rows: Some(rows), t: tt }
         })
         .collect())
+}
+
+/// For a 0/1 outcome and a 0/1 comparison: the mean outcome of the control rows and their count.
+fn control_rate(y: &[f64], t: &[f64]) -> Option<(f64, usize)> {
+    let binary = |v: &[f64]| v.iter().all(|&x| x == 0.0 || x == 1.0);
+    if !(binary(y) && binary(t)) {
+        return None;
+    }
+    let (ones, n) = y
+        .iter()
+        .zip(t)
+        .filter(|&(_, &ti)| ti == 0.0)
+        .fold((0usize, 0usize), |(o, n), (&yi, _)| (o + usize::from(yi == 1.0), n + 1));
+    (n > 0).then(|| (ones as f64 / n as f64, n))
 }
 
 /// Fold ids from the fold column: whole numbers ≥ 0.
