@@ -113,7 +113,7 @@ pub(super) fn boxes(g: &Dag) -> Vec<Option<Rect>> {
     g.nodes().iter().map(|n| n.pos.map(|p| Rect::node(&n.name, p))).collect()
 }
 
-/// The nearest place to `want` where node `v`'s box keeps [`GAP`] from every other box (`want`
+/// The nearest place to `want` where node `v`'s box keeps a gap (`GAP`) from every other box (`want`
 /// itself when it is free). Searched on rings of growing radius.
 pub fn free_spot(g: &Dag, v: usize, want: (f64, f64)) -> (f64, f64) {
     let others: Vec<Rect> = g

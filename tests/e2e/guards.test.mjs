@@ -248,4 +248,23 @@ export default (test, h) => {
     await p.locator('[data-testid=share-banner]').waitFor();
     await p.close();
   });
+
+  test('the analysis panel with its reasons and type switches fits 390, 768 and 1280 px', async ({ page }) => {
+    await dropFile(page, 'nhefs_like.csv', nhefs);
+    await page.locator('[data-testid=data-shape]').filter({ hasText: '400 rows' }).waitFor();
+    await page.selectOption('[data-testid=treatment-select]', 'qsmk');
+    await page.selectOption('[data-testid=outcome-select]', 'wt82_71');
+    await page.locator('[data-testid=derived-wt82]').waitFor();
+    for (const width of [390, 768, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(100);
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert(wide <= width, `at ${width} px the page is ${wide} px wide`);
+      const hint = await page.locator('[data-testid=derived-wt82]').boundingBox();
+      assert(hint.x >= 0 && hint.x + hint.width <= width, `the reason fits at ${width} px (${hint.x}, ${hint.width})`);
+      await page.locator('fieldset.covariates').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(artifacts, `analysis-${width}.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
 };
