@@ -804,3 +804,50 @@ fn a_column_the_graph_has_descend_from_the_treatment_is_not_ticked_by_default() 
     let s = s.reduce(Action::SetOutcome("y".into()));
     assert_eq!(s.covariates, ["age"]);
 }
+
+#[test]
+fn a_column_is_never_tested_against_its_own_encoding() {
+    let mut sum = summary(&[
+        ("qsmk", "binary"),
+        ("active", "numeric"),
+        ("active_1", "binary"),
+        ("education", "categorical"),
+        ("education_college", "binary"),
+        ("wt82", "numeric"),
+        ("wt82_missing", "binary"),
+        ("wt82_71", "numeric"),
+        ("wt71", "numeric"),
+    ]);
+    sum.n_rows = 300;
+    let levels: [Option<&[&str]>; 9] = [
+        Some(&["0", "1"]),
+        Some(&["0", "1", "2"]),
+        Some(&["0", "1"]),
+        Some(&["college", "school"]),
+        Some(&["0", "1"]),
+        None,
+        Some(&["0", "1"]),
+        None,
+        None,
+    ];
+    for (c, l) in sum.columns.iter_mut().zip(levels) {
+        c.levels = l.map(|l| l.iter().map(|s| s.to_string()).collect());
+    }
+    let s = loaded(sum);
+    assert!(s.encodes("active", "active_1"));
+    assert!(s.encodes("education", "education_college"));
+    assert!(s.encodes("wt82", "wt82_missing"));
+    // wt82_71 is a column of its own (wt82 − wt71), not a dummy of wt82.
+    assert!(!s.encodes("wt82", "wt82_71"));
+    assert!(!s.encodes("active_1", "active"));
+    assert!(!s.encodes("qsmk", "qsmk"));
+    let s = graph(s, GraphAction::AddEdge("qsmk".into(), "wt82_71".into()));
+    let pairs: Vec<(String, String)> =
+        s.implied_independences().into_iter().map(|i| (i.x, i.y)).collect();
+    assert!(!pairs.is_empty());
+    let has =
+        |a: &str, b: &str| pairs.iter().any(|(x, y)| (x == a && y == b) || (x == b && y == a));
+    assert!(!has("active", "active_1") && !has("education", "education_college"));
+    assert!(!has("wt82", "wt82_missing"));
+    assert!(has("wt82", "wt82_71") && has("active", "wt71"));
+}

@@ -610,7 +610,9 @@ test('a share link reproduces the analysis in a fresh browser; other files and d
   if (problems.length) throw new Error(problems.join('\n'));
 });
 
-test('missing covariates: dropped by default, or imputed with an indicator, as the CLI does', async ({ page }) => {
+/** Card, nearc4 → lwage, adjusting for exactly exper, black and fatheduc (690 rows miss
+ * fatheduc); returns those covariates. */
+async function cardWithGaps(page) {
   await dropFile(page, 'card.csv', fs.readFileSync(path.join(refs, 'card.csv'), 'utf8'));
   await page.locator('[data-testid=data-shape]').filter({ hasText: '3,010 rows' }).waitFor({ timeout: 30000 });
   await page.selectOption('[data-testid=treatment-select]', 'nearc4');
@@ -620,6 +622,11 @@ test('missing covariates: dropped by default, or imputed with an indicator, as t
     const id = await box.getAttribute('data-testid');
     await box.setChecked(covs.includes(id.slice('covariate-'.length)));
   }
+  return covs;
+}
+
+test('missing covariates: dropped by default, or imputed with an indicator, as the CLI does', async ({ page }) => {
+  const covs = await cardWithGaps(page);
   await chooseMethods(page, ['ols']);
   await page.click('[data-testid=run-button]');
   const dropped = await resultAttrs(page, 'ols');
@@ -660,6 +667,7 @@ test('a DOT file dropped on the model code replaces the graph', async ({ page })
 // Further tests live in tests/e2e/*.test.mjs: each exports `default (test, h)` and registers its
 // tests with `test(name, fn)`; `h` holds the helpers above.
 const helpers = { assert, close, dropFile, resultAttrs, cliJson, refs, artifacts, root, path, fs, nswText,
+  nodeCentre, drawEdge, cardWithGaps,
   freshContext: (...a) => freshContext(...a), base: () => base };
 for (const f of fs.readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort()) {
   (await import(path.join(here, f))).default(test, helpers);

@@ -97,23 +97,10 @@ export default (test, h) => {
     await page.reload();
   }
 
-  async function nodeCentre(page, name) {
-    await page.locator('[data-testid=graph-svg]').evaluate((e) => e.scrollIntoView({ block: 'nearest' }));
-    const box = await page.locator(`[data-testid=node-${name}]`).boundingBox();
-    assert(box, `node ${name} is drawn`);
-    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-  }
-
+  const { nodeCentre } = h;
+  /** The runner's mouse-drawn arrow, then its edge in the drawing. */
   async function drawEdge(page, from, to) {
-    const a = await nodeCentre(page, from);
-    const b = await nodeCentre(page, to);
-    await page.keyboard.down('Shift');
-    await page.mouse.move(a.x, a.y);
-    await page.mouse.down();
-    await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
-    await page.mouse.move(b.x, b.y, { steps: 4 });
-    await page.mouse.up();
-    await page.keyboard.up('Shift');
+    await h.drawEdge(page, from, to);
     await page.locator(`[data-testid=edge-${from}-${to}]`).waitFor({ state: 'attached', timeout: 5000 });
   }
 

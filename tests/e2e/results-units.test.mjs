@@ -156,15 +156,7 @@ export default (test, h) => {
   });
 
   test('results units: rows dropped for missing values are reported under the headline with the column as code', async ({ page }) => {
-    await dropFile(page, 'card.csv', fs.readFileSync(path.join(refs, 'card.csv'), 'utf8'));
-    await page.locator('[data-testid=data-shape]').filter({ hasText: '3,010 rows' }).waitFor({ timeout: 30000 });
-    await page.selectOption('[data-testid=treatment-select]', 'nearc4');
-    await page.selectOption('[data-testid=outcome-select]', 'lwage');
-    const covs = ['exper', 'black', 'fatheduc'];
-    for (const box of await page.locator('[data-testid^=covariate-]').all()) {
-      const id = await box.getAttribute('data-testid');
-      await box.setChecked(covs.includes(id.slice('covariate-'.length)));
-    }
+    await h.cardWithGaps(page);
     await page.click('[data-testid=run-button]');
     await resultAttrs(page, 'ols');
     const lead = page.locator('[data-testid=lead-warning]');
