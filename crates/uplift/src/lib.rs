@@ -1,0 +1,4 @@
+//! Uplift trees and forests, causal trees, and uplift metrics.
+
+pub mod metrics;
+pub mod split;

@@ -1,0 +1,1 @@
+//! Uplift curves and their coefficients.

@@ -1,0 +1,1 @@
+//! Train/test splits for evaluating uplift models.
