@@ -1,0 +1,462 @@
+//! Boosting rounds and leaf-wise tree growth on binned features.
+
+use crate::bins::BinnedMatrix;
+use crate::{Booster, GbdtParams, Node, Objective, Tree, sigmoid};
+
+/// Per-bin sums of a leaf's rows.
+#[derive(Debug, Clone, Copy, Default)]
+struct Bin {
+    g: f64,
+    h: f64,
+    n: u32,
+}
+
+/// The best split of a leaf.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    gain: f64,
+    feature: usize,
+    bin: u8,
+    nan_left: bool,
+}
+
+/// A leaf being grown: its rows are `idx[start..end]`.
+struct Leaf {
+    start: usize,
+    end: usize,
+    depth: usize,
+    node: usize,
+    g: f64,
+    h: f64,
+    hist: Vec<Bin>,
+    best: Option<Split>,
+}
+
+/// SplitMix64: the seeded generator of bagging, feature sampling and the hold-out.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0), by rejection.
+    fn below(&mut self, n: usize) -> usize {
+        let n = n as u64;
+        let zone = u64::MAX - u64::MAX % n;
+        loop {
+            let v = self.next();
+            if v < zone {
+                return (v % n) as usize;
+            }
+        }
+    }
+
+    /// The first `k` of a Fisher–Yates shuffle of `v`.
+    fn choose<T: Copy>(&mut self, v: &mut [T], k: usize) {
+        for i in 0..k.min(v.len()) {
+            let j = i + self.below(v.len() - i);
+            v.swap(i, j);
+        }
+    }
+}
+
+/// Everything a tree needs that does not change between rounds.
+struct Ctx<'a> {
+    params: &'a GbdtParams,
+    x: &'a BinnedMatrix,
+    offsets: Vec<usize>,
+    total_bins: usize,
+}
+
+pub(crate) fn boost(
+    params: &GbdtParams,
+    x: &BinnedMatrix,
+    rows: &[usize],
+    y: &[f64],
+    weights: Option<&[f64]>,
+) -> Booster {
+    let mut rng = Rng(params.seed);
+    let weight = |r: usize| weights.map_or(1.0, |w| w[r]);
+
+    // The early-stopping hold-out: a seeded share of the rows, when both parts keep rows.
+    let (train, valid): (Vec<usize>, Vec<usize>) = match params.early_stopping_rounds {
+        Some(_) => {
+            let mut shuffled = rows.to_vec();
+            let k = ((rows.len() as f64) * params.validation_fraction).round() as usize;
+            if k == 0 || k >= rows.len() {
+                (rows.to_vec(), Vec::new())
+            } else {
+                rng.choose(&mut shuffled, k);
+                let mut valid = shuffled[..k].to_vec();
+                let mut train = shuffled[k..].to_vec();
+                valid.sort_unstable();
+                train.sort_unstable();
+                (train, valid)
+            }
+        }
+        None => (rows.to_vec(), Vec::new()),
+    };
+
+    let sw: f64 = train.iter().map(|&r| weight(r)).sum();
+    let mean = train.iter().map(|&r| weight(r) * y[r]).sum::<f64>() / sw;
+    let init = match params.objective {
+        Objective::SquaredError => mean,
+        Objective::Binary => {
+            let p = mean.clamp(1e-15, 1.0 - 1e-15);
+            libm::log(p / (1.0 - p))
+        }
+    };
+
+    let p = x.n_features();
+    let mut offsets = Vec::with_capacity(p + 1);
+    let mut total_bins = 0;
+    for j in 0..p {
+        offsets.push(total_bins);
+        total_bins += x.column(j).n_bins();
+    }
+    offsets.push(total_bins);
+    let ctx = Ctx { params, x, offsets, total_bins };
+
+    let n = x.n_rows();
+    let mut score = vec![init; n];
+    let mut g = vec![0.0; n];
+    let mut h = vec![0.0; n];
+    let mut gain = vec![0.0; p];
+    let mut trees: Vec<Tree> = Vec::with_capacity(params.n_estimators);
+    let mut features: Vec<usize> = (0..p).collect();
+    let n_features = ((p as f64) * params.feature_fraction).round().max(1.0) as usize;
+    let bagging = params.bagging_freq > 0 && params.bagging_fraction < 1.0;
+    let mut bag: Vec<usize> = train.clone();
+    let mut in_bag = vec![true; n];
+    let mut best = (f64::INFINITY, 0usize);
+
+    for round in 0..params.n_estimators {
+        for &r in &train {
+            let w = weight(r);
+            match params.objective {
+                Objective::SquaredError => {
+                    g[r] = (score[r] - y[r]) * w;
+                    h[r] = w;
+                }
+                Objective::Binary => {
+                    let q = sigmoid(score[r]);
+                    g[r] = (q - y[r]) * w;
+                    h[r] = q * (1.0 - q) * w;
+                }
+            }
+        }
+        if bagging && round % params.bagging_freq == 0 {
+            let k = ((train.len() as f64) * params.bagging_fraction).round().max(1.0) as usize;
+            let mut shuffled = train.clone();
+            rng.choose(&mut shuffled, k);
+            bag = shuffled[..k].to_vec();
+            bag.sort_unstable();
+            in_bag.iter_mut().for_each(|b| *b = false);
+            for &r in &bag {
+                in_bag[r] = true;
+            }
+        }
+        let used: &[usize] = if n_features < p {
+            features.sort_unstable();
+            rng.choose(&mut features, n_features);
+            let mut chosen = features[..n_features].to_vec();
+            chosen.sort_unstable();
+            features[..n_features].copy_from_slice(&chosen);
+            &features[..n_features]
+        } else {
+            &features
+        };
+
+        let mut idx = bag.clone();
+        let (tree, leaves) = grow_tree(&ctx, used, &mut idx, &g, &h, &mut gain);
+        for (start, end, value) in leaves {
+            for &r in &idx[start..end] {
+                score[r] += value;
+            }
+        }
+        if bagging {
+            for &r in train.iter().filter(|&&r| !in_bag[r]) {
+                score[r] += binned_value(&tree, x, r);
+            }
+        }
+        for &r in &valid {
+            score[r] += binned_value(&tree, x, r);
+        }
+        trees.push(tree);
+
+        if let Some(k) = params.early_stopping_rounds {
+            if !valid.is_empty() {
+                let loss = valid_loss(params.objective, &valid, y, &score, &weight);
+                if loss < best.0 {
+                    best = (loss, round);
+                } else if round - best.1 >= k {
+                    break;
+                }
+            }
+        }
+    }
+    let best_iteration = match params.early_stopping_rounds {
+        Some(_) if !valid.is_empty() => {
+            trees.truncate(best.1 + 1);
+            Some(best.1 + 1)
+        }
+        _ => None,
+    };
+    Booster { objective: params.objective, init, trees, n_features: p, gain, best_iteration }
+}
+
+/// Weighted mean loss of the hold-out rows.
+fn valid_loss(
+    objective: Objective,
+    rows: &[usize],
+    y: &[f64],
+    score: &[f64],
+    weight: &dyn Fn(usize) -> f64,
+) -> f64 {
+    let (mut s, mut sw) = (0.0, 0.0);
+    for &r in rows {
+        let w = weight(r);
+        let l = match objective {
+            Objective::SquaredError => (score[r] - y[r]).powi(2),
+            Objective::Binary => {
+                let q = sigmoid(score[r]).clamp(1e-15, 1.0 - 1e-15);
+                -(y[r] * libm::log(q) + (1.0 - y[r]) * libm::log(1.0 - q))
+            }
+        };
+        s += w * l;
+        sw += w;
+    }
+    if sw > 0.0 { s / sw } else { 0.0 }
+}
+
+/// A tree's value for row `r`, read from the bins.
+fn binned_value(tree: &Tree, x: &BinnedMatrix, r: usize) -> f64 {
+    let mut k = 0;
+    loop {
+        match tree.nodes[k] {
+            Node::Leaf(v) => return v,
+            Node::Split { feature, bin, nan_left, left, right, .. } => {
+                let col = x.column(feature);
+                let b = col.bins()[r];
+                let go_left = if Some(b) == col.missing_bin() { nan_left } else { b <= bin };
+                k = if go_left { left } else { right };
+            }
+        }
+    }
+}
+
+/// Grows one tree leaf-wise over the rows in `idx` (partitioned in place); returns the tree and,
+/// per leaf, its range of `idx` and its value.
+fn grow_tree(
+    ctx: &Ctx<'_>,
+    used: &[usize],
+    idx: &mut [usize],
+    g: &[f64],
+    h: &[f64],
+    gain: &mut [f64],
+) -> (Tree, Vec<(usize, usize, f64)>) {
+    let params = ctx.params;
+    let mut nodes = vec![Node::Leaf(0.0)];
+    let mut root = Leaf {
+        start: 0,
+        end: idx.len(),
+        depth: 0,
+        node: 0,
+        g: idx.iter().map(|&r| g[r]).sum(),
+        h: idx.iter().map(|&r| h[r]).sum(),
+        hist: vec![Bin::default(); ctx.total_bins],
+        best: None,
+    };
+    build_hist(ctx, used, &idx[..], g, h, &mut root.hist);
+    root.best = best_split(ctx, used, &root);
+    let mut leaves = vec![root];
+    let mut scratch: Vec<usize> = Vec::with_capacity(idx.len());
+
+    while leaves.len() < params.num_leaves {
+        let pick = leaves.iter().enumerate().filter_map(|(i, l)| l.best.map(|s| (i, s.gain))).fold(
+            None,
+            |acc: Option<(usize, f64)>, (i, gn)| match acc {
+                Some((_, b)) if b >= gn => acc,
+                _ => Some((i, gn)),
+            },
+        );
+        let Some((li, _)) = pick else { break };
+        let Some(split) = leaves[li].best else { break };
+        gain[split.feature] += split.gain;
+        let (start, end, depth) = (leaves[li].start, leaves[li].end, leaves[li].depth);
+
+        // Partition the leaf's rows: left first, order kept on both sides.
+        let col = ctx.x.column(split.feature);
+        let bins = col.bins();
+        let missing = col.missing_bin();
+        let goes_left = |r: usize| {
+            let b = bins[r];
+            if Some(b) == missing { split.nan_left } else { b <= split.bin }
+        };
+        scratch.clear();
+        let mut w = start;
+        for k in start..end {
+            let r = idx[k];
+            if goes_left(r) {
+                idx[w] = r;
+                w += 1;
+            } else {
+                scratch.push(r);
+            }
+        }
+        idx[w..end].copy_from_slice(&scratch);
+        let mid = w;
+
+        let left_node = nodes.len();
+        let right_node = left_node + 1;
+        nodes.push(Node::Leaf(0.0));
+        nodes.push(Node::Leaf(0.0));
+        nodes[leaves[li].node] = Node::Split {
+            feature: split.feature,
+            threshold: col.upper_bound(split.bin as usize),
+            bin: split.bin,
+            nan_left: split.nan_left,
+            left: left_node,
+            right: right_node,
+        };
+
+        // The smaller child gets a histogram built; the larger one is the parent's minus it.
+        let left_small = mid - start <= end - mid;
+        let (s_range, l_range) =
+            if left_small { ((start, mid), (mid, end)) } else { ((mid, end), (start, mid)) };
+        let mut small_hist = vec![Bin::default(); ctx.total_bins];
+        build_hist(ctx, used, &idx[s_range.0..s_range.1], g, h, &mut small_hist);
+        let mut parent = leaves.swap_remove(li);
+        for (p, s) in parent.hist.iter_mut().zip(&small_hist) {
+            p.g -= s.g;
+            p.h -= s.h;
+            p.n -= s.n;
+        }
+        let sums = |range: (usize, usize)| {
+            idx[range.0..range.1].iter().fold((0.0, 0.0), |(a, b), &r| (a + g[r], b + h[r]))
+        };
+        let (sg, sh) = sums(s_range);
+        let (lg, lh) = sums(l_range);
+        let (s_node, l_node) =
+            if left_small { (left_node, right_node) } else { (right_node, left_node) };
+        let mut small = Leaf {
+            start: s_range.0,
+            end: s_range.1,
+            depth: depth + 1,
+            node: s_node,
+            g: sg,
+            h: sh,
+            hist: small_hist,
+            best: None,
+        };
+        let mut large = Leaf {
+            start: l_range.0,
+            end: l_range.1,
+            depth: depth + 1,
+            node: l_node,
+            g: lg,
+            h: lh,
+            hist: parent.hist,
+            best: None,
+        };
+        small.best = best_split(ctx, used, &small);
+        large.best = best_split(ctx, used, &large);
+        leaves.push(small);
+        leaves.push(large);
+    }
+
+    let mut out = Vec::with_capacity(leaves.len());
+    for leaf in &leaves {
+        let denom = leaf.h + params.lambda_l2;
+        let value = if denom > 0.0 { -leaf.g / denom * params.learning_rate } else { 0.0 };
+        nodes[leaf.node] = Node::Leaf(value);
+        out.push((leaf.start, leaf.end, value));
+    }
+    (Tree { nodes }, out)
+}
+
+/// Sums of g, h and counts per bin of the used features over `rows`.
+fn build_hist(
+    ctx: &Ctx<'_>,
+    used: &[usize],
+    rows: &[usize],
+    g: &[f64],
+    h: &[f64],
+    hist: &mut [Bin],
+) {
+    // Ordered gradients: the leaf's g and h gathered once, read in order per feature.
+    let og: Vec<f64> = rows.iter().map(|&r| g[r]).collect();
+    let oh: Vec<f64> = rows.iter().map(|&r| h[r]).collect();
+    for &j in used {
+        let bins = ctx.x.column(j).bins();
+        let hj = &mut hist[ctx.offsets[j]..ctx.offsets[j + 1]];
+        for ((&r, &gv), &hv) in rows.iter().zip(&og).zip(&oh) {
+            let b = &mut hj[bins[r] as usize];
+            b.g += gv;
+            b.h += hv;
+            b.n += 1;
+        }
+    }
+}
+
+/// The split of `leaf` with the largest positive gain over the used features, if any.
+fn best_split(ctx: &Ctx<'_>, used: &[usize], leaf: &Leaf) -> Option<Split> {
+    let params = ctx.params;
+    let n = (leaf.end - leaf.start) as u32;
+    let min_n = params.min_data_in_leaf as u32;
+    if n < 2 * min_n || params.max_depth.is_some_and(|d| leaf.depth >= d) {
+        return None;
+    }
+    let lambda = params.lambda_l2;
+    let min_h = params.min_sum_hessian_in_leaf;
+    let score = |g: f64, h: f64| g * g / (h + lambda);
+    let parent = score(leaf.g, leaf.h);
+    let mut best: Option<Split> = None;
+    for &j in used {
+        let col = ctx.x.column(j);
+        let hj = &leaf.hist[ctx.offsets[j]..ctx.offsets[j + 1]];
+        let missing = col.missing_bin().map(|m| hj[m as usize]).unwrap_or_default();
+        let value_bins = col.n_bins() - usize::from(col.missing_bin().is_some());
+        let (mut ag, mut ah, mut an) = (0.0, 0.0, 0u32);
+        for (b, bin) in hj[..value_bins].iter().enumerate() {
+            ag += bin.g;
+            ah += bin.h;
+            an += bin.n;
+            let last = b + 1 == value_bins;
+            // Missing values right (or none): left = bins 0..=b.
+            for nan_left in [false, true] {
+                if nan_left && missing.n == 0 {
+                    continue;
+                }
+                if last && (nan_left || missing.n == 0) {
+                    continue; // everything on one side
+                }
+                let (lg, lh, ln) = if nan_left {
+                    (ag + missing.g, ah + missing.h, an + missing.n)
+                } else {
+                    (ag, ah, an)
+                };
+                let (rg, rh, rn) = (leaf.g - lg, leaf.h - lh, n - ln);
+                if ln < min_n || rn < min_n || lh < min_h || rh < min_h {
+                    continue;
+                }
+                let gain = score(lg, lh) + score(rg, rh) - parent;
+                if gain > 1e-12 && best.is_none_or(|s| gain > s.gain) {
+                    let bin = u8::try_from(b).unwrap_or(u8::MAX);
+                    best = Some(Split {
+                        gain,
+                        feature: j,
+                        bin,
+                        nan_left: nan_left || col.missing_bin().is_none(),
+                    });
+                }
+            }
+        }
+    }
+    best
+}
