@@ -189,14 +189,14 @@ pub(crate) fn boost(
         }
         trees.push(tree);
 
-        if let Some(k) = params.early_stopping_rounds {
-            if !valid.is_empty() {
-                let loss = valid_loss(params.objective, &valid, y, &score, &weight);
-                if loss < best.0 {
-                    best = (loss, round);
-                } else if round - best.1 >= k {
-                    break;
-                }
+        if let Some(k) = params.early_stopping_rounds
+            && !valid.is_empty()
+        {
+            let loss = valid_loss(params.objective, &valid, y, &score, &weight);
+            if loss < best.0 {
+                best = (loss, round);
+            } else if round - best.1 >= k {
+                break;
             }
         }
     }
