@@ -8,4 +8,4 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="${1:-${TMPDIR:-/tmp}/cf-gbdt-bench.csv}"
 PY="${CF_PYTHON:-$ROOT/.venv/bin/python}"
 OMP_NUM_THREADS=1 "$PY" "$ROOT/scripts/bench_gbdt.py" "$DATA" 3
-cargo run -q --release --offline -p cf-gbdt --example bench -- "$DATA" 3
+cargo run -q --release --offline -p cf-cli --example bench_gbdt -- "$DATA" 3
