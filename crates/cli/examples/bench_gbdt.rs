@@ -1,7 +1,7 @@
 //! Counterfact's side of the gradient-boosting benchmark (`scripts/bench-gbdt.sh`): the same
 //! data and settings as `scripts/bench_gbdt.py`, one thread, median of RUNS fits.
 //!
-//!     cargo run --release -p cf-cli --example bench_gbdt_gbdt -- DATA.csv [RUNS=3]
+//!     cargo run --release -p cf-cli --example bench_gbdt -- DATA.csv [RUNS=3]
 
 use cf_gbdt::{GbdtParams, Objective, fit};
 use std::time::Instant;
