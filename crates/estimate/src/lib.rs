@@ -25,6 +25,7 @@
 pub mod dist;
 mod estimator;
 mod iv;
+mod learner;
 mod linalg;
 mod linear;
 mod logistic;
@@ -35,6 +36,7 @@ mod weighting;
 
 pub use estimator::{Effect, EffectData, EffectFit, Estimator};
 pub use iv::{TwoSlsFit, TwoSlsParams, WEAK_F};
+pub use learner::{BaseLearner, CateKind, CateLearner, CateModel, FittedLearner};
 pub use linear::Linear;
 pub use logistic::{LogisticFit, logistic, logistic_l2};
 pub use matching::{MatchingFit, MatchingParams};
@@ -149,6 +151,8 @@ pub enum Error {
     NoInstrument,
     /// The instruments do not move the treatment once the covariates are accounted for.
     IrrelevantInstrument,
+    /// A gradient-boosted base learner refused its data or settings.
+    Gbdt(cf_gbdt::GbdtError),
 }
 
 impl fmt::Display for Error {
@@ -209,6 +213,7 @@ impl fmt::Display for Error {
                 write!(f, "the L2 penalty of the propensity model must be 0 or more, got {v}")
             }
             Error::NoInstrument => write!(f, "2SLS needs at least one instrument"),
+            Error::Gbdt(e) => write!(f, "{e}"),
             Error::IrrelevantInstrument => write!(
                 f,
                 "the instruments do not predict the treatment once the covariates are accounted for: the effect is not identified"

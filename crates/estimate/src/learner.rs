@@ -1,0 +1,199 @@
+//! Base learners and meta-learners that predict: fitted on some rows, they give each new row its
+//! effect (as causalml's `fit` then `predict(X)`), which is what an uplift model evaluated on a
+//! held-out split needs.
+//!
+//! A base learner is linear (least squares, [`crate::Linear`]) or gradient-boosted trees
+//! ([`cf_gbdt`], LightGBM's defaults). With `classify`, a gradient-boosted learner fits log loss and
+//! predicts probabilities, as causalml's `Base*Classifier` with an `LGBMClassifier`; the linear
+//! learner stays least squares (a linear probability model, as causalml's `Base*Regressor` with
+//! `LinearRegression` on a 0/1 outcome).
+//!
+//! * S-learner: one model of y on [t, x]; the effect is f(1, x) − f(0, x).
+//! * T-learner: one model per arm; μ₁(x) − μ₀(x).
+//! * X-learner: outcome models per arm, imputed effects μ₁(x) − y on controls and y − μ₀(x) on the
+//!   treated, one effect model (always a regressor) on each, combined as p(x)·τ₀(x) +
+//!   (1 − p(x))·τ₁(x) with the logistic propensity fitted on the training rows, clipped to
+//!   [`crate::CLIP`] (causalml's `BaseXClassifier`/`BaseXRegressor`).
+
+use crate::{CLIP, Error, Linear, logistic};
+use cf_gbdt::{Booster, GbdtParams, Objective};
+
+/// The model fitted inside a meta-learner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BaseLearner {
+    /// Least squares with an intercept.
+    Linear,
+    /// Histogram gradient-boosted trees with these parameters (the objective is set by the
+    /// meta-learner: squared error, or log loss for a classifier).
+    Gbdt(GbdtParams),
+}
+
+/// A fitted base learner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FittedLearner {
+    /// Least squares.
+    Linear(Linear),
+    /// Boosted trees.
+    Gbdt(Booster),
+}
+
+impl BaseLearner {
+    /// Fits `y` on the columns `x` over `rows` (indices into them), weighted when `weights` are
+    /// given (indexed like `y`); `classify` asks for probabilities of a 0/1 `y`.
+    ///
+    /// # Errors
+    /// Those of the learner: too few rows, a non-0/1 outcome for a classifier, bad settings.
+    pub fn fit(
+        &self,
+        x: &[&[f64]],
+        y: &[f64],
+        rows: &[usize],
+        weights: Option<&[f64]>,
+        classify: bool,
+    ) -> Result<FittedLearner, Error> {
+        match self {
+            BaseLearner::Linear => {
+                Linear::fit(x, y, Some(rows), weights).map(FittedLearner::Linear)
+            }
+            BaseLearner::Gbdt(p) => {
+                let params = GbdtParams {
+                    objective: if classify { Objective::Binary } else { Objective::SquaredError },
+                    ..p.clone()
+                };
+                let pick = |c: &[f64]| rows.iter().map(|&r| c[r]).collect::<Vec<f64>>();
+                let xs: Vec<Vec<f64>> = x.iter().map(|c| pick(c)).collect();
+                let xr: Vec<&[f64]> = xs.iter().map(|c| &c[..]).collect();
+                let w = weights.map(pick);
+                cf_gbdt::fit(&params, &xr, &pick(y), w.as_deref())
+                    .map(FittedLearner::Gbdt)
+                    .map_err(Error::Gbdt)
+            }
+        }
+    }
+}
+
+impl FittedLearner {
+    /// Predictions for every row of `x` (values, or probabilities of a classifier).
+    pub fn predict(&self, x: &[&[f64]]) -> Vec<f64> {
+        let n = x.first().map_or(0, |c| c.len());
+        match self {
+            FittedLearner::Linear(l) => l.predict_all(x, n),
+            FittedLearner::Gbdt(b) => b.predict(x),
+        }
+    }
+}
+
+/// Which meta-learner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CateKind {
+    /// One model on [t, x].
+    S,
+    /// One model per arm.
+    T,
+    /// Outcome models per arm, effect models on imputed effects, propensity-weighted.
+    X,
+}
+
+/// A meta-learner that predicts effects for new rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CateLearner {
+    /// S, T or X.
+    pub kind: CateKind,
+    /// The outcome models' learner.
+    pub outcome: BaseLearner,
+    /// The X-learner's effect models' learner (always a regressor).
+    pub effect: BaseLearner,
+    /// Fit the outcome models as classifiers (a 0/1 outcome).
+    pub classify: bool,
+}
+
+/// A fitted [`CateLearner`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CateModel {
+    kind: CateKind,
+    models: Vec<FittedLearner>,
+    /// X-learner: the propensity model's intercept and coefficients.
+    propensity: Option<(f64, Vec<f64>)>,
+}
+
+impl CateLearner {
+    /// Fits on covariate columns `x`, 0/1 treatment `t` and outcome `y` (all rows).
+    ///
+    /// # Errors
+    /// An arm with fewer than two rows; those of the base learners and of the propensity model.
+    pub fn fit(&self, x: &[&[f64]], t: &[f64], y: &[f64]) -> Result<CateModel, Error> {
+        let treated: Vec<usize> = (0..t.len()).filter(|&i| t[i] == 1.0).collect();
+        let control: Vec<usize> = (0..t.len()).filter(|&i| t[i] != 1.0).collect();
+        for (group, rows) in [("treated", &treated), ("control", &control)] {
+            if rows.len() < 2 {
+                return Err(Error::SmallGroup { group, size: rows.len() });
+            }
+        }
+        let all: Vec<usize> = (0..t.len()).collect();
+        match self.kind {
+            CateKind::S => {
+                let mut cols: Vec<&[f64]> = vec![t];
+                cols.extend_from_slice(x);
+                let m = self.outcome.fit(&cols, y, &all, None, self.classify)?;
+                Ok(CateModel { kind: CateKind::S, models: vec![m], propensity: None })
+            }
+            CateKind::T => {
+                let m1 = self.outcome.fit(x, y, &treated, None, self.classify)?;
+                let m0 = self.outcome.fit(x, y, &control, None, self.classify)?;
+                Ok(CateModel { kind: CateKind::T, models: vec![m0, m1], propensity: None })
+            }
+            CateKind::X => {
+                let m1 = self.outcome.fit(x, y, &treated, None, self.classify)?;
+                let m0 = self.outcome.fit(x, y, &control, None, self.classify)?;
+                let (mu1, mu0) = (m1.predict(x), m0.predict(x));
+                // Imputed effects: y − μ₀(x) on the treated, μ₁(x) − y on controls.
+                let d: Vec<f64> = (0..t.len())
+                    .map(|i| if t[i] == 1.0 { y[i] - mu0[i] } else { mu1[i] - y[i] })
+                    .collect();
+                let tau1 = self.effect.fit(x, &d, &treated, None, false)?;
+                let tau0 = self.effect.fit(x, &d, &control, None, false)?;
+                let names: Vec<String> = (1..=x.len()).map(|j| format!("x{j}")).collect();
+                let p = logistic(t, x, &names)?;
+                Ok(CateModel {
+                    kind: CateKind::X,
+                    models: vec![tau0, tau1],
+                    propensity: Some((p.intercept, p.coef)),
+                })
+            }
+        }
+    }
+}
+
+impl CateModel {
+    /// The effect predicted for every row of `x` (the covariates in the order fitted).
+    pub fn predict(&self, x: &[&[f64]]) -> Vec<f64> {
+        let n = x.first().map_or(0, |c| c.len());
+        match self.kind {
+            CateKind::S => {
+                let ones = vec![1.0; n];
+                let zeros = vec![0.0; n];
+                let mut c1: Vec<&[f64]> = vec![&ones];
+                c1.extend_from_slice(x);
+                let mut c0: Vec<&[f64]> = vec![&zeros];
+                c0.extend_from_slice(x);
+                let (f1, f0) = (self.models[0].predict(&c1), self.models[0].predict(&c0));
+                f1.iter().zip(&f0).map(|(a, b)| a - b).collect()
+            }
+            CateKind::T => {
+                let (f0, f1) = (self.models[0].predict(x), self.models[1].predict(x));
+                f1.iter().zip(&f0).map(|(a, b)| a - b).collect()
+            }
+            CateKind::X => {
+                let (t0, t1) = (self.models[0].predict(x), self.models[1].predict(x));
+                let (b0, b) = self.propensity.clone().unwrap_or((0.0, Vec::new()));
+                (0..n)
+                    .map(|i| {
+                        let z = b0 + b.iter().zip(x).map(|(b, c)| b * c[i]).sum::<f64>();
+                        let p = (1.0 / (1.0 + libm::exp(-z))).clamp(CLIP.0, CLIP.1);
+                        p * t0[i] + (1.0 - p) * t1[i]
+                    })
+                    .collect()
+            }
+        }
+    }
+}
