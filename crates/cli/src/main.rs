@@ -13,6 +13,7 @@
 mod graph;
 mod python;
 mod read;
+mod uplift;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -445,6 +446,7 @@ fn main() -> ExitCode {
         Some("identify") => graph::identify_cmd(args),
         Some("dsep") => graph::dsep_cmd(args),
         Some("python") => python::python_cmd(args),
+        Some("uplift") => uplift::uplift_cmd(args),
         _ => parse_args(first.into_iter().chain(args)).and_then(run),
     };
     match outcome {
@@ -454,7 +456,7 @@ fn main() -> ExitCode {
             if !msg.is_empty() {
                 eprintln!("error: {msg}\n");
             }
-            eprint!("{USAGE}{}", graph::USAGE);
+            eprint!("{USAGE}{}{}", uplift::USAGE, graph::USAGE);
             ExitCode::from(2)
         }
         Err(Failure::Data(msg)) => {

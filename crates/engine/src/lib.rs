@@ -24,6 +24,7 @@ mod report;
 mod run;
 mod spec;
 mod summary;
+pub mod uplift;
 
 use cf_data::Table;
 

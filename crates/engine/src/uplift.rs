@@ -1,0 +1,478 @@
+//! Uplift evaluation: fit effect models on a training split, rank the held-out rows by predicted
+//! effect, and score the ranking with causalml's curves and coefficients
+//! ([`cf_uplift::metrics`], where the one definition used everywhere is written down).
+//!
+//! The caller times each model: [`prepare`] once, then per model [`fit_scores`] (the clock goes
+//! around this call; the engine has none) and [`evaluate`]. A column of scores from another model
+//! ([`UpliftSpec::scores`]) is evaluated the same way, so rankings from any tool can be compared on
+//! one split.
+
+use std::fmt;
+use std::str::FromStr;
+
+use cf_data::Table;
+use cf_estimate::{BaseLearner, CateKind, CateLearner};
+use cf_gbdt::GbdtParams;
+use cf_uplift::metrics::{self, MetricError};
+use serde::{Deserialize, Serialize};
+
+use crate::{AnalysisError, AnalysisSpec, Design};
+
+/// A model to fit and evaluate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct UpliftModel {
+    /// S, T or X.
+    pub kind: CateKind,
+    /// Gradient-boosted (true) or linear base learners.
+    pub boosted: bool,
+}
+
+impl UpliftModel {
+    /// Every model, in the order `--model` lists them.
+    pub const ALL: [UpliftModel; 6] = [
+        UpliftModel { kind: CateKind::S, boosted: true },
+        UpliftModel { kind: CateKind::T, boosted: true },
+        UpliftModel { kind: CateKind::X, boosted: true },
+        UpliftModel { kind: CateKind::S, boosted: false },
+        UpliftModel { kind: CateKind::T, boosted: false },
+        UpliftModel { kind: CateKind::X, boosted: false },
+    ];
+
+    /// The name as `--model` takes it: `t-learner-gbdt`, `x-learner-linear`, ….
+    pub fn as_str(self) -> &'static str {
+        match (self.kind, self.boosted) {
+            (CateKind::S, true) => "s-learner-gbdt",
+            (CateKind::T, true) => "t-learner-gbdt",
+            (CateKind::X, true) => "x-learner-gbdt",
+            (CateKind::S, false) => "s-learner-linear",
+            (CateKind::T, false) => "t-learner-linear",
+            (CateKind::X, false) => "x-learner-linear",
+        }
+    }
+}
+
+impl FromStr for UpliftModel {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        UpliftModel::ALL.into_iter().find(|m| m.as_str() == s).ok_or_else(|| {
+            let names: Vec<&str> = UpliftModel::ALL.iter().map(|m| m.as_str()).collect();
+            format!("unknown uplift model `{s}` (known: {})", names.join(", "))
+        })
+    }
+}
+
+impl TryFrom<String> for UpliftModel {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl From<UpliftModel> for String {
+    fn from(m: UpliftModel) -> String {
+        m.as_str().into()
+    }
+}
+
+/// Which rows evaluate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UpliftSplit {
+    /// A 0/1 column of the file: 1 = test row.
+    Column(String),
+    /// A stratified random share (treatment × outcome for a 0/1 outcome), from a seed.
+    Fraction {
+        /// Share of rows in the test split, in (0, 1).
+        test_fraction: f64,
+        /// Seed of the draw.
+        seed: u64,
+    },
+}
+
+/// Gradient-boosting settings of the boosted learners (LightGBM's defaults).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GbdtOptions {
+    /// Trees.
+    pub trees: usize,
+    /// Leaves per tree.
+    pub leaves: usize,
+    /// Learning rate.
+    pub rate: f64,
+    /// Fewest rows per leaf.
+    pub min_leaf: usize,
+    /// Deepest leaf (`None` = no limit).
+    pub max_depth: Option<usize>,
+    /// L2 penalty on leaf values.
+    pub l2: f64,
+    /// Seed (for subsampling).
+    pub seed: u64,
+}
+
+impl Default for GbdtOptions {
+    fn default() -> Self {
+        let d = GbdtParams::default();
+        GbdtOptions {
+            trees: d.n_estimators,
+            leaves: d.num_leaves,
+            rate: d.learning_rate,
+            min_leaf: d.min_data_in_leaf,
+            max_depth: d.max_depth,
+            l2: d.lambda_l2,
+            seed: d.seed,
+        }
+    }
+}
+
+impl GbdtOptions {
+    /// The boosting parameters.
+    pub fn params(&self) -> GbdtParams {
+        GbdtParams {
+            n_estimators: self.trees,
+            num_leaves: self.leaves,
+            learning_rate: self.rate,
+            min_data_in_leaf: self.min_leaf,
+            max_depth: self.max_depth,
+            lambda_l2: self.l2,
+            seed: self.seed,
+            ..GbdtParams::default()
+        }
+    }
+}
+
+/// What to evaluate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpliftSpec {
+    /// Roles (treatment 0/1, outcome, covariates, categorical, missing-value policy); its
+    /// methods are not used.
+    pub roles: AnalysisSpec,
+    /// Models to fit on the training rows.
+    pub models: Vec<UpliftModel>,
+    /// Columns of precomputed scores to evaluate.
+    #[serde(default)]
+    pub scores: Vec<String>,
+    /// The evaluation split.
+    pub split: UpliftSplit,
+    /// Bootstrap replicates of the intervals.
+    pub bootstrap: usize,
+    /// Interval level 1 − alpha.
+    pub alpha: f64,
+    /// Seed of the bootstrap.
+    pub seed: u64,
+    /// Outcome models' boosting settings.
+    #[serde(default)]
+    pub gbdt: GbdtOptions,
+    /// The X-learner's effect models' boosting settings.
+    #[serde(default)]
+    pub effect_gbdt: GbdtOptions,
+}
+
+/// Why an uplift evaluation could not run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpliftError {
+    /// The roles do not resolve (see [`AnalysisError`]).
+    Roles(AnalysisError),
+    /// Anything else, said in words.
+    Invalid(String),
+}
+
+impl fmt::Display for UpliftError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UpliftError::Roles(e) => e.fmt(f),
+            UpliftError::Invalid(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for UpliftError {}
+
+impl From<AnalysisError> for UpliftError {
+    fn from(e: AnalysisError) -> Self {
+        UpliftError::Roles(e)
+    }
+}
+
+/// The rows, split, ready for fitting.
+#[derive(Debug, Clone)]
+pub struct UpliftData {
+    outcome: String,
+    binary: bool,
+    x_train: Vec<Vec<f64>>,
+    x_test: Vec<Vec<f64>>,
+    t_train: Vec<f64>,
+    y_train: Vec<f64>,
+    treated_test: Vec<bool>,
+    y_test: Vec<f64>,
+    /// Table rows of the test split (for per-row output).
+    pub test_rows: Vec<usize>,
+    scores: Vec<(String, Vec<f64>)>,
+    /// Rows in the training split.
+    pub n_train: usize,
+    /// Rows in the test split.
+    pub n_test: usize,
+    /// Caveats (dropped rows, small arms).
+    pub warnings: Vec<String>,
+}
+
+/// Resolves the roles, applies the missing-value policy and splits the rows.
+///
+/// # Errors
+/// Roles that do not resolve, a treatment that is not 0/1, a split column that is not 0/1 or
+/// leaves a split without treated or control rows, bad settings.
+pub fn prepare(table: &Table, spec: &UpliftSpec) -> Result<UpliftData, UpliftError> {
+    let invalid = |m: String| Err(UpliftError::Invalid(m));
+    if !(spec.alpha > 0.0 && spec.alpha < 1.0) {
+        return invalid(format!("alpha must be in (0, 1), got {}", spec.alpha));
+    }
+    if spec.bootstrap < 2 {
+        return invalid("the intervals need at least 2 bootstrap replicates".into());
+    }
+    for g in [&spec.gbdt, &spec.effect_gbdt] {
+        g.params().validate().map_err(|e| UpliftError::Invalid(e.to_string()))?;
+    }
+    if spec.models.is_empty() && spec.scores.is_empty() {
+        return invalid("nothing to evaluate: name a model or a score column".into());
+    }
+    let mut extra: Vec<(&'static str, &str)> = Vec::new();
+    if let UpliftSplit::Column(c) = &spec.split {
+        extra.push(("split column", c));
+    }
+    for s in &spec.scores {
+        extra.push(("score column", s));
+    }
+    let mut roles = spec.roles.clone();
+    if roles.covariates.is_none() {
+        // Without covariates named, every numeric column that is not a split or score column.
+        let skip: Vec<&str> = extra.iter().map(|(_, n)| *n).collect();
+        roles.covariates = Some(
+            crate::default_covariates(table, &roles)
+                .into_iter()
+                .filter(|c| !skip.contains(&c.as_str()))
+                .collect(),
+        );
+    }
+    let d = Design::build_with(table, &roles, &extra)?;
+    if d.t_levels.is_some() || d.t.iter().any(|&v| v != 0.0 && v != 1.0) {
+        return invalid(format!(
+            "uplift evaluation needs a 0/1 treatment; `{}` has other values (compare one arm with the control first)",
+            roles.treatment
+        ));
+    }
+    let n = d.y.len();
+    let binary = d.y.iter().all(|&v| v == 0.0 || v == 1.0);
+    let test: Vec<bool> = match &spec.split {
+        UpliftSplit::Column(name) => {
+            let col = &d.extra[0];
+            if let Some(r) = col.iter().position(|&v| v != 0.0 && v != 1.0) {
+                return invalid(format!(
+                    "the split column `{name}` must be 0 (train) or 1 (test); row {} holds {}",
+                    d.rows[r] + 1,
+                    col[r]
+                ));
+            }
+            col.iter().map(|&v| v == 1.0).collect()
+        }
+        UpliftSplit::Fraction { test_fraction, seed } => {
+            if !(*test_fraction > 0.0 && *test_fraction < 1.0) {
+                return invalid(format!(
+                    "the test fraction must be in (0, 1), got {test_fraction}"
+                ));
+            }
+            let group: Vec<usize> = d.t.iter().map(|&v| usize::from(v == 1.0)).collect();
+            cf_uplift::split::stratified(&group, &d.y, *test_fraction, *seed)
+        }
+    };
+    let train_idx: Vec<usize> = (0..n).filter(|&r| !test[r]).collect();
+    let test_idx: Vec<usize> = (0..n).filter(|&r| test[r]).collect();
+    let pick = |c: &[f64], idx: &[usize]| idx.iter().map(|&r| c[r]).collect::<Vec<f64>>();
+    let treated_test: Vec<bool> = test_idx.iter().map(|&r| d.t[r] == 1.0).collect();
+    let n_t = treated_test.iter().filter(|&&t| t).count();
+    if n_t == 0 || n_t == test_idx.len() {
+        return invalid(format!(
+            "the test split has {} treated and {} control rows: it needs both",
+            n_t,
+            test_idx.len() - n_t
+        ));
+    }
+    let mut warnings = d.warnings.clone();
+    for (what, k) in [("treated", n_t), ("control", test_idx.len() - n_t)] {
+        if k < 100 {
+            warnings.push(format!("the test split has only {k} {what} rows: its curves are noisy"));
+        }
+    }
+    let offset = usize::from(matches!(spec.split, UpliftSplit::Column(_)));
+    let scores = spec
+        .scores
+        .iter()
+        .enumerate()
+        .map(|(k, name)| (name.clone(), pick(&d.extra[offset + k], &test_idx)))
+        .collect();
+    Ok(UpliftData {
+        outcome: roles.outcome.clone(),
+        binary,
+        x_train: d.covariates.iter().map(|c| pick(c, &train_idx)).collect(),
+        x_test: d.covariates.iter().map(|c| pick(c, &test_idx)).collect(),
+        t_train: pick(&d.t, &train_idx),
+        y_train: pick(&d.y, &train_idx),
+        treated_test,
+        y_test: pick(&d.y, &test_idx),
+        test_rows: test_idx.iter().map(|&r| d.rows[r]).collect(),
+        scores,
+        n_train: train_idx.len(),
+        n_test: test_idx.len(),
+        warnings,
+    })
+}
+
+/// Fits `model` on the training rows and predicts the effect of each test row. A boosted model
+/// on a 0/1 outcome uses classifier outcome models (probabilities), as causalml's
+/// `Base*Classifier`.
+///
+/// # Errors
+/// Those of the learners (an arm too small in the training split, bad settings).
+pub fn fit_scores(
+    data: &UpliftData,
+    spec: &UpliftSpec,
+    model: UpliftModel,
+) -> Result<Vec<f64>, UpliftError> {
+    let base = |g: &GbdtOptions| {
+        if model.boosted { BaseLearner::Gbdt(g.params()) } else { BaseLearner::Linear }
+    };
+    let learner = CateLearner {
+        kind: model.kind,
+        outcome: base(&spec.gbdt),
+        effect: base(&spec.effect_gbdt),
+        classify: model.boosted && data.binary,
+    };
+    let x: Vec<&[f64]> = data.x_train.iter().map(|c| &c[..]).collect();
+    let fitted = learner
+        .fit(&x, &data.t_train, &data.y_train)
+        .map_err(|e| UpliftError::Invalid(format!("{}: {e}", model.as_str())))?;
+    let xt: Vec<&[f64]> = data.x_test.iter().map(|c| &c[..]).collect();
+    Ok(fitted.predict(&xt))
+}
+
+/// The precomputed score columns, on the test rows.
+pub fn score_columns(data: &UpliftData) -> &[(String, Vec<f64>)] {
+    &data.scores
+}
+
+/// A curve at 101 points (the top ⌊k·n/100⌋ test rows, k = 0..=100), raw (in outcome units).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurvePoints {
+    /// Share of test rows targeted.
+    pub fraction: Vec<f64>,
+    /// Cumulative gain (incremental outcomes if that share were treated, causalml's `get_cumgain`).
+    pub gain: Vec<f64>,
+    /// Qini curve (causalml's `get_qini`).
+    pub qini: Vec<f64>,
+}
+
+/// One model's evaluation on the test split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpliftModelResult {
+    /// The model's name, or the score column's.
+    pub model: String,
+    /// The outcome.
+    pub outcome: String,
+    /// Normalised AUUC (0.5 = a random ranking).
+    pub auuc: f64,
+    /// Raw AUUC (in outcome units × rows).
+    pub auuc_raw: f64,
+    /// Normalised Qini coefficient (0 = random).
+    pub qini: f64,
+    /// Raw Qini coefficient.
+    pub qini_raw: f64,
+    /// Bootstrap interval of `auuc`.
+    pub auuc_ci: [f64; 2],
+    /// Bootstrap interval of `qini`.
+    pub qini_ci: [f64; 2],
+    /// Bootstrap interval of `auuc_raw`.
+    pub auuc_raw_ci: [f64; 2],
+    /// Bootstrap interval of `qini_raw`.
+    pub qini_raw_ci: [f64; 2],
+    /// Seconds the fit took (0 for a score column), measured by the caller.
+    pub fit_seconds: f64,
+    /// The curves at 101 points.
+    pub curves: CurvePoints,
+    /// Distinct predicted effects among the test rows.
+    pub n_distinct: usize,
+    /// Caveats about this model's numbers.
+    pub warnings: Vec<String>,
+}
+
+/// Scores a ranking of the test rows.
+///
+/// # Errors
+/// A prediction that is not a finite number (named with its test row).
+pub fn evaluate(
+    data: &UpliftData,
+    spec: &UpliftSpec,
+    model: &str,
+    scores: &[f64],
+) -> Result<UpliftModelResult, UpliftError> {
+    let fail = |e: MetricError| UpliftError::Invalid(format!("{model}: {e}"));
+    let c = metrics::curves(scores, &data.treated_test, &data.y_test).map_err(fail)?;
+    let k = metrics::coefficients(&c);
+    let iv = metrics::bootstrap(
+        scores,
+        &data.treated_test,
+        &data.y_test,
+        spec.bootstrap,
+        spec.seed,
+        spec.alpha,
+    )
+    .map_err(fail)?;
+    let (fraction, gain) = metrics::at_percents(&c.gain);
+    let (_, qini) = metrics::at_percents(&c.qini);
+    let mut sorted = scores.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.dedup();
+    let mut warnings = Vec::new();
+    if sorted.len() == 1 {
+        warnings.push(format!(
+            "{model} predicts the same effect for every test row: its curve only reflects the file's row order"
+        ));
+    } else if sorted.len() * 2 < scores.len() {
+        warnings.push(format!(
+            "{model} gives {} distinct predictions for {} test rows: tied rows keep the file's order (causalml's unstable sort may order them otherwise)",
+            sorted.len(),
+            scores.len()
+        ));
+    }
+    if !k.auuc.is_finite() {
+        warnings.push("the gain curve ends at 0 (no average difference in the test split): the normalised values are undefined".into());
+    }
+    Ok(UpliftModelResult {
+        model: model.into(),
+        outcome: data.outcome.clone(),
+        auuc: k.auuc,
+        auuc_raw: k.auuc_raw,
+        qini: k.qini,
+        qini_raw: k.qini_raw,
+        auuc_ci: [iv.auuc.0, iv.auuc.1],
+        qini_ci: [iv.qini.0, iv.qini.1],
+        auuc_raw_ci: [iv.auuc_raw.0, iv.auuc_raw.1],
+        qini_raw_ci: [iv.qini_raw.0, iv.qini_raw.1],
+        fit_seconds: 0.0,
+        curves: CurvePoints { fraction, gain, qini },
+        n_distinct: sorted.len(),
+        warnings,
+    })
+}
+
+/// The whole evaluation, for callers without a clock (fit times stay 0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpliftReport {
+    /// One entry per model and score column.
+    pub models: Vec<UpliftModelResult>,
+    /// Training rows.
+    pub n_train: usize,
+    /// Test rows.
+    pub n_test: usize,
+    /// Caveats about the data and the split.
+    pub warnings: Vec<String>,
+}
