@@ -41,7 +41,7 @@ skip() {
     exit 0
 }
 command -v "$PY" >/dev/null 2>&1 || skip "no $PY"
-for module in numpy pandas scipy statsmodels sklearn causalml dowhy pydot; do
+for module in numpy pandas scipy statsmodels sklearn causalml dowhy pydot lightgbm; do
     "$PY" -c "import $module" >/dev/null 2>&1 || skip "missing $module"
 done
 if [ ! -x "$CF" ]; then
@@ -200,6 +200,18 @@ done
     printf 'case\tmethod\tengine\tpython\trel.diff est\trel.diff se\tverdict\n'
     cat "$TMP/table.tsv"
 } | column -t -s $'\t'
+# Uplift metrics: `counterfact uplift --score` against causalml's auuc_score / qini_score /
+# get_cumgain / get_qini on causalml's own tree and T-learner predictions (relative 1e-9).
+echo
+if "$PY" "$ROOT/tests/python/check_uplift_metrics.py" "$CF" "$REFS" >"$TMP/uplift.tsv" 2>"$TMP/uplift.err"; then
+    column -t -s $'\t' "$TMP/uplift.tsv"
+    echo "check-python: uplift metrics equal causalml's within 1e-9 (relative)"
+else
+    column -t -s $'\t' "$TMP/uplift.tsv"
+    grep -v -e duecredit -e FutureWarning "$TMP/uplift.err" >&2 || true
+    echo "check-python: uplift metrics MISMATCH (relative tolerance 1e-9)" >&2
+    status=1
+fi
 if [ "$status" -ne 0 ]; then
     echo "check-python: MISMATCH (relative tolerance 1e-6)" >&2
     exit 1
