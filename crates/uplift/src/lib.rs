@@ -2,3 +2,9 @@
 
 pub mod metrics;
 pub mod split;
+pub mod tree;
+
+pub use tree::{
+    Criterion, UpliftError, UpliftForest, UpliftForestParams, UpliftTree, UpliftTreeParams,
+    fit_forest, fit_tree,
+};
