@@ -4,7 +4,9 @@
 use std::ffi::OsString;
 use std::time::Instant;
 
-use cf_engine::uplift::{self, GbdtOptions, UpliftModel, UpliftReport, UpliftSpec, UpliftSplit};
+use cf_engine::uplift::{
+    self, GbdtOptions, TreeOptions, UpliftModel, UpliftReport, UpliftSpec, UpliftSplit,
+};
 use cf_engine::{AnalysisSpec, MissingPolicy, format};
 use lexopt::{Arg, Parser};
 
@@ -15,12 +17,19 @@ pub(crate) const USAGE: &str =
                      [--model M1,M2] [--score COL1,COL2] [--split-column COL | --test-fraction 0.3]
                      [--seed N] [--bootstrap N] [--alpha 0.05] [--gbdt-trees N] [--gbdt-leaves N]
                      [--gbdt-rate R] [--gbdt-min-leaf N] [--gbdt-depth N] [--gbdt-l2 X]
-                     [--gbdt-seed N] [--effect-gbdt-… the same] [--missing drop|indicator]
+                     [--gbdt-seed N] [--effect-gbdt-… the same] [--max-depth N] [--min-samples-leaf N]
+                     [--min-samples-treatment N] [--n-reg X] [--trees N] [--max-features N]
+                     [--honesty] [--split exact|histogram] [--missing drop|indicator]
                      [--cate-out FILE] [--delimiter C] [--json]
 
 uplift fits each --model on the training rows and ranks the test rows by predicted effect:
-models s-learner-gbdt, t-learner-gbdt, x-learner-gbdt (boosted trees; classifiers for a 0/1
-outcome) and s-, t-, x-learner-linear (default: t-learner-gbdt, x-learner-gbdt). --score
+uplift-tree-kl|ed|chi|cts and uplift-forest-kl|ed|chi|cts (0/1 outcome; split as causalml's
+UpliftTreeClassifier / UpliftRandomForestClassifier, their defaults unless --max-depth,
+--min-samples-leaf, --min-samples-treatment, --n-reg, --trees, --max-features, --honesty;
+--split exact tries every boundary between distinct values as causalml does, the default for
+a tree; --split histogram every boundary between 255 quantile bins, the default for a forest),
+s-learner-gbdt, t-learner-gbdt, x-learner-gbdt (boosted trees; classifiers for a 0/1 outcome)
+and s-, t-, x-learner-linear (default: uplift-forest-kl, t-learner-gbdt, x-learner-gbdt). --score
 evaluates columns of predicted effects made elsewhere on the same split. The split is the 0/1
 --split-column (1 = test) or a --test-fraction (default 0.3) stratified on treatment × outcome
 and drawn from --seed (default 42). AUUC and Qini are causalml's (normalised: AUUC 0.5 = random
@@ -78,6 +87,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
     let (mut bootstrap, mut alpha) = (200usize, 0.05f64);
     let (mut gbdt, mut effect_gbdt) = (GbdtOptions::default(), GbdtOptions::default());
     let (mut cate_out, mut delimiter, mut json) = (None, None, false);
+    let mut tree = TreeOptions::default();
     while let Some(arg) = parser.next().map_err(parse_error)? {
         match arg {
             Arg::Value(v) if file.is_none() => file = Some(text(v)?),
@@ -123,6 +133,27 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
                         });
                     }
                     "--json" => json = true,
+                    "--max-depth" => tree.max_depth = Some(number(p, &flag)?),
+                    "--min-samples-leaf" => tree.min_samples_leaf = Some(number(p, &flag)?),
+                    "--min-samples-treatment" => {
+                        tree.min_samples_treatment = Some(number(p, &flag)?)
+                    }
+                    "--n-reg" => tree.n_reg = Some(number(p, &flag)?),
+                    "--trees" => tree.trees = Some(number(p, &flag)?),
+                    "--max-features" => tree.max_features = Some(number(p, &flag)?),
+                    "--honesty" => tree.honesty = true,
+                    "--split" => {
+                        let v = value(p, &flag)?;
+                        tree.histogram = Some(match v.as_str() {
+                            "histogram" => true,
+                            "exact" => false,
+                            _ => {
+                                return Err(usage(format!(
+                                    "--split must be exact or histogram, got `{v}`"
+                                )));
+                            }
+                        });
+                    }
                     f => {
                         let handled =
                             match (f.strip_prefix("--effect-gbdt-"), f.strip_prefix("--gbdt-")) {
@@ -167,6 +198,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
             seed,
             gbdt,
             effect_gbdt,
+            tree,
         },
         cate_out,
         delimiter,
@@ -191,7 +223,7 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
     let mut ok = true;
     for &model in &a.spec.models {
         let t0 = Instant::now();
-        let fitted = uplift::fit_scores(&data, &a.spec, model);
+        let fitted = uplift::fit_scores(&data, &a.spec, model, &mut |_, _| true);
         let seconds = t0.elapsed().as_secs_f64();
         match fitted
             .and_then(|s| uplift::evaluate(&data, &a.spec, model.as_str(), &s).map(|r| (r, s)))

@@ -14,6 +14,7 @@ use cf_data::Table;
 use cf_estimate::{BaseLearner, CateKind, CateLearner};
 use cf_gbdt::GbdtParams;
 use cf_uplift::metrics::{self, MetricError};
+use cf_uplift::{Criterion, SplitSearch, UpliftForestParams, UpliftTreeParams};
 use serde::{Deserialize, Serialize};
 
 use crate::{AnalysisError, AnalysisSpec, Design};
@@ -21,34 +22,117 @@ use crate::{AnalysisError, AnalysisSpec, Design};
 /// A model to fit and evaluate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct UpliftModel {
-    /// S, T or X.
-    pub kind: CateKind,
-    /// Gradient-boosted (true) or linear base learners.
-    pub boosted: bool,
+pub enum UpliftModel {
+    /// A meta-learner on boosted (`boosted`) or linear base learners.
+    Meta {
+        /// S, T or X.
+        kind: CateKind,
+        /// Gradient-boosted trees (true) or least squares.
+        boosted: bool,
+    },
+    /// One uplift tree (0/1 outcome).
+    Tree(Criterion),
+    /// An uplift random forest (0/1 outcome).
+    Forest(Criterion),
 }
 
 impl UpliftModel {
     /// Every model, in the order `--model` lists them.
-    pub const ALL: [UpliftModel; 6] = [
-        UpliftModel { kind: CateKind::S, boosted: true },
-        UpliftModel { kind: CateKind::T, boosted: true },
-        UpliftModel { kind: CateKind::X, boosted: true },
-        UpliftModel { kind: CateKind::S, boosted: false },
-        UpliftModel { kind: CateKind::T, boosted: false },
-        UpliftModel { kind: CateKind::X, boosted: false },
+    pub const ALL: [UpliftModel; 14] = [
+        UpliftModel::Tree(Criterion::Kl),
+        UpliftModel::Tree(Criterion::Ed),
+        UpliftModel::Tree(Criterion::Chi),
+        UpliftModel::Tree(Criterion::Cts),
+        UpliftModel::Forest(Criterion::Kl),
+        UpliftModel::Forest(Criterion::Ed),
+        UpliftModel::Forest(Criterion::Chi),
+        UpliftModel::Forest(Criterion::Cts),
+        UpliftModel::Meta { kind: CateKind::S, boosted: true },
+        UpliftModel::Meta { kind: CateKind::T, boosted: true },
+        UpliftModel::Meta { kind: CateKind::X, boosted: true },
+        UpliftModel::Meta { kind: CateKind::S, boosted: false },
+        UpliftModel::Meta { kind: CateKind::T, boosted: false },
+        UpliftModel::Meta { kind: CateKind::X, boosted: false },
     ];
 
-    /// The name as `--model` takes it: `t-learner-gbdt`, `x-learner-linear`, ….
+    /// The name as `--model` takes it: `uplift-forest-kl`, `t-learner-gbdt`, ….
     pub fn as_str(self) -> &'static str {
-        match (self.kind, self.boosted) {
-            (CateKind::S, true) => "s-learner-gbdt",
-            (CateKind::T, true) => "t-learner-gbdt",
-            (CateKind::X, true) => "x-learner-gbdt",
-            (CateKind::S, false) => "s-learner-linear",
-            (CateKind::T, false) => "t-learner-linear",
-            (CateKind::X, false) => "x-learner-linear",
+        match self {
+            UpliftModel::Tree(Criterion::Kl) => "uplift-tree-kl",
+            UpliftModel::Tree(Criterion::Ed) => "uplift-tree-ed",
+            UpliftModel::Tree(Criterion::Chi) => "uplift-tree-chi",
+            UpliftModel::Tree(Criterion::Cts) => "uplift-tree-cts",
+            UpliftModel::Forest(Criterion::Kl) => "uplift-forest-kl",
+            UpliftModel::Forest(Criterion::Ed) => "uplift-forest-ed",
+            UpliftModel::Forest(Criterion::Chi) => "uplift-forest-chi",
+            UpliftModel::Forest(Criterion::Cts) => "uplift-forest-cts",
+            UpliftModel::Meta { kind: CateKind::S, boosted: true } => "s-learner-gbdt",
+            UpliftModel::Meta { kind: CateKind::T, boosted: true } => "t-learner-gbdt",
+            UpliftModel::Meta { kind: CateKind::X, boosted: true } => "x-learner-gbdt",
+            UpliftModel::Meta { kind: CateKind::S, boosted: false } => "s-learner-linear",
+            UpliftModel::Meta { kind: CateKind::T, boosted: false } => "t-learner-linear",
+            UpliftModel::Meta { kind: CateKind::X, boosted: false } => "x-learner-linear",
         }
+    }
+}
+
+/// Settings of the uplift trees and forests; `None` takes causalml's default for the model
+/// (tree: depth 3, 100 rows per leaf, 10 per group, `n_reg` 100; forest: 10 trees, depth 5, 100
+/// rows per leaf, 10 per group, `n_reg` 10, 10 features per node).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TreeOptions {
+    /// Deepest leaf (root = 0).
+    pub max_depth: Option<usize>,
+    /// Fewest rows per leaf.
+    pub min_samples_leaf: Option<usize>,
+    /// Fewest rows of each group per leaf.
+    pub min_samples_treatment: Option<usize>,
+    /// Shrinkage toward the parent, in rows.
+    pub n_reg: Option<f64>,
+    /// Trees of a forest.
+    pub trees: Option<usize>,
+    /// Features tried per node of a forest's tree.
+    pub max_features: Option<usize>,
+    /// Estimate leaves on a held-out half of the training rows.
+    pub honesty: bool,
+    /// Candidate thresholds between histogram bins (true) or between every two distinct values
+    /// (false, causalml's search); `None` = distinct values for a tree, bins for a forest.
+    pub histogram: Option<bool>,
+}
+
+impl TreeOptions {
+    fn tree(&self, criterion: Criterion, forest: bool, seed: u64) -> (UpliftTreeParams, usize) {
+        let d = if forest {
+            UpliftForestParams::default()
+        } else {
+            UpliftForestParams {
+                tree: UpliftTreeParams::default(),
+                ..UpliftForestParams::default()
+            }
+        };
+        let t = d.tree;
+        (
+            UpliftTreeParams {
+                criterion,
+                max_depth: self.max_depth.unwrap_or(t.max_depth),
+                min_samples_leaf: self.min_samples_leaf.unwrap_or(t.min_samples_leaf),
+                min_samples_treatment: self
+                    .min_samples_treatment
+                    .unwrap_or(t.min_samples_treatment),
+                n_reg: self.n_reg.unwrap_or(t.n_reg),
+                max_features: if forest { self.max_features.or(t.max_features) } else { None },
+                honesty: self.honesty,
+                split: if self.histogram.unwrap_or(forest) {
+                    SplitSearch::Histogram
+                } else {
+                    SplitSearch::Exact
+                },
+                seed,
+                ..t
+            },
+            self.trees.unwrap_or(d.n_estimators),
+        )
     }
 }
 
@@ -167,6 +251,9 @@ pub struct UpliftSpec {
     /// The X-learner's effect models' boosting settings.
     #[serde(default)]
     pub effect_gbdt: GbdtOptions,
+    /// The uplift trees' and forests' settings.
+    #[serde(default)]
+    pub tree: TreeOptions,
 }
 
 /// Why an uplift evaluation could not run.
@@ -337,22 +424,47 @@ pub fn fit_scores(
     data: &UpliftData,
     spec: &UpliftSpec,
     model: UpliftModel,
+    on_tree: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<Vec<f64>, UpliftError> {
-    let base = |g: &GbdtOptions| {
-        if model.boosted { BaseLearner::Gbdt(g.params()) } else { BaseLearner::Linear }
-    };
-    let learner = CateLearner {
-        kind: model.kind,
-        outcome: base(&spec.gbdt),
-        effect: base(&spec.effect_gbdt),
-        classify: model.boosted && data.binary,
-    };
+    let fail = |e: &dyn fmt::Display| UpliftError::Invalid(format!("{}: {e}", model.as_str()));
     let x: Vec<&[f64]> = data.x_train.iter().map(|c| &c[..]).collect();
-    let fitted = learner
-        .fit(&x, &data.t_train, &data.y_train)
-        .map_err(|e| UpliftError::Invalid(format!("{}: {e}", model.as_str())))?;
     let xt: Vec<&[f64]> = data.x_test.iter().map(|c| &c[..]).collect();
-    Ok(fitted.predict(&xt))
+    let group: Vec<usize> = data.t_train.iter().map(|&t| usize::from(t == 1.0)).collect();
+    match model {
+        UpliftModel::Meta { kind, boosted } => {
+            let base = |g: &GbdtOptions| {
+                if boosted { BaseLearner::Gbdt(g.params()) } else { BaseLearner::Linear }
+            };
+            let learner = CateLearner {
+                kind,
+                outcome: base(&spec.gbdt),
+                effect: base(&spec.effect_gbdt),
+                classify: boosted && data.binary,
+            };
+            let fitted = learner.fit(&x, &data.t_train, &data.y_train).map_err(|e| fail(&e))?;
+            Ok(fitted.predict(&xt))
+        }
+        UpliftModel::Tree(c) | UpliftModel::Forest(c) => {
+            if !data.binary {
+                return Err(fail(
+                    &"uplift trees and forests need a 0/1 outcome (use a meta-learner for a continuous one)",
+                ));
+            }
+            let forest = matches!(model, UpliftModel::Forest(_));
+            let (tree, trees) = spec.tree.tree(c, forest, spec.seed);
+            let uplift = if forest {
+                let p = UpliftForestParams { tree, n_estimators: trees, seed: spec.seed };
+                cf_uplift::fit_forest(&p, &x, &group, &data.y_train, on_tree)
+                    .map_err(|e| fail(&e))?
+                    .uplift(&xt)
+            } else {
+                cf_uplift::fit_tree(&tree, &x, &group, &data.y_train)
+                    .map_err(|e| fail(&e))?
+                    .uplift(&xt)
+            };
+            Ok(uplift.into_iter().map(|u| u[0]).collect())
+        }
+    }
 }
 
 /// The precomputed score columns, on the test rows.

@@ -1,10 +1,10 @@
-//! Uplift trees and forests, causal trees, and uplift metrics.
+//! Uplift trees and forests for 0/1 outcomes, and uplift metrics (gain, Qini, AUUC).
 
 pub mod metrics;
 pub mod split;
 pub mod tree;
 
 pub use tree::{
-    Criterion, UpliftError, UpliftForest, UpliftForestParams, UpliftTree, UpliftTreeParams,
-    fit_forest, fit_tree,
+    Criterion, SplitSearch, UpliftError, UpliftForest, UpliftForestParams, UpliftTree,
+    UpliftTreeParams, fit_forest, fit_tree,
 };

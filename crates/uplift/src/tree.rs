@@ -27,6 +27,7 @@
 //! feature is refused (causalml's kernel has no missing-value path for uplift).
 
 use cf_estimate::SplitMix64;
+use cf_gbdt::bins::BinnedMatrix;
 use std::fmt;
 
 /// The split criterion.
@@ -54,6 +55,17 @@ impl Criterion {
     }
 }
 
+/// How a node's candidate thresholds are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitSearch {
+    /// Every boundary between distinct values (causalml 0.18's kernel): the parity mode.
+    Exact,
+    /// Every boundary between the (at most 255) quantile bins of each feature, binned once per
+    /// fit ([`cf_gbdt::bins`]): counts per bin and group in one pass over the node's rows, at
+    /// most 254 candidates per feature.
+    Histogram,
+}
+
 /// Settings of one tree (causalml's defaults).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpliftTreeParams {
@@ -77,6 +89,8 @@ pub struct UpliftTreeParams {
     pub estimation_sample_size: f64,
     /// Seed of feature sampling and of the honest split.
     pub seed: u64,
+    /// Candidate thresholds.
+    pub split: SplitSearch,
 }
 
 impl Default for UpliftTreeParams {
@@ -92,6 +106,7 @@ impl Default for UpliftTreeParams {
             honesty: false,
             estimation_sample_size: 0.5,
             seed: 0,
+            split: SplitSearch::Exact,
         }
     }
 }
@@ -227,21 +242,27 @@ impl Problem<'_> {
 
     /// Shrunk rates of `c` toward `target` (raw at the root).
     fn shrunk(&self, c: &Counts, target: Option<&[f64]>) -> Vec<f64> {
-        (0..self.k)
-            .map(|g| match target {
+        let mut out = vec![0.0; self.k];
+        self.shrink_into(&c.n, &c.pos, target, &mut out);
+        out
+    }
+
+    fn shrink_into(&self, n: &[f64], pos: &[f64], target: Option<&[f64]>, out: &mut [f64]) {
+        for g in 0..self.k {
+            out[g] = match target {
                 None => {
-                    if c.n[g] > 0.0 {
-                        c.pos[g] / c.n[g]
+                    if n[g] > 0.0 {
+                        pos[g] / n[g]
                     } else {
                         0.0
                     }
                 }
-                Some(t) if c.n[g] > self.p.min_samples_treatment as f64 => {
-                    (c.pos[g] + t[g] * self.p.n_reg) / (c.n[g] + self.p.n_reg)
+                Some(t) if n[g] > self.p.min_samples_treatment as f64 => {
+                    (pos[g] + t[g] * self.p.n_reg) / (n[g] + self.p.n_reg)
                 }
                 Some(t) => t[g],
-            })
-            .collect()
+            };
+        }
     }
 
     /// Rzepakowski's factor from the node's counts and its `x > threshold` child's.
@@ -263,24 +284,37 @@ impl Problem<'_> {
         r + n_c / (sum_t + n_c) * entropy_h(pc_a, None) + 0.5
     }
 
-    fn gain(&self, node: &Counts, s_node: &[f64], left: &Counts) -> f64 {
-        let right = Counts {
-            n: node.n.iter().zip(&left.n).map(|(a, b)| a - b).collect(),
-            pos: node.pos.iter().zip(&left.pos).map(|(a, b)| a - b).collect(),
-        };
+    fn gain(&self, node: &Counts, s_node: &[f64], left: &Counts, buf: &mut Scratch) -> f64 {
         let floor = self.p.min_samples_treatment as f64;
-        if left.n.iter().chain(&right.n).any(|&n| n < floor) {
-            return f64::NEG_INFINITY;
+        for g in 0..self.k {
+            buf.right.n[g] = node.n[g] - left.n[g];
+            buf.right.pos[g] = node.pos[g] - left.pos[g];
+            if left.n[g] < floor || buf.right.n[g] < floor {
+                return f64::NEG_INFINITY;
+            }
         }
-        let sl = self.shrunk(left, Some(s_node));
-        let sr = self.shrunk(&right, Some(s_node));
+        self.shrink_into(&left.n, &left.pos, Some(s_node), &mut buf.sl);
+        self.shrink_into(&buf.right.n, &buf.right.pos, Some(s_node), &mut buf.sr);
         let p = left.total() / node.total();
-        let g = p * self.metric(&sl) + (1.0 - p) * self.metric(&sr) - self.metric(s_node);
+        let g = p * self.metric(&buf.sl) + (1.0 - p) * self.metric(&buf.sr) - self.metric(s_node);
         if self.p.normalization && self.p.criterion != Criterion::Cts {
-            g / self.norm_factor(node, &right)
+            g / self.norm_factor(node, &buf.right)
         } else {
             g
         }
+    }
+}
+
+/// Buffers of the gain, reused over candidates.
+struct Scratch {
+    right: Counts,
+    sl: Vec<f64>,
+    sr: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(k: usize) -> Scratch {
+        Scratch { right: Counts::zero(k), sl: vec![0.0; k], sr: vec![0.0; k] }
     }
 }
 
@@ -377,18 +411,26 @@ pub fn fit_tree(
 ) -> Result<UpliftTree, UpliftError> {
     let k = check(x, group, y)?;
     let rows: Vec<usize> = (0..y.len()).collect();
-    fit_rows(params, x, group, y, k, &rows, &mut SplitMix64(params.seed))
+    let binned = binned_for(params, x)?;
+    fit_rows(params, &Data { x, group, y, k }, &rows, binned.as_ref(), &mut SplitMix64(params.seed))
+}
+
+/// The checked data of a fit: covariates, groups, outcome and the number of groups.
+struct Data<'a> {
+    x: &'a [&'a [f64]],
+    group: &'a [usize],
+    y: &'a [f64],
+    k: usize,
 }
 
 fn fit_rows(
     params: &UpliftTreeParams,
-    x: &[&[f64]],
-    group: &[usize],
-    y: &[f64],
-    k: usize,
+    data: &Data<'_>,
     rows: &[usize],
+    binned: Option<&BinnedMatrix>,
     rng: &mut SplitMix64,
 ) -> Result<UpliftTree, UpliftError> {
+    let Data { x, group, y, k } = *data;
     if params.min_samples_leaf == 0 {
         return Err(UpliftError::Param("min_samples_leaf must be at least 1".into()));
     }
@@ -415,11 +457,48 @@ fn fit_rows(
         x: x.iter().map(|c| c.iter().map(|&v| v as f32).collect()).collect(),
         k,
     };
-    let p = x.len();
+    let (nodes, importance) = match binned {
+        Some(bins) if params.split == SplitSearch::Histogram => {
+            grow_binned(&prob, bins, group, y, &grow, rng)
+        }
+        _ => grow_exact(&prob, group, y, &grow, rng),
+    };
+    let mut tree = UpliftTree { nodes, n_groups: k, importance };
+    if params.honesty {
+        // Leaves re-estimated on the held-out rows: each group's raw rate (0 when absent).
+        let mut sums: Vec<Counts> = vec![Counts::zero(k); tree.nodes.len()];
+        for &r in &estimate {
+            let mut at = 0;
+            while let Node::Split { feature, threshold, left, right } = &tree.nodes[at] {
+                at = if f64::from(prob.x[*feature][r]) <= *threshold { *left } else { *right };
+            }
+            sums[at].n[group[r]] += 1.0;
+            sums[at].pos[group[r]] += y[r];
+        }
+        for (node, c) in tree.nodes.iter_mut().zip(&sums) {
+            if let Node::Leaf(v) = node {
+                *v = (0..k).map(|g| if c.n[g] > 0.0 { c.pos[g] / c.n[g] } else { 0.0 }).collect();
+            }
+        }
+    }
+    Ok(tree)
+}
+
+/// Grows a tree over `grow` with every boundary between distinct values as a candidate.
+fn grow_exact(
+    prob: &Problem<'_>,
+    group: &[usize],
+    y: &[f64],
+    grow: &[usize],
+    rng: &mut SplitMix64,
+) -> (Vec<Node>, Vec<f64>) {
+    let params = prob.p;
+    let k = prob.k;
+    let p = prob.x.len();
     // Each feature's rows sorted by value; a node is one segment of every feature's order.
     let mut order: Vec<Vec<usize>> = (0..p)
         .map(|j| {
-            let mut o = grow.clone();
+            let mut o = grow.to_vec();
             o.sort_by(|&a, &b| prob.x[j][a].total_cmp(&prob.x[j][b]));
             o
         })
@@ -430,6 +509,7 @@ fn fit_rows(
     let mut scratch: Vec<usize> = Vec::with_capacity(grow.len());
     let mut stack: Vec<Pending> = vec![(0, 0, grow.len(), 0, None)];
     let mut features: Vec<usize> = (0..p).collect();
+    let mut buf = Scratch::new(k);
     while let Some((id, start, end, depth, parent)) = stack.pop() {
         let mut c = Counts::zero(k);
         for &r in &order[0][start..end] {
@@ -479,7 +559,7 @@ fn fit_rows(
                     if pos < params.min_samples_leaf || n - pos < params.min_samples_leaf {
                         continue;
                     }
-                    let g = prob.gain(&c, &s_node, &left);
+                    let g = prob.gain(&c, &s_node, &left, &mut buf);
                     if best.is_none_or(|b| g > b.0) && g > f64::NEG_INFINITY {
                         let (a, b) = (f64::from(xs[seg[pos - 1]]), f64::from(xs[seg[pos]]));
                         let mut t = a / 2.0 + b / 2.0;
@@ -526,25 +606,139 @@ fn fit_rows(
             _ => nodes[id] = Node::Leaf(leaf_value),
         }
     }
-    let mut tree = UpliftTree { nodes, n_groups: k, importance };
-    if params.honesty {
-        // Leaves re-estimated on the held-out rows: each group's raw rate (0 when absent).
-        let mut sums: Vec<Counts> = vec![Counts::zero(k); tree.nodes.len()];
-        for &r in &estimate {
-            let mut at = 0;
-            while let Node::Split { feature, threshold, left, right } = &tree.nodes[at] {
-                at = if f64::from(prob.x[*feature][r]) <= *threshold { *left } else { *right };
-            }
-            sums[at].n[group[r]] += 1.0;
-            sums[at].pos[group[r]] += y[r];
+    (nodes, importance)
+}
+
+/// The features binned once, for [`SplitSearch::Histogram`]: the values as 32-bit floats (as the
+/// exact mode and prediction see them).
+fn binned_for(
+    params: &UpliftTreeParams,
+    x: &[&[f64]],
+) -> Result<Option<BinnedMatrix>, UpliftError> {
+    if params.split != SplitSearch::Histogram {
+        return Ok(None);
+    }
+    let cols: Vec<Vec<f64>> =
+        x.iter().map(|c| c.iter().map(|&v| f64::from(v as f32)).collect()).collect();
+    let refs: Vec<&[f64]> = cols.iter().map(|c| &c[..]).collect();
+    BinnedMatrix::new(&refs, 255).map(Some).map_err(|e| UpliftError::Shape(e.to_string()))
+}
+
+/// Grows a tree over `grow` with the boundaries between histogram bins as candidates.
+fn grow_binned(
+    prob: &Problem<'_>,
+    bins: &BinnedMatrix,
+    group: &[usize],
+    y: &[f64],
+    grow: &[usize],
+    rng: &mut SplitMix64,
+) -> (Vec<Node>, Vec<f64>) {
+    let params = prob.p;
+    let k = prob.k;
+    let p = bins.n_features();
+    let mut idx = grow.to_vec();
+    let mut nodes: Vec<Node> = vec![Node::Leaf(Vec::new())];
+    let mut importance = vec![0.0; p];
+    let mut scratch: Vec<usize> = Vec::with_capacity(idx.len());
+    let mut stack: Vec<Pending> = vec![(0, 0, idx.len(), 0, None)];
+    let mut features: Vec<usize> = (0..p).collect();
+    let mut buf = Scratch::new(k);
+    let mut hist_n: Vec<f64> = Vec::new();
+    let mut hist_pos: Vec<f64> = Vec::new();
+    while let Some((id, start, end, depth, parent)) = stack.pop() {
+        let mut c = Counts::zero(k);
+        for &r in &idx[start..end] {
+            c.n[group[r]] += 1.0;
+            c.pos[group[r]] += y[r];
         }
-        for (node, c) in tree.nodes.iter_mut().zip(&sums) {
-            if let Node::Leaf(v) = node {
-                *v = (0..k).map(|g| if c.n[g] > 0.0 { c.pos[g] / c.n[g] } else { 0.0 }).collect();
+        let s_node = prob.shrunk(&c, parent.as_deref());
+        let n = end - start;
+        let mut best: Option<(f64, usize, usize)> = None;
+        if depth < params.max_depth && n >= 2 * params.min_samples_leaf && n >= 2 {
+            let tried: &[usize] = match params.max_features {
+                Some(m) if m < p => {
+                    for i in 0..m {
+                        let j = i + rng.below(p - i);
+                        features.swap(i, j);
+                    }
+                    &features[..m]
+                }
+                _ => &features,
+            };
+            for &j in tried {
+                let col = bins.column(j);
+                let nb = col.n_bins();
+                let b = col.bins();
+                hist_n.clear();
+                hist_n.resize(nb * k, 0.0);
+                hist_pos.clear();
+                hist_pos.resize(nb * k, 0.0);
+                for &r in &idx[start..end] {
+                    let at = b[r] as usize * k + group[r];
+                    hist_n[at] += 1.0;
+                    hist_pos[at] += y[r];
+                }
+                let mut left = Counts::zero(k);
+                let mut rows_left = 0.0;
+                for bin in 0..nb.saturating_sub(1) {
+                    for g in 0..k {
+                        left.n[g] += hist_n[bin * k + g];
+                        left.pos[g] += hist_pos[bin * k + g];
+                    }
+                    let before = rows_left;
+                    rows_left = left.total();
+                    if rows_left == before || rows_left as usize == n {
+                        continue; // an empty bin: the same split as the previous one
+                    }
+                    if (rows_left as usize) < params.min_samples_leaf
+                        || n - (rows_left as usize) < params.min_samples_leaf
+                    {
+                        continue;
+                    }
+                    let g = prob.gain(&c, &s_node, &left, &mut buf);
+                    if g > f64::NEG_INFINITY && best.is_none_or(|bst| g > bst.0) {
+                        best = Some((g, j, bin));
+                    }
+                }
+            }
+        }
+        match best {
+            Some((g, j, bin)) if g + f64::EPSILON >= 0.0 => {
+                importance[j] += g;
+                let b = bins.column(j).bins();
+                let cut = u8::try_from(bin).unwrap_or(u8::MAX);
+                scratch.clear();
+                let mut w = start;
+                for i in start..end {
+                    let r = idx[i];
+                    if b[r] <= cut {
+                        idx[w] = r;
+                        w += 1;
+                    } else {
+                        scratch.push(r);
+                    }
+                }
+                idx[w..end].copy_from_slice(&scratch);
+                let (l, rt) = (nodes.len(), nodes.len() + 1);
+                nodes.push(Node::Leaf(Vec::new()));
+                nodes.push(Node::Leaf(Vec::new()));
+                nodes[id] = Node::Split {
+                    feature: j,
+                    threshold: bins.column(j).upper_bound(bin),
+                    left: l,
+                    right: rt,
+                };
+                stack.push((rt, w, end, depth + 1, Some(s_node.clone())));
+                stack.push((l, start, w, depth + 1, Some(s_node)));
+            }
+            _ => {
+                nodes[id] = Node::Leaf(
+                    (0..k).map(|g| if c.n[g] > 0.0 { c.pos[g] / c.n[g] } else { 0.0 }).collect(),
+                )
             }
         }
     }
-    Ok(tree)
+    (nodes, importance)
 }
 
 /// Settings of a forest (causalml's `UpliftRandomForestClassifier` defaults).
@@ -597,6 +791,7 @@ pub fn fit_forest(
         return Err(UpliftError::Param("a forest needs at least one tree".into()));
     }
     let n = y.len();
+    let binned = binned_for(&params.tree, x)?;
     let mut rng = SplitMix64(params.seed);
     let mut trees = Vec::with_capacity(params.n_estimators);
     for t in 0..params.n_estimators {
@@ -604,7 +799,13 @@ pub fn fit_forest(
         let mut rows: Vec<usize> = (0..n).map(|_| rng.below(n)).collect();
         rows.sort_unstable();
         let mut tree_rng = SplitMix64(rng.next_u64());
-        trees.push(fit_rows(&params.tree, x, group, y, k, &rows, &mut tree_rng)?);
+        trees.push(fit_rows(
+            &params.tree,
+            &Data { x, group, y, k },
+            &rows,
+            binned.as_ref(),
+            &mut tree_rng,
+        )?);
         if !on_tree(t + 1, params.n_estimators) {
             return Err(UpliftError::Cancelled);
         }
