@@ -16,6 +16,18 @@ use cf_gbdt::GbdtParams;
 use cf_uplift::{Criterion, SplitSearch, UpliftForestParams, UpliftTreeParams, fit_forest};
 use std::time::Instant;
 
+/// A line of /proc/self/status in kB (0 where there is none).
+fn rss_kb(key: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0.0)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (what, path) = match (args.first(), args.get(1)) {
@@ -25,13 +37,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t0 = Instant::now();
     let table = read_csv(&std::fs::read(path)?[..], &ReadOptions::default(), &mut |_| true)?.0;
     let read_s = t0.elapsed().as_secs_f64();
-    let col = |n: &str| table.column(n).and_then(|c| c.as_numeric()).ok_or(format!("no numeric column {n}"));
+    let col = |n: &str| {
+        table.column(n).and_then(|c| c.as_numeric()).ok_or(format!("no numeric column {n}"))
+    };
     let x: Vec<&[f64]> = (0..20).map(|j| col(&format!("x{j}"))).collect::<Result<_, _>>()?;
     let (y, w) = (col("y")?, col("w")?);
     match what {
         "forest" => {
             let trees: usize = args.get(2).map_or(Ok(100), |s| s.parse())?;
-            let split = if args.get(3).map(String::as_str) == Some("exact") { SplitSearch::Exact } else { SplitSearch::Histogram };
+            let split = if args.get(3).map(String::as_str) == Some("exact") {
+                SplitSearch::Exact
+            } else {
+                SplitSearch::Histogram
+            };
             let group: Vec<usize> = w.iter().map(|&v| usize::from(v == 1.0)).collect();
             let tree = UpliftTreeParams {
                 criterion: Criterion::Kl,
@@ -44,19 +62,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ..UpliftTreeParams::default()
             };
             let params = UpliftForestParams { tree, n_estimators: trees, seed: 42 };
+            // The fit's own peak: reset the high-water mark once the file is read (Linux).
+            let _ = std::fs::write("/proc/self/clear_refs", "5");
+            let before = rss_kb("VmRSS:");
             let t0 = Instant::now();
             let forest = fit_forest(&params, &x, &group, y, &mut |_, _| true)?;
             let fit_s = t0.elapsed().as_secs_f64();
+            let data_mb = (table.n_rows() * table.columns().len() * 8) as f64 / 1e6;
             println!(
-                "{{\"what\": \"uplift forest\", \"rows\": {}, \"trees\": {}, \"split\": \"{split:?}\", \"read_seconds\": {read_s:.3}, \"fit_seconds\": {fit_s:.3}}}",
+                "{{\"what\": \"uplift forest\", \"rows\": {}, \"trees\": {}, \"split\": \"{split:?}\", \"read_seconds\": {read_s:.3}, \"fit_seconds\": {fit_s:.3}, \"data_mb\": {data_mb:.0}, \"rss_before_fit_mb\": {:.0}, \"peak_rss_during_fit_mb\": {:.0}}}",
                 y.len(),
-                forest.n_trees()
+                forest.n_trees(),
+                before / 1e3,
+                rss_kb("VmHWM:") / 1e3
             );
         }
         "x-learner" => {
             let runs: usize = args.get(2).map_or(Ok(3), |s| s.parse())?;
             let base = BaseLearner::Gbdt(GbdtParams::default());
-            let learner = CateLearner { kind: CateKind::X, outcome: base.clone(), effect: base, classify: false };
+            let learner = CateLearner {
+                kind: CateKind::X,
+                outcome: base.clone(),
+                effect: base,
+                classify: false,
+            };
             let mut times = Vec::new();
             let mut ate = 0.0;
             for _ in 0..runs {

@@ -19,8 +19,10 @@ pub struct BinnedColumn {
 }
 
 impl BinnedColumn {
-    /// Bins `values` into at most `max_bin` bins (one of them for NaN when there is any).
-    fn new(values: &[f64], max_bin: usize) -> BinnedColumn {
+    /// Bins `values` into at most `max_bin` bins (one of them for NaN when there is any);
+    /// `max_bin` is taken as at least 2 and at most 255.
+    pub fn new(values: &[f64], max_bin: usize) -> BinnedColumn {
+        let max_bin = max_bin.clamp(2, 255);
         let has_nan = values.iter().any(|v| v.is_nan());
         let value_bins = max_bin.saturating_sub(usize::from(has_nan)).max(1);
         let mut sorted: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
@@ -141,6 +143,26 @@ impl BinnedMatrix {
             n_rows,
             columns: columns.iter().map(|c| BinnedColumn::new(c, max_bin)).collect(),
         })
+    }
+
+    /// A matrix of columns binned one at a time ([`BinnedColumn::new`]), so that a caller need
+    /// not hold a converted copy of every column at once.
+    ///
+    /// # Errors
+    /// No columns or no rows, or columns of different lengths.
+    pub fn from_columns(columns: Vec<BinnedColumn>) -> Result<BinnedMatrix, GbdtError> {
+        let n_rows = columns.first().map_or(0, |c| c.bins.len());
+        if n_rows == 0 {
+            return Err(GbdtError::Empty);
+        }
+        if let Some(j) = columns.iter().position(|c| c.bins.len() != n_rows) {
+            return Err(GbdtError::Length {
+                what: format!("feature {j}"),
+                expected: n_rows,
+                got: columns[j].bins.len(),
+            });
+        }
+        Ok(BinnedMatrix { n_rows, columns })
     }
 
     /// Rows.

@@ -27,7 +27,7 @@
 //! feature is refused (causalml's kernel has no missing-value path for uplift).
 
 use cf_estimate::SplitMix64;
-use cf_gbdt::bins::BinnedMatrix;
+use cf_gbdt::bins::{BinnedColumn, BinnedMatrix};
 use std::fmt;
 
 /// The split criterion.
@@ -454,7 +454,12 @@ fn fit_rows(
     };
     let prob = Problem {
         p: params,
-        x: x.iter().map(|c| c.iter().map(|&v| v as f32).collect()).collect(),
+        // The values as 32-bit floats, for the exact search and honest leaves only.
+        x: if params.split == SplitSearch::Exact || params.honesty || binned.is_none() {
+            x.iter().map(|c| c.iter().map(|&v| v as f32).collect()).collect()
+        } else {
+            Vec::new()
+        },
         k,
     };
     let (nodes, importance) = match binned {
@@ -618,10 +623,15 @@ fn binned_for(
     if params.split != SplitSearch::Histogram {
         return Ok(None);
     }
-    let cols: Vec<Vec<f64>> =
-        x.iter().map(|c| c.iter().map(|&v| f64::from(v as f32)).collect()).collect();
-    let refs: Vec<&[f64]> = cols.iter().map(|c| &c[..]).collect();
-    BinnedMatrix::new(&refs, 255).map(Some).map_err(|e| UpliftError::Shape(e.to_string()))
+    // One converted column at a time: the fit never holds a copy of all the data.
+    let cols = x
+        .iter()
+        .map(|c| {
+            let v: Vec<f64> = c.iter().map(|&v| f64::from(v as f32)).collect();
+            BinnedColumn::new(&v, 255)
+        })
+        .collect();
+    BinnedMatrix::from_columns(cols).map(Some).map_err(|e| UpliftError::Shape(e.to_string()))
 }
 
 /// Grows a tree over `grow` with the boundaries between histogram bins as candidates.
