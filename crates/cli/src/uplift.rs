@@ -235,6 +235,7 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
             }
             Err(e) => {
                 ok = false;
+                eprintln!("error: {e}");
                 report.warnings.push(format!("{} failed: {e}", model.as_str()));
             }
         }
@@ -244,6 +245,7 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
             Ok(r) => report.models.push(r),
             Err(e) => {
                 ok = false;
+                eprintln!("error: {e}");
                 report.warnings.push(e.to_string());
             }
         }

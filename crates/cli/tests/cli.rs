@@ -749,3 +749,85 @@ fn a_zero_one_outcome_reports_the_control_rate_of_each_comparison() {
     assert_eq!(code, 0);
     assert!(text.contains("warning: dr-learner: not to be trusted"), "{text}");
 }
+
+/// `uplift` on Hillstrom with causalml's tree settings, a seeded 30 % split: the JSON shape, 101
+/// curve points ending at the test split's n × difference in means, intervals around the
+/// estimate, the per-row effects file, and the refusals.
+#[test]
+fn uplift_scores_models_on_a_held_out_split() {
+    let file = format!("{DATA}hillstrom.csv");
+    let cate = std::env::temp_dir().join(format!("cf-uplift-{}.csv", std::process::id()));
+    let v = json_ok(&[
+        "uplift",
+        &file,
+        "--treatment",
+        "treatment",
+        "--outcome",
+        "visit",
+        "--covariates",
+        "recency,history,mens,womens,newbie",
+        "--model",
+        "uplift-tree-kl,t-learner-linear",
+        "--max-depth",
+        "3",
+        "--bootstrap",
+        "50",
+        "--cate-out",
+        cate.to_str().unwrap(),
+        "--json",
+    ]);
+    // 30 % of each treatment × outcome stratum, rounded per stratum.
+    let n_test = v["n_test"].as_u64().unwrap();
+    assert!(n_test.abs_diff(19_200) <= 2, "{n_test}");
+    assert_eq!(n_test + v["n_train"].as_u64().unwrap(), 64_000);
+    let models = v["models"].as_array().unwrap();
+    assert_eq!(models.len(), 2);
+    for m in models {
+        let gain = m["curves"]["gain"].as_array().unwrap();
+        assert_eq!(gain.len(), 101);
+        assert_eq!(m["curves"]["fraction"][100], 1.0);
+        let end = gain[100].as_f64().unwrap();
+        // The gain curve ends at n × (treated mean − control mean): about 0.06 × 19,200.
+        assert!((end / n_test as f64 - 0.061).abs() < 0.01, "{end}");
+        let (a, lo, hi) = (
+            m["auuc"].as_f64().unwrap(),
+            m["auuc_ci"][0].as_f64().unwrap(),
+            m["auuc_ci"][1].as_f64().unwrap(),
+        );
+        assert!(lo < a && a < hi && a > 0.5, "{a} [{lo}, {hi}]");
+        assert!(m["fit_seconds"].as_f64().unwrap() > 0.0);
+    }
+    let rows = std::fs::read_to_string(&cate).unwrap();
+    let _ = std::fs::remove_file(&cate);
+    assert_eq!(rows.lines().next(), Some("row,uplift-tree-kl,t-learner-linear"));
+    assert_eq!(rows.lines().count() as u64, n_test + 1);
+
+    let (code, _, stderr) = counterfact(&[
+        "uplift",
+        &file,
+        "--treatment",
+        "treatment",
+        "--outcome",
+        "spend",
+        "--model",
+        "uplift-tree-kl",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("0/1 outcome"), "{stderr}");
+    let (code, _, stderr) =
+        counterfact(&["uplift", &file, "--treatment", "arm", "--outcome", "visit"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("0/1 treatment"), "{stderr}");
+    let (code, _, stderr) = counterfact(&[
+        "uplift",
+        &file,
+        "--treatment",
+        "treatment",
+        "--outcome",
+        "visit",
+        "--model",
+        "forest",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown uplift model `forest`"), "{stderr}");
+}
