@@ -35,6 +35,8 @@ evaluates columns of predicted effects made elsewhere on the same split. The spl
 and drawn from --seed (default 42). AUUC and Qini are causalml's (normalised: AUUC 0.5 = random
 ranking, Qini 0 = random, higher is better; raw: in outcome units), with percentile bootstrap
 intervals (--bootstrap, default 200). --cate-out writes the test rows' predicted effects.
+A treatment with more than two levels needs --control: each other level is evaluated against it
+(trees and forests fit all arms in one model; a meta-learner is fitted per arm).
 --gbdt-* set the outcome models' boosting (LightGBM's defaults: 100 trees, 31 leaves, rate 0.1,
 20 rows per leaf); --effect-gbdt-* the X-learner's effect models'.
 ";
@@ -102,6 +104,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
                     "--outcome" => outcome = Some(value(p, &flag)?),
                     "--covariates" => roles.covariates = Some(list(&value(p, &flag)?)),
                     "--categorical" => roles.categorical = list(&value(p, &flag)?),
+                    "--control" => roles.control = Some(value(p, &flag)?),
                     "--model" => {
                         for m in list(&value(p, &flag)?) {
                             models.push(m.parse().map_err(usage)?);
@@ -221,17 +224,36 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
     report.warnings.extend(data.warnings.iter().cloned());
     let mut predictions: Vec<(String, Vec<f64>)> = Vec::new();
     let mut ok = true;
+    let arms: Vec<Option<String>> = match &data.arms {
+        Some(a) => a.iter().cloned().map(Some).collect(),
+        None => vec![None],
+    };
+    let column = |model: &str, arm: &Option<String>| match arm {
+        Some(a) => format!("{model}:{a}"),
+        None => model.to_string(),
+    };
     for &model in &a.spec.models {
         let t0 = Instant::now();
         let fitted = uplift::fit_scores(&data, &a.spec, model, &mut |_, _| true);
         let seconds = t0.elapsed().as_secs_f64();
-        match fitted
-            .and_then(|s| uplift::evaluate(&data, &a.spec, model.as_str(), &s).map(|r| (r, s)))
-        {
-            Ok((mut r, s)) => {
-                r.fit_seconds = seconds;
-                report.models.push(r);
-                predictions.push((model.as_str().to_string(), s));
+        let results = fitted.and_then(|per_arm| {
+            per_arm
+                .into_iter()
+                .zip(&arms)
+                .enumerate()
+                .map(|(k, (s, arm))| {
+                    let mut r = uplift::evaluate(&data, &a.spec, model.as_str(), k + 1, &s)?;
+                    r.fit_seconds = seconds;
+                    Ok((r, column(model.as_str(), arm), s))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        });
+        match results {
+            Ok(v) => {
+                for (r, name, s) in v {
+                    report.models.push(r);
+                    predictions.push((name, s));
+                }
             }
             Err(e) => {
                 ok = false;
@@ -241,12 +263,14 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
         }
     }
     for (name, s) in uplift::score_columns(&data) {
-        match uplift::evaluate(&data, &a.spec, name, s) {
-            Ok(r) => report.models.push(r),
-            Err(e) => {
-                ok = false;
-                eprintln!("error: {e}");
-                report.warnings.push(e.to_string());
+        for k in 0..arms.len() {
+            match uplift::evaluate(&data, &a.spec, name, k + 1, s) {
+                Ok(r) => report.models.push(r),
+                Err(e) => {
+                    ok = false;
+                    eprintln!("error: {e}");
+                    report.warnings.push(e.to_string());
+                }
             }
         }
     }
@@ -284,7 +308,7 @@ fn render(r: &UpliftReport, alpha: f64) -> String {
         format::plural(r.n_train, "row", "rows")
     );
     out += &format!(
-        "{:<20} {:>8} {:>19} {:>8} {:>19} {:>8}\n",
+        "{:<34} {:>8} {:>19} {:>8} {:>19} {:>8}\n",
         "model",
         "AUUC",
         format!("{level} interval"),
@@ -294,8 +318,11 @@ fn render(r: &UpliftReport, alpha: f64) -> String {
     );
     for m in &r.models {
         out += &format!(
-            "{:<20} {:>8.4} {:>19} {:>8.4} {:>19} {:>8.2}\n",
-            m.model,
+            "{:<34} {:>8.4} {:>19} {:>8.4} {:>19} {:>8.2}\n",
+            match &m.arm {
+                Some(a) => format!("{} · {a}", m.model),
+                None => m.model.clone(),
+            },
             m.auuc,
             format!("[{:.4}, {:.4}]", m.auuc_ci[0], m.auuc_ci[1]),
             m.qini,

@@ -289,10 +289,13 @@ pub struct UpliftData {
     binary: bool,
     x_train: Vec<Vec<f64>>,
     x_test: Vec<Vec<f64>>,
-    t_train: Vec<f64>,
+    /// 0 = control, 1..=k the arms.
+    group_train: Vec<usize>,
     y_train: Vec<f64>,
-    treated_test: Vec<bool>,
+    group_test: Vec<usize>,
     y_test: Vec<f64>,
+    /// The arms' levels, for a treatment with more than two values (`None` for 0/1).
+    pub arms: Option<Vec<String>>,
     /// Table rows of the test split (for per-row output).
     pub test_rows: Vec<usize>,
     scores: Vec<(String, Vec<f64>)>,
@@ -342,12 +345,7 @@ pub fn prepare(table: &Table, spec: &UpliftSpec) -> Result<UpliftData, UpliftErr
         );
     }
     let d = Design::build_with(table, &roles, &extra)?;
-    if d.t_levels.is_some() || d.t.iter().any(|&v| v != 0.0 && v != 1.0) {
-        return invalid(format!(
-            "uplift evaluation needs a 0/1 treatment; `{}` has other values (compare one arm with the control first)",
-            roles.treatment
-        ));
-    }
+    let (group, arms) = groups(&d, &roles)?;
     let n = d.y.len();
     let binary = d.y.iter().all(|&v| v == 0.0 || v == 1.0);
     let test: Vec<bool> = match &spec.split {
@@ -368,26 +366,29 @@ pub fn prepare(table: &Table, spec: &UpliftSpec) -> Result<UpliftData, UpliftErr
                     "the test fraction must be in (0, 1), got {test_fraction}"
                 ));
             }
-            let group: Vec<usize> = d.t.iter().map(|&v| usize::from(v == 1.0)).collect();
             cf_uplift::split::stratified(&group, &d.y, *test_fraction, *seed)
         }
     };
     let train_idx: Vec<usize> = (0..n).filter(|&r| !test[r]).collect();
     let test_idx: Vec<usize> = (0..n).filter(|&r| test[r]).collect();
     let pick = |c: &[f64], idx: &[usize]| idx.iter().map(|&r| c[r]).collect::<Vec<f64>>();
-    let treated_test: Vec<bool> = test_idx.iter().map(|&r| d.t[r] == 1.0).collect();
-    let n_t = treated_test.iter().filter(|&&t| t).count();
-    if n_t == 0 || n_t == test_idx.len() {
-        return invalid(format!(
-            "the test split has {} treated and {} control rows: it needs both",
-            n_t,
-            test_idx.len() - n_t
-        ));
-    }
+    let group_test: Vec<usize> = test_idx.iter().map(|&r| group[r]).collect();
     let mut warnings = d.warnings.clone();
-    for (what, k) in [("treated", n_t), ("control", test_idx.len() - n_t)] {
-        if k < 100 {
-            warnings.push(format!("the test split has only {k} {what} rows: its curves are noisy"));
+    let k = arms.as_ref().map_or(1, Vec::len);
+    for g in 0..=k {
+        let m = group_test.iter().filter(|&&v| v == g).count();
+        let what = match (g, &arms) {
+            (0, _) => "control".to_string(),
+            (_, Some(a)) => format!("`{}`", a[g - 1]),
+            _ => "treated".to_string(),
+        };
+        if m == 0 {
+            return invalid(format!(
+                "the test split has no {what} rows: it needs treated and control rows"
+            ));
+        }
+        if m < 100 {
+            warnings.push(format!("the test split has only {m} {what} rows: its curves are noisy"));
         }
     }
     let offset = usize::from(matches!(spec.split, UpliftSplit::Column(_)));
@@ -402,9 +403,10 @@ pub fn prepare(table: &Table, spec: &UpliftSpec) -> Result<UpliftData, UpliftErr
         binary,
         x_train: d.covariates.iter().map(|c| pick(c, &train_idx)).collect(),
         x_test: d.covariates.iter().map(|c| pick(c, &test_idx)).collect(),
-        t_train: pick(&d.t, &train_idx),
+        group_train: train_idx.iter().map(|&r| group[r]).collect(),
         y_train: pick(&d.y, &train_idx),
-        treated_test,
+        group_test,
+        arms,
         y_test: pick(&d.y, &test_idx),
         test_rows: test_idx.iter().map(|&r| d.rows[r]).collect(),
         scores,
@@ -412,6 +414,53 @@ pub fn prepare(table: &Table, spec: &UpliftSpec) -> Result<UpliftData, UpliftErr
         n_test: test_idx.len(),
         warnings,
     })
+}
+
+/// Each row's group (0 = control, 1..=k the arms in level order) and the arms' names for a
+/// treatment with more than two values, whose control is [`AnalysisSpec::control`].
+fn groups(
+    d: &Design<'_>,
+    roles: &AnalysisSpec,
+) -> Result<(Vec<usize>, Option<Vec<String>>), UpliftError> {
+    let t = &d.t;
+    let binary = d.t_levels.is_none() && t.iter().all(|&v| v == 0.0 || v == 1.0);
+    if binary && roles.control.as_deref().is_none_or(|c| c == "0") {
+        return Ok((t.iter().map(|&v| usize::from(v == 1.0)).collect(), None));
+    }
+    let mut values: Vec<f64> = t.to_vec();
+    values.sort_by(f64::total_cmp);
+    values.dedup();
+    let labels: Vec<String> = values
+        .iter()
+        .map(|&v| match &d.t_levels {
+            Some(levels) => levels.get(v as usize).cloned().unwrap_or_default(),
+            None => format!("{v}"),
+        })
+        .collect();
+    let Some(control) = &roles.control else {
+        return Err(
+            AnalysisError::NeedControl { name: roles.treatment.clone(), levels: labels }.into()
+        );
+    };
+    let Some(c) = labels.iter().position(|l| l == control) else {
+        return Err(AnalysisError::UnknownLevel {
+            name: roles.treatment.clone(),
+            level: control.clone(),
+            levels: labels,
+        }
+        .into());
+    };
+    // Group of each distinct value: the control 0, the others 1.. in order.
+    let mut code = vec![0usize; values.len()];
+    let mut arms = Vec::new();
+    for (i, l) in labels.iter().enumerate() {
+        if i != c {
+            arms.push(l.clone());
+            code[i] = arms.len();
+        }
+    }
+    let group = t.iter().map(|v| code[values.partition_point(|x| x < v)]).collect();
+    Ok((group, Some(arms)))
 }
 
 /// Fits `model` on the training rows and predicts the effect of each test row. A boosted model
@@ -425,11 +474,12 @@ pub fn fit_scores(
     spec: &UpliftSpec,
     model: UpliftModel,
     on_tree: &mut dyn FnMut(usize, usize) -> bool,
-) -> Result<Vec<f64>, UpliftError> {
+) -> Result<Vec<Vec<f64>>, UpliftError> {
     let fail = |e: &dyn fmt::Display| UpliftError::Invalid(format!("{}: {e}", model.as_str()));
     let x: Vec<&[f64]> = data.x_train.iter().map(|c| &c[..]).collect();
     let xt: Vec<&[f64]> = data.x_test.iter().map(|c| &c[..]).collect();
-    let group: Vec<usize> = data.t_train.iter().map(|&t| usize::from(t == 1.0)).collect();
+    let group = &data.group_train;
+    let k = data.arms.as_ref().map_or(1, Vec::len);
     match model {
         UpliftModel::Meta { kind, boosted } => {
             let base = |g: &GbdtOptions| {
@@ -441,8 +491,21 @@ pub fn fit_scores(
                 effect: base(&spec.effect_gbdt),
                 classify: boosted && data.binary,
             };
-            let fitted = learner.fit(&x, &data.t_train, &data.y_train).map_err(|e| fail(&e))?;
-            Ok(fitted.predict(&xt))
+            // One learner per arm, on that arm's and the control's training rows.
+            (1..=k)
+                .map(|a| {
+                    let rows: Vec<usize> =
+                        (0..group.len()).filter(|&r| group[r] == 0 || group[r] == a).collect();
+                    let xa: Vec<Vec<f64>> =
+                        x.iter().map(|c| rows.iter().map(|&r| c[r]).collect()).collect();
+                    let xr: Vec<&[f64]> = xa.iter().map(|c| &c[..]).collect();
+                    let ta: Vec<f64> =
+                        rows.iter().map(|&r| f64::from(u8::from(group[r] == a))).collect();
+                    let ya: Vec<f64> = rows.iter().map(|&r| data.y_train[r]).collect();
+                    let fitted = learner.fit(&xr, &ta, &ya).map_err(|e| fail(&e))?;
+                    Ok(fitted.predict(&xt))
+                })
+                .collect()
         }
         UpliftModel::Tree(c) | UpliftModel::Forest(c) => {
             if !data.binary {
@@ -454,15 +517,15 @@ pub fn fit_scores(
             let (tree, trees) = spec.tree.tree(c, forest, spec.seed);
             let uplift = if forest {
                 let p = UpliftForestParams { tree, n_estimators: trees, seed: spec.seed };
-                cf_uplift::fit_forest(&p, &x, &group, &data.y_train, on_tree)
+                cf_uplift::fit_forest(&p, &x, group, &data.y_train, on_tree)
                     .map_err(|e| fail(&e))?
                     .uplift(&xt)
             } else {
-                cf_uplift::fit_tree(&tree, &x, &group, &data.y_train)
+                cf_uplift::fit_tree(&tree, &x, group, &data.y_train)
                     .map_err(|e| fail(&e))?
                     .uplift(&xt)
             };
-            Ok(uplift.into_iter().map(|u| u[0]).collect())
+            Ok((0..k).map(|a| uplift.iter().map(|u| u[a]).collect()).collect())
         }
     }
 }
@@ -481,6 +544,8 @@ pub struct CurvePoints {
     pub gain: Vec<f64>,
     /// Qini curve (causalml's `get_qini`).
     pub qini: Vec<f64>,
+    /// Cumulative lift: the difference in means among the rows targeted (causalml's `get_cumlift`).
+    pub lift: Vec<f64>,
 }
 
 /// One model's evaluation on the test split.
@@ -490,6 +555,9 @@ pub struct UpliftModelResult {
     pub model: String,
     /// The outcome.
     pub outcome: String,
+    /// For a treatment with several arms: the arm compared with the control.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arm: Option<String>,
     /// Normalised AUUC (0.5 = a random ranking).
     pub auuc: f64,
     /// Raw AUUC (in outcome units × rows).
@@ -524,22 +592,25 @@ pub fn evaluate(
     data: &UpliftData,
     spec: &UpliftSpec,
     model: &str,
-    scores: &[f64],
+    arm: usize,
+    all_scores: &[f64],
 ) -> Result<UpliftModelResult, UpliftError> {
     let fail = |e: MetricError| UpliftError::Invalid(format!("{model}: {e}"));
-    let c = metrics::curves(scores, &data.treated_test, &data.y_test).map_err(fail)?;
+    // The arm's and the control's test rows.
+    let rows: Vec<usize> = (0..data.group_test.len())
+        .filter(|&r| data.group_test[r] == 0 || data.group_test[r] == arm)
+        .collect();
+    let scores: Vec<f64> = rows.iter().map(|&r| all_scores[r]).collect();
+    let scores = &scores[..];
+    let treated: Vec<bool> = rows.iter().map(|&r| data.group_test[r] == arm).collect();
+    let y: Vec<f64> = rows.iter().map(|&r| data.y_test[r]).collect();
+    let c = metrics::curves(scores, &treated, &y).map_err(fail)?;
     let k = metrics::coefficients(&c);
-    let iv = metrics::bootstrap(
-        scores,
-        &data.treated_test,
-        &data.y_test,
-        spec.bootstrap,
-        spec.seed,
-        spec.alpha,
-    )
-    .map_err(fail)?;
+    let iv = metrics::bootstrap(scores, &treated, &y, spec.bootstrap, spec.seed, spec.alpha)
+        .map_err(fail)?;
     let (fraction, gain) = metrics::at_percents(&c.gain);
     let (_, qini) = metrics::at_percents(&c.qini);
+    let (_, lift) = metrics::at_percents(&c.lift);
     let mut sorted = scores.to_vec();
     sorted.sort_by(f64::total_cmp);
     sorted.dedup();
@@ -561,6 +632,7 @@ pub fn evaluate(
     Ok(UpliftModelResult {
         model: model.into(),
         outcome: data.outcome.clone(),
+        arm: data.arms.as_ref().and_then(|a| a.get(arm - 1).cloned()),
         auuc: k.auuc,
         auuc_raw: k.auuc_raw,
         qini: k.qini,
@@ -570,7 +642,7 @@ pub fn evaluate(
         auuc_raw_ci: [iv.auuc_raw.0, iv.auuc_raw.1],
         qini_raw_ci: [iv.qini_raw.0, iv.qini_raw.1],
         fit_seconds: 0.0,
-        curves: CurvePoints { fraction, gain, qini },
+        curves: CurvePoints { fraction, gain, qini, lift },
         n_distinct: sorted.len(),
         warnings,
     })
