@@ -19,11 +19,12 @@ pub(crate) const USAGE: &str =
                      [--gbdt-rate R] [--gbdt-min-leaf N] [--gbdt-depth N] [--gbdt-l2 X]
                      [--gbdt-seed N] [--effect-gbdt-… the same] [--max-depth N] [--min-samples-leaf N]
                      [--min-samples-treatment N] [--n-reg X] [--trees N] [--max-features N]
-                     [--honesty] [--split exact|histogram] [--missing drop|indicator]
+                     [--honesty | --no-honesty] [--split exact|histogram] [--missing drop|indicator]
                      [--cate-out FILE] [--delimiter C] [--json]
 
 uplift fits each --model on the training rows and ranks the test rows by predicted effect:
-uplift-tree-kl|ed|chi|cts and uplift-forest-kl|ed|chi|cts (0/1 outcome; split as causalml's
+causal-tree and causal-forest (any numeric outcome: causal_mse splits on 255 bins, honest leaves
+unless --no-honesty; 100 trees), uplift-tree-kl|ed|chi|cts and uplift-forest-kl|ed|chi|cts (0/1 outcome; split as causalml's
 UpliftTreeClassifier / UpliftRandomForestClassifier, their defaults unless --max-depth,
 --min-samples-leaf, --min-samples-treatment, --n-reg, --trees, --max-features, --honesty;
 --split exact tries every boundary between distinct values as causalml does, the default for
@@ -144,7 +145,8 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
                     "--n-reg" => tree.n_reg = Some(number(p, &flag)?),
                     "--trees" => tree.trees = Some(number(p, &flag)?),
                     "--max-features" => tree.max_features = Some(number(p, &flag)?),
-                    "--honesty" => tree.honesty = true,
+                    "--honesty" => tree.honesty = Some(true),
+                    "--no-honesty" => tree.honesty = Some(false),
                     "--split" => {
                         let v = value(p, &flag)?;
                         tree.histogram = Some(match v.as_str() {

@@ -14,7 +14,10 @@ use cf_data::Table;
 use cf_estimate::{BaseLearner, CateKind, CateLearner};
 use cf_gbdt::GbdtParams;
 use cf_uplift::metrics::{self, MetricError};
-use cf_uplift::{Criterion, SplitSearch, UpliftForestParams, UpliftTreeParams};
+use cf_uplift::{
+    CausalForestParams, CausalTreeParams, Criterion, SplitSearch, UpliftForestParams,
+    UpliftTreeParams,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::{AnalysisError, AnalysisSpec, Design};
@@ -34,11 +37,15 @@ pub enum UpliftModel {
     Tree(Criterion),
     /// An uplift random forest (0/1 outcome).
     Forest(Criterion),
+    /// A causal tree (`causal_mse`, honest; any numeric outcome).
+    CausalTree,
+    /// A forest of causal trees.
+    CausalForest,
 }
 
 impl UpliftModel {
     /// Every model, in the order `--model` lists them.
-    pub const ALL: [UpliftModel; 14] = [
+    pub const ALL: [UpliftModel; 16] = [
         UpliftModel::Tree(Criterion::Kl),
         UpliftModel::Tree(Criterion::Ed),
         UpliftModel::Tree(Criterion::Chi),
@@ -47,6 +54,8 @@ impl UpliftModel {
         UpliftModel::Forest(Criterion::Ed),
         UpliftModel::Forest(Criterion::Chi),
         UpliftModel::Forest(Criterion::Cts),
+        UpliftModel::CausalTree,
+        UpliftModel::CausalForest,
         UpliftModel::Meta { kind: CateKind::S, boosted: true },
         UpliftModel::Meta { kind: CateKind::T, boosted: true },
         UpliftModel::Meta { kind: CateKind::X, boosted: true },
@@ -66,6 +75,8 @@ impl UpliftModel {
             UpliftModel::Forest(Criterion::Ed) => "uplift-forest-ed",
             UpliftModel::Forest(Criterion::Chi) => "uplift-forest-chi",
             UpliftModel::Forest(Criterion::Cts) => "uplift-forest-cts",
+            UpliftModel::CausalTree => "causal-tree",
+            UpliftModel::CausalForest => "causal-forest",
             UpliftModel::Meta { kind: CateKind::S, boosted: true } => "s-learner-gbdt",
             UpliftModel::Meta { kind: CateKind::T, boosted: true } => "t-learner-gbdt",
             UpliftModel::Meta { kind: CateKind::X, boosted: true } => "x-learner-gbdt",
@@ -94,14 +105,37 @@ pub struct TreeOptions {
     pub trees: Option<usize>,
     /// Features tried per node of a forest's tree.
     pub max_features: Option<usize>,
-    /// Estimate leaves on a held-out half of the training rows.
-    pub honesty: bool,
+    /// Estimate leaves on a held-out half of the training rows (default: no for uplift trees,
+    /// yes for causal trees).
+    pub honesty: Option<bool>,
     /// Candidate thresholds between histogram bins (true) or between every two distinct values
     /// (false, causalml's search); `None` = distinct values for a tree, bins for a forest.
     pub histogram: Option<bool>,
 }
 
 impl TreeOptions {
+    /// Causal-tree settings: depth 5, 100 rows per leaf, 10 per group, honest; a forest of 100
+    /// trees tries 10 features per node.
+    fn causal(&self, forest: bool, seed: u64) -> CausalForestParams {
+        let d = CausalForestParams::default();
+        let t = &d.tree;
+        CausalForestParams {
+            tree: CausalTreeParams {
+                max_depth: self.max_depth.unwrap_or(t.max_depth),
+                min_samples_leaf: self.min_samples_leaf.unwrap_or(t.min_samples_leaf),
+                min_samples_treatment: self
+                    .min_samples_treatment
+                    .unwrap_or(t.min_samples_treatment),
+                honesty: self.honesty.unwrap_or(true),
+                max_features: if forest { self.max_features.or(t.max_features) } else { None },
+                seed,
+                ..t.clone()
+            },
+            n_estimators: self.trees.unwrap_or(d.n_estimators),
+            seed,
+        }
+    }
+
     fn tree(&self, criterion: Criterion, forest: bool, seed: u64) -> (UpliftTreeParams, usize) {
         let d = if forest {
             UpliftForestParams::default()
@@ -122,7 +156,7 @@ impl TreeOptions {
                     .unwrap_or(t.min_samples_treatment),
                 n_reg: self.n_reg.unwrap_or(t.n_reg),
                 max_features: if forest { self.max_features.or(t.max_features) } else { None },
-                honesty: self.honesty,
+                honesty: self.honesty.unwrap_or(false),
                 split: if self.histogram.unwrap_or(forest) {
                     SplitSearch::Histogram
                 } else {
@@ -481,6 +515,23 @@ pub fn fit_scores(
     let group = &data.group_train;
     let k = data.arms.as_ref().map_or(1, Vec::len);
     match model {
+        UpliftModel::CausalTree | UpliftModel::CausalForest => {
+            let forest = model == UpliftModel::CausalForest;
+            let p = spec.tree.causal(forest, spec.seed);
+            (1..=k)
+                .map(|a| {
+                    let (xa, ta, ya) = arm_rows(data, a);
+                    let xr: Vec<&[f64]> = xa.iter().map(|c| &c[..]).collect();
+                    if forest {
+                        cf_uplift::fit_causal_forest(&p, &xr, &ta, &ya, on_tree)
+                            .map(|f| f.predict(&xt))
+                    } else {
+                        cf_uplift::fit_causal_tree(&p.tree, &xr, &ta, &ya).map(|t| t.predict(&xt))
+                    }
+                    .map_err(|e| fail(&e))
+                })
+                .collect()
+        }
         UpliftModel::Meta { kind, boosted } => {
             let base = |g: &GbdtOptions| {
                 if boosted { BaseLearner::Gbdt(g.params()) } else { BaseLearner::Linear }
@@ -494,14 +545,8 @@ pub fn fit_scores(
             // One learner per arm, on that arm's and the control's training rows.
             (1..=k)
                 .map(|a| {
-                    let rows: Vec<usize> =
-                        (0..group.len()).filter(|&r| group[r] == 0 || group[r] == a).collect();
-                    let xa: Vec<Vec<f64>> =
-                        x.iter().map(|c| rows.iter().map(|&r| c[r]).collect()).collect();
+                    let (xa, ta, ya) = arm_rows(data, a);
                     let xr: Vec<&[f64]> = xa.iter().map(|c| &c[..]).collect();
-                    let ta: Vec<f64> =
-                        rows.iter().map(|&r| f64::from(u8::from(group[r] == a))).collect();
-                    let ya: Vec<f64> = rows.iter().map(|&r| data.y_train[r]).collect();
                     let fitted = learner.fit(&xr, &ta, &ya).map_err(|e| fail(&e))?;
                     Ok(fitted.predict(&xt))
                 })
@@ -528,6 +573,16 @@ pub fn fit_scores(
             Ok((0..k).map(|a| uplift.iter().map(|u| u[a]).collect()).collect())
         }
     }
+}
+
+/// Arm `a`'s and the control's training rows: covariates, 0/1 treatment, outcome.
+fn arm_rows(data: &UpliftData, a: usize) -> (Vec<Vec<f64>>, Vec<f64>, Vec<f64>) {
+    let g = &data.group_train;
+    let rows: Vec<usize> = (0..g.len()).filter(|&r| g[r] == 0 || g[r] == a).collect();
+    let x = data.x_train.iter().map(|c| rows.iter().map(|&r| c[r]).collect()).collect();
+    let t = rows.iter().map(|&r| f64::from(u8::from(g[r] == a))).collect();
+    let y = rows.iter().map(|&r| data.y_train[r]).collect();
+    (x, t, y)
 }
 
 /// The precomputed score columns, on the test rows.

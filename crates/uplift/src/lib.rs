@@ -8,3 +8,33 @@ pub use tree::{
     Criterion, SplitSearch, UpliftError, UpliftForest, UpliftForestParams, UpliftTree,
     UpliftTreeParams, fit_forest, fit_tree,
 };
+pub mod causal;
+
+pub use causal::{
+    CausalForest, CausalForestParams, CausalTree, CausalTreeParams, fit_causal_forest,
+    fit_causal_tree,
+};
+
+/// Partitions `idx[start..end]` in place: the rows for which `left` holds first, each side in its
+/// order; returns where the right side starts.
+pub(crate) fn partition(
+    idx: &mut [usize],
+    start: usize,
+    end: usize,
+    scratch: &mut Vec<usize>,
+    left: impl Fn(usize) -> bool,
+) -> usize {
+    scratch.clear();
+    let mut w = start;
+    for i in start..end {
+        let r = idx[i];
+        if left(r) {
+            idx[w] = r;
+            w += 1;
+        } else {
+            scratch.push(r);
+        }
+    }
+    idx[w..end].copy_from_slice(scratch);
+    w
+}

@@ -717,18 +717,7 @@ fn grow_binned(
                 importance[j] += g;
                 let b = bins.column(j).bins();
                 let cut = u8::try_from(bin).unwrap_or(u8::MAX);
-                scratch.clear();
-                let mut w = start;
-                for i in start..end {
-                    let r = idx[i];
-                    if b[r] <= cut {
-                        idx[w] = r;
-                        w += 1;
-                    } else {
-                        scratch.push(r);
-                    }
-                }
-                idx[w..end].copy_from_slice(&scratch);
+                let w = crate::partition(&mut idx, start, end, &mut scratch, |r| b[r] <= cut);
                 let (l, rt) = (nodes.len(), nodes.len() + 1);
                 nodes.push(Node::Leaf(Vec::new()));
                 nodes.push(Node::Leaf(Vec::new()));

@@ -47,14 +47,8 @@ fn normalising_divides_by_the_absolute_end() {
     assert!((k.auuc - k.auuc_raw / 4.0).abs() < 1e-15);
 }
 
-struct Lcg(u64);
-impl Lcg {
-    fn u(&mut self) -> f64 {
-        self.0 =
-            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+mod common;
+use common::Lcg;
 
 /// Simulated: the effect is x (in [0, 1]), base rate 0.2.
 fn simulated(n: usize) -> (Vec<f64>, Vec<bool>, Vec<f64>, Vec<f64>) {
