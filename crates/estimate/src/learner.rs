@@ -145,11 +145,23 @@ impl CateLearner {
             CateKind::X => {
                 let m1 = self.outcome.fit(x, y, &treated, None, self.classify)?;
                 let m0 = self.outcome.fit(x, y, &control, None, self.classify)?;
-                let (mu1, mu0) = (m1.predict(x), m0.predict(x));
-                // Imputed effects: y − μ₀(x) on the treated, μ₁(x) − y on controls.
-                let d: Vec<f64> = (0..t.len())
-                    .map(|i| if t[i] == 1.0 { y[i] - mu0[i] } else { mu1[i] - y[i] })
-                    .collect();
+                // Imputed effects: y − μ₀(x) on the treated, μ₁(x) − y on controls; each outcome
+                // model predicts only the other arm's rows.
+                let rows_of = |rows: &[usize]| -> Vec<Vec<f64>> {
+                    x.iter().map(|c| rows.iter().map(|&r| c[r]).collect()).collect()
+                };
+                let (xt, xc) = (rows_of(&treated), rows_of(&control));
+                let xt_ref: Vec<&[f64]> = xt.iter().map(|c| &c[..]).collect();
+                let xc_ref: Vec<&[f64]> = xc.iter().map(|c| &c[..]).collect();
+                let mu0_t = m0.predict(&xt_ref);
+                let mu1_c = m1.predict(&xc_ref);
+                let mut d = vec![0.0; t.len()];
+                for (k, &i) in treated.iter().enumerate() {
+                    d[i] = y[i] - mu0_t[k];
+                }
+                for (k, &i) in control.iter().enumerate() {
+                    d[i] = mu1_c[k] - y[i];
+                }
                 let tau1 = self.effect.fit(x, &d, &treated, None, false)?;
                 let tau0 = self.effect.fit(x, &d, &control, None, false)?;
                 let names: Vec<String> = (1..=x.len()).map(|j| format!("x{j}")).collect();

@@ -23,8 +23,10 @@
 //! * **Leaves** keep each group's raw rate (honesty re-estimates it on a held-out half).
 //!
 //! Ties between features of exactly equal gain go to the first feature here; scikit-learn's
-//! splitter visits features in a random order. Rows go left when `x ≤ threshold`; NaN in a
-//! feature is refused (causalml's kernel has no missing-value path for uplift).
+//! splitter visits features in a random order. Rows go left when `x ≤ threshold`. NaN in a
+//! feature is refused here: the engine drops or imputes missing covariates before a tree sees
+//! them. causalml's kernel instead sends a node's NaN rows to the side that gains more (and, at
+//! prediction, to the larger child where training saw none); that path is not reproduced.
 
 use cf_estimate::SplitMix64;
 use cf_gbdt::bins::{BinnedColumn, BinnedMatrix};
