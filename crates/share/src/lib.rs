@@ -300,7 +300,8 @@ fn validate(s: &Shared) -> Result<(), ShareError> {
 /// Why `spec` is not one the page could have made (a link edited by hand, or by another
 /// program): every role a column, no column in two roles, each method once, 2SLS only with an
 /// instrument, one instrument at most, categories only among the covariates, and neither a fold
-/// column nor a seed other than the default, which the page never sets.
+/// column nor a seed, a base learner or boosting settings other than the defaults, which the
+/// page never sets.
 fn not_from_the_page(spec: &AnalysisSpec) -> Option<String> {
     let quoted = |n: &str| format!("\"{n}\"");
     if spec.treatment.is_empty() || spec.outcome.is_empty() {
@@ -339,8 +340,17 @@ fn not_from_the_page(spec: &AnalysisSpec) -> Option<String> {
     if spec.fold_column.is_some() {
         return Some("it names a fold column, which the page does not set".into());
     }
-    if spec.options.seed != cf_engine::Options::default().seed {
+    let defaults = cf_engine::Options::default();
+    if spec.options.seed != defaults.seed {
         return Some("it sets a random seed, which the page does not".into());
+    }
+    if spec.options.learner != defaults.learner {
+        return Some(
+            "it asks for boosted-tree meta-learners, which the page does not offer".into(),
+        );
+    }
+    if spec.options.gbdt != defaults.gbdt || spec.options.effect_gbdt != defaults.effect_gbdt {
+        return Some("it sets gradient-boosting options, which the page does not".into());
     }
     None
 }
