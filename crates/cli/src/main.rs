@@ -602,6 +602,7 @@ mod tests {
             bootstrap: Options::MAX_BOOTSTRAP,
             cate: true,
             missing: MissingPolicy::Indicator,
+            ..Options::default()
         };
         assert_eq!(args.spec, want);
         assert_eq!(args.file, "d.csv");

@@ -610,7 +610,7 @@ mod tests {
     #[test]
     fn analyses_the_page_would_not_make_are_refused_in_plain_words() {
         type Edit = fn(&mut AnalysisSpec);
-        let edits: [(&str, Edit); 10] = [
+        let edits: [(&str, Edit); 13] = [
             ("both the treatment and the outcome", |s| s.outcome = s.treatment.clone()),
             ("names no treatment", |s| s.treatment.clear()),
             ("listed twice", |s| s.covariates.as_mut().unwrap().push("age".into())),
@@ -623,6 +623,11 @@ mod tests {
             ("taken as categories but not adjusted for", |s| s.categorical = vec!["wage".into()]),
             ("a fold column", |s| s.fold_column = Some("fold".into())),
             ("a random seed", |s| s.options.seed = 12),
+            ("boosted-tree meta-learners", |s| {
+                s.options.learner = cf_engine::LearnerChoice::Gbdt;
+            }),
+            ("gradient-boosting options", |s| s.options.gbdt.trees = 200),
+            ("gradient-boosting options", |s| s.options.effect_gbdt.leaves = 7),
         ];
         for (why, edit) in edits {
             let mut shared = sample();
