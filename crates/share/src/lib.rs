@@ -556,6 +556,7 @@ mod tests {
             bootstrap: 200,
             cate: true,
             missing: MissingPolicy::Indicator,
+            ..Options::default()
         };
         let expected = Shared {
             v: VERSION,
