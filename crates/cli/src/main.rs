@@ -20,7 +20,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use cf_engine::{
-    AnalysisSpec, EstimandChoice, Method, MissingPolicy, OptionError, Report, analyze, format,
+    AnalysisSpec, EstimandChoice, LearnerChoice, Method, MissingPolicy, OptionError, Report,
+    analyze, format,
 };
 use lexopt::{Arg, Parser};
 use serde::Serialize;
@@ -31,14 +32,19 @@ const USAGE: &str = "usage:
                        [--control LEVEL] [--fold-column COL] [--seed N] [--bootstrap N]
                        [--cate-out FILE] [--missing drop|indicator] [--l2 L] [--alpha 0.05]
                        [--delimiter C] [--threads N] [--graph FILE] [--json]
+                       [--learner linear|gbdt] [--gbdt-trees N] [--gbdt-leaves N] [--gbdt-rate R]
+                       [--gbdt-min-leaf N] [--gbdt-depth N] [--gbdt-l2 X] [--gbdt-seed N]
+                       [--effect-gbdt-… the same]
   counterfact python FILE [the flags of estimate]
 
 Estimates the effect of a treatment column T on the outcome Y in a CSV/TSV file.
 T is 0/1, or has several levels of which --control names the control (each other level is
 compared with it); with only --method 2sls it may be a continuous dose.
-Methods: diff-means, ols, ipw, aipw, psm, t-learner, x-learner, r-learner, dr-learner, 2sls.
+Methods: diff-means, ols, ipw, aipw, psm, s-learner, t-learner, x-learner, r-learner,
+dr-learner, 2sls.
 Without --covariates, every other numeric column (not an instrument or the fold column) is
-adjusted for. Without --method, every method runs (2sls only when an --instrument is given).
+adjusted for. Without --method, every method runs but the s-learner (2sls only when an
+--instrument is given).
 --categorical    numeric covariates to take as categories (codes such as education levels):
                  one indicator per value, the smallest the reference
 --replace        matching with replacement (default: without)
@@ -51,9 +57,17 @@ adjusted for. Without --method, every method runs (2sls only when an --instrumen
                  minimal back-door set; with them, warn when they leave a biasing path open
 --missing        drop rows with a missing covariate (default), or `indicator`: impute the mean
                  and add a missing-value indicator (text columns: a `(missing)` level)
+--learner        the S/T/X/R/DR-learners' base learner: linear (default; least squares, also
+                 on a 0/1 outcome) or gbdt (gradient-boosted trees; classifiers of a 0/1
+                 outcome, as causalml's Base*Classifier, with regressors as effect models)
+--gbdt-trees N --gbdt-leaves N --gbdt-rate R --gbdt-min-leaf N --gbdt-depth N --gbdt-l2 X
+--gbdt-seed N    the boosted outcome models (LightGBM's defaults: 100 trees, 31 leaves,
+                 rate 0.1, 20 rows per leaf, no depth limit, l2 0, seed 0)
+--effect-gbdt-…  the same for the effect models of the X-, R- and DR-learners
 
 python prints a Python script (pandas, statsmodels, scikit-learn, causalml; DoWhy for --graph)
-that recomputes what estimate would report with the same flags, one JSON line per method.
+that recomputes what estimate would report with the same flags, one JSON line per method
+(not for --learner gbdt: causalml on LightGBM grows other trees, so python refuses it).
 ";
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
@@ -177,6 +191,14 @@ fn set_option(args: &mut Args, flag: &str, parser: &mut Parser) -> Result<(), Fa
                 .map_err(|_| usage(format!("--seed must be a whole number ≥ 0, got `{v}`")))?;
         }
         "--replace" => options.replace = true,
+        "--learner" => {
+            let v = value(parser, flag)?;
+            options.learner = LearnerChoice::parse(&v)
+                .ok_or_else(|| usage(format!("--learner must be linear or gbdt, got `{v}`")))?;
+        }
+        f if f.starts_with("--gbdt-") || f.starts_with("--effect-gbdt-") => {
+            gbdt_flag(options, f, parser)?;
+        }
         "--cate-out" => {
             args.cate_out = Some(value(parser, flag)?);
             options.cate = true;
@@ -199,6 +221,40 @@ fn set_option(args: &mut Args, flag: &str, parser: &mut Parser) -> Result<(), Fa
         "--graph" => args.graph = Some(value(parser, flag)?),
         "--json" => args.json = true,
         "--help" => return Err(usage(String::new())),
+        _ => return Err(usage(format!("unknown option `{flag}`"))),
+    }
+    Ok(())
+}
+
+/// Sets a `--gbdt-…` (outcome models) or `--effect-gbdt-…` (effect models) flag; the bounds are
+/// [`cf_engine::Options::validate`]'s.
+fn gbdt_flag(
+    options: &mut cf_engine::Options,
+    flag: &str,
+    parser: &mut Parser,
+) -> Result<(), Failure> {
+    let (g, rest) = match flag.strip_prefix("--effect-gbdt-") {
+        Some(rest) => (&mut options.effect_gbdt, rest),
+        None => (&mut options.gbdt, flag.trim_start_matches("--gbdt-")),
+    };
+    let v = value(parser, flag)?;
+    let whole = |v: &str| {
+        v.parse::<usize>().map_err(|_| usage(format!("{flag} needs a whole number, got `{v}`")))
+    };
+    let number =
+        |v: &str| v.parse::<f64>().map_err(|_| usage(format!("{flag} needs a number, got `{v}`")));
+    match rest {
+        "trees" => g.trees = whole(&v)?,
+        "leaves" => g.leaves = whole(&v)?,
+        "rate" => g.rate = number(&v)?,
+        "min-leaf" => g.min_leaf = whole(&v)?,
+        "depth" => g.max_depth = Some(whole(&v)?),
+        "l2" => g.l2 = number(&v)?,
+        "seed" => {
+            g.seed = v
+                .parse()
+                .map_err(|_| usage(format!("{flag} must be a whole number ≥ 0, got `{v}`")))?;
+        }
         _ => return Err(usage(format!("unknown option `{flag}`"))),
     }
     Ok(())
@@ -248,6 +304,7 @@ pub(crate) fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Arg
         let typed = match e {
             OptionError::Alpha(v) | OptionError::Trim(v) | OptionError::L2(v) => v.to_string(),
             OptionError::Bootstrap(b) => b.to_string(),
+            OptionError::Gbdt { setting, .. } => setting.value(),
         };
         return Err(option_error(e, &typed));
     }
@@ -545,6 +602,7 @@ mod tests {
             bootstrap: Options::MAX_BOOTSTRAP,
             cate: true,
             missing: MissingPolicy::Indicator,
+            ..Options::default()
         };
         assert_eq!(args.spec, want);
         assert_eq!(args.file, "d.csv");

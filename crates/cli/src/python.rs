@@ -9,6 +9,9 @@ use crate::{Failure, apply_graph, parse_args, print};
 /// reads it.
 pub(crate) fn python_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, Failure> {
     let mut args = parse_args(std::iter::once(OsString::from("estimate")).chain(args))?;
+    if let Some(why) = cf_engine::python::unsupported(&args.spec) {
+        return Err(Failure::Data(why));
+    }
     let dot = apply_graph(&mut args)?.map(|(g, note)| {
         if let Some(note) = note {
             eprintln!("warning: {note}");

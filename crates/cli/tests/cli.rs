@@ -861,3 +861,83 @@ fn uplift_scores_models_on_a_held_out_split() {
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown uplift model `forest`"), "{stderr}");
 }
+
+#[test]
+fn boosted_learners_from_the_command_line() {
+    let file = format!("{DATA}ihdp_sim_b.csv");
+    let cate = std::env::temp_dir().join(format!("cf-gbdt-cate-{}.csv", std::process::id()));
+    let cate_path = cate.to_string_lossy().into_owned();
+    let base = ["estimate", &file, "--treatment", "treat", "--outcome", "y"];
+    let mut args: Vec<&str> = base.to_vec();
+    args.extend([
+        "--covariates",
+        "bw,b_head,preterm,momage,sex",
+        "--method",
+        "s-learner,t-learner,x-learner",
+        "--learner",
+        "gbdt",
+        "--gbdt-trees",
+        "50",
+        "--gbdt-leaves",
+        "7",
+        "--gbdt-rate",
+        "0.1",
+        "--gbdt-min-leaf",
+        "10",
+        "--gbdt-depth",
+        "4",
+        "--gbdt-l2",
+        "1",
+        "--gbdt-seed",
+        "3",
+        "--effect-gbdt-trees",
+        "20",
+        "--cate-out",
+        &cate_path,
+        "--json",
+    ]);
+    let out = json_ok(&args);
+    let results = out["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    for r in results {
+        let e = r["estimate"].as_f64().unwrap();
+        // IHDP's sample ATE is 4.66; every learner here is within 1.5 of it.
+        assert!((e - 4.66).abs() < 1.5, "{r}");
+        let notes = r["warnings"].to_string();
+        assert!(notes.contains("50 trees of 7 leaves, rate 0.1"), "{notes}");
+    }
+    let csv = std::fs::read_to_string(&cate).unwrap();
+    let _ = std::fs::remove_file(&cate);
+    assert!(csv.starts_with("row,s-learner,t-learner,x-learner\n"), "{csv}");
+    assert_eq!(csv.lines().count(), 748);
+
+    // Bad settings and an unknown learner are usage errors naming the flag.
+    for (flag, value, message) in [
+        (
+            "--gbdt-trees",
+            "0",
+            "--gbdt-trees (boosted trees per model) must be a whole number from 1 to 100000, got `0`",
+        ),
+        (
+            "--effect-gbdt-rate",
+            "1.5",
+            "--effect-gbdt-rate (the learning rate) must be a number in (0, 1], got `1.5`",
+        ),
+        ("--gbdt-leaves", "many", "--gbdt-leaves needs a whole number, got `many`"),
+        ("--learner", "forest", "--learner must be linear or gbdt, got `forest`"),
+    ] {
+        let mut a: Vec<&str> = base.to_vec();
+        a.extend([flag, value]);
+        let (code, _, stderr) = counterfact(&a);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.starts_with(&format!("error: {message}\n")), "{stderr}");
+    }
+
+    // python refuses the boosted learners, in words.
+    let mut a: Vec<&str> = vec!["python", &file, "--treatment", "treat", "--outcome", "y"];
+    a.extend(["--learner", "gbdt"]);
+    let (code, stdout, stderr) = counterfact(&a);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("cannot be copied as Python"), "{stderr}");
+}

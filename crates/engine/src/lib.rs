@@ -38,7 +38,10 @@ pub use report::{
     Balance, BalanceRow, BootstrapSummary, CateSet, ControlRate, EffectRow, MatchingSummary,
     MethodFailure, Overlap, PropensitySummary, Report,
 };
-pub use spec::{AnalysisSpec, EstimandChoice, Method, MissingPolicy, OptionError, Options};
+pub use spec::{
+    AnalysisSpec, EstimandChoice, GbdtSetting, LearnerChoice, Method, MissingPolicy, OptionError,
+    Options,
+};
 pub use summary::{
     ColumnKind, ColumnSummary, MAX_LISTED_LEVELS, MIN_ID_ROWS, TableSummary, default_covariates,
     summarize,

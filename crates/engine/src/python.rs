@@ -20,7 +20,7 @@
 
 use std::fmt::Write as _;
 
-use crate::{AnalysisSpec, EstimandChoice, Method, MissingPolicy};
+use crate::{AnalysisSpec, EstimandChoice, LearnerChoice, Method, MissingPolicy};
 
 /// A Python string literal (double quotes) holding `s` exactly.
 ///
@@ -99,11 +99,31 @@ fn py_bool(b: bool) -> &'static str {
     if b { "True" } else { "False" }
 }
 
+/// Why `spec` cannot be written as a script, if it cannot: meta-learners on gradient-boosted
+/// trees. Their trees are cf-gbdt's, not LightGBM's bit for bit, so a causalml script with
+/// `LGBMRegressor` learners would give other numbers, and the script's promise is the engine's
+/// numbers.
+pub fn unsupported(spec: &AnalysisSpec) -> Option<String> {
+    (spec.options.learner == LearnerChoice::Gbdt && spec.methods.iter().any(|m| m.has_cate())).then(
+        || {
+            "the meta-learners on gradient-boosted trees cannot be copied as Python: causalml with \
+             LightGBM grows other trees and would not give the same numbers (use the linear learner, \
+             or leave the meta-learners out)"
+                .to_string()
+        },
+    )
+}
+
 /// The Python script that reproduces `spec` on the CSV file `file_name`.
 ///
 /// `graph_dot`, when given (Graphviz DOT), adds a last block that builds a DoWhy `CausalModel`
 /// with that graph and prints the identified estimand (skipped when DoWhy is not installed).
+///
+/// For a spec [`unsupported`] refuses, the script only says why and exits with that message.
 pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> String {
+    if let Some(why) = unsupported(spec) {
+        return format!("raise SystemExit({})\n", py_str(&why));
+    }
     let mut methods: Vec<Method> = Vec::new();
     for &m in &spec.methods {
         if !methods.contains(&m) {
@@ -203,6 +223,7 @@ pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> 
             Method::Ipw => IPW,
             Method::Aipw => AIPW,
             Method::Psm => PSM,
+            Method::SLearner => S_LEARNER,
             Method::TLearner => T_LEARNER,
             Method::XLearner => X_LEARNER,
             Method::RLearner => R_LEARNER_FOLDS,
@@ -225,6 +246,7 @@ pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> 
             Method::Ipw => "ipw(y, t, X, need(p))",
             Method::Aipw => "aipw(y, t, X, need(p))",
             Method::Psm => "psm(y, t, need(p))",
+            Method::SLearner => "s_learner(y, t, X)",
             Method::TLearner => "t_learner(y, t, X)",
             Method::XLearner => "x_learner(y, t, X, need(p))",
             Method::RLearner if folds => "r_learner(y, t, X, need(p), fold_ids(rows))",
@@ -265,6 +287,8 @@ const IPW: &str = include_str!("python/ipw.py");
 const AIPW: &str = include_str!("python/aipw.py");
 
 const PSM: &str = include_str!("python/psm.py");
+
+const S_LEARNER: &str = include_str!("python/s_learner.py");
 
 const T_LEARNER: &str = include_str!("python/t_learner.py");
 

@@ -7,6 +7,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::uplift::GbdtOptions;
+
 /// An estimation method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -21,13 +23,18 @@ pub enum Method {
     Aipw,
     /// 1:1 nearest-neighbour matching on the logit propensity (ATT).
     Psm,
-    /// T-learner, linear base learners (causalml `BaseTRegressor`).
+    /// S-learner: one outcome model on [t, X] (causalml `BaseSRegressor`, `BaseSClassifier` on
+    /// boosted trees and a 0/1 outcome).
+    SLearner,
+    /// T-learner (causalml `BaseTRegressor`; `BaseTClassifier` on boosted trees and a 0/1
+    /// outcome). The meta-learners' base learners are linear unless [`Options::learner`] says
+    /// otherwise.
     TLearner,
-    /// X-learner, linear base learners (causalml `BaseXRegressor`).
+    /// X-learner (causalml `BaseXRegressor`; `BaseXClassifier`).
     XLearner,
-    /// R-learner, linear base learners, cross-fitted (causalml `BaseRRegressor`).
+    /// R-learner, cross-fitted (causalml `BaseRRegressor`; `BaseRClassifier`).
     RLearner,
-    /// DR-learner, linear base learners, three-way cross-fitting (causalml `BaseDRRegressor`).
+    /// DR-learner, three-way cross-fitting (causalml `BaseDRRegressor`; `BaseDRClassifier`).
     DrLearner,
     /// Two-stage least squares with instruments.
     #[serde(rename = "2sls")]
@@ -36,7 +43,25 @@ pub enum Method {
 
 impl Method {
     /// All methods, in display order.
-    pub const ALL: [Method; 10] = [
+    pub const ALL: [Method; 11] = [
+        Method::DiffMeans,
+        Method::Ols,
+        Method::Ipw,
+        Method::Aipw,
+        Method::Psm,
+        Method::SLearner,
+        Method::TLearner,
+        Method::XLearner,
+        Method::RLearner,
+        Method::DrLearner,
+        Method::TwoSls,
+    ];
+
+    /// The methods that need no instrument (what "all" means on data without one, and what the
+    /// page ticks by default): every one but 2SLS and the S-learner. With linear learners the
+    /// S-learner's effect is OLS's coefficient again (one number for every row), so it is there
+    /// to be asked for, with boosted learners, and not run by default.
+    pub const ADJUSTMENT: [Method; 9] = [
         Method::DiffMeans,
         Method::Ols,
         Method::Ipw,
@@ -46,24 +71,18 @@ impl Method {
         Method::XLearner,
         Method::RLearner,
         Method::DrLearner,
-        Method::TwoSls,
     ];
-
-    /// The methods that need no instrument (what "all" means on data without one): every one
-    /// but 2SLS, the last of [`Method::ALL`].
-    pub const ADJUSTMENT: [Method; 9] = {
-        let mut out = [Method::DiffMeans; 9];
-        let mut i = 0;
-        while i < out.len() {
-            out[i] = Method::ALL[i];
-            i += 1;
-        }
-        out
-    };
 
     /// Whether the method gives a per-unit effect.
     pub fn has_cate(self) -> bool {
-        matches!(self, Method::TLearner | Method::XLearner | Method::RLearner | Method::DrLearner)
+        matches!(
+            self,
+            Method::SLearner
+                | Method::TLearner
+                | Method::XLearner
+                | Method::RLearner
+                | Method::DrLearner
+        )
     }
 
     /// Whether the method fits a model of the outcome on the covariates (and so fails when they
@@ -73,6 +92,7 @@ impl Method {
             self,
             Method::Ols
                 | Method::Aipw
+                | Method::SLearner
                 | Method::TLearner
                 | Method::XLearner
                 | Method::RLearner
@@ -101,6 +121,7 @@ impl Method {
             Method::Ipw => "ipw",
             Method::Aipw => "aipw",
             Method::Psm => "psm",
+            Method::SLearner => "s-learner",
             Method::TLearner => "t-learner",
             Method::XLearner => "x-learner",
             Method::RLearner => "r-learner",
@@ -117,6 +138,7 @@ impl Method {
             Method::Ipw => "Inverse probability weighting",
             Method::Aipw => "Augmented IPW (doubly robust)",
             Method::Psm => "Propensity-score matching",
+            Method::SLearner => "S-learner (linear)",
             Method::TLearner => "T-learner (linear)",
             Method::XLearner => "X-learner (linear)",
             Method::RLearner => "R-learner (linear)",
@@ -133,6 +155,7 @@ impl Method {
             Method::Ipw => "IPW",
             Method::Aipw => "AIPW",
             Method::Psm => "Matching",
+            Method::SLearner => "S-learner",
             Method::TLearner => "T-learner",
             Method::XLearner => "X-learner",
             Method::RLearner => "R-learner",
@@ -228,6 +251,43 @@ pub struct Options {
     /// What to do with missing covariate values (missing outcomes and treatments always drop the
     /// row).
     pub missing: MissingPolicy,
+    /// The meta-learners' base learners (S, T, X, R, DR): linear, or gradient-boosted trees.
+    #[serde(skip_serializing_if = "is_default")]
+    pub learner: LearnerChoice,
+    /// The boosted outcome models' settings (LightGBM's defaults).
+    #[serde(skip_serializing_if = "is_default")]
+    pub gbdt: GbdtOptions,
+    /// The boosted effect models' settings (X, R, DR; LightGBM's defaults).
+    #[serde(skip_serializing_if = "is_default")]
+    pub effect_gbdt: GbdtOptions,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// The meta-learners' base learner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LearnerChoice {
+    /// Least squares (causalml's `LinearRegression`); also for a 0/1 outcome (a linear
+    /// probability model, as causalml's `Base*Regressor`).
+    #[default]
+    Linear,
+    /// Gradient-boosted trees (cf-gbdt, LightGBM's algorithm): regressors, or classifiers (log
+    /// loss, probabilities) for a 0/1 outcome, as causalml's `Base*Classifier`.
+    Gbdt,
+}
+
+impl LearnerChoice {
+    /// Parses `linear` / `gbdt`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "linear" => Some(LearnerChoice::Linear),
+            "gbdt" => Some(LearnerChoice::Gbdt),
+            _ => None,
+        }
+    }
 }
 
 impl Default for Options {
@@ -242,6 +302,9 @@ impl Default for Options {
             bootstrap: 0,
             cate: false,
             missing: MissingPolicy::Drop,
+            learner: LearnerChoice::Linear,
+            gbdt: GbdtOptions::default(),
+            effect_gbdt: GbdtOptions::default(),
         }
     }
 }
@@ -255,10 +318,17 @@ impl Options {
     pub const MAX_TRIM: f64 = 0.5;
     /// Most bootstrap replications.
     pub const MAX_BOOTSTRAP: usize = 10_000;
+    /// Most boosted trees per model.
+    pub const MAX_GBDT_TREES: usize = 100_000;
+    /// Most leaves per boosted tree.
+    pub const MAX_GBDT_LEAVES: usize = 131_072;
 
     /// Checks every bound: `alpha` in [[`Options::MIN_ALPHA`], [`Options::MAX_ALPHA`]], `trim`
     /// in [0, [`Options::MAX_TRIM`]), `l2` finite and ≥ 0, at most [`Options::MAX_BOOTSTRAP`]
-    /// replications.
+    /// replications; for both sets of boosting settings, 1 to [`Options::MAX_GBDT_TREES`] trees,
+    /// 2 to [`Options::MAX_GBDT_LEAVES`] leaves, a learning rate in (0, 1], at least one row per
+    /// leaf, a depth limit of at least 1 and a finite L2 penalty ≥ 0 (checked whichever learner is
+    /// chosen, so a bad setting is never silently ignored).
     ///
     /// # Errors
     /// The first setting out of range, with its value.
@@ -275,7 +345,70 @@ impl Options {
         if self.bootstrap > Self::MAX_BOOTSTRAP {
             return Err(OptionError::Bootstrap(self.bootstrap));
         }
+        for (effect, g) in [(false, &self.gbdt), (true, &self.effect_gbdt)] {
+            let bad = |setting| Err(OptionError::Gbdt { effect, setting });
+            if !(1..=Self::MAX_GBDT_TREES).contains(&g.trees) {
+                return bad(GbdtSetting::Trees(g.trees));
+            }
+            if !(2..=Self::MAX_GBDT_LEAVES).contains(&g.leaves) {
+                return bad(GbdtSetting::Leaves(g.leaves));
+            }
+            if !(g.rate > 0.0 && g.rate <= 1.0) {
+                return bad(GbdtSetting::Rate(g.rate));
+            }
+            if g.min_leaf == 0 {
+                return bad(GbdtSetting::MinLeaf(g.min_leaf));
+            }
+            if let Some(d @ 0) = g.max_depth {
+                return bad(GbdtSetting::Depth(d));
+            }
+            if !(g.l2 >= 0.0 && g.l2.is_finite()) {
+                return bad(GbdtSetting::L2(g.l2));
+            }
+        }
         Ok(())
+    }
+}
+
+/// A boosting setting out of range, with its value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GbdtSetting {
+    /// Trees outside 1–[`Options::MAX_GBDT_TREES`].
+    Trees(usize),
+    /// Leaves outside 2–[`Options::MAX_GBDT_LEAVES`].
+    Leaves(usize),
+    /// A learning rate outside (0, 1].
+    Rate(f64),
+    /// No row per leaf.
+    MinLeaf(usize),
+    /// A depth limit of 0.
+    Depth(usize),
+    /// A negative or infinite L2 penalty.
+    L2(f64),
+}
+
+impl GbdtSetting {
+    /// The setting's name after `gbdt-` (as the CLI flag calls it).
+    pub fn name(self) -> &'static str {
+        match self {
+            GbdtSetting::Trees(_) => "trees",
+            GbdtSetting::Leaves(_) => "leaves",
+            GbdtSetting::Rate(_) => "rate",
+            GbdtSetting::MinLeaf(_) => "min-leaf",
+            GbdtSetting::Depth(_) => "depth",
+            GbdtSetting::L2(_) => "l2",
+        }
+    }
+
+    /// The value, as typed.
+    pub fn value(self) -> String {
+        match self {
+            GbdtSetting::Trees(v)
+            | GbdtSetting::Leaves(v)
+            | GbdtSetting::MinLeaf(v)
+            | GbdtSetting::Depth(v) => v.to_string(),
+            GbdtSetting::Rate(v) | GbdtSetting::L2(v) => v.to_string(),
+        }
     }
 }
 
@@ -290,6 +423,14 @@ pub enum OptionError {
     L2(f64),
     /// More than [`Options::MAX_BOOTSTRAP`] replications.
     Bootstrap(usize),
+    /// A boosting setting out of range: of the outcome models, or of the effect models
+    /// (`effect`).
+    Gbdt {
+        /// The effect models' settings (else the outcome models').
+        effect: bool,
+        /// Which, with its value.
+        setting: GbdtSetting,
+    },
 }
 
 impl OptionError {
@@ -300,6 +441,22 @@ impl OptionError {
             OptionError::Trim(_) => "trim",
             OptionError::L2(_) => "l2",
             OptionError::Bootstrap(_) => "bootstrap",
+            OptionError::Gbdt { effect: false, setting } => match setting {
+                GbdtSetting::Trees(_) => "gbdt-trees",
+                GbdtSetting::Leaves(_) => "gbdt-leaves",
+                GbdtSetting::Rate(_) => "gbdt-rate",
+                GbdtSetting::MinLeaf(_) => "gbdt-min-leaf",
+                GbdtSetting::Depth(_) => "gbdt-depth",
+                GbdtSetting::L2(_) => "gbdt-l2",
+            },
+            OptionError::Gbdt { effect: true, setting } => match setting {
+                GbdtSetting::Trees(_) => "effect-gbdt-trees",
+                GbdtSetting::Leaves(_) => "effect-gbdt-leaves",
+                GbdtSetting::Rate(_) => "effect-gbdt-rate",
+                GbdtSetting::MinLeaf(_) => "effect-gbdt-min-leaf",
+                GbdtSetting::Depth(_) => "effect-gbdt-depth",
+                GbdtSetting::L2(_) => "effect-gbdt-l2",
+            },
         }
     }
 }
@@ -322,6 +479,34 @@ impl fmt::Display for OptionError {
                 "bootstrap must be a whole number up to {}, got {b}",
                 Options::MAX_BOOTSTRAP
             ),
+            OptionError::Gbdt { setting, .. } => {
+                let name = self.setting();
+                let v = setting.value();
+                match setting {
+                    GbdtSetting::Trees(_) => write!(
+                        f,
+                        "{name} (boosted trees per model) must be a whole number from 1 to {}, got {v}",
+                        Options::MAX_GBDT_TREES
+                    ),
+                    GbdtSetting::Leaves(_) => write!(
+                        f,
+                        "{name} (leaves per tree) must be a whole number from 2 to {}, got {v}",
+                        Options::MAX_GBDT_LEAVES
+                    ),
+                    GbdtSetting::Rate(_) => {
+                        write!(f, "{name} (the learning rate) must be a number in (0, 1], got {v}")
+                    }
+                    GbdtSetting::MinLeaf(_) => {
+                        write!(f, "{name} (fewest rows per leaf) must be at least 1, got {v}")
+                    }
+                    GbdtSetting::Depth(_) => {
+                        write!(f, "{name} (the deepest leaf) must be at least 1, got {v}")
+                    }
+                    GbdtSetting::L2(_) => {
+                        write!(f, "{name} (the leaves' L2 penalty) must be a number ≥ 0, got {v}")
+                    }
+                }
+            }
         }
     }
 }

@@ -660,3 +660,104 @@ fn a_numeric_column_taken_as_categories_is_encoded_as_its_text_would_be() {
     let e = analyze(&table(&codes), &by_code).unwrap_err().to_string();
     assert!(e.contains("`nope` is not in the data"), "{e}");
 }
+
+#[test]
+fn boosted_learners_give_finite_estimates_and_per_unit_effects() {
+    use crate::{GbdtSetting, LearnerChoice, OptionError};
+    let t = table(&sample_csv(400));
+    let mut s = spec("t", "y", Some(&["x", "g"]));
+    s.methods = vec![
+        Method::SLearner,
+        Method::TLearner,
+        Method::XLearner,
+        Method::RLearner,
+        Method::DrLearner,
+    ];
+    s.options.learner = LearnerChoice::Gbdt;
+    s.options.gbdt.trees = 30;
+    s.options.effect_gbdt.trees = 20;
+    s.options.cate = true;
+    s.options.bootstrap = 3;
+    let r = analyze(&t, &s).unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.results.len(), 5);
+    for e in &r.results {
+        assert!(e.estimate.is_finite() && e.std_error.is_finite(), "{e:?}");
+        // The data's effect is 2 (y = … + 2t); boosted trees on 400 rows land near it.
+        assert!((e.estimate - 2.0).abs() < 1.0, "{}: {}", e.method, e.estimate);
+        assert!(e.warnings.iter().any(|w| w.contains("gradient-boosted trees")), "{e:?}");
+    }
+    assert_eq!(r.cate.len(), 5);
+    assert!(
+        r.cate
+            .iter()
+            .all(|c| c.rows.len() == c.values.len() && c.values.iter().all(|v| v.is_finite()))
+    );
+    assert!(crate::cate_csv(&r).is_some());
+
+    // A 0/1 outcome: classifiers, effects are differences of probabilities.
+    let mut text = String::from("y,t,x\n");
+    for i in 0..400 {
+        let x = ((i * 37) % 101) as f64 / 100.0;
+        let t = (i * 13) % 7 < 3;
+        let y = ((i * 7919) % 100) as f64 / 100.0 < 0.2 + 0.3 * x + if t { 0.2 } else { 0.0 };
+        text += &format!("{},{},{x}\n", u8::from(y), u8::from(t));
+    }
+    let mut b = spec("t", "y", Some(&["x"]));
+    b.methods = vec![Method::TLearner, Method::XLearner];
+    b.options.learner = LearnerChoice::Gbdt;
+    b.options.cate = true;
+    let r = analyze(&table(&text), &b).unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    for e in &r.results {
+        assert!(e.warnings.iter().any(|w| w.contains("classifiers of the 0/1 outcome")), "{e:?}");
+        assert!(e.estimate.abs() < 1.0);
+    }
+    assert!(r.cate[0].values.iter().all(|v| (-1.0..=1.0).contains(v)));
+
+    // Bad settings: the validator's message, naming the flag.
+    s.options.effect_gbdt.rate = 0.0;
+    let err = analyze(&t, &s).unwrap_err().to_string();
+    assert_eq!(
+        err, "effect-gbdt-rate (the learning rate) must be a number in (0, 1], got 0",
+        "{err}"
+    );
+    assert_eq!(
+        s.options.validate(),
+        Err(OptionError::Gbdt { effect: true, setting: GbdtSetting::Rate(0.0) })
+    );
+    s.options.effect_gbdt.rate = 0.1;
+    s.options.gbdt.leaves = 1;
+    assert!(analyze(&t, &s).unwrap_err().to_string().starts_with("gbdt-leaves (leaves per tree)"));
+}
+
+#[test]
+fn boosted_learners_on_a_multi_arm_treatment() {
+    use crate::LearnerChoice;
+    let mut text = String::from("y,arm,x\n");
+    for i in 0..450 {
+        let arm = ["ctl", "up", "down"][i % 3];
+        let x = ((i * 37) % 101) as f64 / 10.0;
+        let effect = match arm {
+            "up" => 2.0,
+            "down" => -1.0,
+            _ => 0.0,
+        };
+        text +=
+            &format!("{},{arm},{x}\n", 1.0 + effect + 0.5 * x + ((i * 7919) % 13) as f64 / 13.0);
+    }
+    let mut s = spec("arm", "y", Some(&["x"]));
+    s.control = Some("ctl".into());
+    s.methods = vec![Method::SLearner, Method::TLearner, Method::DrLearner];
+    s.options.learner = LearnerChoice::Gbdt;
+    s.options.cate = true;
+    let r = analyze(&table(&text), &s).unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.results.len(), 6);
+    for e in &r.results {
+        let want = if e.arm.as_deref() == Some("up") { 2.0 } else { -1.0 };
+        assert!((e.estimate - want).abs() < 0.5, "{} {:?}: {}", e.method, e.arm, e.estimate);
+    }
+    assert_eq!(r.cate.len(), 6);
+    assert!(r.cate.iter().all(|c| c.rows.len() == 300));
+}

@@ -19,9 +19,10 @@ use crate::{CLIP, Error, Linear, logistic};
 use cf_gbdt::{Booster, GbdtParams, Objective};
 
 /// The model fitted inside a meta-learner.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum BaseLearner {
     /// Least squares with an intercept.
+    #[default]
     Linear,
     /// Histogram gradient-boosted trees with these parameters (the objective is set by the
     /// meta-learner: squared error, or log loss for a classifier).
@@ -75,11 +76,73 @@ impl BaseLearner {
 impl FittedLearner {
     /// Predictions for every row of `x` (values, or probabilities of a classifier).
     pub fn predict(&self, x: &[&[f64]]) -> Vec<f64> {
-        let n = x.first().map_or(0, |c| c.len());
+        self.predict_all(x, x.first().map_or(0, |c| c.len()))
+    }
+
+    /// Predictions for the `n` rows of `x` (`n` says how many rows there are when `x` has no
+    /// columns: a linear model without covariates predicts its intercept).
+    pub fn predict_all(&self, x: &[&[f64]], n: usize) -> Vec<f64> {
         match self {
             FittedLearner::Linear(l) => l.predict_all(x, n),
             FittedLearner::Gbdt(b) => b.predict(x),
         }
+    }
+
+    /// Predictions for the rows `rows` of `x`, in that order.
+    pub fn predict_rows(&self, x: &[&[f64]], rows: &[usize]) -> Vec<f64> {
+        match self {
+            FittedLearner::Linear(l) => rows.iter().map(|&i| l.predict(x, i)).collect(),
+            FittedLearner::Gbdt(b) => {
+                let xs: Vec<Vec<f64>> =
+                    x.iter().map(|c| rows.iter().map(|&r| c[r]).collect()).collect();
+                let xr: Vec<&[f64]> = xs.iter().map(|c| &c[..]).collect();
+                b.predict(&xr)
+            }
+        }
+    }
+}
+
+/// The base learners of an estimating meta-learner ([`crate::SLearnerParams`] …
+/// [`crate::DrLearnerParams`]): the outcome models' learner, the effect models' learner (X, R and
+/// DR; always a regressor), and whether the outcome models are classifiers.
+///
+/// With `classify` (a 0/1 outcome), a gradient-boosted outcome learner fits log loss and its
+/// predictions are probabilities, as causalml's `Base*Classifier` with an `LGBMClassifier`. A
+/// linear outcome learner ignores `classify` and stays least squares, a linear probability model:
+/// causalml's classifier forms need a `predict_proba` learner (logistic regression, say), whose
+/// probabilities would change every linear result this crate has always given on 0/1 outcomes and
+/// that the references check (causalml's `Base*Regressor` with `LinearRegression` on the 0/1
+/// outcome).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Learners {
+    /// The outcome models' learner.
+    pub outcome: BaseLearner,
+    /// The effect models' learner (X-, R- and DR-learners).
+    pub effect: BaseLearner,
+    /// Fit the outcome models as classifiers of a 0/1 outcome.
+    pub classify: bool,
+}
+
+impl Learners {
+    /// Fits an outcome model on `rows`.
+    pub(crate) fn fit_outcome(
+        &self,
+        x: &[&[f64]],
+        y: &[f64],
+        rows: &[usize],
+    ) -> Result<FittedLearner, Error> {
+        self.outcome.fit(x, y, rows, None, self.classify)
+    }
+
+    /// Fits an effect model (a regressor) on `rows`, weighted when `weights` are given.
+    pub(crate) fn fit_effect(
+        &self,
+        x: &[&[f64]],
+        y: &[f64],
+        rows: &[usize],
+        weights: Option<&[f64]>,
+    ) -> Result<FittedLearner, Error> {
+        self.effect.fit(x, y, rows, weights, false)
     }
 }
 

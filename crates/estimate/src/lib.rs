@@ -13,7 +13,7 @@
 //! | [`IpwParams`] | ATE or ATT | influence function, propensity estimation included | Hajek (normalized) weights; DoWhy `propensity_score_weighting` |
 //! | [`AipwParams`] | ATE or ATT | influence function | augmented IPW with linear outcome models |
 //! | [`MatchingParams`] | ATT | Abadie–Imbens | causalml `NearestNeighborMatch` on the logit propensity |
-//! | [`TLearnerParams`], [`XLearnerParams`], [`RLearnerParams`], [`DrLearnerParams`] | ATE + CATE | causalml's analytic (R: corrected) | causalml `BaseTRegressor` … `BaseDRRegressor` |
+//! | [`SLearnerParams`], [`TLearnerParams`], [`XLearnerParams`], [`RLearnerParams`], [`DrLearnerParams`] | ATE + CATE | causalml's analytic (R: corrected) | causalml `BaseSRegressor` … `BaseDRRegressor` (and `Base*Classifier`), on linear or boosted [`Learners`] |
 //! | [`TwoSlsParams`] | LATE | HC0 robust (also unadjusted, small-sample) | linearmodels `IV2SLS`, causalml `IVRegressor` |
 //!
 //! [`ols`] exposes the full regression (classical and HC1 errors) as statsmodels reports it,
@@ -36,13 +36,13 @@ mod weighting;
 
 pub use estimator::{Effect, EffectData, EffectFit, Estimator};
 pub use iv::{TwoSlsFit, TwoSlsParams, WEAK_F};
-pub use learner::{BaseLearner, CateKind, CateLearner, CateModel, FittedLearner};
+pub use learner::{BaseLearner, CateKind, CateLearner, CateModel, FittedLearner, Learners};
 pub use linear::Linear;
 pub use logistic::{LogisticFit, logistic, logistic_l2};
 pub use matching::{MatchingFit, MatchingParams};
 pub use meta::{
-    CLIP, DrLearnerParams, MetaLearnerFit, RLearnerParams, SplitMix64, TLearnerParams,
-    XLearnerParams, clip_propensity, folds,
+    CLIP, DrLearnerParams, MetaLearnerFit, RLearnerParams, SLearnerParams, SplitMix64,
+    TLearnerParams, XLearnerParams, clip_propensity, folds,
 };
 pub use ols::{COLLINEAR_TOL, OlsFit, Robust, ols};
 pub use weighting::{AipwParams, IpwParams, WeightingFit};

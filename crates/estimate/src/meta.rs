@@ -1,6 +1,8 @@
-//! Meta-learners with linear base learners: the T-, X-, R- and DR-learner of causalml 0.18
-//! (`BaseTRegressor`, `BaseXRegressor`, `BaseRRegressor`, `BaseDRRegressor` with
-//! `learner=LinearRegression()`), each giving a per-unit effect (CATE) and the ATE.
+//! Meta-learners on any base learner ([`Learners`]: linear least squares or gradient-boosted
+//! trees, regressor or classifier form): the S-, T-, X-, R- and DR-learner of causalml 0.18
+//! (`BaseSRegressor` … `BaseDRRegressor`, and `Base*Classifier` for a 0/1 outcome), each giving a
+//! per-unit effect (CATE) and the ATE. With linear learners (the default) they are causalml's with
+//! `learner=LinearRegression()`, which the reference tests check.
 //!
 //! The propensity `p` the X, R and DR learners take is clipped to `[1e-3, 1 − 1e-3]` by the
 //! caller ([`clip_propensity`]), as causalml does. Cross-fitting folds are given per row (fold
@@ -8,25 +10,49 @@
 //!
 //! Standard errors are causalml's analytic ones (`var` with ddof = 0 throughout):
 //!
-//! * T, DR: `√((Var(y − ŷ₀ | c)/(1 − π) + Var(y − ŷ₁ | t)/π + Var(ŷ₁ − ŷ₀)) / n)` with π the treated
-//!   share and ŷ the outcome models (for DR, averaged over the three rounds);
+//! * S, T, DR: `√((Var(y − ŷ₀ | c)/(1 − π) + Var(y − ŷ₁ | t)/π + Var(ŷ₁ − ŷ₀)) / n)` with π the
+//!   treated share and ŷ the outcome models (for S, the one model at t = 0 and t = 1; for DR,
+//!   averaged over the three rounds);
 //! * X: `√((Var₁/π + Var₀/(1 − π) + Var(cate)) / n)` with the outcome models' residual variances;
 //! * R: the same shape with the cross-fitted residuals of `E[y | x]`, **divided by √n**.
 //!   causalml 0.18 divides by n, which makes its interval far too narrow (√n times); we give the
-//!   conventional scaling and [`MetaFit::se_causalml`] keeps causalml's figure for comparison.
+//!   conventional scaling and [`MetaLearnerFit::se_causalml`] keeps causalml's figure for
+//!   comparison.
+//!
+//! A multi-arm treatment is compared arm by arm with the control by the caller (the rows of one
+//! arm and the control's), which is what causalml does inside each learner.
 
 use crate::estimator::{Effect, EffectData, EffectFit, Estimator};
-use crate::linear::Linear;
+use crate::learner::Learners;
 use crate::{Error, Estimand, count_groups};
 
 /// causalml's default propensity clip bounds for its meta-learners.
 pub const CLIP: (f64, f64) = (1e-3, 1.0 - 1e-3);
 
-/// T-learner: one linear model per arm; the effect is the difference of their predictions.
+/// S-learner: one outcome model of y on `[t, x]` over both arms; the effect is
+/// `f(1, x) − f(0, x)` (causalml's `BaseSRegressor`, or `BaseSClassifier` with `classify`, whose
+/// `f` is the classifier's probability). The effect learner is not used.
 ///
-/// Errors: a treatment group with fewer than two rows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TLearnerParams {}
+/// causalml puts the treatment column first as well (`concat_treatment_col`); with a linear
+/// learner the effect is the treatment's coefficient for every row.
+///
+/// Errors: a treatment group with fewer than two rows; those of the base learner.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SLearnerParams {
+    /// The base learners.
+    pub learners: Learners,
+}
+
+/// T-learner: one outcome model per arm; the effect is the difference of their predictions
+/// (causalml's `BaseTRegressor`, or `BaseTClassifier` with `classify`: a difference of
+/// probabilities). The effect learner is not used.
+///
+/// Errors: a treatment group with fewer than two rows; those of the base learner.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TLearnerParams {
+    /// The base learners.
+    pub learners: Learners,
+}
 
 /// X-learner: outcome models per arm, imputed effects `μ₁(x) − y` on controls and `y − μ₀(x)` on
 /// the treated, an effect model on each, combined as `p·τ₀(x) + (1 − p)·τ₁(x)`.
@@ -34,12 +60,17 @@ pub struct TLearnerParams {}
 /// `p` is the propensity ([`EffectData::propensity`], or the logistic model fitted here with
 /// penalty `l2`), clipped to [`CLIP`].
 ///
-/// Errors: a treatment group with fewer than two rows; those of the propensity model when it is
-/// fitted here.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// With `classify` the outcome models are classifiers (probabilities) and the effect models
+/// regressors, as causalml's `BaseXClassifier`.
+///
+/// Errors: a treatment group with fewer than two rows; those of the base learners and of the
+/// propensity model when it is fitted here.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct XLearnerParams {
     /// L2 penalty of the propensity model when it is fitted here.
     pub l2: f64,
+    /// The base learners.
+    pub learners: Learners,
 }
 
 /// R-learner (Nie & Wager): `m(x) = E[y | x]` cross-fitted over the folds, then the effect model
@@ -49,9 +80,15 @@ pub struct XLearnerParams {
 /// The folds are [`EffectData::folds`] or, without them, `folds` folds stratified by treatment
 /// from `seed` ([`folds()`]).
 ///
+/// `m` is the outcome learner (with `classify`, a classifier's probability, as causalml's
+/// `BaseRClassifier` takes `predict_proba` in its `cross_val_predict`); the effect model is the
+/// effect learner, fitted with the weights `(t − p)²` (causalml passes them as `sample_weight`).
+/// causalml draws its folds with scikit-learn's `KFold(shuffle=True)`, which [`folds()`] does not
+/// reproduce: pass a fold column for causalml's exact folds.
+///
 /// Errors: a treatment group with fewer than two rows; a fold that holds every row, or fewer than
-/// two folds; those of the propensity model when it is fitted here.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// two folds; those of the base learners and of the propensity model when it is fitted here.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RLearnerParams {
     /// How many cross-fitting folds to draw when the data bring none.
     pub folds: usize,
@@ -59,11 +96,13 @@ pub struct RLearnerParams {
     pub seed: u64,
     /// L2 penalty of the propensity model when it is fitted here.
     pub l2: f64,
+    /// The base learners.
+    pub learners: Learners,
 }
 
 impl Default for RLearnerParams {
     fn default() -> Self {
-        RLearnerParams { folds: 5, seed: 42, l2: 0.0 }
+        RLearnerParams { folds: 5, seed: 42, l2: 0.0, learners: Learners::default() }
     }
 }
 
@@ -75,19 +114,27 @@ impl Default for RLearnerParams {
 /// The folds (0, 1, 2) are [`EffectData::folds`] or, without them, three unstratified folds from
 /// `seed` ([`folds()`]).
 ///
+/// With `classify` the outcome models are classifiers and the pseudo-outcome uses their
+/// probabilities. causalml's `BaseDRClassifier` 0.18 calls the classifiers' `predict` there (class
+/// labels, 0 or 1) and uses probabilities only when it reports the outcome models; we take the
+/// probabilities throughout, which is the estimator as Kennedy defines it.
+///
 /// Errors: a treatment group with fewer than two rows; a fold id above 2, or a fold without two
-/// treated and two control rows; those of the propensity model when it is fitted here.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// treated and two control rows; those of the base learners and of the propensity model when it is
+/// fitted here.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DrLearnerParams {
     /// The seed of the folds when the data bring none.
     pub seed: u64,
     /// L2 penalty of the propensity model when it is fitted here.
     pub l2: f64,
+    /// The base learners.
+    pub learners: Learners,
 }
 
 impl Default for DrLearnerParams {
     fn default() -> Self {
-        DrLearnerParams { seed: 42, l2: 0.0 }
+        DrLearnerParams { seed: 42, l2: 0.0, learners: Learners::default() }
     }
 }
 
@@ -114,11 +161,19 @@ impl EffectFit for MetaLearnerFit {
     }
 }
 
+impl Estimator for SLearnerParams {
+    type Fit = MetaLearnerFit;
+
+    fn fit(&self, data: &EffectData<'_>) -> Result<MetaLearnerFit, Error> {
+        s_fit(data.y, data.t, data.covariates, &self.learners)
+    }
+}
+
 impl Estimator for TLearnerParams {
     type Fit = MetaLearnerFit;
 
     fn fit(&self, data: &EffectData<'_>) -> Result<MetaLearnerFit, Error> {
-        t_fit(data.y, data.t, data.covariates)
+        t_fit(data.y, data.t, data.covariates, &self.learners)
     }
 }
 
@@ -144,7 +199,7 @@ impl Estimator for XLearnerParams {
 
     fn fit(&self, data: &EffectData<'_>) -> Result<MetaLearnerFit, Error> {
         let (p, n_clipped) = clipped(data, self.l2)?;
-        let fit = x_fit(data.y, data.t, data.covariates, &p)?;
+        let fit = x_fit(data.y, data.t, data.covariates, &p, &self.learners)?;
         Ok(MetaLearnerFit { n_clipped, ..fit })
     }
 }
@@ -155,7 +210,7 @@ impl Estimator for RLearnerParams {
     fn fit(&self, data: &EffectData<'_>) -> Result<MetaLearnerFit, Error> {
         let (p, n_clipped) = clipped(data, self.l2)?;
         let f = fold_ids(data, || folds(data.y.len(), self.folds, self.seed, Some(data.t)));
-        let fit = r_fit(data.y, data.t, data.covariates, &p, &f)?;
+        let fit = r_fit(data.y, data.t, data.covariates, &p, &f, &self.learners)?;
         Ok(MetaLearnerFit { n_clipped, ..fit })
     }
 }
@@ -166,7 +221,7 @@ impl Estimator for DrLearnerParams {
     fn fit(&self, data: &EffectData<'_>) -> Result<MetaLearnerFit, Error> {
         let (p, n_clipped) = clipped(data, self.l2)?;
         let f = fold_ids(data, || folds(data.y.len(), 3, self.seed, None));
-        let fit = dr_fit(data.y, data.t, data.covariates, &p, &f)?;
+        let fit = dr_fit(data.y, data.t, data.covariates, &p, &f, &self.learners)?;
         Ok(MetaLearnerFit { n_clipped, ..fit })
     }
 }
@@ -306,13 +361,34 @@ fn finish(
     MetaLearnerFit { effect, cate, se_causalml, n_clipped: 0 }
 }
 
-/// [`TLearnerParams`]' fit.
-fn t_fit(y: &[f64], t: &[f64], x: &[&[f64]]) -> Result<MetaLearnerFit, Error> {
+/// [`SLearnerParams`]' fit.
+fn s_fit(y: &[f64], t: &[f64], x: &[&[f64]], l: &Learners) -> Result<MetaLearnerFit, Error> {
     let (n1, n0) = count_groups(t)?;
     let n = y.len();
     let (treated, control) = arms(t);
-    let mu1 = Linear::fit(x, y, Some(&treated), None)?.predict_all(x, n);
-    let mu0 = Linear::fit(x, y, Some(&control), None)?.predict_all(x, n);
+    let all: Vec<usize> = (0..n).collect();
+    fn with<'a>(w: &'a [f64], x: &[&'a [f64]]) -> Vec<&'a [f64]> {
+        let mut cols: Vec<&[f64]> = Vec::with_capacity(x.len() + 1);
+        cols.push(w);
+        cols.extend_from_slice(x);
+        cols
+    }
+    let model = l.fit_outcome(&with(t, x), y, &all)?;
+    let (ones, zeros) = (vec![1.0; n], vec![0.0; n]);
+    let mu1 = model.predict_all(&with(&ones, x), n);
+    let mu0 = model.predict_all(&with(&zeros, x), n);
+    let cate: Vec<f64> = mu1.iter().zip(&mu0).map(|(a, b)| a - b).collect();
+    let se = two_model_se(y, &treated, &control, &mu1, &mu0);
+    Ok(finish(cate, se, n1, n0, None))
+}
+
+/// [`TLearnerParams`]' fit.
+fn t_fit(y: &[f64], t: &[f64], x: &[&[f64]], l: &Learners) -> Result<MetaLearnerFit, Error> {
+    let (n1, n0) = count_groups(t)?;
+    let n = y.len();
+    let (treated, control) = arms(t);
+    let mu1 = l.fit_outcome(x, y, &treated)?.predict_all(x, n);
+    let mu0 = l.fit_outcome(x, y, &control)?.predict_all(x, n);
     let cate: Vec<f64> = mu1.iter().zip(&mu0).map(|(a, b)| a - b).collect();
     let se = two_model_se(y, &treated, &control, &mu1, &mu0);
     Ok(finish(cate, se, n1, n0, None))
@@ -330,16 +406,22 @@ fn two_model_se(y: &[f64], treated: &[usize], control: &[usize], mu1: &[f64], mu
 }
 
 /// [`XLearnerParams`]' fit on the clipped propensity `p`.
-fn x_fit(y: &[f64], t: &[f64], x: &[&[f64]], p: &[f64]) -> Result<MetaLearnerFit, Error> {
+fn x_fit(
+    y: &[f64],
+    t: &[f64],
+    x: &[&[f64]],
+    p: &[f64],
+    l: &Learners,
+) -> Result<MetaLearnerFit, Error> {
     let (n1, n0, n) = checked(y, t, p, None)?;
     let (treated, control) = arms(t);
-    let mu1 = Linear::fit(x, y, Some(&treated), None)?.predict_all(x, n);
-    let mu0 = Linear::fit(x, y, Some(&control), None)?.predict_all(x, n);
+    let mu1 = l.fit_outcome(x, y, &treated)?.predict_all(x, n);
+    let mu0 = l.fit_outcome(x, y, &control)?.predict_all(x, n);
     // Imputed effects, each defined on its own arm.
     let d: Vec<f64> =
         (0..n).map(|i| if t[i] == 1.0 { y[i] - mu0[i] } else { mu1[i] - y[i] }).collect();
-    let tau1 = Linear::fit(x, &d, Some(&treated), None)?.predict_all(x, n);
-    let tau0 = Linear::fit(x, &d, Some(&control), None)?.predict_all(x, n);
+    let tau1 = l.fit_effect(x, &d, &treated, None)?.predict_all(x, n);
+    let tau0 = l.fit_effect(x, &d, &control, None)?.predict_all(x, n);
     let cate: Vec<f64> = (0..n).map(|i| p[i] * tau0[i] + (1.0 - p[i]) * tau1[i]).collect();
     let nf = n as f64;
     let pi = n1 as f64 / nf;
@@ -356,6 +438,7 @@ fn r_fit(
     x: &[&[f64]],
     p: &[f64],
     folds: &[usize],
+    l: &Learners,
 ) -> Result<MetaLearnerFit, Error> {
     let (n1, n0, n) = checked(y, t, p, Some(folds))?;
     let k = folds.iter().max().map_or(0, |m| m + 1);
@@ -369,9 +452,9 @@ fn r_fit(
         if train.len() < 2 {
             return Err(Error::BadFolds { detail: format!("fold {fold} holds every row") });
         }
-        let fit = Linear::fit(x, y, Some(&train), None)?;
-        for i in test {
-            m_hat[i] = fit.predict(x, i);
+        let fit = l.fit_outcome(x, y, &train)?;
+        for (i, m) in test.iter().zip(fit.predict_rows(x, &test)) {
+            m_hat[*i] = m;
         }
     }
     if k < 2 {
@@ -379,7 +462,8 @@ fn r_fit(
     }
     let target: Vec<f64> = (0..n).map(|i| (y[i] - m_hat[i]) / (t[i] - p[i])).collect();
     let weight: Vec<f64> = (0..n).map(|i| (t[i] - p[i]) * (t[i] - p[i])).collect();
-    let cate = Linear::fit(x, &target, None, Some(&weight))?.predict_all(x, n);
+    let all: Vec<usize> = (0..n).collect();
+    let cate = l.fit_effect(x, &target, &all, Some(&weight))?.predict_all(x, n);
     let (treated, control) = arms(t);
     let nf = n as f64;
     let pi = n1 as f64 / nf;
@@ -396,6 +480,7 @@ fn dr_fit(
     x: &[&[f64]],
     p: &[f64],
     folds: &[usize],
+    l: &Learners,
 ) -> Result<MetaLearnerFit, Error> {
     let (n1, n0, n) = checked(y, t, p, Some(folds))?;
     if let Some(&bad) = folds.iter().find(|&&f| f > 2) {
@@ -418,16 +503,16 @@ fn dr_fit(
                 detail: format!("fold {out} needs at least two treated and two control rows"),
             });
         }
-        let m1 = Linear::fit(x, y, Some(&o1), None)?;
-        let m0 = Linear::fit(x, y, Some(&o0), None)?;
+        let m1 = l.fit_outcome(x, y, &o1)?;
+        let m0 = l.fit_outcome(x, y, &o0)?;
         let tau_rows = fold_rows(tau, None);
         let mut pseudo = vec![0.0; n];
-        for &i in &tau_rows {
-            let (a, b) = (m1.predict(x, i), m0.predict(x, i));
+        let (a1, b0) = (m1.predict_rows(x, &tau_rows), m0.predict_rows(x, &tau_rows));
+        for ((&i, a), b) in tau_rows.iter().zip(a1).zip(b0) {
             let (w, pi) = (t[i], p[i]);
             pseudo[i] = (w - pi) / pi / (1.0 - pi) * (y[i] - a * w - b * (1.0 - w)) + a - b;
         }
-        let tk = Linear::fit(x, &pseudo, Some(&tau_rows), None)?;
+        let tk = l.fit_effect(x, &pseudo, &tau_rows, None)?;
         let add = |acc: &mut [f64], v: Vec<f64>| {
             acc.iter_mut().zip(v).for_each(|(a, v)| *a += v / 3.0);
         };

@@ -300,7 +300,8 @@ fn validate(s: &Shared) -> Result<(), ShareError> {
 /// Why `spec` is not one the page could have made (a link edited by hand, or by another
 /// program): every role a column, no column in two roles, each method once, 2SLS only with an
 /// instrument, one instrument at most, categories only among the covariates, and neither a fold
-/// column nor a seed other than the default, which the page never sets.
+/// column nor a seed, a base learner or boosting settings other than the defaults, which the
+/// page never sets.
 fn not_from_the_page(spec: &AnalysisSpec) -> Option<String> {
     let quoted = |n: &str| format!("\"{n}\"");
     if spec.treatment.is_empty() || spec.outcome.is_empty() {
@@ -339,8 +340,17 @@ fn not_from_the_page(spec: &AnalysisSpec) -> Option<String> {
     if spec.fold_column.is_some() {
         return Some("it names a fold column, which the page does not set".into());
     }
-    if spec.options.seed != cf_engine::Options::default().seed {
+    let defaults = cf_engine::Options::default();
+    if spec.options.seed != defaults.seed {
         return Some("it sets a random seed, which the page does not".into());
+    }
+    if spec.options.learner != defaults.learner {
+        return Some(
+            "it asks for boosted-tree meta-learners, which the page does not offer".into(),
+        );
+    }
+    if spec.options.gbdt != defaults.gbdt || spec.options.effect_gbdt != defaults.effect_gbdt {
+        return Some("it sets gradient-boosting options, which the page does not".into());
     }
     None
 }
@@ -546,6 +556,7 @@ mod tests {
             bootstrap: 200,
             cate: true,
             missing: MissingPolicy::Indicator,
+            ..Options::default()
         };
         let expected = Shared {
             v: VERSION,
@@ -600,7 +611,7 @@ mod tests {
     #[test]
     fn analyses_the_page_would_not_make_are_refused_in_plain_words() {
         type Edit = fn(&mut AnalysisSpec);
-        let edits: [(&str, Edit); 10] = [
+        let edits: [(&str, Edit); 13] = [
             ("both the treatment and the outcome", |s| s.outcome = s.treatment.clone()),
             ("names no treatment", |s| s.treatment.clear()),
             ("listed twice", |s| s.covariates.as_mut().unwrap().push("age".into())),
@@ -613,6 +624,11 @@ mod tests {
             ("taken as categories but not adjusted for", |s| s.categorical = vec!["wage".into()]),
             ("a fold column", |s| s.fold_column = Some("fold".into())),
             ("a random seed", |s| s.options.seed = 12),
+            ("boosted-tree meta-learners", |s| {
+                s.options.learner = cf_engine::LearnerChoice::Gbdt;
+            }),
+            ("gradient-boosting options", |s| s.options.gbdt.trees = 200),
+            ("gradient-boosting options", |s| s.options.effect_gbdt.leaves = 7),
         ];
         for (why, edit) in edits {
             let mut shared = sample();

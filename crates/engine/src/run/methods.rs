@@ -6,12 +6,12 @@
 //! [`fit_method`] gathers it into [`Fitted`].
 
 use cf_estimate::{
-    AipwParams, DiffMeansParams, DrLearnerParams, Effect, EffectData, EffectFit, Estimand,
-    Estimator, IpwParams, MatchingParams, MetaLearnerFit, OlsParams, RLearnerParams,
-    TLearnerParams, TwoSlsParams, WEAK_F, XLearnerParams,
+    AipwParams, BaseLearner, DiffMeansParams, DrLearnerParams, Effect, EffectData, EffectFit,
+    Estimand, Estimator, IpwParams, Learners, MatchingParams, MetaLearnerFit, OlsParams,
+    RLearnerParams, SLearnerParams, TLearnerParams, TwoSlsParams, WEAK_F, XLearnerParams,
 };
 
-use crate::{EstimandChoice, MatchingSummary, Method, Options};
+use crate::{EstimandChoice, LearnerChoice, MatchingSummary, Method, Options};
 
 /// The caliper of matching, in standard deviations of the logit propensity (causalml's).
 const CALIPER: f64 = 0.2;
@@ -44,8 +44,9 @@ impl Fitted {
         }
     }
 
-    fn meta(fit: MetaLearnerFit) -> Self {
+    fn meta(fit: MetaLearnerFit, note: Option<String>) -> Self {
         let mut out = Fitted { se_causalml: fit.se_causalml, ..Fitted::of(fit.effect.clone()) };
+        out.warnings.extend(note);
         if fit.n_clipped > 0 {
             out.warnings.push(format!(
                 "{} clipped to [0.001, 0.999], as causalml does",
@@ -54,6 +55,36 @@ impl Fitted {
         }
         out.cate = Some(fit.cate);
         out
+    }
+}
+
+/// The meta-learners' base learners for outcome `y`, and the note that says which were used
+/// when they are not the linear ones. With boosted trees and a 0/1 outcome the outcome models
+/// are classifiers (causalml's `Base*Classifier`); the effect models stay regressors.
+fn learners(options: &Options, y: &[f64], effect_models: bool) -> (Learners, Option<String>) {
+    match options.learner {
+        LearnerChoice::Linear => (Learners::default(), None),
+        LearnerChoice::Gbdt => {
+            let classify = y.iter().all(|&v| v == 0.0 || v == 1.0);
+            let (g, e) = (&options.gbdt, &options.effect_gbdt);
+            let learners = Learners {
+                outcome: BaseLearner::Gbdt(g.params()),
+                effect: BaseLearner::Gbdt(e.params()),
+                classify,
+            };
+            let describe = |g: &crate::uplift::GbdtOptions| {
+                format!("{} trees of {} leaves, rate {}", g.trees, g.leaves, g.rate)
+            };
+            let mut note = format!(
+                "base learners: gradient-boosted trees ({}{})",
+                if classify { "classifiers of the 0/1 outcome, " } else { "" },
+                describe(g)
+            );
+            if effect_models {
+                note += &format!("; effect models: regressors, {}", describe(e));
+            }
+            (learners, Some(note))
+        }
     }
 }
 
@@ -97,10 +128,27 @@ pub(super) fn fit_method(
             out.matches = Some(m.matches);
             out
         }
-        Method::TLearner => Fitted::meta(TLearnerParams {}.fit(data)?),
-        Method::XLearner => Fitted::meta(XLearnerParams { l2 }.fit(data)?),
-        Method::RLearner => Fitted::meta(RLearnerParams { folds: R_FOLDS, seed, l2 }.fit(data)?),
-        Method::DrLearner => Fitted::meta(DrLearnerParams { seed, l2 }.fit(data)?),
+        Method::SLearner => {
+            let (learners, note) = learners(options, data.y, false);
+            Fitted::meta(SLearnerParams { learners }.fit(data)?, note)
+        }
+        Method::TLearner => {
+            let (learners, note) = learners(options, data.y, false);
+            Fitted::meta(TLearnerParams { learners }.fit(data)?, note)
+        }
+        Method::XLearner => {
+            let (learners, note) = learners(options, data.y, true);
+            Fitted::meta(XLearnerParams { l2, learners }.fit(data)?, note)
+        }
+        Method::RLearner => {
+            let (learners, note) = learners(options, data.y, true);
+            let params = RLearnerParams { folds: R_FOLDS, seed, l2, learners };
+            Fitted::meta(params.fit(data)?, note)
+        }
+        Method::DrLearner => {
+            let (learners, note) = learners(options, data.y, true);
+            Fitted::meta(DrLearnerParams { seed, l2, learners }.fit(data)?, note)
+        }
         Method::TwoSls => {
             let fit = TwoSlsParams {}.fit(data)?;
             let mut out = Fitted::of(fit.effect.clone());
