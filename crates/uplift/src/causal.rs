@@ -230,16 +230,7 @@ fn grow(
             && n >= 2.0 * min_leaf
         {
             let parent = impurity(m[1], m[0], ratio);
-            let tried: &[usize] = match params.max_features {
-                Some(k) if k < p => {
-                    for i in 0..k {
-                        let j = i + rng.below(p - i);
-                        features.swap(i, j);
-                    }
-                    &features[..k]
-                }
-                _ => &features,
-            };
+            let tried = crate::sample_features(&mut features, params.max_features, rng);
             for &j in tried {
                 let col = bins.column(j);
                 let b = col.bins();

@@ -38,3 +38,23 @@ pub(crate) fn partition(
     idx[w..end].copy_from_slice(scratch);
     w
 }
+
+/// The features a node tries: all of them, or the first `max` of a partial Fisher–Yates shuffle of
+/// `features` drawn from `rng` (the shuffle carries over from node to node).
+pub(crate) fn sample_features<'a>(
+    features: &'a mut [usize],
+    max: Option<usize>,
+    rng: &mut cf_estimate::SplitMix64,
+) -> &'a [usize] {
+    let p = features.len();
+    match max {
+        Some(m) if m < p => {
+            for i in 0..m {
+                let j = i + rng.below(p - i);
+                features.swap(i, j);
+            }
+            &features[..m]
+        }
+        _ => features,
+    }
+}

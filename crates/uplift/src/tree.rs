@@ -530,16 +530,7 @@ fn grow_exact(
         let can_split = depth < params.max_depth && n >= 2 * params.min_samples_leaf && n >= 2;
         let mut best: Best = None;
         if can_split {
-            let tried: &[usize] = match params.max_features {
-                Some(m) if m < p => {
-                    for i in 0..m {
-                        let j = i + rng.below(p - i);
-                        features.swap(i, j);
-                    }
-                    &features[..m]
-                }
-                _ => &features,
-            };
+            let tried = crate::sample_features(&mut features, params.max_features, rng);
             for &j in tried {
                 let seg = &order[j][start..end];
                 let xs = &prob.x[j];
@@ -667,16 +658,7 @@ fn grow_binned(
         let n = end - start;
         let mut best: Option<(f64, usize, usize)> = None;
         if depth < params.max_depth && n >= 2 * params.min_samples_leaf && n >= 2 {
-            let tried: &[usize] = match params.max_features {
-                Some(m) if m < p => {
-                    for i in 0..m {
-                        let j = i + rng.below(p - i);
-                        features.swap(i, j);
-                    }
-                    &features[..m]
-                }
-                _ => &features,
-            };
+            let tried = crate::sample_features(&mut features, params.max_features, rng);
             for &j in tried {
                 let col = bins.column(j);
                 let nb = col.n_bins();
