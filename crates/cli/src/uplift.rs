@@ -29,8 +29,8 @@ UpliftTreeClassifier / UpliftRandomForestClassifier, their defaults unless --max
 --min-samples-leaf, --min-samples-treatment, --n-reg, --trees, --max-features, --honesty;
 --split exact tries every boundary between distinct values as causalml does, the default for
 a tree; --split histogram every boundary between 255 quantile bins, the default for a forest),
-s-learner-gbdt, t-learner-gbdt, x-learner-gbdt (boosted trees; classifiers for a 0/1 outcome)
-and s-, t-, x-learner-linear (default: uplift-forest-kl, t-learner-gbdt, x-learner-gbdt). --score
+s-, t-, x-, r-, dr-learner-gbdt (boosted trees; classifiers for a 0/1 outcome) and
+s-, t-, x-, r-, dr-learner-linear (default: uplift-forest-kl, t-learner-gbdt, x-learner-gbdt). --score
 evaluates columns of predicted effects made elsewhere on the same split. The split is the 0/1
 --split-column (1 = test) or a --test-fraction (default 0.3) stratified on treatment × outcome
 and drawn from --seed (default 42). AUUC and Qini are causalml's (normalised: AUUC 0.5 = random
@@ -39,7 +39,7 @@ intervals (--bootstrap, default 200). --cate-out writes the test rows' predicted
 A treatment with more than two levels needs --control: each other level is evaluated against it
 (trees and forests fit all arms in one model; a meta-learner is fitted per arm).
 --gbdt-* set the outcome models' boosting (LightGBM's defaults: 100 trees, 31 leaves, rate 0.1,
-20 rows per leaf); --effect-gbdt-* the X-learner's effect models'.
+20 rows per leaf); --effect-gbdt-* the X-, R- and DR-learners' effect models'.
 ";
 
 struct UpliftArgs {

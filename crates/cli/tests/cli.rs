@@ -767,7 +767,7 @@ fn uplift_scores_models_on_a_held_out_split() {
         "--covariates",
         "recency,history,mens,womens,newbie",
         "--model",
-        "uplift-tree-kl,t-learner-linear",
+        "uplift-tree-kl,t-learner-linear,r-learner-linear,dr-learner-linear",
         "--max-depth",
         "3",
         "--bootstrap",
@@ -781,7 +781,7 @@ fn uplift_scores_models_on_a_held_out_split() {
     assert!(n_test.abs_diff(19_200) <= 2, "{n_test}");
     assert_eq!(n_test + v["n_train"].as_u64().unwrap(), 64_000);
     let models = v["models"].as_array().unwrap();
-    assert_eq!(models.len(), 2);
+    assert_eq!(models.len(), 4);
     for m in models {
         let gain = m["curves"]["gain"].as_array().unwrap();
         assert_eq!(gain.len(), 101);
@@ -799,7 +799,10 @@ fn uplift_scores_models_on_a_held_out_split() {
     }
     let rows = std::fs::read_to_string(&cate).unwrap();
     let _ = std::fs::remove_file(&cate);
-    assert_eq!(rows.lines().next(), Some("row,uplift-tree-kl,t-learner-linear"));
+    assert_eq!(
+        rows.lines().next(),
+        Some("row,uplift-tree-kl,t-learner-linear,r-learner-linear,dr-learner-linear")
+    );
     assert_eq!(rows.lines().count() as u64, n_test + 1);
 
     let (code, _, stderr) = counterfact(&[

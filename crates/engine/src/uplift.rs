@@ -28,7 +28,7 @@ use crate::{AnalysisError, AnalysisSpec, Design};
 pub enum UpliftModel {
     /// A meta-learner on boosted (`boosted`) or linear base learners.
     Meta {
-        /// S, T or X.
+        /// S, T, X, R or DR.
         kind: CateKind,
         /// Gradient-boosted trees (true) or least squares.
         boosted: bool,
@@ -45,7 +45,7 @@ pub enum UpliftModel {
 
 impl UpliftModel {
     /// Every model, in the order `--model` lists them.
-    pub const ALL: [UpliftModel; 16] = [
+    pub const ALL: [UpliftModel; 20] = [
         UpliftModel::Tree(Criterion::Kl),
         UpliftModel::Tree(Criterion::Ed),
         UpliftModel::Tree(Criterion::Chi),
@@ -59,9 +59,13 @@ impl UpliftModel {
         UpliftModel::Meta { kind: CateKind::S, boosted: true },
         UpliftModel::Meta { kind: CateKind::T, boosted: true },
         UpliftModel::Meta { kind: CateKind::X, boosted: true },
+        UpliftModel::Meta { kind: CateKind::R, boosted: true },
+        UpliftModel::Meta { kind: CateKind::Dr, boosted: true },
         UpliftModel::Meta { kind: CateKind::S, boosted: false },
         UpliftModel::Meta { kind: CateKind::T, boosted: false },
         UpliftModel::Meta { kind: CateKind::X, boosted: false },
+        UpliftModel::Meta { kind: CateKind::R, boosted: false },
+        UpliftModel::Meta { kind: CateKind::Dr, boosted: false },
     ];
 
     /// The name as `--model` takes it: `uplift-forest-kl`, `t-learner-gbdt`, ….
@@ -80,9 +84,13 @@ impl UpliftModel {
             UpliftModel::Meta { kind: CateKind::S, boosted: true } => "s-learner-gbdt",
             UpliftModel::Meta { kind: CateKind::T, boosted: true } => "t-learner-gbdt",
             UpliftModel::Meta { kind: CateKind::X, boosted: true } => "x-learner-gbdt",
+            UpliftModel::Meta { kind: CateKind::R, boosted: true } => "r-learner-gbdt",
+            UpliftModel::Meta { kind: CateKind::Dr, boosted: true } => "dr-learner-gbdt",
             UpliftModel::Meta { kind: CateKind::S, boosted: false } => "s-learner-linear",
             UpliftModel::Meta { kind: CateKind::T, boosted: false } => "t-learner-linear",
             UpliftModel::Meta { kind: CateKind::X, boosted: false } => "x-learner-linear",
+            UpliftModel::Meta { kind: CateKind::R, boosted: false } => "r-learner-linear",
+            UpliftModel::Meta { kind: CateKind::Dr, boosted: false } => "dr-learner-linear",
         }
     }
 }

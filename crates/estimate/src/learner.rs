@@ -14,7 +14,11 @@
 //!   treated, one effect model (always a regressor) on each, combined as p(x)·τ₀(x) +
 //!   (1 − p(x))·τ₁(x) with the logistic propensity fitted on the training rows, clipped to
 //!   [`crate::CLIP`] (causalml's `BaseXClassifier`/`BaseXRegressor`).
+//! * R-learner and DR-learner: fitted as [`crate::RLearnerParams`] and [`crate::DrLearnerParams`]
+//!   with their default folds (5 stratified folds, 3 folds, seed 42) and that same propensity; a
+//!   new row's effect is the R-learner's effect model (the DR-learner's: the mean of its three).
 
+use crate::meta::{clip_propensity, dr_fit, folds, r_fit};
 use crate::{CLIP, Error, Linear, logistic};
 use cf_gbdt::{Booster, GbdtParams, Objective};
 
@@ -155,16 +159,20 @@ pub enum CateKind {
     T,
     /// Outcome models per arm, effect models on imputed effects, propensity-weighted.
     X,
+    /// One weighted effect model on the residuals of a cross-fitted outcome model.
+    R,
+    /// Three effect models on doubly robust pseudo-outcomes, three-way cross-fitted.
+    Dr,
 }
 
 /// A meta-learner that predicts effects for new rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CateLearner {
-    /// S, T or X.
+    /// S, T, X, R or DR.
     pub kind: CateKind,
     /// The outcome models' learner.
     pub outcome: BaseLearner,
-    /// The X-learner's effect models' learner (always a regressor).
+    /// The X-, R- and DR-learners' effect models' learner (always a regressor).
     pub effect: BaseLearner,
     /// Fit the outcome models as classifiers (a 0/1 outcome).
     pub classify: bool,
@@ -235,6 +243,23 @@ impl CateLearner {
                     propensity: Some((p.intercept, p.coef)),
                 })
             }
+            CateKind::R | CateKind::Dr => {
+                let names: Vec<String> = (1..=x.len()).map(|j| format!("x{j}")).collect();
+                let (p, _) = clip_propensity(&logistic(t, x, &names)?.probabilities);
+                let learners = Learners {
+                    outcome: self.outcome.clone(),
+                    effect: self.effect.clone(),
+                    classify: self.classify,
+                };
+                let models = if self.kind == CateKind::R {
+                    let f = folds(t.len(), 5, 42, Some(t));
+                    vec![r_fit(y, t, x, &p, &f, &learners)?.1]
+                } else {
+                    let f = folds(t.len(), 3, 42, None);
+                    dr_fit(y, t, x, &p, &f, &learners)?.1
+                };
+                Ok(CateModel { kind: self.kind, models, propensity: None })
+            }
         }
     }
 }
@@ -268,6 +293,16 @@ impl CateModel {
                         p * t0[i] + (1.0 - p) * t1[i]
                     })
                     .collect()
+            }
+            CateKind::R | CateKind::Dr => {
+                let k = self.models.len() as f64;
+                let mut out = vec![0.0; n];
+                for m in &self.models {
+                    for (o, v) in out.iter_mut().zip(m.predict_all(x, n)) {
+                        *o += v / k;
+                    }
+                }
+                out
             }
         }
     }

@@ -23,7 +23,7 @@
 //! arm and the control's), which is what causalml does inside each learner.
 
 use crate::estimator::{Effect, EffectData, EffectFit, Estimator};
-use crate::learner::Learners;
+use crate::learner::{FittedLearner, Learners};
 use crate::{Error, Estimand, count_groups};
 
 /// causalml's default propensity clip bounds for its meta-learners.
@@ -210,7 +210,7 @@ impl Estimator for RLearnerParams {
     fn fit(&self, data: &EffectData<'_>) -> Result<MetaLearnerFit, Error> {
         let (p, n_clipped) = clipped(data, self.l2)?;
         let f = fold_ids(data, || folds(data.y.len(), self.folds, self.seed, Some(data.t)));
-        let fit = r_fit(data.y, data.t, data.covariates, &p, &f, &self.learners)?;
+        let (fit, _) = r_fit(data.y, data.t, data.covariates, &p, &f, &self.learners)?;
         Ok(MetaLearnerFit { n_clipped, ..fit })
     }
 }
@@ -221,7 +221,7 @@ impl Estimator for DrLearnerParams {
     fn fit(&self, data: &EffectData<'_>) -> Result<MetaLearnerFit, Error> {
         let (p, n_clipped) = clipped(data, self.l2)?;
         let f = fold_ids(data, || folds(data.y.len(), 3, self.seed, None));
-        let fit = dr_fit(data.y, data.t, data.covariates, &p, &f, &self.learners)?;
+        let (fit, _) = dr_fit(data.y, data.t, data.covariates, &p, &f, &self.learners)?;
         Ok(MetaLearnerFit { n_clipped, ..fit })
     }
 }
@@ -431,15 +431,16 @@ fn x_fit(
     Ok(finish(cate, se, n1, n0, None))
 }
 
-/// [`RLearnerParams`]' fit on the clipped propensity `p` and fold ids `folds`.
-fn r_fit(
+/// [`RLearnerParams`]' fit on the clipped propensity `p` and fold ids `folds`, with its effect
+/// model (which predicts new rows).
+pub(crate) fn r_fit(
     y: &[f64],
     t: &[f64],
     x: &[&[f64]],
     p: &[f64],
     folds: &[usize],
     l: &Learners,
-) -> Result<MetaLearnerFit, Error> {
+) -> Result<(MetaLearnerFit, FittedLearner), Error> {
     let (n1, n0, n) = checked(y, t, p, Some(folds))?;
     let k = folds.iter().max().map_or(0, |m| m + 1);
     let mut m_hat = vec![f64::NAN; n];
@@ -463,25 +464,27 @@ fn r_fit(
     let target: Vec<f64> = (0..n).map(|i| (y[i] - m_hat[i]) / (t[i] - p[i])).collect();
     let weight: Vec<f64> = (0..n).map(|i| (t[i] - p[i]) * (t[i] - p[i])).collect();
     let all: Vec<usize> = (0..n).collect();
-    let cate = l.fit_effect(x, &target, &all, Some(&weight))?.predict_all(x, n);
+    let tau = l.fit_effect(x, &target, &all, Some(&weight))?;
+    let cate = tau.predict_all(x, n);
     let (treated, control) = arms(t);
     let nf = n as f64;
     let pi = n1 as f64 / nf;
     let v1 = var(treated.iter().map(|&i| y[i] - m_hat[i]));
     let v0 = var(control.iter().map(|&i| y[i] - m_hat[i]));
     let s = (v1 / pi + v0 / (1.0 - pi) + var(cate.iter().copied())).sqrt();
-    Ok(finish(cate, s / nf.sqrt(), n1, n0, Some(s / nf)))
+    Ok((finish(cate, s / nf.sqrt(), n1, n0, Some(s / nf)), tau))
 }
 
-/// [`DrLearnerParams`]' fit on the clipped propensity `p` and fold ids `folds` (0, 1, 2).
-fn dr_fit(
+/// [`DrLearnerParams`]' fit on the clipped propensity `p` and fold ids `folds` (0, 1, 2), with
+/// its three effect models (their mean predicts new rows).
+pub(crate) fn dr_fit(
     y: &[f64],
     t: &[f64],
     x: &[&[f64]],
     p: &[f64],
     folds: &[usize],
     l: &Learners,
-) -> Result<MetaLearnerFit, Error> {
+) -> Result<(MetaLearnerFit, Vec<FittedLearner>), Error> {
     let (n1, n0, n) = checked(y, t, p, Some(folds))?;
     if let Some(&bad) = folds.iter().find(|&&f| f > 2) {
         return Err(Error::BadFolds {
@@ -491,6 +494,7 @@ fn dr_fit(
     let mut cate = vec![0.0; n];
     let mut mu1 = vec![0.0; n];
     let mut mu0 = vec![0.0; n];
+    let mut taus = Vec::with_capacity(3);
     for k in 0..3 {
         let fold_rows = |f: usize, arm: Option<f64>| -> Vec<usize> {
             (0..n).filter(|&i| folds[i] == f && arm.is_none_or(|a| t[i] == a)).collect()
@@ -519,10 +523,11 @@ fn dr_fit(
         add(&mut cate, tk.predict_all(x, n));
         add(&mut mu1, m1.predict_all(x, n));
         add(&mut mu0, m0.predict_all(x, n));
+        taus.push(tk);
     }
     let (treated, control) = arms(t);
     let se = two_model_se(y, &treated, &control, &mu1, &mu0);
-    Ok(finish(cate, se, n1, n0, None))
+    Ok((finish(cate, se, n1, n0, None), taus))
 }
 
 #[cfg(test)]

@@ -579,21 +579,13 @@ fn ihdp_linear_learners_equal_causalml() {
     }
 }
 
-/// The R-learner's bar on √PEHE relative to LightGBM's. Its effect model is fitted with weights
-/// `(t − p)²` from 7e-5 to 0.93 here, and LightGBM's split search does not count rows for
-/// `min_data_in_leaf`: it estimates a bin's count from its hessian sum (`hess × rows / leaf
-/// hessian`, `cnt_factor` in `feature_histogram.hpp`), so with weights a leaf of low-weight rows
-/// (controls with a small propensity, whose pseudo-outcomes are the largest) counts as fewer rows
-/// and is not split off. cf-gbdt counts rows, so its weighted trees isolate those rows and the
-/// effect model is noisier (√PEHE 5.6 against 3.27; with the hessian-estimated counts it is 3.26).
-/// Unweighted fits (S, T, X, DR) are not affected.
-const R_PEHE_BAR: f64 = 1.8;
-
 /// Gradient-boosted base learners with LightGBM's reference settings: our trees are not
 /// LightGBM's bit for bit (see cf-gbdt), so the check is on what the learners are for. √PEHE must
 /// be at most 10 % above LightGBM's for S, T and X (the acceptance bar) and for R and DR too; the
 /// ATE within 0.35 of causalml's LightGBM ATE (causalml's own ATEs spread by 0.48 across these
-/// five learners on this surface). The R-learner has its own bars ([`R_PEHE_BAR`], ATE 0.5).
+/// five learners on this surface). The R-learner's effect model is fitted with weights `(t − p)²`
+/// (7e-5 to 0.93 here): it reaches LightGBM's figure only because cf-gbdt counts a side's rows for
+/// `min_data_in_leaf` from its hessian sum, as LightGBM does (with plain row counts, √PEHE was 5.6).
 #[test]
 fn ihdp_boosted_learners_reach_lightgbms_pehe() {
     let d = ihdp();
@@ -609,22 +601,15 @@ fn ihdp_boosted_learners_reach_lightgbms_pehe() {
             "IHDP {name}: sqrt PEHE {pehe:.4} (LightGBM {want:.4}), ATE {ate:.4} (causalml {want_ate:.4}), se {:.4}",
             fit.effect.std_error
         );
-        let bar = if name == "R" { R_PEHE_BAR } else { 1.10 };
-        assert!(pehe <= bar * want, "{name}: sqrt PEHE {pehe} against LightGBM's {want}");
-        let ate_bar = if name == "R" { 0.5 } else { 0.35 };
-        assert!(
-            (ate - want_ate).abs() < ate_bar,
-            "{name}: ATE {ate} against causalml's {want_ate}"
-        );
+        assert!(pehe <= 1.10 * want, "{name}: sqrt PEHE {pehe} against LightGBM's {want}");
+        assert!((ate - want_ate).abs() < 0.35, "{name}: ATE {ate} against causalml's {want_ate}");
         assert!(fit.effect.std_error.is_finite() && fit.effect.std_error > 0.0);
     }
 }
 
 /// The mean absolute gap allowed between our first five test-row effects and causalml's on
 /// Hillstrom. A row's effect is a difference of two probabilities of about 0.15 each, so trees
-/// that split differently (LightGBM also estimates `min_data_in_leaf` counts from hessians, which
-/// for log loss are p(1 − p), see [`R_PEHE_BAR`]) move single rows by several points while the
-/// mean stays within 0.001.
+/// that split differently move single rows by several points while the mean stays within 0.001.
 const FIRST5_GAP: f64 = 0.05;
 
 /// The classifier forms on Hillstrom `visit` (`uplift_results.json` → `uplift.hillstrom`), fitted
@@ -668,7 +653,7 @@ fn hillstrom_classifier_forms_near_causalml() {
         let fit = match kind {
             CateKind::T => TLearnerParams { learners: learners.clone() }.fit(&data),
             CateKind::S => SLearnerParams { learners: learners.clone() }.fit(&data),
-            CateKind::X => XLearnerParams { learners: learners.clone(), l2: 0.0 }.fit(&data),
+            _ => XLearnerParams { learners: learners.clone(), l2: 0.0 }.fit(&data),
         }
         .unwrap();
         let predictive =

@@ -1,31 +1,34 @@
 //! Boosting rounds and leaf-wise tree growth on binned features.
 
 use crate::bins::BinnedMatrix;
-use crate::{Booster, GbdtParams, Node, Objective, Tree, sigmoid};
+use crate::{Booster, Child, GbdtParams, Objective, Split as Node, Tree, sigmoid};
 
-/// Per-bin sums of a leaf's rows.
+/// Per-bin sums of a leaf's gradients and hessians. Row counts are not kept: as LightGBM does, a
+/// side's count for `min_data_in_leaf` is estimated from its hessian sum (see [`best_split`]).
 #[derive(Debug, Clone, Copy, Default)]
 struct Bin {
     g: f64,
     h: f64,
-    n: u32,
 }
 
-/// The best split of a leaf.
+/// The best split of a leaf, with the sums of its left side.
 #[derive(Debug, Clone, Copy)]
 struct Split {
     gain: f64,
     feature: usize,
     bin: u8,
     nan_left: bool,
+    left_g: f64,
+    left_h: f64,
 }
 
-/// A leaf being grown: its rows are `idx[start..end]`.
+/// A leaf being grown: its rows are `idx[start..end]`; `parent` is the split above it and
+/// whether it is that split's left child.
 struct Leaf {
     start: usize,
     end: usize,
     depth: usize,
-    node: usize,
+    parent: Option<(usize, bool)>,
     g: f64,
     h: f64,
     hist: Vec<Bin>,
@@ -134,6 +137,7 @@ pub(crate) fn boost(
     let mut bag: Vec<usize> = train.clone();
     let mut in_bag = vec![true; n];
     let mut best = (f64::INFINITY, 0usize);
+    let mut pool = HistPool(Vec::new());
 
     for round in 0..params.n_estimators {
         for &r in &train {
@@ -173,7 +177,7 @@ pub(crate) fn boost(
         };
 
         let mut idx = bag.clone();
-        let (tree, leaves) = grow_tree(&ctx, used, &mut idx, &g, &h, &mut gain);
+        let (tree, leaves) = grow_tree(&ctx, used, &mut idx, &g, &h, &mut gain, &mut pool);
         for (start, end, value) in leaves {
             for &r in &idx[start..end] {
                 score[r] += value;
@@ -236,16 +240,28 @@ fn valid_loss(
 
 /// A tree's value for row `r`, read from the bins.
 fn binned_value(tree: &Tree, x: &BinnedMatrix, r: usize) -> f64 {
-    let mut k = 0;
-    loop {
-        match tree.nodes[k] {
-            Node::Leaf(v) => return v,
-            Node::Split { feature, bin, nan_left, left, right, .. } => {
-                let col = x.column(feature);
-                let b = col.bins()[r];
-                let go_left = if Some(b) == col.missing_bin() { nan_left } else { b <= bin };
-                k = if go_left { left } else { right };
+    let l = tree.leaf(|s| {
+        let col = x.column(s.feature as usize);
+        let b = col.bins()[r];
+        if Some(b) == col.missing_bin() { s.nan_left } else { b <= s.bin }
+    });
+    tree.leaves[l]
+}
+
+/// Histograms handed back by finished trees, reused by the next ones.
+pub(crate) struct HistPool(Vec<Vec<Bin>>);
+
+impl HistPool {
+    /// A histogram whose bins of the features `used` are zero (the others are never read).
+    fn take(&mut self, ctx: &Ctx<'_>, used: &[usize]) -> Vec<Bin> {
+        match self.0.pop() {
+            Some(mut h) => {
+                for &j in used {
+                    h[ctx.offsets[j]..ctx.offsets[j + 1]].fill(Bin::default());
+                }
+                h
             }
+            None => vec![Bin::default(); ctx.total_bins],
         }
     }
 }
@@ -259,23 +275,24 @@ fn grow_tree(
     g: &[f64],
     h: &[f64],
     gain: &mut [f64],
+    pool: &mut HistPool,
 ) -> (Tree, Vec<(usize, usize, f64)>) {
     let params = ctx.params;
-    let mut nodes = vec![Node::Leaf(0.0)];
+    let mut splits: Vec<Node> = Vec::new();
     let mut root = Leaf {
         start: 0,
         end: idx.len(),
         depth: 0,
-        node: 0,
+        parent: None,
         g: idx.iter().map(|&r| g[r]).sum(),
         h: idx.iter().map(|&r| h[r]).sum(),
-        hist: vec![Bin::default(); ctx.total_bins],
+        hist: pool.take(ctx, used),
         best: None,
     };
     build_hist(ctx, used, &idx[..], g, h, &mut root.hist);
     root.best = best_split(ctx, used, &root);
     let mut leaves = vec![root];
-    let mut scratch: Vec<usize> = Vec::with_capacity(idx.len());
+    let mut scratch: Vec<usize> = vec![0; idx.len()];
 
     while leaves.len() < params.num_leaves {
         let pick = leaves.iter().enumerate().filter_map(|(i, l)| l.best.map(|s| (i, s.gain))).fold(
@@ -294,61 +311,64 @@ fn grow_tree(
         let col = ctx.x.column(split.feature);
         let bins = col.bins();
         let missing = col.missing_bin();
-        let goes_left = |r: usize| {
-            let b = bins[r];
-            if Some(b) == missing { split.nan_left } else { b <= split.bin }
-        };
-        scratch.clear();
-        let mut w = start;
+        let (missing, nan_left, cut) =
+            (missing.map_or(u16::MAX, u16::from), split.nan_left, split.bin);
+        // Without a branch on the data: each row is written to both sides and the side it
+        // belongs to moves on (`w ≤ k`, so the left writes never overtake the reads).
+        let (mut w, mut sc) = (start, 0);
         for k in start..end {
             let r = idx[k];
-            if goes_left(r) {
-                idx[w] = r;
-                w += 1;
-            } else {
-                scratch.push(r);
-            }
+            let b = bins[r];
+            let is_missing = u16::from(b) == missing;
+            let left = (is_missing & nan_left) | (!is_missing & (b <= cut));
+            idx[w] = r;
+            scratch[sc] = r;
+            w += usize::from(left);
+            sc += usize::from(!left);
         }
-        idx[w..end].copy_from_slice(&scratch);
+        idx[w..end].copy_from_slice(&scratch[..sc]);
         let mid = w;
 
-        let left_node = nodes.len();
-        let right_node = left_node + 1;
-        nodes.push(Node::Leaf(0.0));
-        nodes.push(Node::Leaf(0.0));
-        nodes[leaves[li].node] = Node::Split {
-            feature: split.feature,
+        let node = splits.len();
+        if let Some((p, is_left)) = leaves[li].parent {
+            let child = Child::Split(node as u32);
+            if is_left {
+                splits[p].left = child;
+            } else {
+                splits[p].right = child;
+            }
+        }
+        splits.push(Node {
             threshold: col.upper_bound(split.bin as usize),
+            feature: split.feature as u32,
             bin: split.bin,
             nan_left: split.nan_left,
-            left: left_node,
-            right: right_node,
-        };
+            left: Child::Leaf(0),
+            right: Child::Leaf(0),
+        });
 
         // The smaller child gets a histogram built; the larger one is the parent's minus it.
         let left_small = mid - start <= end - mid;
         let (s_range, l_range) =
             if left_small { ((start, mid), (mid, end)) } else { ((mid, end), (start, mid)) };
-        let mut small_hist = vec![Bin::default(); ctx.total_bins];
+        let mut small_hist = pool.take(ctx, used);
         build_hist(ctx, used, &idx[s_range.0..s_range.1], g, h, &mut small_hist);
         let mut parent = leaves.swap_remove(li);
-        for (p, s) in parent.hist.iter_mut().zip(&small_hist) {
-            p.g -= s.g;
-            p.h -= s.h;
-            p.n -= s.n;
+        for &j in used {
+            let (a, b) = (ctx.offsets[j], ctx.offsets[j + 1]);
+            for (p, s) in parent.hist[a..b].iter_mut().zip(&small_hist[a..b]) {
+                p.g -= s.g;
+                p.h -= s.h;
+            }
         }
-        let sums = |range: (usize, usize)| {
-            idx[range.0..range.1].iter().fold((0.0, 0.0), |(a, b), &r| (a + g[r], b + h[r]))
-        };
-        let (sg, sh) = sums(s_range);
-        let (lg, lh) = sums(l_range);
-        let (s_node, l_node) =
-            if left_small { (left_node, right_node) } else { (right_node, left_node) };
+        let left = (split.left_g, split.left_h);
+        let right = (parent.g - split.left_g, parent.h - split.left_h);
+        let ((sg, sh), (lg, lh)) = if left_small { (left, right) } else { (right, left) };
         let mut small = Leaf {
             start: s_range.0,
             end: s_range.1,
             depth: depth + 1,
-            node: s_node,
+            parent: Some((node, left_small)),
             g: sg,
             h: sh,
             hist: small_hist,
@@ -358,7 +378,7 @@ fn grow_tree(
             start: l_range.0,
             end: l_range.1,
             depth: depth + 1,
-            node: l_node,
+            parent: Some((node, !left_small)),
             g: lg,
             h: lh,
             hist: parent.hist,
@@ -371,16 +391,26 @@ fn grow_tree(
     }
 
     let mut out = Vec::with_capacity(leaves.len());
-    for leaf in &leaves {
+    let mut values = Vec::with_capacity(leaves.len());
+    for (i, leaf) in leaves.into_iter().enumerate() {
         let denom = leaf.h + params.lambda_l2;
         let value = if denom > 0.0 { -leaf.g / denom * params.learning_rate } else { 0.0 };
-        nodes[leaf.node] = Node::Leaf(value);
+        if let Some((p, is_left)) = leaf.parent {
+            let child = Child::Leaf(i as u32);
+            if is_left {
+                splits[p].left = child;
+            } else {
+                splits[p].right = child;
+            }
+        }
+        values.push(value);
         out.push((leaf.start, leaf.end, value));
+        pool.0.push(leaf.hist);
     }
-    (Tree { nodes }, out)
+    (Tree::new(splits, values), out)
 }
 
-/// Sums of g, h and counts per bin of the used features over `rows`.
+/// Sums of g and h per bin of the used features over `rows`.
 fn build_hist(
     ctx: &Ctx<'_>,
     used: &[usize],
@@ -399,19 +429,28 @@ fn build_hist(
             let b = &mut hj[bins[r] as usize];
             b.g += gv;
             b.h += hv;
-            b.n += 1;
         }
     }
 }
 
 /// The split of `leaf` with the largest positive gain over the used features, if any.
+///
+/// As in LightGBM, the rows on each side of a candidate are counted from the hessians: a side with
+/// hessian sum `h` holds `round(h · n / H)` rows, `n` and `H` being the leaf's rows and hessian
+/// sum. Without weights and with squared error (`h = 1`) that is the exact count; with weights, a
+/// side of light rows counts as few rows, so `min_data_in_leaf` keeps it from being split off on
+/// its own. (LightGBM rounds bin by bin and adds; rounding the side's sum once keeps a weight of 2
+/// equal to a duplicated row.)
 fn best_split(ctx: &Ctx<'_>, used: &[usize], leaf: &Leaf) -> Option<Split> {
     let params = ctx.params;
-    let n = (leaf.end - leaf.start) as u32;
-    let min_n = params.min_data_in_leaf as u32;
-    if n < 2 * min_n || params.max_depth.is_some_and(|d| leaf.depth >= d) {
+    let n = leaf.end - leaf.start;
+    let min_n = params.min_data_in_leaf;
+    if n < 2 * min_n || params.max_depth.is_some_and(|d| leaf.depth >= d) || leaf.h <= 0.0 {
         return None;
     }
+    let cnt_factor = n as f64 / leaf.h;
+    // Half away from zero, as `f64::round` for h ≥ 0 (a negative sum from rounding error is 0).
+    let count = |h: f64| (h * cnt_factor + 0.5) as usize;
     let lambda = params.lambda_l2;
     let min_h = params.min_sum_hessian_in_leaf;
     let score = |g: f64, h: f64| g * g / (h + lambda);
@@ -421,27 +460,24 @@ fn best_split(ctx: &Ctx<'_>, used: &[usize], leaf: &Leaf) -> Option<Split> {
         let col = ctx.x.column(j);
         let hj = &leaf.hist[ctx.offsets[j]..ctx.offsets[j + 1]];
         let missing = col.missing_bin().map(|m| hj[m as usize]).unwrap_or_default();
+        let missing_n = count(missing.h);
         let value_bins = col.n_bins() - usize::from(col.missing_bin().is_some());
-        let (mut ag, mut ah, mut an) = (0.0, 0.0, 0u32);
+        let (mut ag, mut ah) = (0.0, 0.0);
         for (b, bin) in hj[..value_bins].iter().enumerate() {
             ag += bin.g;
             ah += bin.h;
-            an += bin.n;
             let last = b + 1 == value_bins;
             // Missing values right (or none): left = bins 0..=b.
             for nan_left in [false, true] {
-                if nan_left && missing.n == 0 {
+                if nan_left && missing_n == 0 {
                     continue;
                 }
-                if last && (nan_left || missing.n == 0) {
+                if last && (nan_left || missing_n == 0) {
                     continue; // everything on one side
                 }
-                let (lg, lh, ln) = if nan_left {
-                    (ag + missing.g, ah + missing.h, an + missing.n)
-                } else {
-                    (ag, ah, an)
-                };
-                let (rg, rh, rn) = (leaf.g - lg, leaf.h - lh, n - ln);
+                let (lg, lh) = if nan_left { (ag + missing.g, ah + missing.h) } else { (ag, ah) };
+                let ln = count(lh);
+                let (rg, rh, rn) = (leaf.g - lg, leaf.h - lh, n.saturating_sub(ln));
                 if ln < min_n || rn < min_n || lh < min_h || rh < min_h {
                     continue;
                 }
@@ -453,6 +489,8 @@ fn best_split(ctx: &Ctx<'_>, used: &[usize], leaf: &Leaf) -> Option<Split> {
                         feature: j,
                         bin,
                         nan_left: nan_left || col.missing_bin().is_none(),
+                        left_g: lg,
+                        left_h: lh,
                     });
                 }
             }

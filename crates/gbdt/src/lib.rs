@@ -13,8 +13,9 @@
 //! depth limit, 20 rows and 1e-3 hessian per leaf, no L2 penalty, 255 bins, and the first score
 //! is the (weighted) mean (log-odds of the mean for log loss). Differences from LightGBM: bins
 //! are cut by equal counts over distinct values (LightGBM's `GreedyFindBin` differs in detail and
-//! also bins small data with `min_data_in_bin` 3); a leaf's row count is exact (LightGBM
-//! estimates it from the hessian); rows with NaN go to the side that gains more, learned per
+//! also bins small data with `min_data_in_bin` 3); as in LightGBM, the rows of a candidate side
+//! for `min_data_in_leaf` are estimated from its hessian sum (`round(h · n / H)`; LightGBM rounds
+//! bin by bin), which is what keeps weighted fits from splitting off leaves of light rows; rows with NaN go to the side that gains more, learned per
 //! split (LightGBM's `use_missing`), and NaN in a feature that had none in training goes left.
 //!
 //! ```
@@ -205,33 +206,143 @@ impl fmt::Display for GbdtError {
 
 impl std::error::Error for GbdtError {}
 
-/// One node of a tree: an internal split or a leaf.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Node {
-    /// Rows with `x[feature] ≤ threshold` go left; NaN goes left when `nan_left`.
-    Split { feature: usize, threshold: f64, bin: u8, nan_left: bool, left: usize, right: usize },
-    /// A leaf's output (already scaled by the learning rate).
-    Leaf(f64),
+/// A child of a split: another split or a leaf.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Child {
+    /// Index into [`Tree::splits`].
+    Split(u32),
+    /// Index into [`Tree::leaves`].
+    Leaf(u32),
 }
 
-/// A fitted tree: nodes, the root first.
+/// An internal node: rows with `x[feature] ≤ threshold` (bin ≤ `bin`) go left; NaN goes left
+/// when `nan_left`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Split {
+    pub(crate) threshold: f64,
+    pub(crate) feature: u32,
+    pub(crate) bin: u8,
+    pub(crate) nan_left: bool,
+    pub(crate) left: Child,
+    pub(crate) right: Child,
+}
+
+/// A node of the flat form prediction walks: splits first, then leaves, whose children are
+/// themselves, so that every row takes the same number of steps and no step branches.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Flat {
+    threshold: f64,
+    feature: u32,
+    left: u32,
+    right: u32,
+    nan_left: bool,
+}
+
+/// A fitted tree: its splits (the root first, when there is any) and its leaves' outputs (already
+/// scaled by the learning rate). A tree without splits is one leaf.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Tree {
-    pub(crate) nodes: Vec<Node>,
+    pub(crate) splits: Vec<Split>,
+    pub(crate) leaves: Vec<f64>,
+    flat: Vec<Flat>,
+    depth: usize,
 }
 
 impl Tree {
-    fn value(&self, x: &[&[f64]], row: usize) -> f64 {
-        let mut k = 0;
+    pub(crate) fn new(splits: Vec<Split>, leaves: Vec<f64>) -> Tree {
+        let s = splits.len() as u32;
+        let index = |c: Child| match c {
+            Child::Split(k) => k,
+            Child::Leaf(l) => s + l,
+        };
+        let mut flat: Vec<Flat> = splits
+            .iter()
+            .map(|n| Flat {
+                threshold: n.threshold,
+                feature: n.feature,
+                left: index(n.left),
+                right: index(n.right),
+                nan_left: n.nan_left,
+            })
+            .collect();
+        for l in 0..leaves.len() as u32 {
+            flat.push(Flat {
+                threshold: 0.0,
+                feature: 0,
+                left: s + l,
+                right: s + l,
+                nan_left: true,
+            });
+        }
+        // The deepest leaf's depth: the steps every row takes.
+        let mut depth = 0;
+        let mut stack = vec![(0u32, 0usize)];
+        while let Some((k, d)) = stack.pop() {
+            if k >= s {
+                depth = depth.max(d);
+            } else {
+                let n = flat[k as usize];
+                stack.push((n.left, d + 1));
+                stack.push((n.right, d + 1));
+            }
+        }
+        if splits.is_empty() {
+            depth = 0;
+        }
+        Tree { splits, leaves, flat, depth }
+    }
+
+    /// The leaf a row reaches, `go_left(split)` deciding at each split.
+    #[inline]
+    pub(crate) fn leaf(&self, mut go_left: impl FnMut(&Split) -> bool) -> usize {
+        let Some(mut s) = self.splits.first() else { return 0 };
         loop {
-            match self.nodes[k] {
-                Node::Leaf(v) => return v,
-                Node::Split { feature, threshold, nan_left, left, right, .. } => {
-                    let v = x[feature][row];
-                    let go_left = if v.is_nan() { nan_left } else { v <= threshold };
-                    k = if go_left { left } else { right };
+            let next = if go_left(s) { s.left } else { s.right };
+            match next {
+                Child::Leaf(l) => return l as usize,
+                Child::Split(k) => s = &self.splits[k as usize],
+            }
+        }
+    }
+
+    /// Adds the tree's output to `out[k]` for each row `k` of `rows` (row-major, `p` values a
+    /// row). Every row takes [`Tree::depth`] steps without a branch on the data, so the rows'
+    /// walks overlap in the processor.
+    fn add_to(&self, rows: &[f64], p: usize, out: &mut [f64]) {
+        let s = self.splits.len();
+        if s == 0 {
+            let v = self.leaves.first().copied().unwrap_or(0.0);
+            out.iter_mut().for_each(|o| *o += v);
+            return;
+        }
+        let flat = &self.flat[..];
+        let step = |k: usize, row: &[f64]| {
+            let n = &flat[k];
+            let v = row[n.feature as usize];
+            let left = (v <= n.threshold) | (v.is_nan() & n.nan_left);
+            (if left { n.left } else { n.right }) as usize
+        };
+        // Eight rows at a time, step by step: eight independent walks in flight.
+        const LANES: usize = 8;
+        let mut outs = out.chunks_exact_mut(LANES);
+        let mut groups = rows.chunks_exact(p * LANES);
+        for (o, group) in (&mut outs).zip(&mut groups) {
+            let mut k = [0usize; LANES];
+            for _ in 0..self.depth {
+                for (i, ki) in k.iter_mut().enumerate() {
+                    *ki = step(*ki, &group[i * p..(i + 1) * p]);
                 }
             }
+            for (oi, ki) in o.iter_mut().zip(k) {
+                *oi += self.leaves[ki - s];
+            }
+        }
+        for (o, row) in outs.into_remainder().iter_mut().zip(groups.remainder().chunks_exact(p)) {
+            let mut k = 0usize;
+            for _ in 0..self.depth {
+                k = step(k, row);
+            }
+            *o += self.leaves[k - s];
         }
     }
 }
@@ -257,14 +368,21 @@ impl Booster {
             return vec![f64::NAN; n];
         }
         let mut out = vec![self.init; n];
-        // Rows in blocks, every tree over a block: the block's feature values stay in cache.
+        // Rows in blocks of 256, copied row by row into one buffer: every tree then walks rows
+        // whose values sit side by side and stay in cache.
         const BLOCK: usize = 256;
+        let p = self.n_features;
+        let mut buf = vec![0.0; BLOCK * p];
         for (b, chunk) in out.chunks_mut(BLOCK).enumerate() {
             let first = b * BLOCK;
-            for tree in &self.trees {
-                for (k, o) in chunk.iter_mut().enumerate() {
-                    *o += tree.value(x, first + k);
+            for (j, col) in x[..p].iter().enumerate() {
+                for k in 0..chunk.len() {
+                    buf[k * p + j] = col.get(first + k).copied().unwrap_or(f64::NAN);
                 }
+            }
+            let rows = &buf[..chunk.len() * p];
+            for tree in &self.trees {
+                tree.add_to(rows, p, chunk);
             }
         }
         out
