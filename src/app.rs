@@ -8,7 +8,9 @@ use yew::prelude::*;
 use crate::bridge::Bridge;
 use crate::components::context::{AppHandle, use_app};
 use crate::components::message::message;
-use crate::components::{DataPreview, DropZone, GraphPanel, Results, RolesPanel, SharePanel};
+use crate::components::{
+    DataPreview, DropZone, GraphPanel, Results, RolesPanel, SharePanel, WhoResponds,
+};
 use crate::examples::Example;
 use crate::gallery::{ExampleGallery, ExampleStory};
 use crate::protocol::FromWorker;
@@ -27,6 +29,9 @@ fn to_action(msg: FromWorker) -> Option<Action> {
         }
         FromWorker::Tested { job, tests } => Action::Tested { job, tests },
         FromWorker::Report { job, report, millis } => Action::Reported { job, report, millis },
+        FromWorker::Uplift { job, report, millis } => {
+            Action::UpliftReported { job, report, millis }
+        }
         FromWorker::Failed { job, message } => Action::Failed { job, message },
     })
 }
@@ -147,6 +152,16 @@ pub fn App() -> Html {
             dispatcher.dispatch(Action::Cancelled { job });
         })
     };
+    let on_uplift = {
+        let bridge = bridge.clone();
+        let state = state.clone();
+        Callback::from(move |()| {
+            if let Some(spec) = state.uplift_spec() {
+                let job = bridge.uplift(spec.clone());
+                state.dispatch(Action::UpliftStarted { job, spec: Box::new(spec) });
+            }
+        })
+    };
     let loading = matches!(state.busy, Busy::Loading { .. });
     // An example (or an example's link) runs its analysis as soon as its file is loaded.
     {
@@ -195,6 +210,7 @@ pub fn App() -> Html {
                         <Results result={result.clone()} stale={state.result_is_stale()} file_name={AttrValue::from(dataset.name.clone())}
                                  graph_dot={result.graph_dot.clone().map(AttrValue::from)}
                                  benchmark={state.benchmark(&result.spec).map(|(v, what)| (v, AttrValue::from(what)))} />
+                        <WhoResponds on_fit={on_uplift} on_cancel={on_cancel.clone()} />
                     }
                 } else {
                     <section class="hero">

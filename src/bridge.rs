@@ -158,6 +158,14 @@ impl Bridge {
         job
     }
 
+    /// Asks for an uplift fit on the loaded table; returns the request id.
+    pub fn uplift(&self, spec: cf_engine::uplift::UpliftSpec) -> u32 {
+        let job = self.next_job();
+        self.0.borrow_mut().current = Some(job);
+        self.send(&ToWorker::Uplift { job, spec: Box::new(spec) }, None);
+        job
+    }
+
     /// Asks for the independence tests of `list` on the loaded table; returns the request id.
     /// It does not become the request in flight (a run may be going on).
     pub fn test(&self, list: Vec<Independence>) -> u32 {

@@ -35,6 +35,13 @@ pub enum ToWorker {
         /// What to estimate.
         spec: Box<AnalysisSpec>,
     },
+    /// Fit and evaluate uplift models on the loaded table ("Who responds").
+    Uplift {
+        /// Request id, echoed in the replies.
+        job: u32,
+        /// What to fit.
+        spec: Box<cf_engine::uplift::UpliftSpec>,
+    },
     /// Test the graph's implied independences on the loaded table.
     Test {
         /// Request id, echoed in the reply.
@@ -90,6 +97,15 @@ pub enum FromWorker {
         /// Milliseconds spent estimating.
         millis: f64,
     },
+    /// The uplift fit finished.
+    Uplift {
+        /// Request id.
+        job: u32,
+        /// The evaluation on the held-out rows.
+        report: cf_engine::uplift::UpliftReport,
+        /// Milliseconds spent fitting and evaluating.
+        millis: f64,
+    },
     /// Independence tests finished.
     Tested {
         /// Request id.
@@ -115,6 +131,7 @@ impl FromWorker {
             | FromWorker::RunProgress { job, .. }
             | FromWorker::Loaded { job, .. }
             | FromWorker::Report { job, .. }
+            | FromWorker::Uplift { job, .. }
             | FromWorker::Tested { job, .. }
             | FromWorker::Failed { job, .. } => *job,
         }

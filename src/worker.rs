@@ -94,6 +94,35 @@ fn handle(data: &JsValue) {
             });
             post(&reply);
         }
+        ToWorker::Uplift { job, spec } => {
+            let start = now();
+            let reply = TABLE.with_borrow(|t| match t {
+                None => FromWorker::Failed { job, message: "load a data file first".into() },
+                Some(table) => match cf_engine::uplift::prepare(table, &spec) {
+                    Err(e) => FromWorker::Failed { job, message: e.to_string() },
+                    Ok(data) => {
+                        let mut last = 0.0;
+                        let run = cf_engine::uplift::run(
+                            &data,
+                            &spec,
+                            &|| now() / 1000.0,
+                            &mut |fraction| {
+                                if fraction - last >= 0.01 || fraction >= 1.0 {
+                                    last = fraction;
+                                    post(&FromWorker::RunProgress { job, fraction });
+                                }
+                            },
+                        );
+                        if run.report.models.is_empty() {
+                            FromWorker::Failed { job, message: run.errors.join("; ") }
+                        } else {
+                            FromWorker::Uplift { job, report: run.report, millis: now() - start }
+                        }
+                    }
+                },
+            });
+            post(&reply);
+        }
         ToWorker::Test { job, list } => {
             let reply = TABLE.with_borrow(|t| match t {
                 None => FromWorker::Failed { job, message: "load a data file first".into() },

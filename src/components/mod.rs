@@ -11,6 +11,7 @@ pub mod preview;
 pub(crate) mod results;
 mod roles;
 mod share;
+mod uplift;
 
 pub use diagnostics::{BalanceTable, Diagnostics, LovePlot, OverlapPlot};
 pub use dropzone::DropZone;
@@ -19,3 +20,4 @@ pub use preview::DataPreview;
 pub use results::{ForestPlot, Results};
 pub use roles::RolesPanel;
 pub use share::SharePanel;
+pub use uplift::WhoResponds;

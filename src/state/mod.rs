@@ -20,6 +20,7 @@ mod reducer;
 mod roles;
 #[cfg(test)]
 mod tests;
+pub mod uplift;
 
 pub use graph::GraphAction;
 pub use links::{link_data, link_example};
@@ -68,6 +69,8 @@ pub enum Busy {
     },
     /// Estimating.
     Running,
+    /// Fitting the "Who responds" models.
+    Fitting,
 }
 
 /// A finished run.
@@ -149,6 +152,8 @@ pub struct AppState {
     pending_spec: Option<AnalysisSpec>,
     /// The graph (DOT) when the run in flight started.
     pending_graph: Option<String>,
+    /// The "Who responds" section.
+    pub uplift: uplift::UpliftState,
 }
 
 /// Largest table for which the page asks for per-unit effects.

@@ -111,6 +111,28 @@ pub enum Action {
     SetTrim(f64),
     /// L2 penalty of the propensity model (≥ 0).
     SetL2(f64),
+    /// Tick or untick an uplift model.
+    SetUpliftModel(cf_engine::uplift::UpliftModel, bool),
+    /// Hold out a share of the rows (in (0, 1)) for the uplift evaluation.
+    SetUpliftFraction(f64),
+    /// Hold out the rows a 0/1 column marks (`None`: a share drawn from a seed).
+    SetUpliftSplitColumn(Option<String>),
+    /// An uplift fit was sent as request `job`.
+    UpliftStarted {
+        /// Request id.
+        job: u32,
+        /// What was sent.
+        spec: Box<cf_engine::uplift::UpliftSpec>,
+    },
+    /// The uplift fit finished.
+    UpliftReported {
+        /// Request id.
+        job: u32,
+        /// Its evaluation.
+        report: cf_engine::uplift::UpliftReport,
+        /// Milliseconds.
+        millis: f64,
+    },
     /// Estimation progress of request `job`.
     RunProgress {
         /// Request id.
@@ -215,6 +237,8 @@ impl AppState {
             self.graph.forget_history();
         }
         self.link_mismatch = None;
+        self.uplift =
+            super::uplift::UpliftState { models: self.uplift.models.take(), ..Default::default() };
         self.example_graph = None;
         if let Some(link) = self.link.clone() {
             if let (Some(expected), Some(d)) = (&link.fingerprint, &self.dataset) {
@@ -288,6 +312,38 @@ impl Reducible for AppState {
                     s.result = Some(Rc::new(RunResult { spec, report, millis, graph_dot }));
                 }
             }
+            Action::UpliftStarted { job, spec } => {
+                s.job = job;
+                s.busy = Busy::Fitting;
+                s.error = None;
+                s.uplift.progress = 0.0;
+                s.uplift.error = None;
+                s.uplift.job = Some(job);
+                s.uplift.pending = Some(*spec);
+            }
+            Action::UpliftReported { job, report, millis } if current(job) => {
+                s.busy = Busy::Idle;
+                s.uplift.job = None;
+                if let Some(spec) = s.uplift.pending.take() {
+                    s.uplift.result =
+                        Some(Rc::new(super::uplift::UpliftResult { spec, report, millis }));
+                }
+            }
+            Action::SetUpliftModel(m, on) => s.set_uplift_model(m, on),
+            Action::SetUpliftFraction(f) => {
+                if !(f > 0.0 && f < 1.0) {
+                    return self;
+                }
+                s.uplift.test_fraction = f;
+            }
+            Action::SetUpliftSplitColumn(c) => s.uplift.split_column = c,
+            Action::Failed { job, message } if current(job) && s.busy == Busy::Fitting => {
+                // The fit failed: said in its section; the rest of the page is as it was.
+                s.busy = Busy::Idle;
+                s.uplift.job = None;
+                s.uplift.pending = None;
+                s.uplift.error = Some(message);
+            }
             Action::Failed { job, message } if current(job) => {
                 // The data and results the user had stay as they were.
                 if s.busy == Busy::Running {
@@ -301,6 +357,8 @@ impl Reducible for AppState {
             Action::Cancelled { job } => {
                 s.job = job;
                 s.busy = Busy::Idle;
+                s.uplift.job = None;
+                s.uplift.pending = None;
                 s.autorun = false;
                 s.pending_roles = SuggestedRoles::default();
             }
@@ -357,6 +415,9 @@ impl Reducible for AppState {
             Action::RunProgress { job, fraction } if current(job) && s.busy == Busy::Running => {
                 s.run_progress = fraction.clamp(0.0, 1.0);
             }
+            Action::RunProgress { job, fraction } if current(job) && s.busy == Busy::Fitting => {
+                s.uplift.progress = fraction.clamp(0.0, 1.0);
+            }
             Action::ShowError(message) => s.error = Some(message),
             Action::DismissError => s.error = None,
             Action::OpenLink(text) => s.open_link(&text),
@@ -367,6 +428,7 @@ impl Reducible for AppState {
             | Action::RunProgress { .. }
             | Action::Loaded { .. }
             | Action::Reported { .. }
+            | Action::UpliftReported { .. }
             | Action::Failed { .. } => {
                 return self;
             }

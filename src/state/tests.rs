@@ -851,3 +851,62 @@ fn a_column_is_never_tested_against_its_own_encoding() {
     assert!(!has("wt82", "wt82_missing"));
     assert!(has("wt82", "wt82_71") && has("active", "wt71"));
 }
+
+/// "Who responds": the default models follow the outcome (uplift forest for 0/1, causal forest
+/// otherwise, a boosted X-learner for both); a split column is offered, leaves the models'
+/// covariates, and is sent as the split; a fit's reply is kept with its spec, a failure stays in
+/// the section, and a changed setting makes the results stale.
+#[test]
+fn who_responds_models_split_and_results() {
+    use cf_engine::uplift::{CateKind, Criterion, UpliftModel, UpliftReport, UpliftSplit};
+    let cols = [
+        ("y", "binary"),
+        ("t", "binary"),
+        ("x", "numeric"),
+        ("test", "binary"),
+        ("spend", "numeric"),
+    ];
+    let s = loaded(summary(&cols))
+        .reduce(Action::SetTreatment("t".into()))
+        .reduce(Action::SetOutcome("y".into()));
+    let x = UpliftModel::Meta { kind: CateKind::X, boosted: true };
+    assert_eq!(s.uplift_models(), vec![UpliftModel::Forest(Criterion::Kl), x]);
+    let spec = s.uplift_spec().unwrap();
+    assert_eq!(spec.split, UpliftSplit::Fraction { test_fraction: 0.3, seed: 42 });
+    assert!(s.split_columns().contains(&"test".to_string()));
+    assert!(!s.split_columns().contains(&"t".to_string()), "not the treatment");
+
+    let s = s.reduce(Action::SetUpliftSplitColumn(Some("test".into())));
+    let spec = s.uplift_spec().unwrap();
+    assert_eq!(spec.split, UpliftSplit::Column("test".into()));
+    assert!(!spec.roles.covariates.as_ref().unwrap().contains(&"test".to_string()));
+    assert!(spec.roles.covariates.as_ref().unwrap().contains(&"x".to_string()));
+
+    // Out-of-range shares are ignored.
+    let s = s.reduce(Action::SetUpliftFraction(1.5));
+    assert_eq!(s.uplift.test_fraction, 0.3);
+
+    // A continuous outcome: the uplift forest does not fit it, the causal forest does.
+    let c = s.clone().reduce(Action::SetOutcome("spend".into()));
+    assert_eq!(c.uplift_models(), vec![UpliftModel::CausalForest, x]);
+
+    let s = s.reduce(Action::UpliftStarted { job: 9, spec: Box::new(spec.clone()) });
+    assert_eq!(s.busy, Busy::Fitting);
+    let s = s.reduce(Action::RunProgress { job: 9, fraction: 0.4 });
+    assert_eq!(s.uplift.progress, 0.4);
+    let report = UpliftReport { models: Vec::new(), n_train: 7, n_test: 3, warnings: Vec::new() };
+    let done =
+        s.clone().reduce(Action::UpliftReported { job: 9, report: report.clone(), millis: 5.0 });
+    assert_eq!(done.busy, Busy::Idle);
+    assert_eq!(done.uplift.result.as_ref().unwrap().spec, spec);
+    assert!(!done.uplift_is_stale());
+    let changed = done.reduce(Action::SetUpliftModel(x, false));
+    assert_eq!(changed.uplift_models(), vec![UpliftModel::Forest(Criterion::Kl)]);
+    assert!(changed.uplift_is_stale());
+
+    let failed =
+        s.reduce(Action::Failed { job: 9, message: "x-learner-gbdt: too few rows".into() });
+    assert_eq!(failed.busy, Busy::Idle);
+    assert_eq!(failed.uplift.error.as_deref(), Some("x-learner-gbdt: too few rows"));
+    assert!(failed.run_error.is_none(), "the estimate's row is not blamed");
+}

@@ -217,65 +217,16 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let (table, read_warnings) = read::read_table(&a.file, a.delimiter, threads)?;
     let data = uplift::prepare(&table, &a.spec).map_err(|e| Failure::Data(e.to_string()))?;
-    let mut report = UpliftReport {
-        models: Vec::new(),
-        n_train: data.n_train,
-        n_test: data.n_test,
-        warnings: read_warnings.iter().map(ToString::to_string).collect(),
-    };
-    report.warnings.extend(data.warnings.iter().cloned());
-    let mut predictions: Vec<(String, Vec<f64>)> = Vec::new();
-    let mut ok = true;
-    let arms: Vec<Option<String>> = match &data.arms {
-        Some(a) => a.iter().cloned().map(Some).collect(),
-        None => vec![None],
-    };
-    let column = |model: &str, arm: &Option<String>| match arm {
-        Some(a) => format!("{model}:{a}"),
-        None => model.to_string(),
-    };
-    for &model in &a.spec.models {
-        let t0 = Instant::now();
-        let fitted = uplift::fit_scores(&data, &a.spec, model, &mut |_, _| true);
-        let seconds = t0.elapsed().as_secs_f64();
-        let results = fitted.and_then(|per_arm| {
-            per_arm
-                .into_iter()
-                .zip(&arms)
-                .enumerate()
-                .map(|(k, (s, arm))| {
-                    let mut r = uplift::evaluate(&data, &a.spec, model.as_str(), k + 1, &s)?;
-                    r.fit_seconds = seconds;
-                    Ok((r, column(model.as_str(), arm), s))
-                })
-                .collect::<Result<Vec<_>, _>>()
-        });
-        match results {
-            Ok(v) => {
-                for (r, name, s) in v {
-                    report.models.push(r);
-                    predictions.push((name, s));
-                }
-            }
-            Err(e) => {
-                ok = false;
-                eprintln!("error: {e}");
-                report.warnings.push(format!("{} failed: {e}", model.as_str()));
-            }
-        }
+    let start = Instant::now();
+    let uplift::UpliftRun { mut report, predictions, errors } =
+        uplift::run(&data, &a.spec, &|| start.elapsed().as_secs_f64(), &mut |_| {});
+    for e in &errors {
+        eprintln!("error: {e}");
     }
-    for (name, s) in uplift::score_columns(&data) {
-        for k in 0..arms.len() {
-            match uplift::evaluate(&data, &a.spec, name, k + 1, s) {
-                Ok(r) => report.models.push(r),
-                Err(e) => {
-                    ok = false;
-                    eprintln!("error: {e}");
-                    report.warnings.push(e.to_string());
-                }
-            }
-        }
-    }
+    let ok = errors.is_empty();
+    let mut warnings: Vec<String> = read_warnings.iter().map(ToString::to_string).collect();
+    warnings.append(&mut report.warnings);
+    report.warnings = warnings;
     if let Some(path) = &a.cate_out {
         let mut out = String::from("row");
         for (name, _) in &predictions {

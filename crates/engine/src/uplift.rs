@@ -3,7 +3,8 @@
 //! ([`cf_uplift::metrics`], where the one definition used everywhere is written down).
 //!
 //! The caller times each model: [`prepare`] once, then per model [`fit_scores`] (the clock goes
-//! around this call; the engine has none) and [`evaluate`]. A column of scores from another model
+//! around this call; the engine has none) and [`evaluate`]; [`run`] does all of it with the
+//! caller's clock (the CLI and the page's worker). A column of scores from another model
 //! ([`UpliftSpec::scores`]) is evaluated the same way, so rankings from any tool can be compared on
 //! one split.
 
@@ -11,12 +12,13 @@ use std::fmt;
 use std::str::FromStr;
 
 use cf_data::Table;
-use cf_estimate::{BaseLearner, CateKind, CateLearner};
+pub use cf_estimate::CateKind;
+use cf_estimate::{BaseLearner, CateLearner};
 use cf_gbdt::GbdtParams;
+pub use cf_uplift::Criterion;
 use cf_uplift::metrics::{self, MetricError};
 use cf_uplift::{
-    CausalForestParams, CausalTreeParams, Criterion, SplitSearch, UpliftForestParams,
-    UpliftTreeParams,
+    CausalForestParams, CausalTreeParams, SplitSearch, UpliftForestParams, UpliftTreeParams,
 };
 use serde::{Deserialize, Serialize};
 
@@ -709,6 +711,93 @@ pub fn evaluate(
         n_distinct: sorted.len(),
         warnings,
     })
+}
+
+/// What [`run`] gives: the report, every model's test-row predictions (one column per model and
+/// arm, named `model` or `model:arm`) and what failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpliftRun {
+    /// The evaluation.
+    pub report: UpliftReport,
+    /// Predicted effects of the test rows ([`UpliftData::test_rows`]), per model and arm.
+    pub predictions: Vec<(String, Vec<f64>)>,
+    /// Models or score columns that could not be evaluated, in words (also in the report's
+    /// warnings).
+    pub errors: Vec<String>,
+}
+
+/// Fits and scores every model of `spec`, then evaluates its score columns. `clock()` reads
+/// seconds (the caller's clock: the engine has none), for each model's `fit_seconds`;
+/// `progress(fraction)` is told the share done after each tree of a forest and each model.
+/// A model that fails is reported in `errors` and the others still run.
+pub fn run(
+    data: &UpliftData,
+    spec: &UpliftSpec,
+    clock: &dyn Fn() -> f64,
+    progress: &mut dyn FnMut(f64),
+) -> UpliftRun {
+    let mut report = UpliftReport {
+        models: Vec::new(),
+        n_train: data.n_train,
+        n_test: data.n_test,
+        warnings: data.warnings.clone(),
+    };
+    let mut predictions = Vec::new();
+    let mut errors = Vec::new();
+    let arms: Vec<Option<String>> = match &data.arms {
+        Some(a) => a.iter().cloned().map(Some).collect(),
+        None => vec![None],
+    };
+    let n_models = spec.models.len().max(1) as f64;
+    for (i, &model) in spec.models.iter().enumerate() {
+        let t0 = clock();
+        let fitted = fit_scores(data, spec, model, &mut |done, total| {
+            progress((i as f64 + done as f64 / total.max(1) as f64) / n_models);
+            true
+        });
+        let seconds = clock() - t0;
+        let results = fitted.and_then(|per_arm| {
+            per_arm
+                .into_iter()
+                .zip(&arms)
+                .enumerate()
+                .map(|(k, (s, arm))| {
+                    let mut r = evaluate(data, spec, model.as_str(), k + 1, &s)?;
+                    r.fit_seconds = seconds;
+                    let name = match arm {
+                        Some(a) => format!("{}:{a}", model.as_str()),
+                        None => model.as_str().to_string(),
+                    };
+                    Ok((r, name, s))
+                })
+                .collect::<Result<Vec<_>, UpliftError>>()
+        });
+        match results {
+            Ok(v) => {
+                for (r, name, s) in v {
+                    report.models.push(r);
+                    predictions.push((name, s));
+                }
+            }
+            Err(e) => {
+                report.warnings.push(format!("{} failed: {e}", model.as_str()));
+                errors.push(e.to_string());
+            }
+        }
+        progress((i + 1) as f64 / n_models);
+    }
+    for (name, s) in score_columns(data) {
+        for k in 0..arms.len() {
+            match evaluate(data, spec, name, k + 1, s) {
+                Ok(r) => report.models.push(r),
+                Err(e) => {
+                    report.warnings.push(e.to_string());
+                    errors.push(e.to_string());
+                }
+            }
+        }
+    }
+    UpliftRun { report, predictions, errors }
 }
 
 /// The whole evaluation, for callers without a clock (fit times stay 0).

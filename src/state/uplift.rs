@@ -1,0 +1,194 @@
+//! The "Who responds" section: which uplift models to fit, how the rows are split for their
+//! evaluation, and the last fit (the engine's [`cf_engine::uplift`] runs in the worker).
+
+use std::rc::Rc;
+
+use cf_engine::ColumnKind;
+use cf_engine::uplift::{CateKind, Criterion, UpliftModel, UpliftReport, UpliftSpec, UpliftSplit};
+
+use super::AppState;
+
+/// Models offered on the page, in the order they are listed.
+pub const OFFERED: [UpliftModel; 8] = [
+    UpliftModel::Forest(Criterion::Kl),
+    UpliftModel::Forest(Criterion::Ed),
+    UpliftModel::Tree(Criterion::Kl),
+    UpliftModel::Meta { kind: CateKind::X, boosted: true },
+    UpliftModel::Meta { kind: CateKind::T, boosted: true },
+    UpliftModel::Meta { kind: CateKind::Dr, boosted: true },
+    UpliftModel::Meta { kind: CateKind::X, boosted: false },
+    UpliftModel::CausalForest,
+];
+
+/// Bootstrap replicates of the AUUC and Qini intervals.
+pub const UPLIFT_BOOTSTRAP: usize = 200;
+/// Seed of the held-out draw and of the models.
+pub const UPLIFT_SEED: u64 = 42;
+
+/// A finished fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpliftResult {
+    /// What was fitted.
+    pub spec: UpliftSpec,
+    /// Its evaluation on the held-out rows.
+    pub report: UpliftReport,
+    /// Milliseconds in the worker.
+    pub millis: f64,
+}
+
+/// The section's settings and last fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpliftState {
+    /// Models the user ticked (`None`: the defaults for the outcome, [`AppState::uplift_models`]).
+    pub models: Option<Vec<UpliftModel>>,
+    /// Share of rows held out, when no split column is chosen.
+    pub test_fraction: f64,
+    /// A 0/1 column of the file marking the held-out rows (1 = held out).
+    pub split_column: Option<String>,
+    /// Share of the fit done, in [0, 1].
+    pub progress: f64,
+    /// Request id of the fit in flight.
+    pub job: Option<u32>,
+    /// The last fit.
+    pub result: Option<Rc<UpliftResult>>,
+    /// Why the last fit failed.
+    pub error: Option<String>,
+    pub(super) pending: Option<UpliftSpec>,
+}
+
+impl Default for UpliftState {
+    fn default() -> Self {
+        UpliftState {
+            models: None,
+            test_fraction: 0.3,
+            split_column: None,
+            progress: 0.0,
+            job: None,
+            result: None,
+            error: None,
+            pending: None,
+        }
+    }
+}
+
+/// Whether `model` can be fitted on an outcome that is (`binary`) or is not 0/1.
+pub fn fits_outcome(model: UpliftModel, binary: bool) -> bool {
+    match model {
+        UpliftModel::Tree(_) | UpliftModel::Forest(_) => binary,
+        UpliftModel::CausalForest | UpliftModel::CausalTree => !binary,
+        UpliftModel::Meta { .. } => true,
+    }
+}
+
+/// What a model is, for the page.
+pub fn describe(model: UpliftModel) -> &'static str {
+    match model {
+        UpliftModel::Forest(Criterion::Kl) => "Uplift forest (KL)",
+        UpliftModel::Forest(Criterion::Ed) => "Uplift forest (ED)",
+        UpliftModel::Forest(Criterion::Chi) => "Uplift forest (Chi)",
+        UpliftModel::Forest(Criterion::Cts) => "Uplift forest (CTS)",
+        UpliftModel::Tree(Criterion::Kl) => "Uplift tree (KL)",
+        UpliftModel::Tree(_) => "Uplift tree",
+        UpliftModel::Meta { kind: CateKind::X, boosted: true } => "X-learner, boosted trees",
+        UpliftModel::Meta { kind: CateKind::T, boosted: true } => "T-learner, boosted trees",
+        UpliftModel::Meta { kind: CateKind::Dr, boosted: true } => "DR-learner, boosted trees",
+        UpliftModel::Meta { kind: CateKind::X, boosted: false } => "X-learner, linear",
+        UpliftModel::Meta { .. } => "Meta-learner",
+        UpliftModel::CausalForest => "Causal forest",
+        UpliftModel::CausalTree => "Causal tree",
+    }
+}
+
+impl AppState {
+    /// Whether the chosen outcome is a 0/1 column.
+    pub fn outcome_is_binary(&self) -> bool {
+        self.outcome
+            .as_deref()
+            .and_then(|y| self.column(y))
+            .is_some_and(|c| c.kind == ColumnKind::Binary)
+    }
+
+    /// The models to fit: the user's ticks, or an uplift forest and a boosted X-learner (0/1
+    /// outcome), a causal forest and a boosted X-learner (any other outcome). Models that do not
+    /// fit the outcome are left out.
+    pub fn uplift_models(&self) -> Vec<UpliftModel> {
+        let binary = self.outcome_is_binary();
+        let x = UpliftModel::Meta { kind: CateKind::X, boosted: true };
+        let chosen = self.uplift.models.clone().unwrap_or_else(|| {
+            if binary {
+                vec![UpliftModel::Forest(Criterion::Kl), x]
+            } else {
+                vec![UpliftModel::CausalForest, x]
+            }
+        });
+        chosen.into_iter().filter(|&m| fits_outcome(m, binary)).collect()
+    }
+
+    /// The 0/1 columns that can mark the held-out rows (not the treatment or the outcome; a
+    /// covariate chosen as the split is left out of the models).
+    pub fn split_columns(&self) -> Vec<String> {
+        let Some(d) = &self.dataset else { return Vec::new() };
+        let used =
+            |n: &str| Some(n) == self.treatment.as_deref() || Some(n) == self.outcome.as_deref();
+        d.summary
+            .columns
+            .iter()
+            .filter(|c| c.kind == ColumnKind::Binary && !used(&c.name))
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
+    /// The fit to send, when the roles are complete and a model is chosen.
+    pub fn uplift_spec(&self) -> Option<UpliftSpec> {
+        let mut roles = self.spec()?;
+        let models = self.uplift_models();
+        if models.is_empty() || self.treatment_is_dose() {
+            return None;
+        }
+        let split = match &self.uplift.split_column {
+            Some(c) if self.split_columns().contains(c) => {
+                if let Some(cov) = &mut roles.covariates {
+                    cov.retain(|v| v != c);
+                }
+                roles.categorical.retain(|v| v != c);
+                UpliftSplit::Column(c.clone())
+            }
+            _ => UpliftSplit::Fraction {
+                test_fraction: self.uplift.test_fraction,
+                seed: UPLIFT_SEED,
+            },
+        };
+        Some(UpliftSpec {
+            alpha: roles.options.alpha,
+            roles,
+            models,
+            scores: Vec::new(),
+            split,
+            bootstrap: UPLIFT_BOOTSTRAP,
+            seed: UPLIFT_SEED,
+            gbdt: Default::default(),
+            effect_gbdt: Default::default(),
+            tree: Default::default(),
+        })
+    }
+
+    /// True when the shown uplift results were fitted with other settings.
+    pub fn uplift_is_stale(&self) -> bool {
+        match (&self.uplift.result, self.uplift_spec()) {
+            (Some(r), Some(spec)) => r.spec != spec,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+
+    /// Ticks or unticks a model (starting from the defaults).
+    pub(super) fn set_uplift_model(&mut self, model: UpliftModel, on: bool) {
+        let mut list = self.uplift_models();
+        list.retain(|&m| m != model);
+        if on {
+            list.push(model);
+        }
+        list.sort_by_key(|m| OFFERED.iter().position(|o| o == m));
+        self.uplift.models = Some(list);
+    }
+}

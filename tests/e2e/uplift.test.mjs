@@ -1,0 +1,91 @@
+// "Who responds": uplift models fitted in the page's worker on Hillstrom with the reference's
+// held-out split (a `test` column), scored with the same AUUC and Qini as `counterfact uplift`
+// on the same file and settings, with the gain chart; progress and a working cancel.
+
+export default (test, h) => {
+  const { assert, dropFile, resultAttrs, refs, artifacts, root, path, fs } = h;
+  const cli = process.env.CF_CLI || path.join(root, 'target', 'debug', 'counterfact');
+  const covariates = JSON.parse(fs.readFileSync(path.join(refs, '..', 'uplift_results.json'), 'utf8')).uplift.hillstrom.covariates;
+
+  /** Hillstrom with the reference split as a last column `test` (1 = held out). */
+  function hillstromWithSplit() {
+    const a = fs.readFileSync(path.join(refs, 'hillstrom.csv'), 'utf8').trimEnd().split('\n');
+    const b = fs.readFileSync(path.join(refs, '..', 'folds', 'hillstrom_uplift_split.csv'), 'utf8').trimEnd().split('\n');
+    assert(a.length === b.length, `split file rows ${b.length} against ${a.length}`);
+    return a.map((l, i) => `${l.replace(/\r$/, '')},${b[i].replace(/\r$/, '')}`).join('\n') + '\n';
+  }
+
+  async function setUp(page, text) {
+    await dropFile(page, 'hillstrom_split.csv', text);
+    await page.locator('[data-testid=data-shape]').filter({ hasText: '64,000 rows' }).waitFor({ timeout: 60000 });
+    await page.selectOption('[data-testid=treatment-select]', 'treatment');
+    await page.selectOption('[data-testid=outcome-select]', 'visit');
+    for (const box of await page.locator('[data-testid^=covariate-]').all()) {
+      const id = await box.getAttribute('data-testid');
+      await box.setChecked(covariates.includes(id.slice('covariate-'.length)));
+    }
+    for (const box of await page.locator('[data-testid^=method-]').all()) {
+      if (await box.isDisabled()) continue;
+      const id = await box.getAttribute('data-testid');
+      await box.setChecked(id === 'method-diff-means');
+    }
+    await page.click('[data-testid=run-button]');
+    await resultAttrs(page, 'diff-means');
+    await page.locator('[data-testid=who-responds]').waitFor();
+    await page.selectOption('[data-testid=uplift-split-column]', 'test');
+  }
+
+  test('who responds: the uplift forest and the boosted X-learner fitted in the worker equal the CLI on the reference split', async ({ page }) => {
+    const text = hillstromWithSplit();
+    const file = path.join(artifacts, 'hillstrom_split.csv');
+    fs.writeFileSync(file, text);
+    await setUp(page, text);
+    // The defaults for a 0/1 outcome.
+    assert(await page.isChecked('[data-testid=uplift-model-uplift-forest-kl]'), 'forest ticked by default');
+    assert(await page.isChecked('[data-testid=uplift-model-x-learner-gbdt]'), 'X-learner ticked by default');
+    assert(await page.locator('[data-testid=uplift-model-causal-forest]').count() === 0, 'no causal forest for a 0/1 outcome');
+    await page.click('[data-testid=uplift-button]');
+    await page.locator('[data-testid=uplift-progress]').waitFor({ timeout: 10000 });
+    await page.locator('[data-testid=uplift-table]').waitFor({ timeout: 180000 });
+    const rows = await page.locator('[data-testid=uplift-row]').evaluateAll((trs) => trs.map((tr) => ({
+      model: tr.dataset.model,
+      auuc: Number(tr.querySelector('[data-testid=uplift-auuc]').textContent),
+      qini: Number(tr.querySelector('[data-testid=uplift-qini]').textContent),
+      seconds: parseFloat(tr.querySelector('[data-testid=uplift-seconds]').textContent),
+    })));
+    assert(rows.map((r) => r.model).join() === 'uplift-forest-kl,x-learner-gbdt', `models: ${rows.map((r) => r.model)}`);
+    const { execFileSync } = await import('node:child_process');
+    const want = JSON.parse(execFileSync(cli, ['uplift', file, '--treatment', 'treatment', '--outcome', 'visit',
+      '--covariates', covariates.join(','), '--model', 'uplift-forest-kl,x-learner-gbdt', '--split-column', 'test',
+      '--json'], { encoding: 'utf8' }));
+    assert(want.n_test === 19200, `CLI test rows ${want.n_test}`);
+    for (const r of rows) {
+      const w = want.models.find((m) => m.model === r.model);
+      assert(Math.abs(r.auuc - w.auuc) < 6e-5 && Math.abs(r.qini - w.qini) < 6e-5,
+        `${r.model}: page AUUC ${r.auuc} / Qini ${r.qini}, CLI ${w.auuc} / ${w.qini}`);
+      assert(r.auuc > 0.5, `${r.model} ranks better than random: ${r.auuc}`);
+      console.log(`  ${r.model}: page fit ${r.seconds} s, CLI (debug build) ${w.fit_seconds.toFixed(2)} s`);
+    }
+    const curves = await page.locator('[data-testid=gain-curve]').count();
+    assert(curves === 2, `two gain curves: ${curves}`);
+    const caption = await page.locator('figure.gain figcaption').innerText();
+    assert(/rises steeply/.test(caption), `the chart says what a good curve looks like: ${caption}`);
+    // Changing a setting marks the results as stale until the next fit.
+    await page.uncheck('[data-testid=uplift-model-x-learner-gbdt]');
+    await page.locator('[data-testid=uplift-stale]').waitFor();
+    await page.locator('[data-testid=who-responds]').screenshot({ path: path.join(artifacts, 'who-responds.png') });
+  });
+
+  test('who responds: cancelling a fit keeps the data and the estimate, and a fit runs after it', async ({ page }) => {
+    await setUp(page, hillstromWithSplit());
+    await page.check('[data-testid=uplift-model-uplift-forest-ed]');
+    await page.click('[data-testid=uplift-button]');
+    await page.locator('[data-testid=uplift-cancel]').click();
+    await page.locator('[data-testid=uplift-button]:not([disabled])').waitFor({ timeout: 60000 });
+    assert(await page.locator('[data-testid=result-diff-means]').count() === 1, 'the estimate stays');
+    assert(await page.locator('[data-testid=uplift-table]').count() === 0, 'no results from the cancelled fit');
+    for (const m of ['uplift-forest-kl', 'x-learner-gbdt']) await page.uncheck(`[data-testid=uplift-model-${m}]`);
+    await page.click('[data-testid=uplift-button]');
+    await page.locator('[data-testid=uplift-row][data-model=uplift-forest-ed]').waitFor({ timeout: 120000 });
+  });
+};
