@@ -7,26 +7,18 @@
 // covariates x0..x19 (tau and e are unticked), as in the Python reference timings.
 // The file is handed to the page's file input (the same worker path as a drop; building a
 // DataTransfer of a 270 MB file inside the page would time the test harness, not the page).
-import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { serveDist } from './serve-dist.mjs';
 
 const [file, runsArg, distArg] = process.argv.slice(2);
 if (!file) { console.error('usage: node scripts/bench-page.mjs FILE.csv [RUNS] [DIST]'); process.exit(2); }
 const runs = Number(runsArg || 3);
 const dist = path.resolve(distArg || 'dist');
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.csv': 'text/csv' };
-const server = http.createServer((req, res) => {
-  let f = path.join(dist, decodeURIComponent(new URL(req.url, 'http://x').pathname));
-  if (!f.startsWith(dist) || !fs.existsSync(f) || fs.statSync(f).isDirectory()) f = path.join(dist, 'index.html');
-  res.writeHead(200, { 'content-type': types[path.extname(f)] || 'application/octet-stream' });
-  fs.createReadStream(f).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const { server, base } = await serveDist(dist);
 
 const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-bench-'));
 const ctx = await chromium.launchPersistentContext(userDir, {

@@ -2,7 +2,7 @@
 //! Qini (causalml's definitions, [`cf_uplift::metrics`]), with the cumulative gain curves.
 
 use cf_engine::format;
-use cf_engine::uplift::UpliftModelResult;
+use cf_engine::uplift::{TreeOptions, UpliftModelResult};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -82,6 +82,7 @@ pub fn WhoResponds(props: &WhoRespondsProps) -> Html {
                     </label>
                 }
             </div>
+            <TreeSettings />
             <div class="run-row">
                 <button class="primary" data-testid="uplift-button" disabled={!can_fit}
                         onclick={props.on_fit.reform(|_| ())}>
@@ -107,6 +108,82 @@ pub fn WhoResponds(props: &WhoRespondsProps) -> Html {
                 { for r.report.warnings.iter().map(|w| html! { <p class="warning small">{message(w)}</p> }) }
             }
         </section>
+    }
+}
+
+/// The "advanced" fold-out: the trees' and forests' settings, each empty for causalml's default.
+#[component]
+fn TreeSettings() -> Html {
+    let (s, dispatch) = use_app();
+    let t = s.uplift.tree.clone();
+    type Set = fn(&mut TreeOptions, &str) -> bool;
+    let field = |id: &'static str,
+                 label: &'static str,
+                 default: &'static str,
+                 value: Option<String>,
+                 set: Set| {
+        let (dispatch, t) = (dispatch.clone(), t.clone());
+        let onchange = Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            let mut next = t.clone();
+            if set(&mut next, v.trim()) {
+                dispatch.emit(Action::SetUpliftTree(next));
+            }
+        });
+        html! {
+            <label class="setting">
+                <span>{label}</span>
+                <input type="number" min="0" class="narrow" placeholder={default} data-testid={format!("uplift-{id}")}
+                       value={value.unwrap_or_default()} {onchange} />
+            </label>
+        }
+    };
+    /// Empty = `None`; otherwise a number, or nothing changes.
+    fn parse<T: std::str::FromStr>(v: &str, slot: &mut Option<T>) -> bool {
+        if v.is_empty() {
+            *slot = None;
+            return true;
+        }
+        match v.parse() {
+            Ok(n) => {
+                *slot = Some(n);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+    let on_search = {
+        let (dispatch, t) = (dispatch.clone(), t.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let histogram = match v.as_str() {
+                "bins" => Some(true),
+                "values" => Some(false),
+                _ => None,
+            };
+            dispatch.emit(Action::SetUpliftTree(TreeOptions { histogram, ..t.clone() }));
+        })
+    };
+    html! {
+        <details class="advanced uplift-advanced" data-testid="uplift-advanced">
+            <summary>{"Advanced: trees and forests"}</summary>
+            <p class="muted small">{"Empty fields take causalml's defaults (a forest: 10 trees, depth 5, 100 rows per leaf, 10 of each group, n_reg 10; a tree: depth 3, 100, 10, n_reg 100). Boosted learners take LightGBM's defaults."}</p>
+            <div class="settings-grid">
+                { field("trees", "Trees per forest", "10", t.trees.map(|v| v.to_string()), |t, v| parse(v, &mut t.trees)) }
+                { field("max-depth", "Deepest level", "5", t.max_depth.map(|v| v.to_string()), |t, v| parse(v, &mut t.max_depth)) }
+                { field("min-samples-leaf", "Rows per leaf", "100", t.min_samples_leaf.map(|v| v.to_string()), |t, v| parse(v, &mut t.min_samples_leaf)) }
+                { field("min-samples-treatment", "Rows of each group per leaf", "10", t.min_samples_treatment.map(|v| v.to_string()), |t, v| parse(v, &mut t.min_samples_treatment)) }
+                { field("n-reg", "Shrinkage toward the parent (n_reg)", "10", t.n_reg.map(|v| v.to_string()), |t, v| parse(v, &mut t.n_reg)) }
+                <label class="setting">
+                    <span>{"Split search"}</span>
+                    <select data-testid="uplift-split-search" onchange={on_search}>
+                        <option value="" selected={t.histogram.is_none()}>{"default (bins for a forest, every value for a tree)"}</option>
+                        <option value="bins" selected={t.histogram == Some(true)}>{"255 bins (fast)"}</option>
+                        <option value="values" selected={t.histogram == Some(false)}>{"every value (causalml's search)"}</option>
+                    </select>
+                </label>
+            </div>
+        </details>
     }
 }
 

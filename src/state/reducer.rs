@@ -117,6 +117,8 @@ pub enum Action {
     SetUpliftFraction(f64),
     /// Hold out the rows a 0/1 column marks (`None`: a share drawn from a seed).
     SetUpliftSplitColumn(Option<String>),
+    /// The trees' and forests' settings (out of range: ignored).
+    SetUpliftTree(cf_engine::uplift::TreeOptions),
     /// An uplift fit was sent as request `job`.
     UpliftStarted {
         /// Request id.
@@ -337,6 +339,12 @@ impl Reducible for AppState {
                 s.uplift.test_fraction = f;
             }
             Action::SetUpliftSplitColumn(c) => s.uplift.split_column = c,
+            Action::SetUpliftTree(t) => {
+                if !super::uplift::tree_options_valid(&t) {
+                    return self;
+                }
+                s.uplift.tree = t;
+            }
             Action::Failed { job, message } if current(job) && s.busy == Busy::Fitting => {
                 // The fit failed: said in its section; the rest of the page is as it was.
                 s.busy = Busy::Idle;

@@ -882,9 +882,17 @@ fn who_responds_models_split_and_results() {
     assert!(!spec.roles.covariates.as_ref().unwrap().contains(&"test".to_string()));
     assert!(spec.roles.covariates.as_ref().unwrap().contains(&"x".to_string()));
 
-    // Out-of-range shares are ignored.
+    // Out-of-range shares and settings are ignored; the others reach the spec.
     let s = s.reduce(Action::SetUpliftFraction(1.5));
     assert_eq!(s.uplift.test_fraction, 0.3);
+    let zero = cf_engine::uplift::TreeOptions { trees: Some(0), ..Default::default() };
+    let s = s.reduce(Action::SetUpliftTree(zero));
+    assert_eq!(s.uplift.tree.trees, None);
+    let fifty = cf_engine::uplift::TreeOptions { trees: Some(50), ..Default::default() };
+    let s = s.reduce(Action::SetUpliftTree(fifty.clone()));
+    assert_eq!(s.uplift_spec().unwrap().tree, fifty);
+    let s = s.reduce(Action::SetUpliftTree(Default::default()));
+    let spec = s.uplift_spec().unwrap();
 
     // A continuous outcome: the uplift forest does not fit it, the causal forest does.
     let c = s.clone().reduce(Action::SetOutcome("spend".into()));

@@ -4,7 +4,9 @@
 use std::rc::Rc;
 
 use cf_engine::ColumnKind;
-use cf_engine::uplift::{CateKind, Criterion, UpliftModel, UpliftReport, UpliftSpec, UpliftSplit};
+use cf_engine::uplift::{
+    CateKind, Criterion, TreeOptions, UpliftModel, UpliftReport, UpliftSpec, UpliftSplit,
+};
 
 use super::AppState;
 
@@ -53,7 +55,23 @@ pub struct UpliftState {
     pub result: Option<Rc<UpliftResult>>,
     /// Why the last fit failed.
     pub error: Option<String>,
+    /// The trees' and forests' settings ("advanced"; unset = causalml's defaults).
+    pub tree: TreeOptions,
     pub(super) pending: Option<UpliftSpec>,
+}
+
+/// Largest forest the page fits.
+pub const MAX_TREES: usize = 1000;
+/// Deepest tree the page fits.
+pub const MAX_DEPTH: usize = 20;
+
+/// Whether the page accepts `t` (every number set is in its range).
+pub fn tree_options_valid(t: &TreeOptions) -> bool {
+    t.trees.is_none_or(|n| (1..=MAX_TREES).contains(&n))
+        && t.max_depth.is_none_or(|d| (1..=MAX_DEPTH).contains(&d))
+        && t.min_samples_leaf.is_none_or(|n| n >= 1)
+        && t.n_reg.is_none_or(|r| r.is_finite() && r >= 0.0)
+        && t.max_features.is_none_or(|n| n >= 1)
 }
 
 impl Default for UpliftState {
@@ -66,6 +84,7 @@ impl Default for UpliftState {
             job: None,
             result: None,
             error: None,
+            tree: TreeOptions::default(),
             pending: None,
         }
     }
@@ -168,7 +187,7 @@ impl AppState {
             seed: UPLIFT_SEED,
             gbdt: Default::default(),
             effect_gbdt: Default::default(),
-            tree: Default::default(),
+            tree: self.uplift.tree.clone(),
         })
     }
 

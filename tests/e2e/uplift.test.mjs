@@ -70,9 +70,16 @@ export default (test, h) => {
     assert(curves === 2, `two gain curves: ${curves}`);
     const caption = await page.locator('figure.gain figcaption').innerText();
     assert(/rises steeply/.test(caption), `the chart says what a good curve looks like: ${caption}`);
-    // Changing a setting marks the results as stale until the next fit.
-    await page.uncheck('[data-testid=uplift-model-x-learner-gbdt]');
+    // Changing a setting marks the results as stale until the next fit; a forest setting out of
+    // range is not taken.
+    await page.click('[data-testid=uplift-advanced] summary');
+    await page.fill('[data-testid=uplift-trees]', '0');
+    await page.press('[data-testid=uplift-trees]', 'Tab');
+    assert(await page.locator('[data-testid=uplift-stale]').count() === 0, 'zero trees is not a setting');
+    await page.fill('[data-testid=uplift-trees]', '20');
+    await page.press('[data-testid=uplift-trees]', 'Tab');
     await page.locator('[data-testid=uplift-stale]').waitFor();
+    await page.uncheck('[data-testid=uplift-model-x-learner-gbdt]');
     await page.locator('[data-testid=who-responds]').screenshot({ path: path.join(artifacts, 'who-responds.png') });
   });
 
