@@ -40,6 +40,18 @@ fn post(msg: &FromWorker) {
     }
 }
 
+/// Posts request `job`'s progress (a share in [0, 1]): one message per percent is plenty for a
+/// progress bar.
+fn progress(job: u32) -> impl FnMut(f64) {
+    let mut last = 0.0;
+    move |fraction: f64| {
+        if fraction - last >= 0.01 || fraction >= 1.0 {
+            last = fraction;
+            post(&FromWorker::RunProgress { job, fraction });
+        }
+    }
+}
+
 /// Installs the message handler. Called once from the worker binary's `main`.
 pub fn start() {
     // A bug that panics still tells the page what happened before the worker dies.
@@ -78,13 +90,9 @@ fn handle(data: &JsValue) {
             let reply = TABLE.with_borrow(|t| match t {
                 None => FromWorker::Failed { job, message: "load a data file first".into() },
                 Some(table) => match cf_engine::analyze_with_progress(table, &spec, &mut {
-                    let mut last = 0.0;
+                    let mut report = progress(job);
                     move |fraction: f64| {
-                        // One message per percent is plenty for a progress bar.
-                        if fraction - last >= 0.01 || fraction >= 1.0 {
-                            last = fraction;
-                            post(&FromWorker::RunProgress { job, fraction });
-                        }
+                        report(fraction);
                         true
                     }
                 }) {
@@ -101,17 +109,11 @@ fn handle(data: &JsValue) {
                 Some(table) => match cf_engine::uplift::prepare(table, &spec) {
                     Err(e) => FromWorker::Failed { job, message: e.to_string() },
                     Ok(data) => {
-                        let mut last = 0.0;
                         let run = cf_engine::uplift::run(
                             &data,
                             &spec,
                             &|| now() / 1000.0,
-                            &mut |fraction| {
-                                if fraction - last >= 0.01 || fraction >= 1.0 {
-                                    last = fraction;
-                                    post(&FromWorker::RunProgress { job, fraction });
-                                }
-                            },
+                            &mut progress(job),
                         );
                         if run.report.models.is_empty() {
                             FromWorker::Failed { job, message: run.errors.join("; ") }

@@ -320,12 +320,10 @@ impl Reducible for AppState {
                 s.error = None;
                 s.uplift.progress = 0.0;
                 s.uplift.error = None;
-                s.uplift.job = Some(job);
                 s.uplift.pending = Some(*spec);
             }
             Action::UpliftReported { job, report, millis } if current(job) => {
                 s.busy = Busy::Idle;
-                s.uplift.job = None;
                 if let Some(spec) = s.uplift.pending.take() {
                     s.uplift.result =
                         Some(Rc::new(super::uplift::UpliftResult { spec, report, millis }));
@@ -348,7 +346,6 @@ impl Reducible for AppState {
             Action::Failed { job, message } if current(job) && s.busy == Busy::Fitting => {
                 // The fit failed: said in its section; the rest of the page is as it was.
                 s.busy = Busy::Idle;
-                s.uplift.job = None;
                 s.uplift.pending = None;
                 s.uplift.error = Some(message);
             }
@@ -365,7 +362,6 @@ impl Reducible for AppState {
             Action::Cancelled { job } => {
                 s.job = job;
                 s.busy = Busy::Idle;
-                s.uplift.job = None;
                 s.uplift.pending = None;
                 s.autorun = false;
                 s.pending_roles = SuggestedRoles::default();

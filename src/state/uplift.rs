@@ -49,8 +49,6 @@ pub struct UpliftState {
     pub split_column: Option<String>,
     /// Share of the fit done, in [0, 1].
     pub progress: f64,
-    /// Request id of the fit in flight.
-    pub job: Option<u32>,
     /// The last fit.
     pub result: Option<Rc<UpliftResult>>,
     /// Why the last fit failed.
@@ -81,7 +79,6 @@ impl Default for UpliftState {
             test_fraction: 0.3,
             split_column: None,
             progress: 0.0,
-            job: None,
             result: None,
             error: None,
             tree: TreeOptions::default(),

@@ -19,7 +19,7 @@
 //!   new row's effect is the R-learner's effect model (the DR-learner's: the mean of its three).
 
 use crate::meta::{clip_propensity, dr_fit, folds, r_fit};
-use crate::{CLIP, Error, Linear, logistic};
+use crate::{CLIP, DrLearnerParams, Error, Linear, LogisticFit, RLearnerParams, logistic};
 use cf_gbdt::{Booster, GbdtParams, Objective};
 
 /// The model fitted inside a meta-learner.
@@ -235,8 +235,7 @@ impl CateLearner {
                 }
                 let tau1 = self.effect.fit(x, &d, &treated, None, false)?;
                 let tau0 = self.effect.fit(x, &d, &control, None, false)?;
-                let names: Vec<String> = (1..=x.len()).map(|j| format!("x{j}")).collect();
-                let p = logistic(t, x, &names)?;
+                let p = propensity(t, x)?;
                 Ok(CateModel {
                     kind: CateKind::X,
                     models: vec![tau0, tau1],
@@ -244,24 +243,31 @@ impl CateLearner {
                 })
             }
             CateKind::R | CateKind::Dr => {
-                let names: Vec<String> = (1..=x.len()).map(|j| format!("x{j}")).collect();
-                let (p, _) = clip_propensity(&logistic(t, x, &names)?.probabilities);
+                let (p, _) = clip_propensity(&propensity(t, x)?.probabilities);
                 let learners = Learners {
                     outcome: self.outcome.clone(),
                     effect: self.effect.clone(),
                     classify: self.classify,
                 };
+                // The estimating learners' default folds.
                 let models = if self.kind == CateKind::R {
-                    let f = folds(t.len(), 5, 42, Some(t));
+                    let d = RLearnerParams::default();
+                    let f = folds(t.len(), d.folds, d.seed, Some(t));
                     vec![r_fit(y, t, x, &p, &f, &learners)?.1]
                 } else {
-                    let f = folds(t.len(), 3, 42, None);
+                    let f = folds(t.len(), 3, DrLearnerParams::default().seed, None);
                     dr_fit(y, t, x, &p, &f, &learners)?.1
                 };
                 Ok(CateModel { kind: self.kind, models, propensity: None })
             }
         }
     }
+}
+
+/// The unpenalized logistic propensity of `t` on the columns `x` (named x1, x2, … in errors).
+fn propensity(t: &[f64], x: &[&[f64]]) -> Result<LogisticFit, Error> {
+    let names: Vec<String> = (1..=x.len()).map(|j| format!("x{j}")).collect();
+    logistic(t, x, &names)
 }
 
 impl CateModel {

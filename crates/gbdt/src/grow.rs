@@ -1,7 +1,7 @@
 //! Boosting rounds and leaf-wise tree growth on binned features.
 
 use crate::bins::BinnedMatrix;
-use crate::{Booster, Child, GbdtParams, Objective, Split as Node, Tree, sigmoid};
+use crate::{Booster, Child, GbdtParams, GrowNode, Objective, Tree, sigmoid};
 
 /// Per-bin sums of a leaf's gradients and hessians. Row counts are not kept: as LightGBM does, a
 /// side's count for `min_data_in_leaf` is estimated from its hessian sum (see [`best_split`]).
@@ -278,7 +278,7 @@ fn grow_tree(
     pool: &mut HistPool,
 ) -> (Tree, Vec<(usize, usize, f64)>) {
     let params = ctx.params;
-    let mut splits: Vec<Node> = Vec::new();
+    let mut splits: Vec<GrowNode> = Vec::new();
     let mut root = Leaf {
         start: 0,
         end: idx.len(),
@@ -330,15 +330,8 @@ fn grow_tree(
         let mid = w;
 
         let node = splits.len();
-        if let Some((p, is_left)) = leaves[li].parent {
-            let child = Child::Split(node as u32);
-            if is_left {
-                splits[p].left = child;
-            } else {
-                splits[p].right = child;
-            }
-        }
-        splits.push(Node {
+        attach(&mut splits, leaves[li].parent, Child::Split(node as u32));
+        splits.push(GrowNode {
             threshold: col.upper_bound(split.bin as usize),
             feature: split.feature as u32,
             bin: split.bin,
@@ -395,19 +388,21 @@ fn grow_tree(
     for (i, leaf) in leaves.into_iter().enumerate() {
         let denom = leaf.h + params.lambda_l2;
         let value = if denom > 0.0 { -leaf.g / denom * params.learning_rate } else { 0.0 };
-        if let Some((p, is_left)) = leaf.parent {
-            let child = Child::Leaf(i as u32);
-            if is_left {
-                splits[p].left = child;
-            } else {
-                splits[p].right = child;
-            }
-        }
+        attach(&mut splits, leaf.parent, Child::Leaf(i as u32));
         values.push(value);
         out.push((leaf.start, leaf.end, value));
         pool.0.push(leaf.hist);
     }
-    (Tree::new(splits, values), out)
+    (Tree::new(&splits, values), out)
+}
+
+/// Makes `child` the left or right child of the split `parent` names (nothing for the root).
+fn attach(splits: &mut [GrowNode], parent: Option<(usize, bool)>, child: Child) {
+    match parent {
+        Some((p, true)) => splits[p].left = child,
+        Some((p, false)) => splits[p].right = child,
+        None => {}
+    }
 }
 
 /// Sums of g and h per bin of the used features over `rows`.

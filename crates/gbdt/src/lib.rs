@@ -206,19 +206,19 @@ impl fmt::Display for GbdtError {
 
 impl std::error::Error for GbdtError {}
 
-/// A child of a split: another split or a leaf.
+/// A child of a split while a tree is grown: another split or a leaf.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Child {
-    /// Index into [`Tree::splits`].
+    /// Index into the tree's splits.
     Split(u32),
     /// Index into [`Tree::leaves`].
     Leaf(u32),
 }
 
-/// An internal node: rows with `x[feature] ≤ threshold` (bin ≤ `bin`) go left; NaN goes left
-/// when `nan_left`.
+/// A split while a tree is grown: rows with `x[feature] ≤ threshold` (bin ≤ `bin`) go left; NaN
+/// goes left when `nan_left`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Split {
+pub(crate) struct GrowNode {
     pub(crate) threshold: f64,
     pub(crate) feature: u32,
     pub(crate) bin: u8,
@@ -227,50 +227,56 @@ pub(crate) struct Split {
     pub(crate) right: Child,
 }
 
-/// A node of the flat form prediction walks: splits first, then leaves, whose children are
-/// themselves, so that every row takes the same number of steps and no step branches.
+/// A node of a fitted tree: its splits come first (the root at 0), then one node per leaf whose
+/// children are itself, so that a walk of [`Tree::depth`] steps ends on a leaf from any row and
+/// no step branches.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Flat {
-    threshold: f64,
-    feature: u32,
+pub(crate) struct Node {
+    pub(crate) threshold: f64,
+    pub(crate) feature: u32,
     left: u32,
     right: u32,
-    nan_left: bool,
+    pub(crate) bin: u8,
+    pub(crate) nan_left: bool,
 }
 
-/// A fitted tree: its splits (the root first, when there is any) and its leaves' outputs (already
-/// scaled by the learning rate). A tree without splits is one leaf.
+/// A fitted tree: its nodes and its leaves' outputs (already scaled by the learning rate). A tree
+/// without splits is one leaf.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Tree {
-    pub(crate) splits: Vec<Split>,
+    nodes: Vec<Node>,
     pub(crate) leaves: Vec<f64>,
-    flat: Vec<Flat>,
+    n_splits: usize,
     depth: usize,
 }
 
 impl Tree {
-    pub(crate) fn new(splits: Vec<Split>, leaves: Vec<f64>) -> Tree {
+    /// The tree of `splits` (the root first) and `leaves`.
+    pub(crate) fn new(splits: &[GrowNode], leaves: Vec<f64>) -> Tree {
         let s = splits.len() as u32;
         let index = |c: Child| match c {
             Child::Split(k) => k,
             Child::Leaf(l) => s + l,
         };
-        let mut flat: Vec<Flat> = splits
+        let mut nodes: Vec<Node> = splits
             .iter()
-            .map(|n| Flat {
+            .map(|n| Node {
                 threshold: n.threshold,
                 feature: n.feature,
                 left: index(n.left),
                 right: index(n.right),
+                bin: n.bin,
                 nan_left: n.nan_left,
             })
             .collect();
         for l in 0..leaves.len() as u32 {
-            flat.push(Flat {
+            let me = s + l;
+            nodes.push(Node {
                 threshold: 0.0,
                 feature: 0,
-                left: s + l,
-                right: s + l,
+                left: me,
+                right: me,
+                bin: 0,
                 nan_left: true,
             });
         }
@@ -281,43 +287,33 @@ impl Tree {
             if k >= s {
                 depth = depth.max(d);
             } else {
-                let n = flat[k as usize];
+                let n = nodes[k as usize];
                 stack.push((n.left, d + 1));
                 stack.push((n.right, d + 1));
             }
         }
-        if splits.is_empty() {
-            depth = 0;
-        }
-        Tree { splits, leaves, flat, depth }
+        Tree { nodes, leaves, n_splits: splits.len(), depth }
     }
 
     /// The leaf a row reaches, `go_left(split)` deciding at each split.
     #[inline]
-    pub(crate) fn leaf(&self, mut go_left: impl FnMut(&Split) -> bool) -> usize {
-        let Some(mut s) = self.splits.first() else { return 0 };
-        loop {
-            let next = if go_left(s) { s.left } else { s.right };
-            match next {
-                Child::Leaf(l) => return l as usize,
-                Child::Split(k) => s = &self.splits[k as usize],
-            }
+    pub(crate) fn leaf(&self, mut go_left: impl FnMut(&Node) -> bool) -> usize {
+        let mut k = 0;
+        while k < self.n_splits {
+            let n = &self.nodes[k];
+            k = (if go_left(n) { n.left } else { n.right }) as usize;
         }
+        k - self.n_splits
     }
 
     /// Adds the tree's output to `out[k]` for each row `k` of `rows` (row-major, `p` values a
     /// row). Every row takes [`Tree::depth`] steps without a branch on the data, so the rows'
     /// walks overlap in the processor.
     fn add_to(&self, rows: &[f64], p: usize, out: &mut [f64]) {
-        let s = self.splits.len();
-        if s == 0 {
-            let v = self.leaves.first().copied().unwrap_or(0.0);
-            out.iter_mut().for_each(|o| *o += v);
-            return;
-        }
-        let flat = &self.flat[..];
+        let s = self.n_splits;
+        let nodes = &self.nodes[..];
         let step = |k: usize, row: &[f64]| {
-            let n = &flat[k];
+            let n = &nodes[k];
             let v = row[n.feature as usize];
             let left = (v <= n.threshold) | (v.is_nan() & n.nan_left);
             (if left { n.left } else { n.right }) as usize
