@@ -233,11 +233,11 @@ fn UpliftTable(props: &UpliftTableProps) -> Html {
                 { for props.models.iter().enumerate().map(|(i, m)| html! {
                     <tr data-testid="uplift-row" data-model={m.model.clone()}>
                         <th scope="row"><span class="swatch" style={format!("background:{}", COLOURS[i % COLOURS.len()])}></span>{name_of(m)}</th>
-                        <td class="num" data-testid="uplift-auuc">{format!("{:.4}", m.auuc)}</td>
-                        <td class="num muted">{ci(m.auuc_ci)}</td>
-                        <td class="num" data-testid="uplift-qini">{format!("{:.4}", m.qini)}</td>
-                        <td class="num muted">{ci(m.qini_ci)}</td>
-                        <td class="num muted" data-testid="uplift-seconds">{format!("{:.2} s", m.fit_seconds)}</td>
+                        <td class="num" data-label="AUUC" data-testid="uplift-auuc">{format!("{:.4}", m.auuc)}</td>
+                        <td class="num muted" data-label={format!("AUUC {level} interval")}>{ci(m.auuc_ci)}</td>
+                        <td class="num" data-label="Qini" data-testid="uplift-qini">{format!("{:.4}", m.qini)}</td>
+                        <td class="num muted" data-label={format!("Qini {level} interval")}>{ci(m.qini_ci)}</td>
+                        <td class="num muted" data-label="Fit" data-testid="uplift-seconds">{format!("{:.2} s", m.fit_seconds)}</td>
                     </tr>
                 }) }
                 </tbody>
