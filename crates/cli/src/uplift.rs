@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::time::Instant;
 
 use cf_engine::uplift::{
-    self, GbdtOptions, TreeOptions, UpliftModel, UpliftReport, UpliftSpec, UpliftSplit,
+    self, Economics, GbdtOptions, TreeOptions, UpliftModel, UpliftReport, UpliftSpec, UpliftSplit,
 };
 use cf_engine::{AnalysisSpec, MissingPolicy, format};
 use lexopt::{Arg, Parser};
@@ -36,6 +36,10 @@ evaluates columns of predicted effects made elsewhere on the same split. The spl
 and drawn from --seed (default 42). AUUC and Qini are causalml's (normalised: AUUC 0.5 = random
 ranking, Qini 0 = random, higher is better; raw: in outcome units), with percentile bootstrap
 intervals (--bootstrap, default 200). --cate-out writes the test rows' predicted effects.
+Each model also gets its calibration table: the observed uplift per decile of predicted uplift.
+--value V (worth of one conversion), --cost-per-treated C, --cost-per-conversion C and
+--budget-share S (at most this share targeted, default 1) add the profit-optimal share to target,
+with the profit curve, for all the file's customers.
 A treatment with more than two levels needs --control: each other level is evaluated against it
 (trees and forests fit all arms in one model; a meta-learner is fitted per arm).
 --gbdt-* set the outcome models' boosting (LightGBM's defaults: 100 trees, 31 leaves, rate 0.1,
@@ -45,6 +49,8 @@ A treatment with more than two levels needs --control: each other level is evalu
 struct UpliftArgs {
     file: String,
     spec: UpliftSpec,
+    /// Costs and values for a targeting decision, and the budget share.
+    economics: Option<(Economics, f64)>,
     cate_out: Option<String>,
     delimiter: Option<u8>,
     json: bool,
@@ -91,6 +97,8 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
     let (mut gbdt, mut effect_gbdt) = (GbdtOptions::default(), GbdtOptions::default());
     let (mut cate_out, mut delimiter, mut json) = (None, None, false);
     let mut tree = TreeOptions::default();
+    let (mut value_of, mut cost_treated, mut cost_conversion, mut budget) =
+        (None::<f64>, 0.0f64, 0.0f64, 1.0f64);
     while let Some(arg) = parser.next().map_err(parse_error)? {
         match arg {
             Arg::Value(v) if file.is_none() => file = Some(text(v)?),
@@ -124,6 +132,10 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
                         })?;
                     }
                     "--cate-out" => cate_out = Some(value(p, &flag)?),
+                    "--value" => value_of = Some(number(p, &flag)?),
+                    "--cost-per-treated" => cost_treated = number(p, &flag)?,
+                    "--cost-per-conversion" => cost_conversion = number(p, &flag)?,
+                    "--budget-share" => budget = number(p, &flag)?,
                     "--delimiter" => {
                         let v = value(p, &flag)?;
                         delimiter = Some(match v.as_str() {
@@ -191,6 +203,34 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
             "x-learner-gbdt".parse().map_err(usage)?,
         ];
     }
+    let economics = match value_of {
+        None if cost_treated != 0.0 || cost_conversion != 0.0 || budget != 1.0 => {
+            return Err(usage(
+                "--cost-per-treated, --cost-per-conversion and --budget-share need --value".into(),
+            ));
+        }
+        None => None,
+        Some(v) => {
+            for (flag, x) in [
+                ("--value", v),
+                ("--cost-per-treated", cost_treated),
+                ("--cost-per-conversion", cost_conversion),
+            ] {
+                if !x.is_finite() || x < 0.0 {
+                    return Err(usage(format!("{flag} must be a number ≥ 0, got {x}")));
+                }
+            }
+            if !(budget > 0.0 && budget <= 1.0) {
+                return Err(usage(format!("--budget-share must be in (0, 1], got {budget}")));
+            }
+            let e = Economics {
+                value: v,
+                cost_per_treated: cost_treated,
+                cost_per_conversion: cost_conversion,
+            };
+            Some((e, budget))
+        }
+    };
     Ok(UpliftArgs {
         file,
         spec: UpliftSpec {
@@ -205,6 +245,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
             effect_gbdt,
             tree,
         },
+        economics,
         cate_out,
         delimiter,
         json,
@@ -227,6 +268,12 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
     let mut warnings: Vec<String> = read_warnings.iter().map(ToString::to_string).collect();
     warnings.append(&mut report.warnings);
     report.warnings = warnings;
+    if let Some((e, budget)) = a.economics {
+        let population = report.n_train + report.n_test;
+        for m in &mut report.models {
+            m.decision = uplift::decide(m, e, population, budget, a.spec.alpha);
+        }
+    }
     if let Some(path) = &a.cate_out {
         let mut out = String::from("row");
         for (name, _) in &predictions {
@@ -284,6 +331,46 @@ fn render(r: &UpliftReport, alpha: f64) -> String {
         );
     }
     out += "\nAUUC: 0.5 = a random ranking; Qini: 0 = random; higher is better (normalised as causalml).\n";
+    for m in &r.models {
+        let name = match &m.arm {
+            Some(a) => format!("{} · {a}", m.model),
+            None => m.model.clone(),
+        };
+        out += &format!(
+            "\n{name}: observed uplift by decile of predicted uplift (test rows)\n{:>6} {:>7} {:>8} {:>8} {:>10} {:>10} {:>21}\n",
+            "decile",
+            "rows",
+            "treated",
+            "control",
+            "predicted",
+            "observed",
+            format!("{level} interval")
+        );
+        for d in &m.deciles {
+            out += &format!(
+                "{:>6} {:>7} {:>8} {:>8} {:>10.4} {:>10.4} {:>21}\n",
+                d.decile,
+                d.rows,
+                d.treated,
+                d.control,
+                d.predicted,
+                d.observed,
+                format!("[{:.4}, {:.4}]", d.observed_ci[0], d.observed_ci[1])
+            );
+        }
+        if let Some(d) = &m.decision {
+            out += &format!(
+                "decision: target the top {} ({} of {} customers): expected {:+.2} ({level} interval [{:.2}, {:.2}]) against {:+.2} for targeting everyone\n",
+                format::percent(d.share),
+                d.customers,
+                d.population,
+                d.profit,
+                d.profit_ci[0],
+                d.profit_ci[1],
+                d.profit_everyone
+            );
+        }
+    }
     for m in &r.models {
         for w in &m.warnings {
             out += &format!("warning: {w}\n");

@@ -865,6 +865,75 @@ fn uplift_scores_models_on_a_held_out_split() {
     assert!(stderr.contains("unknown uplift model `forest`"), "{stderr}");
 }
 
+/// `uplift --value …`: the calibration table adds up to the test split, the decision's profit of
+/// targeting everyone is the test split's margin scaled to the file, and a budget caps the share.
+#[test]
+fn uplift_deciles_and_a_profit_optimal_share() {
+    let file = format!("{DATA}hillstrom.csv");
+    let (value, per_treated, per_conversion) = (30.0, 0.2, 3.0);
+    let v = json_ok(&[
+        "uplift",
+        &file,
+        "--treatment",
+        "treatment",
+        "--outcome",
+        "visit",
+        "--covariates",
+        "recency,history,mens,womens,newbie",
+        "--model",
+        "t-learner-linear",
+        "--bootstrap",
+        "20",
+        "--value",
+        "30",
+        "--cost-per-treated",
+        "0.2",
+        "--cost-per-conversion",
+        "3",
+        "--budget-share",
+        "0.25",
+        "--json",
+    ]);
+    let n_test = v["n_test"].as_u64().unwrap() as f64;
+    let m = &v["models"][0];
+    let deciles = m["deciles"].as_array().unwrap();
+    assert_eq!(deciles.len(), 10);
+    let sum = |k: &str| deciles.iter().map(|d| d[k].as_f64().unwrap()).sum::<f64>();
+    assert_eq!(sum("rows"), n_test);
+    let c = &m["cumulative"];
+    let at = |k: &str| c[k][100].as_f64().unwrap();
+    assert_eq!(sum("treated"), at("n_t"));
+    assert_eq!(sum("control"), at("n_c"));
+    // Decile 1 holds the highest predictions.
+    assert!(deciles[0]["predicted"].as_f64() > deciles[9]["predicted"].as_f64());
+    let d = &m["decision"];
+    let everyone = 64_000.0
+        * ((value - per_conversion) * at("y_t") / at("n_t") - value * at("y_c") / at("n_c")
+            - per_treated);
+    let got = d["profit_everyone"].as_f64().unwrap();
+    assert!((got - everyone).abs() < 1e-6 * everyone.abs(), "{got} vs {everyone}");
+    let share = d["share"].as_f64().unwrap();
+    assert!(share <= 0.25, "{share}");
+    let curve: Vec<f64> =
+        d["curve"]["profit"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+    let best = d["profit"].as_f64().unwrap();
+    assert!(curve[..=25].iter().all(|&p| p <= best), "{best} {curve:?}");
+    assert_eq!(d["customers"].as_f64().unwrap(), (share * 64_000.0).round());
+
+    let (code, _, stderr) = counterfact(&[
+        "uplift",
+        &file,
+        "--treatment",
+        "treatment",
+        "--outcome",
+        "visit",
+        "--cost-per-treated",
+        "1",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("need --value"), "{stderr}");
+}
+
 #[test]
 fn boosted_learners_from_the_command_line() {
     let file = format!("{DATA}ihdp_sim_b.csv");

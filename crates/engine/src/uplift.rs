@@ -16,6 +16,10 @@ pub use cf_estimate::CateKind;
 use cf_estimate::{BaseLearner, CateLearner};
 use cf_gbdt::GbdtParams;
 pub use cf_uplift::Criterion;
+use cf_uplift::decision;
+pub use cf_uplift::decision::{
+    Cumulative, Decile, Economics, ProfitCurve, best_share, profit_curve,
+};
 use cf_uplift::metrics::{self, MetricError};
 use cf_uplift::{
     CausalForestParams, CausalTreeParams, SplitSearch, UpliftForestParams, UpliftTreeParams,
@@ -643,6 +647,18 @@ pub struct UpliftModelResult {
     pub fit_seconds: f64,
     /// The curves at 101 points.
     pub curves: CurvePoints,
+    /// Calibration by deciles of predicted uplift on the test rows
+    /// ([`cf_uplift::decision::deciles`], intervals at level 1 − alpha).
+    #[serde(default)]
+    pub deciles: Vec<Decile>,
+    /// Treated and control counts and outcome sums among the top share of the test ranking at 101
+    /// shares: what a profit curve for any costs is computed from
+    /// ([`cf_uplift::decision::profit_curve`]).
+    #[serde(default)]
+    pub cumulative: Cumulative,
+    /// The targeting decision for given costs and values ([`decide`]), when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
     /// Distinct predicted effects among the test rows.
     pub n_distinct: usize,
     /// Caveats about this model's numbers.
@@ -673,6 +689,9 @@ pub fn evaluate(
     let k = metrics::coefficients(&c);
     let iv = metrics::bootstrap(scores, &treated, &y, spec.bootstrap, spec.seed, spec.alpha)
         .map_err(fail)?;
+    let z = cf_estimate::dist::normal_quantile(1.0 - spec.alpha / 2.0);
+    let deciles = decision::deciles(scores, &treated, &y, z).map_err(fail)?;
+    let cumulative = decision::cumulative(scores, &treated, &y).map_err(fail)?;
     let (fraction, gain) = metrics::at_percents(&c.gain);
     let (_, qini) = metrics::at_percents(&c.qini);
     let (_, lift) = metrics::at_percents(&c.lift);
@@ -708,8 +727,64 @@ pub fn evaluate(
         qini_raw_ci: [iv.qini_raw.0, iv.qini_raw.1],
         fit_seconds: 0.0,
         curves: CurvePoints { fraction, gain, qini, lift },
+        deciles,
+        cumulative,
+        decision: None,
         n_distinct: sorted.len(),
         warnings,
+    })
+}
+
+/// The profit-optimal share to target, from a model's held-out ranking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The costs and values it was computed for.
+    pub economics: Economics,
+    /// Customers the shares are taken of.
+    pub population: usize,
+    /// The largest share allowed (1 without a budget).
+    pub max_share: f64,
+    /// The best share to target (0: target nobody).
+    pub share: f64,
+    /// Customers in that share (the share of the population, rounded).
+    pub customers: usize,
+    /// Expected incremental profit of targeting them, against targeting nobody.
+    pub profit: f64,
+    /// Its pointwise normal interval at level 1 − alpha.
+    pub profit_ci: [f64; 2],
+    /// Expected incremental profit of targeting everyone.
+    pub profit_everyone: f64,
+    /// Its interval.
+    pub profit_everyone_ci: [f64; 2],
+    /// The profit curve at the 101 shares.
+    pub curve: ProfitCurve,
+}
+
+/// The best share of `population` customers to target under `max_share`, for a model's held-out
+/// sums ([`UpliftModelResult::cumulative`]), with intervals at level 1 − `alpha`. `None` when the
+/// model has no sums or no share has a defined profit.
+pub fn decide(
+    m: &UpliftModelResult,
+    economics: Economics,
+    population: usize,
+    max_share: f64,
+    alpha: f64,
+) -> Option<Decision> {
+    let z = cf_estimate::dist::normal_quantile(1.0 - alpha / 2.0);
+    let curve = profit_curve(&m.cumulative, &economics, population as f64, z);
+    let k = best_share(&curve, max_share)?;
+    let last = curve.fraction.len().checked_sub(1)?;
+    Some(Decision {
+        economics,
+        population,
+        max_share,
+        share: curve.fraction[k],
+        customers: (curve.fraction[k] * population as f64).round() as usize,
+        profit: curve.profit[k],
+        profit_ci: [curve.lo[k], curve.hi[k]],
+        profit_everyone: curve.profit[last],
+        profit_everyone_ci: [curve.lo[last], curve.hi[last]],
+        curve,
     })
 }
 

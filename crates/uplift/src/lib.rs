@@ -1,5 +1,6 @@
 //! Uplift trees and forests for 0/1 outcomes, and uplift metrics (gain, Qini, AUUC).
 
+pub mod decision;
 pub mod metrics;
 pub mod split;
 pub mod tree;
