@@ -11,6 +11,7 @@ pub mod preview;
 pub(crate) mod results;
 mod roles;
 mod share;
+mod targeting;
 mod uplift;
 
 pub use diagnostics::{BalanceTable, Diagnostics, LovePlot, OverlapPlot};

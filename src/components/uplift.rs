@@ -106,6 +106,7 @@ pub fn WhoResponds(props: &WhoRespondsProps) -> Html {
                              n_train={r.report.n_train} n_test={r.report.n_test} millis={r.millis}
                              stale={s.uplift_is_stale()} outcome={r.spec.roles.outcome.clone()} />
                 { for r.report.warnings.iter().map(|w| html! { <p class="warning small">{message(w)}</p> }) }
+                <crate::components::targeting::Targeting />
             }
         </section>
     }
@@ -199,7 +200,8 @@ struct UpliftTableProps {
     outcome: String,
 }
 
-fn name_of(m: &UpliftModelResult) -> String {
+/// A model's name as the page shows it, with its arm.
+pub(crate) fn name_of(m: &UpliftModelResult) -> String {
     let base = cf_engine::uplift::UpliftModel::try_from(m.model.clone())
         .map(describe)
         .unwrap_or(m.model.as_str())

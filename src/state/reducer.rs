@@ -119,6 +119,13 @@ pub enum Action {
     SetUpliftSplitColumn(Option<String>),
     /// The trees' and forests' settings (out of range: ignored).
     SetUpliftTree(cf_engine::uplift::TreeOptions),
+    /// Set the value of a conversion and the costs of treating (refused when one is negative or
+    /// not a number).
+    SetUpliftEconomics(cf_engine::uplift::Economics),
+    /// Set the budget: the largest share of customers targeted, in (0, 1].
+    SetUpliftBudget(f64),
+    /// Show the deciles and decision of this model of the last fit.
+    SetUpliftFocus(usize),
     /// An uplift fit was sent as request `job`.
     UpliftStarted {
         /// Request id.
@@ -239,8 +246,13 @@ impl AppState {
             self.graph.forget_history();
         }
         self.link_mismatch = None;
-        self.uplift =
-            super::uplift::UpliftState { models: self.uplift.models.take(), ..Default::default() };
+        // The models ticked and the costs entered carry over to the new file.
+        self.uplift = super::uplift::UpliftState {
+            models: self.uplift.models.take(),
+            economics: self.uplift.economics,
+            budget_share: self.uplift.budget_share,
+            ..Default::default()
+        };
         self.example_graph = None;
         if let Some(link) = self.link.clone() {
             if let (Some(expected), Some(d)) = (&link.fingerprint, &self.dataset) {
@@ -327,6 +339,7 @@ impl Reducible for AppState {
                 if let Some(spec) = s.uplift.pending.take() {
                     s.uplift.result =
                         Some(Rc::new(super::uplift::UpliftResult { spec, report, millis }));
+                    s.uplift.focus = None;
                 }
             }
             Action::SetUpliftModel(m, on) => s.set_uplift_model(m, on),
@@ -337,6 +350,19 @@ impl Reducible for AppState {
                 s.uplift.test_fraction = f;
             }
             Action::SetUpliftSplitColumn(c) => s.uplift.split_column = c,
+            Action::SetUpliftEconomics(e) => {
+                if !super::uplift::economics_valid(&e) {
+                    return self;
+                }
+                s.uplift.economics = e;
+            }
+            Action::SetUpliftBudget(b) => {
+                if !(b > 0.0 && b <= 1.0) {
+                    return self;
+                }
+                s.uplift.budget_share = b;
+            }
+            Action::SetUpliftFocus(k) => s.uplift.focus = Some(k),
             Action::SetUpliftTree(t) => {
                 if !super::uplift::tree_options_valid(&t) {
                     return self;

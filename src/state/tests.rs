@@ -918,3 +918,92 @@ fn who_responds_models_split_and_results() {
     assert_eq!(failed.uplift.error.as_deref(), Some("x-learner-gbdt: too few rows"));
     assert!(failed.run_error.is_none(), "the estimate's row is not blamed");
 }
+
+/// Whom to target: the model shown is the best by Qini unless picked; costs and the budget are
+/// checked, change the decision without making the fit stale, and carry over to a new file.
+#[test]
+fn whom_to_target_focus_costs_and_budget() {
+    use cf_engine::uplift::{CurvePoints, Economics, UpliftModelResult, UpliftReport};
+    let cols = [("y", "binary"), ("t", "binary"), ("x", "numeric")];
+    let s = loaded(summary(&cols))
+        .reduce(Action::SetTreatment("t".into()))
+        .reduce(Action::SetOutcome("y".into()));
+    let spec = s.uplift_spec().unwrap();
+    // 100 held-out rows: the top half responds (treated 0.6, control 0.2), the rest does not.
+    let treated: Vec<bool> = (0..100).map(|i| i % 2 == 0).collect();
+    let y: Vec<f64> = (0..100)
+        .map(|i| {
+            let k = (i / 2) % 5;
+            let converts = if i < 50 && i % 2 == 0 { k < 3 } else { k < 1 };
+            f64::from(u8::from(converts))
+        })
+        .collect();
+    let model = |name: &str, qini: f64, score: &dyn Fn(usize) -> f64| {
+        let sc: Vec<f64> = (0..100).map(score).collect();
+        UpliftModelResult {
+            model: name.into(),
+            outcome: "y".into(),
+            arm: None,
+            auuc: 0.6,
+            auuc_raw: 1.0,
+            qini,
+            qini_raw: 1.0,
+            auuc_ci: [0.5, 0.7],
+            qini_ci: [0.0, 0.2],
+            auuc_raw_ci: [0.0, 2.0],
+            qini_raw_ci: [0.0, 2.0],
+            fit_seconds: 0.1,
+            curves: CurvePoints { fraction: vec![], gain: vec![], qini: vec![], lift: vec![] },
+            deciles: cf_engine::uplift::deciles(&sc, &treated, &y, 1.96).unwrap(),
+            cumulative: cf_engine::uplift::cumulative(&sc, &treated, &y).unwrap(),
+            decision: None,
+            n_distinct: 100,
+            warnings: vec![],
+        }
+    };
+    let good = model("uplift-forest-kl", 0.3, &|i| 100.0 - i as f64);
+    let bad = model("x-learner-gbdt", 0.1, &|i| i as f64);
+    let report =
+        UpliftReport { models: vec![bad, good], n_train: 900, n_test: 100, warnings: vec![] };
+    let s = s
+        .reduce(Action::UpliftStarted { job: 3, spec: Box::new(spec) })
+        .reduce(Action::UpliftReported { job: 3, report, millis: 1.0 });
+    assert_eq!(s.uplift_focus(), Some(1), "the higher Qini");
+    let e = Economics { value: 10.0, cost_per_treated: 1.0, cost_per_conversion: 0.0 };
+    let s = s.reduce(Action::SetUpliftEconomics(e));
+    let d = s.uplift_decision().unwrap();
+    assert_eq!(d.population, 1000);
+    assert!(d.share > 0.3 && d.share <= 0.6 && d.profit > 0.0, "{:?}", (d.share, d.profit));
+    assert!(!s.uplift_is_stale(), "costs need no refit");
+    // A budget of 10 % caps the share; a negative cost or a budget of 0 is not taken.
+    let capped = s.clone().reduce(Action::SetUpliftBudget(0.1));
+    assert!(capped.uplift_decision().unwrap().share <= 0.1);
+    let same = capped
+        .clone()
+        .reduce(Action::SetUpliftBudget(0.0))
+        .reduce(Action::SetUpliftEconomics(Economics { cost_per_treated: -1.0, ..e }));
+    assert_eq!(same.uplift.budget_share, 0.1);
+    assert_eq!(same.uplift.economics, e);
+    // The reversed ranking targets the wrong half first.
+    let other = s.clone().reduce(Action::SetUpliftFocus(0));
+    assert_eq!(other.uplift_focus(), Some(0));
+    assert!(other.uplift_decision().unwrap().profit < d.profit);
+    // A new file keeps the costs and the budget, not the fit.
+    let next = capped
+        .reduce(Action::LoadStarted {
+            job: 4,
+            name: "next.csv".into(),
+            total: 10.0,
+            roles: SuggestedRoles::default(),
+        })
+        .reduce(Action::Loaded {
+            job: 4,
+            summary: summary(&cols),
+            millis: 1.0,
+            saved_graph: None,
+            hash: "1".into(),
+            text: None,
+        });
+    assert!(next.uplift.result.is_none());
+    assert_eq!((next.uplift.economics, next.uplift.budget_share), (e, 0.1));
+}

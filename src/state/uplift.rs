@@ -5,7 +5,8 @@ use std::rc::Rc;
 
 use cf_engine::ColumnKind;
 use cf_engine::uplift::{
-    CateKind, Criterion, TreeOptions, UpliftModel, UpliftReport, UpliftSpec, UpliftSplit,
+    CateKind, Criterion, Decision, Economics, TreeOptions, UpliftModel, UpliftReport, UpliftSpec,
+    UpliftSplit,
 };
 
 use super::AppState;
@@ -55,6 +56,13 @@ pub struct UpliftState {
     pub error: Option<String>,
     /// The trees' and forests' settings ("advanced"; unset = causalml's defaults).
     pub tree: TreeOptions,
+    /// Value of a conversion and costs of treating, for the targeting decision.
+    pub economics: Economics,
+    /// The largest share of customers the budget allows, in (0, 1].
+    pub budget_share: f64,
+    /// The model (index into the last fit's models) whose deciles and decision are shown; `None`:
+    /// the one with the highest Qini ([`AppState::uplift_focus`]).
+    pub focus: Option<usize>,
     pub(super) pending: Option<UpliftSpec>,
 }
 
@@ -82,6 +90,9 @@ impl Default for UpliftState {
             result: None,
             error: None,
             tree: TreeOptions::default(),
+            economics: Economics { value: 1.0, cost_per_treated: 0.0, cost_per_conversion: 0.0 },
+            budget_share: 1.0,
+            focus: None,
             pending: None,
         }
     }
@@ -115,7 +126,39 @@ pub fn describe(model: UpliftModel) -> &'static str {
     }
 }
 
+/// Whether the page accepts these costs and values (finite, not negative).
+pub fn economics_valid(e: &Economics) -> bool {
+    [e.value, e.cost_per_treated, e.cost_per_conversion].iter().all(|v| v.is_finite() && *v >= 0.0)
+}
+
 impl AppState {
+    /// The model whose deciles and decision are shown: the user's pick, or the one with the
+    /// highest Qini coefficient.
+    pub fn uplift_focus(&self) -> Option<usize> {
+        let models = &self.uplift.result.as_ref()?.report.models;
+        match self.uplift.focus {
+            Some(k) if k < models.len() => Some(k),
+            _ => (0..models.len())
+                .filter(|&k| models[k].qini.is_finite())
+                .max_by(|&a, &b| models[a].qini.total_cmp(&models[b].qini))
+                .or((!models.is_empty()).then_some(0)),
+        }
+    }
+
+    /// The targeting decision of the focused model for the current costs, values and budget,
+    /// for every row the model was fitted and judged on (computed again on each change, no refit).
+    pub fn uplift_decision(&self) -> Option<Decision> {
+        let r = self.uplift.result.as_ref()?;
+        let m = r.report.models.get(self.uplift_focus()?)?;
+        cf_engine::uplift::decide(
+            m,
+            self.uplift.economics,
+            r.report.n_train + r.report.n_test,
+            self.uplift.budget_share,
+            r.spec.alpha,
+        )
+    }
+
     /// Whether the chosen outcome is a 0/1 column.
     pub fn outcome_is_binary(&self) -> bool {
         self.outcome

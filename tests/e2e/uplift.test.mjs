@@ -66,6 +66,39 @@ export default (test, h) => {
       assert(r.auuc > 0.5, `${r.model} ranks better than random: ${r.auuc}`);
       console.log(`  ${r.model}: page fit ${r.seconds} s, CLI (debug build) ${w.fit_seconds.toFixed(2)} s`);
     }
+    // Whom to target: the X-learner's deciles and, for a value and costs, the decision equal the
+    // CLI's (`--value 30 --cost-per-treated 0.2 --cost-per-conversion 3 --budget-share 0.5`),
+    // recomputed on the page when an input changes, without a refit.
+    const decided = JSON.parse(execFileSync(cli, ['uplift', file, '--treatment', 'treatment', '--outcome', 'visit',
+      '--covariates', covariates.join(','), '--model', 'x-learner-gbdt', '--split-column', 'test', '--bootstrap', '2',
+      '--value', '30', '--cost-per-treated', '0.2', '--cost-per-conversion', '3', '--budget-share', '0.5', '--json'],
+      { encoding: 'utf8' })).models[0];
+    await page.selectOption('[data-testid=uplift-focus]', { label: 'X-learner, boosted trees' });
+    const deciles = await page.locator('[data-testid=decile-row]').evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.observed)));
+    assert(deciles.length === 10, `ten deciles: ${deciles.length}`);
+    deciles.forEach((d, k) => assert(Math.abs(d - decided.deciles[k].observed) < 1e-12,
+      `decile ${k + 1}: page ${d}, CLI ${decided.deciles[k].observed}`));
+    assert(await page.locator('[data-testid=decile-bar]').count() === 10, 'ten bars');
+    for (const [id, v] of [['value', '30'], ['cost-treated', '0.2'], ['cost-conversion', '3'], ['budget', '50']]) {
+      await page.fill(`[data-testid=uplift-${id}]`, v);
+      await page.press(`[data-testid=uplift-${id}]`, 'Tab');
+    }
+    const rec = page.locator('[data-testid=uplift-recommendation]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=uplift-recommendation]')?.dataset.profitEveryone
+      && Number(document.querySelector('[data-testid=uplift-recommendation]').dataset.share) <= 0.5
+      && document.querySelector('[data-testid=uplift-budget]').value === '50');
+    const got = await rec.evaluate((el) => ({ ...el.dataset, text: el.innerText }));
+    const d = decided.decision;
+    assert(Number(got.share) === d.share && Number(got.customers) === d.customers,
+      `page share ${got.share} (${got.customers}), CLI ${d.share} (${d.customers})`);
+    for (const k of ['profit', 'profitEveryone']) {
+      const cliValue = k === 'profit' ? d.profit : d.profit_everyone;
+      assert(Math.abs(Number(got[k]) - cliValue) <= 1e-9 * Math.abs(cliValue), `${k}: page ${got[k]}, CLI ${cliValue}`);
+    }
+    assert(/Target (the top|nobody)/.test(got.text), `a recommendation in words: ${got.text}`);
+    assert(await page.locator('figure.profit line.budget').count() === 1, 'the budget is drawn');
+    assert(await page.locator('[data-testid=uplift-stale]').count() === 0, 'costs do not make the fit stale');
+    await page.locator('[data-testid=targeting]').screenshot({ path: path.join(artifacts, 'whom-to-target.png') });
     const curves = await page.locator('[data-testid=gain-curve]').count();
     assert(curves === 2, `two gain curves: ${curves}`);
     const caption = await page.locator('figure.gain figcaption').innerText();

@@ -908,7 +908,8 @@ fn uplift_deciles_and_a_profit_optimal_share() {
     assert!(deciles[0]["predicted"].as_f64() > deciles[9]["predicted"].as_f64());
     let d = &m["decision"];
     let everyone = 64_000.0
-        * ((value - per_conversion) * at("y_t") / at("n_t") - value * at("y_c") / at("n_c")
+        * ((value - per_conversion) * at("y_t") / at("n_t")
+            - value * at("y_c") / at("n_c")
             - per_treated);
     let got = d["profit_everyone"].as_f64().unwrap();
     assert!((got - everyone).abs() < 1e-6 * everyone.abs(), "{got} vs {everyone}");

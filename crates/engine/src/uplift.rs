@@ -18,7 +18,7 @@ use cf_gbdt::GbdtParams;
 pub use cf_uplift::Criterion;
 use cf_uplift::decision;
 pub use cf_uplift::decision::{
-    Cumulative, Decile, Economics, ProfitCurve, best_share, profit_curve,
+    Cumulative, Decile, Economics, ProfitCurve, best_share, cumulative, deciles, profit_curve,
 };
 use cf_uplift::metrics::{self, MetricError};
 use cf_uplift::{

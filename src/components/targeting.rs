@@ -1,0 +1,343 @@
+//! Whom to target, from one fitted uplift model: the calibration table by deciles of predicted
+//! uplift on the held-out rows, and, for the value and costs the user enters, the profit curve
+//! and the profit-optimal share ([`cf_engine::uplift::decide`]). Every number here is computed
+//! again from the held-out sums when an input changes; nothing is refitted.
+
+use cf_engine::format::{self, NBSP};
+use cf_engine::uplift::{Decile, Decision, Economics};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::components::context::use_app;
+use crate::components::plot::{PlotFrame, nice_ticks, x_ticks};
+use crate::components::results::level_text;
+use crate::components::uplift::name_of;
+use crate::state::Action;
+
+/// An uplift as people read it: percentage points for a 0/1 outcome, the outcome's units
+/// otherwise.
+fn uplift_text(v: f64, binary: bool) -> String {
+    if binary { format::pp(v, 2) } else { format::signed(v, 3) }
+}
+
+/// Money with separators and no decimals above 100.
+fn money(v: f64) -> String {
+    format::signed(v, if v.abs() >= 100.0 { 0 } else { 2 })
+}
+
+/// The section's second half: the model's deciles, the costs and the decision.
+#[component]
+pub fn Targeting() -> Html {
+    let (s, dispatch) = use_app();
+    let Some(r) = s.uplift.result.clone() else { return html! {} };
+    let Some(focus) = s.uplift_focus() else { return html! {} };
+    let Some(m) = r.report.models.get(focus).cloned() else { return html! {} };
+    let binary = s.outcome_is_binary();
+    let level = level_text(r.spec.alpha);
+    let decision = s.uplift_decision();
+    let e = s.uplift.economics;
+    let on_focus = dispatch.reform(|ev: Event| {
+        let v = ev.target_unchecked_into::<HtmlSelectElement>().value();
+        Action::SetUpliftFocus(v.parse().unwrap_or(0))
+    });
+    type Set = fn(&mut Economics, f64);
+    let money_field = |id: &'static str, label: &'static str, value: f64, set: Set| {
+        let dispatch = dispatch.clone();
+        let onchange = Callback::from(move |ev: Event| {
+            let v = ev.target_unchecked_into::<HtmlInputElement>().value();
+            if let Ok(x) = v.trim().parse::<f64>() {
+                let mut next = e;
+                set(&mut next, x);
+                dispatch.emit(Action::SetUpliftEconomics(next));
+            }
+        });
+        html! {
+            <label class="setting">
+                <span>{label}</span>
+                <input type="number" min="0" step="any" class="narrow" data-testid={format!("uplift-{id}")}
+                       value={value.to_string()} {onchange} />
+            </label>
+        }
+    };
+    let on_budget = dispatch.reform(|ev: Event| {
+        let v = ev.target_unchecked_into::<HtmlInputElement>().value();
+        let pct = v.trim().parse::<f64>().unwrap_or(100.0);
+        Action::SetUpliftBudget((pct / 100.0).clamp(0.01, 1.0))
+    });
+    let outcome = r.spec.roles.outcome.clone();
+    let unit = if binary { "conversion" } else { "unit of the outcome" };
+    html! {
+        <div class="targeting" data-testid="targeting">
+            <div class="targeting-head">
+                <h3>{"Whom to target"}</h3>
+                if r.report.models.len() > 1 {
+                    <label>{"Ranked by "}
+                        <select data-testid="uplift-focus" onchange={on_focus}>
+                            { for r.report.models.iter().enumerate().map(|(k, mm)| html! {
+                                <option value={k.to_string()} selected={k == focus}>{name_of(mm)}</option>
+                            }) }
+                        </select>
+                    </label>
+                } else {
+                    <span class="muted">{format!("Ranked by {}", name_of(&m))}</span>
+                }
+            </div>
+            <h4>{"Does the ranking hold on held-out customers?"}</h4>
+            <DecileChart deciles={m.deciles.clone()} {binary} outcome={outcome.clone()} />
+            <table class="results deciles" data-testid="decile-table">
+                <thead><tr>
+                    <th scope="col">{"Decile"}</th>
+                    <th scope="col" class="num">{"Rows"}</th>
+                    <th scope="col" class="num">{"Treated"}</th>
+                    <th scope="col" class="num">{"Control"}</th>
+                    <th scope="col" class="num">{"Predicted"}</th>
+                    <th scope="col" class="num">{"Observed"}</th>
+                    <th scope="col" class="num">{format!("{level} interval")}</th>
+                </tr></thead>
+                <tbody>
+                { for m.deciles.iter().map(|d| html! {
+                    <tr data-testid="decile-row" data-observed={d.observed.to_string()} data-predicted={d.predicted.to_string()}>
+                        <th scope="row">{decile_name(d.decile)}</th>
+                        <td class="num" data-label="Rows">{format::count(d.rows)}</td>
+                        <td class="num" data-label="Treated">{format::count(d.treated)}</td>
+                        <td class="num" data-label="Control">{format::count(d.control)}</td>
+                        <td class="num" data-label="Predicted" data-testid="decile-predicted">{uplift_text(d.predicted, binary)}</td>
+                        <td class="num" data-label="Observed" data-testid="decile-observed">{uplift_text(d.observed, binary)}</td>
+                        <td class="num muted" data-label={format!("{level} interval")}>{
+                            if d.observed_ci[0].is_finite() {
+                                format!("{} to {}", uplift_text(d.observed_ci[0], binary), uplift_text(d.observed_ci[1], binary))
+                            } else { "too few rows".to_string() }
+                        }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            <h4>{"Costs and the decision"}</h4>
+            <div class="settings-grid economics">
+                { money_field("value", if binary { "Value of one conversion" } else { "Value of one unit of the outcome" }, e.value, |e, x| e.value = x) }
+                { money_field("cost-treated", "Cost per customer treated", e.cost_per_treated, |e, x| e.cost_per_treated = x) }
+                { money_field("cost-conversion", "Cost per treated conversion (a redeemed discount)", e.cost_per_conversion, |e, x| e.cost_per_conversion = x) }
+                <label class="setting">
+                    <span>{"Budget: at most this share of customers"}</span>
+                    <span class="with-unit"><input type="number" min="1" max="100" step="1" class="narrow" data-testid="uplift-budget"
+                           value={format!("{:.0}", 100.0 * s.uplift.budget_share)} onchange={on_budget} />{format!("{NBSP}%")}</span>
+                </label>
+            </div>
+            if let Some(d) = &decision {
+                <Recommendation decision={d.clone()} model={name_of(&m)} level={level.clone()} {unit} />
+                <ProfitChart decision={d.clone()} />
+            } else {
+                <p class="hint">{"No share of the held-out rows has both treated and control customers: the profit cannot be estimated."}</p>
+            }
+            if m.arm.is_some() {
+                <p class="muted small">{"With several arms, each arm is ranked and priced against the control on its own; pick the arm in “Ranked by”."}</p>
+            }
+        </div>
+    }
+}
+
+fn decile_name(d: usize) -> String {
+    match d {
+        1 => "1 (highest)".into(),
+        10 => "10 (lowest)".into(),
+        _ => d.to_string(),
+    }
+}
+
+/// Props of [`Recommendation`].
+#[derive(Properties, PartialEq)]
+struct RecommendationProps {
+    decision: Decision,
+    model: String,
+    level: String,
+    unit: &'static str,
+}
+
+/// The decision in one sentence, with its caveat when the interval includes zero.
+#[component]
+fn Recommendation(props: &RecommendationProps) -> Html {
+    let d = &props.decision;
+    let everyone = format!("{} for treating everyone", money(d.profit_everyone));
+    let text = if d.share == 0.0 {
+        format!(
+            "Target nobody: at these costs no share of customers ranked by {} is expected to earn more than it costs ({everyone}).",
+            props.model
+        )
+    } else {
+        format!(
+            "Target the top {} ({} customers) ranked by {}: expected {} ({} interval {} to {}) against {everyone}.",
+            format::percent(d.share),
+            format::count(d.customers),
+            props.model,
+            money(d.profit),
+            props.level,
+            money(d.profit_ci[0]),
+            money(d.profit_ci[1]),
+        )
+    };
+    let unsure = d.share > 0.0 && d.profit_ci[0] <= 0.0;
+    html! {
+        <div class="recommendation" data-testid="uplift-recommendation" data-share={d.share.to_string()}
+             data-customers={d.customers.to_string()} data-profit={d.profit.to_string()}
+             data-profit-everyone={d.profit_everyone.to_string()}>
+            <p class="lead">{text}</p>
+            if unsure {
+                <p class="warning small" data-testid="uplift-unsure">{"The interval includes 0: the held-out rows cannot tell this profit from none. Treat the share as a starting point for a test, not a sure gain."}</p>
+            }
+            <p class="muted small">{format!(
+                "Profit against treating nobody, for all {} customers of the file, from the held-out customers' response rates in each share (one currency: that of the value and costs). A customer treated costs the cost per customer; each {} among treated customers brings the value minus the cost per treated conversion.",
+                format::count(d.population), props.unit)}</p>
+        </div>
+    }
+}
+
+/// Props of [`DecileChart`].
+#[derive(Properties, PartialEq)]
+struct DecileChartProps {
+    deciles: Vec<Decile>,
+    binary: bool,
+    outcome: String,
+}
+
+/// Observed uplift per decile (bars with their intervals) beside the mean prediction (a mark).
+#[component]
+fn DecileChart(props: &DecileChartProps) -> Html {
+    let (w, h) = (640.0, 260.0);
+    let (left, right, top, bottom) = (64.0, 16.0, 14.0, 40.0);
+    let scale = if props.binary { 100.0 } else { 1.0 };
+    let values = props
+        .deciles
+        .iter()
+        .flat_map(|d| [d.predicted, d.observed, d.observed_ci[0], d.observed_ci[1]]);
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v * scale), b.max(v * scale)));
+    let hi = if hi > lo { hi } else { lo + 1.0 };
+    // A margin so that a mark at either end does not touch the frame or the decile labels.
+    let pad = 0.06 * (hi - lo);
+    let (lo, hi) = (if lo < 0.0 { lo - pad } else { lo }, hi + pad);
+    let n = props.deciles.len().max(1) as f64;
+    let slot = (w - left - right) / n;
+    let px = |k: usize| left + (k as f64 + 0.5) * slot;
+    let py = |v: f64| top + (hi - v * scale) / (hi - lo) * (h - top - bottom);
+    let ticks = nice_ticks(lo, hi, 5);
+    let decimals = if hi - lo < 5.0 { 1 } else { 0 };
+    let unit = if props.binary { " points" } else { "" };
+    html! {
+        <PlotFrame kind="deciles" view_box={format!("0 0 {w} {h}")} label="decile chart"
+                   aria_label={format!("Observed uplift in {} per decile of predicted uplift on held-out customers, with intervals, beside the mean predicted uplift", props.outcome)}
+                   caption={html! {<>
+                       {format!("Held-out customers in ten equal groups by predicted uplift, highest first: the bars are the observed difference in {} between treated and control customers{}, the lines their intervals, the dark marks the model's mean prediction. ", props.outcome, if props.binary { " (percentage points)" } else { "" })}
+                       <strong>{"A model that can be trusted has bars that fall from left to right and sit near its marks."}</strong>
+                   </>}}>
+            { for ticks.iter().map(|&v| html! {
+                <g class="tick">
+                    <line x1={left.to_string()} x2={(w - right).to_string()} y1={py(v / scale).to_string()} y2={py(v / scale).to_string()} />
+                    <text x={(left - 6.0).to_string()} y={(py(v / scale) + 4.0).to_string()} text-anchor="end">{format::with_separators(v, decimals)}</text>
+                </g>
+            }) }
+            <line class="zero" x1={left.to_string()} x2={(w - right).to_string()} y1={py(0.0).to_string()} y2={py(0.0).to_string()} />
+            { x_ticks(props.deciles.iter().enumerate().map(|(k, d)| (px(k), d.decile.to_string())), h - bottom, h - bottom, h - bottom + 16.0) }
+            <text class="axis-label" x={((left + w - right) / 2.0).to_string()} y={(h - 4.0).to_string()} text-anchor="middle">{"decile of predicted uplift (1 = highest)"}</text>
+            { for props.deciles.iter().enumerate().map(|(k, d)| {
+                let x = px(k);
+                let bw = slot * 0.6;
+                let (y0, y1) = (py(0.0), py(if d.observed.is_finite() { d.observed } else { 0.0 }));
+                let title = format!("decile {}: observed {}{}, predicted {}, {} treated and {} control customers",
+                    d.decile, uplift_text(d.observed, props.binary), unit, uplift_text(d.predicted, props.binary), d.treated, d.control);
+                html! {
+                    <g class="decile" data-testid="decile-bar">
+                        <rect x={format!("{:.1}", x - bw / 2.0)} y={format!("{:.1}", y0.min(y1))} width={format!("{bw:.1}")}
+                              height={format!("{:.1}", (y1 - y0).abs().max(0.5))}
+                              class={if d.observed >= 0.0 { "up" } else { "down" }}>
+                            <title>{title.clone()}</title>
+                        </rect>
+                        if d.observed_ci[0].is_finite() {
+                            <line class="ci" x1={format!("{x:.1}")} x2={format!("{x:.1}")}
+                                  y1={format!("{:.1}", py(d.observed_ci[0]))} y2={format!("{:.1}", py(d.observed_ci[1]))} />
+                        }
+                        <line class="predicted" x1={format!("{:.1}", x - bw / 2.0 - 3.0)} x2={format!("{:.1}", x + bw / 2.0 + 3.0)}
+                              y1={format!("{:.1}", py(d.predicted))} y2={format!("{:.1}", py(d.predicted))}>
+                            <title>{title}</title>
+                        </line>
+                    </g>
+                }
+            }) }
+        </PlotFrame>
+    }
+}
+
+/// Props of [`ProfitChart`].
+#[derive(Properties, PartialEq)]
+struct ProfitChartProps {
+    decision: Decision,
+}
+
+/// The profit curve with its band, the chosen share and the budget's limit.
+#[component]
+fn ProfitChart(props: &ProfitChartProps) -> Html {
+    let d = &props.decision;
+    let c = &d.curve;
+    let (w, h) = (640.0, 260.0);
+    let (left, right, top, bottom) = (72.0, 16.0, 14.0, 40.0);
+    let finite = |v: &f64| v.is_finite();
+    let (lo, hi) =
+        c.lo.iter()
+            .chain(&c.hi)
+            .copied()
+            .filter(finite)
+            .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
+    let hi = if hi > lo { hi } else { lo + 1.0 };
+    let px = |f: f64| left + f * (w - left - right);
+    let py = |v: f64| top + (hi - v) / (hi - lo) * (h - top - bottom);
+    let ticks = nice_ticks(lo, hi, 5);
+    let pts = |ys: &[f64]| -> Vec<(f64, f64)> {
+        c.fraction
+            .iter()
+            .zip(ys)
+            .filter(|(_, y)| y.is_finite())
+            .map(|(&f, &y)| (px(f), py(y)))
+            .collect()
+    };
+    let line = |p: &[(f64, f64)]| {
+        p.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ")
+    };
+    let upper = pts(&c.hi);
+    let mut band = pts(&c.lo);
+    band.extend(upper.iter().rev().copied());
+    html! {
+        <PlotFrame kind="profit" view_box={format!("0 0 {w} {h}")} label="profit chart"
+                   aria_label="Expected incremental profit against the share of customers targeted, with its band, the recommended share marked"
+                   caption={html! {<>
+                       {"Expected incremental profit if the top share of customers, ranked by the model, were treated; the shaded band is its pointwise interval. "}
+                       <strong>{"The peak is the share worth treating; where the curve falls, the next customers cost more than they bring."}</strong>
+                       {" Hover a point for its numbers."}
+                   </>}}>
+            { for ticks.iter().map(|&v| html! {
+                <g class="tick">
+                    <line x1={left.to_string()} x2={(w - right).to_string()} y1={py(v).to_string()} y2={py(v).to_string()} />
+                    <text x={(left - 6.0).to_string()} y={(py(v) + 4.0).to_string()} text-anchor="end">{format::with_separators(v, 0)}</text>
+                </g>
+            }) }
+            { x_ticks((0..=10).map(|k| (px(k as f64 / 10.0), format!("{}%", k * 10))), top, h - bottom, h - bottom + 16.0) }
+            <text class="axis-label" x={px(0.5).to_string()} y={(h - 4.0).to_string()} text-anchor="middle">{"share of customers targeted"}</text>
+            <polygon class="band" points={line(&band)} />
+            <line class="zero" x1={left.to_string()} x2={(w - right).to_string()} y1={py(0.0).to_string()} y2={py(0.0).to_string()} />
+            if d.max_share < 1.0 {
+                <line class="budget" x1={px(d.max_share).to_string()} x2={px(d.max_share).to_string()} y1={top.to_string()} y2={(h - bottom).to_string()}>
+                    <title>{format!("budget: at most {} of customers", format::percent(d.max_share))}</title>
+                </line>
+            }
+            <polyline class="profit-line" points={line(&pts(&c.profit))} fill="none" />
+            { for c.fraction.iter().zip(&c.profit).enumerate().filter(|(k, (_, p))| k % 5 == 0 && p.is_finite()).map(|(k, (&f, &p))| html! {
+                <circle cx={format!("{:.1}", px(f))} cy={format!("{:.1}", py(p))} r="3" class="profit-point">
+                    <title>{format!("top {} targeted ({} customers): {} (interval {} to {})",
+                        format::percent(f), format::count((f * d.population as f64).round() as usize), money(p), money(c.lo[k]), money(c.hi[k]))}</title>
+                </circle>
+            }) }
+            <circle class="chosen" cx={format!("{:.1}", px(d.share))} cy={format!("{:.1}", py(d.profit))} r="6" data-testid="profit-chosen">
+                <title>{format!("recommended: top {}, {}", format::percent(d.share), money(d.profit))}</title>
+            </circle>
+        </PlotFrame>
+    }
+}
