@@ -32,6 +32,16 @@ fn to_action(msg: FromWorker) -> Option<Action> {
         FromWorker::Uplift { job, report, millis } => {
             Action::UpliftReported { job, report, millis }
         }
+        FromWorker::TargetingList { job, csv } => {
+            if crate::services::download::download("targeting-list.csv", "text/csv", &csv).is_none()
+            {
+                return Some(Action::Failed {
+                    job,
+                    message: "the browser refused the download of the targeting list".into(),
+                });
+            }
+            Action::TargetingListDone(job)
+        }
         FromWorker::Failed { job, message } => Action::Failed { job, message },
     })
 }
@@ -162,6 +172,19 @@ pub fn App() -> Html {
             }
         })
     };
+    let on_list = {
+        let bridge = bridge.clone();
+        let state = state.clone();
+        Callback::from(move |()| {
+            let (Some(r), Some(focus)) = (state.uplift.result.as_ref(), state.uplift_focus())
+            else {
+                return;
+            };
+            let treat = state.uplift_decision().map_or(0, |d| d.customers);
+            let job = bridge.targeting_list(r.spec.clone(), focus, treat, state.uplift.key.clone());
+            state.dispatch(Action::TargetingListSent(job));
+        })
+    };
     let loading = matches!(state.busy, Busy::Loading { .. });
     // An example (or an example's link) runs its analysis as soon as its file is loaded.
     {
@@ -210,7 +233,7 @@ pub fn App() -> Html {
                         <Results result={result.clone()} stale={state.result_is_stale()} file_name={AttrValue::from(dataset.name.clone())}
                                  graph_dot={result.graph_dot.clone().map(AttrValue::from)}
                                  benchmark={state.benchmark(&result.spec).map(|(v, what)| (v, AttrValue::from(what)))} />
-                        <WhoResponds on_fit={on_uplift} on_cancel={on_cancel.clone()} />
+                        <WhoResponds on_fit={on_uplift} on_cancel={on_cancel.clone()} {on_list} />
                     }
                 } else {
                     <section class="hero">

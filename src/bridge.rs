@@ -166,6 +166,20 @@ impl Bridge {
         job
     }
 
+    /// Asks for the targeting list of the fit `spec` (see [`ToWorker::TargetingList`]); returns
+    /// the request id. It does not become the request in flight.
+    pub fn targeting_list(
+        &self,
+        spec: cf_engine::uplift::UpliftSpec,
+        focus: usize,
+        treat: usize,
+        key: Option<String>,
+    ) -> u32 {
+        let job = self.next_job();
+        self.send(&ToWorker::TargetingList { job, spec: Box::new(spec), focus, treat, key }, None);
+        job
+    }
+
     /// Asks for the independence tests of `list` on the loaded table; returns the request id.
     /// It does not become the request in flight (a run may be going on).
     pub fn test(&self, list: Vec<Independence>) -> u32 {

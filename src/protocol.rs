@@ -42,6 +42,20 @@ pub enum ToWorker {
         /// What to fit.
         spec: Box<cf_engine::uplift::UpliftSpec>,
     },
+    /// The targeting list of a fit as CSV: the last fit's predictions when `spec` is the last fit's,
+    /// else a fit again (the fits are deterministic, so the list is the same).
+    TargetingList {
+        /// Request id, echoed in the reply.
+        job: u32,
+        /// The fit the list comes from.
+        spec: Box<cf_engine::uplift::UpliftSpec>,
+        /// The report's model that ranks the rows.
+        focus: usize,
+        /// How many of the top rows are treated.
+        treat: usize,
+        /// A column written beside the row number (a customer id).
+        key: Option<String>,
+    },
     /// Test the graph's implied independences on the loaded table.
     Test {
         /// Request id, echoed in the reply.
@@ -106,6 +120,13 @@ pub enum FromWorker {
         /// Milliseconds spent fitting and evaluating.
         millis: f64,
     },
+    /// The targeting list is ready.
+    TargetingList {
+        /// Request id.
+        job: u32,
+        /// The list as CSV.
+        csv: String,
+    },
     /// Independence tests finished.
     Tested {
         /// Request id.
@@ -132,6 +153,7 @@ impl FromWorker {
             | FromWorker::Loaded { job, .. }
             | FromWorker::Report { job, .. }
             | FromWorker::Uplift { job, .. }
+            | FromWorker::TargetingList { job, .. }
             | FromWorker::Tested { job, .. }
             | FromWorker::Failed { job, .. } => *job,
         }

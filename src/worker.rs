@@ -18,8 +18,17 @@ const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
 /// Rows shown in the page's preview.
 const PREVIEW_ROWS: usize = 8;
 
+/// A fit kept for its targeting list.
+struct LastUplift {
+    spec: cf_engine::uplift::UpliftSpec,
+    data: cf_engine::uplift::UpliftData,
+    run: cf_engine::uplift::UpliftRun,
+}
+
 thread_local! {
     static TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
+    /// The last uplift fit, for its targeting list.
+    static LAST_UPLIFT: RefCell<Option<LastUplift>> = const { RefCell::new(None) };
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -118,10 +127,47 @@ fn handle(data: &JsValue) {
                         if run.report.models.is_empty() {
                             FromWorker::Failed { job, message: run.errors.join("; ") }
                         } else {
-                            FromWorker::Uplift { job, report: run.report, millis: now() - start }
+                            let report = run.report.clone();
+                            LAST_UPLIFT.with_borrow_mut(|l| {
+                                *l = Some(LastUplift { spec: *spec, data, run });
+                            });
+                            FromWorker::Uplift { job, report, millis: now() - start }
                         }
                     }
                 },
+            });
+            post(&reply);
+        }
+        ToWorker::TargetingList { job, spec, focus, treat, key } => {
+            let reply = TABLE.with_borrow(|t| match t {
+                None => FromWorker::Failed { job, message: "load a data file first".into() },
+                Some(table) => LAST_UPLIFT.with_borrow_mut(|last| {
+                    if last.as_ref().is_none_or(|l| l.spec != *spec) {
+                        // Not the last fit (the worker was restarted, or another fit ran since).
+                        *last = cf_engine::uplift::prepare(table, &spec).ok().map(|data| {
+                            let run =
+                                cf_engine::uplift::run(&data, &spec, &|| 0.0, &mut progress(job));
+                            LastUplift { spec: *spec, data, run }
+                        });
+                    }
+                    match last.as_ref().map(|l| {
+                        cf_engine::uplift::targeting_csv(
+                            table,
+                            &l.data,
+                            &l.run,
+                            focus,
+                            treat,
+                            key.as_deref(),
+                        )
+                    }) {
+                        Some(Ok(csv)) => FromWorker::TargetingList { job, csv },
+                        Some(Err(e)) => FromWorker::Failed { job, message: e.to_string() },
+                        None => FromWorker::Failed {
+                            job,
+                            message: "the models could not be fitted again for the list".into(),
+                        },
+                    }
+                }),
             });
             post(&reply);
         }
@@ -163,6 +209,7 @@ fn load(job: u32, file: &File) {
         Ok((table, warnings)) => {
             let summary = cf_engine::summarize(&table, &warnings, PREVIEW_ROWS);
             TABLE.with_borrow_mut(|t| *t = Some(table));
+            LAST_UPLIFT.with_borrow_mut(|l| *l = None);
             // Whatever the parser left unread still belongs to the file's fingerprint.
             let mut rest = [0u8; 8192];
             while matches!(reader.read(&mut rest), Ok(n) if n > 0) {}

@@ -25,9 +25,16 @@ fn money(v: f64) -> String {
     format::signed(v, if v.abs() >= 100.0 { 0 } else { 2 })
 }
 
-/// The section's second half: the model's deciles, the costs and the decision.
+/// Props of [`Targeting`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct TargetingProps {
+    /// Ask the worker for the targeting list.
+    pub on_list: Callback<()>,
+}
+
+/// The section's second half: the model's deciles, the costs, the decision and the list.
 #[component]
-pub fn Targeting() -> Html {
+pub(crate) fn Targeting(props: &TargetingProps) -> Html {
     let (s, dispatch) = use_app();
     let Some(r) = s.uplift.result.clone() else { return html! {} };
     let Some(focus) = s.uplift_focus() else { return html! {} };
@@ -129,6 +136,7 @@ pub fn Targeting() -> Html {
             } else {
                 <p class="hint">{"No share of the held-out rows has both treated and control customers: the profit cannot be estimated."}</p>
             }
+            <TargetingList on_list={props.on_list.clone()} treat={decision.as_ref().map_or(0, |d| d.customers)} />
             if m.arm.is_some() {
                 <p class="muted small">{"With several arms, each arm is ranked and priced against the control on its own; pick the arm in “Ranked by”."}</p>
             }
@@ -339,5 +347,60 @@ fn ProfitChart(props: &ProfitChartProps) -> Html {
                 <title>{format!("recommended: top {}, {}", format::percent(d.share), money(d.profit))}</title>
             </circle>
         </PlotFrame>
+    }
+}
+
+/// Props of [`TargetingList`].
+#[derive(Properties, PartialEq)]
+struct TargetingListProps {
+    on_list: Callback<()>,
+    /// Customers the decision treats.
+    treat: usize,
+}
+
+/// The download of the targeting list: every row of the file, its predicted uplift, rank and
+/// decision, with an optional key column (a customer id).
+#[component]
+fn TargetingList(props: &TargetingListProps) -> Html {
+    let (s, dispatch) = use_app();
+    let columns: Vec<String> = s
+        .dataset
+        .as_ref()
+        .map(|d| d.summary.columns.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
+    let on_key = dispatch.reform(|ev: Event| {
+        let v = ev.target_unchecked_into::<HtmlSelectElement>().value();
+        Action::SetTargetingKey((!v.is_empty()).then_some(v))
+    });
+    let busy = s.uplift.list_job.is_some();
+    let stale = s.uplift_is_stale();
+    html! {
+        <div class="targeting-list">
+            <h4>{"The targeting list"}</h4>
+            <p class="hint">{format!(
+                "Every row of the file with the model's predicted uplift, its rank and the decision: the top {} rows are marked to treat. Rows the model could not score (missing values) are listed as such.",
+                format::count(props.treat)
+            )}</p>
+            <div class="list-controls">
+                <label>{"Key column "}
+                    <select data-testid="targeting-key" onchange={on_key}>
+                        <option value="" selected={s.uplift.key.is_none()}>{"none (row numbers only)"}</option>
+                        { for columns.iter().map(|c| html! {
+                            <option value={c.clone()} selected={s.uplift.key.as_ref() == Some(c)}>{c.clone()}</option>
+                        }) }
+                    </select>
+                </label>
+                <button class="ghost" data-testid="download-targeting-list" disabled={busy || stale} aria-busy={busy.to_string()}
+                        onclick={props.on_list.reform(|_| ())}>
+                    { if busy { "Making the list…" } else { "Download the targeting list (CSV)" } }
+                </button>
+            </div>
+            if stale {
+                <p class="hint">{"The settings changed since the fit: fit again to download its list."}</p>
+            }
+            if let Some(e) = &s.uplift.list_error {
+                <p class="error-inline" role="alert" data-testid="targeting-list-error">{crate::components::message::message(e)}</p>
+            }
+        </div>
     }
 }

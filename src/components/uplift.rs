@@ -20,6 +20,8 @@ pub struct WhoRespondsProps {
     pub on_fit: Callback<()>,
     /// Stop it.
     pub on_cancel: Callback<()>,
+    /// Ask the worker for the targeting list (downloaded when it arrives).
+    pub on_list: Callback<()>,
 }
 
 /// Colours of the models' curves, in order.
@@ -106,7 +108,7 @@ pub fn WhoResponds(props: &WhoRespondsProps) -> Html {
                              n_train={r.report.n_train} n_test={r.report.n_test} millis={r.millis}
                              stale={s.uplift_is_stale()} outcome={r.spec.roles.outcome.clone()} />
                 { for r.report.warnings.iter().map(|w| html! { <p class="warning small">{message(w)}</p> }) }
-                <crate::components::targeting::Targeting />
+                <crate::components::targeting::Targeting on_list={props.on_list.clone()} />
             }
         </section>
     }

@@ -126,6 +126,12 @@ pub enum Action {
     SetUpliftBudget(f64),
     /// Show the deciles and decision of this model of the last fit.
     SetUpliftFocus(usize),
+    /// The column written beside the row number in the targeting list.
+    SetTargetingKey(Option<String>),
+    /// The targeting list was asked of the worker as request `job`.
+    TargetingListSent(u32),
+    /// The targeting list of request `job` was downloaded.
+    TargetingListDone(u32),
     /// An uplift fit was sent as request `job`.
     UpliftStarted {
         /// Request id.
@@ -251,6 +257,7 @@ impl AppState {
             models: self.uplift.models.take(),
             economics: self.uplift.economics,
             budget_share: self.uplift.budget_share,
+            key: self.uplift.key.take(),
             ..Default::default()
         };
         self.example_graph = None;
@@ -363,6 +370,19 @@ impl Reducible for AppState {
                 s.uplift.budget_share = b;
             }
             Action::SetUpliftFocus(k) => s.uplift.focus = Some(k),
+            Action::SetTargetingKey(k) => s.uplift.key = k,
+            Action::TargetingListSent(job) => {
+                s.uplift.list_job = Some(job);
+                s.uplift.list_error = None;
+            }
+            Action::TargetingListDone(job) if s.uplift.list_job == Some(job) => {
+                s.uplift.list_job = None;
+            }
+            Action::Failed { job, message } if s.uplift.list_job == Some(job) => {
+                // Said beside the list's button; the fit and everything else stay.
+                s.uplift.list_job = None;
+                s.uplift.list_error = Some(message);
+            }
             Action::SetUpliftTree(t) => {
                 if !super::uplift::tree_options_valid(&t) {
                     return self;
@@ -459,6 +479,7 @@ impl Reducible for AppState {
             | Action::Loaded { .. }
             | Action::Reported { .. }
             | Action::UpliftReported { .. }
+            | Action::TargetingListDone(_)
             | Action::Failed { .. } => {
                 return self;
             }

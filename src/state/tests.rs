@@ -988,8 +988,20 @@ fn whom_to_target_focus_costs_and_budget() {
     let other = s.clone().reduce(Action::SetUpliftFocus(0));
     assert_eq!(other.uplift_focus(), Some(0));
     assert!(other.uplift_decision().unwrap().profit < d.profit);
-    // A new file keeps the costs and the budget, not the fit.
-    let next = capped
+    // The targeting list: busy while the worker makes it; its failure is said beside its button
+    // and leaves the fit, the page's busy state and its message alone.
+    let listing = capped
+        .clone()
+        .reduce(Action::SetTargetingKey(Some("x".into())))
+        .reduce(Action::TargetingListSent(7));
+    assert_eq!(listing.uplift.list_job, Some(7));
+    let failed = listing.clone().reduce(Action::Failed { job: 7, message: "no".into() });
+    assert_eq!((failed.uplift.list_job, failed.uplift.list_error.as_deref()), (None, Some("no")));
+    assert!(failed.uplift.result.is_some() && failed.error.is_none() && failed.busy == Busy::Idle);
+    let done = listing.reduce(Action::TargetingListDone(7));
+    assert_eq!((done.uplift.list_job, done.uplift.list_error.as_deref()), (None, None));
+    // A new file keeps the costs, the budget and the key column, not the fit.
+    let next = done
         .reduce(Action::LoadStarted {
             job: 4,
             name: "next.csv".into(),
@@ -1006,4 +1018,5 @@ fn whom_to_target_focus_costs_and_budget() {
         });
     assert!(next.uplift.result.is_none());
     assert_eq!((next.uplift.economics, next.uplift.budget_share), (e, 0.1));
+    assert_eq!(next.uplift.key.as_deref(), Some("x"));
 }

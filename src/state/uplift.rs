@@ -63,6 +63,12 @@ pub struct UpliftState {
     /// The model (index into the last fit's models) whose deciles and decision are shown; `None`:
     /// the one with the highest Qini ([`AppState::uplift_focus`]).
     pub focus: Option<usize>,
+    /// A column written beside the row number in the targeting list (a customer id).
+    pub key: Option<String>,
+    /// The targeting list being made in the worker (request id).
+    pub list_job: Option<u32>,
+    /// Why the last targeting list could not be made.
+    pub list_error: Option<String>,
     pub(super) pending: Option<UpliftSpec>,
 }
 
@@ -93,6 +99,9 @@ impl Default for UpliftState {
             economics: Economics { value: 1.0, cost_per_treated: 0.0, cost_per_conversion: 0.0 },
             budget_share: 1.0,
             focus: None,
+            key: None,
+            list_job: None,
+            list_error: None,
             pending: None,
         }
     }
@@ -138,10 +147,7 @@ impl AppState {
         let models = &self.uplift.result.as_ref()?.report.models;
         match self.uplift.focus {
             Some(k) if k < models.len() => Some(k),
-            _ => (0..models.len())
-                .filter(|&k| models[k].qini.is_finite())
-                .max_by(|&a, &b| models[a].qini.total_cmp(&models[b].qini))
-                .or((!models.is_empty()).then_some(0)),
+            _ => self.uplift.result.as_ref()?.report.best_by_qini(),
         }
     }
 

@@ -69,9 +69,11 @@ export default (test, h) => {
     // Whom to target: the X-learner's deciles and, for a value and costs, the decision equal the
     // CLI's (`--value 30 --cost-per-treated 0.2 --cost-per-conversion 3 --budget-share 0.5`),
     // recomputed on the page when an input changes, without a refit.
+    const listFile = path.join(artifacts, 'targeting-list-cli.csv');
     const decided = JSON.parse(execFileSync(cli, ['uplift', file, '--treatment', 'treatment', '--outcome', 'visit',
       '--covariates', covariates.join(','), '--model', 'x-learner-gbdt', '--split-column', 'test', '--bootstrap', '2',
-      '--value', '30', '--cost-per-treated', '0.2', '--cost-per-conversion', '3', '--budget-share', '0.5', '--json'],
+      '--value', '30', '--cost-per-treated', '0.2', '--cost-per-conversion', '3', '--budget-share', '0.5',
+      '--list-out', listFile, '--key', 'history', '--json'],
       { encoding: 'utf8' })).models[0];
     await page.selectOption('[data-testid=uplift-focus]', { label: 'X-learner, boosted trees' });
     const deciles = await page.locator('[data-testid=decile-row]').evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.observed)));
@@ -99,6 +101,20 @@ export default (test, h) => {
     assert(await page.locator('figure.profit line.budget').count() === 1, 'the budget is drawn');
     assert(await page.locator('[data-testid=uplift-stale]').count() === 0, 'costs do not make the fit stale');
     await page.locator('[data-testid=targeting]').screenshot({ path: path.join(artifacts, 'whom-to-target.png') });
+    // The targeting list: every row of the file, downloaded from the page, is the CLI's
+    // `--list-out` for the same model, costs and key column, byte for byte.
+    await page.selectOption('[data-testid=targeting-key]', 'history');
+    const [listDownload] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }),
+      page.click('[data-testid=download-targeting-list]')]);
+    const list = fs.readFileSync(await listDownload.path(), 'utf8');
+    const cliList = fs.readFileSync(listFile, 'utf8');
+    const lines = list.trim().split('\n');
+    assert(lines[0] === 'row,history,uplift,rank,decision', `list header: ${lines[0]}`);
+    assert(lines.length === 64001, `a line per row: ${lines.length - 1}`);
+    const treated = lines.filter((l) => l.endsWith(',treat')).length;
+    assert(treated === d.customers, `${treated} rows to treat, the decision says ${d.customers}`);
+    assert(list === cliList, 'the page\'s list equals the CLI\'s');
+    assert(await page.locator('[data-testid=download-targeting-list]').isEnabled(), 'the button is ready again');
     const curves = await page.locator('[data-testid=gain-curve]').count();
     assert(curves === 2, `two gain curves: ${curves}`);
     const caption = await page.locator('figure.gain figcaption').innerText();
@@ -127,5 +143,19 @@ export default (test, h) => {
     for (const m of ['uplift-forest-kl', 'x-learner-gbdt']) await page.uncheck(`[data-testid=uplift-model-${m}]`);
     await page.click('[data-testid=uplift-button]');
     await page.locator('[data-testid=uplift-row][data-model=uplift-forest-ed]').waitFor({ timeout: 120000 });
+    const listOf = async () => {
+      const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }),
+        page.click('[data-testid=download-targeting-list]')]);
+      return fs.readFileSync(await d.path(), 'utf8');
+    };
+    const first = await listOf();
+    // A fit of the same models cancelled: the worker starts afresh and forgets the fit, so the
+    // list is fitted again in the worker, and it is the same list.
+    await page.click('[data-testid=uplift-button]');
+    await page.locator('[data-testid=uplift-cancel]').click();
+    await page.locator('[data-testid=uplift-button]:not([disabled])').waitFor({ timeout: 60000 });
+    assert(await page.locator('[data-testid=uplift-row][data-model=uplift-forest-ed]').count() === 1, 'the fit stays');
+    const again = await listOf();
+    assert(again === first && first.split('\n').length === 64002, 'the same list after a restart of the worker');
   });
 };

@@ -20,7 +20,9 @@ pub(crate) const USAGE: &str =
                      [--gbdt-seed N] [--effect-gbdt-… the same] [--max-depth N] [--min-samples-leaf N]
                      [--min-samples-treatment N] [--n-reg X] [--trees N] [--max-features N]
                      [--honesty | --no-honesty] [--split exact|histogram] [--missing drop|indicator]
-                     [--cate-out FILE] [--delimiter C] [--json]
+                     [--cate-out FILE] [--value V [--cost-per-treated C] [--cost-per-conversion C]
+                     [--budget-share S] [--list-out FILE [--list-model NAME] [--key COL]]]
+                     [--delimiter C] [--json]
 
 uplift fits each --model on the training rows and ranks the test rows by predicted effect:
 causal-tree and causal-forest (any numeric outcome: causal_mse splits on 255 bins, honest leaves
@@ -39,7 +41,10 @@ intervals (--bootstrap, default 200). --cate-out writes the test rows' predicted
 Each model also gets its calibration table: the observed uplift per decile of predicted uplift.
 --value V (worth of one conversion), --cost-per-treated C, --cost-per-conversion C and
 --budget-share S (at most this share targeted, default 1) add the profit-optimal share to target,
-with the profit curve, for all the file's customers.
+with the profit curve, for all the file's customers. --list-out writes the targeting list: every
+row of the file with its predicted uplift, its rank and the decision (the top rows of the
+profit-optimal share are treated), by --list-model (a model of the report, `model` or
+`model:arm`; default: the highest Qini), with the --key column (a customer id) beside the row.
 A treatment with more than two levels needs --control: each other level is evaluated against it
 (trees and forests fit all arms in one model; a meta-learner is fitted per arm).
 --gbdt-* set the outcome models' boosting (LightGBM's defaults: 100 trees, 31 leaves, rate 0.1,
@@ -52,6 +57,8 @@ struct UpliftArgs {
     /// Costs and values for a targeting decision, and the budget share.
     economics: Option<(Economics, f64)>,
     cate_out: Option<String>,
+    /// Targeting list: file, model name, key column.
+    list_out: Option<(String, Option<String>, Option<String>)>,
     delimiter: Option<u8>,
     json: bool,
 }
@@ -96,6 +103,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
     let (mut bootstrap, mut alpha) = (200usize, 0.05f64);
     let (mut gbdt, mut effect_gbdt) = (GbdtOptions::default(), GbdtOptions::default());
     let (mut cate_out, mut delimiter, mut json) = (None, None, false);
+    let (mut list_out, mut list_model, mut key) = (None, None, None);
     let mut tree = TreeOptions::default();
     let (mut value_of, mut cost_treated, mut cost_conversion, mut budget) =
         (None::<f64>, 0.0f64, 0.0f64, 1.0f64);
@@ -132,6 +140,9 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
                         })?;
                     }
                     "--cate-out" => cate_out = Some(value(p, &flag)?),
+                    "--list-out" => list_out = Some(value(p, &flag)?),
+                    "--list-model" => list_model = Some(value(p, &flag)?),
+                    "--key" => key = Some(value(p, &flag)?),
                     "--value" => value_of = Some(number(p, &flag)?),
                     "--cost-per-treated" => cost_treated = number(p, &flag)?,
                     "--cost-per-conversion" => cost_conversion = number(p, &flag)?,
@@ -203,6 +214,16 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
             "x-learner-gbdt".parse().map_err(usage)?,
         ];
     }
+    if list_out.is_none() && (list_model.is_some() || key.is_some()) {
+        return Err(usage("--list-model and --key need --list-out".into()));
+    }
+    if list_out.is_some() && value_of.is_none() {
+        return Err(usage(
+            "--list-out needs --value (and the costs): the list's decision is the profit-optimal share"
+                .into(),
+        ));
+    }
+    let list_out = list_out.map(|f| (f, list_model, key));
     let economics = match value_of {
         None if cost_treated != 0.0 || cost_conversion != 0.0 || budget != 1.0 => {
             return Err(usage(
@@ -247,6 +268,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
         },
         economics,
         cate_out,
+        list_out,
         delimiter,
         json,
     })
@@ -259,37 +281,65 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
     let (table, read_warnings) = read::read_table(&a.file, a.delimiter, threads)?;
     let data = uplift::prepare(&table, &a.spec).map_err(|e| Failure::Data(e.to_string()))?;
     let start = Instant::now();
-    let uplift::UpliftRun { mut report, predictions, errors } =
-        uplift::run(&data, &a.spec, &|| start.elapsed().as_secs_f64(), &mut |_| {});
+    let mut run = uplift::run(&data, &a.spec, &|| start.elapsed().as_secs_f64(), &mut |_| {});
+    let errors = std::mem::take(&mut run.errors);
     for e in &errors {
         eprintln!("error: {e}");
     }
     let ok = errors.is_empty();
     let mut warnings: Vec<String> = read_warnings.iter().map(ToString::to_string).collect();
-    warnings.append(&mut report.warnings);
-    report.warnings = warnings;
+    warnings.append(&mut run.report.warnings);
+    run.report.warnings = warnings;
     if let Some((e, budget)) = a.economics {
-        let population = report.n_train + report.n_test;
-        for m in &mut report.models {
+        let population = run.report.n_train + run.report.n_test;
+        for m in &mut run.report.models {
             m.decision = uplift::decide(m, e, population, budget, a.spec.alpha);
         }
     }
+    let write = |path: &str, text: String| {
+        std::fs::write(path, text).map_err(|e| Failure::Data(format!("cannot write {path}: {e}")))
+    };
     if let Some(path) = &a.cate_out {
+        let test: Vec<Vec<f64>> =
+            run.predictions.iter().map(|(_, s)| uplift::test_part(&data, s)).collect();
         let mut out = String::from("row");
-        for (name, _) in &predictions {
+        for (name, _) in &run.predictions {
             out += &format!(",{name}");
         }
         out.push('\n');
         for (k, row) in data.test_rows.iter().enumerate() {
             out += &(row + 1).to_string();
-            for (_, s) in &predictions {
+            for s in &test {
                 out += &format!(",{}", s[k]);
             }
             out.push('\n');
         }
-        std::fs::write(path, out)
-            .map_err(|e| Failure::Data(format!("cannot write {path}: {e}")))?;
+        write(path, out)?;
     }
+    if let Some((path, model, key)) = &a.list_out {
+        let models = &run.report.models;
+        let focus = match model {
+            None => run.report.best_by_qini(),
+            Some(name) => (0..run.predictions.len()).find(|&k| {
+                let m = &models[k];
+                *name == m.model
+                    || m.arm.as_ref().is_some_and(|a| *name == format!("{}:{a}", m.model))
+            }),
+        };
+        let Some(focus) = focus else {
+            let names: Vec<&str> = run.predictions.iter().map(|(n, _)| n.as_str()).collect();
+            return Err(Failure::Usage(format!(
+                "--list-model `{}` is not a model that ran; one of: {}",
+                model.as_deref().unwrap_or(""),
+                names.join(", ")
+            )));
+        };
+        let treat = models[focus].decision.as_ref().map_or(0, |d| d.customers);
+        let csv = uplift::targeting_csv(&table, &data, &run, focus, treat, key.as_deref())
+            .map_err(|e| Failure::Data(e.to_string()))?;
+        write(path, csv)?;
+    }
+    let report = run.report;
     if a.json {
         let text =
             serde_json::to_string_pretty(&report).map_err(|e| Failure::Data(e.to_string()))?;

@@ -851,18 +851,19 @@ fn uplift_scores_models_on_a_held_out_split() {
     assert!(
         models[1]["auuc"].as_f64().unwrap() > 0.55 && models[3]["auuc"].as_f64().unwrap() > 0.55
     );
-    let (code, _, stderr) = counterfact(&[
-        "uplift",
-        &file,
-        "--treatment",
-        "treatment",
-        "--outcome",
-        "visit",
-        "--model",
-        "forest",
-    ]);
-    assert_eq!(code, 2);
+    let stderr = uplift_refused(&["--model", "forest"]);
     assert!(stderr.contains("unknown uplift model `forest`"), "{stderr}");
+}
+
+/// `counterfact uplift FILE --treatment treatment --outcome visit EXTRA…` on Hillstrom, which
+/// must be refused as a usage error (exit 2); its message.
+fn uplift_refused(extra: &[&str]) -> String {
+    let file = format!("{DATA}hillstrom.csv");
+    let mut args = vec!["uplift", &file, "--treatment", "treatment", "--outcome", "visit"];
+    args.extend_from_slice(extra);
+    let (code, _, stderr) = counterfact(&args);
+    assert_eq!(code, 2, "{stderr}");
+    stderr
 }
 
 /// `uplift --value …`: the calibration table adds up to the test split, the decision's profit of
@@ -871,6 +872,7 @@ fn uplift_scores_models_on_a_held_out_split() {
 fn uplift_deciles_and_a_profit_optimal_share() {
     let file = format!("{DATA}hillstrom.csv");
     let (value, per_treated, per_conversion) = (30.0, 0.2, 3.0);
+    let list_path = std::env::temp_dir().join(format!("cf-list-{}.csv", std::process::id()));
     let v = json_ok(&[
         "uplift",
         &file,
@@ -892,6 +894,8 @@ fn uplift_deciles_and_a_profit_optimal_share() {
         "3",
         "--budget-share",
         "0.25",
+        "--list-out",
+        list_path.to_str().unwrap(),
         "--json",
     ]);
     let n_test = v["n_test"].as_u64().unwrap() as f64;
@@ -921,17 +925,48 @@ fn uplift_deciles_and_a_profit_optimal_share() {
     assert!(curve[..=25].iter().all(|&p| p <= best), "{best} {curve:?}");
     assert_eq!(d["customers"].as_f64().unwrap(), (share * 64_000.0).round());
 
-    let (code, _, stderr) = counterfact(&[
-        "uplift",
-        &file,
-        "--treatment",
-        "treatment",
-        "--outcome",
-        "visit",
-        "--cost-per-treated",
+    // The targeting list: every row once, ranks 1..=n by predicted uplift, the top `customers`
+    // rows marked to treat.
+    let list = std::fs::read_to_string(&list_path).unwrap();
+    std::fs::remove_file(&list_path).ok();
+    let mut lines = list.lines();
+    assert_eq!(lines.next(), Some("row,uplift,rank,decision"));
+    let rows: Vec<(usize, f64, usize, bool)> = lines
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[0].parse().unwrap(), c[1].parse().unwrap(), c[2].parse().unwrap(), c[3] == "treat")
+        })
+        .collect();
+    assert_eq!(rows.len(), 64_000);
+    assert!(rows.iter().enumerate().all(|(k, r)| r.0 == k + 1));
+    let customers = d["customers"].as_u64().unwrap() as usize;
+    assert_eq!(rows.iter().filter(|r| r.3).count(), customers);
+    assert!(rows.iter().all(|r| r.3 == (r.2 <= customers)));
+    let mut by_rank = rows.clone();
+    by_rank.sort_by_key(|r| r.2);
+    assert!(by_rank.iter().enumerate().all(|(k, r)| r.2 == k + 1), "ranks are 1..=n");
+    assert!(by_rank.windows(2).all(|w| w[0].1 >= w[1].1), "ranked by predicted uplift");
+
+    let stderr = uplift_refused(&["--list-out", "x.csv"]);
+    assert!(stderr.contains("--list-out needs --value"), "{stderr}");
+    let stderr = uplift_refused(&[
+        "--covariates",
+        "recency,history",
+        "--model",
+        "t-learner-linear",
+        "--bootstrap",
+        "2",
+        "--value",
         "1",
+        "--list-out",
+        "never-written.csv",
+        "--list-model",
+        "x-learner-gbdt",
     ]);
-    assert_eq!(code, 2);
+    assert!(stderr.contains("one of: t-learner-linear"), "{stderr}");
+    assert!(!std::path::Path::new("never-written.csv").exists());
+
+    let stderr = uplift_refused(&["--cost-per-treated", "1"]);
     assert!(stderr.contains("need --value"), "{stderr}");
 }
 

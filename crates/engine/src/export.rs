@@ -20,7 +20,7 @@ struct Column {
     cell: fn(&EffectRow) -> String,
 }
 
-fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     if x.is_finite() { format!("{x}") } else { String::new() }
 }
 
@@ -31,7 +31,7 @@ fn opt_num(x: Option<f64>) -> String {
 /// A field quoted when it must be (RFC 4180), or when spaces at its ends would be trimmed by a
 /// reader. Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage
 /// return first, and not a number) gets a leading `'`: arm labels and messages come from the data.
-fn field(s: &str) -> String {
+pub(crate) fn field(s: &str) -> String {
     let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err();
     let guarded;
     let s = if formula {

@@ -761,3 +761,51 @@ fn boosted_learners_on_a_multi_arm_treatment() {
     assert_eq!(r.cate.len(), 6);
     assert!(r.cate.iter().all(|c| c.rows.len() == 300));
 }
+
+#[test]
+fn a_targeting_list_has_every_row_ranks_by_the_model_and_marks_the_top_rows() {
+    use crate::uplift::{self, ListSpec, UpliftSpec, UpliftSplit};
+    // Row 3 misses x: the models never see it. `=HYPERLINK` would run in a spreadsheet.
+    let t = table(
+        "id,t,y,x,test\na1,1,1,0.5,0\n=HYPERLINK(1),0,0,0.2,1\nc3,1,0,,0\nd4,0,1,0.9,1\ne5,1,1,0.1,1\nf6,0,0,0.3,0\n",
+    );
+    let mut roles = AnalysisSpec::new("t", "y", Vec::new());
+    roles.covariates = Some(vec!["x".into()]);
+    let spec = UpliftSpec {
+        roles,
+        models: Vec::new(),
+        scores: Vec::new(),
+        split: UpliftSplit::Column("test".into()),
+        bootstrap: 10,
+        alpha: 0.05,
+        seed: 1,
+        gbdt: Default::default(),
+        effect_gbdt: Default::default(),
+        tree: Default::default(),
+    };
+    // `prepare` refuses nothing to evaluate; the list itself needs no model.
+    let mut with_score = spec.clone();
+    with_score.scores = vec!["x".into()];
+    let data = uplift::prepare(&t, &with_score).unwrap();
+    assert_eq!(data.rows, vec![0, 1, 3, 4, 5]);
+    // Ties (0.2 twice) keep file order; NaN ranks last.
+    let u = [0.2, 0.5, f64::NAN, 0.2, 0.9];
+    let columns = vec![("uplift".to_string(), &u[..])];
+    let list =
+        ListSpec { columns: &columns, rank_by: 0, treat: 2, treat_label: "treat", key: Some("id") };
+    let csv = uplift::targeting_list(&t, &data, &list).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "row,id,uplift,rank,decision");
+    assert_eq!(lines[1], "1,a1,0.2,3,none");
+    assert_eq!(lines[2], "2,'=HYPERLINK(1),0.5,2,treat");
+    assert_eq!(lines[3], "3,c3,,,none (missing values)");
+    assert_eq!(lines[4], "4,d4,,5,none");
+    assert_eq!(lines[5], "5,e5,0.2,4,none");
+    assert_eq!(lines[6], "6,f6,0.9,1,treat");
+    assert_eq!(lines.len(), 7);
+    let short = [0.1];
+    let bad = vec![("uplift".to_string(), &short[..])];
+    assert!(uplift::targeting_list(&t, &data, &ListSpec { columns: &bad, ..list }).is_err());
+    let e = uplift::targeting_list(&t, &data, &ListSpec { key: Some("nope"), ..list }).unwrap_err();
+    assert!(e.to_string().contains("`nope`"), "{e}");
+}

@@ -336,7 +336,10 @@ pub struct UpliftData {
     outcome: String,
     binary: bool,
     x_train: Vec<Vec<f64>>,
-    x_test: Vec<Vec<f64>>,
+    /// Every row's covariates (training and test rows in table order), for the targeting list.
+    x_all: Vec<Vec<f64>>,
+    /// Positions in the rows of [`UpliftData::rows`] of the test rows.
+    test_pos: Vec<usize>,
     /// 0 = control, 1..=k the arms.
     group_train: Vec<usize>,
     y_train: Vec<f64>,
@@ -346,6 +349,9 @@ pub struct UpliftData {
     pub arms: Option<Vec<String>>,
     /// Table rows of the test split (for per-row output).
     pub test_rows: Vec<usize>,
+    /// Table rows of every row the models see (training and test, in table order): the rows the
+    /// missing-value policy kept. [`fit_scores`] predicts them all.
+    pub rows: Vec<usize>,
     scores: Vec<(String, Vec<f64>)>,
     /// Rows in the training split.
     pub n_train: usize,
@@ -450,13 +456,15 @@ pub fn prepare(table: &Table, spec: &UpliftSpec) -> Result<UpliftData, UpliftErr
         outcome: roles.outcome.clone(),
         binary,
         x_train: d.covariates.iter().map(|c| pick(c, &train_idx)).collect(),
-        x_test: d.covariates.iter().map(|c| pick(c, &test_idx)).collect(),
+        x_all: d.covariates.iter().map(|c| c.to_vec()).collect(),
+        test_pos: test_idx.clone(),
         group_train: train_idx.iter().map(|&r| group[r]).collect(),
         y_train: pick(&d.y, &train_idx),
         group_test,
         arms,
         y_test: pick(&d.y, &test_idx),
         test_rows: test_idx.iter().map(|&r| d.rows[r]).collect(),
+        rows: d.rows.clone(),
         scores,
         n_train: train_idx.len(),
         n_test: test_idx.len(),
@@ -511,7 +519,8 @@ fn groups(
     Ok((group, Some(arms)))
 }
 
-/// Fits `model` on the training rows and predicts the effect of each test row. A boosted model
+/// Fits `model` on the training rows and predicts the effect of every row ([`UpliftData::rows`];
+/// [`test_part`] picks the test rows), one column per arm. A boosted model
 /// on a 0/1 outcome uses classifier outcome models (probabilities), as causalml's
 /// `Base*Classifier`.
 ///
@@ -525,7 +534,7 @@ pub fn fit_scores(
 ) -> Result<Vec<Vec<f64>>, UpliftError> {
     let fail = |e: &dyn fmt::Display| UpliftError::Invalid(format!("{}: {e}", model.as_str()));
     let x: Vec<&[f64]> = data.x_train.iter().map(|c| &c[..]).collect();
-    let xt: Vec<&[f64]> = data.x_test.iter().map(|c| &c[..]).collect();
+    let xt: Vec<&[f64]> = data.x_all.iter().map(|c| &c[..]).collect();
     let group = &data.group_train;
     let k = data.arms.as_ref().map_or(1, Vec::len);
     match model {
@@ -587,6 +596,11 @@ pub fn fit_scores(
             Ok((0..k).map(|a| uplift.iter().map(|u| u[a]).collect()).collect())
         }
     }
+}
+
+/// The test rows' entries of a column over every row ([`fit_scores`]' predictions).
+pub fn test_part(data: &UpliftData, all: &[f64]) -> Vec<f64> {
+    data.test_pos.iter().map(|&r| all[r]).collect()
 }
 
 /// Arm `a`'s and the control's training rows: covariates, 0/1 treatment, outcome.
@@ -788,13 +802,153 @@ pub fn decide(
     })
 }
 
+/// What a targeting list ranks and marks: the predictions of one model over
+/// [`UpliftData::rows`] (one column per arm), which column ranks, how many rows are treated.
+#[derive(Debug, Clone, Copy)]
+pub struct ListSpec<'a> {
+    /// `(header, predictions)`; headers are written as given (defused).
+    pub columns: &'a [(String, &'a [f64])],
+    /// The column that ranks the rows.
+    pub rank_by: usize,
+    /// Rows with rank at most this are marked treated ([`Decision::customers`]).
+    pub treat: usize,
+    /// What a treated row's decision says: `treat`, or the arm's level.
+    pub treat_label: &'a str,
+    /// A column of the table written beside the row number (a customer id).
+    pub key: Option<&'a str>,
+}
+
+/// The targeting list as CSV, one line per row of `table` in file order: `row` (the data row's
+/// number, 1 for the first row after the header), the key column if one is named, the predicted
+/// uplift of each column, `rank` (1 = the highest predicted uplift of the ranking column; ties in
+/// file order) and `decision`. Rows the models did not see (dropped for missing values) have
+/// empty predictions and rank, and the decision `none (missing values)`. Text from the data is
+/// defused as in the other exports.
+///
+/// # Errors
+/// A key column that is not in the table, a ranking column out of range, or columns whose length
+/// is not the number of rows the models saw.
+pub fn targeting_list(
+    table: &Table,
+    data: &UpliftData,
+    list: &ListSpec<'_>,
+) -> Result<String, UpliftError> {
+    use crate::export::{field, num};
+    let n = data.rows.len();
+    let Some((_, by)) = list.columns.get(list.rank_by) else {
+        return Err(UpliftError::Invalid("the targeting list has no ranking column".into()));
+    };
+    if let Some((name, c)) = list.columns.iter().find(|(_, c)| c.len() != n) {
+        return Err(UpliftError::Invalid(format!(
+            "the predictions `{name}` have {} rows, the models saw {n}",
+            c.len()
+        )));
+    }
+    let key = match list.key {
+        None => None,
+        Some(k) => Some(table.column(k).ok_or_else(|| {
+            UpliftError::Invalid(format!("the key column `{k}` is not in the file"))
+        })?),
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    // Highest first; a prediction that is not a number ranks last.
+    order.sort_by(|&a, &b| {
+        let (x, y) = (by[a], by[b]);
+        match (x.is_nan(), y.is_nan()) {
+            (false, false) => y.total_cmp(&x),
+            (a_nan, b_nan) => a_nan.cmp(&b_nan),
+        }
+    });
+    let mut rank = vec![0usize; n];
+    for (k, &p) in order.iter().enumerate() {
+        rank[p] = k + 1;
+    }
+    // Table row → position among the rows the models saw.
+    let mut seen = vec![usize::MAX; table.n_rows()];
+    for (p, &r) in data.rows.iter().enumerate() {
+        if let Some(slot) = seen.get_mut(r) {
+            *slot = p;
+        }
+    }
+    let mut out = String::from("row");
+    if let (Some(k), Some(_)) = (list.key, key) {
+        out += &format!(",{}", field(k));
+    }
+    for (name, _) in list.columns {
+        out += &format!(",{}", field(name));
+    }
+    out += ",rank,decision\n";
+    for (r, &p) in seen.iter().enumerate() {
+        out += &(r + 1).to_string();
+        if let Some(c) = key {
+            out += &format!(",{}", field(&c.display(r)));
+        }
+        if p == usize::MAX {
+            out += &",".repeat(list.columns.len() + 1);
+            out += ",none (missing values)\n";
+            continue;
+        }
+        for (_, c) in list.columns {
+            out += &format!(",{}", num(c[p]));
+        }
+        let decision = if rank[p] <= list.treat { list.treat_label } else { "none" };
+        out += &format!(",{},{}\n", rank[p], field(decision));
+    }
+    Ok(out)
+}
+
+/// The targeting list ([`targeting_list`]) of the report's model `focus` from a [`run`]: that
+/// model's predictions for every arm (`uplift`, or `uplift:<arm>`), ranked by the focused arm's,
+/// the top `treat` rows marked (`treat`, or the arm's level).
+///
+/// # Errors
+/// A `focus` that is not a fitted model (a score column has no predictions for the training
+/// rows), and those of [`targeting_list`].
+pub fn targeting_csv(
+    table: &Table,
+    data: &UpliftData,
+    run: &UpliftRun,
+    focus: usize,
+    treat: usize,
+    key: Option<&str>,
+) -> Result<String, UpliftError> {
+    let (Some(m), Some(_)) = (run.report.models.get(focus), run.predictions.get(focus)) else {
+        return Err(UpliftError::Invalid(
+            "a targeting list needs a model fitted here (not a score column)".into(),
+        ));
+    };
+    // The model's entries: one per arm, next to each other in the report.
+    let same: Vec<usize> =
+        (0..run.predictions.len()).filter(|&k| run.report.models[k].model == m.model).collect();
+    let columns: Vec<(String, &[f64])> = same
+        .iter()
+        .map(|&k| {
+            let name = match &run.report.models[k].arm {
+                Some(a) => format!("uplift:{a}"),
+                None => "uplift".to_string(),
+            };
+            (name, &run.predictions[k].1[..])
+        })
+        .collect();
+    let rank_by = same.iter().position(|&k| k == focus).unwrap_or(0);
+    let spec = ListSpec {
+        columns: &columns,
+        rank_by,
+        treat,
+        treat_label: m.arm.as_deref().unwrap_or("treat"),
+        key,
+    };
+    targeting_list(table, data, &spec)
+}
+
 /// What [`run`] gives: the report, every model's test-row predictions (one column per model and
 /// arm, named `model` or `model:arm`) and what failed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpliftRun {
     /// The evaluation.
     pub report: UpliftReport,
-    /// Predicted effects of the test rows ([`UpliftData::test_rows`]), per model and arm.
+    /// Predicted effects of every row ([`UpliftData::rows`]), per model and arm, in the order of
+    /// the report's models.
     pub predictions: Vec<(String, Vec<f64>)>,
     /// Models or score columns that could not be evaluated, in words (also in the report's
     /// warnings).
@@ -837,7 +991,7 @@ pub fn run(
                 .zip(&arms)
                 .enumerate()
                 .map(|(k, (s, arm))| {
-                    let mut r = evaluate(data, spec, model.as_str(), k + 1, &s)?;
+                    let mut r = evaluate(data, spec, model.as_str(), k + 1, &test_part(data, &s))?;
                     r.fit_seconds = seconds;
                     let name = match arm {
                         Some(a) => format!("{}:{a}", model.as_str()),
@@ -886,4 +1040,16 @@ pub struct UpliftReport {
     pub n_test: usize,
     /// Caveats about the data and the split.
     pub warnings: Vec<String>,
+}
+
+impl UpliftReport {
+    /// The entry with the highest finite Qini coefficient (the last of equals), or the first entry
+    /// when none is finite: the model the page ranks by unless the user picks another.
+    pub fn best_by_qini(&self) -> Option<usize> {
+        let m = &self.models;
+        (0..m.len())
+            .filter(|&k| m[k].qini.is_finite())
+            .max_by(|&a, &b| m[a].qini.total_cmp(&m[b].qini))
+            .or((!m.is_empty()).then_some(0))
+    }
 }
