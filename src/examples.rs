@@ -3,8 +3,9 @@
 //! data the page fetches from its own site, so "load an example" and "open an example's link" are
 //! one code path.
 
+use cf_engine::uplift::Economics;
 use cf_engine::{AnalysisSpec, EstimandChoice, Method};
-use cf_share::{Fingerprint, Shared};
+use cf_share::{Fingerprint, Shared, SharedUplift};
 
 /// A bundled example.
 #[derive(Debug, PartialEq)]
@@ -47,6 +48,8 @@ pub struct Example {
     control: Option<&'static str>,
     /// Instruments (2SLS).
     instruments: &'static [&'static str],
+    /// A value and costs "Whom to target" starts from (the page's defaults otherwise).
+    targeting: Option<Economics>,
 }
 
 /// Dehejia and Wahba's covariates (the reference numbers' specification).
@@ -81,6 +84,7 @@ pub const EXAMPLES: [Example; 5] = [
         estimand: EstimandChoice::Ate,
         control: None,
         instruments: &[],
+        targeting: None,
     },
     Example {
         id: "nsw_cps",
@@ -108,6 +112,7 @@ pub const EXAMPLES: [Example; 5] = [
         estimand: EstimandChoice::Att,
         control: None,
         instruments: &[],
+        targeting: None,
     },
     Example {
         id: "hillstrom",
@@ -115,7 +120,7 @@ pub const EXAMPLES: [Example; 5] = [
         title: "Hillstrom e-mail campaign",
         kind: "Randomized, three arms · 64,000 customers",
         blurb: "A men's e-mail, a women's e-mail or none, at random. Which one brought visits, and which customers should get it next?",
-        story: "An online retailer sent a men's merchandise e-mail, a women's e-mail or nothing, at random (MineThatData, 2008). Which e-mail brought more visits to the site in the next two weeks, and for which customers? The T- and X-learners estimate each customer's uplift: download it to build a targeting list.",
+        story: "An online retailer sent a men's merchandise e-mail, a women's e-mail or nothing, at random (MineThatData, 2008). Which e-mail brought more visits to the site in the next two weeks, and for which customers? The T- and X-learners estimate each customer's uplift; “Who responds” ranks customers by it, and “Whom to target” turns a visit's worth (1.00 here) and an e-mail's cost (0.05) into the share worth mailing and the list of whom to mail: set them to yours.",
         look_for: "Visit rate +7.7 points for the men's e-mail and +4.5 for the women's, against 10.6% without e-mail.",
         benchmark: None,
         header: "treatment,arm,visit,conversion,spend,recency,history_segment,history,mens,womens,newbie,zip_urban,zip_surburban,channel_web,channel_phone,zip_code,channel,segment",
@@ -138,6 +143,7 @@ pub const EXAMPLES: [Example; 5] = [
         estimand: EstimandChoice::Ate,
         control: Some("0"),
         instruments: &[],
+        targeting: Some(Economics { value: 1.0, cost_per_treated: 0.05, cost_per_conversion: 0.0 }),
     },
     Example {
         id: "card",
@@ -161,6 +167,7 @@ pub const EXAMPLES: [Example; 5] = [
         estimand: EstimandChoice::Ate,
         control: None,
         instruments: &["nearc4"],
+        targeting: None,
     },
     Example {
         id: "ihdp",
@@ -216,6 +223,7 @@ pub const EXAMPLES: [Example; 5] = [
         estimand: EstimandChoice::Ate,
         control: None,
         instruments: &[],
+        targeting: None,
     },
 ];
 
@@ -258,6 +266,9 @@ impl Example {
             graph: Some(self.graph.to_string()),
             fingerprint: Some(self.fingerprint()),
             example: Some(self.id.to_string()),
+            uplift: self
+                .targeting
+                .map(|economics| SharedUplift { economics, ..Default::default() }),
             ..Shared::default()
         }
     }

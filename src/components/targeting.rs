@@ -20,6 +20,27 @@ fn uplift_text(v: f64, binary: bool) -> String {
     if binary { format::pp(v, 2) } else { format::signed(v, 3) }
 }
 
+/// A table's header: the first column names the rows, the others hold numbers.
+fn head(columns: &[&str]) -> Html {
+    html! {
+        <thead><tr>
+            { for columns.iter().enumerate().map(|(k, c)| html! {
+                <th scope="col" class={(k > 0).then_some("num")}>{c.to_string()}</th>
+            }) }
+        </tr></thead>
+    }
+}
+
+/// An observed uplift's interval, or why there is none.
+fn interval_cell(ci: [f64; 2], binary: bool, level: &str) -> Html {
+    let text = if ci[0].is_finite() {
+        format!("{} to {}", uplift_text(ci[0], binary), uplift_text(ci[1], binary))
+    } else {
+        "too few rows".to_string()
+    };
+    html! { <td class="num muted" data-label={format!("{level} interval")}>{text}</td> }
+}
+
 /// Money with separators and no decimals above 100.
 fn money(v: f64) -> String {
     format::signed(v, if v.abs() >= 100.0 { 0 } else { 2 })
@@ -92,15 +113,7 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
             <h4>{"Does the ranking hold on held-out customers?"}</h4>
             <DecileChart deciles={m.deciles.clone()} {binary} outcome={outcome.clone()} />
             <table class="results deciles" data-testid="decile-table">
-                <thead><tr>
-                    <th scope="col">{"Decile"}</th>
-                    <th scope="col" class="num">{"Rows"}</th>
-                    <th scope="col" class="num">{"Treated"}</th>
-                    <th scope="col" class="num">{"Control"}</th>
-                    <th scope="col" class="num">{"Predicted"}</th>
-                    <th scope="col" class="num">{"Observed"}</th>
-                    <th scope="col" class="num">{format!("{level} interval")}</th>
-                </tr></thead>
+                { head(&["Decile", "Rows", "Treated", "Control", "Predicted", "Observed", &format!("{level} interval")]) }
                 <tbody>
                 { for m.deciles.iter().map(|d| html! {
                     <tr data-testid="decile-row" data-observed={d.observed.to_string()} data-predicted={d.predicted.to_string()}>
@@ -110,15 +123,30 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
                         <td class="num" data-label="Control">{format::count(d.control)}</td>
                         <td class="num" data-label="Predicted" data-testid="decile-predicted">{uplift_text(d.predicted, binary)}</td>
                         <td class="num" data-label="Observed" data-testid="decile-observed">{uplift_text(d.observed, binary)}</td>
-                        <td class="num muted" data-label={format!("{level} interval")}>{
-                            if d.observed_ci[0].is_finite() {
-                                format!("{} to {}", uplift_text(d.observed_ci[0], binary), uplift_text(d.observed_ci[1], binary))
-                            } else { "too few rows".to_string() }
-                        }</td>
+                        { interval_cell(d.observed_ci, binary, &level) }
                     </tr>
                 }) }
                 </tbody>
             </table>
+            if !m.segments.is_empty() {
+                <h4>{"Segments: who responds, in rules"}</h4>
+                <p class="hint">{"A tree of depth 3 fitted to the model's predictions splits the customers into groups you can name; the observed column checks each group on the held-out customers."}</p>
+                <table class="results segments" data-testid="segment-table">
+                    { head(&["Customers who…", "Share", "Predicted", "Observed (held out)", &format!("{level} interval")]) }
+                    <tbody>
+                    { for m.segments.iter().map(|g| html! {
+                        <tr data-testid="segment-row" data-rule={g.rule.clone()} data-predicted={g.predicted.to_string()}
+                            data-share={g.share.to_string()} data-observed={g.observed.uplift.to_string()}>
+                            <th scope="row" class="rule">{g.rule.clone()}</th>
+                            <td class="num" data-label="Share">{format!("{} ({})", format::percent(g.share), format::count(g.rows))}</td>
+                            <td class="num" data-label="Predicted">{uplift_text(g.predicted, binary)}</td>
+                            <td class="num" data-label="Observed (held out)">{uplift_text(g.observed.uplift, binary)}</td>
+                            { interval_cell(g.observed.ci, binary, &level) }
+                        </tr>
+                    }) }
+                    </tbody>
+                </table>
+            }
             <h4>{"Costs and the decision"}</h4>
             <div class="settings-grid economics">
                 { money_field("value", if binary { "Value of one conversion" } else { "Value of one unit of the outcome" }, e.value, |e, x| e.value = x) }

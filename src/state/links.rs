@@ -60,6 +60,15 @@ impl AppState {
             fingerprint: Some(dataset.fingerprint.clone()),
             data,
             example: example.map(|e| e.id.to_string()),
+            uplift: Some(cf_share::SharedUplift {
+                models: self.uplift.models.clone(),
+                test_fraction: self.uplift.test_fraction,
+                split_column: self.uplift.split_column.clone(),
+                tree: self.uplift.tree.clone(),
+                economics: self.uplift.economics,
+                budget_share: self.uplift.budget_share,
+                key: self.uplift.key.clone(),
+            }),
             ..cf_share::Shared::default()
         };
         cf_share::encode(&shared).map_err(|e| e.to_string())
@@ -112,6 +121,27 @@ impl AppState {
             // The share decoder has validated them.
             self.options = Options { cate: false, ..spec.options.clone() };
         }
+        if let Some(u) = &shared.uplift {
+            self.apply_uplift_link(u);
+        }
+    }
+
+    /// A link's uplift settings, each where it fits the loaded file (the decoder has checked
+    /// their ranges): models among those offered, the split and key columns if the file has them.
+    fn apply_uplift_link(&mut self, u: &cf_share::SharedUplift) {
+        use super::uplift::{OFFERED, tree_options_valid};
+        let up = &mut self.uplift;
+        up.models =
+            u.models.as_ref().map(|m| m.iter().copied().filter(|m| OFFERED.contains(m)).collect());
+        up.test_fraction = u.test_fraction;
+        up.economics = u.economics;
+        up.budget_share = u.budget_share;
+        if tree_options_valid(&u.tree) {
+            up.tree = u.tree.clone();
+        }
+        let splits = self.split_columns();
+        self.uplift.split_column = u.split_column.clone().filter(|c| splits.contains(c));
+        self.uplift.key = u.key.clone().filter(|c| self.is_column(c));
     }
 
     /// The open example's known answer, for results computed with its treatment and outcome

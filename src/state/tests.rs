@@ -494,6 +494,34 @@ fn a_share_link_restores_the_analysis_on_the_same_file() {
 }
 
 #[test]
+fn a_share_link_carries_the_uplift_models_split_costs_and_key() {
+    use cf_engine::uplift::{Economics, UpliftModel};
+    let forest: UpliftModel = "uplift-forest-ed".parse().unwrap();
+    let e = Economics { value: 12.5, cost_per_treated: 0.3, cost_per_conversion: 2.0 };
+    let made = analysis()
+        .reduce(Action::SetUpliftModel(forest, true))
+        .reduce(Action::SetUpliftFraction(0.25))
+        .reduce(Action::SetUpliftSplitColumn(Some("flag".into())))
+        .reduce(Action::SetUpliftEconomics(e))
+        .reduce(Action::SetUpliftBudget(0.4))
+        .reduce(Action::SetTargetingKey(Some("city".into())));
+    let link = made.share_link(false).unwrap();
+    let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(link));
+    let restored = load_hashed(opened, 3, "abc", None);
+    let (a, b) = (&restored.uplift, &made.uplift);
+    assert_eq!(a.models, b.models);
+    assert!(a.models.as_ref().unwrap().contains(&forest));
+    assert_eq!((a.test_fraction, a.budget_share, a.economics), (0.25, 0.4, e));
+    assert_eq!((a.split_column.as_deref(), a.key.as_deref()), (Some("flag"), Some("city")));
+    // A link whose budget is out of range is refused, with a message.
+    let mut shared = cf_share::decode(&made.share_link(false).unwrap()).unwrap();
+    shared.uplift.as_mut().unwrap().budget_share = 1.5;
+    let bad = cf_share::encode(&shared).unwrap();
+    let refused = Rc::new(AppState::new()).reduce(Action::OpenLink(bad));
+    assert!(refused.link_error.as_deref().unwrap().contains("budget"), "{:?}", refused.link_error);
+}
+
+#[test]
 fn another_file_is_named_as_a_mismatch() {
     let link = analysis().share_link(false).unwrap();
     let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(link));
@@ -957,6 +985,7 @@ fn whom_to_target_focus_costs_and_budget() {
             deciles: cf_engine::uplift::deciles(&sc, &treated, &y, 1.96).unwrap(),
             cumulative: cf_engine::uplift::cumulative(&sc, &treated, &y).unwrap(),
             decision: None,
+            segments: vec![],
             n_distinct: 100,
             warnings: vec![],
         }

@@ -81,6 +81,16 @@ export default (test, h) => {
       // The graph is the example's, with its roles.
       assert(await page.locator(`[data-testid=edge-${spec.treatment}-${spec.outcome}]`).count() === 1, `${id}: graph drawn`);
       assert(await page.locator('[data-testid=share-mismatch]').count() === 0, `${id}: the file is the example's`);
+      if (id === 'hillstrom') {
+        // Whom to target opens with the example's visit value and e-mail cost.
+        const e = shared.uplift.economics;
+        assert(e.value === 1 && e.cost_per_treated === 0.05, `the link's costs: ${JSON.stringify(e)}`);
+        await page.uncheck('[data-testid=uplift-model-x-learner-gbdt]');
+        await page.click('[data-testid=uplift-button]');
+        await page.locator('[data-testid=uplift-recommendation]').waitFor({ timeout: 60000 });
+        assert(await page.inputValue('[data-testid=uplift-value]') === '1'
+          && await page.inputValue('[data-testid=uplift-cost-treated]') === '0.05', 'the costs are filled in');
+      }
       if (id === 'nsw_cps' || id === 'card') {
         await page.screenshot({ path: path.join(artifacts, `example-${id}.png`), fullPage: true });
       }

@@ -81,6 +81,17 @@ export default (test, h) => {
     deciles.forEach((d, k) => assert(Math.abs(d - decided.deciles[k].observed) < 1e-12,
       `decile ${k + 1}: page ${d}, CLI ${decided.deciles[k].observed}`));
     assert(await page.locator('[data-testid=decile-bar]').count() === 10, 'ten bars');
+    // Segments: the depth-3 tree's rules on the page are the CLI's.
+    const segments = await page.locator('[data-testid=segment-row]').evaluateAll((trs) => trs.map((tr) => ({
+      rule: tr.dataset.rule, predicted: Number(tr.dataset.predicted), share: Number(tr.dataset.share) })));
+    assert(segments.length >= 2 && segments.length === decided.segments.length,
+      `segments: page ${segments.length}, CLI ${decided.segments.length}`);
+    segments.forEach((g, k) => {
+      const w = decided.segments[k];
+      assert(g.rule === w.rule && Math.abs(g.predicted - w.predicted) < 1e-12 && g.share === w.share,
+        `segment ${k + 1}: page ${JSON.stringify(g)}, CLI ${JSON.stringify(w)}`);
+    });
+    assert(Math.abs(segments.reduce((a, g) => a + g.share, 0) - 1) < 1e-9, 'the segments cover every customer');
     for (const [id, v] of [['value', '30'], ['cost-treated', '0.2'], ['cost-conversion', '3'], ['budget', '50']]) {
       await page.fill(`[data-testid=uplift-${id}]`, v);
       await page.press(`[data-testid=uplift-${id}]`, 'Tab');
@@ -157,5 +168,30 @@ export default (test, h) => {
     assert(await page.locator('[data-testid=uplift-row][data-model=uplift-forest-ed]').count() === 1, 'the fit stays');
     const again = await listOf();
     assert(again === first && first.split('\n').length === 64002, 'the same list after a restart of the worker');
+  });
+
+  test('whom to target at 390 px: the Hillstrom example\'s section reflows, every number keeps its label and nothing scrolls sideways', async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(h.base());
+    await page.click('[data-testid=example-hillstrom]');
+    await page.locator('[data-testid=example-story]').waitFor();
+    await page.locator('[data-testid=results]:not(.stale)').waitFor({ timeout: 60000 });
+    await page.uncheck('[data-testid=uplift-model-x-learner-gbdt]');
+    await page.click('[data-testid=uplift-button]');
+    await page.locator('[data-testid=uplift-recommendation]').waitFor({ timeout: 60000 });
+    const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert(sw <= 390, `the page is ${sw} px wide at 390 px`);
+    const edge = (await page.locator('[data-testid=targeting]').boundingBox());
+    const cells = await page.locator('[data-testid=targeting] td, [data-testid=targeting] tbody th').evaluateAll((tds) => tds.map((td) => {
+      const r = td.getBoundingClientRect();
+      return { right: r.right, clipped: td.scrollWidth > td.clientWidth + 1, td: td.tagName === 'TD',
+        label: getComputedStyle(td, '::before').content, text: td.innerText };
+    }));
+    assert(cells.length > 40, `table cells: ${cells.length}`);
+    for (const c of cells) {
+      assert(c.right <= edge.x + edge.width + 0.5 && !c.clipped, `"${c.text}" ends at ${c.right} px (section ends at ${edge.x + edge.width}; clipped: ${c.clipped})`);
+      assert(!c.td || (c.label && c.label !== 'none'), `"${c.text}" has no label`);
+    }
+    await page.locator('[data-testid=targeting]').screenshot({ path: path.join(artifacts, 'whom-to-target-390.png') });
   });
 };

@@ -38,7 +38,8 @@ evaluates columns of predicted effects made elsewhere on the same split. The spl
 and drawn from --seed (default 42). AUUC and Qini are causalml's (normalised: AUUC 0.5 = random
 ranking, Qini 0 = random, higher is better; raw: in outcome units), with percentile bootstrap
 intervals (--bootstrap, default 200). --cate-out writes the test rows' predicted effects.
-Each model also gets its calibration table: the observed uplift per decile of predicted uplift.
+Each model also gets its calibration table: the observed uplift per decile of predicted uplift,
+and its segments: the leaves of a depth-3 tree fitted to its predictions, as rules.
 --value V (worth of one conversion), --cost-per-treated C, --cost-per-conversion C and
 --budget-share S (at most this share targeted, default 1) add the profit-optimal share to target,
 with the profit curve, for all the file's customers. --list-out writes the targeting list: every
@@ -407,6 +408,20 @@ fn render(r: &UpliftReport, alpha: f64) -> String {
                 d.observed,
                 format!("[{:.4}, {:.4}]", d.observed_ci[0], d.observed_ci[1])
             );
+        }
+        if !m.segments.is_empty() {
+            out += "segments (a depth-3 tree on the predicted uplift; observed on test rows):\n";
+            for g in &m.segments {
+                out += &format!(
+                    "  {:>6} of rows  predicted {:>8.4}  observed {:>8.4} [{:.4}, {:.4}]  {}\n",
+                    format::percent(g.share),
+                    g.predicted,
+                    g.observed.uplift,
+                    g.observed.ci[0],
+                    g.observed.ci[1],
+                    g.rule
+                );
+            }
         }
         if let Some(d) = &m.decision {
             out += &format!(

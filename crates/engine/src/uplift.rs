@@ -338,6 +338,8 @@ pub struct UpliftData {
     x_train: Vec<Vec<f64>>,
     /// Every row's covariates (training and test rows in table order), for the targeting list.
     x_all: Vec<Vec<f64>>,
+    /// The covariates' names (as the design encodes them: a category is `name=level`).
+    covariates: Vec<String>,
     /// Positions in the rows of [`UpliftData::rows`] of the test rows.
     test_pos: Vec<usize>,
     /// 0 = control, 1..=k the arms.
@@ -457,6 +459,7 @@ pub fn prepare(table: &Table, spec: &UpliftSpec) -> Result<UpliftData, UpliftErr
         binary,
         x_train: d.covariates.iter().map(|c| pick(c, &train_idx)).collect(),
         x_all: d.covariates.iter().map(|c| c.to_vec()).collect(),
+        covariates: d.covariate_names.clone(),
         test_pos: test_idx.clone(),
         group_train: train_idx.iter().map(|&r| group[r]).collect(),
         y_train: pick(&d.y, &train_idx),
@@ -673,6 +676,10 @@ pub struct UpliftModelResult {
     /// The targeting decision for given costs and values ([`decide`]), when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
+    /// Readable segments of every row by a shallow tree on the predicted effects ([`segments`]),
+    /// highest predicted uplift first (none for a score column).
+    #[serde(default)]
+    pub segments: Vec<Segment>,
     /// Distinct predicted effects among the test rows.
     pub n_distinct: usize,
     /// Caveats about this model's numbers.
@@ -744,6 +751,7 @@ pub fn evaluate(
         deciles,
         cumulative,
         decision: None,
+        segments: Vec::new(),
         n_distinct: sorted.len(),
         warnings,
     })
@@ -800,6 +808,85 @@ pub fn decide(
         profit_everyone_ci: [curve.lo[last], curve.hi[last]],
         curve,
     })
+}
+
+/// A segment of the customers: a leaf of a depth-3 tree fitted to a model's predicted effects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    /// Its rule in the covariates' names and values, e.g. `recency ≤ 4 and womens = 1`
+    /// (`everyone` when the tree has no split).
+    pub rule: String,
+    /// Rows of the file in it (among the rows the models saw).
+    pub rows: usize,
+    /// Their share of those rows.
+    pub share: f64,
+    /// Mean predicted effect of its rows.
+    pub predicted: f64,
+    /// The uplift observed among its held-out rows (this arm's and the control's), with a
+    /// normal interval at level 1 − alpha.
+    pub observed: cf_uplift::segments::Observed,
+}
+
+/// Deepest rule of [`segments`].
+pub const SEGMENT_DEPTH: usize = 3;
+
+/// The segments of arm `arm`'s predictions `all` over every row ([`fit_scores`]): a
+/// least-squares tree of depth [`SEGMENT_DEPTH`] with leaves of at least 5 % of the rows (and 20
+/// rows), split at values of the data. A 0/1 covariate reads `= 0` or `= 1`.
+pub fn segments(data: &UpliftData, arm: usize, all: &[f64], alpha: f64) -> Vec<Segment> {
+    let n = all.len();
+    if n == 0 || data.x_all.is_empty() {
+        return Vec::new();
+    }
+    let x: Vec<&[f64]> = data.x_all.iter().map(|c| &c[..]).collect();
+    let min_leaf = (n.div_ceil(20)).max(20);
+    let leaves = cf_uplift::segments::shallow_tree(&x, all, SEGMENT_DEPTH, min_leaf);
+    // Position among all rows → index among the test rows.
+    let mut test_index = vec![usize::MAX; n];
+    for (i, &p) in data.test_pos.iter().enumerate() {
+        test_index[p] = i;
+    }
+    let treated: Vec<bool> = data.group_test.iter().map(|&g| g == arm).collect();
+    let z = cf_estimate::dist::normal_quantile(1.0 - alpha / 2.0);
+    let binary: Vec<bool> =
+        data.x_all.iter().map(|c| c.iter().all(|&v| v == 0.0 || v == 1.0)).collect();
+    let mut out: Vec<Segment> = leaves
+        .iter()
+        .map(|leaf| {
+            let members: Vec<usize> = leaf
+                .rows
+                .iter()
+                .map(|&p| test_index[p])
+                .filter(|&i| {
+                    i != usize::MAX && (data.group_test[i] == 0 || data.group_test[i] == arm)
+                })
+                .collect();
+            let rule: Vec<String> = leaf
+                .bounds
+                .iter()
+                .map(|b| {
+                    let name = data.covariates.get(b.feature).map_or("?", String::as_str);
+                    match (b.lower, b.upper, binary[b.feature]) {
+                        (Some(_), None, true) => format!("{name} = 1"),
+                        (None, Some(_), true) => format!("{name} = 0"),
+                        (Some(lo), Some(hi), _) => format!("{lo} < {name} ≤ {hi}"),
+                        (Some(lo), None, _) => format!("{name} > {lo}"),
+                        (None, Some(hi), _) => format!("{name} ≤ {hi}"),
+                        (None, None, _) => name.to_string(),
+                    }
+                })
+                .collect();
+            Segment {
+                rule: if rule.is_empty() { "everyone".into() } else { rule.join(" and ") },
+                rows: leaf.rows.len(),
+                share: leaf.rows.len() as f64 / n as f64,
+                predicted: leaf.mean,
+                observed: cf_uplift::segments::observed(&members, &treated, &data.y_test, z),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.predicted.total_cmp(&a.predicted));
+    out
 }
 
 /// What a targeting list ranks and marks: the predictions of one model over
@@ -993,6 +1080,7 @@ pub fn run(
                 .map(|(k, (s, arm))| {
                     let mut r = evaluate(data, spec, model.as_str(), k + 1, &test_part(data, &s))?;
                     r.fit_seconds = seconds;
+                    r.segments = segments(data, k + 1, &s, spec.alpha);
                     let name = match arm {
                         Some(a) => format!("{}:{a}", model.as_str()),
                         None => model.as_str().to_string(),

@@ -112,11 +112,61 @@ pub struct Shared {
     /// The bundled example the data is (the page fetches it from its own site), by id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<String>,
+    /// "Who responds" and "Whom to target": the models, the split, the costs and values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uplift: Option<SharedUplift>,
 }
 
 impl Default for Shared {
     fn default() -> Self {
-        Shared { v: VERSION, spec: None, graph: None, fingerprint: None, data: None, example: None }
+        Shared {
+            v: VERSION,
+            spec: None,
+            graph: None,
+            fingerprint: None,
+            data: None,
+            example: None,
+            uplift: None,
+        }
+    }
+}
+
+/// The uplift section's settings in a link (a field a link does not have takes the page's
+/// default).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SharedUplift {
+    /// The models ticked (`None`: the page's defaults for the outcome).
+    pub models: Option<Vec<cf_engine::uplift::UpliftModel>>,
+    /// Share of rows held out, without a split column.
+    pub test_fraction: f64,
+    /// The 0/1 column marking held-out rows.
+    pub split_column: Option<String>,
+    /// The trees' and forests' settings.
+    pub tree: cf_engine::uplift::TreeOptions,
+    /// Value of a conversion and the costs of treating.
+    pub economics: cf_engine::uplift::Economics,
+    /// The largest share of customers targeted.
+    pub budget_share: f64,
+    /// The targeting list's key column.
+    pub key: Option<String>,
+}
+
+impl Default for SharedUplift {
+    fn default() -> Self {
+        SharedUplift {
+            models: None,
+            test_fraction: 0.3,
+            split_column: None,
+            tree: Default::default(),
+            economics: cf_engine::uplift::Economics {
+                value: 1.0,
+                cost_per_treated: 0.0,
+                cost_per_conversion: 0.0,
+            },
+            budget_share: 1.0,
+            key: None,
+        }
     }
 }
 
@@ -294,6 +344,24 @@ fn validate(s: &Shared) -> Result<(), ShareError> {
     if s.graph.as_ref().is_some_and(|g| g.len() > 1 << 20) {
         return bad("the graph is too large");
     }
+    if let Some(u) = &s.uplift {
+        let e = &u.economics;
+        if [e.value, e.cost_per_treated, e.cost_per_conversion]
+            .iter()
+            .any(|x| !x.is_finite() || *x < 0.0)
+        {
+            return bad("its value or costs are not numbers of at least 0");
+        }
+        let within = |x: f64, hi_in: bool| x > 0.0 && (x < 1.0 || (hi_in && x == 1.0));
+        if !within(u.budget_share, true) || !within(u.test_fraction, false) {
+            return bad("its budget or held-out share is not between 0 and 1");
+        }
+        if u.models.as_ref().is_some_and(|m| m.len() > 64)
+            || [&u.split_column, &u.key].iter().any(|c| c.as_ref().is_some_and(|c| c.len() > 1000))
+        {
+            return bad("its uplift models or column names are implausibly long");
+        }
+    }
     Ok(())
 }
 
@@ -396,6 +464,31 @@ mod tests {
     use super::*;
     use cf_engine::Method;
 
+    #[test]
+    fn uplift_settings_travel_and_out_of_range_ones_are_refused() {
+        let mut s = sample();
+        s.uplift = Some(SharedUplift {
+            models: Some(vec!["x-learner-gbdt".parse().unwrap()]),
+            split_column: Some("test".into()),
+            budget_share: 0.3,
+            ..SharedUplift::default()
+        });
+        assert_eq!(decode(&encode(&s).unwrap()).unwrap(), s);
+        let refused = |f: &dyn Fn(&mut SharedUplift)| {
+            let mut bad = s.clone();
+            f(bad.uplift.as_mut().unwrap());
+            decode(&encode(&bad).unwrap()).unwrap_err().to_string()
+        };
+        assert!(refused(&|u| u.economics.value = -1.0).contains("costs"));
+        // (JSON has no NaN: written as null, which is not a number either.)
+        assert!(!refused(&|u| u.economics.cost_per_treated = f64::NAN).is_empty());
+        assert!(refused(&|u| u.budget_share = 0.0).contains("budget"));
+        assert!(refused(&|u| u.test_fraction = 1.0).contains("held-out"));
+        // An older link (no uplift settings) still opens.
+        let old = sample();
+        assert_eq!(decode(&encode(&old).unwrap()).unwrap().uplift, None);
+    }
+
     fn sample() -> Shared {
         let mut spec = AnalysisSpec::new("treat", "re78", vec![Method::Ols, Method::Ipw]);
         spec.covariates = Some(vec!["age".into(), "educ".into()]);
@@ -410,6 +503,7 @@ mod tests {
             )),
             data: None,
             example: None,
+            uplift: None,
         }
     }
 
@@ -571,6 +665,7 @@ mod tests {
             )),
             data: Some(data.into()),
             example: None,
+            uplift: None,
         };
         // This one was written with a fold column and a seed, which the page never sets: it is
         // refused now. Without them (as the page wrote its links), the same link opens.

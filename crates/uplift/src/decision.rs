@@ -81,14 +81,14 @@ fn check(score: &[f64], treated: &[bool], y: &[f64]) -> Result<(), MetricError> 
 
 /// Running sums of one arm.
 #[derive(Clone, Copy, Default)]
-struct Arm {
-    n: f64,
-    s: f64,
-    ss: f64,
+pub(crate) struct Arm {
+    pub(crate) n: f64,
+    pub(crate) s: f64,
+    pub(crate) ss: f64,
 }
 
 impl Arm {
-    fn add(&mut self, y: f64) {
+    pub(crate) fn add(&mut self, y: f64) {
         self.n += 1.0;
         self.s += y;
         self.ss += y * y;
@@ -96,7 +96,7 @@ impl Arm {
 }
 
 /// Mean and sample variance over n from sums; the variance is NaN for n < 2.
-fn mean_var(n: f64, s: f64, ss: f64) -> (f64, f64) {
+pub(crate) fn mean_var(n: f64, s: f64, ss: f64) -> (f64, f64) {
     if n < 1.0 {
         return (f64::NAN, f64::NAN);
     }

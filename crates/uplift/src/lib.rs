@@ -2,6 +2,7 @@
 
 pub mod decision;
 pub mod metrics;
+pub mod segments;
 pub mod split;
 pub mod tree;
 
