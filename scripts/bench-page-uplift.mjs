@@ -2,7 +2,9 @@
 // with the reference's held-out split: the forest of BENCHMARKS.md (50 KL trees, depth 5, 200 rows
 // per leaf, 50 per group, n_reg 100; causalml 0.18 takes 7.7 s natively, UPLIFT.md) and the
 // boosted X-learner (LightGBM's defaults). Each model alone, fitted RUNS times; the fit's time is
-// the one the page shows (the worker's clock around the fit, as the CLI's `fit_seconds`).
+// the one the page shows (the worker's clock around the fit, as the CLI's `fit_seconds`). Then the
+// forest from Run to everything of "Whom to target" on screen, and a cost change to the new
+// recommendation (in-page clock, to the next frame).
 //
 //   node scripts/bench-page-uplift.mjs [RUNS=3] [DIST=dist] [CLI=target/release/counterfact]
 import fs from 'node:fs';
@@ -81,6 +83,52 @@ for (const model of ['uplift-forest-kl', 'x-learner-gbdt']) {
   out.push(row);
   console.log(JSON.stringify(row));
 }
+
+// Whom to target: the 50-tree forest from Run to its table, curves, deciles and profit curve on
+// screen (the page's clock, from the click to the first frame after the button is ready again),
+// then a changed value per conversion to the recommendation redrawn.
+for (const m of ['uplift-forest-kl', 'x-learner-gbdt']) await page.setChecked(`[data-testid=uplift-model-${m}]`, m === 'uplift-forest-kl');
+const toScreen = [];
+for (let i = 0; i < runs; i++) {
+  toScreen.push(await page.evaluate(() => new Promise((resolve) => {
+    const button = () => document.querySelector('[data-testid=uplift-button]');
+    const done = () => !button().disabled && document.querySelector('[data-testid=profit-plot]')
+      && document.querySelector('[data-testid=decile-table]') && document.querySelector('[data-testid=gain-curve]');
+    let started = false;
+    const start = performance.now();
+    const watch = new MutationObserver(() => {
+      if (button().disabled) started = true;
+      if (started && done()) {
+        watch.disconnect();
+        requestAnimationFrame(() => resolve(performance.now() - start));
+      }
+    });
+    watch.observe(document.body, { subtree: true, childList: true, attributes: true });
+    button().click();
+  })));
+}
+const costChange = [];
+for (let i = 0; i < Math.max(10, runs); i++) {
+  costChange.push(await page.evaluate((v) => new Promise((resolve) => {
+    const rec = document.querySelector('[data-testid=uplift-recommendation]');
+    const before = rec.dataset.profit;
+    const input = document.querySelector('[data-testid=uplift-value]');
+    const start = performance.now();
+    const watch = new MutationObserver(() => {
+      const now = document.querySelector('[data-testid=uplift-recommendation]');
+      if (now && now.dataset.profit !== before) {
+        watch.disconnect();
+        requestAnimationFrame(() => resolve(performance.now() - start));
+      }
+    });
+    watch.observe(document.body, { subtree: true, childList: true, attributes: true });
+    input.value = String(v);
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }), 20 + i));
+}
+const decisions = { forest_run_to_screen_ms: Math.round(median(toScreen)), runs_ms: toScreen.map(Math.round),
+  cost_change_ms: +median(costChange).toFixed(1), cost_change_max_ms: +Math.max(...costChange).toFixed(1) };
+console.log(JSON.stringify(decisions));
 await ctx.close();
 server.close();
 fs.rmSync(userDir, { recursive: true, force: true });
