@@ -40,6 +40,19 @@ pub(crate) fn x_ticks(
     }
 }
 
+/// Horizontal grid lines from `x1` to `x2` at each `(y, label)`, the label right-aligned just
+/// left of `x1`.
+pub(crate) fn y_ticks(ticks: impl IntoIterator<Item = (f64, String)>, x1: f64, x2: f64) -> Html {
+    html! {
+        { for ticks.into_iter().map(|(y, label)| html! {
+            <g class="tick">
+                <line x1={x1.to_string()} x2={x2.to_string()} y1={y.to_string()} y2={y.to_string()} />
+                <text x={(x1 - 6.0).to_string()} y={(y + 4.0).to_string()} text-anchor="end">{label}</text>
+            </g>
+        }) }
+    }
+}
+
 /// Props of [`PlotFrame`].
 #[derive(Properties, PartialEq)]
 pub(crate) struct PlotFrameProps {

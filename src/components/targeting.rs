@@ -9,7 +9,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::components::context::use_app;
-use crate::components::plot::{PlotFrame, nice_ticks, x_ticks};
+use crate::components::plot::{PlotFrame, nice_ticks, x_ticks, y_ticks};
 use crate::components::results::level_text;
 use crate::components::uplift::name_of;
 use crate::state::Action;
@@ -266,12 +266,7 @@ fn DecileChart(props: &DecileChartProps) -> Html {
                        {format!("Held-out customers in ten equal groups by predicted uplift, highest first: the bars are the observed difference in {} between treated and control customers{}, the lines their intervals, the dark marks the model's mean prediction. ", props.outcome, if props.binary { " (percentage points)" } else { "" })}
                        <strong>{"A model that can be trusted has bars that fall from left to right and sit near its marks."}</strong>
                    </>}}>
-            { for ticks.iter().map(|&v| html! {
-                <g class="tick">
-                    <line x1={left.to_string()} x2={(w - right).to_string()} y1={py(v / scale).to_string()} y2={py(v / scale).to_string()} />
-                    <text x={(left - 6.0).to_string()} y={(py(v / scale) + 4.0).to_string()} text-anchor="end">{format::with_separators(v, decimals)}</text>
-                </g>
-            }) }
+            { y_ticks(ticks.iter().map(|&v| (py(v / scale), format::with_separators(v, decimals))), left, w - right) }
             <line class="zero" x1={left.to_string()} x2={(w - right).to_string()} y1={py(0.0).to_string()} y2={py(0.0).to_string()} />
             { x_ticks(props.deciles.iter().enumerate().map(|(k, d)| (px(k), d.decile.to_string())), h - bottom, h - bottom, h - bottom + 16.0) }
             <text class="axis-label" x={((left + w - right) / 2.0).to_string()} y={(h - 4.0).to_string()} text-anchor="middle">{"decile of predicted uplift (1 = highest)"}</text>
@@ -349,12 +344,7 @@ fn ProfitChart(props: &ProfitChartProps) -> Html {
                        <strong>{"The peak is the share worth treating; where the curve falls, the next customers cost more than they bring."}</strong>
                        {" Hover a point for its numbers."}
                    </>}}>
-            { for ticks.iter().map(|&v| html! {
-                <g class="tick">
-                    <line x1={left.to_string()} x2={(w - right).to_string()} y1={py(v).to_string()} y2={py(v).to_string()} />
-                    <text x={(left - 6.0).to_string()} y={(py(v) + 4.0).to_string()} text-anchor="end">{format::with_separators(v, 0)}</text>
-                </g>
-            }) }
+            { y_ticks(ticks.iter().map(|&v| (py(v), format::with_separators(v, 0))), left, w - right) }
             { x_ticks((0..=10).map(|k| (px(k as f64 / 10.0), format!("{}%", k * 10))), top, h - bottom, h - bottom + 16.0) }
             <text class="axis-label" x={px(0.5).to_string()} y={(h - 4.0).to_string()} text-anchor="middle">{"share of customers targeted"}</text>
             <polygon class="band" points={line(&band)} />

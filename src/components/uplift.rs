@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::components::context::use_app;
 use crate::components::message::message;
-use crate::components::plot::{PlotFrame, nice_ticks, x_ticks};
+use crate::components::plot::{PlotFrame, nice_ticks, x_ticks, y_ticks};
 use crate::components::results::level_text;
 use crate::state::uplift::{OFFERED, describe, fits_outcome};
 use crate::state::{Action, Busy};
@@ -271,7 +271,7 @@ fn GainChart(props: &GainChartProps) -> Html {
     let hi = if hi > lo { hi } else { lo + 1.0 };
     let px = |f: f64| left + f * (w - left - right);
     let py = |v: f64| top + (hi - v) / (hi - lo) * (h - top - bottom);
-    let y_ticks = nice_ticks(lo, hi, 5);
+    let grid = nice_ticks(lo, hi, 5);
     let decimals = if hi - lo < 10.0 { 1 } else { 0 };
     let arm_end = |m: &UpliftModelResult| m.curves.gain.last().copied().unwrap_or(0.0);
     html! {
@@ -282,12 +282,7 @@ fn GainChart(props: &GainChartProps) -> Html {
                        <strong>{"A good curve rises steeply on the left, above the dashed line of a random ranking: the customers it ranks first respond most."}</strong>
                        {" Hover a point for its numbers."}
                    </>}}>
-            { for y_ticks.iter().map(|&v| html! {
-                <g class="tick">
-                    <line x1={left.to_string()} x2={(w - right).to_string()} y1={py(v).to_string()} y2={py(v).to_string()} />
-                    <text x={(left - 6.0).to_string()} y={(py(v) + 4.0).to_string()} text-anchor="end">{format::with_separators(v, decimals)}</text>
-                </g>
-            }) }
+            { y_ticks(grid.iter().map(|&v| (py(v), format::with_separators(v, decimals))), left, w - right) }
             { x_ticks((0..=10).map(|k| (px(k as f64 / 10.0), format!("{}%", k * 10))), top, h - bottom, h - bottom + 16.0) }
             <text class="axis-label" x={px(0.5).to_string()} y={(h - 4.0).to_string()} text-anchor="middle">{"share of held-out customers targeted"}</text>
             { for props.models.iter().take(1).map(|m| html! {

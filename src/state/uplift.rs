@@ -144,10 +144,10 @@ impl AppState {
     /// The model whose deciles and decision are shown: the user's pick, or the one with the
     /// highest Qini coefficient.
     pub fn uplift_focus(&self) -> Option<usize> {
-        let models = &self.uplift.result.as_ref()?.report.models;
+        let report = &self.uplift.result.as_ref()?.report;
         match self.uplift.focus {
-            Some(k) if k < models.len() => Some(k),
-            _ => self.uplift.result.as_ref()?.report.best_by_qini(),
+            Some(k) if k < report.models.len() => Some(k),
+            _ => report.best_by_qini(),
         }
     }
 

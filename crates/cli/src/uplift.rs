@@ -321,11 +321,10 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
         let models = &run.report.models;
         let focus = match model {
             None => run.report.best_by_qini(),
-            Some(name) => (0..run.predictions.len()).find(|&k| {
-                let m = &models[k];
-                *name == m.model
-                    || m.arm.as_ref().is_some_and(|a| *name == format!("{}:{a}", m.model))
-            }),
+            // The predictions are named `model` or `model:arm`; a bare model name takes its
+            // first arm.
+            Some(name) => (0..run.predictions.len())
+                .find(|&k| run.predictions[k].0 == *name || models[k].model == *name),
         };
         let Some(focus) = focus else {
             let names: Vec<&str> = run.predictions.iter().map(|(n, _)| n.as_str()).collect();

@@ -937,17 +937,8 @@ pub fn targeting_list(
             UpliftError::Invalid(format!("the key column `{k}` is not in the file"))
         })?),
     };
-    let mut order: Vec<usize> = (0..n).collect();
-    // Highest first; a prediction that is not a number ranks last.
-    order.sort_by(|&a, &b| {
-        let (x, y) = (by[a], by[b]);
-        match (x.is_nan(), y.is_nan()) {
-            (false, false) => y.total_cmp(&x),
-            (a_nan, b_nan) => a_nan.cmp(&b_nan),
-        }
-    });
     let mut rank = vec![0usize; n];
-    for (k, &p) in order.iter().enumerate() {
+    for (k, &p) in metrics::order(by).iter().enumerate() {
         rank[p] = k + 1;
     }
     // Table row → position among the rows the models saw.
@@ -958,7 +949,7 @@ pub fn targeting_list(
         }
     }
     let mut out = String::from("row");
-    if let (Some(k), Some(_)) = (list.key, key) {
+    if let Some(k) = list.key {
         out += &format!(",{}", field(k));
     }
     for (name, _) in list.columns {

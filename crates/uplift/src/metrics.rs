@@ -79,10 +79,14 @@ pub struct Coefficients {
     pub qini_raw: f64,
 }
 
-/// The ranking: row indices by score, highest first, ties in row order.
+/// The ranking: row indices by score, highest first, ties in row order; a score that is not a
+/// number ranks last.
 pub fn order(score: &[f64]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..score.len()).collect();
-    idx.sort_by(|&a, &b| score[b].total_cmp(&score[a]));
+    idx.sort_by(|&a, &b| {
+        let (x, y) = (score[a], score[b]);
+        x.is_nan().cmp(&y.is_nan()).then_with(|| y.total_cmp(&x))
+    });
     idx
 }
 
