@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use cf_data::{ColumnData, Table};
+use serde::{Deserialize, Serialize};
 
 use crate::{AnalysisError, AnalysisSpec, default_covariates};
 
@@ -23,6 +24,11 @@ pub struct Design<'a> {
     pub covariates: Vec<Cow<'a, [f64]>>,
     /// Their names (`column=level` for an encoded level).
     pub covariate_names: Vec<String>,
+    /// How each covariate column is computed from the table's columns (for scoring another
+    /// file the same way).
+    pub encoding: Vec<Encoding>,
+    /// The table's columns the covariates read, with the levels a categorical one had.
+    pub inputs: Vec<Input>,
     /// Caveats for the user.
     pub warnings: Vec<String>,
 }
@@ -30,6 +36,84 @@ pub struct Design<'a> {
 /// A text covariate with more distinct values (in the rows used) than this is refused: it is
 /// probably an identifier, and one indicator column per value would not fit in memory.
 pub(crate) const MAX_LEVELS: usize = 200;
+
+/// How one covariate column is computed from a column of the table: what a saved model needs to
+/// build the same columns from another file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Encoding {
+    /// The column's numbers as they are.
+    Numeric {
+        /// The table's column.
+        column: String,
+    },
+    /// The column's numbers, a missing one replaced by `fill` (the mean of the others).
+    Imputed {
+        /// The table's column.
+        column: String,
+        /// The value a missing entry takes.
+        fill: f64,
+    },
+    /// 1 where the column (numbers or text) is missing, else 0.
+    Missing {
+        /// The table's column.
+        column: String,
+    },
+    /// 1 where a text column holds `level`, else 0.
+    Level {
+        /// The table's column.
+        column: String,
+        /// The level.
+        level: String,
+    },
+    /// 1 where a numeric column taken as categories holds `value`, else 0.
+    Value {
+        /// The table's column.
+        column: String,
+        /// The value.
+        value: f64,
+    },
+}
+
+impl Encoding {
+    /// The table's column it reads.
+    pub fn column(&self) -> &str {
+        match self {
+            Encoding::Numeric { column }
+            | Encoding::Imputed { column, .. }
+            | Encoding::Missing { column }
+            | Encoding::Level { column, .. }
+            | Encoding::Value { column, .. } => column,
+        }
+    }
+}
+
+/// A column of the table a design reads, and what it must hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Input {
+    /// Its name.
+    pub column: String,
+    /// What it holds.
+    pub kind: InputKind,
+}
+
+/// What an [`Input`] column holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum InputKind {
+    /// Numbers.
+    Number,
+    /// Text with these levels (the reference first).
+    Text {
+        /// Every level seen, the reference first.
+        levels: Vec<String>,
+    },
+    /// Numbers taken as categories, with these values (the reference first).
+    Categories {
+        /// Every value seen, the reference first.
+        values: Vec<f64>,
+    },
+}
 
 /// A covariate before row filtering.
 enum Source<'a> {
@@ -129,7 +213,8 @@ impl<'a> Design<'a> {
         let sources = covariate_sources(table, spec, &names)?;
         let kept = Kept::rows(table, spec, (y_col, t_col), extra, &names)?;
         let mut warnings: Vec<String> = kept.warning.iter().cloned().collect();
-        let sources = encode(sources, &kept.keep, &mut warnings)?;
+        let Encoded { columns: sources, encoding, inputs } =
+            encode(sources, &kept.keep, &mut warnings)?;
 
         let (keep, n) = (&kept.keep, table.n_rows());
         let filter = |v: &'a [f64]| -> Cow<'a, [f64]> {
@@ -160,6 +245,8 @@ impl<'a> Design<'a> {
             extra: kept.extra.iter().map(|v| filter(v)).collect(),
             covariates,
             covariate_names: sources.into_iter().map(|(name, _)| name).collect(),
+            encoding,
+            inputs,
             warnings,
         })
     }
@@ -306,19 +393,21 @@ impl<'a> Kept<'a> {
 
 /// One-hot encoding and imputation over the kept rows: a text covariate becomes one indicator
 /// per level present (the first is the reference); a numeric covariate with missing values kept
-/// (indicator policy) is imputed with the mean and flagged.
+/// (indicator policy) is imputed with the mean and flagged. Also gives each column's
+/// [`Encoding`] and the [`Input`]s read.
 fn encode<'a>(
     sources: Vec<(String, Source<'a>)>,
     keep: &[bool],
     warnings: &mut Vec<String>,
-) -> Result<Vec<(String, Source<'a>)>, AnalysisError> {
-    let mut expanded: Vec<(String, Source<'a>)> = Vec::with_capacity(sources.len());
+) -> Result<Encoded<'a>, AnalysisError> {
+    let mut out = Encoded { columns: Vec::with_capacity(sources.len()), ..Encoded::default() };
     for (name, source) in sources {
         if let Source::Numeric(values) = source {
+            out.inputs.push(Input { column: name.clone(), kind: InputKind::Number });
             let kept = || values.iter().zip(keep).filter(|&(_, &k)| k).map(|(x, _)| *x);
             let n_missing = kept().filter(|x| x.is_nan()).count();
             if n_missing == 0 {
-                expanded.push((name, source));
+                out.push(name.clone(), source, Encoding::Numeric { column: name });
                 continue;
             }
             let present = kept().filter(|x| !x.is_nan());
@@ -328,16 +417,25 @@ fn encode<'a>(
                 "`{name}`: {} set to the mean of the others ({fill:.4}) and flagged in `{name} missing`",
                 crate::format::plural(n_missing, "missing value", "missing values")
             ));
-            expanded.push((name.clone(), Source::Imputed { values, fill }));
-            expanded.push((format!("{name} missing"), Source::MissingNumeric(values)));
+            out.push(
+                name.clone(),
+                Source::Imputed { values, fill },
+                Encoding::Imputed { column: name.clone(), fill },
+            );
+            out.push(
+                format!("{name} missing"),
+                Source::MissingNumeric(values),
+                Encoding::Missing { column: name },
+            );
             continue;
         }
         if let Source::Codes(values) = source {
-            encode_codes(name, values, keep, warnings, &mut expanded)?;
+            let levels = encode_codes(&name, values, keep, warnings, &mut out)?;
+            out.inputs.push(Input { column: name, kind: InputKind::Categories { values: levels } });
             continue;
         }
         let Source::Categorical { codes, levels } = source else {
-            expanded.push((name, source));
+            out.push(name.clone(), source, Encoding::Numeric { column: name });
             continue;
         };
         let n_missing = codes.iter().zip(keep).filter(|&(c, &k)| k && c.is_none()).count();
@@ -351,6 +449,10 @@ fn encode<'a>(
         if used.len() > MAX_LEVELS {
             return Err(AnalysisError::TooManyLevels { name, levels: used.len() });
         }
+        out.inputs.push(Input {
+            column: name.clone(),
+            kind: InputKind::Text { levels: used.iter().map(|&l| levels[l].clone()).collect() },
+        });
         let Some((&reference, others)) = used.split_first() else { continue };
         warnings.push(format!(
             "`{name}` is categorical: encoded as {}, `{}` is the reference level",
@@ -358,29 +460,51 @@ fn encode<'a>(
             levels[reference]
         ));
         for &l in others {
-            expanded
-                .push((format!("{name}={}", levels[l]), Source::Dummy { codes, level: l as u32 }));
+            out.push(
+                format!("{name}={}", levels[l]),
+                Source::Dummy { codes, level: l as u32 },
+                Encoding::Level { column: name.clone(), level: levels[l].clone() },
+            );
         }
         if n_missing > 0 {
             warnings.push(format!(
                 "`{name}`: {} get their own indicator `{name}=(missing)`",
                 crate::format::plural(n_missing, "missing value", "missing values")
             ));
-            expanded.push((format!("{name}=(missing)"), Source::MissingCode(codes)));
+            out.push(
+                format!("{name}=(missing)"),
+                Source::MissingCode(codes),
+                Encoding::Missing { column: name },
+            );
         }
     }
-    Ok(expanded)
+    Ok(out)
+}
+
+/// The encoded covariates: `(name, source)` per column with its [`Encoding`], and the inputs.
+#[derive(Default)]
+struct Encoded<'a> {
+    columns: Vec<(String, Source<'a>)>,
+    encoding: Vec<Encoding>,
+    inputs: Vec<Input>,
+}
+
+impl<'a> Encoded<'a> {
+    fn push(&mut self, name: String, source: Source<'a>, encoding: Encoding) {
+        self.columns.push((name, source));
+        self.encoding.push(encoding);
+    }
 }
 
 /// A numeric covariate taken as categories: one indicator per distinct value in the kept rows
-/// but the smallest (the reference), and one for its missing values.
+/// but the smallest (the reference), and one for its missing values. Gives the values, sorted.
 fn encode_codes<'a>(
-    name: String,
+    name: &str,
     values: &'a [f64],
     keep: &[bool],
     warnings: &mut Vec<String>,
-    expanded: &mut Vec<(String, Source<'a>)>,
-) -> Result<(), AnalysisError> {
+    out: &mut Encoded<'a>,
+) -> Result<Vec<f64>, AnalysisError> {
     let mut levels: Vec<f64> = Vec::new();
     let mut n_missing = 0;
     for (&x, _) in values.iter().zip(keep).filter(|(_, k)| **k) {
@@ -389,25 +513,36 @@ fn encode_codes<'a>(
         } else if !levels.contains(&x) {
             levels.push(x);
             if levels.len() > MAX_LEVELS {
-                return Err(AnalysisError::TooManyLevels { name, levels: levels.len() });
+                return Err(AnalysisError::TooManyLevels {
+                    name: name.to_string(),
+                    levels: levels.len(),
+                });
             }
         }
     }
     levels.sort_by(f64::total_cmp);
-    let Some((reference, others)) = levels.split_first() else { return Ok(()) };
+    let Some((reference, others)) = levels.split_first() else { return Ok(levels) };
     warnings.push(format!(
         "`{name}` is taken as categories: encoded as {}, `{reference}` is the reference level",
         crate::format::plural(others.len(), "indicator column", "indicator columns")
     ));
     for &level in others {
-        expanded.push((format!("{name}={level}"), Source::Level { values, level }));
+        out.push(
+            format!("{name}={level}"),
+            Source::Level { values, level },
+            Encoding::Value { column: name.to_string(), value: level },
+        );
     }
     if n_missing > 0 {
         warnings.push(format!(
             "`{name}`: {} get their own indicator `{name}=(missing)`",
             crate::format::plural(n_missing, "missing value", "missing values")
         ));
-        expanded.push((format!("{name}=(missing)"), Source::MissingNumeric(values)));
+        out.push(
+            format!("{name}=(missing)"),
+            Source::MissingNumeric(values),
+            Encoding::Missing { column: name.to_string() },
+        );
     }
-    Ok(())
+    Ok(levels)
 }

@@ -19,6 +19,7 @@ mod error;
 pub mod export;
 pub mod format;
 mod independence;
+pub mod model_file;
 pub mod python;
 mod report;
 mod run;
@@ -30,7 +31,7 @@ use cf_data::Table;
 
 pub use cf_estimate::{Estimand, WEAK_F};
 pub use derived::{Identity, NEAR_COPY_R, NearCopy, identities, near_copies};
-pub use design::Design;
+pub use design::{Design, Encoding, Input, InputKind};
 pub use error::AnalysisError;
 pub use export::cate_csv;
 pub use independence::{Independence, IndependenceTest, test_independences};

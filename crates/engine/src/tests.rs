@@ -809,3 +809,153 @@ fn a_targeting_list_has_every_row_ranks_by_the_model_and_marks_the_top_rows() {
     let e = uplift::targeting_list(&t, &data, &ListSpec { key: Some("nope"), ..list }).unwrap_err();
     assert!(e.to_string().contains("`nope`"), "{e}");
 }
+
+/// A campaign log with a text covariate, a numeric one with missing values (indicator policy)
+/// and a two-arm treatment, for the model-file tests.
+fn campaign(arms: &[&str], rows: usize) -> String {
+    let mut text = String::from("id,arm,bought,recency,channel,spend\n");
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut draw = |m: u64| {
+        state =
+            state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) % m) as usize
+    };
+    for i in 0..rows {
+        let arm = arms[draw(arms.len() as u64)];
+        let recency = draw(12);
+        let channel = ["web", "phone", "both"][draw(3)];
+        let spend = if i % 17 == 0 { String::new() } else { format!("{}", draw(50)) };
+        let lift = if arm == arms[0] {
+            0.0
+        } else if recency < 5 {
+            0.3
+        } else {
+            0.05
+        };
+        let u = draw(1000) as f64 / 1000.0;
+        let bought = u8::from(u < 0.2 + lift + if channel == "web" { 0.1 } else { 0.0 });
+        text += &format!("c{i},{arm},{bought},{recency},{channel},{spend}\n");
+    }
+    text
+}
+
+#[test]
+fn a_saved_model_scores_the_file_it_was_fitted_on_to_the_same_list_byte_for_byte() {
+    use crate::model_file::{self, ScoreOptions};
+    use crate::uplift::{self, UpliftModel, UpliftSpec, UpliftSplit};
+    for arms in [&["0", "1"][..], &["ctl", "mail", "sms"][..]] {
+        let t = table(&campaign(arms, 1200));
+        let mut roles = AnalysisSpec::new("arm", "bought", Vec::new());
+        roles.covariates = Some(vec!["recency".into(), "channel".into(), "spend".into()]);
+        roles.options.missing = crate::MissingPolicy::Indicator;
+        if arms.len() > 2 {
+            roles.control = Some("ctl".into());
+        }
+        let spec = UpliftSpec {
+            roles,
+            models: [
+                "uplift-forest-kl",
+                "uplift-tree-ed",
+                "t-learner-gbdt",
+                "x-learner-linear",
+                "dr-learner-gbdt",
+                "s-learner-gbdt",
+                "r-learner-linear",
+                "causal-forest",
+                "causal-tree",
+            ]
+            .iter()
+            .map(|m| m.parse::<UpliftModel>().unwrap())
+            .collect(),
+            scores: Vec::new(),
+            split: UpliftSplit::Fraction { test_fraction: 0.3, seed: 7 },
+            bootstrap: 10,
+            alpha: 0.05,
+            seed: 3,
+            gbdt: crate::uplift::GbdtOptions { trees: 20, ..Default::default() },
+            effect_gbdt: crate::uplift::GbdtOptions { trees: 20, ..Default::default() },
+            tree: Default::default(),
+        };
+        let data = uplift::prepare(&t, &spec).unwrap();
+        let run = uplift::run(&data, &spec, &|| 0.0, &mut |_| {});
+        assert!(run.errors.is_empty(), "{:?}", run.errors);
+        for focus in 0..run.report.models.len() {
+            let share = 0.37;
+            let text = model_file::save(&data, &run, focus, share, Some("id")).unwrap();
+            let file = model_file::load(&text).unwrap();
+            let scored = model_file::score(&t, &file, &ScoreOptions::default()).unwrap();
+            let treat = (share * data.rows.len() as f64).round() as usize;
+            let want = uplift::targeting_csv(&t, &data, &run, focus, treat, Some("id")).unwrap();
+            assert_eq!(scored.csv, want, "{}", run.report.models[focus].model);
+            assert_eq!((scored.rows, scored.scored, scored.treated), (1200, 1200, treat));
+        }
+    }
+}
+
+#[test]
+fn a_model_file_that_was_edited_is_of_another_version_or_does_not_fit_the_file_is_refused() {
+    use crate::model_file::{self, ModelFileError, ScoreOptions};
+    use crate::uplift::{self, UpliftSpec, UpliftSplit};
+    let t = table(&campaign(&["0", "1"], 600));
+    let mut roles = AnalysisSpec::new("arm", "bought", Vec::new());
+    roles.covariates = Some(vec!["recency".into(), "channel".into(), "spend".into()]);
+    let spec = UpliftSpec {
+        roles,
+        models: vec!["uplift-tree-kl".parse().unwrap()],
+        scores: Vec::new(),
+        split: UpliftSplit::Fraction { test_fraction: 0.3, seed: 7 },
+        bootstrap: 10,
+        alpha: 0.05,
+        seed: 3,
+        gbdt: Default::default(),
+        effect_gbdt: Default::default(),
+        tree: Default::default(),
+    };
+    let data = uplift::prepare(&t, &spec).unwrap();
+    let run = uplift::run(&data, &spec, &|| 0.0, &mut |_| {});
+    let text = model_file::save(&data, &run, 0, 0.5, None).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let with = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = value.clone();
+        f(&mut v);
+        serde_json::to_string(&v).unwrap()
+    };
+    // A leaf's rate changed by hand.
+    let edited = with(&|v| v["body"]["decision"]["share"] = serde_json::json!(0.9));
+    assert_eq!(model_file::load(&edited), Err(ModelFileError::Tampered));
+    let newer = with(&|v| v["version"] = serde_json::json!(2));
+    let e = model_file::load(&newer).unwrap_err();
+    assert_eq!(e, ModelFileError::Version { found: 2 });
+    assert!(e.to_string().contains("reads version 1"), "{e}");
+    assert!(matches!(model_file::load("{\"rows\": 3}"), Err(ModelFileError::NotAModel(_))));
+    assert!(matches!(model_file::load("id,arm\n1,0\n"), Err(ModelFileError::NotAModel(_))));
+    // Structure broken and the checksum recomputed: still refused, by the model's own check.
+    let mut v = value.clone();
+    v["body"]["fitted"]["tree"]["nodes"][0]["split"]["left"] = serde_json::json!(0);
+    // The checksum is over the body as the model writes it (fields in their order).
+    let body: model_file::ModelBody = serde_json::from_value(v["body"].clone()).unwrap();
+    let body = serde_json::to_string(&body).unwrap();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in body.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    v["checksum"] = serde_json::json!(format!("{h:016x}"));
+    let e = model_file::load(&serde_json::to_string(&v).unwrap()).unwrap_err();
+    assert!(matches!(&e, ModelFileError::Damaged(m) if m.contains("out of order")), "{e}");
+
+    let file = model_file::load(&text).unwrap();
+    let score = |csv: &str| model_file::score(&table(csv), &file, &ScoreOptions::default());
+    let e = score("id,recency,channel\n1,3,web\n").unwrap_err().to_string();
+    assert!(e.contains("no column `spend`"), "{e}");
+    let e = score("recency,channel,spend\n3,web,1\n4,fax,2\n").unwrap_err().to_string();
+    assert!(e.contains("`channel`, row 2: `fax` is not a level"), "{e}");
+    let e = score("recency,channel,spend\n3,web,1\nsoon,web,2\n").unwrap_err().to_string();
+    assert!(e.contains("`recency` must hold numbers") && e.contains("row 2"), "{e}");
+    // Next month's file: no treatment or outcome, a missing value listed unscored.
+    let s = score("recency,channel,spend\n3,web,1\n4,phone,\n9,both,7\n").unwrap();
+    let lines: Vec<&str> = s.csv.lines().collect();
+    assert_eq!(lines[0], "row,uplift,rank,decision");
+    assert_eq!(lines[2], "2,,,none (missing values)");
+    assert_eq!((s.rows, s.scored, s.treated), (3, 2, 1));
+}

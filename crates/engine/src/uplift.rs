@@ -333,13 +333,17 @@ impl From<AnalysisError> for UpliftError {
 /// The rows, split, ready for fitting.
 #[derive(Debug, Clone)]
 pub struct UpliftData {
-    outcome: String,
+    pub(crate) outcome: String,
+    pub(crate) treatment: String,
     binary: bool,
     x_train: Vec<Vec<f64>>,
     /// Every row's covariates (training and test rows in table order), for the targeting list.
     x_all: Vec<Vec<f64>>,
     /// The covariates' names (as the design encodes them: a category is `name=level`).
-    covariates: Vec<String>,
+    pub(crate) covariates: Vec<String>,
+    /// How each covariate is computed from the table, and the table's columns read.
+    pub(crate) encoding: Vec<crate::design::Encoding>,
+    pub(crate) inputs: Vec<crate::design::Input>,
     /// Positions in the rows of [`UpliftData::rows`] of the test rows.
     test_pos: Vec<usize>,
     /// 0 = control, 1..=k the arms.
@@ -460,6 +464,9 @@ pub fn prepare(table: &Table, spec: &UpliftSpec) -> Result<UpliftData, UpliftErr
         x_train: d.covariates.iter().map(|c| pick(c, &train_idx)).collect(),
         x_all: d.covariates.iter().map(|c| c.to_vec()).collect(),
         covariates: d.covariate_names.clone(),
+        encoding: d.encoding.clone(),
+        inputs: d.inputs.clone(),
+        treatment: roles.treatment.clone(),
         test_pos: test_idx.clone(),
         group_train: train_idx.iter().map(|&r| group[r]).collect(),
         y_train: pick(&d.y, &train_idx),
@@ -522,41 +529,114 @@ fn groups(
     Ok((group, Some(arms)))
 }
 
-/// Fits `model` on the training rows and predicts the effect of every row ([`UpliftData::rows`];
-/// [`test_part`] picks the test rows), one column per arm. A boosted model
-/// on a 0/1 outcome uses classifier outcome models (probabilities), as causalml's
-/// `Base*Classifier`.
+/// A fitted uplift model: what [`fit_model`] gives and a model file keeps. It predicts the effect
+/// of each arm against the control from the covariates in the order fitted
+/// ([`FittedUplift::predict`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FittedUplift {
+    /// One causal tree per arm.
+    CausalTree(Vec<cf_uplift::CausalTree>),
+    /// One causal forest per arm.
+    CausalForest(Vec<cf_uplift::CausalForest>),
+    /// One meta-learner per arm.
+    Meta(Vec<cf_estimate::CateModel>),
+    /// One uplift tree for every arm.
+    Tree(cf_uplift::UpliftTree),
+    /// One uplift forest for every arm.
+    Forest(cf_uplift::UpliftForest),
+}
+
+impl FittedUplift {
+    /// The predicted effect of each of `arms` arms (one column each) for every row of `x`.
+    pub fn predict(&self, x: &[&[f64]], arms: usize) -> Vec<Vec<f64>> {
+        let by_rows = |uplift: Vec<Vec<f64>>| -> Vec<Vec<f64>> {
+            (0..arms)
+                .map(|a| uplift.iter().map(|u| u.get(a).copied().unwrap_or(f64::NAN)).collect())
+                .collect()
+        };
+        match self {
+            FittedUplift::CausalTree(m) => m.iter().map(|t| t.predict(x)).collect(),
+            FittedUplift::CausalForest(m) => m.iter().map(|f| f.predict(x)).collect(),
+            FittedUplift::Meta(m) => m.iter().map(|l| l.predict(x)).collect(),
+            FittedUplift::Tree(t) => by_rows(t.uplift(x)),
+            FittedUplift::Forest(f) => by_rows(f.uplift(x)),
+        }
+    }
+
+    /// Whether a model read back from a file predicts `arms` arms from `n_features` covariates
+    /// without a fault.
+    ///
+    /// # Errors
+    /// What is wrong, in words.
+    pub fn check(&self, n_features: usize, arms: usize) -> Result<(), String> {
+        let count = |n: usize| {
+            if n == arms { Ok(()) } else { Err(format!("{n} fitted models for {arms} arms")) }
+        };
+        match self {
+            FittedUplift::CausalTree(m) => {
+                count(m.len())?;
+                m.iter().try_for_each(|t| t.check(n_features))
+            }
+            FittedUplift::CausalForest(m) => {
+                count(m.len())?;
+                m.iter().try_for_each(|f| f.check(n_features))
+            }
+            FittedUplift::Meta(m) => {
+                count(m.len())?;
+                m.iter().try_for_each(|l| l.check(n_features))
+            }
+            FittedUplift::Tree(t) => {
+                count(t.n_groups().saturating_sub(1))?;
+                t.check(n_features)
+            }
+            FittedUplift::Forest(f) => {
+                count(f.n_groups().saturating_sub(1))?;
+                f.check(n_features)
+            }
+        }
+    }
+}
+
+/// Fits `model` on the training rows. A boosted model on a 0/1 outcome uses classifier outcome
+/// models (probabilities), as causalml's `Base*Classifier`.
 ///
 /// # Errors
 /// Those of the learners (an arm too small in the training split, bad settings).
-pub fn fit_scores(
+pub fn fit_model(
     data: &UpliftData,
     spec: &UpliftSpec,
     model: UpliftModel,
     on_tree: &mut dyn FnMut(usize, usize) -> bool,
-) -> Result<Vec<Vec<f64>>, UpliftError> {
+) -> Result<FittedUplift, UpliftError> {
     let fail = |e: &dyn fmt::Display| UpliftError::Invalid(format!("{}: {e}", model.as_str()));
     let x: Vec<&[f64]> = data.x_train.iter().map(|c| &c[..]).collect();
-    let xt: Vec<&[f64]> = data.x_all.iter().map(|c| &c[..]).collect();
     let group = &data.group_train;
     let k = data.arms.as_ref().map_or(1, Vec::len);
     match model {
         UpliftModel::CausalTree | UpliftModel::CausalForest => {
             let forest = model == UpliftModel::CausalForest;
             let p = spec.tree.causal(forest, spec.seed);
-            (1..=k)
-                .map(|a| {
-                    let (xa, ta, ya) = arm_rows(data, a);
-                    let xr: Vec<&[f64]> = xa.iter().map(|c| &c[..]).collect();
-                    if forest {
+            if forest {
+                (1..=k)
+                    .map(|a| {
+                        let (xa, ta, ya) = arm_rows(data, a);
+                        let xr: Vec<&[f64]> = xa.iter().map(|c| &c[..]).collect();
                         cf_uplift::fit_causal_forest(&p, &xr, &ta, &ya, on_tree)
-                            .map(|f| f.predict(&xt))
-                    } else {
-                        cf_uplift::fit_causal_tree(&p.tree, &xr, &ta, &ya).map(|t| t.predict(&xt))
-                    }
-                    .map_err(|e| fail(&e))
-                })
-                .collect()
+                            .map_err(|e| fail(&e))
+                    })
+                    .collect::<Result<_, _>>()
+                    .map(FittedUplift::CausalForest)
+            } else {
+                (1..=k)
+                    .map(|a| {
+                        let (xa, ta, ya) = arm_rows(data, a);
+                        let xr: Vec<&[f64]> = xa.iter().map(|c| &c[..]).collect();
+                        cf_uplift::fit_causal_tree(&p.tree, &xr, &ta, &ya).map_err(|e| fail(&e))
+                    })
+                    .collect::<Result<_, _>>()
+                    .map(FittedUplift::CausalTree)
+            }
         }
         UpliftModel::Meta { kind, boosted } => {
             let base = |g: &GbdtOptions| {
@@ -573,10 +653,10 @@ pub fn fit_scores(
                 .map(|a| {
                     let (xa, ta, ya) = arm_rows(data, a);
                     let xr: Vec<&[f64]> = xa.iter().map(|c| &c[..]).collect();
-                    let fitted = learner.fit(&xr, &ta, &ya).map_err(|e| fail(&e))?;
-                    Ok(fitted.predict(&xt))
+                    learner.fit(&xr, &ta, &ya).map_err(|e| fail(&e))
                 })
-                .collect()
+                .collect::<Result<_, _>>()
+                .map(FittedUplift::Meta)
         }
         UpliftModel::Tree(c) | UpliftModel::Forest(c) => {
             if !data.binary {
@@ -586,19 +666,39 @@ pub fn fit_scores(
             }
             let forest = matches!(model, UpliftModel::Forest(_));
             let (tree, trees) = spec.tree.tree(c, forest, spec.seed);
-            let uplift = if forest {
+            if forest {
                 let p = UpliftForestParams { tree, n_estimators: trees, seed: spec.seed };
                 cf_uplift::fit_forest(&p, &x, group, &data.y_train, on_tree)
-                    .map_err(|e| fail(&e))?
-                    .uplift(&xt)
+                    .map(FittedUplift::Forest)
+                    .map_err(|e| fail(&e))
             } else {
                 cf_uplift::fit_tree(&tree, &x, group, &data.y_train)
-                    .map_err(|e| fail(&e))?
-                    .uplift(&xt)
-            };
-            Ok((0..k).map(|a| uplift.iter().map(|u| u[a]).collect()).collect())
+                    .map(FittedUplift::Tree)
+                    .map_err(|e| fail(&e))
+            }
         }
     }
+}
+
+/// Fits `model` on the training rows ([`fit_model`]) and predicts the effect of every row
+/// ([`UpliftData::rows`]; [`test_part`] picks the test rows), one column per arm.
+///
+/// # Errors
+/// Those of [`fit_model`].
+pub fn fit_scores(
+    data: &UpliftData,
+    spec: &UpliftSpec,
+    model: UpliftModel,
+    on_tree: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<Vec<Vec<f64>>, UpliftError> {
+    let fitted = fit_model(data, spec, model, on_tree)?;
+    Ok(predict_all(data, &fitted))
+}
+
+/// `fitted`'s predictions for every row of `data`, one column per arm.
+fn predict_all(data: &UpliftData, fitted: &FittedUplift) -> Vec<Vec<f64>> {
+    let xt: Vec<&[f64]> = data.x_all.iter().map(|c| &c[..]).collect();
+    fitted.predict(&xt, data.arms.as_ref().map_or(1, Vec::len))
 }
 
 /// The test rows' entries of a column over every row ([`fit_scores`]' predictions).
@@ -920,8 +1020,17 @@ pub fn targeting_list(
     data: &UpliftData,
     list: &ListSpec<'_>,
 ) -> Result<String, UpliftError> {
+    write_list(table, &data.rows, list)
+}
+
+/// [`targeting_list`] for the table rows `rows` that have predictions.
+pub(crate) fn write_list(
+    table: &Table,
+    rows: &[usize],
+    list: &ListSpec<'_>,
+) -> Result<String, UpliftError> {
     use crate::export::{field, num};
-    let n = data.rows.len();
+    let n = rows.len();
     let Some((_, by)) = list.columns.get(list.rank_by) else {
         return Err(UpliftError::Invalid("the targeting list has no ranking column".into()));
     };
@@ -943,7 +1052,7 @@ pub fn targeting_list(
     }
     // Table row → position among the rows the models saw.
     let mut seen = vec![usize::MAX; table.n_rows()];
-    for (p, &r) in data.rows.iter().enumerate() {
+    for (p, &r) in rows.iter().enumerate() {
         if let Some(slot) = seen.get_mut(r) {
             *slot = p;
         }
@@ -1028,6 +1137,8 @@ pub struct UpliftRun {
     /// Predicted effects of every row ([`UpliftData::rows`]), per model and arm, in the order of
     /// the report's models.
     pub predictions: Vec<(String, Vec<f64>)>,
+    /// Each model fitted, in the order of the spec (those that failed left out).
+    pub fitted: Vec<(UpliftModel, FittedUplift)>,
     /// Models or score columns that could not be evaluated, in words (also in the report's
     /// warnings).
     pub errors: Vec<String>,
@@ -1050,6 +1161,7 @@ pub fn run(
         warnings: data.warnings.clone(),
     };
     let mut predictions = Vec::new();
+    let mut models = Vec::new();
     let mut errors = Vec::new();
     let arms: Vec<Option<String>> = match &data.arms {
         Some(a) => a.iter().cloned().map(Some).collect(),
@@ -1058,12 +1170,16 @@ pub fn run(
     let n_models = spec.models.len().max(1) as f64;
     for (i, &model) in spec.models.iter().enumerate() {
         let t0 = clock();
-        let fitted = fit_scores(data, spec, model, &mut |done, total| {
+        let fitted = fit_model(data, spec, model, &mut |done, total| {
             progress((i as f64 + done as f64 / total.max(1) as f64) / n_models);
             true
+        })
+        .map(|f| {
+            let per_arm = predict_all(data, &f);
+            (f, per_arm)
         });
         let seconds = clock() - t0;
-        let results = fitted.and_then(|per_arm| {
+        let results = fitted.and_then(|(f, per_arm)| {
             per_arm
                 .into_iter()
                 .zip(&arms)
@@ -1079,13 +1195,15 @@ pub fn run(
                     Ok((r, name, s))
                 })
                 .collect::<Result<Vec<_>, UpliftError>>()
+                .map(|v| (f, v))
         });
         match results {
-            Ok(v) => {
+            Ok((f, v)) => {
                 for (r, name, s) in v {
                     report.models.push(r);
                     predictions.push((name, s));
                 }
+                models.push((model, f));
             }
             Err(e) => {
                 report.warnings.push(format!("{} failed: {e}", model.as_str()));
@@ -1105,7 +1223,7 @@ pub fn run(
             }
         }
     }
-    UpliftRun { report, predictions, errors }
+    UpliftRun { report, predictions, fitted: models, errors }
 }
 
 /// The whole evaluation, for callers without a clock (fit times stay 0).

@@ -21,6 +21,7 @@
 use crate::meta::{clip_propensity, dr_fit, folds, r_fit};
 use crate::{CLIP, DrLearnerParams, Error, Linear, LogisticFit, RLearnerParams, logistic};
 use cf_gbdt::{Booster, GbdtParams, Objective};
+use serde::{Deserialize, Serialize};
 
 /// The model fitted inside a meta-learner.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -34,7 +35,8 @@ pub enum BaseLearner {
 }
 
 /// A fitted base learner.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FittedLearner {
     /// Least squares.
     Linear(Linear),
@@ -151,7 +153,8 @@ impl Learners {
 }
 
 /// Which meta-learner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CateKind {
     /// One model on [t, x].
     S,
@@ -178,8 +181,9 @@ pub struct CateLearner {
     pub classify: bool,
 }
 
-/// A fitted [`CateLearner`].
-#[derive(Debug, Clone, PartialEq)]
+/// A fitted [`CateLearner`]. It serializes with serde (a saved model); [`CateModel::check`] tells
+/// whether one read back can be used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CateModel {
     kind: CateKind,
     models: Vec<FittedLearner>,
@@ -270,7 +274,50 @@ fn propensity(t: &[f64], x: &[&[f64]]) -> Result<LogisticFit, Error> {
     logistic(t, x, &names)
 }
 
+impl FittedLearner {
+    /// Whether this learner fits rows of `n` columns (see [`CateModel::check`]).
+    fn check(&self, n: usize) -> Result<(), String> {
+        match self {
+            FittedLearner::Linear(l) if l.coef.len() != n => {
+                Err(format!("a linear model with {} slopes for {n} columns", l.coef.len()))
+            }
+            FittedLearner::Linear(_) => Ok(()),
+            FittedLearner::Gbdt(b) if b.n_features() != n => {
+                Err(format!("boosted trees on {} columns for {n}", b.n_features()))
+            }
+            FittedLearner::Gbdt(b) => b.check(),
+        }
+    }
+}
+
 impl CateModel {
+    /// Whether a model read back from a file predicts from `n_features` covariates without a
+    /// fault: as many fitted models as its kind has (S 1, T and X 2, R 1, DR at least 1), each on
+    /// the columns it reads, and the X-learner's propensity on the covariates.
+    ///
+    /// # Errors
+    /// What is wrong, in words.
+    pub fn check(&self, n_features: usize) -> Result<(), String> {
+        let count = self.models.len();
+        let fits = match self.kind {
+            CateKind::S | CateKind::R => count == 1,
+            CateKind::T | CateKind::X => count == 2,
+            CateKind::Dr => count >= 1,
+        };
+        if !fits {
+            return Err(format!("{count} fitted models for a {:?}-learner", self.kind));
+        }
+        let columns = n_features + usize::from(self.kind == CateKind::S);
+        for m in &self.models {
+            m.check(columns)?;
+        }
+        match (&self.propensity, self.kind) {
+            (Some((_, b)), CateKind::X) if b.len() == n_features => Ok(()),
+            (None, CateKind::S | CateKind::T | CateKind::R | CateKind::Dr) => Ok(()),
+            _ => Err(format!("the propensity model does not fit a {:?}-learner", self.kind)),
+        }
+    }
+
     /// The effect predicted for every row of `x` (the covariates in the order fitted).
     pub fn predict(&self, x: &[&[f64]]) -> Vec<f64> {
         let n = x.first().map_or(0, |c| c.len());

@@ -19,7 +19,7 @@ use crate::linalg::{self, Cholesky, Sweep, dot};
 const DROP_TOL: f64 = 1e-10;
 
 /// A fitted linear predictor `intercept + x'coef`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Linear {
     /// Intercept.
     pub intercept: f64,

@@ -31,10 +31,11 @@ pub mod bins;
 mod grow;
 
 use bins::BinnedMatrix;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The loss minimized.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Objective {
     /// Squared error; predictions are values.
     SquaredError,
@@ -230,7 +231,7 @@ pub(crate) struct GrowNode {
 /// A node of a fitted tree: its splits come first (the root at 0), then one node per leaf whose
 /// children are itself, so that a walk of [`Tree::depth`] steps ends on a leaf from any row and
 /// no step branches.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Node {
     pub(crate) threshold: f64,
     pub(crate) feature: u32,
@@ -242,7 +243,7 @@ pub(crate) struct Node {
 
 /// A fitted tree: its nodes and its leaves' outputs (already scaled by the learning rate). A tree
 /// without splits is one leaf.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Tree {
     nodes: Vec<Node>,
     pub(crate) leaves: Vec<f64>,
@@ -295,6 +296,38 @@ impl Tree {
         Tree { nodes, leaves, n_splits: splits.len(), depth }
     }
 
+    /// Whether the tree can be walked on rows of `n_features` values: every split's children come
+    /// after it and inside the nodes, every leaf node points at itself, and [`Tree::depth`] is
+    /// the longest path (so a walk of that many steps ends on a leaf).
+    fn check(&self, n_features: usize) -> Result<(), String> {
+        let (s, n) = (self.n_splits, self.nodes.len());
+        if n != s + self.leaves.len() || self.leaves.is_empty() {
+            return Err(format!("{n} nodes for {s} splits and {} leaves", self.leaves.len()));
+        }
+        let mut depth = vec![0usize; n];
+        for k in (0..n).rev() {
+            let node = &self.nodes[k];
+            let (l, r) = (node.left as usize, node.right as usize);
+            if k >= s {
+                if l != k || r != k {
+                    return Err(format!("leaf node {k} does not point at itself"));
+                }
+                continue;
+            }
+            if l <= k || r <= k || l >= n || r >= n {
+                return Err(format!("split {k} has children {l} and {r} out of order"));
+            }
+            if node.feature as usize >= n_features {
+                return Err(format!("split {k} reads feature {} of {n_features}", node.feature));
+            }
+            depth[k] = 1 + depth[l].max(depth[r]);
+        }
+        if depth[0] != self.depth {
+            return Err(format!("depth {} where the splits give {}", self.depth, depth[0]));
+        }
+        Ok(())
+    }
+
     /// The leaf a row reaches, `go_left(split)` deciding at each split.
     #[inline]
     pub(crate) fn leaf(&self, mut go_left: impl FnMut(&Node) -> bool) -> usize {
@@ -343,8 +376,9 @@ impl Tree {
     }
 }
 
-/// A fitted ensemble.
-#[derive(Debug, Clone, PartialEq)]
+/// A fitted ensemble. It serializes with serde (a saved model) and [`Booster::check`] tells whether
+/// one read back can be used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Booster {
     objective: Objective,
     init: f64,
@@ -394,6 +428,21 @@ impl Booster {
             }
         }
         raw
+    }
+
+    /// Whether a model read back from a file can predict without a fault: every tree well formed
+    /// (see the trees' structure above) and the gains one per feature.
+    ///
+    /// # Errors
+    /// What is wrong, in words.
+    pub fn check(&self) -> Result<(), String> {
+        if self.gain.len() != self.n_features {
+            return Err(format!("{} gains for {} features", self.gain.len(), self.n_features));
+        }
+        for (k, tree) in self.trees.iter().enumerate() {
+            tree.check(self.n_features).map_err(|e| format!("tree {}: {e}", k + 1))?;
+        }
+        Ok(())
     }
 
     /// Trees kept.

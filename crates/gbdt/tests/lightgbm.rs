@@ -236,3 +236,29 @@ fn bad_input_is_an_error_not_a_panic() {
     let m = fit(&GbdtParams::default(), &[&x], &[1.0, 2.0, 3.0], None).expect("fit");
     assert!(m.predict(&[&x]).iter().all(|&p| (p - 2.0).abs() < 1e-12));
 }
+
+#[test]
+fn a_saved_model_predicts_the_same_bits_and_a_broken_one_is_refused() {
+    let (x, y, b) = data();
+    for (objective, target) in [(Objective::SquaredError, &y), (Objective::Binary, &b)] {
+        let params = GbdtParams { objective, n_estimators: 30, ..GbdtParams::default() };
+        let model = fit(&params, &refs(&x), target, None).expect("fit");
+        model.check().expect("a fitted model is well formed");
+        let text = serde_json::to_string(&model).expect("save");
+        let back: cf_gbdt::Booster = serde_json::from_str(&text).expect("load");
+        assert_eq!(back, model);
+        let (a, z) = (model.predict(&refs(&x)), back.predict(&refs(&x)));
+        assert!(a.iter().zip(&z).all(|(p, q)| p.to_bits() == q.to_bits()));
+        // A split pointing back at the root would loop: refused.
+        let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        v["trees"][1]["nodes"][1]["left"] = serde_json::json!(0);
+        let bad: cf_gbdt::Booster = serde_json::from_value(v).expect("still parses");
+        let e = bad.check().expect_err("a loop is refused");
+        assert!(e.contains("tree 2") && e.contains("out of order"), "{e}");
+        // A feature the rows do not have.
+        let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        v["trees"][0]["nodes"][0]["feature"] = serde_json::json!(10);
+        let bad: cf_gbdt::Booster = serde_json::from_value(v).expect("still parses");
+        assert!(bad.check().expect_err("refused").contains("feature 10 of 10"));
+    }
+}

@@ -55,14 +55,16 @@ impl Default for CausalTreeParams {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 enum Node {
     Split { feature: usize, threshold: f64, left: usize, right: usize },
     Leaf(f64),
 }
 
-/// A fitted causal tree.
-#[derive(Debug, Clone, PartialEq)]
+/// A fitted causal tree. It serializes with serde (a saved model); [`CausalTree::check`] tells
+/// whether one read back can be used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CausalTree {
     nodes: Vec<Node>,
 }
@@ -99,6 +101,30 @@ fn impurity(t: Moments, c: Moments, r: f64) -> f64 {
 }
 
 impl CausalTree {
+    /// Whether a tree read back from a file predicts from `n_features` covariates without a
+    /// fault: every split's children come after it and inside the nodes, and it reads a
+    /// covariate there is.
+    ///
+    /// # Errors
+    /// What is wrong, in words.
+    pub fn check(&self, n_features: usize) -> Result<(), String> {
+        let n = self.nodes.len();
+        if n == 0 {
+            return Err("an empty tree".into());
+        }
+        for (k, node) in self.nodes.iter().enumerate() {
+            if let Node::Split { feature, left, right, .. } = *node {
+                if left <= k || right <= k || left >= n || right >= n {
+                    return Err(format!("split {k} has children {left} and {right} out of order"));
+                }
+                if feature >= n_features {
+                    return Err(format!("split {k} reads feature {feature} of {n_features}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The effect predicted for each row of `x`.
     pub fn predict(&self, x: &[&[f64]]) -> Vec<f64> {
         let n = x.first().map_or(0, |c| c.len());
@@ -329,8 +355,9 @@ impl Default for CausalForestParams {
     }
 }
 
-/// A fitted causal forest.
-#[derive(Debug, Clone, PartialEq)]
+/// A fitted causal forest. It serializes with serde; [`CausalForest::check`] tells whether one
+/// read back can be used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CausalForest {
     trees: Vec<CausalTree>,
 }
@@ -368,6 +395,20 @@ pub fn fit_causal_forest(
 }
 
 impl CausalForest {
+    /// Whether a forest read back from a file can be used ([`CausalTree::check`] on each tree).
+    ///
+    /// # Errors
+    /// What is wrong, in words.
+    pub fn check(&self, n_features: usize) -> Result<(), String> {
+        if self.trees.is_empty() {
+            return Err("a forest without trees".into());
+        }
+        for (k, t) in self.trees.iter().enumerate() {
+            t.check(n_features).map_err(|e| format!("tree {}: {e}", k + 1))?;
+        }
+        Ok(())
+    }
+
     /// The mean over trees of each row's effect.
     pub fn predict(&self, x: &[&[f64]]) -> Vec<f64> {
         let n = x.first().map_or(0, |c| c.len());

@@ -154,7 +154,8 @@ impl fmt::Display for UpliftError {
 
 impl std::error::Error for UpliftError {}
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 enum Node {
     Split {
         feature: usize,
@@ -166,8 +167,9 @@ enum Node {
     Leaf(Vec<f64>),
 }
 
-/// A fitted uplift tree.
-#[derive(Debug, Clone, PartialEq)]
+/// A fitted uplift tree. It serializes with serde (a saved model); [`UpliftTree::check`] tells
+/// whether one read back can be used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpliftTree {
     nodes: Vec<Node>,
     n_groups: usize,
@@ -355,6 +357,42 @@ impl UpliftTree {
     /// Groups (control and arms).
     pub fn n_groups(&self) -> usize {
         self.n_groups
+    }
+
+    /// Whether a tree read back from a file predicts from `n_features` covariates without a
+    /// fault: every split's children come after it and inside the nodes, it reads a covariate
+    /// there is, and every leaf holds one rate per group.
+    ///
+    /// # Errors
+    /// What is wrong, in words.
+    pub fn check(&self, n_features: usize) -> Result<(), String> {
+        let n = self.nodes.len();
+        if n == 0 || self.n_groups < 2 {
+            return Err("an empty tree".into());
+        }
+        for (k, node) in self.nodes.iter().enumerate() {
+            match node {
+                Node::Split { feature, left, right, .. } => {
+                    if *left <= k || *right <= k || *left >= n || *right >= n {
+                        return Err(format!(
+                            "split {k} has children {left} and {right} out of order"
+                        ));
+                    }
+                    if *feature >= n_features {
+                        return Err(format!("split {k} reads feature {feature} of {n_features}"));
+                    }
+                }
+                Node::Leaf(p) if p.len() != self.n_groups => {
+                    return Err(format!(
+                        "leaf {k} has {} rates for {} groups",
+                        p.len(),
+                        self.n_groups
+                    ));
+                }
+                Node::Leaf(_) => {}
+            }
+        }
+        Ok(())
     }
 
     /// Leaves.
@@ -750,8 +788,9 @@ impl Default for UpliftForestParams {
     }
 }
 
-/// A fitted forest: trees on bootstrap samples, their group rates averaged.
-#[derive(Debug, Clone, PartialEq)]
+/// A fitted forest: trees on bootstrap samples, their group rates averaged. It serializes with
+/// serde; [`UpliftForest::check`] tells whether one read back can be used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpliftForest {
     trees: Vec<UpliftTree>,
     n_groups: usize,
@@ -821,5 +860,33 @@ impl UpliftForest {
     /// Trees.
     pub fn n_trees(&self) -> usize {
         self.trees.len()
+    }
+
+    /// Groups (control and arms).
+    pub fn n_groups(&self) -> usize {
+        self.n_groups
+    }
+
+    /// Whether a forest read back from a file can be used ([`UpliftTree::check`] on each tree,
+    /// all with the forest's groups).
+    ///
+    /// # Errors
+    /// What is wrong, in words.
+    pub fn check(&self, n_features: usize) -> Result<(), String> {
+        if self.trees.is_empty() {
+            return Err("a forest without trees".into());
+        }
+        for (k, t) in self.trees.iter().enumerate() {
+            if t.n_groups != self.n_groups {
+                return Err(format!(
+                    "tree {} has {} groups, the forest {}",
+                    k + 1,
+                    t.n_groups,
+                    self.n_groups
+                ));
+            }
+            t.check(n_features).map_err(|e| format!("tree {}: {e}", k + 1))?;
+        }
+        Ok(())
     }
 }
