@@ -13,6 +13,7 @@
 mod graph;
 mod python;
 mod read;
+mod score;
 mod uplift;
 
 use std::ffi::OsString;
@@ -504,6 +505,7 @@ fn main() -> ExitCode {
         Some("dsep") => graph::dsep_cmd(args),
         Some("python") => python::python_cmd(args),
         Some("uplift") => uplift::uplift_cmd(args),
+        Some("score") => score::score_cmd(args),
         _ => parse_args(first.into_iter().chain(args)).and_then(run),
     };
     match outcome {
@@ -513,7 +515,7 @@ fn main() -> ExitCode {
             if !msg.is_empty() {
                 eprintln!("error: {msg}\n");
             }
-            eprint!("{USAGE}{}{}", uplift::USAGE, graph::USAGE);
+            eprint!("{USAGE}{}{}{}", uplift::USAGE, score::USAGE, graph::USAGE);
             ExitCode::from(2)
         }
         Err(Failure::Data(msg)) => {

@@ -21,7 +21,8 @@ pub(crate) const USAGE: &str =
                      [--min-samples-treatment N] [--n-reg X] [--trees N] [--max-features N]
                      [--honesty | --no-honesty] [--split exact|histogram] [--missing drop|indicator]
                      [--cate-out FILE] [--value V [--cost-per-treated C] [--cost-per-conversion C]
-                     [--budget-share S] [--list-out FILE [--list-model NAME] [--key COL]]]
+                     [--budget-share S] [--list-out FILE] [--model-out FILE] [--list-model NAME]
+                     [--key COL]]
                      [--delimiter C] [--json]
 
 uplift fits each --model on the training rows and ranks the test rows by predicted effect:
@@ -46,6 +47,7 @@ with the profit curve, for all the file's customers. --list-out writes the targe
 row of the file with its predicted uplift, its rank and the decision (the top rows of the
 profit-optimal share are treated), by --list-model (a model of the report, `model` or
 `model:arm`; default: the highest Qini), with the --key column (a customer id) beside the row.
+--model-out saves that model (versioned, checksummed JSON) for `counterfact score`.
 A treatment with more than two levels needs --control: each other level is evaluated against it
 (trees and forests fit all arms in one model; a meta-learner is fitted per arm).
 --gbdt-* set the outcome models' boosting (LightGBM's defaults: 100 trees, 31 leaves, rate 0.1,
@@ -58,10 +60,18 @@ struct UpliftArgs {
     /// Costs and values for a targeting decision, and the budget share.
     economics: Option<(Economics, f64)>,
     cate_out: Option<String>,
-    /// Targeting list: file, model name, key column.
-    list_out: Option<(String, Option<String>, Option<String>)>,
+    /// Targeting list and model file: list file, model file, model name, key column.
+    list_out: Option<ListOut>,
     delimiter: Option<u8>,
     json: bool,
+}
+
+/// `--list-out`, `--model-out` and what they are made of.
+struct ListOut {
+    list: Option<String>,
+    model: Option<String>,
+    list_model: Option<String>,
+    key: Option<String>,
 }
 
 fn usage(m: String) -> Failure {
@@ -105,6 +115,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
     let (mut gbdt, mut effect_gbdt) = (GbdtOptions::default(), GbdtOptions::default());
     let (mut cate_out, mut delimiter, mut json) = (None, None, false);
     let (mut list_out, mut list_model, mut key) = (None, None, None);
+    let mut model_out = None;
     let mut tree = TreeOptions::default();
     let (mut value_of, mut cost_treated, mut cost_conversion, mut budget) =
         (None::<f64>, 0.0f64, 0.0f64, 1.0f64);
@@ -143,6 +154,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
                     "--cate-out" => cate_out = Some(value(p, &flag)?),
                     "--list-out" => list_out = Some(value(p, &flag)?),
                     "--list-model" => list_model = Some(value(p, &flag)?),
+                    "--model-out" => model_out = Some(value(p, &flag)?),
                     "--key" => key = Some(value(p, &flag)?),
                     "--value" => value_of = Some(number(p, &flag)?),
                     "--cost-per-treated" => cost_treated = number(p, &flag)?,
@@ -215,16 +227,18 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
             "x-learner-gbdt".parse().map_err(usage)?,
         ];
     }
-    if list_out.is_none() && (list_model.is_some() || key.is_some()) {
-        return Err(usage("--list-model and --key need --list-out".into()));
+    let wants = list_out.is_some() || model_out.is_some();
+    if !wants && (list_model.is_some() || key.is_some()) {
+        return Err(usage("--list-model and --key need --list-out or --model-out".into()));
     }
-    if list_out.is_some() && value_of.is_none() {
+    if wants && value_of.is_none() {
         return Err(usage(
-            "--list-out needs --value (and the costs): the list's decision is the profit-optimal share"
+            "--list-out and --model-out need --value (and the costs): the list's decision is the \
+             profit-optimal share"
                 .into(),
         ));
     }
-    let list_out = list_out.map(|f| (f, list_model, key));
+    let list_out = wants.then_some(ListOut { list: list_out, model: model_out, list_model, key });
     let economics = match value_of {
         None if cost_treated != 0.0 || cost_conversion != 0.0 || budget != 1.0 => {
             return Err(usage(
@@ -317,7 +331,7 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
         }
         write(path, out)?;
     }
-    if let Some((path, model, key)) = &a.list_out {
+    if let Some(ListOut { list, model: model_path, list_model: model, key }) = &a.list_out {
         let models = &run.report.models;
         let focus = match model {
             None => run.report.best_by_qini(),
@@ -334,10 +348,19 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
                 names.join(", ")
             )));
         };
-        let treat = models[focus].decision.as_ref().map_or(0, |d| d.customers);
-        let csv = uplift::targeting_csv(&table, &data, &run, focus, treat, key.as_deref())
-            .map_err(|e| Failure::Data(e.to_string()))?;
-        write(path, csv)?;
+        let decision = models[focus].decision.as_ref();
+        if let Some(path) = list {
+            let treat = decision.map_or(0, |d| d.customers);
+            let csv = uplift::targeting_csv(&table, &data, &run, focus, treat, key.as_deref())
+                .map_err(|e| Failure::Data(e.to_string()))?;
+            write(path, csv)?;
+        }
+        if let Some(path) = model_path {
+            let share = decision.map_or(0.0, |d| d.share);
+            let text = cf_engine::model_file::save(&data, &run, focus, share, key.as_deref())
+                .map_err(|e| Failure::Data(e.to_string()))?;
+            write(path, text + "\n")?;
+        }
     }
     let report = run.report;
     if a.json {

@@ -948,7 +948,7 @@ fn uplift_deciles_and_a_profit_optimal_share() {
     assert!(by_rank.windows(2).all(|w| w[0].1 >= w[1].1), "ranked by predicted uplift");
 
     let stderr = uplift_refused(&["--list-out", "x.csv"]);
-    assert!(stderr.contains("--list-out needs --value"), "{stderr}");
+    assert!(stderr.contains("--list-out and --model-out need --value"), "{stderr}");
     let stderr = uplift_refused(&[
         "--covariates",
         "recency,history",
@@ -1048,4 +1048,91 @@ fn boosted_learners_from_the_command_line() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stdout.is_empty());
     assert!(stderr.contains("cannot be copied as Python"), "{stderr}");
+}
+
+/// `uplift --model-out` saves the fitted model; `score` on the same file writes the very list the
+/// fit wrote, on another file with only the covariate columns scores each row as the fit did, and
+/// refuses a file without a covariate or a model that was edited.
+#[test]
+fn a_saved_model_scores_another_file_to_the_list_the_fit_wrote() {
+    let file = format!("{DATA}hillstrom.csv");
+    let tmp = |name: &str| {
+        std::env::temp_dir()
+            .join(format!("cf-score-{}-{name}", std::process::id()))
+            .to_string_lossy()
+            .into_owned()
+    };
+    let (list, model, scored) = (tmp("list.csv"), tmp("model.json"), tmp("scored.csv"));
+    let covariates = "recency,history,mens,womens,newbie,zip_code";
+    let (code, _, stderr) = counterfact(&[
+        "uplift",
+        &file,
+        "--treatment",
+        "treatment",
+        "--outcome",
+        "visit",
+        "--covariates",
+        covariates,
+        "--model",
+        "uplift-tree-kl",
+        "--value",
+        "30",
+        "--cost-per-treated",
+        "0.2",
+        "--list-out",
+        &list,
+        "--model-out",
+        &model,
+        "--key",
+        "history",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v = json_ok(&["score", &model, &file, "--out", &scored, "--json"]);
+    assert_eq!(v["rows"], 64_000);
+    assert_eq!(v["model"], "uplift-tree-kl");
+    let written = std::fs::read_to_string(&list).unwrap();
+    assert!(written.starts_with("row,history,uplift,rank,decision\n"), "{}", &written[..80]);
+    assert_eq!(std::fs::read_to_string(&scored).unwrap(), written, "same list byte for byte");
+
+    // Next month's customers: the first 500 rows, covariate columns only, in another order.
+    let table = std::fs::read_to_string(&file).unwrap();
+    let mut lines = table.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let keep: Vec<&str> = covariates.split(',').rev().collect();
+    let at: Vec<usize> = keep.iter().map(|k| header.iter().position(|h| h == k).unwrap()).collect();
+    let mut next = keep.join(",") + "\n";
+    for l in lines.take(500) {
+        let c: Vec<&str> = l.split(',').collect();
+        next += &(at.iter().map(|&i| c[i]).collect::<Vec<_>>().join(",") + "\n");
+    }
+    let next_path = temp_file("cf-score-next.csv", &next);
+    let v = json_ok(&["score", &model, &next_path, "--out", &scored, "--share", "0.1", "--json"]);
+    assert_eq!((v["rows"].as_u64(), v["treated"].as_u64()), (Some(500), Some(50)));
+    let uplift_of = |csv: &str| -> Vec<String> {
+        csv.lines().skip(1).map(|l| l.split(',').nth(2).unwrap().to_string()).collect()
+    };
+    let new = std::fs::read_to_string(&scored).unwrap();
+    assert_eq!(uplift_of(&new), uplift_of(&written)[..500], "each row scored as in the fit");
+    assert_eq!(new.lines().filter(|l| l.ends_with(",treat")).count(), 50);
+
+    // A covariate missing from the file, a level the model never saw, an edited model.
+    let no_recency = temp_file("cf-score-no-recency.csv", "history,mens\n1,0\n");
+    let (code, _, stderr) = counterfact(&["score", &model, &no_recency, "--out", &scored]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("recency"), "{stderr}");
+    let odd = next.replacen("Surburban", "Downtown", 1);
+    let odd_path = temp_file("cf-score-odd.csv", &odd);
+    let (code, _, stderr) = counterfact(&["score", &model, &odd_path, "--out", &scored]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("Downtown") && stderr.contains("zip_code"), "{stderr}");
+    let saved = std::fs::read_to_string(&model).unwrap();
+    let edited = saved.replacen("\"label\": \"treat\"", "\"label\": \"mail\"", 1);
+    assert_ne!(edited, saved);
+    let edited_path = temp_file("cf-score-edited.json", &edited);
+    let (code, _, stderr) = counterfact(&["score", &edited_path, &file, "--out", &scored]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("changed"), "{stderr}");
+    for f in [list, model, scored] {
+        std::fs::remove_file(f).ok();
+    }
 }
