@@ -42,6 +42,27 @@ fn to_action(msg: FromWorker) -> Option<Action> {
             }
             Action::TargetingListDone(job)
         }
+        FromWorker::ModelFile { job, json } => {
+            let mime = "application/json";
+            if crate::services::download::download("uplift-model.json", mime, &json).is_none() {
+                return Some(Action::Failed {
+                    job,
+                    message: "the browser refused the download of the model file".into(),
+                });
+            }
+            Action::ModelFileDone(job)
+        }
+        FromWorker::Scored { job, name, csv, rows, scored, treated } => {
+            let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem);
+            let download = format!("targeting-list-{stem}.csv");
+            if crate::services::download::download(&download, "text/csv", &csv).is_none() {
+                return Some(Action::Failed {
+                    job,
+                    message: "the browser refused the download of the targeting list".into(),
+                });
+            }
+            Action::ScoreDone(job, state::uplift::ScoredFile { name, rows, scored, treated })
+        }
         FromWorker::Failed { job, message } => Action::Failed { job, message },
     })
 }
@@ -185,6 +206,33 @@ pub fn App() -> Html {
             state.dispatch(Action::TargetingListSent(job));
         })
     };
+    let on_model = {
+        let bridge = bridge.clone();
+        let state = state.clone();
+        Callback::from(move |()| {
+            let (Some(r), Some(focus)) = (state.uplift.result.as_ref(), state.uplift_focus())
+            else {
+                return;
+            };
+            let share = state.uplift_decision().map_or(0.0, |d| d.share);
+            let job = bridge.model_file(r.spec.clone(), focus, share, state.uplift.key.clone());
+            state.dispatch(Action::ModelFileSent(job));
+        })
+    };
+    let on_score = {
+        let bridge = bridge.clone();
+        let state = state.clone();
+        Callback::from(move |file: File| {
+            let (Some(r), Some(focus)) = (state.uplift.result.as_ref(), state.uplift_focus())
+            else {
+                return;
+            };
+            let share = state.uplift_decision().map_or(0.0, |d| d.share);
+            let key = state.uplift.key.clone();
+            let job = bridge.score_file(r.spec.clone(), focus, share, key, &file);
+            state.dispatch(Action::ScoreSent(job));
+        })
+    };
     let loading = matches!(state.busy, Busy::Loading { .. });
     // An example (or an example's link) runs its analysis as soon as its file is loaded.
     {
@@ -233,7 +281,7 @@ pub fn App() -> Html {
                         <Results result={result.clone()} stale={state.result_is_stale()} file_name={AttrValue::from(dataset.name.clone())}
                                  graph_dot={result.graph_dot.clone().map(AttrValue::from)}
                                  benchmark={state.benchmark(&result.spec).map(|(v, what)| (v, AttrValue::from(what)))} />
-                        <WhoResponds on_fit={on_uplift} on_cancel={on_cancel.clone()} {on_list} />
+                        <WhoResponds on_fit={on_uplift} on_cancel={on_cancel.clone()} {on_list} {on_model} {on_score} />
                     }
                 } else {
                     <section class="hero">

@@ -180,6 +180,37 @@ impl Bridge {
         job
     }
 
+    /// Asks for the model file of the fit `spec` (see [`ToWorker::ModelFile`]); returns the
+    /// request id. It does not become the request in flight.
+    pub fn model_file(
+        &self,
+        spec: cf_engine::uplift::UpliftSpec,
+        focus: usize,
+        share: f64,
+        key: Option<String>,
+    ) -> u32 {
+        let job = self.next_job();
+        self.send(&ToWorker::ModelFile { job, spec: Box::new(spec), focus, share, key }, None);
+        job
+    }
+
+    /// Sends `file` to be scored by the fit `spec`'s model (see [`ToWorker::ScoreFile`]);
+    /// returns the request id. It does not become the request in flight, and the loaded table
+    /// stays.
+    pub fn score_file(
+        &self,
+        spec: cf_engine::uplift::UpliftSpec,
+        focus: usize,
+        share: f64,
+        key: Option<String>,
+        file: &File,
+    ) -> u32 {
+        let job = self.next_job();
+        let msg = ToWorker::ScoreFile { job, spec: Box::new(spec), focus, share, key };
+        self.send(&msg, Some(file));
+        job
+    }
+
     /// Asks for the independence tests of `list` on the loaded table; returns the request id.
     /// It does not become the request in flight (a run may be going on).
     pub fn test(&self, list: Vec<Independence>) -> u32 {

@@ -56,6 +56,34 @@ pub enum ToWorker {
         /// A column written beside the row number (a customer id).
         key: Option<String>,
     },
+    /// The fitted model of a fit as a model file (`cf_engine::model_file`), to download; the
+    /// fit is found or made again as for [`ToWorker::TargetingList`].
+    ModelFile {
+        /// Request id, echoed in the reply.
+        job: u32,
+        /// The fit the model comes from.
+        spec: Box<cf_engine::uplift::UpliftSpec>,
+        /// The report's model that is saved.
+        focus: usize,
+        /// The share of customers the decision treats, saved with the model.
+        share: f64,
+        /// The key column saved with the model.
+        key: Option<String>,
+    },
+    /// Score the `file` sent beside this message with a fit's model: the targeting list of
+    /// another file with the same covariate columns. The loaded table stays as it is.
+    ScoreFile {
+        /// Request id, echoed in the reply.
+        job: u32,
+        /// The fit whose model scores.
+        spec: Box<cf_engine::uplift::UpliftSpec>,
+        /// The report's model that scores.
+        focus: usize,
+        /// The share of the scored rows treated.
+        share: f64,
+        /// A column of the scored file written beside the row number.
+        key: Option<String>,
+    },
     /// Test the graph's implied independences on the loaded table.
     Test {
         /// Request id, echoed in the reply.
@@ -127,6 +155,28 @@ pub enum FromWorker {
         /// The list as CSV.
         csv: String,
     },
+    /// The model file is ready.
+    ModelFile {
+        /// Request id.
+        job: u32,
+        /// The model file's JSON text.
+        json: String,
+    },
+    /// Another file was scored.
+    Scored {
+        /// Request id.
+        job: u32,
+        /// The scored file's name.
+        name: String,
+        /// Its targeting list as CSV.
+        csv: String,
+        /// Rows of the file.
+        rows: usize,
+        /// Rows scored (the others miss a value the model needs).
+        scored: usize,
+        /// Rows marked to treat.
+        treated: usize,
+    },
     /// Independence tests finished.
     Tested {
         /// Request id.
@@ -154,6 +204,8 @@ impl FromWorker {
             | FromWorker::Report { job, .. }
             | FromWorker::Uplift { job, .. }
             | FromWorker::TargetingList { job, .. }
+            | FromWorker::ModelFile { job, .. }
+            | FromWorker::Scored { job, .. }
             | FromWorker::Tested { job, .. }
             | FromWorker::Failed { job, .. } => *job,
         }

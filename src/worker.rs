@@ -139,37 +139,42 @@ fn handle(data: &JsValue) {
             post(&reply);
         }
         ToWorker::TargetingList { job, spec, focus, treat, key } => {
-            let reply = TABLE.with_borrow(|t| match t {
-                None => FromWorker::Failed { job, message: "load a data file first".into() },
-                Some(table) => LAST_UPLIFT.with_borrow_mut(|last| {
-                    if last.as_ref().is_none_or(|l| l.spec != *spec) {
-                        // Not the last fit (the worker was restarted, or another fit ran since).
-                        *last = cf_engine::uplift::prepare(table, &spec).ok().map(|data| {
-                            let run =
-                                cf_engine::uplift::run(&data, &spec, &|| 0.0, &mut progress(job));
-                            LastUplift { spec: *spec, data, run }
-                        });
-                    }
-                    match last.as_ref().map(|l| {
-                        cf_engine::uplift::targeting_csv(
-                            table,
-                            &l.data,
-                            &l.run,
-                            focus,
-                            treat,
-                            key.as_deref(),
-                        )
-                    }) {
-                        Some(Ok(csv)) => FromWorker::TargetingList { job, csv },
-                        Some(Err(e)) => FromWorker::Failed { job, message: e.to_string() },
-                        None => FromWorker::Failed {
-                            job,
-                            message: "the models could not be fitted again for the list".into(),
-                        },
-                    }
-                }),
-            });
-            post(&reply);
+            post(&with_fit(job, &spec, |table, last| {
+                match cf_engine::uplift::targeting_csv(
+                    table,
+                    &last.data,
+                    &last.run,
+                    focus,
+                    treat,
+                    key.as_deref(),
+                ) {
+                    Ok(csv) => FromWorker::TargetingList { job, csv },
+                    Err(e) => FromWorker::Failed { job, message: e.to_string() },
+                }
+            }));
+        }
+        ToWorker::ModelFile { job, spec, focus, share, key } => {
+            post(&with_fit(job, &spec, |_, last| {
+                match cf_engine::model_file::save(
+                    &last.data,
+                    &last.run,
+                    focus,
+                    share,
+                    key.as_deref(),
+                ) {
+                    Ok(json) => FromWorker::ModelFile { job, json: json + "\n" },
+                    Err(e) => FromWorker::Failed { job, message: e.to_string() },
+                }
+            }));
+        }
+        ToWorker::ScoreFile { job, spec, focus, share, key } => {
+            let file = js_sys::Reflect::get(data, &JsValue::from_str("file"))
+                .ok()
+                .and_then(|f| f.dyn_into::<File>().ok());
+            let Some(file) = file else {
+                return post(&FromWorker::Failed { job, message: "no file was received".into() });
+            };
+            post(&with_fit(job, &spec, |_, last| score_file(job, &file, last, focus, share, key)));
         }
         ToWorker::Test { job, list } => {
             let reply = TABLE.with_borrow(|t| match t {
@@ -180,6 +185,81 @@ fn handle(data: &JsValue) {
             });
             post(&reply);
         }
+    }
+}
+
+/// `f` on the loaded table and the fit `spec`: the last fit when it is `spec`'s, else `spec`
+/// fitted again (the worker was restarted, or another fit ran since; fits are deterministic, so
+/// the answer is the same).
+fn with_fit(
+    job: u32,
+    spec: &cf_engine::uplift::UpliftSpec,
+    f: impl FnOnce(&Table, &LastUplift) -> FromWorker,
+) -> FromWorker {
+    TABLE.with_borrow(|t| match t {
+        None => FromWorker::Failed { job, message: "load a data file first".into() },
+        Some(table) => LAST_UPLIFT.with_borrow_mut(|last| {
+            if last.as_ref().is_none_or(|l| l.spec != *spec) {
+                *last = cf_engine::uplift::prepare(table, spec).ok().map(|data| {
+                    let run = cf_engine::uplift::run(&data, spec, &|| 0.0, &mut progress(job));
+                    LastUplift { spec: spec.clone(), data, run }
+                });
+            }
+            match last.as_ref() {
+                Some(l) => f(table, l),
+                None => FromWorker::Failed {
+                    job,
+                    message: "the models could not be fitted again".into(),
+                },
+            }
+        }),
+    })
+}
+
+/// Scores `file` with the model of `last`: the model goes through its file's text exactly as a
+/// download would, so the page's list is the one `counterfact score` makes from that download.
+fn score_file(
+    job: u32,
+    file: &File,
+    last: &LastUplift,
+    focus: usize,
+    share: f64,
+    key: Option<String>,
+) -> FromWorker {
+    let failed = |message: String| FromWorker::Failed { job, message };
+    let name = file.name();
+    let model =
+        match cf_engine::model_file::save(&last.data, &last.run, focus, share, key.as_deref())
+            .map_err(|e| e.to_string())
+            .and_then(|text| cf_engine::model_file::load(&text).map_err(|e| e.to_string()))
+        {
+            Ok(m) => m,
+            Err(e) => return failed(e),
+        };
+    let mut reader = match FileChunks::new(file) {
+        Ok(r) => r,
+        Err(message) => return failed(message),
+    };
+    let options = cf_data::ReadOptions {
+        size_hint: Some(file.size() as u64),
+        limits: protocol::READ_LIMITS,
+        ..Default::default()
+    };
+    let table = match cf_data::read_csv(&mut reader, &options, &mut |_| true) {
+        Ok((table, _)) => table,
+        Err(e) => return failed(format!("{name}: {e}")),
+    };
+    let options = cf_engine::model_file::ScoreOptions { key: None, share: Some(share) };
+    match cf_engine::model_file::score(&table, &model, &options) {
+        Ok(s) => FromWorker::Scored {
+            job,
+            name,
+            csv: s.csv,
+            rows: s.rows,
+            scored: s.scored,
+            treated: s.treated,
+        },
+        Err(e) => failed(format!("{name}: {e}")),
     }
 }
 

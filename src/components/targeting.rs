@@ -51,6 +51,10 @@ fn money(v: f64) -> String {
 pub(crate) struct TargetingProps {
     /// Ask the worker for the targeting list.
     pub on_list: Callback<()>,
+    /// Ask the worker for the model file.
+    pub on_model: Callback<()>,
+    /// Score another file with the model.
+    pub on_score: Callback<web_sys::File>,
 }
 
 /// The section's second half: the model's deciles, the costs, the decision and the list.
@@ -94,8 +98,9 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
     });
     let outcome = r.spec.roles.outcome.clone();
     let unit = if binary { "conversion" } else { "unit of the outcome" };
+    let stale = s.uplift_is_stale();
     html! {
-        <div class="targeting" data-testid="targeting">
+        <div class={classes!("targeting", stale.then_some("stale"))} data-testid="targeting">
             <div class="targeting-head">
                 <h3>{"Whom to target"}</h3>
                 if r.report.models.len() > 1 {
@@ -110,6 +115,9 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
                     <span class="muted">{format!("Ranked by {}", name_of(&m))}</span>
                 }
             </div>
+            if stale {
+                <p class="hint" data-testid="targeting-stale">{"These numbers come from the models fitted with the earlier settings: fit again to update them."}</p>
+            }
             <h4>{"Does the ranking hold on held-out customers?"}</h4>
             <DecileChart deciles={m.deciles.clone()} {binary} outcome={outcome.clone()} />
             <table class="results deciles" data-testid="decile-table">
@@ -165,6 +173,8 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
                 <p class="hint">{"No share of the held-out rows has both treated and control customers: the profit cannot be estimated."}</p>
             }
             <TargetingList on_list={props.on_list.clone()} treat={decision.as_ref().map_or(0, |d| d.customers)} />
+            <ScoreNew on_model={props.on_model.clone()} on_score={props.on_score.clone()}
+                      share={decision.as_ref().map_or(0.0, |d| d.share)} />
             if m.arm.is_some() {
                 <p class="muted small">{"With several arms, each arm is ranked and priced against the control on its own; pick the arm in “Ranked by”."}</p>
             }
@@ -418,6 +428,93 @@ fn TargetingList(props: &TargetingListProps) -> Html {
             }
             if let Some(e) = &s.uplift.list_error {
                 <p class="error-inline" role="alert" data-testid="targeting-list-error">{crate::components::message::message(e)}</p>
+            }
+        </div>
+    }
+}
+
+/// Props of [`ScoreNew`].
+#[derive(Properties, PartialEq)]
+struct ScoreNewProps {
+    on_model: Callback<()>,
+    on_score: Callback<web_sys::File>,
+    /// The share of customers the decision treats.
+    share: f64,
+}
+
+/// The fitted model kept: a model file to download (for `counterfact score`, next month), and
+/// another file scored here, its targeting list downloaded.
+#[component]
+fn ScoreNew(props: &ScoreNewProps) -> Html {
+    let (s, _) = use_app();
+    let stale = s.uplift_is_stale();
+    let (model_busy, score_busy) = (s.uplift.model_job.is_some(), s.uplift.score_job.is_some());
+    let inputs: Vec<String> =
+        s.uplift.result.as_ref().and_then(|r| r.spec.roles.covariates.clone()).unwrap_or_default();
+    let columns =
+        if inputs.is_empty() { String::new() } else { format!(" ({})", inputs.join(", ")) };
+    let onchange = {
+        let on_score = props.on_score.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                on_score.emit(file);
+            }
+            // Choosing the same file again must fire `change` again.
+            input.set_value("");
+        })
+    };
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let on_score = props.on_score.clone();
+        let off = stale || score_busy;
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if off {
+                return;
+            }
+            if let Some(file) = e.data_transfer().and_then(|dt| dt.files()).and_then(|f| f.get(0)) {
+                on_score.emit(file);
+            }
+        })
+    };
+    let score_off = stale || score_busy;
+    html! {
+        <div class="score-new" data-testid="score-new">
+            <h4>{"Score new customers"}</h4>
+            <p class="hint">{format!(
+                "The fitted model scores another file with the same covariate columns{}: same names, numbers where there were numbers, no category it has not seen. The treatment and outcome columns are not needed. The top {} of its rows are marked to treat.",
+                columns,
+                format::percent(props.share),
+            )}</p>
+            <div class="list-controls">
+                <label class={classes!("button-like", score_off.then_some("disabled"))} data-testid="score-drop" {ondragover} {ondrop}>
+                    <input type="file" class="visually-hidden" data-testid="score-input"
+                           aria-label="Score another file with the fitted model"
+                           accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values"
+                           disabled={score_off} {onchange} />
+                    { if score_busy { "Scoring…" } else { "Score another file (CSV)…" } }
+                </label>
+                <button class="ghost" data-testid="download-model" disabled={model_busy || stale} aria-busy={model_busy.to_string()}
+                        onclick={props.on_model.reform(|_| ())}>
+                    { if model_busy { "Saving the model…" } else { "Download the model (JSON)" } }
+                </button>
+            </div>
+            <p class="hint small">{"The model file scores files with "}<code>{"counterfact score uplift-model.json next-month.csv --out list.csv"}</code>{" to the same list, byte for byte."}</p>
+            if let Some(f) = &s.uplift.scored {
+                <p class="scored" role="status" data-testid="scored-summary">{format!(
+                    "{}: {} scored{}, the top {} marked to treat; its list was downloaded.",
+                    f.name,
+                    format::plural(f.scored, "row", "rows"),
+                    if f.scored < f.rows { format!(" of {} (the others miss a value the model needs)", format::count(f.rows)) } else { String::new() },
+                    format::count(f.treated),
+                )}</p>
+            }
+            if let Some(e) = &s.uplift.score_error {
+                <p class="error-inline" role="alert" data-testid="score-error">{crate::components::message::message(e)}</p>
+            }
+            if let Some(e) = &s.uplift.model_error {
+                <p class="error-inline" role="alert" data-testid="model-error">{crate::components::message::message(e)}</p>
             }
         </div>
     }

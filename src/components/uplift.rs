@@ -22,6 +22,10 @@ pub struct WhoRespondsProps {
     pub on_cancel: Callback<()>,
     /// Ask the worker for the targeting list (downloaded when it arrives).
     pub on_list: Callback<()>,
+    /// Ask the worker for the model file (downloaded when it arrives).
+    pub on_model: Callback<()>,
+    /// Score another file with the fitted model.
+    pub on_score: Callback<web_sys::File>,
 }
 
 /// Colours of the models' curves, in order.
@@ -108,7 +112,8 @@ pub fn WhoResponds(props: &WhoRespondsProps) -> Html {
                              n_train={r.report.n_train} n_test={r.report.n_test} millis={r.millis}
                              stale={s.uplift_is_stale()} outcome={r.spec.roles.outcome.clone()} />
                 { for r.report.warnings.iter().map(|w| html! { <p class="warning small">{message(w)}</p> }) }
-                <crate::components::targeting::Targeting on_list={props.on_list.clone()} />
+                <crate::components::targeting::Targeting on_list={props.on_list.clone()}
+                    on_model={props.on_model.clone()} on_score={props.on_score.clone()} />
             }
         </section>
     }

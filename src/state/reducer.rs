@@ -132,6 +132,14 @@ pub enum Action {
     TargetingListSent(u32),
     /// The targeting list of request `job` was downloaded.
     TargetingListDone(u32),
+    /// The model file was asked of the worker as request `job`.
+    ModelFileSent(u32),
+    /// The model file of request `job` was downloaded.
+    ModelFileDone(u32),
+    /// Another file was sent to be scored as request `job`.
+    ScoreSent(u32),
+    /// The file of request `job` was scored and its list downloaded.
+    ScoreDone(u32, super::uplift::ScoredFile),
     /// An uplift fit was sent as request `job`.
     UpliftStarted {
         /// Request id.
@@ -347,6 +355,9 @@ impl Reducible for AppState {
                     s.uplift.result =
                         Some(Rc::new(super::uplift::UpliftResult { spec, report, millis }));
                     s.uplift.focus = None;
+                    s.uplift.scored = None;
+                    s.uplift.score_error = None;
+                    s.uplift.model_error = None;
                 }
             }
             Action::SetUpliftModel(m, on) => s.set_uplift_model(m, on),
@@ -383,6 +394,31 @@ impl Reducible for AppState {
                 s.uplift.list_job = None;
                 s.uplift.list_error = Some(message);
             }
+            Action::ModelFileSent(job) => {
+                s.uplift.model_job = Some(job);
+                s.uplift.model_error = None;
+            }
+            Action::ModelFileDone(job) if s.uplift.model_job == Some(job) => {
+                s.uplift.model_job = None;
+            }
+            Action::Failed { job, message } if s.uplift.model_job == Some(job) => {
+                s.uplift.model_job = None;
+                s.uplift.model_error = Some(message);
+            }
+            Action::ScoreSent(job) => {
+                s.uplift.score_job = Some(job);
+                s.uplift.score_error = None;
+                s.uplift.scored = None;
+            }
+            Action::ScoreDone(job, scored) if s.uplift.score_job == Some(job) => {
+                s.uplift.score_job = None;
+                s.uplift.scored = Some(scored);
+            }
+            Action::Failed { job, message } if s.uplift.score_job == Some(job) => {
+                // Said beside the button; the loaded file, the fit and its list stay.
+                s.uplift.score_job = None;
+                s.uplift.score_error = Some(message);
+            }
             Action::SetUpliftTree(t) => {
                 if !super::uplift::tree_options_valid(&t) {
                     return self;
@@ -409,6 +445,10 @@ impl Reducible for AppState {
                 s.job = job;
                 s.busy = Busy::Idle;
                 s.uplift.pending = None;
+                // The worker was replaced: whatever it was making for the page is gone.
+                s.uplift.list_job = None;
+                s.uplift.model_job = None;
+                s.uplift.score_job = None;
                 s.autorun = false;
                 s.pending_roles = SuggestedRoles::default();
             }
@@ -480,6 +520,8 @@ impl Reducible for AppState {
             | Action::Reported { .. }
             | Action::UpliftReported { .. }
             | Action::TargetingListDone(_)
+            | Action::ModelFileDone(_)
+            | Action::ScoreDone(..)
             | Action::Failed { .. } => {
                 return self;
             }

@@ -1029,6 +1029,24 @@ fn whom_to_target_focus_costs_and_budget() {
     assert!(failed.uplift.result.is_some() && failed.error.is_none() && failed.busy == Busy::Idle);
     let done = listing.reduce(Action::TargetingListDone(7));
     assert_eq!((done.uplift.list_job, done.uplift.list_error.as_deref()), (None, None));
+    // The model file and another file scored: each busy on its own button; a failure is said
+    // beside it and leaves the fit; a cancel (a new worker) forgets what the old one was making.
+    let saving = done.clone().reduce(Action::ModelFileSent(8)).reduce(Action::ScoreSent(9));
+    assert_eq!((saving.uplift.model_job, saving.uplift.score_job), (Some(8), Some(9)));
+    let refused = saving.clone().reduce(Action::Failed { job: 9, message: "no column".into() });
+    assert_eq!(refused.uplift.score_error.as_deref(), Some("no column"));
+    assert_eq!((refused.uplift.model_job, refused.uplift.score_job), (Some(8), None));
+    assert!(refused.uplift.result.is_some() && refused.error.is_none());
+    let file =
+        crate::state::uplift::ScoredFile { name: "n.csv".into(), rows: 5, scored: 4, treated: 2 };
+    let scored = saving.clone().reduce(Action::ScoreDone(9, file.clone()));
+    assert_eq!((scored.uplift.score_job, scored.uplift.scored.as_ref()), (None, Some(&file)));
+    let late = saving.clone().reduce(Action::ScoreDone(3, file));
+    assert!(late.uplift.scored.is_none() && late.uplift.score_job == Some(9), "not this request's");
+    let saved = scored.reduce(Action::ModelFileDone(8));
+    assert_eq!((saved.uplift.model_job, saved.uplift.model_error.as_deref()), (None, None));
+    let cancelled = saving.reduce(Action::Cancelled { job: 20 });
+    assert_eq!((cancelled.uplift.model_job, cancelled.uplift.score_job), (None, None));
     // A new file keeps the costs, the budget and the key column, not the fit.
     let next = done
         .reduce(Action::LoadStarted {

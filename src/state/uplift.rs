@@ -69,7 +69,30 @@ pub struct UpliftState {
     pub list_job: Option<u32>,
     /// Why the last targeting list could not be made.
     pub list_error: Option<String>,
+    /// The model file being made in the worker (request id).
+    pub model_job: Option<u32>,
+    /// Why the last model file could not be made.
+    pub model_error: Option<String>,
+    /// Another file being scored in the worker (request id).
+    pub score_job: Option<u32>,
+    /// Why the last file could not be scored.
+    pub score_error: Option<String>,
+    /// The last file scored with this fit's model.
+    pub scored: Option<ScoredFile>,
     pub(super) pending: Option<UpliftSpec>,
+}
+
+/// A file scored with a fit's model (its list was downloaded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredFile {
+    /// The file's name.
+    pub name: String,
+    /// Its rows.
+    pub rows: usize,
+    /// Rows scored (the others miss a value the model needs).
+    pub scored: usize,
+    /// Rows marked to treat.
+    pub treated: usize,
 }
 
 /// Largest forest the page fits.
@@ -102,6 +125,11 @@ impl Default for UpliftState {
             key: None,
             list_job: None,
             list_error: None,
+            model_job: None,
+            model_error: None,
+            score_job: None,
+            score_error: None,
+            scored: None,
             pending: None,
         }
     }

@@ -126,6 +126,54 @@ export default (test, h) => {
     assert(treated === d.customers, `${treated} rows to treat, the decision says ${d.customers}`);
     assert(list === cliList, 'the page\'s list equals the CLI\'s');
     assert(await page.locator('[data-testid=download-targeting-list]').isEnabled(), 'the button is ready again');
+    // The fitted model, downloaded: `counterfact score` on the same file writes the page's list
+    // byte for byte.
+    const [modelDownload] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }),
+      page.click('[data-testid=download-model]')]);
+    assert(modelDownload.suggestedFilename() === 'uplift-model.json', `model file ${modelDownload.suggestedFilename()}`);
+    const modelFile = path.join(artifacts, 'uplift-model.json');
+    fs.copyFileSync(await modelDownload.path(), modelFile);
+    const scoredFile = path.join(artifacts, 'targeting-list-scored-cli.csv');
+    execFileSync(cli, ['score', modelFile, file, '--out', scoredFile]);
+    assert(fs.readFileSync(scoredFile, 'utf8') === list, 'counterfact score with the page\'s model writes the page\'s list');
+    // Next month's customers: 3,000 rows with the covariate columns only, in another order, dropped
+    // on "Score another file". The page's list is the CLI's for the same model file.
+    const header = text.split('\n', 1)[0].split(',');
+    const keep = [...covariates].reverse();
+    const at = keep.map((c) => header.indexOf(c));
+    const next = [keep.join(','), ...text.split('\n').slice(1, 3001).map((l) => { const c = l.split(','); return at.map((i) => c[i]).join(','); })].join('\n') + '\n';
+    const nextFile = path.join(artifacts, 'next-month.csv');
+    fs.writeFileSync(nextFile, next);
+    const dropOn = async (target, name, contents) => {
+      const dt = await page.evaluateHandle(([n, t]) => {
+        const d = new DataTransfer();
+        d.items.add(new File([t], n, { type: 'text/csv' }));
+        return d;
+      }, [name, contents]);
+      await page.dispatchEvent(target, 'dragover', { dataTransfer: dt });
+      await page.dispatchEvent(target, 'drop', { dataTransfer: dt });
+    };
+    const [scoredDownload] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }),
+      dropOn('[data-testid=score-drop]', 'next-month.csv', next)]);
+    assert(scoredDownload.suggestedFilename() === 'targeting-list-next-month.csv', `scored list ${scoredDownload.suggestedFilename()}`);
+    const pageScored = fs.readFileSync(await scoredDownload.path(), 'utf8');
+    execFileSync(cli, ['score', modelFile, nextFile, '--out', scoredFile]);
+    assert(pageScored === fs.readFileSync(scoredFile, 'utf8'), 'the page scores another file as counterfact score does');
+    const scoredLines = pageScored.trim().split('\n');
+    assert(scoredLines[0] === 'row,history,uplift,rank,decision' && scoredLines.length === 3001, `scored list: ${scoredLines[0]}, ${scoredLines.length - 1} rows`);
+    const nTreat = Math.round(d.share * 3000);
+    assert(scoredLines.filter((l) => l.endsWith(',treat')).length === nTreat, `the top ${nTreat} of 3,000 to treat`);
+    const summary = await page.locator('[data-testid=scored-summary]').innerText();
+    assert(/next-month\.csv: 3,000 rows scored/.test(summary), `summary: ${summary}`);
+    await page.locator('[data-testid=score-new]').screenshot({ path: path.join(artifacts, 'score-new.png') });
+    // A file without a covariate is refused beside the button, naming the column; nothing else moves.
+    await page.setInputFiles('[data-testid=score-input]', { name: 'no-recency.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('history,mens,womens\n10,1,0\n') });
+    const scoreError = await page.locator('[data-testid=score-error]').innerText();
+    assert(/no-recency\.csv/.test(scoreError) && /recency/.test(scoreError.replace('no-recency', '')), `score error: ${scoreError}`);
+    assert(await page.locator('[data-testid=data-shape]').filter({ hasText: '64,000 rows' }).count() === 1, 'the loaded file stays');
+    assert(await page.locator('[data-testid=uplift-table]').count() === 1, 'the fit stays');
+    await page.locator('[data-testid=score-new]').screenshot({ path: path.join(artifacts, 'score-new-refused.png') });
     const curves = await page.locator('[data-testid=gain-curve]').count();
     assert(curves === 2, `two gain curves: ${curves}`);
     const caption = await page.locator('figure.gain figcaption').innerText();
