@@ -44,6 +44,11 @@ pub fn WhoResponds(props: &WhoRespondsProps) -> Html {
         let v = e.target_unchecked_into::<HtmlSelectElement>().value();
         Action::SetUpliftSplitColumn((!v.is_empty()).then_some(v))
     });
+    let truth_columns = s.truth_columns();
+    let on_truth = dispatch.reform(|e: Event| {
+        let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+        Action::SetUpliftTruthColumn((!v.is_empty()).then_some(v))
+    });
     let on_fraction = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -88,6 +93,18 @@ pub fn WhoResponds(props: &WhoRespondsProps) -> Html {
                     </label>
                 }
             </div>
+            if !truth_columns.is_empty() {
+                <div class="uplift-split">
+                    <label title="Simulated data only: a column holding each customer's true uplift. It is never used as a covariate.">{"Check the lists against a known true uplift "}
+                        <select data-testid="uplift-truth-column" onchange={on_truth}>
+                            <option value="" selected={s.uplift.truth_column.is_none()}>{"none (real data)"}</option>
+                            { for truth_columns.iter().map(|c| html! {
+                                <option value={c.clone()} selected={s.uplift.truth_column.as_ref() == Some(c)}>{c.clone()}</option>
+                            }) }
+                        </select>
+                    </label>
+                </div>
+            }
             <TreeSettings />
             <div class="run-row">
                 <button class="primary" data-testid="uplift-button" disabled={!can_fit}
@@ -254,6 +271,106 @@ fn UpliftTable(props: &UpliftTableProps) -> Html {
             <p class="muted small">{"AUUC: 0.5 is a random ranking, higher is better. Qini: 0 is random. Both as causalml normalises them (by the held-out rows' overall gain), with bootstrap intervals over the held-out rows."}</p>
             { for props.models.iter().flat_map(|m| m.warnings.iter()).map(|w| html! { <p class="warning small">{message(w)}</p> }) }
             <GainChart models={props.models.clone()} outcome={props.outcome.clone()} />
+            if props.models.iter().any(|m| m.truth.is_some()) {
+                <TruthCheck models={props.models.clone()} outcome={props.outcome.clone()} />
+            }
+        </div>
+    }
+}
+
+/// The share targeted the truth check reads off, in percent.
+const TRUTH_AT: usize = 30;
+
+/// The rankings judged by the file's true uplift (simulated data): the true incremental outcomes
+/// among the top share of held-out customers, against the best possible list and random.
+#[component]
+fn TruthCheck(props: &GainChartProps) -> Html {
+    let models: Vec<(usize, &UpliftModelResult, &cf_engine::uplift::Truth)> = props
+        .models
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.truth.as_ref().map(|t| (i, m, t)))
+        .collect();
+    let Some(&(_, _, first)) = models.first() else { return html! {} };
+    let (w, h) = (640.0, 280.0);
+    let (left, right, top, bottom) = (64.0, 16.0, 14.0, 40.0);
+    let all = models.iter().flat_map(|(_, _, t)| t.model.iter().chain(&t.best).copied());
+    let (lo, hi) =
+        all.filter(|v| v.is_finite()).fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
+    let hi = if hi > lo { hi } else { lo + 1.0 };
+    let px = |f: f64| left + f * (w - left - right);
+    let py = |v: f64| top + (hi - v) / (hi - lo) * (h - top - bottom);
+    let line = |f: &[f64], v: &[f64]| -> String {
+        f.iter()
+            .zip(v)
+            .map(|(&f, &v)| format!("{:.1},{:.1}", px(f), py(v)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let decimals = if hi - lo < 10.0 { 1 } else { 0 };
+    let n = |v: f64| format::with_separators(v, 1);
+    html! {
+        <div class="truth-check" data-testid="truth-check">
+            <h4>{"Against the true uplift"}</h4>
+            <p class="hint">{format!(
+                "This file holds each customer's true uplift, so each list can be checked: the true incremental {} among the top {TRUTH_AT} % of held-out customers it ranks first, against the best possible list (ranked by the true uplift) and a random one.",
+                props.outcome)}</p>
+            <table class="results uplift truth-list" data-testid="truth-table">
+                <thead><tr>
+                    <th scope="col">{"Model"}</th>
+                    <th scope="col" class="num">{format!("True incremental {}, top {TRUTH_AT} %", props.outcome)}</th>
+                    <th scope="col" class="num">{"Share of the best list's"}</th>
+                    <th scope="col" class="num">{"Against random"}</th>
+                </tr></thead>
+                <tbody>
+                { for models.iter().map(|&(i, m, t)| {
+                    let (got, random) = (t.model[TRUTH_AT], t.random[TRUTH_AT]);
+                    let best_share = t.share_of_best(TRUTH_AT);
+                    html! {
+                        <tr data-testid="truth-row" data-model={m.model.clone()} data-captured={got.to_string()}
+                            data-best={t.best[TRUTH_AT].to_string()} data-random={random.to_string()}
+                            data-share-of-best={best_share.map_or(String::new(), |q| q.to_string())}>
+                            <th scope="row"><span class="swatch" style={format!("background:{}", COLOURS[i % COLOURS.len()])}></span>{name_of(m)}</th>
+                            <td class="num" data-label="True incremental">{n(got)}</td>
+                            <td class="num" data-label="Share of the best">{best_share.map_or("—".to_string(), format::percent)}</td>
+                            <td class="num" data-label="Against random">{format!("{} ({})", format::signed(got - random, 1), if random > 0.0 { format!("{:.2}×", got / random) } else { "—".into() })}</td>
+                        </tr>
+                    }
+                }) }
+                <tr class="muted">
+                    <th scope="row"><span class="swatch best"></span>{"Best possible list"}</th>
+                    <td class="num" data-label="True incremental">{n(first.best[TRUTH_AT])}</td>
+                    <td class="num" data-label="Share of the best">{"100 %"}</td>
+                    <td class="num" data-label="Against random">{format::signed(first.best[TRUTH_AT] - first.random[TRUTH_AT], 1)}</td>
+                </tr>
+                <tr class="muted">
+                    <th scope="row"><span class="swatch random"></span>{"Random list"}</th>
+                    <td class="num" data-label="True incremental">{n(first.random[TRUTH_AT])}</td>
+                    <td class="num" data-label="Share of the best">{first.share_of_best_random(TRUTH_AT).map_or("—".to_string(), format::percent)}</td>
+                    <td class="num" data-label="Against random">{"0"}</td>
+                </tr>
+                </tbody>
+            </table>
+            <PlotFrame kind="truth" view_box={format!("0 0 {w} {h}")} label="true uplift chart"
+                       aria_label={format!("True incremental {} against the share of held-out customers targeted, per model, with the best and a random list", props.outcome)}
+                       caption={html! {<>
+                           {format!("True incremental {} among the top share of held-out customers of each list. ", props.outcome)}
+                           <strong>{"The closer a model's curve comes to the best list's (solid grey), the better its list."}</strong>
+                       </>}}>
+                { y_ticks(nice_ticks(lo, hi, 5).iter().map(|&v| (py(v), format::with_separators(v, decimals))), left, w - right) }
+                { x_ticks((0..=10).map(|k| (px(k as f64 / 10.0), format!("{}%", k * 10))), top, h - bottom, h - bottom + 16.0) }
+                <text class="axis-label" x={px(0.5).to_string()} y={(h - 4.0).to_string()} text-anchor="middle">{"share of held-out customers targeted"}</text>
+                <polyline class="best" data-testid="truth-best" points={line(&first.fraction, &first.best)} fill="none" />
+                <polyline class="random-line" points={line(&first.fraction, &first.random)} fill="none" />
+                { for models.iter().map(|&(i, m, t)| html! {
+                    <polyline data-testid="truth-curve" data-model={m.model.clone()} points={line(&t.fraction, &t.model)}
+                              fill="none" stroke={COLOURS[i % COLOURS.len()]} stroke-width="2">
+                        <title>{format!("{}: top {TRUTH_AT}% → {} true incremental {}", name_of(m), n(t.model[TRUTH_AT]), props.outcome)}</title>
+                    </polyline>
+                }) }
+                <line class="marker" x1={px(TRUTH_AT as f64 / 100.0).to_string()} x2={px(TRUTH_AT as f64 / 100.0).to_string()}
+                      y1={top.to_string()} y2={(h - bottom).to_string()} />
+            </PlotFrame>
         </div>
     }
 }

@@ -68,6 +68,7 @@ impl AppState {
                 economics: self.uplift.economics,
                 budget_share: self.uplift.budget_share,
                 key: self.uplift.key.clone(),
+                truth_column: self.uplift.truth_column.clone(),
             }),
             ..cf_share::Shared::default()
         };
@@ -142,6 +143,8 @@ impl AppState {
         let splits = self.split_columns();
         self.uplift.split_column = u.split_column.clone().filter(|c| splits.contains(c));
         self.uplift.key = u.key.clone().filter(|c| self.is_column(c));
+        let truths = self.truth_columns();
+        self.uplift.truth_column = u.truth_column.clone().filter(|c| truths.contains(c));
     }
 
     /// The open example's known answer, for results computed with its treatment and outcome

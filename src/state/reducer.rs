@@ -126,6 +126,8 @@ pub enum Action {
     SetUpliftBudget(f64),
     /// Show the deciles and decision of this model of the last fit.
     SetUpliftFocus(usize),
+    /// The column of the true uplift (simulated data) the rankings are judged by.
+    SetUpliftTruthColumn(Option<String>),
     /// The column written beside the row number in the targeting list.
     SetTargetingKey(Option<String>),
     /// The targeting list was asked of the worker as request `job`.
@@ -368,6 +370,7 @@ impl Reducible for AppState {
                 s.uplift.test_fraction = f;
             }
             Action::SetUpliftSplitColumn(c) => s.uplift.split_column = c,
+            Action::SetUpliftTruthColumn(c) => s.uplift.truth_column = c,
             Action::SetUpliftEconomics(e) => {
                 if !super::uplift::economics_valid(&e) {
                     return self;

@@ -986,6 +986,7 @@ fn whom_to_target_focus_costs_and_budget() {
             cumulative: cf_engine::uplift::cumulative(&sc, &treated, &y).unwrap(),
             decision: None,
             segments: vec![],
+            truth: None,
             n_distinct: 100,
             warnings: vec![],
         }

@@ -48,6 +48,9 @@ pub struct UpliftState {
     pub test_fraction: f64,
     /// A 0/1 column of the file marking the held-out rows (1 = held out).
     pub split_column: Option<String>,
+    /// A numeric column of each row's true uplift (simulated data): the rankings are also judged
+    /// by it, and it is never a covariate.
+    pub truth_column: Option<String>,
     /// Share of the fit done, in [0, 1].
     pub progress: f64,
     /// The last fit.
@@ -115,6 +118,7 @@ impl Default for UpliftState {
             models: None,
             test_fraction: 0.3,
             split_column: None,
+            truth_column: None,
             progress: 0.0,
             result: None,
             error: None,
@@ -231,6 +235,23 @@ impl AppState {
             .collect()
     }
 
+    /// Columns that can hold the true uplift: numbers, not the treatment or the outcome, for a
+    /// 0/1 treatment.
+    pub fn truth_columns(&self) -> Vec<String> {
+        let Some(d) = &self.dataset else { return Vec::new() };
+        if self.treatment_levels().is_some() {
+            return Vec::new();
+        }
+        let used =
+            |n: &str| Some(n) == self.treatment.as_deref() || Some(n) == self.outcome.as_deref();
+        d.summary
+            .columns
+            .iter()
+            .filter(|c| c.kind == ColumnKind::Numeric && !used(&c.name))
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
     /// The fit to send, when the roles are complete and a model is chosen.
     pub fn uplift_spec(&self) -> Option<UpliftSpec> {
         let mut roles = self.spec()?;
@@ -251,7 +272,12 @@ impl AppState {
                 seed: UPLIFT_SEED,
             },
         };
+        let truth = self.uplift.truth_column.clone().filter(|c| self.truth_columns().contains(c));
+        if let (Some(t), Some(cov)) = (&truth, &mut roles.covariates) {
+            cov.retain(|v| v != t);
+        }
         Some(UpliftSpec {
+            truth,
             alpha: roles.options.alpha,
             roles,
             models,

@@ -218,6 +218,38 @@ export default (test, h) => {
     assert(again === first && first.split('\n').length === 64002, 'the same list after a restart of the worker');
   });
 
+  test('coupon example: each model\'s list holds more true incremental purchases at 30 % than a random one, and the page says how far it is from the best list', async ({ page }) => {
+    await page.goto(h.base());
+    await page.click('[data-testid=example-coupon]');
+    await page.locator('[data-testid=example-story]').waitFor();
+    await page.locator('[data-testid=results]:not(.stale)').waitFor({ timeout: 60000 });
+    assert(await page.inputValue('[data-testid=uplift-truth-column]') === 'true_uplift', 'the example checks against its true uplift');
+    await page.click('[data-testid=uplift-button]');
+    await page.locator('[data-testid=truth-table]').waitFor({ timeout: 120000 });
+    const rows = await page.locator('[data-testid=truth-row]').evaluateAll((trs) => trs.map((tr) => ({
+      model: tr.dataset.model, captured: Number(tr.dataset.captured), best: Number(tr.dataset.best),
+      random: Number(tr.dataset.random), shareOfBest: Number(tr.dataset.shareOfBest), text: tr.innerText })));
+    assert(rows.length === 2, `a row per model: ${rows.length}`);
+    const { execFileSync } = await import('node:child_process');
+    const file = path.join(root, 'static', 'examples', 'coupon.csv');
+    const want = JSON.parse(execFileSync(cli, ['uplift', file, '--treatment', 'coupon', '--outcome', 'purchase',
+      '--covariates', 'recency_days,orders_12m,avg_basket,app_user,newsletter,region',
+      '--model', rows.map((r) => r.model).join(','), '--true-uplift', 'true_uplift', '--bootstrap', '2', '--json'], { encoding: 'utf8' }));
+    for (const r of rows) {
+      const t = want.models.find((m) => m.model === r.model).truth;
+      assert(Math.abs(r.captured - t.model[30]) < 1e-9 && Math.abs(r.best - t.best[30]) < 1e-9,
+        `${r.model}: page ${r.captured} of ${r.best}, CLI ${t.model[30]} of ${t.best[30]}`);
+      assert(r.captured > r.random, `${r.model} beats a random list: ${r.captured} against ${r.random}`);
+      assert(r.shareOfBest > 0 && r.shareOfBest <= 1 && Math.abs(r.shareOfBest - r.captured / r.best) < 1e-12, `${r.model}: share of the best ${r.shareOfBest}`);
+      assert(/%/.test(r.text), `the share of the best list is shown: ${r.text}`);
+      console.log(`  ${r.model}: ${r.captured.toFixed(1)} true incremental purchases at 30 %, best ${r.best.toFixed(1)}, random ${r.random.toFixed(1)}`);
+    }
+    assert(await page.locator('[data-testid=truth-curve]').count() === 2 && await page.locator('[data-testid=truth-best]').count() === 1, 'the chart draws each list and the best');
+    // The true-uplift column is never a covariate, so the models cannot have learned from it.
+    assert(await page.locator('[data-testid=covariate-true_uplift]').isChecked() === false, 'true_uplift is not ticked');
+    await page.locator('[data-testid=truth-check]').screenshot({ path: path.join(artifacts, 'truth-check.png') });
+  });
+
   test('whom to target at 390 px: the Hillstrom example\'s section reflows, every number keeps its label and nothing scrolls sideways', async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(h.base());

@@ -22,7 +22,7 @@ pub(crate) const USAGE: &str =
                      [--honesty | --no-honesty] [--split exact|histogram] [--missing drop|indicator]
                      [--cate-out FILE] [--value V [--cost-per-treated C] [--cost-per-conversion C]
                      [--budget-share S] [--list-out FILE] [--model-out FILE] [--list-model NAME]
-                     [--key COL]]
+                     [--key COL]] [--true-uplift COL]
                      [--delimiter C] [--json]
 
 uplift fits each --model on the training rows and ranks the test rows by predicted effect:
@@ -48,6 +48,8 @@ row of the file with its predicted uplift, its rank and the decision (the top ro
 profit-optimal share are treated), by --list-model (a model of the report, `model` or
 `model:arm`; default: the highest Qini), with the --key column (a customer id) beside the row.
 --model-out saves that model (versioned, checksummed JSON) for `counterfact score`.
+--true-uplift COL names a column of each row's true uplift (simulated data): each ranking is
+then judged by the true incremental outcomes its top rows hold, against the best list and random.
 A treatment with more than two levels needs --control: each other level is evaluated against it
 (trees and forests fit all arms in one model; a meta-learner is fitted per arm).
 --gbdt-* set the outcome models' boosting (LightGBM's defaults: 100 trees, 31 leaves, rate 0.1,
@@ -115,6 +117,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
     let (mut gbdt, mut effect_gbdt) = (GbdtOptions::default(), GbdtOptions::default());
     let (mut cate_out, mut delimiter, mut json) = (None, None, false);
     let (mut list_out, mut list_model, mut key) = (None, None, None);
+    let mut truth = None;
     let mut model_out = None;
     let mut tree = TreeOptions::default();
     let (mut value_of, mut cost_treated, mut cost_conversion, mut budget) =
@@ -156,6 +159,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
                     "--list-model" => list_model = Some(value(p, &flag)?),
                     "--model-out" => model_out = Some(value(p, &flag)?),
                     "--key" => key = Some(value(p, &flag)?),
+                    "--true-uplift" => truth = Some(value(p, &flag)?),
                     "--value" => value_of = Some(number(p, &flag)?),
                     "--cost-per-treated" => cost_treated = number(p, &flag)?,
                     "--cost-per-conversion" => cost_conversion = number(p, &flag)?,
@@ -280,6 +284,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
             gbdt,
             effect_gbdt,
             tree,
+            truth,
         },
         economics,
         cate_out,
@@ -430,6 +435,16 @@ fn render(r: &UpliftReport, alpha: f64) -> String {
                 d.observed,
                 format!("[{:.4}, {:.4}]", d.observed_ci[0], d.observed_ci[1])
             );
+        }
+        if let Some(t) = &m.truth {
+            out += &format!(
+                "against the true uplift, top 30 % of test rows: {:.1} incremental outcomes, {:.1} for the best list, {:.1} at random",
+                t.model[30], t.best[30], t.random[30]
+            );
+            match t.share_of_best(30) {
+                Some(q) => out += &format!(" ({} of the best)\n", format::percent(q)),
+                None => out += "\n",
+            }
         }
         if !m.segments.is_empty() {
             out += "segments (a depth-3 tree on the predicted uplift; observed on test rows):\n";

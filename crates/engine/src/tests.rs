@@ -782,6 +782,7 @@ fn a_targeting_list_has_every_row_ranks_by_the_model_and_marks_the_top_rows() {
         gbdt: Default::default(),
         effect_gbdt: Default::default(),
         tree: Default::default(),
+        truth: None,
     };
     // `prepare` refuses nothing to evaluate; the list itself needs no model.
     let mut with_score = spec.clone();
@@ -875,6 +876,7 @@ fn a_saved_model_scores_the_file_it_was_fitted_on_to_the_same_list_byte_for_byte
             gbdt: crate::uplift::GbdtOptions { trees: 20, ..Default::default() },
             effect_gbdt: crate::uplift::GbdtOptions { trees: 20, ..Default::default() },
             tree: Default::default(),
+            truth: None,
         };
         let data = uplift::prepare(&t, &spec).unwrap();
         let run = uplift::run(&data, &spec, &|| 0.0, &mut |_| {});
@@ -910,6 +912,7 @@ fn a_model_file_that_was_edited_is_of_another_version_or_does_not_fit_the_file_i
         gbdt: Default::default(),
         effect_gbdt: Default::default(),
         tree: Default::default(),
+        truth: None,
     };
     let data = uplift::prepare(&t, &spec).unwrap();
     let run = uplift::run(&data, &spec, &|| 0.0, &mut |_| {});
@@ -958,4 +961,56 @@ fn a_model_file_that_was_edited_is_of_another_version_or_does_not_fit_the_file_i
     assert_eq!(lines[0], "row,uplift,rank,decision");
     assert_eq!(lines[2], "2,,,none (missing values)");
     assert_eq!((s.rows, s.scored, s.treated), (3, 2, 1));
+}
+
+#[test]
+fn a_true_uplift_column_judges_each_list_and_is_never_a_covariate() {
+    use crate::uplift::{self, Truth, UpliftSpec, UpliftSplit};
+    // Ranked 3, 1, 2, 0 by the score; by the truth 1, 3, 0, 2.
+    let t = Truth::new(&[0.1, 0.5, 0.2, 0.9], &[0.25, 1.0, 0.0, 0.5]);
+    assert_eq!(t.fraction.len(), 101);
+    assert_eq!((t.model[0], t.model[25], t.model[50], t.model[100]), (0.0, 0.5, 1.5, 1.75));
+    assert_eq!((t.best[25], t.best[50], t.best[100]), (1.0, 1.5, 1.75));
+    assert_eq!(t.random[50], 0.875);
+    assert_eq!(t.share_of_best(25), Some(0.5));
+    assert_eq!(Truth::new(&[1.0, 2.0], &[0.0, 0.0]).share_of_best(50), None);
+
+    let mut text = String::from("t,y,x,truth,test\n");
+    for r in 0..400 {
+        let x = (r % 10) as f64;
+        let (treated, test) = (r % 2, usize::from(r % 3 == 0));
+        let y = usize::from((r * 7 + treated * (r % 10)) % 10 >= 6);
+        text += &format!("{treated},{y},{x},{},{test}\n", x / 20.0);
+    }
+    let table = table(&text);
+    let mut roles = AnalysisSpec::new("t", "y", Vec::new());
+    roles.covariates = Some(vec!["x".into(), "truth".into()]);
+    let spec = UpliftSpec {
+        roles,
+        models: Vec::new(),
+        scores: vec!["x".into()],
+        split: UpliftSplit::Column("test".into()),
+        bootstrap: 10,
+        alpha: 0.05,
+        seed: 1,
+        gbdt: Default::default(),
+        effect_gbdt: Default::default(),
+        tree: Default::default(),
+        truth: Some("truth".into()),
+    };
+    let e = uplift::prepare(&table, &spec).unwrap_err().to_string();
+    assert!(e.contains("`truth` is among the covariates"), "{e}");
+    let mut ok = spec.clone();
+    ok.roles.covariates = Some(vec!["x".into()]);
+    let data = uplift::prepare(&table, &ok).unwrap();
+    let run = uplift::run(&data, &ok, &|| 0.0, &mut |_| {});
+    let truth = run.report.models[0].truth.as_ref().unwrap();
+    // The score x ranks exactly by the truth x/20: its list is the best list.
+    assert_eq!(truth.model, truth.best);
+    assert!(truth.model[30] > truth.random[30]);
+    // Without covariates named, the true-uplift column is not a default covariate.
+    let mut defaults = ok.clone();
+    defaults.roles.covariates = None;
+    let data = uplift::prepare(&table, &defaults).unwrap();
+    assert!(!data.covariates.contains(&"truth".to_string()), "{:?}", data.covariates);
 }

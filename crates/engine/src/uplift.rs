@@ -302,6 +302,11 @@ pub struct UpliftSpec {
     /// The uplift trees' and forests' settings.
     #[serde(default)]
     pub tree: TreeOptions,
+    /// A column holding each row's true uplift (simulated data, where it is known): every
+    /// model's ranking is then also judged by the true incremental outcomes it captures
+    /// ([`UpliftModelResult::truth`]). Never a covariate. For a 0/1 treatment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truth: Option<String>,
 }
 
 /// Why an uplift evaluation could not run.
@@ -359,6 +364,8 @@ pub struct UpliftData {
     /// missing-value policy kept. [`fit_scores`] predicts them all.
     pub rows: Vec<usize>,
     scores: Vec<(String, Vec<f64>)>,
+    /// The true uplift of the test rows, when the spec names its column.
+    truth_test: Option<Vec<f64>>,
     /// Rows in the training split.
     pub n_train: usize,
     /// Rows in the test split.
@@ -392,6 +399,14 @@ pub fn prepare(table: &Table, spec: &UpliftSpec) -> Result<UpliftData, UpliftErr
     }
     for s in &spec.scores {
         extra.push(("score column", s));
+    }
+    if let Some(t) = &spec.truth {
+        if spec.roles.covariates.as_ref().is_some_and(|c| c.contains(t)) {
+            return invalid(format!(
+                "the true-uplift column `{t}` is among the covariates: a model would learn the answer from it"
+            ));
+        }
+        extra.push(("true-uplift column", t));
     }
     let mut roles = spec.roles.clone();
     if roles.covariates.is_none() {
@@ -452,6 +467,15 @@ pub fn prepare(table: &Table, spec: &UpliftSpec) -> Result<UpliftData, UpliftErr
         }
     }
     let offset = usize::from(matches!(spec.split, UpliftSplit::Column(_)));
+    let truth_test = match &spec.truth {
+        Some(t) if arms.is_some() => {
+            return invalid(format!(
+                "a true-uplift column (`{t}`) is for a 0/1 treatment; this one has several arms"
+            ));
+        }
+        Some(_) => Some(pick(&d.extra[offset + spec.scores.len()], &test_idx)),
+        None => None,
+    };
     let scores = spec
         .scores
         .iter()
@@ -476,6 +500,7 @@ pub fn prepare(table: &Table, spec: &UpliftSpec) -> Result<UpliftData, UpliftErr
         test_rows: test_idx.iter().map(|&r| d.rows[r]).collect(),
         rows: d.rows.clone(),
         scores,
+        truth_test,
         n_train: train_idx.len(),
         n_test: test_idx.len(),
         warnings,
@@ -734,6 +759,59 @@ pub struct CurvePoints {
     pub lift: Vec<f64>,
 }
 
+/// A ranking of the test rows judged by their true uplift (known in simulated data): the true
+/// incremental outcomes among the top share, against the best possible ranking (by the true
+/// uplift itself) and a random one (the share of the total), at 101 shares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Truth {
+    /// Share of test rows targeted.
+    pub fraction: Vec<f64>,
+    /// Sum of the true uplift over the top ⌊k·n/100⌋ rows of the model's ranking.
+    pub model: Vec<f64>,
+    /// The same for the ranking by the true uplift.
+    pub best: Vec<f64>,
+    /// The same, expected, for a random ranking: k/100 of the total.
+    pub random: Vec<f64>,
+}
+
+impl Truth {
+    /// The ranking judged by `truth`, for `scores` of the same rows (ties in row order, as the
+    /// curves rank).
+    pub fn new(scores: &[f64], truth: &[f64]) -> Truth {
+        let n = scores.len();
+        let sums = |order: &[usize]| {
+            let mut acc = vec![0.0; n + 1];
+            for (k, &r) in order.iter().enumerate() {
+                acc[k + 1] = acc[k] + truth[r];
+            }
+            acc
+        };
+        let model = sums(&metrics::order(scores));
+        let best = sums(&metrics::order(truth));
+        let total = model[n];
+        let at = |k: usize| k * n / 100;
+        Truth {
+            fraction: (0..=100).map(|k| k as f64 / 100.0).collect(),
+            model: (0..=100).map(|k| model[at(k)]).collect(),
+            best: (0..=100).map(|k| best[at(k)]).collect(),
+            random: (0..=100).map(|k| total * k as f64 / 100.0).collect(),
+        }
+    }
+
+    /// Of the true incremental outcomes the best list captures at `percent` % targeted, the share
+    /// this ranking captures (`None` when the best captures nothing).
+    pub fn share_of_best(&self, percent: usize) -> Option<f64> {
+        let (m, b) = (*self.model.get(percent)?, *self.best.get(percent)?);
+        (b > 0.0).then(|| m / b)
+    }
+
+    /// The same for a random list.
+    pub fn share_of_best_random(&self, percent: usize) -> Option<f64> {
+        let (m, b) = (*self.random.get(percent)?, *self.best.get(percent)?);
+        (b > 0.0).then(|| m / b)
+    }
+}
+
 /// One model's evaluation on the test split.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpliftModelResult {
@@ -780,6 +858,9 @@ pub struct UpliftModelResult {
     /// highest predicted uplift first (none for a score column).
     #[serde(default)]
     pub segments: Vec<Segment>,
+    /// The ranking judged by the true uplift, when the spec names its column ([`Truth`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truth: Option<Truth>,
     /// Distinct predicted effects among the test rows.
     pub n_distinct: usize,
     /// Caveats about this model's numbers.
@@ -831,6 +912,19 @@ pub fn evaluate(
             scores.len()
         ));
     }
+    let truth = match &data.truth_test {
+        Some(t) => {
+            let t: Vec<f64> = rows.iter().map(|&r| t[r]).collect();
+            if let Some(r) = t.iter().position(|v| !v.is_finite()) {
+                return Err(UpliftError::Invalid(format!(
+                    "the true-uplift column has no number in test row {}",
+                    data.test_rows[rows[r]] + 1
+                )));
+            }
+            Some(Truth::new(scores, &t))
+        }
+        None => None,
+    };
     if !k.auuc.is_finite() {
         warnings.push("the gain curve ends at 0 (no average difference in the test split): the normalised values are undefined".into());
     }
@@ -852,6 +946,7 @@ pub fn evaluate(
         cumulative,
         decision: None,
         segments: Vec::new(),
+        truth,
         n_distinct: sorted.len(),
         warnings,
     })

@@ -150,6 +150,9 @@ pub struct SharedUplift {
     pub budget_share: f64,
     /// The targeting list's key column.
     pub key: Option<String>,
+    /// A column of each row's true uplift (simulated data), to judge the rankings by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truth_column: Option<String>,
 }
 
 impl Default for SharedUplift {
@@ -166,6 +169,7 @@ impl Default for SharedUplift {
             },
             budget_share: 1.0,
             key: None,
+            truth_column: None,
         }
     }
 }
@@ -357,7 +361,9 @@ fn validate(s: &Shared) -> Result<(), ShareError> {
             return bad("its budget or held-out share is not between 0 and 1");
         }
         if u.models.as_ref().is_some_and(|m| m.len() > 64)
-            || [&u.split_column, &u.key].iter().any(|c| c.as_ref().is_some_and(|c| c.len() > 1000))
+            || [&u.split_column, &u.key, &u.truth_column]
+                .iter()
+                .any(|c| c.as_ref().is_some_and(|c| c.len() > 1000))
         {
             return bad("its uplift models or column names are implausibly long");
         }
