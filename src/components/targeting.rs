@@ -4,7 +4,7 @@
 //! again from the held-out sums when an input changes; nothing is refitted.
 
 use cf_engine::format::{self, NBSP};
-use cf_engine::uplift::{Decile, Decision, Economics};
+use cf_engine::uplift::{Decile, Decision, Economics, Histogram, Importance};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -155,6 +155,17 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
                     </tbody>
                 </table>
             }
+            if !m.importance.is_empty() || !m.distribution.counts.is_empty() {
+                <h4>{"What drives the effect, and how it spreads"}</h4>
+            }
+            <div class="drivers">
+                if !m.importance.is_empty() {
+                    <ImportanceChart importance={m.importance.clone()} {binary} outcome={outcome.clone()} />
+                }
+                if !m.distribution.counts.is_empty() {
+                    <DistributionChart histogram={m.distribution.clone()} {binary} />
+                }
+            </div>
             <h4>{"Costs and the decision"}</h4>
             <div class="settings-grid economics">
                 { money_field("value", if binary { "Value of one conversion" } else { "Value of one unit of the outcome" }, e.value, |e, x| e.value = x) }
@@ -517,5 +528,118 @@ fn ScoreNew(props: &ScoreNewProps) -> Html {
                 <p class="error-inline" role="alert" data-testid="model-error">{crate::components::message::message(e)}</p>
             }
         </div>
+    }
+}
+
+/// Props of [`ImportanceChart`].
+#[derive(Properties, PartialEq)]
+struct ImportanceChartProps {
+    importance: Vec<Importance>,
+    binary: bool,
+    outcome: String,
+}
+
+/// Which columns drive the predicted effect: permutation importance as bars, most first, with
+/// the split-gain share for trees and forests.
+#[component]
+fn ImportanceChart(props: &ImportanceChartProps) -> Html {
+    let shown: Vec<&Importance> =
+        props.importance.iter().filter(|i| i.permutation.is_finite()).take(10).collect();
+    let (w, row) = (420.0, 24.0);
+    let (left, right, top) = (130.0, 70.0, 6.0);
+    let h = top + row * shown.len() as f64 + 30.0;
+    let hi = shown.iter().map(|i| i.permutation).fold(0.0f64, f64::max);
+    let hi = if hi > 0.0 { hi } else { 1.0 };
+    let px = |v: f64| left + v / hi * (w - left - right);
+    let value = |v: f64| {
+        if props.binary {
+            format!("{:.2} pts", 100.0 * v)
+        } else {
+            format::signed(v, 3).trim_start_matches('+').to_string()
+        }
+    };
+    html! {
+        <PlotFrame kind="importance" view_box={format!("0 0 {w} {h}")} label="feature importance"
+                   aria_label={format!("Which columns drive the predicted uplift in {}: the mean change of the prediction when a column is shuffled", props.outcome)}
+                   caption={html! {<>
+                       <strong>{"What drives the effect: "}</strong>
+                       {"how much each customer's predicted uplift moves, on average, when one column's values are shuffled among the held-out customers (permutation importance). "}
+                       {"A long bar means the model's ranking leans on that column; it says nothing about cause within the covariates."}
+                       if shown.iter().any(|i| i.split_gain.is_some()) { {" The percentage is the column's share of the trees' split gain."} }
+                   </>}}>
+            { for shown.iter().enumerate().map(|(k, i)| {
+                let y = top + row * k as f64;
+                let title = format!("{}: shuffling it moves the predicted uplift by {} on average{}", i.column, value(i.permutation),
+                    i.split_gain.map_or(String::new(), |g| format!("; {} of the split gain", format::percent(g))));
+                html! {
+                    <g class="bar" data-testid="importance-bar" data-column={i.column.clone()} data-permutation={i.permutation.to_string()}
+                       data-split-gain={i.split_gain.map_or(String::new(), |g| g.to_string())}>
+                        <text class="label" x={(left - 8.0).to_string()} y={format!("{:.1}", y + row * 0.62)} text-anchor="end">{i.column.clone()}</text>
+                        <rect x={left.to_string()} y={format!("{:.1}", y + 4.0)} width={format!("{:.1}", (px(i.permutation) - left).max(0.5))} height={format!("{:.1}", row - 8.0)}>
+                            <title>{title}</title>
+                        </rect>
+                        <text class="value" x={format!("{:.1}", px(i.permutation) + 6.0)} y={format!("{:.1}", y + row * 0.62)}>
+                            {value(i.permutation)}{i.split_gain.map_or(String::new(), |g| format!(" · {}", format::percent(g)))}
+                        </text>
+                    </g>
+                }
+            }) }
+            <text class="axis-label" x={((left + w - right) / 2.0).to_string()} y={(h - 8.0).to_string()} text-anchor="middle">{"mean change of the predicted uplift when shuffled"}</text>
+        </PlotFrame>
+    }
+}
+
+/// Props of [`DistributionChart`].
+#[derive(Properties, PartialEq)]
+struct DistributionChartProps {
+    histogram: Histogram,
+    binary: bool,
+}
+
+/// The distribution of the predicted effects over every row the model scored.
+#[component]
+fn DistributionChart(props: &DistributionChartProps) -> Html {
+    let hgram = &props.histogram;
+    let (w, h) = (420.0, 220.0);
+    let (left, right, top, bottom) = (48.0, 12.0, 10.0, 40.0);
+    let (lo, hi) = (hgram.edges[0], hgram.edges[hgram.edges.len() - 1]);
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let px = |v: f64| left + (v - lo) / span * (w - left - right);
+    let top_count = hgram.counts.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let py = |c: f64| top + (1.0 - c / top_count) * (h - top - bottom);
+    let scale = if props.binary { 100.0 } else { 1.0 };
+    let ticks = nice_ticks(lo * scale, hi * scale, 5);
+    let decimals = if (hi - lo) * scale < 5.0 { 1 } else { 0 };
+    let total: usize = hgram.counts.iter().sum();
+    html! {
+        <PlotFrame kind="distribution" view_box={format!("0 0 {w} {h}")} label="distribution of predicted effects"
+                   aria_label="Histogram of the predicted uplift of every customer the model scored"
+                   caption={html! {<>
+                       <strong>{"Predicted uplift, every customer: "}</strong>
+                       {format!("{} customers{}. A wide spread with a long right tail leaves room to choose; a narrow spike around the average means the model sees little difference between customers.",
+                           format::count(total), if props.binary { " (percentage points)" } else { "" })}
+                       if hgram.missing > 0 { {format!(" {} could not be scored (missing values).", format::count(hgram.missing))} }
+                   </>}}>
+            { x_ticks(ticks.iter().filter(|&&v| v >= lo * scale - 1e-12 && v <= hi * scale + 1e-12)
+                .map(|&v| (px(v / scale), format::with_separators(v, decimals))), top, h - bottom, h - bottom + 16.0) }
+            if lo < 0.0 && hi > 0.0 {
+                <line class="zero" x1={px(0.0).to_string()} x2={px(0.0).to_string()} y1={top.to_string()} y2={(h - bottom).to_string()} />
+            }
+            { for hgram.counts.iter().enumerate().map(|(k, &c)| {
+                let (a, b) = (hgram.edges[k], hgram.edges[k + 1]);
+                let x0 = px(a);
+                let bw = (px(b) - x0 - 1.0).max(1.0);
+                html! {
+                    <rect data-testid="distribution-bin" data-count={c.to_string()} data-from={a.to_string()} data-to={b.to_string()}
+                          x={format!("{x0:.1}")} y={format!("{:.1}", py(c as f64))} width={format!("{bw:.1}")}
+                          height={format!("{:.1}", (h - bottom - py(c as f64)).max(0.0))}>
+                        <title>{format!("{} customers with a predicted uplift from {} to {}", format::count(c), uplift_text(a, props.binary), uplift_text(b, props.binary))}</title>
+                    </rect>
+                }
+            }) }
+            <text class="axis-label" x={((left + w - right) / 2.0).to_string()} y={(h - 4.0).to_string()} text-anchor="middle">
+                {if props.binary { "predicted uplift (points)" } else { "predicted uplift" }}
+            </text>
+        </PlotFrame>
     }
 }

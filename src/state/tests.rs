@@ -987,6 +987,8 @@ fn whom_to_target_focus_costs_and_budget() {
             decision: None,
             segments: vec![],
             truth: None,
+            distribution: Default::default(),
+            importance: Vec::new(),
             n_distinct: 100,
             warnings: vec![],
         }

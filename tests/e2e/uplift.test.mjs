@@ -92,6 +92,17 @@ export default (test, h) => {
         `segment ${k + 1}: page ${JSON.stringify(g)}, CLI ${JSON.stringify(w)}`);
     });
     assert(Math.abs(segments.reduce((a, g) => a + g.share, 0) - 1) < 1e-9, 'the segments cover every customer');
+    // What drives the effect and the distribution of predicted effects: the CLI's numbers.
+    const bars = await page.locator('[data-testid=importance-bar]').evaluateAll((gs) => gs.map((g) => ({
+      column: g.dataset.column, permutation: Number(g.dataset.permutation) })));
+    assert(bars.length === covariates.length, `a bar per covariate column: ${bars.length}`);
+    bars.forEach((b, k) => {
+      const w = decided.importance[k];
+      assert(b.column === w.column && Math.abs(b.permutation - w.permutation) < 1e-12, `importance ${k + 1}: page ${JSON.stringify(b)}, CLI ${JSON.stringify(w)}`);
+    });
+    const bins = await page.locator('[data-testid=distribution-bin]').evaluateAll((rs) => rs.map((r) => Number(r.dataset.count)));
+    assert(bins.length === 30 && bins.reduce((a, c) => a + c, 0) === 64000, `30 bins over 64,000 customers: ${bins.length}, ${bins.reduce((a, c) => a + c, 0)}`);
+    assert(bins.every((c, k) => c === decided.distribution.counts[k]), 'the CLI\'s histogram');
     for (const [id, v] of [['value', '30'], ['cost-treated', '0.2'], ['cost-conversion', '3'], ['budget', '50']]) {
       await page.fill(`[data-testid=uplift-${id}]`, v);
       await page.press(`[data-testid=uplift-${id}]`, 'Tab');

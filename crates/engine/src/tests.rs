@@ -1014,3 +1014,60 @@ fn a_true_uplift_column_judges_each_list_and_is_never_a_covariate() {
     let data = uplift::prepare(&table, &defaults).unwrap();
     assert!(!data.covariates.contains(&"truth".to_string()), "{:?}", data.covariates);
 }
+
+#[test]
+fn the_distribution_counts_every_prediction_and_importance_finds_the_driving_column() {
+    use crate::uplift::{self, Histogram, UpliftModel, UpliftSpec, UpliftSplit};
+    let h = Histogram::of(&[0.0, 1.0, 2.0, 3.0, f64::NAN], 3);
+    assert_eq!((h.edges, h.counts, h.missing), (vec![0.0, 1.0, 2.0, 3.0], vec![1, 1, 2], 1));
+    let one = Histogram::of(&[2.0, 2.0], 30);
+    assert_eq!((one.edges, one.counts), (vec![2.0, 2.0], vec![2]));
+    assert!(Histogram::of(&[f64::NAN], 5).counts.is_empty());
+
+    // The effect grows with x; z is noise the effect does not depend on.
+    let mut text = String::from("t,y,x,z\n");
+    let mut rng = cf_estimate::SplitMix64(3);
+    for r in 0..4000 {
+        let x = (r % 10) as f64 / 10.0;
+        let z = rng.below(1000) as f64 / 1000.0;
+        let t = r % 2;
+        let p = 0.2 + 0.5 * x * t as f64;
+        let y = usize::from((rng.below(10_000) as f64) < p * 10_000.0);
+        text += &format!("{t},{y},{x},{z}\n");
+    }
+    let table = table(&text);
+    let mut roles = AnalysisSpec::new("t", "y", Vec::new());
+    roles.covariates = Some(vec!["x".into(), "z".into()]);
+    for model in [UpliftModel::Tree(uplift::Criterion::Kl), "t-learner-linear".parse().unwrap()] {
+        let spec = UpliftSpec {
+            roles: roles.clone(),
+            models: vec![model],
+            scores: Vec::new(),
+            split: UpliftSplit::Fraction { test_fraction: 0.3, seed: 1 },
+            bootstrap: 10,
+            alpha: 0.05,
+            seed: 1,
+            gbdt: Default::default(),
+            effect_gbdt: Default::default(),
+            tree: Default::default(),
+            truth: None,
+        };
+        let data = uplift::prepare(&table, &spec).unwrap();
+        let run = uplift::run(&data, &spec, &|| 0.0, &mut |_| {});
+        let m = &run.report.models[0];
+        assert_eq!(m.distribution.counts.iter().sum::<usize>(), 4000, "every row scored");
+        let names: Vec<&str> = m.importance.iter().map(|i| i.column.as_str()).collect();
+        assert_eq!(names, ["x", "z"], "{:?}", m.importance);
+        assert!(
+            m.importance[0].permutation > 3.0 * m.importance[1].permutation,
+            "{:?}",
+            m.importance
+        );
+        let tree = matches!(model, UpliftModel::Tree(_));
+        assert_eq!(m.importance[0].split_gain.is_some(), tree);
+        if tree {
+            let g: f64 = m.importance.iter().map(|i| i.split_gain.unwrap()).sum();
+            assert!((g - 1.0).abs() < 1e-12, "{g}");
+        }
+    }
+}

@@ -812,6 +812,119 @@ impl Truth {
     }
 }
 
+/// Bins of [`UpliftModelResult::distribution`].
+pub const HISTOGRAM_BINS: usize = 30;
+
+/// Counts of values in equal-width bins.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    /// Bin edges, one more than the bins (empty when no value is finite).
+    pub edges: Vec<f64>,
+    /// Values in each bin (the last bin includes its upper edge).
+    pub counts: Vec<usize>,
+    /// Values that are not numbers (rows a model could not score), not counted in a bin.
+    pub missing: usize,
+}
+
+impl Histogram {
+    /// `bins` equal bins from the smallest to the largest finite value (one bin of width 0
+    /// when all are equal).
+    pub fn of(values: &[f64], bins: usize) -> Histogram {
+        let finite = values.iter().copied().filter(|v| v.is_finite());
+        let (lo, hi) =
+            finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        let missing = values.iter().filter(|v| !v.is_finite()).count();
+        if lo > hi || bins == 0 {
+            return Histogram { edges: Vec::new(), counts: Vec::new(), missing };
+        }
+        let bins = if hi > lo { bins } else { 1 };
+        let width = (hi - lo) / bins as f64;
+        let mut counts = vec![0; bins];
+        for v in values.iter().copied().filter(|v| v.is_finite()) {
+            let k = if width > 0.0 { ((v - lo) / width) as usize } else { 0 };
+            counts[k.min(bins - 1)] += 1;
+        }
+        let edges =
+            (0..=bins).map(|k| if k == bins { hi } else { lo + width * k as f64 }).collect();
+        Histogram { edges, counts, missing }
+    }
+}
+
+/// How much one covariate column drives a model's predicted effects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Importance {
+    /// The table's column (its dummies and missing indicator together).
+    pub column: String,
+    /// Permutation importance: the mean absolute change of the predicted effect on the test
+    /// rows when this column's values are shuffled among them (seeded), in outcome units.
+    pub permutation: f64,
+    /// The column's share of the split gain, for uplift trees and forests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_gain: Option<f64>,
+}
+
+/// Test rows the permutation importance predicts at most (the first ones of the test split).
+pub const IMPORTANCE_ROWS: usize = 5000;
+
+/// What drives each arm's predicted effect: for every covariate column, the permutation
+/// importance on the test rows (up to [`IMPORTANCE_ROWS`]; the column's values shuffled with a
+/// generator seeded by `seed`, its dummies together) and, for uplift trees and forests, its share
+/// of the split gain. One list per arm, most important first (ties in column order).
+pub fn importance(data: &UpliftData, fitted: &FittedUplift, seed: u64) -> Vec<Vec<Importance>> {
+    let arms = data.arms.as_ref().map_or(1, Vec::len);
+    let rows: Vec<usize> = data.test_pos.iter().copied().take(IMPORTANCE_ROWS).collect();
+    let x: Vec<Vec<f64>> =
+        data.x_all.iter().map(|c| rows.iter().map(|&r| c[r]).collect()).collect();
+    let view = |x: &[Vec<f64>]| -> Vec<Vec<f64>> {
+        let cols: Vec<&[f64]> = x.iter().map(|c| &c[..]).collect();
+        fitted.predict(&cols, arms)
+    };
+    let base = view(&x);
+    let mut columns: Vec<&str> = Vec::new();
+    for e in &data.encoding {
+        if !columns.contains(&e.column()) {
+            columns.push(e.column());
+        }
+    }
+    let gain: Option<Vec<f64>> = match fitted {
+        FittedUplift::Tree(t) => Some(t.feature_importance().to_vec()),
+        FittedUplift::Forest(f) => Some(f.feature_importance()),
+        _ => None,
+    };
+    let gain_total: f64 = gain.as_ref().map_or(0.0, |g| g.iter().sum());
+    let mut rng = cf_estimate::SplitMix64(seed);
+    let mut out: Vec<Vec<Importance>> = vec![Vec::new(); arms];
+    for column in columns {
+        let idx: Vec<usize> =
+            (0..data.encoding.len()).filter(|&j| data.encoding[j].column() == column).collect();
+        // Fisher-Yates on the row order, one shuffle for all of the column's covariates.
+        let mut perm: Vec<usize> = (0..rows.len()).collect();
+        for i in (1..perm.len()).rev() {
+            perm.swap(i, rng.below(i + 1));
+        }
+        let mut xp = x.clone();
+        for &j in &idx {
+            xp[j] = perm.iter().map(|&r| x[j][r]).collect();
+        }
+        let shuffled = view(&xp);
+        let split_gain = gain.as_ref().map(|g| {
+            let s: f64 = idx.iter().map(|&j| g.get(j).copied().unwrap_or(0.0)).sum();
+            if gain_total > 0.0 { s / gain_total } else { 0.0 }
+        });
+        for a in 0..arms {
+            let (b, p) = (&base[a], &shuffled[a]);
+            let diffs = b.iter().zip(p).map(|(u, v)| (u - v).abs()).filter(|d| d.is_finite());
+            let (sum, n) = diffs.fold((0.0, 0usize), |(s, n), d| (s + d, n + 1));
+            let permutation = if n > 0 { sum / n as f64 } else { f64::NAN };
+            out[a].push(Importance { column: column.to_string(), permutation, split_gain });
+        }
+    }
+    for list in &mut out {
+        list.sort_by(|a, b| b.permutation.total_cmp(&a.permutation));
+    }
+    out
+}
+
 /// One model's evaluation on the test split.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpliftModelResult {
@@ -858,6 +971,13 @@ pub struct UpliftModelResult {
     /// highest predicted uplift first (none for a score column).
     #[serde(default)]
     pub segments: Vec<Segment>,
+    /// The distribution of the predicted effects over every row the model scored.
+    #[serde(default)]
+    pub distribution: Histogram,
+    /// What drives the predicted effect, by covariate column, most first ([`importance`]; none
+    /// for a score column).
+    #[serde(default)]
+    pub importance: Vec<Importance>,
     /// The ranking judged by the true uplift, when the spec names its column ([`Truth`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truth: Option<Truth>,
@@ -946,6 +1066,8 @@ pub fn evaluate(
         cumulative,
         decision: None,
         segments: Vec::new(),
+        distribution: Histogram::of(all_scores, HISTOGRAM_BINS),
+        importance: Vec::new(),
         truth,
         n_distinct: sorted.len(),
         warnings,
@@ -1275,6 +1397,7 @@ pub fn run(
         });
         let seconds = clock() - t0;
         let results = fitted.and_then(|(f, per_arm)| {
+            let mut importance = importance(data, &f, spec.seed).into_iter();
             per_arm
                 .into_iter()
                 .zip(&arms)
@@ -1283,6 +1406,8 @@ pub fn run(
                     let mut r = evaluate(data, spec, model.as_str(), k + 1, &test_part(data, &s))?;
                     r.fit_seconds = seconds;
                     r.segments = segments(data, k + 1, &s, spec.alpha);
+                    r.distribution = Histogram::of(&s, HISTOGRAM_BINS);
+                    r.importance = importance.next().unwrap_or_default();
                     let name = match arm {
                         Some(a) => format!("{}:{a}", model.as_str()),
                         None => model.as_str().to_string(),

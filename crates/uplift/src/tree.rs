@@ -867,6 +867,19 @@ impl UpliftForest {
         self.n_groups
     }
 
+    /// The trees' [`UpliftTree::feature_importance`], averaged.
+    pub fn feature_importance(&self) -> Vec<f64> {
+        let p = self.trees.first().map_or(0, |t| t.importance.len());
+        let mut sum = vec![0.0; p];
+        for t in &self.trees {
+            for (s, v) in sum.iter_mut().zip(&t.importance) {
+                *s += v;
+            }
+        }
+        let n = self.trees.len().max(1) as f64;
+        sum.iter().map(|s| s / n).collect()
+    }
+
     /// Whether a forest read back from a file can be used ([`UpliftTree::check`] on each tree,
     /// all with the forest's groups).
     ///
