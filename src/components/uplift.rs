@@ -382,54 +382,116 @@ struct GainChartProps {
     outcome: String,
 }
 
-/// The cumulative gain curves of the held-out rows, with the random ranking's straight line.
+/// The cumulative gain (or Qini) curves of the held-out rows with their pointwise bootstrap
+/// bands, and the random ranking's straight line for each arm.
 #[component]
 fn GainChart(props: &GainChartProps) -> Html {
+    let qini = use_state(|| false);
     let (w, h) = (640.0, 300.0);
     let (left, right, top, bottom) = (64.0, 16.0, 14.0, 40.0);
-    let all =
-        props.models.iter().flat_map(|m| m.curves.gain.iter().copied()).filter(|v| v.is_finite());
-    let (lo, hi) = all.fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
+    let is_qini = *qini;
+    fn curve_of(m: &UpliftModelResult, qini: bool) -> &Vec<f64> {
+        if qini { &m.curves.qini } else { &m.curves.gain }
+    }
+    fn band_of(m: &UpliftModelResult, qini: bool) -> &[Vec<f64>; 2] {
+        if qini { &m.curves.qini_band } else { &m.curves.gain_band }
+    }
+    let all = props.models.iter().flat_map(|m| {
+        curve_of(m, is_qini)
+            .iter()
+            .chain(band_of(m, is_qini)[0].iter())
+            .chain(band_of(m, is_qini)[1].iter())
+            .copied()
+    });
+    let (lo, hi) =
+        all.filter(|v| v.is_finite()).fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
     let hi = if hi > lo { hi } else { lo + 1.0 };
     let px = |f: f64| left + f * (w - left - right);
     let py = |v: f64| top + (hi - v) / (hi - lo) * (h - top - bottom);
     let grid = nice_ticks(lo, hi, 5);
     let decimals = if hi - lo < 10.0 { 1 } else { 0 };
-    let arm_end = |m: &UpliftModelResult| m.curves.gain.last().copied().unwrap_or(0.0);
+    let end = |m: &UpliftModelResult| curve_of(m, is_qini).last().copied().unwrap_or(0.0);
+    let what = if *qini { "Qini" } else { "cumulative gain" };
+    let toggle = |to_qini: bool, label: &'static str, id: &'static str| {
+        let state = qini.clone();
+        html! {
+            <button class={classes!("ghost", (*qini == to_qini).then_some("on"))} aria-pressed={(*qini == to_qini).to_string()}
+                    data-testid={id} onclick={Callback::from(move |_| state.set(to_qini))}>{label}</button>
+        }
+    };
     html! {
-        <PlotFrame kind="gain" view_box={format!("0 0 {w} {h}")} label="gain chart"
-                   aria_label={format!("Cumulative gain in {} against the share of held-out customers targeted, one curve per model, with the random ranking as a straight line", props.outcome)}
-                   caption={html! {<>
-                       {format!("Incremental {} if the top share of held-out customers, ranked by the model, were treated. ", props.outcome)}
-                       <strong>{"A good curve rises steeply on the left, above the dashed line of a random ranking: the customers it ranks first respond most."}</strong>
-                       {" Hover a point for its numbers."}
-                   </>}}>
-            { y_ticks(grid.iter().map(|&v| (py(v), format::with_separators(v, decimals))), left, w - right) }
-            { x_ticks((0..=10).map(|k| (px(k as f64 / 10.0), format!("{}%", k * 10))), top, h - bottom, h - bottom + 16.0) }
-            <text class="axis-label" x={px(0.5).to_string()} y={(h - 4.0).to_string()} text-anchor="middle">{"share of held-out customers targeted"}</text>
-            { for props.models.iter().take(1).map(|m| html! {
-                <line class="random" x1={px(0.0).to_string()} y1={py(0.0).to_string()}
-                      x2={px(1.0).to_string()} y2={py(arm_end(m)).to_string()} />
-            }) }
-            { for props.models.iter().enumerate().map(|(i, m)| {
-                let colour = COLOURS[i % COLOURS.len()];
-                let points: Vec<String> = m.curves.fraction.iter().zip(&m.curves.gain)
-                    .filter(|(_, g)| g.is_finite())
-                    .map(|(&f, &g)| format!("{:.1},{:.1}", px(f), py(g))).collect();
-                let name = name_of(m);
-                html! {
-                    <g class="curve" data-testid="gain-curve">
-                        <polyline points={points.join(" ")} fill="none" stroke={colour} stroke-width="2" />
-                        { for m.curves.fraction.iter().zip(&m.curves.gain).enumerate()
-                            .filter(|(k, (_, g))| k % 5 == 0 && g.is_finite())
-                            .map(|(_, (&f, &g))| html! {
-                                <circle cx={format!("{:.1}", px(f))} cy={format!("{:.1}", py(g))} r="3" fill={colour}>
-                                    <title>{format!("{name}: top {:.0}% targeted → {} incremental {}", 100.0 * f, format::signed(g, decimals), props.outcome)}</title>
-                                </circle>
-                            }) }
-                    </g>
-                }
-            }) }
-        </PlotFrame>
+        <div class="gain-chart">
+            <div class="chart-toggle" role="group" aria-label="curve">
+                { toggle(false, "Cumulative gain", "curve-gain") }
+                { toggle(true, "Qini", "curve-qini") }
+            </div>
+            <PlotFrame kind="gain" view_box={format!("0 0 {w} {h}")} label={if *qini { "qini chart" } else { "gain chart" }}
+                       aria_label={format!("{what} in {} against the share of held-out customers targeted, one curve per model with its 95 % bootstrap band, and the random ranking as a straight line", props.outcome)}
+                       caption={html! {<>
+                           if *qini {
+                               {format!("Incremental {} among the top share of held-out customers, counting the treated ones and scaling the control ones to their number (causalml's Qini curve). ", props.outcome)}
+                           } else {
+                               {format!("Incremental {} if the top share of held-out customers, ranked by the model, were treated (causalml's cumulative gain). ", props.outcome)}
+                           }
+                           <strong>{"A good curve rises steeply on the left, above the dashed line of a random ranking: the customers it ranks first respond most."}</strong>
+                           {" The shaded band is each curve's pointwise 95 % bootstrap interval over the held-out rows. Hover a point for its numbers."}
+                       </>}}>
+                { y_ticks(grid.iter().map(|&v| (py(v), format::with_separators(v, decimals))), left, w - right) }
+                { x_ticks((0..=10).map(|k| (px(k as f64 / 10.0), format!("{}%", k * 10))), top, h - bottom, h - bottom + 16.0) }
+                <text class="axis-label" x={px(0.5).to_string()} y={(h - 4.0).to_string()} text-anchor="middle">{"share of held-out customers targeted"}</text>
+                { for props.models.iter().enumerate().map(|(i, m)| {
+                    let colour = COLOURS[i % COLOURS.len()];
+                    let [lo_band, hi_band] = band_of(m, is_qini);
+                    let upper = m.curves.fraction.iter().zip(hi_band).filter(|(_, v)| v.is_finite())
+                        .map(|(&f, &v)| format!("{:.1},{:.1}", px(f), py(v)));
+                    let lower: Vec<String> = m.curves.fraction.iter().zip(lo_band).filter(|(_, v)| v.is_finite())
+                        .map(|(&f, &v)| format!("{:.1},{:.1}", px(f), py(v))).collect();
+                    let outline: Vec<String> = upper.chain(lower.into_iter().rev()).collect();
+                    html! {
+                        if !outline.is_empty() {
+                            <polygon class="band" data-testid="gain-band" points={outline.join(" ")} fill={colour} />
+                        }
+                    }
+                }) }
+                { for props.models.iter().enumerate().map(|(i, m)| {
+                    // A random ranking of this arm's rows: one line per arm.
+                    let first_of_arm = props.models.iter().position(|o| o.arm == m.arm) == Some(i);
+                    html! {
+                        if first_of_arm {
+                            <line class="random" data-testid="random-line" x1={px(0.0).to_string()} y1={py(0.0).to_string()}
+                                  x2={px(1.0).to_string()} y2={py(end(m)).to_string()} />
+                        }
+                    }
+                }) }
+                { for props.models.iter().enumerate().map(|(i, m)| {
+                    let colour = COLOURS[i % COLOURS.len()];
+                    let c = curve_of(m, is_qini);
+                    let points: Vec<String> = m.curves.fraction.iter().zip(c)
+                        .filter(|(_, g)| g.is_finite())
+                        .map(|(&f, &g)| format!("{:.1},{:.1}", px(f), py(g))).collect();
+                    let name = name_of(m);
+                    let [lo_band, hi_band] = band_of(m, is_qini);
+                    html! {
+                        <g class="curve" data-testid="gain-curve" data-curve={if *qini { "qini" } else { "gain" }}>
+                            <polyline points={points.join(" ")} fill="none" stroke={colour} stroke-width="2" />
+                            { for m.curves.fraction.iter().zip(c).enumerate()
+                                .filter(|(k, (_, g))| k % 5 == 0 && g.is_finite())
+                                .map(|(k, (&f, &g))| {
+                                    let interval = match (lo_band.get(k), hi_band.get(k)) {
+                                        (Some(a), Some(b)) if a.is_finite() && b.is_finite() =>
+                                            format!(" (95 % band {} to {})", format::signed(*a, decimals), format::signed(*b, decimals)),
+                                        _ => String::new(),
+                                    };
+                                    html! {
+                                        <circle cx={format!("{:.1}", px(f))} cy={format!("{:.1}", py(g))} r="3" fill={colour}>
+                                            <title>{format!("{name}: top {:.0}% targeted → {} incremental {}{interval}", 100.0 * f, format::signed(g, decimals), props.outcome)}</title>
+                                        </circle>
+                                    }
+                                }) }
+                        </g>
+                    }
+                }) }
+            </PlotFrame>
+        </div>
     }
 }

@@ -189,6 +189,13 @@ export default (test, h) => {
     assert(curves === 2, `two gain curves: ${curves}`);
     const caption = await page.locator('figure.gain figcaption').innerText();
     assert(/rises steeply/.test(caption), `the chart says what a good curve looks like: ${caption}`);
+    assert(await page.locator('[data-testid=gain-band]').count() === 2, 'a bootstrap band per curve');
+    await page.click('[data-testid=curve-qini]');
+    await page.locator('[data-testid=gain-curve][data-curve=qini]').first().waitFor();
+    assert(await page.getAttribute('[data-testid=curve-qini]', 'aria-pressed') === 'true', 'the Qini view is on');
+    assert(/Qini curve/.test(await page.locator('figure.gain figcaption').innerText()), 'the caption says which curve');
+    await page.locator('.gain-chart').screenshot({ path: path.join(artifacts, 'qini-chart.png') });
+    await page.click('[data-testid=curve-gain]');
     // Changing a setting marks the results as stale until the next fit; a forest setting out of
     // range is not taken.
     await page.click('[data-testid=uplift-advanced] summary');

@@ -757,6 +757,12 @@ pub struct CurvePoints {
     pub qini: Vec<f64>,
     /// Cumulative lift: the difference in means among the rows targeted (causalml's `get_cumlift`).
     pub lift: Vec<f64>,
+    /// Pointwise bootstrap interval of `gain` at level 1 − alpha (lower, upper).
+    #[serde(default)]
+    pub gain_band: [Vec<f64>; 2],
+    /// Pointwise bootstrap interval of `qini`.
+    #[serde(default)]
+    pub qini_band: [Vec<f64>; 2],
 }
 
 /// A ranking of the test rows judged by their true uplift (known in simulated data): the true
@@ -810,6 +816,11 @@ impl Truth {
         let (m, b) = (*self.random.get(percent)?, *self.best.get(percent)?);
         (b > 0.0).then(|| m / b)
     }
+}
+
+/// A band as its lower and its upper curve.
+fn split_band(band: &[(f64, f64)]) -> [Vec<f64>; 2] {
+    [band.iter().map(|b| b.0).collect(), band.iter().map(|b| b.1).collect()]
 }
 
 /// Bins of [`UpliftModelResult::distribution`].
@@ -1061,7 +1072,14 @@ pub fn evaluate(
         auuc_raw_ci: [iv.auuc_raw.0, iv.auuc_raw.1],
         qini_raw_ci: [iv.qini_raw.0, iv.qini_raw.1],
         fit_seconds: 0.0,
-        curves: CurvePoints { fraction, gain, qini, lift },
+        curves: CurvePoints {
+            fraction,
+            gain,
+            qini,
+            lift,
+            gain_band: split_band(&iv.gain_band),
+            qini_band: split_band(&iv.qini_band),
+        },
         deciles,
         cumulative,
         decision: None,

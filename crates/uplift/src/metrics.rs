@@ -199,8 +199,9 @@ pub fn at_percents(curve: &[f64]) -> (Vec<f64>, Vec<f64>) {
         .unzip()
 }
 
-/// Percentile bootstrap intervals of the four coefficients.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Percentile bootstrap intervals of the four coefficients, and pointwise bands of the raw gain
+/// and Qini curves.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Intervals {
     /// Normalised AUUC.
     pub auuc: (f64, f64),
@@ -213,6 +214,11 @@ pub struct Intervals {
     /// Replicates whose normalised values were defined (a replicate without treated or control
     /// rows, or whose curve ends at 0, is left out).
     pub replicates: usize,
+    /// The raw gain curve's pointwise percentile interval at the 101 points of [`at_percents`]
+    /// (the top ⌊k·n/100⌋ rows of the full data's ranking, counted with the replicate's weights).
+    pub gain_band: Vec<(f64, f64)>,
+    /// The same for the raw Qini curve.
+    pub qini_band: Vec<(f64, f64)>,
 }
 
 /// Percentile intervals at level `1 − alpha` from `reps` bootstrap resamples of the rows (with
@@ -246,6 +252,7 @@ pub fn bootstrap(
         qini: Vec::with_capacity(n + 1),
     };
     let mut draws: [Vec<f64>; 4] = Default::default();
+    let (mut gains, mut qinis): (Vec<Vec<f64>>, Vec<Vec<f64>>) = (Vec::new(), Vec::new());
     for _ in 0..reps {
         counts.iter_mut().for_each(|c| *c = 0);
         for _ in 0..n {
@@ -269,6 +276,8 @@ pub fn bootstrap(
         for (d, v) in draws.iter_mut().zip([k.auuc, k.auuc_raw, k.qini, k.qini_raw]) {
             d.push(v);
         }
+        gains.push(at_percents(&c.gain).1);
+        qinis.push(at_percents(&c.qini).1);
     }
     if draws[0].len() < 2 {
         return Err(MetricError::NoGroup);
@@ -277,6 +286,20 @@ pub fn bootstrap(
         d.sort_by(f64::total_cmp);
         (quantile(d, alpha / 2.0), quantile(d, 1.0 - alpha / 2.0))
     };
+    let band = |curves: &[Vec<f64>]| -> Vec<(f64, f64)> {
+        (0..=100)
+            .map(|k| {
+                let mut at: Vec<f64> =
+                    curves.iter().map(|c| c[k]).filter(|v| v.is_finite()).collect();
+                if at.len() < 2 {
+                    return (f64::NAN, f64::NAN);
+                }
+                at.sort_by(f64::total_cmp);
+                (quantile(&at, alpha / 2.0), quantile(&at, 1.0 - alpha / 2.0))
+            })
+            .collect()
+    };
+    let (gain_band, qini_band) = (band(&gains), band(&qinis));
     let [a, b, q, r] = &mut draws;
     Ok(Intervals {
         auuc: iv(a),
@@ -284,6 +307,8 @@ pub fn bootstrap(
         qini: iv(q),
         qini_raw: iv(r),
         replicates: a.len(),
+        gain_band,
+        qini_band,
     })
 }
 

@@ -84,6 +84,17 @@ fn random_ranking_is_about_half_and_the_truth_beats_it() {
     assert!(iv.qini.0 < truth.qini && truth.qini < iv.qini.1, "{iv:?}");
     assert!(iv.qini_raw.0 < truth.qini_raw && truth.qini_raw < iv.qini_raw.1);
     assert_eq!(iv.replicates, 200);
+    // The curves' bands hold the curves (the start, 0, exactly) and widen along them.
+    let c = curves(&x, &t, &y).expect("curves");
+    for (band, curve) in [(&iv.gain_band, &c.gain), (&iv.qini_band, &c.qini)] {
+        let (_, points) = at_percents(curve);
+        assert_eq!(band.len(), 101);
+        assert_eq!(band[0], (0.0, 0.0));
+        let inside =
+            (1..=100).filter(|&k| band[k].0 <= points[k] && points[k] <= band[k].1).count();
+        assert!(inside >= 95, "{inside} of 100 points inside their band");
+        assert!(band[100].1 - band[100].0 > band[10].1 - band[10].0);
+    }
     let (x2, t2, y2, _) = simulated(2_000);
     let small = bootstrap(&x2, &t2, &y2, 200, 1, 0.05).expect("bootstrap");
     assert!(small.auuc.1 - small.auuc.0 > iv.auuc.1 - iv.auuc.0);
