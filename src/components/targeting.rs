@@ -3,7 +3,7 @@
 //! and the profit-optimal share ([`cf_engine::uplift::decide`]). Every number here is computed
 //! again from the held-out sums when an input changes; nothing is refitted.
 
-use cf_engine::format::{self, NBSP};
+use cf_engine::format;
 use cf_engine::uplift::{Decile, Decision, Economics, Histogram, Importance};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -91,11 +91,31 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
             </label>
         }
     };
-    let on_budget = dispatch.reform(|ev: Event| {
+    let in_customers = s.uplift.budget_customers.is_some();
+    let population = r.report.n_train + r.report.n_test;
+    let on_budget = dispatch.reform(move |ev: Event| {
         let v = ev.target_unchecked_into::<HtmlInputElement>().value();
-        let pct = v.trim().parse::<f64>().unwrap_or(100.0);
-        Action::SetUpliftBudget((pct / 100.0).clamp(0.01, 1.0))
+        if in_customers {
+            let n = v.trim().replace([',', ' '], "").parse::<usize>().unwrap_or(population);
+            Action::SetUpliftBudgetCustomers(Some(n.clamp(1, population.max(1))))
+        } else {
+            let pct = v.trim().parse::<f64>().unwrap_or(100.0);
+            Action::SetUpliftBudget((pct / 100.0).clamp(0.01, 1.0))
+        }
     });
+    let on_budget_unit = {
+        let (dispatch, share) = (dispatch.clone(), s.uplift.budget_share);
+        Callback::from(move |ev: Event| {
+            let v = ev.target_unchecked_into::<HtmlSelectElement>().value();
+            dispatch.emit(if v == "customers" {
+                Action::SetUpliftBudgetCustomers(Some(
+                    ((share * population as f64).round() as usize).max(1),
+                ))
+            } else {
+                Action::SetUpliftBudgetCustomers(None)
+            });
+        })
+    };
     let outcome = r.spec.roles.outcome.clone();
     let unit = if binary { "conversion" } else { "unit of the outcome" };
     let stale = s.uplift_is_stale();
@@ -172,9 +192,20 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
                 { money_field("cost-treated", "Cost per customer treated", e.cost_per_treated, |e, x| e.cost_per_treated = x) }
                 { money_field("cost-conversion", "Cost per treated conversion (a redeemed discount)", e.cost_per_conversion, |e, x| e.cost_per_conversion = x) }
                 <label class="setting">
-                    <span>{"Budget: at most this share of customers"}</span>
-                    <span class="with-unit"><input type="number" min="1" max="100" step="1" class="narrow" data-testid="uplift-budget"
-                           value={format!("{:.0}", 100.0 * s.uplift.budget_share)} onchange={on_budget} />{format!("{NBSP}%")}</span>
+                    <span>{if in_customers { "Budget: at most this many customers" } else { "Budget: at most this share of customers" }}</span>
+                    <span class="with-unit">
+                        if let Some(n) = s.uplift.budget_customers {
+                            <input type="number" min="1" max={population.to_string()} step="1" class="narrow wide-number" data-testid="uplift-budget"
+                                   value={n.to_string()} onchange={on_budget} />
+                        } else {
+                            <input type="number" min="1" max="100" step="1" class="narrow" data-testid="uplift-budget"
+                                   value={format!("{:.0}", 100.0 * s.uplift.budget_share)} onchange={on_budget} />
+                        }
+                        <select data-testid="uplift-budget-unit" aria-label="budget unit" onchange={on_budget_unit}>
+                            <option value="share" selected={!in_customers}>{"%"}</option>
+                            <option value="customers" selected={in_customers}>{format!("customers of {}", format::count(population))}</option>
+                        </select>
+                    </span>
                 </label>
             </div>
             if let Some(d) = &decision {
@@ -545,8 +576,8 @@ struct ImportanceChartProps {
 fn ImportanceChart(props: &ImportanceChartProps) -> Html {
     let shown: Vec<&Importance> =
         props.importance.iter().filter(|i| i.permutation.is_finite()).take(10).collect();
-    let (w, row) = (420.0, 24.0);
-    let (left, right, top) = (130.0, 70.0, 6.0);
+    let (w, row) = (340.0, 22.0);
+    let (left, right, top) = (96.0, 100.0, 6.0);
     let h = top + row * shown.len() as f64 + 30.0;
     let hi = shown.iter().map(|i| i.permutation).fold(0.0f64, f64::max);
     let hi = if hi > 0.0 { hi } else { 1.0 };
@@ -600,8 +631,8 @@ struct DistributionChartProps {
 #[component]
 fn DistributionChart(props: &DistributionChartProps) -> Html {
     let hgram = &props.histogram;
-    let (w, h) = (420.0, 220.0);
-    let (left, right, top, bottom) = (48.0, 12.0, 10.0, 40.0);
+    let (w, h) = (340.0, 200.0);
+    let (left, right, top, bottom) = (16.0, 12.0, 10.0, 40.0);
     let (lo, hi) = (hgram.edges[0], hgram.edges[hgram.edges.len() - 1]);
     let span = if hi > lo { hi - lo } else { 1.0 };
     let px = |v: f64| left + (v - lo) / span * (w - left - right);

@@ -141,25 +141,47 @@ pub fn WhoResponds(props: &WhoRespondsProps) -> Html {
 fn TreeSettings() -> Html {
     let (s, dispatch) = use_app();
     let t = s.uplift.tree.clone();
+    // A value that was not taken, said beside its field until the next change (field id, message).
+    let refused = use_state(|| None::<(&'static str, String)>);
     type Set = fn(&mut TreeOptions, &str) -> bool;
     let field = |id: &'static str,
                  label: &'static str,
                  default: &'static str,
+                 range: &'static str,
                  value: Option<String>,
                  set: Set| {
-        let (dispatch, t) = (dispatch.clone(), t.clone());
+        let (dispatch, t, refused_set) = (dispatch.clone(), t.clone(), refused.clone());
+        let before = value.clone().unwrap_or_default();
         let onchange = Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let v = input.value();
             let mut next = t.clone();
-            if set(&mut next, v.trim()) {
+            if set(&mut next, v.trim()) && crate::state::uplift::tree_options_valid(&next) {
+                refused_set.set(None);
                 dispatch.emit(Action::SetUpliftTree(next));
+            } else {
+                let kept = if before.is_empty() {
+                    format!("causalml's default, {default}")
+                } else {
+                    before.clone()
+                };
+                refused_set.set(Some((
+                    id,
+                    format!("{label}: “{}” is not taken ({range}); it stays {kept}.", v.trim()),
+                )));
+                input.set_value(&before);
             }
         });
+        let error = refused.as_ref().filter(|(f, _)| *f == id).map(|(_, m)| m.clone());
         html! {
             <label class="setting">
                 <span>{label}</span>
                 <input type="number" min="0" class="narrow" placeholder={default} data-testid={format!("uplift-{id}")}
+                       aria-invalid={error.is_some().to_string()}
                        value={value.unwrap_or_default()} {onchange} />
+                if let Some(m) = error {
+                    <span class="error-inline small" role="alert" data-testid="uplift-setting-refused">{m}</span>
+                }
             </label>
         }
     };
@@ -194,11 +216,11 @@ fn TreeSettings() -> Html {
             <summary>{"Advanced: trees and forests"}</summary>
             <p class="muted small">{"Empty fields take causalml's defaults (a forest: 10 trees, depth 5, 100 rows per leaf, 10 of each group, n_reg 10; a tree: depth 3, 100, 10, n_reg 100). Boosted learners take LightGBM's defaults."}</p>
             <div class="settings-grid">
-                { field("trees", "Trees per forest", "10", t.trees.map(|v| v.to_string()), |t, v| parse(v, &mut t.trees)) }
-                { field("max-depth", "Deepest level", "5", t.max_depth.map(|v| v.to_string()), |t, v| parse(v, &mut t.max_depth)) }
-                { field("min-samples-leaf", "Rows per leaf", "100", t.min_samples_leaf.map(|v| v.to_string()), |t, v| parse(v, &mut t.min_samples_leaf)) }
-                { field("min-samples-treatment", "Rows of each group per leaf", "10", t.min_samples_treatment.map(|v| v.to_string()), |t, v| parse(v, &mut t.min_samples_treatment)) }
-                { field("n-reg", "Shrinkage toward the parent (n_reg)", "10", t.n_reg.map(|v| v.to_string()), |t, v| parse(v, &mut t.n_reg)) }
+                { field("trees", "Trees per forest", "10", "a whole number from 1 to 1,000", t.trees.map(|v| v.to_string()), |t, v| parse(v, &mut t.trees)) }
+                { field("max-depth", "Deepest level", "5", "a whole number from 1 to 20", t.max_depth.map(|v| v.to_string()), |t, v| parse(v, &mut t.max_depth)) }
+                { field("min-samples-leaf", "Rows per leaf", "100", "a whole number, at least 1", t.min_samples_leaf.map(|v| v.to_string()), |t, v| parse(v, &mut t.min_samples_leaf)) }
+                { field("min-samples-treatment", "Rows of each group per leaf", "10", "a whole number", t.min_samples_treatment.map(|v| v.to_string()), |t, v| parse(v, &mut t.min_samples_treatment)) }
+                { field("n-reg", "Shrinkage toward the parent (n_reg)", "10", "a number, at least 0", t.n_reg.map(|v| v.to_string()), |t, v| parse(v, &mut t.n_reg)) }
                 <label class="setting">
                     <span>{"Split search"}</span>
                     <select data-testid="uplift-split-search" onchange={on_search}>

@@ -67,6 +67,7 @@ impl AppState {
                 tree: self.uplift.tree.clone(),
                 economics: self.uplift.economics,
                 budget_share: self.uplift.budget_share,
+                budget_customers: self.uplift.budget_customers,
                 key: self.uplift.key.clone(),
                 truth_column: self.uplift.truth_column.clone(),
             }),
@@ -137,6 +138,7 @@ impl AppState {
         up.test_fraction = u.test_fraction;
         up.economics = u.economics;
         up.budget_share = u.budget_share;
+        up.budget_customers = u.budget_customers.filter(|&n| n > 0);
         if tree_options_valid(&u.tree) {
             up.tree = u.tree.clone();
         }

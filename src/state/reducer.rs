@@ -122,6 +122,9 @@ pub enum Action {
     /// Set the value of a conversion and the costs of treating (refused when one is negative or
     /// not a number).
     SetUpliftEconomics(cf_engine::uplift::Economics),
+    /// Set the budget in customers (`None`: the share of [`Action::SetUpliftBudget`]); 0 is not
+    /// taken.
+    SetUpliftBudgetCustomers(Option<usize>),
     /// Set the budget: the largest share of customers targeted, in (0, 1].
     SetUpliftBudget(f64),
     /// Show the deciles and decision of this model of the last fit.
@@ -267,6 +270,7 @@ impl AppState {
             models: self.uplift.models.take(),
             economics: self.uplift.economics,
             budget_share: self.uplift.budget_share,
+            budget_customers: self.uplift.budget_customers,
             key: self.uplift.key.take(),
             ..Default::default()
         };
@@ -382,6 +386,13 @@ impl Reducible for AppState {
                     return self;
                 }
                 s.uplift.budget_share = b;
+                s.uplift.budget_customers = None;
+            }
+            Action::SetUpliftBudgetCustomers(n) => {
+                if n == Some(0) {
+                    return self;
+                }
+                s.uplift.budget_customers = n;
             }
             Action::SetUpliftFocus(k) => s.uplift.focus = Some(k),
             Action::SetTargetingKey(k) => s.uplift.key = k,

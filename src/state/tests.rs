@@ -1023,6 +1023,21 @@ fn whom_to_target_focus_costs_and_budget() {
         .reduce(Action::SetUpliftEconomics(Economics { cost_per_treated: -1.0, ..e }));
     assert_eq!(same.uplift.budget_share, 0.1);
     assert_eq!(same.uplift.economics, e);
+    // A budget in customers: at most that many of the file's, whatever the share said; 0 is not
+    // taken, and a share set again replaces it.
+    let population = s.uplift.result.as_ref().map(|r| r.report.n_train + r.report.n_test).unwrap();
+    let by_count = capped.clone().reduce(Action::SetUpliftBudgetCustomers(Some(population / 20)));
+    let d20 = by_count.uplift_decision().unwrap();
+    assert!(
+        d20.share <= 0.05 && d20.customers <= population / 20,
+        "{:?}",
+        (d20.share, d20.customers)
+    );
+    assert_eq!(
+        by_count.clone().reduce(Action::SetUpliftBudgetCustomers(Some(0))).uplift.budget_customers,
+        Some(population / 20)
+    );
+    assert_eq!(by_count.reduce(Action::SetUpliftBudget(0.3)).uplift.budget_customers, None);
     // The reversed ranking targets the wrong half first.
     let other = s.clone().reduce(Action::SetUpliftFocus(0));
     assert_eq!(other.uplift_focus(), Some(0));

@@ -63,6 +63,8 @@ pub struct UpliftState {
     pub economics: Economics,
     /// The largest share of customers the budget allows, in (0, 1].
     pub budget_share: f64,
+    /// A budget in customers instead (at most this many of the file's customers), when set.
+    pub budget_customers: Option<usize>,
     /// The model (index into the last fit's models) whose deciles and decision are shown; `None`:
     /// the one with the highest Qini ([`AppState::uplift_focus`]).
     pub focus: Option<usize>,
@@ -125,6 +127,7 @@ impl Default for UpliftState {
             tree: TreeOptions::default(),
             economics: Economics { value: 1.0, cost_per_treated: 0.0, cost_per_conversion: 0.0 },
             budget_share: 1.0,
+            budget_customers: None,
             focus: None,
             key: None,
             list_job: None,
@@ -192,7 +195,9 @@ impl AppState {
             m,
             self.uplift.economics,
             r.report.n_train + r.report.n_test,
-            self.uplift.budget_share,
+            self.uplift.budget_customers.map_or(self.uplift.budget_share, |n| {
+                cf_engine::uplift::budget_share(n, r.report.n_train + r.report.n_test)
+            }),
             r.spec.alpha,
         )
     }

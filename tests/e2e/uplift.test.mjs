@@ -185,6 +185,18 @@ export default (test, h) => {
     assert(await page.locator('[data-testid=data-shape]').filter({ hasText: '64,000 rows' }).count() === 1, 'the loaded file stays');
     assert(await page.locator('[data-testid=uplift-table]').count() === 1, 'the fit stays');
     await page.locator('[data-testid=score-new]').screenshot({ path: path.join(artifacts, 'score-new-refused.png') });
+    // A budget in customers: at most 10,000 of the 64,000, as `--budget-customers 10000`.
+    await page.selectOption('[data-testid=uplift-budget-unit]', 'customers');
+    await page.fill('[data-testid=uplift-budget]', '10000');
+    await page.press('[data-testid=uplift-budget]', 'Tab');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=uplift-recommendation]').dataset.customers) <= 10000);
+    const capped = await page.locator('[data-testid=uplift-recommendation]').evaluate((el) => ({ ...el.dataset }));
+    const cliCapped = JSON.parse(execFileSync(cli, ['uplift', file, '--treatment', 'treatment', '--outcome', 'visit',
+      '--covariates', covariates.join(','), '--model', 'x-learner-gbdt', '--split-column', 'test', '--bootstrap', '2',
+      '--value', '30', '--cost-per-treated', '0.2', '--cost-per-conversion', '3', '--budget-customers', '10000', '--json'],
+      { encoding: 'utf8' })).models[0].decision;
+    assert(Number(capped.customers) === cliCapped.customers && Number(capped.share) === cliCapped.share,
+      `budget of 10,000: page ${capped.customers} (${capped.share}), CLI ${cliCapped.customers} (${cliCapped.share})`);
     const curves = await page.locator('[data-testid=gain-curve]').count();
     assert(curves === 2, `two gain curves: ${curves}`);
     const caption = await page.locator('figure.gain figcaption').innerText();
@@ -202,9 +214,12 @@ export default (test, h) => {
     await page.fill('[data-testid=uplift-trees]', '0');
     await page.press('[data-testid=uplift-trees]', 'Tab');
     assert(await page.locator('[data-testid=uplift-stale]').count() === 0, 'zero trees is not a setting');
+    const refused = await page.locator('[data-testid=uplift-setting-refused]').innerText();
+    assert(/Trees per forest: “0” is not taken \(a whole number from 1 to 1,000\)/.test(refused), `the refusal is said: ${refused}`);
     await page.fill('[data-testid=uplift-trees]', '20');
     await page.press('[data-testid=uplift-trees]', 'Tab');
     await page.locator('[data-testid=uplift-stale]').waitFor();
+    assert(await page.locator('[data-testid=uplift-setting-refused]').count() === 0, 'a value taken clears the refusal');
     await page.uncheck('[data-testid=uplift-model-x-learner-gbdt]');
     await page.locator('[data-testid=who-responds]').screenshot({ path: path.join(artifacts, 'who-responds.png') });
   });

@@ -21,7 +21,7 @@ pub(crate) const USAGE: &str =
                      [--min-samples-treatment N] [--n-reg X] [--trees N] [--max-features N]
                      [--honesty | --no-honesty] [--split exact|histogram] [--missing drop|indicator]
                      [--cate-out FILE] [--value V [--cost-per-treated C] [--cost-per-conversion C]
-                     [--budget-share S] [--list-out FILE] [--model-out FILE] [--list-model NAME]
+                     [--budget-share S | --budget-customers N] [--list-out FILE] [--model-out FILE] [--list-model NAME]
                      [--key COL]] [--true-uplift COL]
                      [--delimiter C] [--json]
 
@@ -42,7 +42,8 @@ intervals (--bootstrap, default 200). --cate-out writes the test rows' predicted
 Each model also gets its calibration table: the observed uplift per decile of predicted uplift,
 and its segments: the leaves of a depth-3 tree fitted to its predictions, as rules.
 --value V (worth of one conversion), --cost-per-treated C, --cost-per-conversion C and
---budget-share S (at most this share targeted, default 1) add the profit-optimal share to target,
+--budget-share S (at most this share targeted, default 1; or --budget-customers N, at most N of
+the file's customers) add the profit-optimal share to target,
 with the profit curve, for all the file's customers. --list-out writes the targeting list: every
 row of the file with its predicted uplift, its rank and the decision (the top rows of the
 profit-optimal share are treated), by --list-model (a model of the report, `model` or
@@ -60,7 +61,7 @@ struct UpliftArgs {
     file: String,
     spec: UpliftSpec,
     /// Costs and values for a targeting decision, and the budget share.
-    economics: Option<(Economics, f64)>,
+    economics: Option<(Economics, f64, Option<usize>)>,
     cate_out: Option<String>,
     /// Targeting list and model file: list file, model file, model name, key column.
     list_out: Option<ListOut>,
@@ -122,6 +123,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
     let mut tree = TreeOptions::default();
     let (mut value_of, mut cost_treated, mut cost_conversion, mut budget) =
         (None::<f64>, 0.0f64, 0.0f64, 1.0f64);
+    let mut budget_customers: Option<usize> = None;
     while let Some(arg) = parser.next().map_err(parse_error)? {
         match arg {
             Arg::Value(v) if file.is_none() => file = Some(text(v)?),
@@ -164,6 +166,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
                     "--cost-per-treated" => cost_treated = number(p, &flag)?,
                     "--cost-per-conversion" => cost_conversion = number(p, &flag)?,
                     "--budget-share" => budget = number(p, &flag)?,
+                    "--budget-customers" => budget_customers = Some(number::<usize>(p, &flag)?),
                     "--delimiter" => {
                         let v = value(p, &flag)?;
                         delimiter = Some(match v.as_str() {
@@ -244,9 +247,13 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
     }
     let list_out = wants.then_some(ListOut { list: list_out, model: model_out, list_model, key });
     let economics = match value_of {
-        None if cost_treated != 0.0 || cost_conversion != 0.0 || budget != 1.0 => {
+        None if cost_treated != 0.0
+            || cost_conversion != 0.0
+            || budget != 1.0
+            || budget_customers.is_some() =>
+        {
             return Err(usage(
-                "--cost-per-treated, --cost-per-conversion and --budget-share need --value".into(),
+                "--cost-per-treated, --cost-per-conversion and the budget need --value".into(),
             ));
         }
         None => None,
@@ -263,12 +270,21 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
             if !(budget > 0.0 && budget <= 1.0) {
                 return Err(usage(format!("--budget-share must be in (0, 1], got {budget}")));
             }
+            match budget_customers {
+                Some(0) => return Err(usage("--budget-customers must be at least 1".into())),
+                Some(_) if budget != 1.0 => {
+                    return Err(usage(
+                        "give --budget-share or --budget-customers, not both".into(),
+                    ));
+                }
+                _ => {}
+            }
             let e = Economics {
                 value: v,
                 cost_per_treated: cost_treated,
                 cost_per_conversion: cost_conversion,
             };
-            Some((e, budget))
+            Some((e, budget, budget_customers))
         }
     };
     Ok(UpliftArgs {
@@ -310,8 +326,9 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
     let mut warnings: Vec<String> = read_warnings.iter().map(ToString::to_string).collect();
     warnings.append(&mut run.report.warnings);
     run.report.warnings = warnings;
-    if let Some((e, budget)) = a.economics {
+    if let Some((e, budget, customers)) = a.economics {
         let population = run.report.n_train + run.report.n_test;
+        let budget = customers.map_or(budget, |n| uplift::budget_share(n, population));
         for m in &mut run.report.models {
             m.decision = uplift::decide(m, e, population, budget, a.spec.alpha);
         }

@@ -968,6 +968,35 @@ fn uplift_deciles_and_a_profit_optimal_share() {
 
     let stderr = uplift_refused(&["--cost-per-treated", "1"]);
     assert!(stderr.contains("need --value"), "{stderr}");
+
+    // A budget of at most 5,000 customers of the 64,000.
+    let v = json_ok(&[
+        "uplift",
+        &file,
+        "--treatment",
+        "treatment",
+        "--outcome",
+        "visit",
+        "--covariates",
+        "recency,history,mens,womens,newbie",
+        "--model",
+        "t-learner-linear",
+        "--bootstrap",
+        "2",
+        "--value",
+        "30",
+        "--budget-customers",
+        "5000",
+        "--json",
+    ]);
+    let d = &v["models"][0]["decision"];
+    assert!(d["customers"].as_u64().unwrap() <= 5000, "{d}");
+    assert_eq!(d["max_share"].as_f64(), Some(5000.0 / 64_000.0));
+    let stderr = uplift_refused(&["--value", "1", "--budget-customers", "0"]);
+    assert!(stderr.contains("at least 1"), "{stderr}");
+    let stderr =
+        uplift_refused(&["--value", "1", "--budget-customers", "10", "--budget-share", "0.5"]);
+    assert!(stderr.contains("not both"), "{stderr}");
 }
 
 #[test]

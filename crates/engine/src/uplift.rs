@@ -823,6 +823,16 @@ fn split_band(band: &[(f64, f64)]) -> [Vec<f64>; 2] {
     [band.iter().map(|b| b.0).collect(), band.iter().map(|b| b.1).collect()]
 }
 
+/// The share of `population` customers that a budget of at most `customers` allows, in (0, 1]
+/// (for [`decide`]'s budget share).
+pub fn budget_share(customers: usize, population: usize) -> f64 {
+    if population == 0 {
+        1.0
+    } else {
+        (customers as f64 / population as f64).clamp(f64::MIN_POSITIVE, 1.0)
+    }
+}
+
 /// Bins of [`UpliftModelResult::distribution`].
 pub const HISTOGRAM_BINS: usize = 30;
 

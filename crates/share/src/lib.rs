@@ -148,6 +148,9 @@ pub struct SharedUplift {
     pub economics: cf_engine::uplift::Economics,
     /// The largest share of customers targeted.
     pub budget_share: f64,
+    /// A budget in customers instead, when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_customers: Option<usize>,
     /// The targeting list's key column.
     pub key: Option<String>,
     /// A column of each row's true uplift (simulated data), to judge the rankings by.
@@ -168,6 +171,7 @@ impl Default for SharedUplift {
                 cost_per_conversion: 0.0,
             },
             budget_share: 1.0,
+            budget_customers: None,
             key: None,
             truth_column: None,
         }
