@@ -33,6 +33,9 @@ struct Inner {
     next_job: u32,
     /// The request in flight, if any.
     current: Option<u32>,
+    /// Requests beside it (a targeting list, a model file, a file to score): a crash ends each
+    /// with a message, so that no button stays busy.
+    side: Vec<u32>,
     /// A load in flight and its file.
     pending_file: Option<(u32, File)>,
     /// The file whose table the worker holds (re-sent after a restart).
@@ -62,6 +65,7 @@ impl Bridge {
             on_message,
             next_job: 1,
             current: None,
+            side: Vec::new(),
             pending_file: None,
             loaded_file: None,
             silent: Vec::new(),
@@ -176,6 +180,7 @@ impl Bridge {
         key: Option<String>,
     ) -> u32 {
         let job = self.next_job();
+        self.0.borrow_mut().side.push(job);
         self.send(&ToWorker::TargetingList { job, spec: Box::new(spec), focus, treat, key }, None);
         job
     }
@@ -190,6 +195,7 @@ impl Bridge {
         key: Option<String>,
     ) -> u32 {
         let job = self.next_job();
+        self.0.borrow_mut().side.push(job);
         self.send(&ToWorker::ModelFile { job, spec: Box::new(spec), focus, share, key }, None);
         job
     }
@@ -207,6 +213,7 @@ impl Bridge {
     ) -> u32 {
         let job = self.next_job();
         let msg = ToWorker::ScoreFile { job, spec: Box::new(spec), focus, share, key };
+        self.0.borrow_mut().side.push(job);
         self.send(&msg, Some(file));
         job
     }
@@ -233,6 +240,7 @@ impl Bridge {
                 w.terminate();
             }
             inner.current = None;
+            inner.side.clear();
             inner.pending_file = None;
             inner.queue.clear();
             inner.loaded_file.clone()
@@ -270,6 +278,9 @@ fn receive(weak: &Weak<RefCell<Inner>>, generation: u32, msg: FromWorker) {
     }
     let callback = {
         let mut inner = rc.borrow_mut();
+        if !matches!(msg, FromWorker::RunProgress { .. } | FromWorker::Progress { .. }) {
+            inner.side.retain(|j| *j != job);
+        }
         if inner.silent.contains(&job) {
             match &msg {
                 FromWorker::Progress { .. } | FromWorker::RunProgress { .. } => return,
@@ -308,14 +319,22 @@ fn receive(weak: &Weak<RefCell<Inner>>, generation: u32, msg: FromWorker) {
 /// first report of a generation restarts).
 fn crashed(weak: &Weak<RefCell<Inner>>, generation: u32, detail: &str) {
     let Some(rc) = weak.upgrade() else { return };
-    let (job, callback, crashes) = {
+    let (job, callback, crashes, side) = {
         let mut inner = rc.borrow_mut();
         if inner.generation != generation {
             return;
         }
         inner.crashes += 1;
-        (inner.current.unwrap_or(0), inner.on_message.clone(), inner.crashes)
+        let side = std::mem::take(&mut inner.side);
+        (inner.current.unwrap_or(0), inner.on_message.clone(), inner.crashes, side)
     };
+    for j in side {
+        callback.emit(FromWorker::Failed {
+            job: j,
+            message: "the computation stopped unexpectedly; your data is kept, please try again"
+                .into(),
+        });
+    }
     if crashes > MAX_RESTARTS {
         // Stop here: a worker that cannot even start would otherwise be respawned forever.
         if let Some(w) = rc.borrow_mut().worker.take() {
