@@ -63,6 +63,28 @@ fn to_action(msg: FromWorker) -> Option<Action> {
             }
             Action::ScoreDone(job, state::uplift::ScoredFile { name, rows, scored, treated })
         }
+        FromWorker::ScoredLoaded {
+            job,
+            csv,
+            rows,
+            scored,
+            treated,
+            model,
+            fitted_for,
+            n_train,
+            share,
+        } => {
+            if crate::services::download::download("targeting-list.csv", "text/csv", &csv).is_none()
+            {
+                return Some(Action::Failed {
+                    job,
+                    message: "the browser refused the download of the targeting list".into(),
+                });
+            }
+            let counts = (rows, scored, treated);
+            let saved = state::uplift::SavedScored { model, fitted_for, n_train, share, counts };
+            Action::SavedScoreDone(job, saved)
+        }
         FromWorker::Failed { job, message } => Action::Failed { job, message },
     })
 }
@@ -233,6 +255,14 @@ pub fn App() -> Html {
             state.dispatch(Action::ScoreSent(job));
         })
     };
+    let on_saved_model = {
+        let bridge = bridge.clone();
+        let state = state.clone();
+        Callback::from(move |file: File| {
+            let job = bridge.score_loaded(&file);
+            state.dispatch(Action::SavedScoreSent(job));
+        })
+    };
     let loading = matches!(state.busy, Busy::Loading { .. });
     // An example (or an example's link) runs its analysis as soon as its file is loaded.
     {
@@ -269,6 +299,7 @@ pub fn App() -> Html {
                     </div>
                     <GraphPanel />
                     <SharePanel />
+                    <crate::components::targeting::ScoreWithSavedModel on_model={on_saved_model} />
                     if let (Some(e), None) = (&state.run_error, &state.result) {
                         // A run that failed as a whole, where its results would be (and beside
                         // its button).

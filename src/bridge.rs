@@ -218,6 +218,15 @@ impl Bridge {
         job
     }
 
+    /// Sends a saved model file to score the loaded table with (see [`ToWorker::ScoreLoaded`]);
+    /// returns the request id. It does not become the request in flight.
+    pub fn score_loaded(&self, model: &File) -> u32 {
+        let job = self.next_job();
+        self.0.borrow_mut().side.push(job);
+        self.send(&ToWorker::ScoreLoaded { job }, Some(model));
+        job
+    }
+
     /// Asks for the independence tests of `list` on the loaded table; returns the request id.
     /// It does not become the request in flight (a run may be going on).
     pub fn test(&self, list: Vec<Independence>) -> u32 {

@@ -84,6 +84,12 @@ pub enum ToWorker {
         /// A column of the scored file written beside the row number.
         key: Option<String>,
     },
+    /// Score the loaded table with the model file sent beside this message (a saved
+    /// `uplift-model.json`): no fit needed.
+    ScoreLoaded {
+        /// Request id, echoed in the reply.
+        job: u32,
+    },
     /// Test the graph's implied independences on the loaded table.
     Test {
         /// Request id, echoed in the reply.
@@ -177,6 +183,27 @@ pub enum FromWorker {
         /// Rows marked to treat.
         treated: usize,
     },
+    /// The loaded table was scored with a saved model.
+    ScoredLoaded {
+        /// Request id.
+        job: u32,
+        /// The targeting list as CSV.
+        csv: String,
+        /// Rows of the table.
+        rows: usize,
+        /// Rows scored.
+        scored: usize,
+        /// Rows marked to treat.
+        treated: usize,
+        /// The model's name (`x-learner-gbdt`).
+        model: String,
+        /// The treatment and the outcome it was fitted for.
+        fitted_for: (String, String),
+        /// Its training rows.
+        n_train: usize,
+        /// The share treated (the one saved with it).
+        share: f64,
+    },
     /// Independence tests finished.
     Tested {
         /// Request id.
@@ -206,6 +233,7 @@ impl FromWorker {
             | FromWorker::TargetingList { job, .. }
             | FromWorker::ModelFile { job, .. }
             | FromWorker::Scored { job, .. }
+            | FromWorker::ScoredLoaded { job, .. }
             | FromWorker::Tested { job, .. }
             | FromWorker::Failed { job, .. } => *job,
         }

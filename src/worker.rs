@@ -176,6 +176,15 @@ fn handle(data: &JsValue) {
             };
             post(&with_fit(job, &spec, |_, last| score_file(job, &file, last, focus, share, key)));
         }
+        ToWorker::ScoreLoaded { job } => {
+            let file = js_sys::Reflect::get(data, &JsValue::from_str("file"))
+                .ok()
+                .and_then(|f| f.dyn_into::<File>().ok());
+            let Some(file) = file else {
+                return post(&FromWorker::Failed { job, message: "no file was received".into() });
+            };
+            post(&score_loaded(job, &file));
+        }
         ToWorker::Test { job, list } => {
             let reply = TABLE.with_borrow(|t| match t {
                 None => FromWorker::Failed { job, message: "load a data file first".into() },
@@ -261,6 +270,53 @@ fn score_file(
         },
         Err(e) => failed(format!("{name}: {e}")),
     }
+}
+
+/// Largest model file read (a forest of 1,000 deep trees stays far below).
+const MAX_MODEL_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
+
+/// Scores the loaded table with the model file `file`.
+fn score_loaded(job: u32, file: &File) -> FromWorker {
+    let failed = |message: String| FromWorker::Failed { job, message };
+    let name = file.name();
+    if file.size() > MAX_MODEL_BYTES {
+        return failed(format!("{name} is larger than any model file (256 MB): is it one?"));
+    }
+    let mut reader = match FileChunks::new(file) {
+        Ok(r) => r,
+        Err(message) => return failed(message),
+    };
+    let mut text = String::new();
+    if let Err(e) = reader.read_to_string(&mut text) {
+        return failed(format!("{name}: {e}"));
+    }
+    let model = match cf_engine::model_file::load(&text) {
+        Ok(m) => m,
+        Err(e) => return failed(format!("{name}: {e}")),
+    };
+    TABLE.with_borrow(|t| match t {
+        None => failed("load a data file first".into()),
+        Some(table) => {
+            let options = cf_engine::model_file::ScoreOptions::default();
+            match cf_engine::model_file::score(table, &model, &options) {
+                Ok(s) => {
+                    let b = &model.body;
+                    FromWorker::ScoredLoaded {
+                        job,
+                        csv: s.csv,
+                        rows: s.rows,
+                        scored: s.scored,
+                        treated: s.treated,
+                        model: b.model.as_str().to_string(),
+                        fitted_for: (b.treatment.clone(), b.outcome.clone()),
+                        n_train: b.training.n_train,
+                        share: b.decision.share,
+                    }
+                }
+                Err(e) => failed(e.to_string()),
+            }
+        }
+    })
 }
 
 fn load(job: u32, file: &File) {

@@ -11,7 +11,7 @@ pub mod preview;
 pub(crate) mod results;
 mod roles;
 mod share;
-mod targeting;
+pub(crate) mod targeting;
 mod uplift;
 
 pub use diagnostics::{BalanceTable, Diagnostics, LovePlot, OverlapPlot};

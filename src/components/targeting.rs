@@ -674,3 +674,65 @@ fn DistributionChart(props: &DistributionChartProps) -> Html {
         </PlotFrame>
     }
 }
+
+/// Props of [`ScoreWithSavedModel`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct ScoreWithSavedModelProps {
+    /// Send the model file to score the loaded table with.
+    pub on_model: Callback<web_sys::File>,
+}
+
+/// Next month's file, scored with a model saved earlier (`uplift-model.json`, from this page or
+/// `counterfact uplift --model-out`): no treatment, outcome or fit needed.
+#[component]
+pub(crate) fn ScoreWithSavedModel(props: &ScoreWithSavedModelProps) -> Html {
+    let (s, _) = use_app();
+    let busy = s.uplift.saved_job.is_some();
+    let onchange = {
+        let on_model = props.on_model.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                on_model.emit(file);
+            }
+            input.set_value("");
+        })
+    };
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let on_model = props.on_model.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if busy {
+                return;
+            }
+            if let Some(file) = e.data_transfer().and_then(|dt| dt.files()).and_then(|f| f.get(0)) {
+                on_model.emit(file);
+            }
+        })
+    };
+    let open = s.uplift.saved.is_some() || s.uplift.saved_error.is_some() || busy;
+    html! {
+        <details class="card saved-model" data-testid="saved-model" {open}>
+            <summary>{"Score this file with a saved model"}</summary>
+            <p class="hint">{"A model downloaded from “Whom to target” (uplift-model.json, or counterfact uplift --model-out) ranks this file's customers and downloads their targeting list: no treatment, outcome or fit needed, only the covariate columns it was fitted on."}</p>
+            <label class={classes!("button-like", busy.then_some("disabled"))} data-testid="saved-model-drop" {ondragover} {ondrop}>
+                <input type="file" class="visually-hidden" data-testid="saved-model-input"
+                       aria-label="Open a saved model file to score this file with"
+                       accept=".json,application/json" disabled={busy} {onchange} />
+                { if busy { "Scoring…" } else { "Open a model file (JSON)…" } }
+            </label>
+            if let Some(r) = &s.uplift.saved {
+                <p class="scored" role="status" data-testid="saved-model-summary">{format!(
+                    "Scored with {} (fitted on {} for {} → {}): {} of {}, the top {} ({}) marked to treat; targeting-list.csv was downloaded.",
+                    r.model, format::plural(r.n_train, "row", "rows"), r.fitted_for.0, r.fitted_for.1,
+                    format::count(r.counts.1), format::plural(r.counts.0, "row", "rows"),
+                    format::count(r.counts.2), format::percent(r.share),
+                )}</p>
+            }
+            if let Some(e) = &s.uplift.saved_error {
+                <p class="error-inline" role="alert" data-testid="saved-model-error">{crate::components::message::message(e)}</p>
+            }
+        </details>
+    }
+}

@@ -145,6 +145,10 @@ pub enum Action {
     ScoreSent(u32),
     /// The file of request `job` was scored and its list downloaded.
     ScoreDone(u32, super::uplift::ScoredFile),
+    /// The loaded file was sent to be scored with a saved model as request `job`.
+    SavedScoreSent(u32),
+    /// Request `job` scored the loaded file with a saved model and its list was downloaded.
+    SavedScoreDone(u32, super::uplift::SavedScored),
     /// An uplift fit was sent as request `job`.
     UpliftStarted {
         /// Request id.
@@ -428,6 +432,19 @@ impl Reducible for AppState {
                 s.uplift.score_job = None;
                 s.uplift.scored = Some(scored);
             }
+            Action::SavedScoreSent(job) => {
+                s.uplift.saved_job = Some(job);
+                s.uplift.saved_error = None;
+                s.uplift.saved = None;
+            }
+            Action::SavedScoreDone(job, saved) if s.uplift.saved_job == Some(job) => {
+                s.uplift.saved_job = None;
+                s.uplift.saved = Some(saved);
+            }
+            Action::Failed { job, message } if s.uplift.saved_job == Some(job) => {
+                s.uplift.saved_job = None;
+                s.uplift.saved_error = Some(message);
+            }
             Action::Failed { job, message } if s.uplift.score_job == Some(job) => {
                 // Said beside the button; the loaded file, the fit and its list stay.
                 s.uplift.score_job = None;
@@ -463,6 +480,7 @@ impl Reducible for AppState {
                 s.uplift.list_job = None;
                 s.uplift.model_job = None;
                 s.uplift.score_job = None;
+                s.uplift.saved_job = None;
                 s.autorun = false;
                 s.pending_roles = SuggestedRoles::default();
             }
@@ -536,6 +554,7 @@ impl Reducible for AppState {
             | Action::TargetingListDone(_)
             | Action::ModelFileDone(_)
             | Action::ScoreDone(..)
+            | Action::SavedScoreDone(..)
             | Action::Failed { .. } => {
                 return self;
             }

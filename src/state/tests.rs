@@ -1070,6 +1070,21 @@ fn whom_to_target_focus_costs_and_budget() {
     assert!(late.uplift.scored.is_none() && late.uplift.score_job == Some(9), "not this request's");
     let saved = scored.reduce(Action::ModelFileDone(8));
     assert_eq!((saved.uplift.model_job, saved.uplift.model_error.as_deref()), (None, None));
+    // The loaded file scored with a saved model: its own busy state, result and error.
+    let saved = crate::state::uplift::SavedScored {
+        model: "uplift-tree-kl".into(),
+        fitted_for: ("t".into(), "y".into()),
+        n_train: 10,
+        share: 0.5,
+        counts: (4, 4, 2),
+    };
+    let opened = done.clone().reduce(Action::SavedScoreSent(12));
+    assert_eq!(opened.uplift.saved_job, Some(12));
+    let bad = opened.clone().reduce(Action::Failed { job: 12, message: "changed".into() });
+    assert_eq!((bad.uplift.saved_job, bad.uplift.saved_error.as_deref()), (None, Some("changed")));
+    assert!(bad.error.is_none() && bad.uplift.result.is_some());
+    let good = opened.reduce(Action::SavedScoreDone(12, saved.clone()));
+    assert_eq!((good.uplift.saved_job, good.uplift.saved.as_ref()), (None, Some(&saved)));
     let cancelled = saving.reduce(Action::Cancelled { job: 20 });
     assert_eq!((cancelled.uplift.model_job, cancelled.uplift.score_job), (None, None));
     // A new file keeps the costs, the budget and the key column, not the fit.

@@ -84,6 +84,12 @@ pub struct UpliftState {
     pub score_error: Option<String>,
     /// The last file scored with this fit's model.
     pub scored: Option<ScoredFile>,
+    /// The loaded file being scored with a saved model file (request id).
+    pub saved_job: Option<u32>,
+    /// Why the loaded file could not be scored with the saved model.
+    pub saved_error: Option<String>,
+    /// The loaded file scored with a saved model (its list was downloaded).
+    pub saved: Option<SavedScored>,
     pub(super) pending: Option<UpliftSpec>,
 }
 
@@ -98,6 +104,21 @@ pub struct ScoredFile {
     pub scored: usize,
     /// Rows marked to treat.
     pub treated: usize,
+}
+
+/// The loaded file scored with a saved model file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedScored {
+    /// The model's name (`x-learner-gbdt`).
+    pub model: String,
+    /// The treatment and the outcome it was fitted for.
+    pub fitted_for: (String, String),
+    /// Its training rows.
+    pub n_train: usize,
+    /// The share treated.
+    pub share: f64,
+    /// Rows of the file, rows scored, rows marked to treat.
+    pub counts: (usize, usize, usize),
 }
 
 /// Largest forest the page fits.
@@ -137,6 +158,9 @@ impl Default for UpliftState {
             score_job: None,
             score_error: None,
             scored: None,
+            saved_job: None,
+            saved_error: None,
+            saved: None,
             pending: None,
         }
     }

@@ -251,6 +251,42 @@ export default (test, h) => {
     assert(again === first && first.split('\n').length === 64002, 'the same list after a restart of the worker');
   });
 
+  test('next month: a file with only the covariate columns, scored on the page with a saved model file, gives the list counterfact score gives', async ({ page }) => {
+    const { execFileSync } = await import('node:child_process');
+    const text = hillstromWithSplit();
+    const file = path.join(artifacts, 'hillstrom_split_saved.csv');
+    fs.writeFileSync(file, text);
+    const modelFile = path.join(artifacts, 'uplift-tree-model.json');
+    execFileSync(cli, ['uplift', file, '--treatment', 'treatment', '--outcome', 'visit', '--covariates', covariates.join(','),
+      '--model', 'uplift-tree-kl', '--split-column', 'test', '--bootstrap', '2', '--value', '30', '--cost-per-treated', '0.2',
+      '--list-out', path.join(artifacts, 'uplift-tree-list.csv'), '--model-out', modelFile]);
+    const header = text.split('\n', 1)[0].split(',');
+    const keep = ['history', ...covariates.filter((c) => c !== 'history')];
+    const at = keep.map((c) => header.indexOf(c));
+    const next = [keep.join(','), ...text.split('\n').slice(1, 2001).map((l) => { const c = l.split(','); return at.map((i) => c[i]).join(','); })].join('\n') + '\n';
+    const nextFile = path.join(artifacts, 'next-month-covariates.csv');
+    fs.writeFileSync(nextFile, next);
+    await dropFile(page, 'next-month-covariates.csv', next);
+    await page.locator('[data-testid=data-shape]').filter({ hasText: '2,000 rows' }).waitFor({ timeout: 60000 });
+    await page.click('[data-testid=saved-model] summary');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }),
+      page.setInputFiles('[data-testid=saved-model-input]', modelFile)]);
+    const got = fs.readFileSync(await download.path(), 'utf8');
+    const want = path.join(artifacts, 'next-month-covariates-list.csv');
+    execFileSync(cli, ['score', modelFile, nextFile, '--out', want]);
+    assert(got === fs.readFileSync(want, 'utf8'), 'the page\'s list is counterfact score\'s');
+    assert(got.split('\n').length === 2002, `a line per row: ${got.split('\n').length - 2}`);
+    const summary = await page.locator('[data-testid=saved-model-summary]').innerText();
+    assert(/Scored with uplift-tree-kl .*treatment → visit\): 2,000 of 2,000 rows/.test(summary), `summary: ${summary}`);
+    // A model file that was edited is refused with the reason; the file stays loaded.
+    const edited = fs.readFileSync(modelFile, 'utf8').replace('"label": "treat"', '"label": "mail"');
+    await page.setInputFiles('[data-testid=saved-model-input]', { name: 'edited.json', mimeType: 'application/json', buffer: Buffer.from(edited) });
+    const error = await page.locator('[data-testid=saved-model-error]').innerText();
+    assert(/edited\.json: the model file was changed after it was saved/.test(error), `error: ${error}`);
+    assert(await page.locator('[data-testid=data-shape]').filter({ hasText: '2,000 rows' }).count() === 1, 'the file stays');
+    await page.locator('[data-testid=saved-model]').screenshot({ path: path.join(artifacts, 'saved-model.png') });
+  });
+
   test('coupon example: each model\'s list holds more true incremental purchases at 30 % than a random one, and the page says how far it is from the best list', async ({ page }) => {
     await page.goto(h.base());
     await page.click('[data-testid=example-coupon]');
