@@ -115,6 +115,16 @@ pub(crate) fn value(parser: &mut Parser, flag: &str) -> Result<String, Failure> 
         .map_err(|_| usage(format!("{flag} needs a value in UTF-8")))
 }
 
+/// The value of `--delimiter`: one character, or `tab`.
+pub(crate) fn delimiter(parser: &mut Parser, flag: &str) -> Result<u8, Failure> {
+    let v = value(parser, flag)?;
+    match v.as_str() {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        s if s.len() == 1 => Ok(s.as_bytes()[0]),
+        _ => Err(usage(format!("--delimiter must be one character, got `{v}`"))),
+    }
+}
+
 /// A positional argument as text.
 pub(crate) fn text(arg: OsString) -> Result<String, Failure> {
     arg.into_string().map_err(|a| usage(format!("`{}` is not valid UTF-8", a.to_string_lossy())))
@@ -204,14 +214,7 @@ fn set_option(args: &mut Args, flag: &str, parser: &mut Parser) -> Result<(), Fa
             args.cate_out = Some(value(parser, flag)?);
             options.cate = true;
         }
-        "--delimiter" => {
-            let v = value(parser, flag)?;
-            args.delimiter = Some(match v.as_str() {
-                "tab" | "\\t" | "\t" => b'\t',
-                s if s.len() == 1 => s.as_bytes()[0],
-                _ => return Err(usage(format!("--delimiter must be one character, got `{v}`"))),
-            });
-        }
+        "--delimiter" => args.delimiter = Some(delimiter(parser, flag)?),
         "--threads" => {
             let v = value(parser, flag)?;
             args.threads =

@@ -48,18 +48,7 @@ pub(crate) fn score_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, Fa
                         }
                         options.share = Some(s);
                     }
-                    "--delimiter" => {
-                        let v = value(p, &flag)?;
-                        delimiter = Some(match v.as_str() {
-                            "tab" | "\\t" | "\t" => b'\t',
-                            s if s.len() == 1 => s.as_bytes()[0],
-                            _ => {
-                                return Err(usage(format!(
-                                    "--delimiter must be one character, got `{v}`"
-                                )));
-                            }
-                        });
-                    }
+                    "--delimiter" => delimiter = Some(crate::delimiter(p, &flag)?),
                     "--json" => json = true,
                     f => return Err(usage(format!("unknown option {f}"))),
                 }

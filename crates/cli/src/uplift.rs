@@ -167,18 +167,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
                     "--cost-per-conversion" => cost_conversion = number(p, &flag)?,
                     "--budget-share" => budget = number(p, &flag)?,
                     "--budget-customers" => budget_customers = Some(number::<usize>(p, &flag)?),
-                    "--delimiter" => {
-                        let v = value(p, &flag)?;
-                        delimiter = Some(match v.as_str() {
-                            "tab" | "\\t" | "\t" => b'\t',
-                            s if s.len() == 1 => s.as_bytes()[0],
-                            _ => {
-                                return Err(usage(format!(
-                                    "--delimiter must be one character, got `{v}`"
-                                )));
-                            }
-                        });
-                    }
+                    "--delimiter" => delimiter = Some(crate::delimiter(p, &flag)?),
                     "--json" => json = true,
                     "--max-depth" => tree.max_depth = Some(number(p, &flag)?),
                     "--min-samples-leaf" => tree.min_samples_leaf = Some(number(p, &flag)?),
