@@ -992,7 +992,8 @@ pub struct UpliftModelResult {
     /// highest predicted uplift first (none for a score column).
     #[serde(default)]
     pub segments: Vec<Segment>,
-    /// The distribution of the predicted effects over every row the model scored.
+    /// The distribution of the predicted effects over every row the model scored (a score
+    /// column: its test rows); filled in by [`run`], empty from [`evaluate`] alone.
     #[serde(default)]
     pub distribution: Histogram,
     /// What drives the predicted effect, by covariate column, most first ([`importance`]; none
@@ -1094,7 +1095,8 @@ pub fn evaluate(
         cumulative,
         decision: None,
         segments: Vec::new(),
-        distribution: Histogram::of(all_scores, HISTOGRAM_BINS),
+        // Set by `run`: over every row for a fitted model, the test rows for a score column.
+        distribution: Histogram::default(),
         importance: Vec::new(),
         truth,
         n_distinct: sorted.len(),
@@ -1463,7 +1465,10 @@ pub fn run(
     for (name, s) in score_columns(data) {
         for k in 0..arms.len() {
             match evaluate(data, spec, name, k + 1, s) {
-                Ok(r) => report.models.push(r),
+                Ok(mut r) => {
+                    r.distribution = Histogram::of(s, HISTOGRAM_BINS);
+                    report.models.push(r);
+                }
                 Err(e) => {
                     report.warnings.push(e.to_string());
                     errors.push(e.to_string());
