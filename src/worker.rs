@@ -77,6 +77,11 @@ pub fn start() {
     post(&FromWorker::Ready);
 }
 
+/// The `File` sent beside a message, if any.
+fn attached_file(data: &JsValue) -> Option<File> {
+    js_sys::Reflect::get(data, &JsValue::from_str("file")).ok().and_then(|f| f.dyn_into().ok())
+}
+
 fn handle(data: &JsValue) {
     let text =
         js_sys::Reflect::get(data, &JsValue::from_str("msg")).ok().and_then(|v| v.as_string());
@@ -86,9 +91,7 @@ fn handle(data: &JsValue) {
     };
     match msg {
         ToWorker::Load { job } => {
-            let file = js_sys::Reflect::get(data, &JsValue::from_str("file"))
-                .ok()
-                .and_then(|f| f.dyn_into::<File>().ok());
+            let file = attached_file(data);
             match file {
                 Some(file) => load(job, &file),
                 None => post(&FromWorker::Failed { job, message: "no file was received".into() }),
@@ -168,18 +171,14 @@ fn handle(data: &JsValue) {
             }));
         }
         ToWorker::ScoreFile { job, spec, focus, share, key } => {
-            let file = js_sys::Reflect::get(data, &JsValue::from_str("file"))
-                .ok()
-                .and_then(|f| f.dyn_into::<File>().ok());
+            let file = attached_file(data);
             let Some(file) = file else {
                 return post(&FromWorker::Failed { job, message: "no file was received".into() });
             };
             post(&with_fit(job, &spec, |_, last| score_file(job, &file, last, focus, share, key)));
         }
         ToWorker::ScoreLoaded { job } => {
-            let file = js_sys::Reflect::get(data, &JsValue::from_str("file"))
-                .ok()
-                .and_then(|f| f.dyn_into::<File>().ok());
+            let file = attached_file(data);
             let Some(file) = file else {
                 return post(&FromWorker::Failed { job, message: "no file was received".into() });
             };
