@@ -33,35 +33,20 @@ fn to_action(msg: FromWorker) -> Option<Action> {
             Action::UpliftReported { job, report, millis }
         }
         FromWorker::TargetingList { job, csv } => {
-            if crate::services::download::download("targeting-list.csv", "text/csv", &csv).is_none()
-            {
-                return Some(Action::Failed {
-                    job,
-                    message: "the browser refused the download of the targeting list".into(),
-                });
-            }
-            Action::TargetingListDone(job)
+            downloaded(job, "targeting-list.csv", &csv, LIST, Action::TargetingListDone(job))
         }
-        FromWorker::ModelFile { job, json } => {
-            let mime = "application/json";
-            if crate::services::download::download("uplift-model.json", mime, &json).is_none() {
-                return Some(Action::Failed {
-                    job,
-                    message: "the browser refused the download of the model file".into(),
-                });
-            }
-            Action::ModelFileDone(job)
-        }
+        FromWorker::ModelFile { job, json } => downloaded(
+            job,
+            "uplift-model.json",
+            &json,
+            "the model file",
+            Action::ModelFileDone(job),
+        ),
         FromWorker::Scored { job, name, csv, rows, scored, treated } => {
             let stem = name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem);
             let download = format!("targeting-list-{stem}.csv");
-            if crate::services::download::download(&download, "text/csv", &csv).is_none() {
-                return Some(Action::Failed {
-                    job,
-                    message: "the browser refused the download of the targeting list".into(),
-                });
-            }
-            Action::ScoreDone(job, state::uplift::ScoredFile { name, rows, scored, treated })
+            let file = state::uplift::ScoredFile { name, rows, scored, treated };
+            downloaded(job, &download, &csv, LIST, Action::ScoreDone(job, file))
         }
         FromWorker::ScoredLoaded {
             job,
@@ -74,19 +59,25 @@ fn to_action(msg: FromWorker) -> Option<Action> {
             n_train,
             share,
         } => {
-            if crate::services::download::download("targeting-list.csv", "text/csv", &csv).is_none()
-            {
-                return Some(Action::Failed {
-                    job,
-                    message: "the browser refused the download of the targeting list".into(),
-                });
-            }
             let counts = (rows, scored, treated);
             let saved = state::uplift::SavedScored { model, fitted_for, n_train, share, counts };
-            Action::SavedScoreDone(job, saved)
+            downloaded(job, "targeting-list.csv", &csv, LIST, Action::SavedScoreDone(job, saved))
         }
         FromWorker::Failed { job, message } => Action::Failed { job, message },
     })
+}
+
+/// What the CSV downloads are, in messages.
+const LIST: &str = "the targeting list";
+
+/// `done` once `text` (`what`, in words) is offered as the download `name`; request `job` failed
+/// if the browser refused it.
+fn downloaded(job: u32, name: &str, text: &str, what: &str, done: Action) -> Action {
+    let mime = if name.ends_with(".json") { "application/json" } else { "text/csv" };
+    if crate::services::download::download(name, mime, text).is_some() {
+        return done;
+    }
+    Action::Failed { job, message: format!("the browser refused the download of {what}") }
 }
 
 /// Fetches a bundled example as a `File`.
@@ -219,12 +210,9 @@ pub fn App() -> Html {
         let bridge = bridge.clone();
         let state = state.clone();
         Callback::from(move |()| {
-            let (Some(r), Some(focus)) = (state.uplift.result.as_ref(), state.uplift_focus())
-            else {
-                return;
-            };
+            let Some((spec, focus)) = state.uplift_focused_fit() else { return };
             let treat = state.uplift_decision().map_or(0, |d| d.customers);
-            let job = bridge.targeting_list(r.spec.clone(), focus, treat, state.uplift.key.clone());
+            let job = bridge.targeting_list(spec, focus, treat, state.uplift.key.clone());
             state.dispatch(Action::TargetingListSent(job));
         })
     };
@@ -232,12 +220,9 @@ pub fn App() -> Html {
         let bridge = bridge.clone();
         let state = state.clone();
         Callback::from(move |()| {
-            let (Some(r), Some(focus)) = (state.uplift.result.as_ref(), state.uplift_focus())
-            else {
-                return;
-            };
+            let Some((spec, focus)) = state.uplift_focused_fit() else { return };
             let share = state.uplift_decision().map_or(0.0, |d| d.share);
-            let job = bridge.model_file(r.spec.clone(), focus, share, state.uplift.key.clone());
+            let job = bridge.model_file(spec, focus, share, state.uplift.key.clone());
             state.dispatch(Action::ModelFileSent(job));
         })
     };
@@ -245,13 +230,10 @@ pub fn App() -> Html {
         let bridge = bridge.clone();
         let state = state.clone();
         Callback::from(move |file: File| {
-            let (Some(r), Some(focus)) = (state.uplift.result.as_ref(), state.uplift_focus())
-            else {
-                return;
-            };
+            let Some((spec, focus)) = state.uplift_focused_fit() else { return };
             let share = state.uplift_decision().map_or(0.0, |d| d.share);
             let key = state.uplift.key.clone();
-            let job = bridge.score_file(r.spec.clone(), focus, share, key, &file);
+            let job = bridge.score_file(spec, focus, share, key, &file);
             state.dispatch(Action::ScoreSent(job));
         })
     };

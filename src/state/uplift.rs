@@ -210,6 +210,12 @@ impl AppState {
         }
     }
 
+    /// The last fit's spec and the focused model's index: what a targeting list, a model file
+    /// or a scored file is made from.
+    pub fn uplift_focused_fit(&self) -> Option<(UpliftSpec, usize)> {
+        Some((self.uplift.result.as_ref()?.spec.clone(), self.uplift_focus()?))
+    }
+
     /// The targeting decision of the focused model for the current costs, values and budget,
     /// for every row the model was fitted and judged on (computed again on each change, no refit).
     pub fn uplift_decision(&self) -> Option<Decision> {
