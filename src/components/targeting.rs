@@ -475,6 +475,39 @@ fn TargetingList(props: &TargetingListProps) -> Html {
     }
 }
 
+/// The handlers of a file input inside a label that also takes a dropped file: `on_file` gets the
+/// file chosen or dropped, unless `off`.
+fn file_picker(
+    on_file: &Callback<web_sys::File>,
+    off: bool,
+) -> (Callback<Event>, Callback<DragEvent>, Callback<DragEvent>) {
+    let onchange = {
+        let on_file = on_file.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                on_file.emit(file);
+            }
+            // Choosing the same file again must fire `change` again.
+            input.set_value("");
+        })
+    };
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let on_file = on_file.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if off {
+                return;
+            }
+            if let Some(file) = e.data_transfer().and_then(|dt| dt.files()).and_then(|f| f.get(0)) {
+                on_file.emit(file);
+            }
+        })
+    };
+    (onchange, ondragover, ondrop)
+}
+
 /// Props of [`ScoreNew`].
 #[derive(Properties, PartialEq)]
 struct ScoreNewProps {
@@ -495,32 +528,8 @@ fn ScoreNew(props: &ScoreNewProps) -> Html {
         s.uplift.result.as_ref().and_then(|r| r.spec.roles.covariates.clone()).unwrap_or_default();
     let columns =
         if inputs.is_empty() { String::new() } else { format!(" ({})", inputs.join(", ")) };
-    let onchange = {
-        let on_score = props.on_score.clone();
-        Callback::from(move |e: Event| {
-            let input = e.target_unchecked_into::<HtmlInputElement>();
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                on_score.emit(file);
-            }
-            // Choosing the same file again must fire `change` again.
-            input.set_value("");
-        })
-    };
-    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
-    let ondrop = {
-        let on_score = props.on_score.clone();
-        let off = stale || score_busy;
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if off {
-                return;
-            }
-            if let Some(file) = e.data_transfer().and_then(|dt| dt.files()).and_then(|f| f.get(0)) {
-                on_score.emit(file);
-            }
-        })
-    };
     let score_off = stale || score_busy;
+    let (onchange, ondragover, ondrop) = file_picker(&props.on_score, score_off);
     html! {
         <div class="score-new" data-testid="score-new">
             <h4>{"Score new customers"}</h4>
@@ -688,29 +697,7 @@ pub(crate) struct ScoreWithSavedModelProps {
 pub(crate) fn ScoreWithSavedModel(props: &ScoreWithSavedModelProps) -> Html {
     let (s, _) = use_app();
     let busy = s.uplift.saved_job.is_some();
-    let onchange = {
-        let on_model = props.on_model.clone();
-        Callback::from(move |e: Event| {
-            let input = e.target_unchecked_into::<HtmlInputElement>();
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                on_model.emit(file);
-            }
-            input.set_value("");
-        })
-    };
-    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
-    let ondrop = {
-        let on_model = props.on_model.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if busy {
-                return;
-            }
-            if let Some(file) = e.data_transfer().and_then(|dt| dt.files()).and_then(|f| f.get(0)) {
-                on_model.emit(file);
-            }
-        })
-    };
+    let (onchange, ondragover, ondrop) = file_picker(&props.on_model, busy);
     let open = s.uplift.saved.is_some() || s.uplift.saved_error.is_some() || busy;
     html! {
         <details class="card saved-model" data-testid="saved-model" {open}>
