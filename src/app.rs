@@ -210,31 +210,24 @@ pub fn App() -> Html {
         let bridge = bridge.clone();
         let state = state.clone();
         Callback::from(move |()| {
-            let Some((spec, focus)) = state.uplift_focused_fit() else { return };
-            let treat = state.uplift_decision().map_or(0, |d| d.customers);
-            let job = bridge.targeting_list(spec, focus, treat, state.uplift.key.clone());
-            state.dispatch(Action::TargetingListSent(job));
+            let Some(chosen) = state.uplift_chosen() else { return };
+            state.dispatch(Action::TargetingListSent(bridge.targeting_list(chosen)));
         })
     };
     let on_model = {
         let bridge = bridge.clone();
         let state = state.clone();
         Callback::from(move |()| {
-            let Some((spec, focus)) = state.uplift_focused_fit() else { return };
-            let share = state.uplift_decision().map_or(0.0, |d| d.share);
-            let job = bridge.model_file(spec, focus, share, state.uplift.key.clone());
-            state.dispatch(Action::ModelFileSent(job));
+            let Some(chosen) = state.uplift_chosen() else { return };
+            state.dispatch(Action::ModelFileSent(bridge.model_file(chosen)));
         })
     };
     let on_score = {
         let bridge = bridge.clone();
         let state = state.clone();
         Callback::from(move |file: File| {
-            let Some((spec, focus)) = state.uplift_focused_fit() else { return };
-            let share = state.uplift_decision().map_or(0.0, |d| d.share);
-            let key = state.uplift.key.clone();
-            let job = bridge.score_file(spec, focus, share, key, &file);
-            state.dispatch(Action::ScoreSent(job));
+            let Some(chosen) = state.uplift_chosen() else { return };
+            state.dispatch(Action::ScoreSent(bridge.score_file(chosen, &file)));
         })
     };
     let on_saved_model = {

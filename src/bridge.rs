@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 use yew::Callback;
 
-use crate::protocol::{FromWorker, ToWorker};
+use crate::protocol::{Chosen, FromWorker, ToWorker};
 
 /// Script Trunk emits for the worker binary (`data-loader-shim`).
 const WORKER_URL: &str = "./worker_loader.js";
@@ -170,61 +170,37 @@ impl Bridge {
         job
     }
 
-    /// Asks for the targeting list of the fit `spec` (see [`ToWorker::TargetingList`]); returns
-    /// the request id. It does not become the request in flight.
-    pub fn targeting_list(
-        &self,
-        spec: cf_engine::uplift::UpliftSpec,
-        focus: usize,
-        treat: usize,
-        key: Option<String>,
-    ) -> u32 {
-        let job = self.next_job();
-        self.0.borrow_mut().side.push(job);
-        self.send(&ToWorker::TargetingList { job, spec: Box::new(spec), focus, treat, key }, None);
-        job
-    }
-
-    /// Asks for the model file of the fit `spec` (see [`ToWorker::ModelFile`]); returns the
+    /// Asks for the targeting list of a fit (see [`ToWorker::TargetingList`]); returns the
     /// request id. It does not become the request in flight.
-    pub fn model_file(
-        &self,
-        spec: cf_engine::uplift::UpliftSpec,
-        focus: usize,
-        share: f64,
-        key: Option<String>,
-    ) -> u32 {
-        let job = self.next_job();
-        self.0.borrow_mut().side.push(job);
-        self.send(&ToWorker::ModelFile { job, spec: Box::new(spec), focus, share, key }, None);
-        job
+    pub fn targeting_list(&self, chosen: Chosen) -> u32 {
+        self.side(|job| ToWorker::TargetingList { job, chosen: Box::new(chosen) }, None)
     }
 
-    /// Sends `file` to be scored by the fit `spec`'s model (see [`ToWorker::ScoreFile`]);
-    /// returns the request id. It does not become the request in flight, and the loaded table
-    /// stays.
-    pub fn score_file(
-        &self,
-        spec: cf_engine::uplift::UpliftSpec,
-        focus: usize,
-        share: f64,
-        key: Option<String>,
-        file: &File,
-    ) -> u32 {
+    /// Asks for the model file of a fit (see [`ToWorker::ModelFile`]); returns the request id.
+    /// It does not become the request in flight.
+    pub fn model_file(&self, chosen: Chosen) -> u32 {
+        self.side(|job| ToWorker::ModelFile { job, chosen: Box::new(chosen) }, None)
+    }
+
+    /// Sends `file` to be scored by a fit's model (see [`ToWorker::ScoreFile`]); returns the
+    /// request id. It does not become the request in flight, and the loaded table stays.
+    pub fn score_file(&self, chosen: Chosen, file: &File) -> u32 {
+        self.side(|job| ToWorker::ScoreFile { job, chosen: Box::new(chosen) }, Some(file))
+    }
+
+    /// Sends a side request (one that does not become the request in flight: a crash of the
+    /// worker still ends it); returns its id.
+    fn side(&self, msg: impl FnOnce(u32) -> ToWorker, file: Option<&File>) -> u32 {
         let job = self.next_job();
-        let msg = ToWorker::ScoreFile { job, spec: Box::new(spec), focus, share, key };
         self.0.borrow_mut().side.push(job);
-        self.send(&msg, Some(file));
+        self.send(&msg(job), file);
         job
     }
 
     /// Sends a saved model file to score the loaded table with (see [`ToWorker::ScoreLoaded`]);
     /// returns the request id. It does not become the request in flight.
     pub fn score_loaded(&self, model: &File) -> u32 {
-        let job = self.next_job();
-        self.0.borrow_mut().side.push(job);
-        self.send(&ToWorker::ScoreLoaded { job }, Some(model));
-        job
+        self.side(|job| ToWorker::ScoreLoaded { job }, Some(model))
     }
 
     /// Asks for the independence tests of `list` on the loaded table; returns the request id.

@@ -19,6 +19,25 @@ pub const READ_LIMITS: cf_data::Limits = cf_data::Limits {
     max_levels: Some(5_000_000),
 };
 
+/// A fitted model and the decision made with it: what a targeting list, a model file and a
+/// scored file are made from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chosen {
+    /// The fit.
+    pub spec: cf_engine::uplift::UpliftSpec,
+    /// The report's model that ranks the rows.
+    pub focus: usize,
+    /// How many of the fitted file's rows the list treats.
+    pub treat: usize,
+    /// The share of customers treated, saved with the model and used to score another file.
+    pub share: f64,
+    /// A column written beside the row number (a customer id).
+    pub key: Option<String>,
+    /// For a treatment with several arms priced apart: the value and each arm's costs (each
+    /// customer treated gets their best arm net of its cost).
+    pub pricing: Option<cf_engine::uplift::ArmPricing>,
+}
+
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
@@ -47,42 +66,24 @@ pub enum ToWorker {
     TargetingList {
         /// Request id, echoed in the reply.
         job: u32,
-        /// The fit the list comes from.
-        spec: Box<cf_engine::uplift::UpliftSpec>,
-        /// The report's model that ranks the rows.
-        focus: usize,
-        /// How many of the top rows are treated.
-        treat: usize,
-        /// A column written beside the row number (a customer id).
-        key: Option<String>,
+        /// The fit and the decision the list follows.
+        chosen: Box<Chosen>,
     },
-    /// The fitted model of a fit as a model file (`cf_engine::model_file`), to download; the
-    /// fit is found or made again as for [`ToWorker::TargetingList`].
+    /// The fitted model of a fit as a model file (`cf_engine::model_file`), to download, with
+    /// the decision; the fit is found or made again as for [`ToWorker::TargetingList`].
     ModelFile {
         /// Request id, echoed in the reply.
         job: u32,
-        /// The fit the model comes from.
-        spec: Box<cf_engine::uplift::UpliftSpec>,
-        /// The report's model that is saved.
-        focus: usize,
-        /// The share of customers the decision treats, saved with the model.
-        share: f64,
-        /// The key column saved with the model.
-        key: Option<String>,
+        /// The fit and the decision saved with its model.
+        chosen: Box<Chosen>,
     },
     /// Score the `file` sent beside this message with a fit's model: the targeting list of
     /// another file with the same covariate columns. The loaded table stays as it is.
     ScoreFile {
         /// Request id, echoed in the reply.
         job: u32,
-        /// The fit whose model scores.
-        spec: Box<cf_engine::uplift::UpliftSpec>,
-        /// The report's model that scores.
-        focus: usize,
-        /// The share of the scored rows treated.
-        share: f64,
-        /// A column of the scored file written beside the row number.
-        key: Option<String>,
+        /// The fit whose model scores, and the decision.
+        chosen: Box<Chosen>,
     },
     /// Score the loaded table with the model file sent beside this message (a saved
     /// `uplift-model.json`): no fit needed.

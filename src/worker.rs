@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 
-use crate::protocol::{self, FromWorker, ToWorker};
+use crate::protocol::{self, Chosen, FromWorker, ToWorker};
 
 /// Bytes read from the file per chunk.
 const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
@@ -130,7 +130,10 @@ fn handle(data: &JsValue) {
                         if run.report.models.is_empty() {
                             FromWorker::Failed { job, message: run.errors.join("; ") }
                         } else {
-                            let report = run.report.clone();
+                            let mut report = run.report.clone();
+                            // The held-out rows of several arms, for the best arm per customer
+                            // net of its cost on the page.
+                            report.policy = cf_engine::uplift::policy_rows(&data, &run);
                             LAST_UPLIFT.with_borrow_mut(|l| {
                                 *l = Some(LastUplift { spec: *spec, data, run });
                             });
@@ -141,41 +144,36 @@ fn handle(data: &JsValue) {
             });
             post(&reply);
         }
-        ToWorker::TargetingList { job, spec, focus, treat, key } => {
-            post(&with_fit(job, &spec, |table, last| {
-                match cf_engine::uplift::targeting_csv(
+        ToWorker::TargetingList { job, chosen } => {
+            post(&with_fit(
+                job,
+                &chosen.spec,
+                |table, last| match cf_engine::uplift::targeting_csv(
                     table,
                     &last.data,
                     &last.run,
-                    focus,
-                    treat,
-                    key.as_deref(),
+                    chosen.focus,
+                    chosen.treat,
+                    chosen.key.as_deref(),
+                    chosen.pricing.as_ref(),
                 ) {
                     Ok(csv) => FromWorker::TargetingList { job, csv },
                     Err(e) => FromWorker::Failed { job, message: e.to_string() },
-                }
+                },
+            ));
+        }
+        ToWorker::ModelFile { job, chosen } => {
+            post(&with_fit(job, &chosen.spec, |_, last| match save_model(last, &chosen) {
+                Ok(json) => FromWorker::ModelFile { job, json: json + "\n" },
+                Err(e) => FromWorker::Failed { job, message: e.to_string() },
             }));
         }
-        ToWorker::ModelFile { job, spec, focus, share, key } => {
-            post(&with_fit(job, &spec, |_, last| {
-                match cf_engine::model_file::save(
-                    &last.data,
-                    &last.run,
-                    focus,
-                    share,
-                    key.as_deref(),
-                ) {
-                    Ok(json) => FromWorker::ModelFile { job, json: json + "\n" },
-                    Err(e) => FromWorker::Failed { job, message: e.to_string() },
-                }
-            }));
-        }
-        ToWorker::ScoreFile { job, spec, focus, share, key } => {
+        ToWorker::ScoreFile { job, chosen } => {
             let file = attached_file(data);
             let Some(file) = file else {
                 return post(&FromWorker::Failed { job, message: "no file was received".into() });
             };
-            post(&with_fit(job, &spec, |_, last| score_file(job, &file, last, focus, share, key)));
+            post(&with_fit(job, &chosen.spec, |_, last| score_file(job, &file, last, &chosen)));
         }
         ToWorker::ScoreLoaded { job } => {
             let file = attached_file(data);
@@ -224,26 +222,33 @@ fn with_fit(
     })
 }
 
+/// The model file of `last` with the decision `chosen`.
+fn save_model(
+    last: &LastUplift,
+    chosen: &Chosen,
+) -> Result<String, cf_engine::uplift::UpliftError> {
+    cf_engine::model_file::save(
+        &last.data,
+        &last.run,
+        chosen.focus,
+        chosen.share,
+        chosen.key.as_deref(),
+        chosen.pricing.as_ref(),
+    )
+}
+
 /// Scores `file` with the model of `last`: the model goes through its file's text exactly as a
 /// download would, so the page's list is the one `counterfact score` makes from that download.
-fn score_file(
-    job: u32,
-    file: &File,
-    last: &LastUplift,
-    focus: usize,
-    share: f64,
-    key: Option<String>,
-) -> FromWorker {
+fn score_file(job: u32, file: &File, last: &LastUplift, chosen: &Chosen) -> FromWorker {
     let failed = |message: String| FromWorker::Failed { job, message };
     let name = file.name();
-    let model =
-        match cf_engine::model_file::save(&last.data, &last.run, focus, share, key.as_deref())
-            .map_err(|e| e.to_string())
-            .and_then(|text| cf_engine::model_file::load(&text).map_err(|e| e.to_string()))
-        {
-            Ok(m) => m,
-            Err(e) => return failed(e),
-        };
+    let model = match save_model(last, chosen)
+        .map_err(|e| e.to_string())
+        .and_then(|text| cf_engine::model_file::load(&text).map_err(|e| e.to_string()))
+    {
+        Ok(m) => m,
+        Err(e) => return failed(e),
+    };
     let mut reader = match FileChunks::new(file) {
         Ok(r) => r,
         Err(message) => return failed(message),
@@ -257,7 +262,7 @@ fn score_file(
         Ok((table, _)) => table,
         Err(e) => return failed(format!("{name}: {e}")),
     };
-    let options = cf_engine::model_file::ScoreOptions { key: None, share: Some(share) };
+    let options = cf_engine::model_file::ScoreOptions { key: None, share: Some(chosen.share) };
     match cf_engine::model_file::score(&table, &model, &options) {
         Ok(s) => FromWorker::Scored {
             job,

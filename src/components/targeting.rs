@@ -4,7 +4,7 @@
 //! again from the held-out sums when an input changes; nothing is refitted.
 
 use cf_engine::format;
-use cf_engine::uplift::{Decile, Decision, Economics, Histogram, Importance};
+use cf_engine::uplift::{ArmCost, ArmDecision, Decile, Decision, Economics, Histogram, Importance};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -67,6 +67,8 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
     let binary = s.outcome_is_binary();
     let level = level_text(r.spec.alpha);
     let decision = s.uplift_decision();
+    let pricing = s.uplift_pricing();
+    let arm_decision = s.uplift_arm_decision();
     let e = s.uplift.economics;
     let on_focus = dispatch.reform(|ev: Event| {
         let v = ev.target_unchecked_into::<HtmlSelectElement>().value();
@@ -115,6 +117,12 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
                 Action::SetUpliftBudgetCustomers(None)
             });
         })
+    };
+    // What the list and a scored file follow: the best arm per customer when the arms are
+    // priced apart, else the focused arm's decision.
+    let chosen = match &pricing {
+        Some(_) => arm_decision.as_ref().map(|d| (d.customers, d.share)),
+        None => decision.as_ref().map(|d| (d.customers, d.share)),
     };
     let outcome = r.spec.roles.outcome.clone();
     let unit = if binary { "conversion" } else { "unit of the outcome" };
@@ -189,8 +197,10 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
             <h4>{"Costs and the decision"}</h4>
             <div class="settings-grid economics">
                 { money_field("value", if binary { "Value of one conversion" } else { "Value of one unit of the outcome" }, e.value, |e, x| e.value = x) }
-                { money_field("cost-treated", "Cost per customer treated", e.cost_per_treated, |e, x| e.cost_per_treated = x) }
-                { money_field("cost-conversion", "Cost per treated conversion (a redeemed discount)", e.cost_per_conversion, |e, x| e.cost_per_conversion = x) }
+                if pricing.is_none() {
+                    { money_field("cost-treated", "Cost per customer treated", e.cost_per_treated, |e, x| e.cost_per_treated = x) }
+                    { money_field("cost-conversion", "Cost per treated conversion (a redeemed discount)", e.cost_per_conversion, |e, x| e.cost_per_conversion = x) }
+                }
                 <label class="setting">
                     <span>{if in_customers { "Budget: at most this many customers" } else { "Budget: at most this share of customers" }}</span>
                     <span class="with-unit">
@@ -208,18 +218,29 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
                     </span>
                 </label>
             </div>
+            if let (Some(p), Some(policy)) = (&pricing, r.report.policy.as_ref()) {
+                <ArmCosts arms={policy.arms.clone()} costs={p.costs.clone()} />
+            }
+            if let Some(d) = &arm_decision {
+                <ArmRecommendation decision={d.clone()} level={level.clone()} />
+                <ProfitChart decision={chart_decision(d)} />
+            } else if pricing.is_some() {
+                <p class="hint">{"No share of the held-out rows has, for every arm it assigns, customers who got that arm and control customers: the profit of the best arm per customer cannot be estimated."}</p>
+            }
             if let Some(d) = &decision {
+                if arm_decision.is_some() {
+                    <h4 class="minor">{format!("{} alone, against the control", m.arm.clone().unwrap_or_default())}</h4>
+                }
                 <Recommendation decision={d.clone()} model={name_of(&m)} level={level.clone()} {unit} />
-                <ProfitChart decision={d.clone()} />
+                if arm_decision.is_none() {
+                    <ProfitChart decision={d.clone()} />
+                }
             } else {
                 <p class="hint">{"No share of the held-out rows has both treated and control customers: the profit cannot be estimated."}</p>
             }
-            <TargetingList on_list={props.on_list.clone()} treat={decision.as_ref().map_or(0, |d| d.customers)} />
+            <TargetingList on_list={props.on_list.clone()} treat={chosen.map_or(0, |c| c.0)} arms={arm_decision.is_some()} />
             <ScoreNew on_model={props.on_model.clone()} on_score={props.on_score.clone()}
-                      share={decision.as_ref().map_or(0.0, |d| d.share)} />
-            if m.arm.is_some() {
-                <p class="muted small">{"With several arms, each arm is ranked and priced against the control on its own; pick the arm in “Ranked by”."}</p>
-            }
+                      share={chosen.map_or(0.0, |c| c.1)} />
         </div>
     }
 }
@@ -276,6 +297,120 @@ fn Recommendation(props: &RecommendationProps) -> Html {
                 "Profit against treating nobody, for all {} customers of the file, from the held-out customers' response rates in each share (one currency: that of the value and costs). A customer treated costs the cost per customer; each {} among treated customers brings the value minus the cost per treated conversion.",
                 format::count(d.population), props.unit)}</p>
         </div>
+    }
+}
+
+/// Props of [`ArmCosts`].
+#[derive(Properties, PartialEq)]
+struct ArmCostsProps {
+    arms: Vec<String>,
+    costs: Vec<ArmCost>,
+}
+
+/// Each arm's costs, for a treatment with several arms.
+#[component]
+fn ArmCosts(props: &ArmCostsProps) -> Html {
+    let (_, dispatch) = use_app();
+    type Set = fn(&mut ArmCost, f64);
+    let field = |k: usize, id: &'static str, label: String, c: ArmCost, value: f64, set: Set| {
+        let dispatch = dispatch.clone();
+        let onchange = Callback::from(move |ev: Event| {
+            let v = ev.target_unchecked_into::<HtmlInputElement>().value();
+            if let Ok(x) = v.trim().parse::<f64>() {
+                let mut next = c;
+                set(&mut next, x);
+                dispatch.emit(Action::SetUpliftArmCost(k, next));
+            }
+        });
+        html! {
+            <td class="num">
+                <input type="number" min="0" step="any" class="narrow" aria-label={label}
+                       data-testid={format!("arm-{id}-{k}")} value={value.to_string()} {onchange} />
+            </td>
+        }
+    };
+    html! {
+        <table class="results arm-costs" data-testid="arm-costs">
+            <caption class="hint">{"Each arm's costs: every customer targeted gets the arm that is worth most for them after its cost."}</caption>
+            { head(&["Arm", "Cost per customer treated", "Cost per treated conversion"]) }
+            <tbody>
+            { for props.arms.iter().zip(&props.costs).enumerate().map(|(k, (a, &c))| html! {
+                <tr>
+                    <th scope="row">{a.clone()}</th>
+                    { field(k, "cost-treated", format!("{a}: cost per customer treated"), c, c.cost_per_treated, |c, x| c.cost_per_treated = x) }
+                    { field(k, "cost-conversion", format!("{a}: cost per treated conversion"), c, c.cost_per_conversion, |c, x| c.cost_per_conversion = x) }
+                </tr>
+            }) }
+            </tbody>
+        </table>
+    }
+}
+
+/// Props of [`ArmRecommendation`].
+#[derive(Properties, PartialEq)]
+struct ArmRecommendationProps {
+    decision: ArmDecision,
+    level: String,
+}
+
+/// The best-arm decision in one sentence.
+#[component]
+fn ArmRecommendation(props: &ArmRecommendationProps) -> Html {
+    let d = &props.decision;
+    let model = cf_engine::uplift::UpliftModel::try_from(d.model.clone())
+        .map(crate::state::uplift::describe)
+        .unwrap_or(d.model.as_str());
+    let everyone = format!("{} for giving everyone their best arm", money(d.profit_everyone));
+    let split: Vec<String> = d
+        .arms
+        .iter()
+        .zip(&d.customers_per_arm)
+        .filter(|(_, n)| **n > 0)
+        .map(|(a, n)| format!("{} {a}", format::count(*n)))
+        .collect();
+    let text = if d.share == 0.0 {
+        format!(
+            "Target nobody: at these costs no arm is expected to earn more than it costs for any share of customers ranked by {model} ({everyone})."
+        )
+    } else {
+        format!(
+            "Give each of the top {} ({} customers) the arm worth most for them after its cost, by {model}: {}. Expected {} ({} interval {} to {}) against {everyone}.",
+            format::percent(d.share),
+            format::count(d.customers),
+            split.join(" and "),
+            money(d.profit),
+            props.level,
+            money(d.profit_ci[0]),
+            money(d.profit_ci[1]),
+        )
+    };
+    let per_arm = serde_json::to_string(&d.customers_per_arm).unwrap_or_default();
+    html! {
+        <div class="recommendation" data-testid="arm-recommendation" data-share={d.share.to_string()}
+             data-customers={d.customers.to_string()} data-profit={d.profit.to_string()}
+             data-per-arm={per_arm} data-profit-everyone={d.profit_everyone.to_string()}>
+            <p class="lead">{text}</p>
+            if d.share > 0.0 && d.profit_ci[0] <= 0.0 {
+                <p class="warning small">{"The interval includes 0: the held-out rows cannot tell this profit from none."}</p>
+            }
+            <p class="muted small">{"For each arm it assigns, the held-out customers who got that arm are compared with the control customers assigned the same arm; the profit adds the arms up, for all the file's customers."}</p>
+        </div>
+    }
+}
+
+/// An arm decision in the shape the profit chart draws.
+fn chart_decision(d: &ArmDecision) -> Decision {
+    Decision {
+        economics: d.pricing.economics(0),
+        population: d.population,
+        max_share: d.max_share,
+        share: d.share,
+        customers: d.customers,
+        profit: d.profit,
+        profit_ci: d.profit_ci,
+        profit_everyone: d.profit_everyone,
+        profit_everyone_ci: d.profit_everyone_ci,
+        curve: d.curve.clone(),
     }
 }
 
@@ -426,6 +561,8 @@ struct TargetingListProps {
     on_list: Callback<()>,
     /// Customers the decision treats.
     treat: usize,
+    /// Whether each treated customer gets their best arm net of its cost.
+    arms: bool,
 }
 
 /// The download of the targeting list: every row of the file, its predicted uplift, rank and
@@ -447,10 +584,13 @@ fn TargetingList(props: &TargetingListProps) -> Html {
     html! {
         <div class="targeting-list">
             <h4>{"The targeting list"}</h4>
-            <p class="hint">{format!(
+            <p class="hint">{if props.arms { format!(
+                "Every row of the file with the model's predicted uplift for each arm, the net value of its best arm, its rank by that value and the decision: the top {} rows are marked with the arm to send. Rows the model could not score (missing values) are listed as such.",
+                format::count(props.treat)
+            ) } else { format!(
                 "Every row of the file with the model's predicted uplift, its rank and the decision: the top {} rows are marked to treat. Rows the model could not score (missing values) are listed as such.",
                 format::count(props.treat)
-            )}</p>
+            ) }}</p>
             <div class="list-controls">
                 <label>{"Key column "}
                     <select data-testid="targeting-key" onchange={on_key}>

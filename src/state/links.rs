@@ -69,6 +69,7 @@ impl AppState {
                 budget_share: self.uplift.budget_share,
                 budget_customers: self.uplift.budget_customers,
                 key: self.uplift.key.clone(),
+                arm_costs: self.uplift.arm_costs.clone(),
                 truth_column: self.uplift.truth_column.clone(),
             }),
             ..cf_share::Shared::default()
@@ -139,6 +140,7 @@ impl AppState {
         up.economics = u.economics;
         up.budget_share = u.budget_share;
         up.budget_customers = u.budget_customers.filter(|&n| n > 0);
+        up.arm_costs = u.arm_costs.clone();
         if tree_options_valid(&u.tree) {
             up.tree = u.tree.clone();
         }

@@ -122,6 +122,9 @@ pub enum Action {
     /// Set the value of a conversion and the costs of treating (refused when one is negative or
     /// not a number).
     SetUpliftEconomics(cf_engine::uplift::Economics),
+    /// Set one arm's costs (treatment with several arms; refused when one is negative or not a
+    /// number). Arms without their own costs take those of [`Action::SetUpliftEconomics`].
+    SetUpliftArmCost(usize, cf_engine::uplift::ArmCost),
     /// Set the budget in customers (`None`: the share of [`Action::SetUpliftBudget`]); 0 is not
     /// taken.
     SetUpliftBudgetCustomers(Option<usize>),
@@ -384,6 +387,23 @@ impl Reducible for AppState {
                     return self;
                 }
                 s.uplift.economics = e;
+            }
+            Action::SetUpliftArmCost(arm, c) => {
+                let ok = [c.cost_per_treated, c.cost_per_conversion]
+                    .iter()
+                    .all(|v| v.is_finite() && *v >= 0.0);
+                if !ok || arm > 255 {
+                    return self;
+                }
+                let e = s.uplift.economics;
+                let fill = cf_engine::uplift::ArmCost {
+                    cost_per_treated: e.cost_per_treated,
+                    cost_per_conversion: e.cost_per_conversion,
+                };
+                if s.uplift.arm_costs.len() <= arm {
+                    s.uplift.arm_costs.resize(arm + 1, fill);
+                }
+                s.uplift.arm_costs[arm] = c;
             }
             Action::SetUpliftBudget(b) => {
                 if !(b > 0.0 && b <= 1.0) {

@@ -930,7 +930,14 @@ fn who_responds_models_split_and_results() {
     assert_eq!(s.busy, Busy::Fitting);
     let s = s.reduce(Action::RunProgress { job: 9, fraction: 0.4 });
     assert_eq!(s.uplift.progress, 0.4);
-    let report = UpliftReport { models: Vec::new(), n_train: 7, n_test: 3, warnings: Vec::new() };
+    let report = UpliftReport {
+        models: Vec::new(),
+        n_train: 7,
+        n_test: 3,
+        warnings: Vec::new(),
+        arm_decisions: Vec::new(),
+        policy: None,
+    };
     let done =
         s.clone().reduce(Action::UpliftReported { job: 9, report: report.clone(), millis: 5.0 });
     assert_eq!(done.busy, Busy::Idle);
@@ -1002,8 +1009,14 @@ fn whom_to_target_focus_costs_and_budget() {
     };
     let good = model("uplift-forest-kl", 0.3, &|i| 100.0 - i as f64);
     let bad = model("x-learner-gbdt", 0.1, &|i| i as f64);
-    let report =
-        UpliftReport { models: vec![bad, good], n_train: 900, n_test: 100, warnings: vec![] };
+    let report = UpliftReport {
+        models: vec![bad, good],
+        n_train: 900,
+        n_test: 100,
+        warnings: vec![],
+        arm_decisions: vec![],
+        policy: None,
+    };
     let s = s
         .reduce(Action::UpliftStarted { job: 3, spec: Box::new(spec) })
         .reduce(Action::UpliftReported { job: 3, report, millis: 1.0 });

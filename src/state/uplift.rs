@@ -5,8 +5,8 @@ use std::rc::Rc;
 
 use cf_engine::ColumnKind;
 use cf_engine::uplift::{
-    CateKind, Criterion, Decision, Economics, TreeOptions, UpliftModel, UpliftReport, UpliftSpec,
-    UpliftSplit,
+    ArmCost, ArmDecision, ArmPricing, CateKind, Criterion, Decision, Economics, TreeOptions,
+    UpliftModel, UpliftReport, UpliftSpec, UpliftSplit,
 };
 
 use super::AppState;
@@ -61,6 +61,9 @@ pub struct UpliftState {
     pub tree: TreeOptions,
     /// Value of a conversion and costs of treating, for the targeting decision.
     pub economics: Economics,
+    /// Each arm's costs for a treatment with several arms, in the arms' order (an arm past the
+    /// end takes the costs of `economics`).
+    pub arm_costs: Vec<cf_engine::uplift::ArmCost>,
     /// The largest share of customers the budget allows, in (0, 1].
     pub budget_share: f64,
     /// A budget in customers instead (at most this many of the file's customers), when set.
@@ -147,6 +150,7 @@ impl Default for UpliftState {
             error: None,
             tree: TreeOptions::default(),
             economics: Economics { value: 1.0, cost_per_treated: 0.0, cost_per_conversion: 0.0 },
+            arm_costs: Vec::new(),
             budget_share: 1.0,
             budget_customers: None,
             focus: None,
@@ -221,15 +225,83 @@ impl AppState {
     pub fn uplift_decision(&self) -> Option<Decision> {
         let r = self.uplift.result.as_ref()?;
         let m = r.report.models.get(self.uplift_focus()?)?;
+        // With several arms priced apart, the focused arm's own costs.
+        let arm = r.report.policy.as_ref().and_then(|p| {
+            let a = m.arm.as_ref()?;
+            p.arms.iter().position(|x| x == a)
+        });
+        let economics = match (arm, self.uplift_pricing()) {
+            (Some(a), Some(p)) => p.economics(a),
+            _ => self.uplift.economics,
+        };
         cf_engine::uplift::decide(
             m,
-            self.uplift.economics,
+            economics,
             r.report.n_train + r.report.n_test,
-            self.uplift.budget_customers.map_or(self.uplift.budget_share, |n| {
-                cf_engine::uplift::budget_share(n, r.report.n_train + r.report.n_test)
-            }),
+            self.uplift_max_share(r.report.n_train + r.report.n_test),
             r.spec.alpha,
         )
+    }
+
+    /// The budget as a share of the fitted file's customers.
+    fn uplift_max_share(&self, population: usize) -> f64 {
+        self.uplift
+            .budget_customers
+            .map_or(self.uplift.budget_share, |n| cf_engine::uplift::budget_share(n, population))
+    }
+
+    /// For a fit on a treatment with several arms: the value and each arm's costs as entered
+    /// (an arm without its own costs takes the shared ones).
+    pub fn uplift_pricing(&self) -> Option<ArmPricing> {
+        let policy = self.uplift.result.as_ref()?.report.policy.as_ref()?;
+        let e = self.uplift.economics;
+        let shared = ArmCost {
+            cost_per_treated: e.cost_per_treated,
+            cost_per_conversion: e.cost_per_conversion,
+        };
+        let costs = (0..policy.arms.len())
+            .map(|a| self.uplift.arm_costs.get(a).copied().unwrap_or(shared))
+            .collect();
+        Some(ArmPricing { value: e.value, costs })
+    }
+
+    /// For a fit on a treatment with several arms: the focused model's decision when each
+    /// customer targeted gets their best arm net of its cost (computed again on each change).
+    pub fn uplift_arm_decision(&self) -> Option<ArmDecision> {
+        let r = self.uplift.result.as_ref()?;
+        let policy = r.report.policy.as_ref()?;
+        let name = &r.report.models.get(self.uplift_focus()?)?.model;
+        let k = policy.models.iter().position(|(m, _)| m == name)?;
+        let population = r.report.n_train + r.report.n_test;
+        cf_engine::uplift::decide_arms(
+            policy,
+            k,
+            &self.uplift_pricing()?,
+            population,
+            self.uplift_max_share(population),
+            r.spec.alpha,
+        )
+    }
+
+    /// The focused model and the decision shown, for a targeting list, a model file or a
+    /// scored file: with several arms, each customer's best arm net of its cost; else the
+    /// focused arm's profit-optimal share.
+    pub fn uplift_chosen(&self) -> Option<crate::protocol::Chosen> {
+        let (spec, focus) = self.uplift_focused_fit()?;
+        let pricing = self.uplift_pricing();
+        let (treat, share) = match &pricing {
+            Some(_) => self.uplift_arm_decision().map(|d| (d.customers, d.share)),
+            None => self.uplift_decision().map(|d| (d.customers, d.share)),
+        }
+        .unwrap_or((0, 0.0));
+        Some(crate::protocol::Chosen {
+            spec,
+            focus,
+            treat,
+            share,
+            key: self.uplift.key.clone(),
+            pricing,
+        })
     }
 
     /// Whether the chosen outcome is a 0/1 column.

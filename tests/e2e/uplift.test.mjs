@@ -15,10 +15,11 @@ export default (test, h) => {
     return a.map((l, i) => `${l.replace(/\r$/, '')},${b[i].replace(/\r$/, '')}`).join('\n') + '\n';
   }
 
-  async function setUp(page, text) {
+  async function setUp(page, text, treatment = 'treatment', control = null) {
     await dropFile(page, 'hillstrom_split.csv', text);
     await page.locator('[data-testid=data-shape]').filter({ hasText: '64,000 rows' }).waitFor({ timeout: 60000 });
-    await page.selectOption('[data-testid=treatment-select]', 'treatment');
+    await page.selectOption('[data-testid=treatment-select]', treatment);
+    if (control) await page.selectOption('[data-testid=control-level]', control);
     await page.selectOption('[data-testid=outcome-select]', 'visit');
     for (const box of await page.locator('[data-testid^=covariate-]').all()) {
       const id = await box.getAttribute('data-testid');
@@ -30,7 +31,8 @@ export default (test, h) => {
       await box.setChecked(id === 'method-diff-means');
     }
     await page.click('[data-testid=run-button]');
-    await resultAttrs(page, 'diff-means');
+    if (control) await page.locator('[data-testid=result-diff-means]').first().waitFor({ timeout: 60000 });
+    else await resultAttrs(page, 'diff-means');
     await page.locator('[data-testid=who-responds]').waitFor();
     await page.selectOption('[data-testid=uplift-split-column]', 'test');
   }
@@ -222,6 +224,58 @@ export default (test, h) => {
     assert(await page.locator('[data-testid=uplift-setting-refused]').count() === 0, 'a value taken clears the refusal');
     await page.uncheck('[data-testid=uplift-model-x-learner-gbdt]');
     await page.locator('[data-testid=who-responds]').screenshot({ path: path.join(artifacts, 'who-responds.png') });
+  });
+
+  test('several arms priced apart: each customer gets the arm worth most after its cost, the decision and the list equal the CLI\'s --arm-cost', async ({ page }) => {
+    const text = hillstromWithSplit();
+    const file = path.join(artifacts, 'hillstrom_split.csv');
+    fs.writeFileSync(file, text);
+    await setUp(page, text, 'segment', 'No E-Mail');
+    await page.uncheck('[data-testid=uplift-model-x-learner-gbdt]');
+    await page.click('[data-testid=uplift-button]');
+    await page.locator('[data-testid=arm-costs]').waitFor({ timeout: 180000 });
+    // One cost row per arm; the shared cost fields give way to them.
+    assert(await page.locator('[data-testid=uplift-cost-treated]').count() === 0, 'no shared cost field with several arms');
+    for (const [id, v] of [['uplift-value', '30'], ['arm-cost-treated-0', '0.4'], ['arm-cost-conversion-0', '2'], ['arm-cost-treated-1', '0.9']]) {
+      await page.fill(`[data-testid=${id}]`, v);
+      await page.press(`[data-testid=${id}]`, 'Tab');
+    }
+    await page.waitForFunction(() => document.querySelector('[data-testid=arm-cost-treated-1]')?.value === '0.9'
+      && document.querySelector('[data-testid=arm-recommendation]'));
+    const got = await page.locator('[data-testid=arm-recommendation]').evaluate((el) => ({ ...el.dataset, text: el.innerText }));
+    const { execFileSync } = await import('node:child_process');
+    const listFile = path.join(artifacts, 'targeting-list-arms-cli.csv');
+    const want = JSON.parse(execFileSync(cli, ['uplift', file, '--treatment', 'segment', '--control', 'No E-Mail', '--outcome', 'visit',
+      '--covariates', covariates.join(','), '--model', 'uplift-forest-kl', '--split-column', 'test', '--bootstrap', '2',
+      '--value', '30', '--arm-cost', 'Mens E-Mail=0.4:2,Womens E-Mail=0.9', '--list-out', listFile, '--json'], { encoding: 'utf8' }));
+    const d = want.arm_decisions[0];
+    assert(Number(got.share) === d.share && Number(got.customers) === d.customers && got.perArm === JSON.stringify(d.customers_per_arm),
+      `page ${got.share} (${got.customers}, ${got.perArm}), CLI ${d.share} (${d.customers}, ${JSON.stringify(d.customers_per_arm)})`);
+    assert(Math.abs(Number(got.profit) - d.profit) <= 1e-9 * Math.abs(d.profit), `profit: page ${got.profit}, CLI ${d.profit}`);
+    assert(/Give each of the top .* Mens E-Mail .* Womens E-Mail/.test(got.text) || /Target nobody/.test(got.text), `in words: ${got.text}`);
+    console.log(`  best arm per customer: ${got.text}`);
+    await page.locator('[data-testid=targeting]').screenshot({ path: path.join(artifacts, 'whom-to-target-arms.png') });
+    // The list: each treated row names its arm, byte for byte the CLI's; the model file scores to it.
+    const [listDownload] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }),
+      page.click('[data-testid=download-targeting-list]')]);
+    const list = fs.readFileSync(await listDownload.path(), 'utf8');
+    assert(list.split('\n')[0] === 'row,uplift:Mens E-Mail,uplift:Womens E-Mail,net_value,rank,decision', `header: ${list.split('\n')[0]}`);
+    assert(list === fs.readFileSync(listFile, 'utf8'), 'the page\'s list equals the CLI\'s');
+    const arms = ['Mens E-Mail', 'Womens E-Mail'].map((a) => list.split('\n').filter((l) => l.endsWith(`,${a}`)).length);
+    assert(arms[0] + arms[1] === d.customers, `${arms} rows treated, the decision says ${d.customers}`);
+    const [modelDownload] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }),
+      page.click('[data-testid=download-model]')]);
+    const modelFile = path.join(artifacts, 'uplift-model-arms.json');
+    fs.copyFileSync(await modelDownload.path(), modelFile);
+    const scoredFile = path.join(artifacts, 'targeting-list-arms-scored.csv');
+    execFileSync(cli, ['score', modelFile, file, '--out', scoredFile]);
+    assert(fs.readFileSync(scoredFile, 'utf8') === list, 'counterfact score with the page\'s model writes the page\'s list');
+    // A dearer arm: the decision moves without a refit.
+    await page.fill('[data-testid=arm-cost-treated-1]', '50');
+    await page.press('[data-testid=arm-cost-treated-1]', 'Tab');
+    await page.waitForFunction((before) => document.querySelector('[data-testid=arm-recommendation]')?.dataset.perArm !== before, got.perArm);
+    const after = JSON.parse(await page.locator('[data-testid=arm-recommendation]').getAttribute('data-per-arm'));
+    assert(after[1] === 0, `nobody gets an arm that costs more than it can bring: ${after}`);
   });
 
   test('who responds: cancelling a fit keeps the data and the estimate, and a fit runs after it', async ({ page }) => {

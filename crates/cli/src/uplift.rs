@@ -5,7 +5,8 @@ use std::ffi::OsString;
 use std::time::Instant;
 
 use cf_engine::uplift::{
-    self, Economics, GbdtOptions, TreeOptions, UpliftModel, UpliftReport, UpliftSpec, UpliftSplit,
+    self, ArmCost, ArmPricing, Economics, GbdtOptions, TreeOptions, UpliftModel, UpliftReport,
+    UpliftSpec, UpliftSplit,
 };
 use cf_engine::{AnalysisSpec, MissingPolicy, format};
 use lexopt::{Arg, Parser};
@@ -21,7 +22,7 @@ pub(crate) const USAGE: &str =
                      [--min-samples-treatment N] [--n-reg X] [--trees N] [--max-features N]
                      [--honesty | --no-honesty] [--split exact|histogram] [--missing drop|indicator]
                      [--cate-out FILE] [--value V [--cost-per-treated C] [--cost-per-conversion C]
-                     [--budget-share S | --budget-customers N] [--list-out FILE] [--model-out FILE] [--list-model NAME]
+                     [--budget-share S | --budget-customers N] [--arm-cost LEVEL=C[:D],…] [--list-out FILE] [--model-out FILE] [--list-model NAME]
                      [--key COL]] [--true-uplift COL]
                      [--delimiter C] [--json]
 
@@ -49,6 +50,11 @@ row of the file with its predicted uplift, its rank and the decision (the top ro
 profit-optimal share are treated), by --list-model (a model of the report, `model` or
 `model:arm`; default: the highest Qini), with the --key column (a customer id) beside the row.
 --model-out saves that model (versioned, checksummed JSON) for `counterfact score`.
+--arm-cost LEVEL=C[:D] (a treatment with several arms; one entry per arm, comma-separated or
+repeated) prices each arm apart: C per customer treated with it, D per treated conversion. Each
+customer targeted then gets the arm with the highest (V − D)·uplift − C, the rows are ranked by
+that net value, and `arm_decisions` holds each model's profit-optimal share and customers per
+arm; the list and the model file follow it.
 --true-uplift COL names a column of each row's true uplift (simulated data): each ranking is
 then judged by the true incremental outcomes its top rows hold, against the best list and random.
 A treatment with more than two levels needs --control: each other level is evaluated against it
@@ -62,6 +68,8 @@ struct UpliftArgs {
     spec: UpliftSpec,
     /// Costs and values for a targeting decision, and the budget share.
     economics: Option<(Economics, f64, Option<usize>)>,
+    /// `--arm-cost` entries: level, cost per treated, cost per treated conversion.
+    arm_costs: Vec<(String, f64, f64)>,
     cate_out: Option<String>,
     /// Targeting list and model file: list file, model file, model name, key column.
     list_out: Option<ListOut>,
@@ -106,6 +114,44 @@ fn gbdt_flag(
     Ok(true)
 }
 
+/// One `--arm-cost` entry, `LEVEL=C` or `LEVEL=C:D`.
+fn arm_cost(entry: &str) -> Result<(String, f64, f64), Failure> {
+    let bad = || usage(format!("--arm-cost takes LEVEL=C or LEVEL=C:D, got `{entry}`"));
+    let (level, costs) = entry.rsplit_once('=').ok_or_else(bad)?;
+    let (c, d) = costs.split_once(':').unwrap_or((costs, "0"));
+    let c: f64 = c.trim().parse().map_err(|_| bad())?;
+    let d: f64 = d.trim().parse().map_err(|_| bad())?;
+    if !(c.is_finite() && d.is_finite() && c >= 0.0 && d >= 0.0) {
+        return Err(usage(format!("--arm-cost `{entry}`: the costs must be numbers ≥ 0")));
+    }
+    Ok((level.trim().to_string(), c, d))
+}
+
+/// The pricing of every arm from `--arm-cost`, in the arms' order: each arm once, no other level.
+fn pricing(
+    entries: &[(String, f64, f64)],
+    value: f64,
+    arms: Option<&[String]>,
+) -> Result<ArmPricing, Failure> {
+    let Some(arms) = arms.filter(|a| a.len() > 1) else {
+        return Err(usage("--arm-cost is for a treatment with several arms".into()));
+    };
+    if let Some((l, ..)) = entries.iter().find(|(l, ..)| !arms.contains(l)) {
+        return Err(usage(format!(
+            "--arm-cost: `{l}` is not an arm; the arms are {}",
+            arms.join(", ")
+        )));
+    }
+    let costs = arms
+        .iter()
+        .map(|a| match entries.iter().rev().find(|(l, ..)| l == a) {
+            Some(&(_, c, d)) => Ok(ArmCost { cost_per_treated: c, cost_per_conversion: d }),
+            None => Err(usage(format!("--arm-cost has no entry for the arm `{a}`"))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ArmPricing { value, costs })
+}
+
 fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
     let mut parser = Parser::from_iter(std::iter::once(OsString::from("uplift")).chain(args));
     let mut file = None;
@@ -124,6 +170,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
     let (mut value_of, mut cost_treated, mut cost_conversion, mut budget) =
         (None::<f64>, 0.0f64, 0.0f64, 1.0f64);
     let mut budget_customers: Option<usize> = None;
+    let mut arm_costs: Vec<(String, f64, f64)> = Vec::new();
     while let Some(arg) = parser.next().map_err(parse_error)? {
         match arg {
             Arg::Value(v) if file.is_none() => file = Some(text(v)?),
@@ -167,6 +214,11 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
                     "--cost-per-conversion" => cost_conversion = number(p, &flag)?,
                     "--budget-share" => budget = number(p, &flag)?,
                     "--budget-customers" => budget_customers = Some(number::<usize>(p, &flag)?),
+                    "--arm-cost" => {
+                        for entry in list(&value(p, &flag)?) {
+                            arm_costs.push(arm_cost(&entry)?);
+                        }
+                    }
                     "--delimiter" => delimiter = Some(crate::delimiter(p, &flag)?),
                     "--json" => json = true,
                     "--max-depth" => tree.max_depth = Some(number(p, &flag)?),
@@ -238,11 +290,13 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
     let economics = match value_of {
         None if cost_treated != 0.0
             || cost_conversion != 0.0
+            || !arm_costs.is_empty()
             || budget != 1.0
             || budget_customers.is_some() =>
         {
             return Err(usage(
-                "--cost-per-treated, --cost-per-conversion and the budget need --value".into(),
+                "--cost-per-treated, --cost-per-conversion, --arm-cost and the budget need --value"
+                    .into(),
             ));
         }
         None => None,
@@ -292,6 +346,7 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<UpliftArgs, Failure> {
             truth,
         },
         economics,
+        arm_costs,
         cate_out,
         list_out,
         delimiter,
@@ -320,6 +375,21 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
         let budget = customers.map_or(budget, |n| uplift::budget_share(n, population));
         for m in &mut run.report.models {
             m.decision = uplift::decide(m, e, population, budget, a.spec.alpha);
+        }
+    }
+    let pricing = match &a.economics {
+        Some((e, ..)) if !a.arm_costs.is_empty() => {
+            Some(pricing(&a.arm_costs, e.value, data.arms.as_deref())?)
+        }
+        _ => None,
+    };
+    if let (Some(p), Some((_, budget, customers))) = (&pricing, &a.economics) {
+        let population = run.report.n_train + run.report.n_test;
+        let budget = customers.map_or(*budget, |n| uplift::budget_share(n, population));
+        if let Some(rows) = uplift::policy_rows(&data, &run) {
+            run.report.arm_decisions = (0..rows.models.len())
+                .filter_map(|k| uplift::decide_arms(&rows, k, p, population, budget, a.spec.alpha))
+                .collect();
         }
     }
     let write = |path: &str, text: String| {
@@ -359,17 +429,39 @@ pub(crate) fn uplift_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
                 names.join(", ")
             )));
         };
-        let decision = models[focus].decision.as_ref();
+        // With arms priced apart, the model's best-arm decision; else the ranking arm's.
+        let (customers, share) = match &pricing {
+            Some(_) => run
+                .report
+                .arm_decisions
+                .iter()
+                .find(|d| d.model == models[focus].model)
+                .map_or((0, 0.0), |d| (d.customers, d.share)),
+            None => models[focus].decision.as_ref().map_or((0, 0.0), |d| (d.customers, d.share)),
+        };
         if let Some(path) = list {
-            let treat = decision.map_or(0, |d| d.customers);
-            let csv = uplift::targeting_csv(&table, &data, &run, focus, treat, key.as_deref())
-                .map_err(|e| Failure::Data(e.to_string()))?;
+            let csv = uplift::targeting_csv(
+                &table,
+                &data,
+                &run,
+                focus,
+                customers,
+                key.as_deref(),
+                pricing.as_ref(),
+            )
+            .map_err(|e| Failure::Data(e.to_string()))?;
             write(path, csv)?;
         }
         if let Some(path) = model_path {
-            let share = decision.map_or(0.0, |d| d.share);
-            let text = cf_engine::model_file::save(&data, &run, focus, share, key.as_deref())
-                .map_err(|e| Failure::Data(e.to_string()))?;
+            let text = cf_engine::model_file::save(
+                &data,
+                &run,
+                focus,
+                share,
+                key.as_deref(),
+                pricing.as_ref(),
+            )
+            .map_err(|e| Failure::Data(e.to_string()))?;
             write(path, text + "\n")?;
         }
     }
@@ -478,6 +570,22 @@ fn render(r: &UpliftReport, alpha: f64) -> String {
                 d.profit_everyone
             );
         }
+    }
+    for d in &r.arm_decisions {
+        let per_arm: Vec<String> =
+            d.arms.iter().zip(&d.customers_per_arm).map(|(a, n)| format!("{n} {a}")).collect();
+        out += &format!(
+            "\n{}: each customer's best arm net of its cost: target the top {} ({} of {} customers: {}): expected {:+.2} ({level} interval [{:.2}, {:.2}]) against {:+.2} for everyone's best arm\n",
+            d.model,
+            format::percent(d.share),
+            d.customers,
+            d.population,
+            per_arm.join(", "),
+            d.profit,
+            d.profit_ci[0],
+            d.profit_ci[1],
+            d.profit_everyone
+        );
     }
     for m in &r.models {
         for w in &m.warnings {

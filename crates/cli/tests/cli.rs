@@ -1165,3 +1165,99 @@ fn a_saved_model_scores_another_file_to_the_list_the_fit_wrote() {
         std::fs::remove_file(f).ok();
     }
 }
+
+/// `uplift --arm-cost` on Hillstrom's three segments: each customer targeted gets the arm that
+/// pays most net of its cost, the list ranks by that net value and names the arm, and `score`
+/// writes the same list from the model file; pricing that does not fit the arms is refused.
+#[test]
+fn arms_priced_apart_give_each_customer_their_best_arm() {
+    let file = format!("{DATA}hillstrom.csv");
+    let tmp = |name: &str| {
+        std::env::temp_dir()
+            .join(format!("cf-arms-{}-{name}", std::process::id()))
+            .to_string_lossy()
+            .into_owned()
+    };
+    let (list, model, scored) = (tmp("list.csv"), tmp("model.json"), tmp("scored.csv"));
+    let base = [
+        "uplift",
+        file.as_str(),
+        "--treatment",
+        "segment",
+        "--control",
+        "No E-Mail",
+        "--outcome",
+        "visit",
+        "--covariates",
+        "recency,history,mens,womens,newbie",
+        "--model",
+        "t-learner-linear",
+        "--bootstrap",
+        "20",
+        "--value",
+        "1",
+    ];
+    let mut args: Vec<&str> = base.to_vec();
+    args.extend([
+        "--arm-cost",
+        "Womens E-Mail=0.02:0.1,Mens E-Mail=0.05",
+        "--list-out",
+        &list,
+        "--model-out",
+        &model,
+        "--json",
+    ]);
+    let v = json_ok(&args);
+    let d = &v["arm_decisions"][0];
+    assert_eq!(d["model"], "t-learner-linear");
+    assert_eq!(d["arms"], serde_json::json!(["Mens E-Mail", "Womens E-Mail"]));
+    // Mens E-Mail = 0.05 per customer, Womens = 0.02 and 0.1 per conversion.
+    assert_eq!(d["pricing"]["costs"][0]["cost_per_treated"], 0.05);
+    assert_eq!(d["pricing"]["costs"][1]["cost_per_conversion"], 0.1);
+    let customers = d["customers"].as_u64().unwrap() as usize;
+    let per_arm: Vec<u64> =
+        d["customers_per_arm"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap()).collect();
+    assert!(per_arm.iter().sum::<u64>().abs_diff(customers as u64) <= 2, "{per_arm:?}");
+    assert!(d["profit"].as_f64().unwrap() >= d["profit_everyone"].as_f64().unwrap());
+    let written = std::fs::read_to_string(&list).unwrap();
+    let mut lines = written.lines();
+    assert_eq!(
+        lines.next(),
+        Some("row,uplift:Mens E-Mail,uplift:Womens E-Mail,net_value,rank,decision")
+    );
+    let mut treated = 0;
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        let (mens, womens, net): (f64, f64, f64) =
+            (f[1].parse().unwrap(), f[2].parse().unwrap(), f[3].parse().unwrap());
+        let (m, w) = (mens - 0.05, 0.9 * womens - 0.02);
+        assert!((net - m.max(w)).abs() < 1e-12, "{line}");
+        let rank: usize = f[4].parse().unwrap();
+        if rank <= customers {
+            treated += 1;
+            assert_eq!(f[5], if m >= w { "Mens E-Mail" } else { "Womens E-Mail" }, "{line}");
+        } else {
+            assert_eq!(f[5], "none");
+        }
+    }
+    assert_eq!(treated, customers);
+    let (code, _, stderr) = counterfact(&["score", &model, &file, "--out", &scored]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(std::fs::read_to_string(&scored).unwrap(), written, "same list byte for byte");
+
+    let refused = |extra: &[&str]| {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend_from_slice(extra);
+        let (code, _, stderr) = counterfact(&args);
+        assert_eq!(code, 2, "{stderr}");
+        stderr
+    };
+    let e = refused(&["--arm-cost", "Mens E-Mail=0.05"]);
+    assert!(e.contains("no entry for the arm `Womens E-Mail`"), "{e}");
+    let e = refused(&["--arm-cost", "Mens E-Mail=0.05,Kids=1,Womens E-Mail=0"]);
+    assert!(e.contains("`Kids` is not an arm"), "{e}");
+    let e = refused(&["--arm-cost", "Mens E-Mail=cheap"]);
+    assert!(e.contains("LEVEL=C or LEVEL=C:D"), "{e}");
+    let e = uplift_refused(&["--value", "1", "--arm-cost", "1=0.1"]);
+    assert!(e.contains("several arms"), "{e}");
+}

@@ -77,6 +77,11 @@ pub struct SavedDecision {
     pub label: String,
     /// The key column written beside the row number, when the fit had one.
     pub key: Option<String>,
+    /// For a treatment with several arms priced apart: the value and each arm's costs. A list
+    /// then ranks by each row's best arm net of its cost and treats with that arm
+    /// ([`crate::uplift::ListSpec::pricing`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing: Option<crate::uplift::ArmPricing>,
 }
 
 /// Facts about the fit a model came from.
@@ -144,19 +149,24 @@ fn checksum(text: &str) -> String {
 }
 
 /// The model file of the report's entry `focus` of `run` (a model fitted there, not a score
-/// column), treating the top `share` of a scored file, with `key` as the key column.
+/// column), treating the top `share` of a scored file, with `key` as the key column and, for a
+/// treatment with several arms, the `pricing` that picks each customer's arm.
 ///
 /// # Errors
-/// A `focus` that is not a fitted model, a share outside [0, 1], or a fitted value JSON cannot
-/// hold (not a finite number).
+/// A `focus` that is not a fitted model, a share outside [0, 1], pricing that does not fit the
+/// arms, or a fitted value JSON cannot hold (not a finite number).
 pub fn save(
     data: &UpliftData,
     run: &UpliftRun,
     focus: usize,
     share: f64,
     key: Option<&str>,
+    pricing: Option<&crate::uplift::ArmPricing>,
 ) -> Result<String, UpliftError> {
     let invalid = |m: &str| Err(UpliftError::Invalid(m.to_string()));
+    if let Some(p) = pricing {
+        crate::uplift::check_pricing(p, data.arms.as_deref().unwrap_or(&[]))?;
+    }
     if !(0.0..=1.0).contains(&share) {
         return invalid("the share to treat must be between 0 and 1");
     }
@@ -181,6 +191,7 @@ pub fn save(
             share,
             label: entry.arm.clone().unwrap_or_else(|| "treat".into()),
             key: key.map(str::to_string),
+            pricing: pricing.cloned(),
         },
         training: Training {
             n_train: data.n_train,
@@ -253,6 +264,10 @@ pub fn load(text: &str) -> Result<ModelFile, ModelFileError> {
     }
     if b.decision.rank_by >= arms || !(0.0..=1.0).contains(&b.decision.share) {
         return Err(ModelFileError::Damaged("its decision does not fit the model".into()));
+    }
+    if let Some(p) = &b.decision.pricing {
+        crate::uplift::check_pricing(p, b.arms.as_deref().unwrap_or(&[]))
+            .map_err(|e| ModelFileError::Damaged(format!("its costs per arm: {e}")))?;
     }
     b.fitted.check(b.covariates.len(), arms).map_err(ModelFileError::Damaged)?;
     Ok(file)
@@ -353,12 +368,14 @@ pub fn score(
         (None, Some(k)) if table.column(k).is_some() => Some(k.as_str()),
         _ => None,
     };
+    let no_arms: &[String] = &[];
     let spec = ListSpec {
         columns: &list_columns,
         rank_by: b.decision.rank_by,
         treat,
         treat_label: &b.decision.label,
         key,
+        pricing: b.decision.pricing.as_ref().map(|p| (p, b.arms.as_deref().unwrap_or(no_arms))),
     };
     let csv = write_list(table, &rows, &spec)?;
     Ok(Scored { csv, rows: n, scored: rows.len(), treated: treat.min(rows.len()) })

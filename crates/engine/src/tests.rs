@@ -792,8 +792,14 @@ fn a_targeting_list_has_every_row_ranks_by_the_model_and_marks_the_top_rows() {
     // Ties (0.2 twice) keep file order; NaN ranks last.
     let u = [0.2, 0.5, f64::NAN, 0.2, 0.9];
     let columns = vec![("uplift".to_string(), &u[..])];
-    let list =
-        ListSpec { columns: &columns, rank_by: 0, treat: 2, treat_label: "treat", key: Some("id") };
+    let list = ListSpec {
+        columns: &columns,
+        rank_by: 0,
+        treat: 2,
+        treat_label: "treat",
+        key: Some("id"),
+        pricing: None,
+    };
     let csv = uplift::targeting_list(&t, &data, &list).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "row,id,uplift,rank,decision");
@@ -881,15 +887,59 @@ fn a_saved_model_scores_the_file_it_was_fitted_on_to_the_same_list_byte_for_byte
         let data = uplift::prepare(&t, &spec).unwrap();
         let run = uplift::run(&data, &spec, &|| 0.0, &mut |_| {});
         assert!(run.errors.is_empty(), "{:?}", run.errors);
-        for focus in 0..run.report.models.len() {
-            let share = 0.37;
-            let text = model_file::save(&data, &run, focus, share, Some("id")).unwrap();
-            let file = model_file::load(&text).unwrap();
-            let scored = model_file::score(&t, &file, &ScoreOptions::default()).unwrap();
-            let treat = (share * data.rows.len() as f64).round() as usize;
-            let want = uplift::targeting_csv(&t, &data, &run, focus, treat, Some("id")).unwrap();
-            assert_eq!(scored.csv, want, "{}", run.report.models[focus].model);
-            assert_eq!((scored.rows, scored.scored, scored.treated), (1200, 1200, treat));
+        // With several arms, also priced apart: sms is cheap, mail dear.
+        let cost = |c| uplift::ArmCost { cost_per_treated: c, cost_per_conversion: 0.0 };
+        let priced = uplift::ArmPricing { value: 1.0, costs: vec![cost(0.12), cost(0.02)] };
+        let pricings = if arms.len() > 2 { vec![None, Some(&priced)] } else { vec![None] };
+        for pricing in pricings {
+            for focus in 0..run.report.models.len() {
+                let share = 0.37;
+                let text =
+                    model_file::save(&data, &run, focus, share, Some("id"), pricing).unwrap();
+                let file = model_file::load(&text).unwrap();
+                let scored = model_file::score(&t, &file, &ScoreOptions::default()).unwrap();
+                let treat = (share * data.rows.len() as f64).round() as usize;
+                let want =
+                    uplift::targeting_csv(&t, &data, &run, focus, treat, Some("id"), pricing)
+                        .unwrap();
+                assert_eq!(scored.csv, want, "{}", run.report.models[focus].model);
+                assert_eq!((scored.rows, scored.scored, scored.treated), (1200, 1200, treat));
+                if pricing.is_some() {
+                    // Treated rows get the arm whose net value is highest, ranked by it.
+                    let lines: Vec<&str> = want.lines().collect();
+                    assert_eq!(lines[0], "row,id,uplift:mail,uplift:sms,net_value,rank,decision");
+                    for line in &lines[1..] {
+                        let f: Vec<&str> = line.split(',').collect();
+                        let (mail, sms, net) = (
+                            f[2].parse::<f64>().unwrap(),
+                            f[3].parse::<f64>().unwrap(),
+                            f[4].parse::<f64>().unwrap(),
+                        );
+                        let best = (mail - 0.12).max(sms - 0.02);
+                        assert!((net - best).abs() < 1e-12, "{line}");
+                        let rank: usize = f[5].parse().unwrap();
+                        let arm = if mail - 0.12 > sms - 0.02 { "mail" } else { "sms" };
+                        assert_eq!(f[6], if rank <= treat { arm } else { "none" }, "{line}");
+                    }
+                }
+            }
+        }
+        if arms.len() > 2 {
+            let rows = uplift::policy_rows(&data, &run).unwrap();
+            assert_eq!(rows.models.len(), 9);
+            assert!(rows.models.iter().all(|(_, c)| c.len() == 2 && c[0].len() == data.n_test));
+            let d = uplift::decide_arms(&rows, 0, &priced, 1200, 1.0, 0.05).unwrap();
+            assert_eq!(d.model, "uplift-forest-kl");
+            let sum: usize = d.customers_per_arm.iter().sum();
+            assert!(sum.abs_diff(d.customers) <= 2, "{sum} vs {}", d.customers);
+            assert!(d.profit >= 0.0 && d.profit_ci[0] <= d.profit && d.profit <= d.profit_ci[1]);
+            // Wrong pricing is refused, in words.
+            let short = uplift::ArmPricing { value: 1.0, costs: vec![cost(0.1)] };
+            assert!(uplift::decide_arms(&rows, 0, &short, 1200, 1.0, 0.05).is_none());
+            let e = uplift::targeting_csv(&t, &data, &run, 0, 5, None, Some(&short)).unwrap_err();
+            assert!(e.to_string().contains("for 1 arms, the treatment has 2"), "{e}");
+        } else {
+            assert!(uplift::policy_rows(&data, &run).is_none());
         }
     }
 }
@@ -916,7 +966,7 @@ fn a_model_file_that_was_edited_is_of_another_version_or_does_not_fit_the_file_i
     };
     let data = uplift::prepare(&t, &spec).unwrap();
     let run = uplift::run(&data, &spec, &|| 0.0, &mut |_| {});
-    let text = model_file::save(&data, &run, 0, 0.5, None).unwrap();
+    let text = model_file::save(&data, &run, 0, 0.5, None, None).unwrap();
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     let with = |f: &dyn Fn(&mut serde_json::Value)| {
         let mut v = value.clone();

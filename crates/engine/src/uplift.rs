@@ -18,7 +18,8 @@ use cf_gbdt::GbdtParams;
 pub use cf_uplift::Criterion;
 use cf_uplift::decision;
 pub use cf_uplift::decision::{
-    Cumulative, Decile, Economics, ProfitCurve, best_share, cumulative, deciles, profit_curve,
+    ArmCost, ArmPricing, Cumulative, Decile, Economics, PolicyCurve, ProfitCurve, best_arms,
+    best_share, cumulative, deciles, policy_curve, profit_curve,
 };
 use cf_uplift::metrics::{self, MetricError};
 use cf_uplift::{
@@ -1157,6 +1158,140 @@ pub fn decide(
     })
 }
 
+/// Pricing that fits `arms` (several arms, one cost entry each, finite and not negative).
+///
+/// # Errors
+/// Otherwise, in words.
+pub fn check_pricing<'a>(
+    pricing: &'a ArmPricing,
+    arms: &[String],
+) -> Result<&'a ArmPricing, UpliftError> {
+    if arms.len() < 2 {
+        return Err(UpliftError::Invalid(
+            "costs per arm are for a treatment with several arms".into(),
+        ));
+    }
+    if pricing.costs.len() != arms.len() {
+        return Err(UpliftError::Invalid(format!(
+            "costs are given for {} arms, the treatment has {} ({})",
+            pricing.costs.len(),
+            arms.len(),
+            arms.join(", ")
+        )));
+    }
+    if !pricing.is_valid() {
+        return Err(UpliftError::Invalid(
+            "the value and the costs must be numbers, not negative".into(),
+        ));
+    }
+    Ok(pricing)
+}
+
+/// The held-out rows of a treatment with several arms, with every fitted model's predictions
+/// for each arm: what the best arm per customer net of its cost ([`decide_arms`]) is computed
+/// from, again for any costs.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PolicyRows {
+    /// The arms' levels.
+    pub arms: Vec<String>,
+    /// Each test row's group: 0 = control, 1..=k the arms.
+    pub group: Vec<u8>,
+    /// Each test row's outcome.
+    pub y: Vec<f64>,
+    /// Per fitted model (named as in the report): the test rows' predictions, one column per arm.
+    pub models: Vec<(String, Vec<Vec<f64>>)>,
+}
+
+/// [`PolicyRows`] of a [`run`] on a treatment with several arms (`None` for a 0/1 treatment).
+pub fn policy_rows(data: &UpliftData, run: &UpliftRun) -> Option<PolicyRows> {
+    let arms = data.arms.clone().filter(|a| a.len() > 1)?;
+    let mut models: Vec<(String, Vec<Vec<f64>>)> = Vec::new();
+    for (k, (_, all)) in run.predictions.iter().enumerate() {
+        let name = &run.report.models.get(k)?.model;
+        let test = test_part(data, all);
+        match models.last_mut() {
+            Some((m, cols)) if m == name => cols.push(test),
+            _ => models.push((name.clone(), vec![test])),
+        }
+    }
+    let group = data.group_test.iter().map(|&g| u8::try_from(g).unwrap_or(u8::MAX)).collect();
+    Some(PolicyRows { arms, group, y: data.y_test.clone(), models })
+}
+
+/// The decision for a treatment with several arms: each customer among the top share gets the
+/// arm that pays most for them net of its cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArmDecision {
+    /// The model whose predictions choose the arms.
+    pub model: String,
+    /// The value and each arm's costs.
+    pub pricing: ArmPricing,
+    /// The arms' levels.
+    pub arms: Vec<String>,
+    /// Customers the shares are taken of.
+    pub population: usize,
+    /// The largest share allowed.
+    pub max_share: f64,
+    /// The best share to target (0: nobody).
+    pub share: f64,
+    /// Customers in that share.
+    pub customers: usize,
+    /// Of them, those each arm goes to (the held-out assignment scaled to the population).
+    pub customers_per_arm: Vec<usize>,
+    /// Expected incremental profit against treating nobody.
+    pub profit: f64,
+    /// Its pointwise normal interval at level 1 − alpha.
+    pub profit_ci: [f64; 2],
+    /// Expected incremental profit of giving everyone their best arm.
+    pub profit_everyone: f64,
+    /// Its interval.
+    pub profit_everyone_ci: [f64; 2],
+    /// The profit curve at the 101 shares.
+    pub curve: ProfitCurve,
+}
+
+/// The best share of `population` customers under `max_share` when each gets their best arm
+/// net of its cost, by the predictions of `rows.models[model]` ([`policy_curve`]). `None` when
+/// the model is not there, the pricing does not fit the arms, or no share has a defined profit.
+pub fn decide_arms(
+    rows: &PolicyRows,
+    model: usize,
+    pricing: &ArmPricing,
+    population: usize,
+    max_share: f64,
+    alpha: f64,
+) -> Option<ArmDecision> {
+    let (name, cols) = rows.models.get(model)?;
+    check_pricing(pricing, &rows.arms).ok()?;
+    let z = cf_estimate::dist::normal_quantile(1.0 - alpha / 2.0);
+    let tau: Vec<&[f64]> = cols.iter().map(|c| &c[..]).collect();
+    let group: Vec<usize> = rows.group.iter().map(|&g| usize::from(g)).collect();
+    let p = policy_curve(&tau, &group, &rows.y, pricing, population as f64, z).ok()?;
+    let k = best_share(&p.curve, max_share)?;
+    let last = p.curve.fraction.len().checked_sub(1)?;
+    let n = rows.y.len().max(1) as f64;
+    let customers = (p.curve.fraction[k] * population as f64).round() as usize;
+    Some(ArmDecision {
+        model: name.clone(),
+        pricing: pricing.clone(),
+        arms: rows.arms.clone(),
+        population,
+        max_share,
+        share: p.curve.fraction[k],
+        customers,
+        customers_per_arm: p
+            .assigned
+            .iter()
+            .map(|a| (a[k] / n * population as f64).round() as usize)
+            .collect(),
+        profit: p.curve.profit[k],
+        profit_ci: [p.curve.lo[k], p.curve.hi[k]],
+        profit_everyone: p.curve.profit[last],
+        profit_everyone_ci: [p.curve.lo[last], p.curve.hi[last]],
+        curve: p.curve,
+    })
+}
+
 /// A segment of the customers: a leaf of a depth-3 tree fitted to a model's predicted effects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
@@ -1250,6 +1385,11 @@ pub struct ListSpec<'a> {
     pub treat_label: &'a str,
     /// A column of the table written beside the row number (a customer id).
     pub key: Option<&'a str>,
+    /// For a treatment with several arms priced apart: the value and each arm's costs, and the
+    /// arms' levels. The `columns` are then the arms' predictions in the arms' order; the list
+    /// adds each row's `net_value` ([`best_arms`]), ranks by it and names the best arm as the
+    /// decision of a treated row (`rank_by` and `treat_label` are not read).
+    pub pricing: Option<(&'a ArmPricing, &'a [String])>,
 }
 
 /// The targeting list as CSV, one line per row of `table` in file order: `row` (the data row's
@@ -1293,6 +1433,13 @@ pub(crate) fn write_list(
             UpliftError::Invalid(format!("the key column `{k}` is not in the file"))
         })?),
     };
+    // With arms priced apart: each row's best arm and its net value, which ranks.
+    let priced = list.pricing.map(|(pricing, names)| {
+        let tau: Vec<&[f64]> = list.columns.iter().map(|(_, c)| *c).collect();
+        let (arm, net) = best_arms(&tau, pricing);
+        (arm, net, names)
+    });
+    let by = priced.as_ref().map_or(*by, |(_, net, _)| &net[..]);
     let mut rank = vec![0usize; n];
     for (k, &p) in metrics::order(by).iter().enumerate() {
         rank[p] = k + 1;
@@ -1311,6 +1458,9 @@ pub(crate) fn write_list(
     for (name, _) in list.columns {
         out += &format!(",{}", field(name));
     }
+    if priced.is_some() {
+        out += ",net_value";
+    }
     out += ",rank,decision\n";
     for (r, &p) in seen.iter().enumerate() {
         out += &(r + 1).to_string();
@@ -1318,14 +1468,21 @@ pub(crate) fn write_list(
             out += &format!(",{}", field(&c.display(r)));
         }
         if p == usize::MAX {
-            out += &",".repeat(list.columns.len() + 1);
+            out += &",".repeat(list.columns.len() + 1 + usize::from(priced.is_some()));
             out += ",none (missing values)\n";
             continue;
         }
         for (_, c) in list.columns {
             out += &format!(",{}", num(c[p]));
         }
-        let decision = if rank[p] <= list.treat { list.treat_label } else { "none" };
+        let label = match &priced {
+            Some((arm, net, names)) => {
+                out += &format!(",{}", num(net[p]));
+                names.get(arm[p]).map_or(list.treat_label, String::as_str)
+            }
+            None => list.treat_label,
+        };
+        let decision = if rank[p] <= list.treat { label } else { "none" };
         out += &format!(",{},{}\n", rank[p], field(decision));
     }
     Ok(out)
@@ -1333,11 +1490,14 @@ pub(crate) fn write_list(
 
 /// The targeting list ([`targeting_list`]) of the report's model `focus` from a [`run`]: that
 /// model's predictions for every arm (`uplift`, or `uplift:<arm>`), ranked by the focused arm's,
-/// the top `treat` rows marked (`treat`, or the arm's level).
+/// the top `treat` rows marked (`treat`, or the arm's level). With `pricing` for a treatment
+/// with several arms, the rows are ranked by their best arm's net value instead and a treated
+/// row's decision is that arm ([`ListSpec::pricing`]).
 ///
 /// # Errors
 /// A `focus` that is not a fitted model (a score column has no predictions for the training
-/// rows), and those of [`targeting_list`].
+/// rows), pricing without several arms or with another number of arms, and those of
+/// [`targeting_list`].
 pub fn targeting_csv(
     table: &Table,
     data: &UpliftData,
@@ -1345,6 +1505,7 @@ pub fn targeting_csv(
     focus: usize,
     treat: usize,
     key: Option<&str>,
+    pricing: Option<&ArmPricing>,
 ) -> Result<String, UpliftError> {
     let (Some(m), Some(_)) = (run.report.models.get(focus), run.predictions.get(focus)) else {
         return Err(UpliftError::Invalid(
@@ -1365,12 +1526,19 @@ pub fn targeting_csv(
         })
         .collect();
     let rank_by = same.iter().position(|&k| k == focus).unwrap_or(0);
+    let no_arms: &[String] = &[];
+    let arms = data.arms.as_deref().unwrap_or(no_arms);
+    let pricing = match pricing {
+        Some(p) => Some((check_pricing(p, arms)?, arms)),
+        None => None,
+    };
     let spec = ListSpec {
         columns: &columns,
         rank_by,
         treat,
         treat_label: m.arm.as_deref().unwrap_or("treat"),
         key,
+        pricing,
     };
     targeting_list(table, data, &spec)
 }
@@ -1406,6 +1574,8 @@ pub fn run(
         n_train: data.n_train,
         n_test: data.n_test,
         warnings: data.warnings.clone(),
+        arm_decisions: Vec::new(),
+        policy: None,
     };
     let mut predictions = Vec::new();
     let mut models = Vec::new();
@@ -1490,6 +1660,14 @@ pub struct UpliftReport {
     pub n_test: usize,
     /// Caveats about the data and the split.
     pub warnings: Vec<String>,
+    /// For a treatment with several arms and costs per arm: each fitted model's decision when
+    /// every customer targeted gets their best arm net of its cost ([`decide_arms`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arm_decisions: Vec<ArmDecision>,
+    /// The held-out rows with each model's predictions per arm ([`policy_rows`]), for a caller
+    /// that prices the arms again and again (the page); [`run`] leaves it empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyRows>,
 }
 
 impl UpliftReport {

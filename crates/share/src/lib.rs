@@ -153,6 +153,10 @@ pub struct SharedUplift {
     pub budget_customers: Option<usize>,
     /// The targeting list's key column.
     pub key: Option<String>,
+    /// For a treatment with several arms: each arm's costs, in the arms' order (the value is
+    /// `economics.value`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub arm_costs: Vec<cf_engine::uplift::ArmCost>,
     /// A column of each row's true uplift (simulated data), to judge the rankings by.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub truth_column: Option<String>,
@@ -173,6 +177,7 @@ impl Default for SharedUplift {
             budget_share: 1.0,
             budget_customers: None,
             key: None,
+            arm_costs: Vec::new(),
             truth_column: None,
         }
     }
@@ -356,7 +361,9 @@ fn validate(s: &Shared) -> Result<(), ShareError> {
         let e = &u.economics;
         if [e.value, e.cost_per_treated, e.cost_per_conversion]
             .iter()
+            .chain(u.arm_costs.iter().flat_map(|c| [&c.cost_per_treated, &c.cost_per_conversion]))
             .any(|x| !x.is_finite() || *x < 0.0)
+            || u.arm_costs.len() > 256
         {
             return bad("its value or costs are not numbers of at least 0");
         }
@@ -481,6 +488,10 @@ mod tests {
             models: Some(vec!["x-learner-gbdt".parse().unwrap()]),
             split_column: Some("test".into()),
             budget_share: 0.3,
+            arm_costs: vec![cf_engine::uplift::ArmCost {
+                cost_per_treated: 0.1,
+                cost_per_conversion: 2.0,
+            }],
             ..SharedUplift::default()
         });
         assert_eq!(decode(&encode(&s).unwrap()).unwrap(), s);
@@ -493,6 +504,7 @@ mod tests {
         // (JSON has no NaN: written as null, which is not a number either.)
         assert!(!refused(&|u| u.economics.cost_per_treated = f64::NAN).is_empty());
         assert!(refused(&|u| u.budget_share = 0.0).contains("budget"));
+        assert!(refused(&|u| u.arm_costs[0].cost_per_conversion = -2.0).contains("costs"));
         assert!(refused(&|u| u.test_fraction = 1.0).contains("held-out"));
         // An older link (no uplift settings) still opens.
         let old = sample();

@@ -250,6 +250,166 @@ pub fn best_share(curve: &ProfitCurve, max_share: f64) -> Option<usize> {
     best
 }
 
+/// What treating a customer with one arm costs: per customer treated and per treated
+/// conversion (the value of a conversion is shared by the arms, [`ArmPricing::value`]).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArmCost {
+    /// Cost of treating one customer with this arm.
+    pub cost_per_treated: f64,
+    /// Cost of each conversion among customers treated with it.
+    pub cost_per_conversion: f64,
+}
+
+/// The value of a conversion and each arm's costs, for a treatment with several arms.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArmPricing {
+    /// Worth of one conversion (one unit of the outcome).
+    pub value: f64,
+    /// One entry per arm, in the arms' order.
+    pub costs: Vec<ArmCost>,
+}
+
+impl ArmPricing {
+    /// Arm `a`'s costs with the shared value, as [`Economics`].
+    pub fn economics(&self, a: usize) -> Economics {
+        let c = self.costs.get(a).copied().unwrap_or_default();
+        Economics {
+            value: self.value,
+            cost_per_treated: c.cost_per_treated,
+            cost_per_conversion: c.cost_per_conversion,
+        }
+    }
+
+    /// Whether every number is finite and not negative.
+    pub fn is_valid(&self) -> bool {
+        self.value.is_finite()
+            && self.value >= 0.0
+            && self.costs.iter().all(|c| {
+                [c.cost_per_treated, c.cost_per_conversion]
+                    .iter()
+                    .all(|v| v.is_finite() && *v >= 0.0)
+            })
+    }
+}
+
+/// Each customer's best arm net of its cost, and that net value: with τ̂_a the predicted uplift
+/// of arm `a` (`tau[a][r]`), the arm maximising (value − cost_per_conversion_a)·τ̂_a −
+/// cost_per_treated_a (the first of equals). The expected gain of treating the customer with
+/// that arm against not treating them; a non-finite prediction gives a NaN net (ranked last).
+pub fn best_arms(tau: &[&[f64]], pricing: &ArmPricing) -> (Vec<usize>, Vec<f64>) {
+    let n = tau.first().map_or(0, |t| t.len());
+    let mut arm = vec![0usize; n];
+    let mut net = vec![f64::NAN; n];
+    for (a, t) in tau.iter().enumerate() {
+        let e = pricing.economics(a);
+        for r in 0..n {
+            let v = (e.value - e.cost_per_conversion) * t.get(r).copied().unwrap_or(f64::NAN)
+                - e.cost_per_treated;
+            if v.is_finite() && !(net[r] >= v) {
+                net[r] = v;
+                arm[r] = a;
+            }
+        }
+    }
+    (arm, net)
+}
+
+/// The held-out profit curve of giving each of the top customers their best arm net of its cost
+/// ([`best_arms`]), ranked by that net value: at each share f (the 101 points of [`cumulative`]),
+/// with n_a(f) the held-out rows assigned arm a among the top f, ȳ_a the mean outcome of those
+/// that got arm a and ȳ_c of those that got the control,
+///
+/// ```text
+/// profit(f) = N/n · Σ_a n_a(f) · [ (value − cost_per_conversion_a)·ȳ_a − value·ȳ_c − cost_per_treated_a ]
+/// ```
+///
+/// with the arms' terms independent in the band (they use disjoint rows). With one arm this is
+/// [`profit_curve`] of the ranking by the net value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyCurve {
+    /// The curve and its band.
+    pub curve: ProfitCurve,
+    /// Held-out rows assigned each arm among the top share, `assigned[a][k]`.
+    pub assigned: Vec<Vec<f64>>,
+}
+
+/// [`PolicyCurve`] of the held-out rows with predictions `tau` (one slice per arm), groups
+/// `group` (0 = control, 1..=k the arms) and outcomes `y`, for `population` customers; `z` is
+/// the band's normal quantile.
+///
+/// # Errors
+/// Lengths differ, no arm or no rows, or a non-finite outcome.
+pub fn policy_curve(
+    tau: &[&[f64]],
+    group: &[usize],
+    y: &[f64],
+    pricing: &ArmPricing,
+    population: f64,
+    z: f64,
+) -> Result<PolicyCurve, MetricError> {
+    let n = y.len();
+    if tau.is_empty() || n == 0 {
+        return Err(MetricError::NoGroup);
+    }
+    if group.len() != n || tau.iter().any(|t| t.len() != n) {
+        return Err(MetricError::Length);
+    }
+    if let Some(r) = (0..n).find(|&r| !y[r].is_finite()) {
+        return Err(MetricError::NotFinite(r));
+    }
+    let k_arms = tau.len();
+    let (arm, net) = best_arms(tau, pricing);
+    let ord = order(&net);
+    // Per assigned arm: its arm's rows and the control's rows among those assigned it.
+    let mut got = vec![Arm::default(); k_arms];
+    let mut ctl = vec![Arm::default(); k_arms];
+    let mut count = vec![0.0f64; k_arms];
+    let mut out = PolicyCurve {
+        curve: ProfitCurve {
+            fraction: Vec::with_capacity(101),
+            profit: Vec::with_capacity(101),
+            lo: Vec::with_capacity(101),
+            hi: Vec::with_capacity(101),
+        },
+        assigned: vec![Vec::with_capacity(101); k_arms],
+    };
+    let scale = population / n as f64;
+    let mut taken = 0;
+    for k in 0..=100 {
+        let until = k * n / 100;
+        for &r in &ord[taken..until] {
+            let a = arm[r];
+            count[a] += 1.0;
+            if group[r] == a + 1 {
+                got[a].add(y[r]);
+            } else if group[r] == 0 {
+                ctl[a].add(y[r]);
+            }
+        }
+        taken = until;
+        let (mut p, mut var) = (0.0, 0.0);
+        for a in 0..k_arms {
+            out.assigned[a].push(count[a]);
+            if count[a] == 0.0 {
+                continue;
+            }
+            let e = pricing.economics(a);
+            let kept = e.value - e.cost_per_conversion;
+            let (mt, vt) = mean_var(got[a].n, got[a].s, got[a].ss);
+            let (mc, vc) = mean_var(ctl[a].n, ctl[a].s, ctl[a].ss);
+            let m = scale * count[a];
+            p += m * (kept * mt - e.value * mc - e.cost_per_treated);
+            var += m * m * (kept * kept * vt / got[a].n + e.value * e.value * vc / ctl[a].n);
+        }
+        let se = var.sqrt();
+        out.curve.fraction.push(until as f64 / n as f64);
+        out.curve.profit.push(p);
+        out.curve.lo.push(p - z * se);
+        out.curve.hi.push(p + z * se);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,6 +498,82 @@ mod tests {
         // Costs that make every share lose money: target nobody.
         let dear = Economics { value: 1.0, cost_per_treated: 5.0, cost_per_conversion: 0.0 };
         assert_eq!(best_share(&profit_curve(&c, &dear, 1000.0, 1.96), 1.0), Some(0));
+    }
+
+    #[test]
+    fn one_arm_policy_is_the_profit_curve_of_the_net_ranking() {
+        let (s, t, y) = data();
+        let pricing = ArmPricing {
+            value: 10.0,
+            costs: vec![ArmCost { cost_per_treated: 1.0, cost_per_conversion: 2.0 }],
+        };
+        let group: Vec<usize> = t.iter().map(|&b| usize::from(b)).collect();
+        let p = policy_curve(&[&s], &group, &y, &pricing, 1000.0, 1.96).unwrap();
+        let want =
+            profit_curve(&cumulative(&s, &t, &y).unwrap(), &pricing.economics(0), 1000.0, 1.96);
+        for k in 0..=100 {
+            let (a, b) = (p.curve.profit[k], want.profit[k]);
+            assert!((a.is_nan() && b.is_nan()) || (a - b).abs() < 1e-9, "k {k}: {a} vs {b}");
+            assert!(p.curve.lo[k].is_nan() || (p.curve.lo[k] - want.lo[k]).abs() < 1e-9);
+        }
+        assert_eq!(p.assigned[0][100], 200.0);
+    }
+
+    #[test]
+    fn each_customer_gets_the_arm_that_pays_most_net_of_its_cost() {
+        // 400 rows, groups 0 (control), 1 and 2 in turn-ish order; arm 1 works in the first half,
+        // arm 2 in the second half; both predictions say so.
+        let (mut t1, mut t2, mut g, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for i in 0..600usize {
+            let first = i < 300;
+            let grp = i % 3;
+            let j = (i / 3) % 10;
+            let rate = match (first, grp) {
+                (_, 0) => 0.2,
+                (true, 1) | (false, 2) => 0.6,
+                _ => 0.2,
+            };
+            t1.push(if first { 0.4 } else { 0.0 } + i as f64 * 1e-9);
+            t2.push(if first { 0.0 } else { 0.4 } + i as f64 * 1e-9);
+            g.push(grp);
+            y.push(if (j as f64) < rate * 10.0 { 1.0 } else { 0.0 });
+        }
+        let cost = |c| ArmCost { cost_per_treated: c, cost_per_conversion: 0.0 };
+        let pricing = ArmPricing { value: 10.0, costs: vec![cost(1.0), cost(1.0)] };
+        let (arm, net) = best_arms(&[&t1, &t2], &pricing);
+        assert!(arm[..300].iter().all(|&a| a == 0) && arm[300..].iter().all(|&a| a == 1));
+        assert!((net[0] - 3.0).abs() < 1e-6);
+        let p = policy_curve(&[&t1, &t2], &g, &y, &pricing, 600.0, 1.96).unwrap();
+        // Everyone with their own arm: uplift 0.4 each, 10·0.4 − 1 = 3 per customer.
+        assert!((p.curve.profit[100] - 600.0 * 3.0).abs() < 1e-6, "{}", p.curve.profit[100]);
+        assert_eq!(p.assigned[0][100], 300.0);
+        assert_eq!(p.assigned[1][100], 300.0);
+        assert!(p.curve.lo[100] < p.curve.profit[100] && p.curve.profit[100] < p.curve.hi[100]);
+        // Either arm alone for everyone earns 10·0.2 − 1 = 1 per customer: the policy beats it.
+        let t: Vec<bool> = g.iter().map(|&x| x == 1).collect();
+        let rows: Vec<usize> = (0..600).filter(|&r| g[r] != 2).collect();
+        let pick = |v: &[f64]| rows.iter().map(|&r| v[r]).collect::<Vec<f64>>();
+        let tt: Vec<bool> = rows.iter().map(|&r| t[r]).collect();
+        let alone = profit_curve(
+            &cumulative(&pick(&t1), &tt, &pick(&y)).unwrap(),
+            &pricing.economics(0),
+            600.0,
+            1.96,
+        );
+        assert!(p.curve.profit[100] > alone.profit[100] + 500.0);
+        // A dear second arm: nobody gets it, and its half is left untreated at the best share.
+        let dear = ArmPricing { value: 10.0, costs: vec![cost(1.0), cost(6.0)] };
+        let (arm, net) = best_arms(&[&t1, &t2], &dear);
+        assert!(arm[300..].iter().all(|&a| a == 0) && net[300] < 0.0);
+        let p = policy_curve(&[&t1, &t2], &g, &y, &dear, 600.0, 1.96).unwrap();
+        let k = best_share(&p.curve, 1.0).unwrap();
+        assert!((45..=50).contains(&k), "best share {}", p.curve.fraction[k]);
+        assert_eq!(p.assigned[1][k], 0.0);
+        assert!(!ArmPricing { value: -1.0, costs: vec![] }.is_valid());
+        assert_eq!(
+            policy_curve(&[&t1], &g[..10], &y, &dear, 1.0, 1.96).unwrap_err(),
+            MetricError::Length
+        );
     }
 
     #[test]
