@@ -197,10 +197,8 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
             <h4>{"Costs and the decision"}</h4>
             <div class="settings-grid economics">
                 { money_field("value", if binary { "Value of one conversion" } else { "Value of one unit of the outcome" }, e.value, |e, x| e.value = x) }
-                if pricing.is_none() {
-                    { money_field("cost-treated", "Cost per customer treated", e.cost_per_treated, |e, x| e.cost_per_treated = x) }
-                    { money_field("cost-conversion", "Cost per treated conversion (a redeemed discount)", e.cost_per_conversion, |e, x| e.cost_per_conversion = x) }
-                }
+                { money_field("cost-treated", if pricing.is_some() { "Cost per customer treated (arms without their own)" } else { "Cost per customer treated" }, e.cost_per_treated, |e, x| e.cost_per_treated = x) }
+                { money_field("cost-conversion", "Cost per treated conversion (a redeemed discount)", e.cost_per_conversion, |e, x| e.cost_per_conversion = x) }
                 <label class="setting">
                     <span>{if in_customers { "Budget: at most this many customers" } else { "Budget: at most this share of customers" }}</span>
                     <span class="with-unit">
@@ -312,7 +310,12 @@ struct ArmCostsProps {
 fn ArmCosts(props: &ArmCostsProps) -> Html {
     let (_, dispatch) = use_app();
     type Set = fn(&mut ArmCost, f64);
-    let field = |k: usize, id: &'static str, label: String, c: ArmCost, value: f64, set: Set| {
+    let field = |k: usize,
+                 id: &'static str,
+                 label: (&'static str, String),
+                 c: ArmCost,
+                 value: f64,
+                 set: Set| {
         let dispatch = dispatch.clone();
         let onchange = Callback::from(move |ev: Event| {
             let v = ev.target_unchecked_into::<HtmlInputElement>().value();
@@ -323,8 +326,8 @@ fn ArmCosts(props: &ArmCostsProps) -> Html {
             }
         });
         html! {
-            <td class="num">
-                <input type="number" min="0" step="any" class="narrow" aria-label={label}
+            <td class="num" data-label={label.0}>
+                <input type="number" min="0" step="any" class="narrow" aria-label={label.1}
                        data-testid={format!("arm-{id}-{k}")} value={value.to_string()} {onchange} />
             </td>
         }
@@ -337,8 +340,8 @@ fn ArmCosts(props: &ArmCostsProps) -> Html {
             { for props.arms.iter().zip(&props.costs).enumerate().map(|(k, (a, &c))| html! {
                 <tr>
                     <th scope="row">{a.clone()}</th>
-                    { field(k, "cost-treated", format!("{a}: cost per customer treated"), c, c.cost_per_treated, |c, x| c.cost_per_treated = x) }
-                    { field(k, "cost-conversion", format!("{a}: cost per treated conversion"), c, c.cost_per_conversion, |c, x| c.cost_per_conversion = x) }
+                    { field(k, "cost-treated", ("Cost per customer treated", format!("{a}: cost per customer treated")), c, c.cost_per_treated, |c, x| c.cost_per_treated = x) }
+                    { field(k, "cost-conversion", ("Cost per treated conversion", format!("{a}: cost per treated conversion")), c, c.cost_per_conversion, |c, x| c.cost_per_conversion = x) }
                 </tr>
             }) }
             </tbody>
