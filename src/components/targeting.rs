@@ -4,14 +4,16 @@
 //! again from the held-out sums when an input changes; nothing is refitted.
 
 use cf_engine::format;
-use cf_engine::uplift::{ArmCost, ArmDecision, Decile, Decision, Economics, Histogram, Importance};
+use cf_engine::uplift::{
+    ArmCost, ArmDecision, Decile, Decision, Economics, Histogram, Importance, ProfitCurve,
+};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::components::context::use_app;
 use crate::components::plot::{PlotFrame, nice_ticks, x_ticks, y_ticks};
 use crate::components::results::level_text;
-use crate::components::uplift::name_of;
+use crate::components::uplift::{model_label, name_of};
 use crate::state::Action;
 
 /// An uplift as people read it: percentage points for a 0/1 outcome, the outcome's units
@@ -39,6 +41,21 @@ fn interval_cell(ci: [f64; 2], binary: bool, level: &str) -> Html {
         "too few rows".to_string()
     };
     html! { <td class="num muted" data-label={format!("{level} interval")}>{text}</td> }
+}
+
+/// The `change` handler of a number input: `action` of the number typed (text that is not a
+/// number is ignored; the reducer refuses numbers out of range).
+fn on_number(
+    dispatch: &Callback<Action>,
+    action: impl Fn(f64) -> Action + 'static,
+) -> Callback<Event> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |ev: Event| {
+        let v = ev.target_unchecked_into::<HtmlInputElement>().value();
+        if let Ok(x) = v.trim().parse::<f64>() {
+            dispatch.emit(action(x));
+        }
+    })
 }
 
 /// Money with separators and no decimals above 100.
@@ -76,14 +93,10 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
     });
     type Set = fn(&mut Economics, f64);
     let money_field = |id: &'static str, label: &'static str, value: f64, set: Set| {
-        let dispatch = dispatch.clone();
-        let onchange = Callback::from(move |ev: Event| {
-            let v = ev.target_unchecked_into::<HtmlInputElement>().value();
-            if let Ok(x) = v.trim().parse::<f64>() {
-                let mut next = e;
-                set(&mut next, x);
-                dispatch.emit(Action::SetUpliftEconomics(next));
-            }
+        let onchange = on_number(&dispatch, move |x| {
+            let mut next = e;
+            set(&mut next, x);
+            Action::SetUpliftEconomics(next)
         });
         html! {
             <label class="setting">
@@ -221,7 +234,7 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
             }
             if let Some(d) = &arm_decision {
                 <ArmRecommendation decision={d.clone()} level={level.clone()} />
-                <ProfitChart decision={chart_decision(d)} />
+                <ProfitChart curve={d.curve.clone()} share={d.share} profit={d.profit} max_share={d.max_share} population={d.population} />
             } else if pricing.is_some() {
                 <p class="hint">{"No share of the held-out rows has, for every arm it assigns, customers who got that arm and control customers: the profit of the best arm per customer cannot be estimated."}</p>
             }
@@ -231,7 +244,7 @@ pub(crate) fn Targeting(props: &TargetingProps) -> Html {
                 }
                 <Recommendation decision={d.clone()} model={name_of(&m)} level={level.clone()} {unit} />
                 if arm_decision.is_none() {
-                    <ProfitChart decision={d.clone()} />
+                    <ProfitChart curve={d.curve.clone()} share={d.share} profit={d.profit} max_share={d.max_share} population={d.population} />
                 }
             } else {
                 <p class="hint">{"No share of the held-out rows has both treated and control customers: the profit cannot be estimated."}</p>
@@ -316,14 +329,10 @@ fn ArmCosts(props: &ArmCostsProps) -> Html {
                  c: ArmCost,
                  value: f64,
                  set: Set| {
-        let dispatch = dispatch.clone();
-        let onchange = Callback::from(move |ev: Event| {
-            let v = ev.target_unchecked_into::<HtmlInputElement>().value();
-            if let Ok(x) = v.trim().parse::<f64>() {
-                let mut next = c;
-                set(&mut next, x);
-                dispatch.emit(Action::SetUpliftArmCost(k, next));
-            }
+        let onchange = on_number(&dispatch, move |x| {
+            let mut next = c;
+            set(&mut next, x);
+            Action::SetUpliftArmCost(k, next)
         });
         html! {
             <td class="num" data-label={label.0}>
@@ -360,9 +369,7 @@ struct ArmRecommendationProps {
 #[component]
 fn ArmRecommendation(props: &ArmRecommendationProps) -> Html {
     let d = &props.decision;
-    let model = cf_engine::uplift::UpliftModel::try_from(d.model.clone())
-        .map(crate::state::uplift::describe)
-        .unwrap_or(d.model.as_str());
+    let model = model_label(&d.model);
     let everyone = format!("{} for giving everyone their best arm", money(d.profit_everyone));
     let split: Vec<String> = d
         .arms
@@ -398,22 +405,6 @@ fn ArmRecommendation(props: &ArmRecommendationProps) -> Html {
             }
             <p class="muted small">{"For each arm it assigns, the held-out customers who got that arm are compared with the control customers assigned the same arm; the profit adds the arms up, for all the file's customers."}</p>
         </div>
-    }
-}
-
-/// An arm decision in the shape the profit chart draws.
-fn chart_decision(d: &ArmDecision) -> Decision {
-    Decision {
-        economics: d.pricing.economics(0),
-        population: d.population,
-        max_share: d.max_share,
-        share: d.share,
-        customers: d.customers,
-        profit: d.profit,
-        profit_ci: d.profit_ci,
-        profit_everyone: d.profit_everyone,
-        profit_everyone_ci: d.profit_everyone_ci,
-        curve: d.curve.clone(),
     }
 }
 
@@ -488,16 +479,23 @@ fn DecileChart(props: &DecileChartProps) -> Html {
     }
 }
 
-/// Props of [`ProfitChart`].
+/// Props of [`ProfitChart`]: what it draws of a [`Decision`] or an [`ArmDecision`].
 #[derive(Properties, PartialEq)]
 struct ProfitChartProps {
-    decision: Decision,
+    curve: ProfitCurve,
+    /// The recommended share and its profit.
+    share: f64,
+    profit: f64,
+    /// The budget's largest share.
+    max_share: f64,
+    /// Customers the shares are taken of.
+    population: usize,
 }
 
 /// The profit curve with its band, the chosen share and the budget's limit.
 #[component]
 fn ProfitChart(props: &ProfitChartProps) -> Html {
-    let d = &props.decision;
+    let d = props;
     let c = &d.curve;
     let (w, h) = (640.0, 260.0);
     let (left, right, top, bottom) = (72.0, 16.0, 14.0, 40.0);

@@ -246,12 +246,14 @@ struct UpliftTableProps {
     outcome: String,
 }
 
+/// A model's name as people read it (`Uplift forest (KL)`), or the name as given (a score column).
+pub(crate) fn model_label(model: &str) -> &str {
+    cf_engine::uplift::UpliftModel::try_from(model.to_string()).map(describe).unwrap_or(model)
+}
+
 /// A model's name as the page shows it, with its arm.
 pub(crate) fn name_of(m: &UpliftModelResult) -> String {
-    let base = cf_engine::uplift::UpliftModel::try_from(m.model.clone())
-        .map(describe)
-        .unwrap_or(m.model.as_str())
-        .to_string();
+    let base = model_label(&m.model).to_string();
     match &m.arm {
         Some(a) => format!("{base} · {a}"),
         None => base,

@@ -465,6 +465,14 @@ fn missing_covariates_are_dropped_or_flagged_as_asked() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// A path in the temporary folder for this test process: `<tag>-<pid>-<name>`.
+fn temp_path(tag: &str, name: &str) -> String {
+    std::env::temp_dir()
+        .join(format!("{tag}-{}-{name}", std::process::id()))
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// Writes `text` to a fresh temporary file and returns its path.
 fn temp_file(name: &str, text: &str) -> String {
     let dir = std::env::temp_dir().join(format!("cf-cli-{}-{name}", std::process::id()));
@@ -1085,12 +1093,7 @@ fn boosted_learners_from_the_command_line() {
 #[test]
 fn a_saved_model_scores_another_file_to_the_list_the_fit_wrote() {
     let file = format!("{DATA}hillstrom.csv");
-    let tmp = |name: &str| {
-        std::env::temp_dir()
-            .join(format!("cf-score-{}-{name}", std::process::id()))
-            .to_string_lossy()
-            .into_owned()
-    };
+    let tmp = |name: &str| temp_path("cf-score", name);
     let (list, model, scored) = (tmp("list.csv"), tmp("model.json"), tmp("scored.csv"));
     let covariates = "recency,history,mens,womens,newbie,zip_code";
     let (code, _, stderr) = counterfact(&[
@@ -1172,12 +1175,7 @@ fn a_saved_model_scores_another_file_to_the_list_the_fit_wrote() {
 #[test]
 fn arms_priced_apart_give_each_customer_their_best_arm() {
     let file = format!("{DATA}hillstrom.csv");
-    let tmp = |name: &str| {
-        std::env::temp_dir()
-            .join(format!("cf-arms-{}-{name}", std::process::id()))
-            .to_string_lossy()
-            .into_owned()
-    };
+    let tmp = |name: &str| temp_path("cf-arms", name);
     let (list, model, scored) = (tmp("list.csv"), tmp("model.json"), tmp("scored.csv"));
     let base = [
         "uplift",

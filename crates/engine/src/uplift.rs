@@ -1195,7 +1195,7 @@ pub struct PolicyRows {
     /// The arms' levels.
     pub arms: Vec<String>,
     /// Each test row's group: 0 = control, 1..=k the arms.
-    pub group: Vec<u8>,
+    pub group: Vec<usize>,
     /// Each test row's outcome.
     pub y: Vec<f64>,
     /// Per fitted model (named as in the report): the test rows' predictions, one column per arm.
@@ -1214,8 +1214,7 @@ pub fn policy_rows(data: &UpliftData, run: &UpliftRun) -> Option<PolicyRows> {
             _ => models.push((name.clone(), vec![test])),
         }
     }
-    let group = data.group_test.iter().map(|&g| u8::try_from(g).unwrap_or(u8::MAX)).collect();
-    Some(PolicyRows { arms, group, y: data.y_test.clone(), models })
+    Some(PolicyRows { arms, group: data.group_test.clone(), y: data.y_test.clone(), models })
 }
 
 /// The decision for a treatment with several arms: each customer among the top share gets the
@@ -1265,8 +1264,7 @@ pub fn decide_arms(
     check_pricing(pricing, &rows.arms).ok()?;
     let z = cf_estimate::dist::normal_quantile(1.0 - alpha / 2.0);
     let tau: Vec<&[f64]> = cols.iter().map(|c| &c[..]).collect();
-    let group: Vec<usize> = rows.group.iter().map(|&g| usize::from(g)).collect();
-    let p = policy_curve(&tau, &group, &rows.y, pricing, population as f64, z).ok()?;
+    let p = policy_curve(&tau, &rows.group, &rows.y, pricing, population as f64, z).ok()?;
     let k = best_share(&p.curve, max_share)?;
     let last = p.curve.fraction.len().checked_sub(1)?;
     let n = rows.y.len().max(1) as f64;
