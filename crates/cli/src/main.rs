@@ -15,6 +15,7 @@ mod python;
 mod read;
 mod score;
 mod uplift;
+mod validate;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -487,6 +488,9 @@ fn render_table(report: &Report, spec: &AnalysisSpec) -> String {
                 format::with_separators(b.ci_high, d)
             );
         }
+        if let Some(e) = &r.evalue {
+            out += &format!("{who}: E-value {:.2} (interval {:.2})\n", e.evalue_point, e.evalue_ci);
+        }
         for w in &r.warnings {
             out += &format!("warning: {who}: {w}\n");
         }
@@ -509,6 +513,7 @@ fn main() -> ExitCode {
         Some("python") => python::python_cmd(args),
         Some("uplift") => uplift::uplift_cmd(args),
         Some("score") => score::score_cmd(args),
+        Some("sensitivity") => validate::sensitivity_cmd(args),
         _ => parse_args(first.into_iter().chain(args)).and_then(run),
     };
     match outcome {
@@ -518,7 +523,7 @@ fn main() -> ExitCode {
             if !msg.is_empty() {
                 eprintln!("error: {msg}\n");
             }
-            eprint!("{USAGE}{}{}{}", uplift::USAGE, score::USAGE, graph::USAGE);
+            eprint!("{USAGE}{}{}{}{}", uplift::USAGE, score::USAGE, validate::USAGE, graph::USAGE);
             ExitCode::from(2)
         }
         Err(Failure::Data(msg)) => {

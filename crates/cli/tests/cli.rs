@@ -1259,3 +1259,55 @@ fn arms_priced_apart_give_each_customer_their_best_arm() {
     let e = uplift_refused(&["--value", "1", "--arm-cost", "1=0.1"]);
     assert!(e.contains("several arms"), "{e}");
 }
+
+#[test]
+fn sensitivity_prints_sensemakrs_statistics_and_refuses_a_bad_benchmark() {
+    let file = format!("{DATA}nsw_cps.csv");
+    let base = ["sensitivity", &file, "--treatment", "treat", "--outcome", "re78"];
+    let with = |extra: &[&str]| -> Vec<String> {
+        base.iter().chain(extra).map(|s| s.to_string()).collect()
+    };
+    let covs = ["--covariates", NSW_COVARIATES];
+    let v = json_ok(&with(&[&covs[..], &["--benchmark=re74", "--kd", "1,2,3", "--json"]].concat()));
+    let refs: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{DATA}../sensitivity_results.json")).unwrap(),
+    )
+    .unwrap();
+    let r = &refs["datasets"]["nsw_cps"];
+    let close = |got: &serde_json::Value, want: &serde_json::Value| {
+        let (g, w) = (got.as_f64().unwrap(), want.as_f64().unwrap());
+        assert!((g - w).abs() <= 1e-6 * w.abs(), "{g} against {w}");
+    };
+    for k in ["estimate", "se", "t_statistic", "dof", "r2yd_x", "rv_q", "rv_qa"] {
+        close(&v["sensitivity"][k], &r["sensitivity_stats"][k]);
+    }
+    for (b, want) in
+        v["sensitivity"]["bounds"].as_array().unwrap().iter().zip(r["bounds"].as_array().unwrap())
+    {
+        assert_eq!(b["bound_label"], want["bound_label"]);
+        for k in [
+            "r2dz_x",
+            "r2yz_dx",
+            "adjusted_estimate",
+            "adjusted_se",
+            "adjusted_lower_CI",
+            "adjusted_upper_CI",
+        ] {
+            close(&b[k], &want[k]);
+        }
+    }
+    close(&v["evalue"]["evalue_point"], &r["evalue"]["evalue_point"]);
+    close(&v["evalue"]["evalue_ci"], &r["evalue"]["evalue_ci"]);
+
+    let (code, stdout, _) = counterfact(&with(&[&covs[..], &["--benchmark", "re74"]].concat()));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("robustness value RV (q = 1): 1.7 %"), "{stdout}");
+    assert!(stdout.contains("1x re74"), "{stdout}");
+
+    let (code, _, stderr) = counterfact(&with(&[&covs[..], &["--benchmark", "height"]].concat()));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("the benchmark `height` is not among the covariates"), "{stderr}");
+    let (code, _, stderr) = counterfact(&with(&["--benchmark", "re74", "--kd", "0"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--kd needs numbers above 0"), "{stderr}");
+}

@@ -33,9 +33,23 @@ pub struct Design<'a> {
     pub warnings: Vec<String>,
 }
 
-/// A text covariate with more distinct values (in the rows used) than this is refused: it is
-/// probably an identifier, and one indicator column per value would not fit in memory.
+/// A categorical covariate may have this many distinct values (in the rows used) in any case.
 pub(crate) const MAX_LEVELS: usize = 200;
+
+/// Beyond [`MAX_LEVELS`], a categorical covariate is still encoded (fixed effects, such as the
+/// villages of a survey) while its indicators stay below this many cells in all …
+pub(crate) const MAX_INDICATOR_CELLS: usize = 10_000_000;
+
+/// … and it has at most one distinct value per this many rows; more is an identifier.
+pub(crate) const ROWS_PER_LEVEL: usize = 2;
+
+/// Whether `levels` distinct values over `rows` rows are too many to encode as categories:
+/// more than [`MAX_LEVELS`], and either more than one per [`ROWS_PER_LEVEL`] rows or more than
+/// [`MAX_INDICATOR_CELLS`] indicator cells.
+pub(crate) fn too_many_levels(levels: usize, rows: usize) -> bool {
+    levels > MAX_LEVELS
+        && (levels * ROWS_PER_LEVEL > rows || levels.saturating_mul(rows) > MAX_INDICATOR_CELLS)
+}
 
 /// How one covariate column is computed from a column of the table: what a saved model needs to
 /// build the same columns from another file.
@@ -401,6 +415,7 @@ fn encode<'a>(
     warnings: &mut Vec<String>,
 ) -> Result<Encoded<'a>, AnalysisError> {
     let mut out = Encoded { columns: Vec::with_capacity(sources.len()), ..Encoded::default() };
+    let n_kept = keep.iter().filter(|&&k| k).count();
     for (name, source) in sources {
         if let Source::Numeric(values) = source {
             out.inputs.push(Input { column: name.clone(), kind: InputKind::Number });
@@ -446,7 +461,7 @@ fn encode<'a>(
             }
         }
         let used: Vec<usize> = (0..levels.len()).filter(|&l| present[l]).collect();
-        if used.len() > MAX_LEVELS {
+        if too_many_levels(used.len(), n_kept) {
             return Err(AnalysisError::TooManyLevels { name, levels: used.len() });
         }
         out.inputs.push(Input {
@@ -507,18 +522,20 @@ fn encode_codes<'a>(
 ) -> Result<Vec<f64>, AnalysisError> {
     let mut levels: Vec<f64> = Vec::new();
     let mut n_missing = 0;
+    let n_kept = keep.iter().filter(|&&k| k).count();
     for (&x, _) in values.iter().zip(keep).filter(|(_, k)| **k) {
         if x.is_nan() {
             n_missing += 1;
         } else if !levels.contains(&x) {
             levels.push(x);
-            if levels.len() > MAX_LEVELS {
-                return Err(AnalysisError::TooManyLevels {
-                    name: name.to_string(),
-                    levels: levels.len(),
-                });
+            // Stop counting (a linear search per row) once the column is refused anyway.
+            if levels.len() > MAX_LEVELS && too_many_levels(levels.len(), n_kept) {
+                break;
             }
         }
+    }
+    if too_many_levels(levels.len(), n_kept) {
+        return Err(AnalysisError::TooManyLevels { name: name.to_string(), levels: levels.len() });
     }
     levels.sort_by(f64::total_cmp);
     let Some((reference, others)) = levels.split_first() else { return Ok(levels) };

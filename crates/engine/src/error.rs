@@ -100,8 +100,10 @@ impl fmt::Display for AnalysisError {
             }
             AnalysisError::TooManyLevels { name, levels } => write!(
                 f,
-                "the column `{name}` has {levels} distinct values (more than {}) to encode as categories; it looks like an identifier. Leave it out, or group its values first",
-                design::MAX_LEVELS
+                "the column `{name}` has {levels} distinct values, too many to encode as categories (more than {} and more than one per {} rows, or over {} indicator cells); it looks like an identifier. Leave it out, or group its values first",
+                design::MAX_LEVELS,
+                design::ROWS_PER_LEVEL,
+                crate::format::count(design::MAX_INDICATOR_CELLS)
             ),
             AnalysisError::DuplicateCovariate { name } => {
                 write!(f, "the covariate `{name}` is listed twice")

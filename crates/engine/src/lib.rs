@@ -23,6 +23,7 @@ pub mod model_file;
 pub mod python;
 mod report;
 mod run;
+pub mod sensitivity;
 mod spec;
 mod summary;
 pub mod uplift;

@@ -51,6 +51,11 @@ pub struct EffectRow {
     /// rests on rows with extreme propensities (the rule is in `run/diagnostics.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unreliable: Option<String>,
+    /// The E-value of the estimate and of its interval (`sensitivity::evalue_of`: on the risk
+    /// ratio against the control rate for a 0/1 outcome, through the standardized difference
+    /// otherwise); not for 2SLS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evalue: Option<crate::sensitivity::EValueReport>,
 }
 
 impl EffectRow {
@@ -74,6 +79,7 @@ impl EffectRow {
             se_causalml: None,
             bootstrap: None,
             unreliable: None,
+            evalue: None,
         }
     }
 }

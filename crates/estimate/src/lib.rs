@@ -32,6 +32,7 @@ mod logistic;
 mod matching;
 mod meta;
 mod ols;
+pub mod sensitivity;
 mod weighting;
 
 pub use estimator::{Effect, EffectData, EffectFit, Estimator};

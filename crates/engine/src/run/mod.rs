@@ -183,6 +183,15 @@ impl Setup<'_> {
             if let Some(Ok(fit)) = &prop {
                 row.unreliable = self.unreliable(method, row.estimand, fit, &data.t);
             }
+            if method != Method::TwoSls && row.std_error > 0.0 && row.estimate.is_finite() {
+                row.evalue = Some(crate::sensitivity::evalue_of(
+                    &data.y,
+                    &data.t,
+                    row.estimate,
+                    row.std_error,
+                    spec.options.alpha,
+                ));
+            }
             if row.std_error == 0.0 {
                 report.errors.push(failure(degenerate::ZERO_SE.into()));
             } else if [row.estimate, row.std_error, row.ci_low, row.ci_high]
@@ -353,6 +362,7 @@ impl Setup<'_> {
             se_causalml: fitted.se_causalml,
             bootstrap,
             unreliable: None,
+            evalue: None,
         }
     }
 
