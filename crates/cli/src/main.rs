@@ -514,6 +514,7 @@ fn main() -> ExitCode {
         Some("uplift") => uplift::uplift_cmd(args),
         Some("score") => score::score_cmd(args),
         Some("sensitivity") => validate::sensitivity_cmd(args),
+        Some("refute") => validate::refute_cmd(args),
         _ => parse_args(first.into_iter().chain(args)).and_then(run),
     };
     match outcome {

@@ -1,10 +1,12 @@
 //! `counterfact sensitivity`: how strong an unmeasured confounder would have to be to explain
-//! the OLS estimate away (sensemakr's statistics and benchmark bounds) and its E-value.
+//! the OLS estimate away (sensemakr's statistics and benchmark bounds) and its E-value;
+//! `counterfact refute`: refutation tests of the estimate of each method.
 
 use std::ffi::OsString;
 
-use cf_engine::format;
+use cf_engine::refutation::MAX_REPLICATIONS;
 use cf_engine::sensitivity::{SensitivityReport, SensitivitySpec, sensitivity};
+use cf_engine::{Method, Refuter, format};
 
 use crate::{Failure, apply_graph, list, parse_args, print, read};
 
@@ -17,21 +19,98 @@ sensitivity fits OLS of Y on [1, T, covariates] (classical standard errors) and 
 sensemakr's statistics for T's coefficient: the partial R² of T with Y, the robustness values
 RV_q and RV_q,alpha, and for each --benchmark covariate the estimate adjusted for a confounder
 kd times as strong as it with T and ky times with Y (default ky = kd = 1,2,3); and the E-value.
+  counterfact refute FILE [the flags of estimate]
+                    [--refuter placebo,random-cause,subset,bootstrap,dummy-outcome] [--n 200]
+
+refute refits each --method (default: ols) --n times per refuter on changed data and says whether
+the estimate behaved: placebo (shuffled treatment), random-cause (a noise covariate added),
+subset (random 80 % of the rows), bootstrap (resampled rows), dummy-outcome (an outcome made
+from the covariates, with no treatment effect). Exit status 1 when a refuter fails.
 ";
 
-/// The flags `sensitivity` adds to those of `estimate`, taken out of `args`.
-#[derive(Default)]
-struct Extra {
-    benchmark: Vec<String>,
-    kd: Option<String>,
-    ky: Option<String>,
-    q: Option<String>,
+/// Runs `counterfact refute`; `Ok(false)` (exit 1) when a refuter failed or a method could not
+/// be fitted.
+pub(crate) fn refute_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, Failure> {
+    let args: Vec<OsString> = args.collect();
+    let methods_given = args.iter().any(|a| a.to_string_lossy().starts_with("--method"));
+    let (extra, rest) = split_extra(args, &["--refuter", "--n"])?;
+    let mut args = parse_args(std::iter::once(OsString::from("estimate")).chain(rest))?;
+    if !methods_given {
+        args.spec.methods = vec![Method::Ols];
+    }
+    let mut refuters: Vec<Refuter> = Vec::new();
+    let mut n = 200;
+    for (flag, v) in &extra {
+        if flag == "--n" {
+            n = v.parse::<usize>().ok().filter(|n| (2..=MAX_REPLICATIONS).contains(n)).ok_or_else(
+                || {
+                    Failure::Usage(format!(
+                        "--n must be a whole number from 2 to {MAX_REPLICATIONS}, got `{v}`"
+                    ))
+                },
+            )?;
+            continue;
+        }
+        for name in list(v) {
+            let r = Refuter::parse(&name).ok_or_else(|| {
+                let all: Vec<&str> = Refuter::ALL.iter().map(|r| r.as_str()).collect();
+                Failure::Usage(format!("unknown refuter `{name}` (one of: {})", all.join(", ")))
+            })?;
+            if !refuters.contains(&r) {
+                refuters.push(r);
+            }
+        }
+    }
+    if refuters.is_empty() {
+        refuters = Refuter::ALL.to_vec();
+    }
+    let report = run_on_file(
+        &mut args,
+        |table, spec| {
+            cf_engine::refute(table, spec, &refuters, n, &mut |_| true).map_err(|e| e.to_string())
+        },
+        |r| &mut r.warnings,
+    )?;
+    if args.json {
+        print_json(&report)?;
+    } else {
+        let mut out = format!(
+            "Refuting the effect of `{}` on `{}`\n\n",
+            args.spec.treatment, args.spec.outcome
+        );
+        for r in &report.refuters {
+            let who = match &r.arm {
+                Some(a) => format!("{} ({a})", r.method),
+                None => r.method.to_string(),
+            };
+            out += &format!(
+                "[{}] {who}, {}: {}\n",
+                if r.passed { "ok" } else { "FAIL" },
+                r.refuter.as_str(),
+                r.verdict
+            );
+        }
+        for w in &report.warnings {
+            out += &format!("warning: {w}\n");
+        }
+        print(&out);
+    }
+    for f in &report.errors {
+        eprintln!("error: {}: {}", f.label(), f.message);
+    }
+    Ok(report.errors.is_empty() && report.refuters.iter().all(|r| r.passed))
 }
 
-/// Takes `--benchmark`, `--kd`, `--ky` and `--q` (with `=value` or the next argument) out of
-/// `args`; the rest are `estimate`'s.
-fn split_extra(args: Vec<OsString>) -> Result<(Extra, Vec<OsString>), Failure> {
-    let mut extra = Extra::default();
+/// A flag and its value.
+type FlagValue = (String, String);
+
+/// Takes the flags `own` (with `=value` or the next argument) out of `args`: their values by
+/// flag, in order, and the rest (`estimate`'s flags).
+fn split_extra(
+    args: Vec<OsString>,
+    own: &[&str],
+) -> Result<(Vec<FlagValue>, Vec<OsString>), Failure> {
+    let mut extra = Vec::new();
     let mut rest = Vec::with_capacity(args.len());
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
@@ -40,7 +119,7 @@ fn split_extra(args: Vec<OsString>) -> Result<(Extra, Vec<OsString>), Failure> {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (s.clone(), None),
         };
-        if !matches!(flag.as_str(), "--benchmark" | "--kd" | "--ky" | "--q") {
+        if !own.contains(&flag.as_str()) {
             rest.push(a);
             continue;
         }
@@ -51,12 +130,7 @@ fn split_extra(args: Vec<OsString>) -> Result<(Extra, Vec<OsString>), Failure> {
                 .map(|v| v.to_string_lossy().into_owned())
                 .ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))?,
         };
-        match flag.as_str() {
-            "--benchmark" => extra.benchmark.extend(list(&v)),
-            "--kd" => extra.kd = Some(v),
-            "--ky" => extra.ky = Some(v),
-            _ => extra.q = Some(v),
-        }
+        extra.push((flag, v));
     }
     Ok((extra, rest))
 }
@@ -74,34 +148,52 @@ fn multiples(flag: &str, v: &str) -> Result<Vec<f64>, Failure> {
 
 /// Runs `counterfact sensitivity`.
 pub(crate) fn sensitivity_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, Failure> {
-    let (extra, rest) = split_extra(args.collect())?;
+    let (extra, rest) = split_extra(args.collect(), &["--benchmark", "--kd", "--ky", "--q"])?;
     let mut args = parse_args(std::iter::once(OsString::from("estimate")).chain(rest))?;
-    let mut spec = SensitivitySpec { benchmarks: extra.benchmark, ..SensitivitySpec::default() };
-    if let Some(kd) = &extra.kd {
-        spec.kd = multiples("--kd", kd)?;
+    let mut spec = SensitivitySpec::default();
+    for (flag, v) in &extra {
+        match flag.as_str() {
+            "--benchmark" => spec.benchmarks.extend(list(v)),
+            "--kd" => spec.kd = multiples(flag, v)?,
+            "--ky" => spec.ky = Some(multiples(flag, v)?),
+            _ => spec.q = multiples(flag, v)?[0],
+        }
     }
-    if let Some(ky) = &extra.ky {
-        spec.ky = Some(multiples("--ky", ky)?);
-    }
-    if let Some(q) = &extra.q {
-        spec.q = multiples("--q", q)?[0];
-    }
-    let graph_note = apply_graph(&mut args)?.and_then(|(_, note)| note);
-    let (table, read_warnings) = read::read_table(&args.file, args.delimiter, args.threads)?;
-    let mut report =
-        sensitivity(&table, &args.spec, &spec).map_err(|e| Failure::Data(e.to_string()))?;
-    let mut warnings: Vec<String> = read_warnings.iter().map(ToString::to_string).collect();
-    warnings.extend(graph_note);
-    warnings.append(&mut report.warnings);
-    report.warnings = warnings;
+    let report = run_on_file(
+        &mut args,
+        |table, a| sensitivity(table, a, &spec).map_err(|e| e.to_string()),
+        |r| &mut r.warnings,
+    )?;
     if args.json {
-        let text =
-            serde_json::to_string_pretty(&report).map_err(|e| Failure::Data(e.to_string()))?;
-        print(&(text + "\n"));
+        print_json(&report)?;
     } else {
         print(&render(&report));
     }
     Ok(true)
+}
+
+/// Applies `--graph`, reads the file and runs `run` on it; the read's and the graph's warnings
+/// go before the run's own (`warnings` finds them in its result).
+fn run_on_file<R>(
+    args: &mut crate::Args,
+    run: impl FnOnce(&cf_data::Table, &cf_engine::AnalysisSpec) -> Result<R, String>,
+    warnings: impl FnOnce(&mut R) -> &mut Vec<String>,
+) -> Result<R, Failure> {
+    let graph_note = apply_graph(args)?.and_then(|(_, note)| note);
+    let (table, read_warnings) = read::read_table(&args.file, args.delimiter, args.threads)?;
+    let mut report = run(&table, &args.spec).map_err(Failure::Data)?;
+    let own = warnings(&mut report);
+    let mut all: Vec<String> = read_warnings.iter().map(ToString::to_string).collect();
+    all.extend(graph_note);
+    all.append(own);
+    *own = all;
+    Ok(report)
+}
+
+fn print_json(report: &impl serde::Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(report).map_err(|e| Failure::Data(e.to_string()))?;
+    print(&(text + "\n"));
+    Ok(())
 }
 
 fn render(r: &SensitivityReport) -> String {

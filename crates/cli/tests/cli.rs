@@ -1311,3 +1311,45 @@ fn sensitivity_prints_sensemakrs_statistics_and_refuses_a_bad_benchmark() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--kd needs numbers above 0"), "{stderr}");
 }
+
+#[test]
+fn refute_prints_each_verdict_and_exits_1_when_one_fails() {
+    let file = format!("{DATA}nsw_experimental.csv");
+    let base = ["refute", &file, "--treatment", "treat", "--outcome", "re78"];
+    let with = |extra: &[&str]| -> Vec<String> {
+        base.iter().chain(extra).map(|s| s.to_string()).collect()
+    };
+    let covs = ["--covariates", NSW_COVARIATES];
+    let v =
+        json_ok(&with(&[&covs[..], &["--refuter", "placebo,subset", "--n=50", "--json"]].concat()));
+    let r = v["refuters"].as_array().unwrap();
+    assert_eq!(r.len(), 2, "ols alone by default");
+    assert_eq!((r[0]["refuter"].as_str(), r[0]["method"].as_str()), (Some("placebo"), Some("ols")));
+    assert_eq!(r[0]["new_estimates"].as_array().unwrap().len(), 50);
+    assert!(r[0]["p_value"].as_f64().unwrap() < 0.05);
+    assert!(
+        r.iter()
+            .all(|x| x["passed"] == true && x["verdict"].as_str().unwrap().starts_with("passed: "))
+    );
+
+    // No covariates leaves the placebo to fail on an outcome the treatment does not touch.
+    let (code, stdout, _) = counterfact(&with(&[
+        "--outcome",
+        "age",
+        "--covariates",
+        "educ",
+        "--refuter",
+        "placebo",
+        "--n",
+        "50",
+    ]));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("[FAIL] ols, placebo: failed: "), "{stdout}");
+
+    let (code, _, stderr) = counterfact(&with(&["--refuter", "magic"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown refuter `magic` (one of: placebo, random-cause"), "{stderr}");
+    let (code, _, stderr) = counterfact(&with(&["--n", "1"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--n must be a whole number from 2"), "{stderr}");
+}

@@ -71,5 +71,33 @@ pub fn analyze_with_progress(
     run::analyze(table, spec, progress)
 }
 
+/// Refutation tests of every method of `spec` (see [`refute`](mod@refutation)): each refuter
+/// refits the method `replications` times on changed data; `progress` gets the share done and
+/// returns false to stop (the refuters done so far are reported).
+///
+/// # Errors
+/// As [`analyze`].
+pub fn refute(
+    table: &Table,
+    spec: &AnalysisSpec,
+    refuters: &[Refuter],
+    replications: usize,
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Result<RefuteReport, AnalysisError> {
+    run::refute(
+        table,
+        spec,
+        refuters,
+        replications.clamp(1, refutation::MAX_REPLICATIONS),
+        progress,
+    )
+}
+
+/// The refuters and their report.
+pub mod refutation {
+    pub use crate::run::refute::{MAX_REPLICATIONS, RefuteReport, Refuter, RefuterResult};
+}
+pub use refutation::{RefuteReport, Refuter, RefuterResult};
+
 #[cfg(test)]
 mod tests;

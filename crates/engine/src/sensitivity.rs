@@ -394,12 +394,15 @@ fn verdict(s: &SensitivityStats, bounds: &[Bound], alpha: f64) -> String {
     );
     let crossed: Vec<&str> = bounds
         .iter()
-        .filter(|b| b.adjusted_lower_ci <= 0.0 && 0.0 <= b.adjusted_upper_ci)
+        .filter(|b| {
+            // The interval reaches zero, or the adjusted estimate is past it.
+            if s.estimate >= 0.0 { b.adjusted_lower_ci <= 0.0 } else { b.adjusted_upper_ci >= 0.0 }
+        })
         .map(|b| b.bound_label.as_str())
         .collect();
     if let Some(first) = crossed.first() {
         out += &format!(
-            ". Fragile: a confounder as strong as {first} would bring the interval to include no effect"
+            ". Fragile: a confounder as strong as {first} would bring the interval to include no effect, or past it"
         );
     } else if !bounds.is_empty() {
         out += ". Even a confounder as strong as the strongest benchmark multiple leaves the interval away from zero";

@@ -5,6 +5,7 @@
 mod degenerate;
 mod diagnostics;
 mod methods;
+pub(crate) mod refute;
 
 use std::borrow::Cow;
 
@@ -36,6 +37,20 @@ struct Data<'a> {
 }
 
 impl Data<'_> {
+    /// The same columns, borrowed (to replace one of them).
+    fn borrowed(&self) -> Data<'_> {
+        fn b(v: &[f64]) -> Cow<'_, [f64]> {
+            Cow::Borrowed(v)
+        }
+        Data {
+            y: b(&self.y),
+            t: b(&self.t),
+            x: self.x.iter().map(|c| b(c)).collect(),
+            z: self.z.iter().map(|c| b(c)).collect(),
+            folds: self.folds.as_ref().map(|c| b(c)),
+        }
+    }
+
     fn resample(&self, idx: &[usize]) -> Data<'static> {
         let pick =
             |v: &[f64]| -> Cow<'static, [f64]> { Cow::Owned(idx.iter().map(|&i| v[i]).collect()) };
@@ -61,18 +76,7 @@ pub(crate) fn analyze(
     spec: &AnalysisSpec,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<Report, AnalysisError> {
-    if spec.methods.is_empty() {
-        return Err(AnalysisError::NoMethods);
-    }
-    spec.options.validate().map_err(AnalysisError::Option)?;
-    let mut extra: Vec<(&'static str, &str)> =
-        spec.instruments.iter().map(|z| ("instrument", z.as_str())).collect();
-    if let Some(f) = &spec.fold_column {
-        extra.push(("fold", f.as_str()));
-    }
-    let design = Design::build_with(table, spec, &extra)?;
-    let comparisons = comparisons(&design, spec)?;
-    let setup = Setup { spec, design, comparisons };
+    let setup = setup(table, spec)?;
     let mut report = Report {
         results: Vec::new(),
         warnings: setup.design.warnings.clone(),
@@ -95,6 +99,44 @@ pub(crate) fn analyze(
         setup.run_comparison(cmp, &mut report, &mut work);
     }
     Ok(report)
+}
+
+/// Runs `refuters` on every method of `spec`, `replications` times each.
+pub(crate) fn refute(
+    table: &cf_data::Table,
+    spec: &AnalysisSpec,
+    refuters: &[refute::Refuter],
+    replications: usize,
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Result<refute::RefuteReport, AnalysisError> {
+    let setup = setup(table, spec)?;
+    let mut work = Work {
+        done: 0,
+        total: (setup.comparisons.len() * spec.methods.len() * refuters.len() * replications)
+            .max(1),
+        progress,
+        stopped: false,
+    };
+    Ok(setup.refute(refuters, replications, &mut work))
+}
+
+/// The design and comparisons of `spec`, its options checked.
+fn setup<'a>(
+    table: &'a cf_data::Table,
+    spec: &'a AnalysisSpec,
+) -> Result<Setup<'a>, AnalysisError> {
+    if spec.methods.is_empty() {
+        return Err(AnalysisError::NoMethods);
+    }
+    spec.options.validate().map_err(AnalysisError::Option)?;
+    let mut extra: Vec<(&'static str, &str)> =
+        spec.instruments.iter().map(|z| ("instrument", z.as_str())).collect();
+    if let Some(f) = &spec.fold_column {
+        extra.push(("fold", f.as_str()));
+    }
+    let design = Design::build_with(table, spec, &extra)?;
+    let comparisons = comparisons(&design, spec)?;
+    Ok(Setup { spec, design, comparisons })
 }
 
 /// Bootstrap progress over the whole analysis.
@@ -281,6 +323,27 @@ impl Setup<'_> {
         data: &Data<'_>,
         prop: Option<&Result<LogisticFit, cf_estimate::Error>>,
     ) -> Result<Fitted, String> {
+        self.fit_with(method, data, prop, &self.design.covariate_names)
+    }
+
+    /// As [`Setup::fit`] with no shared propensity model, the covariates named `names` (a
+    /// refuter that adds a column names it).
+    fn fit_named(
+        &self,
+        method: Method,
+        data: &Data<'_>,
+        names: &[String],
+    ) -> Result<Fitted, String> {
+        self.fit_with(method, data, None, names)
+    }
+
+    fn fit_with(
+        &self,
+        method: Method,
+        data: &Data<'_>,
+        prop: Option<&Result<LogisticFit, cf_estimate::Error>>,
+        names: &[String],
+    ) -> Result<Fitted, String> {
         if method == Method::TwoSls && data.z.is_empty() {
             return Err("2SLS needs an instrument: give the instrument role to a column".into());
         }
@@ -296,7 +359,7 @@ impl Setup<'_> {
         let x: Vec<&[f64]> = data.x.iter().map(|c| &c[..]).collect();
         let z: Vec<&[f64]> = data.z.iter().map(|c| &c[..]).collect();
         let mut d = EffectData::new(&data.y, &data.t)
-            .with_covariates(&x, &self.design.covariate_names)
+            .with_covariates(&x, names)
             .with_treatment_name(&self.spec.treatment)
             .with_instruments(&z, &self.spec.instruments);
         if let Some(f) = &folds {

@@ -1,0 +1,433 @@
+//! Refutation tests: each refits the method (its propensity model included) on data changed in
+//! a way whose effect on the estimate is known, and says in words whether the estimate behaved.
+//!
+//! | refuter | what changes | passed when |
+//! |---|---|---|
+//! | placebo | the treatment is shuffled | the estimate lies outside the middle 1 − α of the placebo estimates (exact permutation p-value below α) |
+//! | random common cause | a standard-normal column joins the covariates | the mean new estimate is within one standard error of the estimate |
+//! | data subsets | a random 80 % of the rows | at least 1 − α of the subset estimates lie inside the estimate's interval |
+//! | bootstrap | rows resampled with replacement | the bootstrap standard error is within a factor 1.5 of the reported one and its percentile interval holds the estimate |
+//! | dummy outcome | the outcome is replaced by a prediction from the covariates (a linear fit on the control rows) plus shuffled control residuals: a true effect of 0 | 0 lies inside the middle 1 − α of the dummy estimates |
+//!
+//! Every replication is seeded from the analysis seed, the comparison, the method and the
+//! refuter, so a run is reproducible and the CLI and the page give the same numbers.
+
+use std::borrow::Cow;
+
+use cf_estimate::{Robust, SplitMix64, ols};
+use serde::{Deserialize, Serialize};
+
+use super::diagnostics::summarize_bootstrap;
+use super::{Data, Setup, Work};
+use crate::{Method, MethodFailure, format};
+
+/// A refutation test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Refuter {
+    /// Shuffled treatment.
+    Placebo,
+    /// A random covariate added.
+    RandomCause,
+    /// Random 80 % subsets.
+    Subset,
+    /// Resampling with replacement.
+    Bootstrap,
+    /// An outcome with a known zero effect.
+    DummyOutcome,
+}
+
+impl Refuter {
+    /// Every refuter, in the order they are reported.
+    pub const ALL: [Refuter; 5] = [
+        Refuter::Placebo,
+        Refuter::RandomCause,
+        Refuter::Subset,
+        Refuter::Bootstrap,
+        Refuter::DummyOutcome,
+    ];
+
+    /// The name on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refuter::Placebo => "placebo",
+            Refuter::RandomCause => "random-cause",
+            Refuter::Subset => "subset",
+            Refuter::Bootstrap => "bootstrap",
+            Refuter::DummyOutcome => "dummy-outcome",
+        }
+    }
+
+    /// The refuter named `s`.
+    pub fn parse(s: &str) -> Option<Refuter> {
+        Refuter::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// What a sound estimate does under this refuter.
+    pub fn expectation(self) -> &'static str {
+        match self {
+            Refuter::Placebo => {
+                "a treatment shuffled at random has no effect, so the real estimate should stand out from the placebo estimates"
+            }
+            Refuter::RandomCause => {
+                "a covariate of pure noise is no confounder, so adding it should not move the estimate beyond its standard error"
+            }
+            Refuter::Subset => {
+                "the estimate should stay within its interval on random 80 % subsets of the rows"
+            }
+            Refuter::Bootstrap => {
+                "resampling the rows should give a spread close to the reported standard error, around the estimate"
+            }
+            Refuter::DummyOutcome => {
+                "an outcome made from the covariates alone has no treatment effect, so its estimates should centre on 0"
+            }
+        }
+    }
+
+    /// The share of rows a subset keeps.
+    pub const SUBSET_SHARE: f64 = 0.8;
+}
+
+/// The upper bound on refutation replications.
+pub const MAX_REPLICATIONS: usize = 10_000;
+
+/// One refuter on one method (and arm).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefuterResult {
+    /// Which refuter.
+    pub refuter: Refuter,
+    /// Which method.
+    pub method: Method,
+    /// For multi-arm data, the treated level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arm: Option<String>,
+    /// The estimate on the data as it is.
+    pub estimate: f64,
+    /// Its standard error.
+    pub std_error: f64,
+    /// The estimate of each replication that could be fitted.
+    pub new_estimates: Vec<f64>,
+    /// Mean of `new_estimates`.
+    pub new_effect: f64,
+    /// Middle 1 − α of `new_estimates`.
+    pub new_interval: [f64; 2],
+    /// The placebo test's exact permutation p-value: (1 + replications at least as far from 0
+    /// as the estimate) / (1 + replications).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_value: Option<f64>,
+    /// Replications that could not be fitted.
+    pub failed: usize,
+    /// Whether the estimate behaved as expected.
+    pub passed: bool,
+    /// The rule applied, with the numbers, in a sentence.
+    pub verdict: String,
+    /// What a sound estimate does under this refuter.
+    pub expectation: String,
+}
+
+/// What [`crate::refute`] gives.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RefuteReport {
+    /// One per refuter, method and arm.
+    pub refuters: Vec<RefuterResult>,
+    /// Methods that could not be fitted on the data as it is.
+    pub errors: Vec<MethodFailure>,
+    /// Caveats (encoding, dropped rows, a stop before the end).
+    pub warnings: Vec<String>,
+}
+
+/// The SplitMix64 seed of one (comparison, method, refuter).
+fn seed(base: u64, parts: [usize; 3]) -> u64 {
+    let mut rng = SplitMix64(base);
+    for p in parts {
+        rng = SplitMix64(rng.next_u64() ^ (p as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    }
+    rng.next_u64()
+}
+
+fn shuffle(v: &mut [f64], rng: &mut SplitMix64) {
+    for i in (1..v.len()).rev() {
+        let j = rng.below(i + 1);
+        v.swap(i, j);
+    }
+}
+
+/// A standard normal draw (Box–Muller).
+fn normal(rng: &mut SplitMix64) -> f64 {
+    let u1 = ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+    let u2 = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+    libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * std::f64::consts::PI * u2)
+}
+
+impl Setup<'_> {
+    /// Every refuter on every method of every comparison; `work` counts replications.
+    pub(super) fn refute(
+        &self,
+        refuters: &[Refuter],
+        replications: usize,
+        work: &mut Work<'_>,
+    ) -> RefuteReport {
+        let mut report =
+            RefuteReport { warnings: self.design.warnings.clone(), ..Default::default() };
+        for (c, cmp) in self.comparisons.iter().enumerate() {
+            let data = self.data(cmp);
+            for (m, &method) in self.spec.methods.iter().enumerate() {
+                let fitted = match self.fit(method, &data, None) {
+                    Ok(f) => f,
+                    Err(message) => {
+                        report.errors.push(MethodFailure { method, arm: cmp.arm.clone(), message });
+                        continue;
+                    }
+                };
+                let e = fitted.effect;
+                let Ok(ci) = e.conf_int(self.spec.options.alpha) else { continue };
+                for (r, &refuter) in refuters.iter().enumerate() {
+                    if work.stopped {
+                        break;
+                    }
+                    let mut rng = SplitMix64(seed(self.spec.options.seed, [c, m, r]));
+                    let (reps, failed) =
+                        self.replicate(refuter, method, &data, replications, &mut rng, work);
+                    let mut result = self.judge(refuter, method, e.estimate, e.std_error, ci, reps);
+                    result.failed = failed;
+                    result.arm = cmp.arm.clone();
+                    report.refuters.push(result);
+                }
+            }
+        }
+        if work.stopped {
+            report.warnings.push("stopped before the end: the refuters shown use the replications done so far, the others did not run".into());
+        }
+        report
+    }
+
+    /// The estimates of `n` replications of one refuter, and how many could not be fitted.
+    fn replicate(
+        &self,
+        refuter: Refuter,
+        method: Method,
+        data: &Data<'_>,
+        n: usize,
+        rng: &mut SplitMix64,
+        work: &mut Work<'_>,
+    ) -> (Vec<f64>, usize) {
+        let rows = data.y.len();
+        let dummy = (refuter == Refuter::DummyOutcome).then(|| dummy_basis(data));
+        let (mut reps, mut failed) = (Vec::with_capacity(n), 0);
+        for _ in 0..n {
+            let changed: Data<'_> = match refuter {
+                Refuter::Placebo => {
+                    let mut t = data.t.to_vec();
+                    shuffle(&mut t, rng);
+                    Data { t: Cow::Owned(t), ..data.borrowed() }
+                }
+                Refuter::RandomCause => {
+                    let mut d = data.borrowed();
+                    d.x.push(Cow::Owned((0..rows).map(|_| normal(rng)).collect()));
+                    d
+                }
+                Refuter::Subset => {
+                    let mut idx: Vec<usize> = (0..rows).collect();
+                    for i in 0..idx.len() {
+                        let j = i + rng.below(rows - i);
+                        idx.swap(i, j);
+                    }
+                    idx.truncate(((rows as f64) * Refuter::SUBSET_SHARE).round() as usize);
+                    idx.sort_unstable();
+                    data.resample(&idx)
+                }
+                Refuter::Bootstrap => {
+                    let idx: Vec<usize> = (0..rows).map(|_| rng.below(rows)).collect();
+                    data.resample(&idx)
+                }
+                Refuter::DummyOutcome => {
+                    let (pred, resid) =
+                        dummy.as_ref().map_or((&[][..], &[][..]), |(p, r)| (&p[..], &r[..]));
+                    let y = if resid.is_empty() {
+                        data.y.to_vec()
+                    } else {
+                        pred.iter().map(|p| p + resid[rng.below(resid.len())]).collect()
+                    };
+                    Data { y: Cow::Owned(y), ..data.borrowed() }
+                }
+            };
+            let names_extra;
+            let fit = if refuter == Refuter::RandomCause {
+                // The extra column needs a name for the estimators' messages.
+                names_extra =
+                    [&self.design.covariate_names[..], &["(random common cause)".to_string()]]
+                        .concat();
+                self.fit_named(method, &changed, &names_extra)
+            } else {
+                self.fit(method, &changed, None)
+            };
+            match fit {
+                Ok(f) if f.effect.estimate.is_finite() => reps.push(f.effect.estimate),
+                _ => failed += 1,
+            }
+            if !work.step() {
+                break;
+            }
+        }
+        (reps, failed)
+    }
+
+    /// The verdict of one refuter from its replications.
+    fn judge(
+        &self,
+        refuter: Refuter,
+        method: Method,
+        estimate: f64,
+        se: f64,
+        ci: (f64, f64),
+        reps: Vec<f64>,
+    ) -> RefuterResult {
+        let alpha = self.spec.options.alpha;
+        let n = reps.len();
+        let mean = if n == 0 { f64::NAN } else { reps.iter().sum::<f64>() / n as f64 };
+        let summary = summarize_bootstrap(reps.clone(), alpha);
+        let (lo, hi) = summary.as_ref().map_or((f64::NAN, f64::NAN), |s| (s.ci_low, s.ci_high));
+        let d = format::decimals_for(se);
+        let num = |v: f64| format::with_separators(v, d);
+        let level = format!("{} %", format::with_separators(100.0 * (1.0 - alpha), 0));
+        let reps_text = format::plural(n, "replication", "replications");
+        let mut p_value = None;
+        let (passed, verdict) = if n < 2 {
+            (false, format!("failed: only {reps_text} could be fitted, too few to judge"))
+        } else {
+            match refuter {
+                Refuter::Placebo => {
+                    let extreme = reps.iter().filter(|e| e.abs() >= estimate.abs()).count();
+                    let p = (1 + extreme) as f64 / (1 + n) as f64;
+                    p_value = Some(p);
+                    let passed = p < alpha;
+                    let range = format!("[{}, {}]", num(lo), num(hi));
+                    if passed {
+                        (
+                            true,
+                            format!(
+                                "passed: the estimate {} lies outside the middle {level} of {n} placebo estimates {range} (permutation p = {}); the placebo effect averages {}",
+                                num(estimate),
+                                format::p_value(p),
+                                num(mean)
+                            ),
+                        )
+                    } else {
+                        (
+                            false,
+                            format!(
+                                "failed: placebo treatments give effects as large as the estimate {} in {} of {n} permutations (p = {}, middle {level} {range}); the estimate cannot be told from chance",
+                                num(estimate),
+                                extreme,
+                                format::p_value(p)
+                            ),
+                        )
+                    }
+                }
+                Refuter::RandomCause => {
+                    let shift = mean - estimate;
+                    let most = reps.iter().map(|e| (e - estimate).abs()).fold(0.0, f64::max);
+                    let passed = shift.abs() <= se;
+                    let word = if passed { "passed" } else { "failed" };
+                    let within = if passed { "within" } else { "beyond" };
+                    (
+                        passed,
+                        format!(
+                            "{word}: with a random common cause added the estimate moves by {} on average (at most {}) over {reps_text}, {within} its standard error {}",
+                            num(shift),
+                            num(most),
+                            num(se)
+                        ),
+                    )
+                }
+                Refuter::Subset => {
+                    let inside = reps.iter().filter(|e| ci.0 <= **e && **e <= ci.1).count();
+                    let share = inside as f64 / n as f64;
+                    let passed = share >= 1.0 - alpha;
+                    let word = if passed { "passed" } else { "failed" };
+                    (
+                        passed,
+                        format!(
+                            "{word}: {} of {n} estimates on random 80 % subsets lie inside the interval [{}, {}] (needed: {level}); they average {}",
+                            format::percent(share).replace(format::NBSP, " "),
+                            num(ci.0),
+                            num(ci.1),
+                            num(mean)
+                        ),
+                    )
+                }
+                Refuter::Bootstrap => {
+                    let boot_se = summary.as_ref().map_or(f64::NAN, |s| s.std_error);
+                    let ratio = boot_se / se;
+                    let passed =
+                        (1.0 / 1.5..=1.5).contains(&ratio) && lo <= estimate && estimate <= hi;
+                    let word = if passed { "passed" } else { "failed" };
+                    (
+                        passed,
+                        format!(
+                            "{word}: over {n} resamples the estimate's standard error is {} against the reported {} (ratio {:.2}; needed: within 1.5×), and the middle {level} [{}, {}] {} the estimate",
+                            num(boot_se),
+                            num(se),
+                            ratio,
+                            num(lo),
+                            num(hi),
+                            if lo <= estimate && estimate <= hi { "holds" } else { "misses" }
+                        ),
+                    )
+                }
+                Refuter::DummyOutcome => {
+                    let passed = lo <= 0.0 && 0.0 <= hi;
+                    let word = if passed { "passed" } else { "failed" };
+                    let where_ = if passed { "inside" } else { "outside" };
+                    (
+                        passed,
+                        format!(
+                            "{word}: on {n} outcomes with no treatment effect the estimates average {}, and 0 lies {where_} their middle {level} [{}, {}]",
+                            num(mean),
+                            num(lo),
+                            num(hi)
+                        ),
+                    )
+                }
+            }
+        };
+        RefuterResult {
+            refuter,
+            method,
+            arm: None,
+            estimate,
+            std_error: se,
+            new_estimates: reps,
+            new_effect: mean,
+            new_interval: [lo, hi],
+            p_value,
+            failed: 0,
+            passed,
+            verdict,
+            expectation: refuter.expectation().into(),
+        }
+    }
+}
+
+/// The dummy outcome's parts: every row's prediction from the covariates by a linear fit on the
+/// control rows, and the control rows' residuals (shuffled into each replication). With no
+/// covariates, the control mean.
+fn dummy_basis(data: &Data<'_>) -> (Vec<f64>, Vec<f64>) {
+    let control: Vec<usize> = (0..data.t.len()).filter(|&i| data.t[i] == 0.0).collect();
+    let pick = |v: &[f64]| -> Vec<f64> { control.iter().map(|&i| v[i]).collect() };
+    let yc = pick(&data.y);
+    if yc.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let xc: Vec<Vec<f64>> = data.x.iter().map(|c| pick(c)).collect();
+    let xr: Vec<&[f64]> = xc.iter().map(|c| &c[..]).collect();
+    let (intercept, coef) = match ols(&yc, &xr, &[], Robust::Only(usize::MAX)) {
+        Ok(f) => (f.intercept, f.coef),
+        Err(_) => (yc.iter().sum::<f64>() / yc.len() as f64, vec![0.0; data.x.len()]),
+    };
+    let predict =
+        |i: usize| intercept + data.x.iter().zip(&coef).map(|(c, b)| b * c[i]).sum::<f64>();
+    let pred: Vec<f64> = (0..data.y.len()).map(predict).collect();
+    let resid: Vec<f64> = control.iter().map(|&i| data.y[i] - pred[i]).collect();
+    (pred, resid)
+}
