@@ -12,6 +12,7 @@ pub(crate) mod results;
 mod roles;
 mod share;
 pub(crate) mod targeting;
+mod trust;
 mod uplift;
 
 pub use diagnostics::{BalanceTable, Diagnostics, LovePlot, OverlapPlot};

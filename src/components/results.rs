@@ -10,6 +10,7 @@ use crate::components::diagnostics::Diagnostics;
 use crate::components::export::{file_name, file_stem};
 use crate::components::plot::{PlotFrame, nice_ticks, x_ticks};
 use crate::components::preview::millis;
+use crate::components::trust::Trust;
 use crate::services::download::download;
 use crate::state::RunResult;
 
@@ -274,6 +275,15 @@ pub fn Results(props: &ResultsProps) -> Html {
     let forest_rows: Vec<(EffectRow, Option<String>)> =
         rows.iter().map(|e| (e.clone(), e.arm.as_ref().map(|a| comparison_name(r, a)))).collect();
     let forest_pp = !rows.is_empty() && rows.iter().all(|e| units(e.arm.as_deref()).rate.is_some());
+    // The E-value shown: OLS's when it ran, else the first method's (one comparison only).
+    let evalue = (!multi)
+        .then(|| {
+            rows.iter()
+                .filter(|e| e.evalue.is_some())
+                .min_by_key(|e| e.method != Method::Ols)
+                .and_then(|e| Some((AttrValue::from(e.method.label()), e.evalue.clone()?)))
+        })
+        .flatten();
     html! {
         <section class={classes!("card", "results-card", props.stale.then_some("stale"))} aria-labelledby="results-title" data-testid="results">
             <header class="card-head">
@@ -341,6 +351,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                 </table>
                 <ForestPlot rows={forest_rows} {multi} file={plot_file("forest")} level={AttrValue::from(level.clone())}
                             benchmark={props.benchmark.clone()} pp={forest_pp} />
+                <Trust sensitivity={r.report.sensitivity.clone()} {evalue} file={plot_file("sensitivity-contour")} />
             }
             { for r.report.errors.iter().map(|e| html! {
                 <p class="error-inline" data-testid={format!("method-error-{}", e.method)} data-arm={e.arm.clone()}>

@@ -173,6 +173,37 @@ test('the example loads with its roles and runs', async ({ page }) => {
   close(dm.estimate, 1794.342404270271, 1e-9, 'experimental difference in means');
 });
 
+test('can it be trusted: the E-value and sensemakr robustness values of the NSW example equal the CLI', async ({ page }) => {
+  await page.click('[data-testid=example-nsw]');
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+  await page.click('[data-testid=run-button]');
+  await resultAttrs(page, 'ols');
+  const trust = page.locator('[data-testid=trust]');
+  await trust.waitFor();
+  const covs = 'age,age2,educ,educ2,black,hisp,married,nodegree,re74,re75,u74,u75';
+  const file = path.join(refs, 'nsw_experimental.csv');
+  const sens = JSON.parse(execFileSync(cli, ['sensitivity', file, '--treatment', 'treat', '--outcome', 're78',
+    '--covariates', covs, '--json'], { encoding: 'utf8' }));
+  const s = await page.locator('[data-testid=sensitivity]').evaluate((e) => ({
+    rvQ: Number(e.dataset.rvQ), rvQa: Number(e.dataset.rvQa), r2: Number(e.dataset.r2ydX) }));
+  close(s.rvQ, sens.sensitivity.rv_q, 1e-12, 'RV_q vs CLI');
+  close(s.rvQa, sens.sensitivity.rv_qa, 1e-12, 'RV_q,a vs CLI');
+  close(s.r2, sens.sensitivity.r2yd_x, 1e-12, 'partial R² vs CLI');
+  // sensitivity_results.json, nsw_experimental (PySensemakr 0.0.8).
+  close(s.rvQ, 0.11181348481657066, 1e-6, 'RV_q vs sensemakr');
+  const text = await page.locator('[data-testid=sensitivity]').textContent();
+  assert(text.includes('Robustness value 11.2'), `the robustness value in words: ${text}`);
+  const est = cliJson([file, '--treatment', 'treat', '--outcome', 're78', '--covariates', covs, '--method', 'ols']);
+  const e = await page.locator('[data-testid=evalue]').evaluate((el) => ({
+    point: Number(el.dataset.evalue), ci: Number(el.dataset.evalueCi), method: el.dataset.method }));
+  assert(e.method === 'Regression adjustment (OLS)', `the E-value is OLS's: ${e.method}`);
+  close(e.point, est.results[0].evalue.evalue_point, 1e-12, 'E-value vs CLI');
+  close(e.ci, est.results[0].evalue.evalue_ci, 1e-12, 'E-value of the interval vs CLI');
+  assert(await page.locator('[data-testid=contour-plot] rect').count() === 40 * 40, 'a contour cell between each pair of grid points');
+  await page.locator('[data-testid=contour-rv]').waitFor();
+  await trust.screenshot({ path: path.join(artifacts, 'can-it-be-trusted.png') });
+});
+
 test('IPW for the treated (ATT) equals the CLI and the DoWhy/causalml reference', async ({ page }) => {
   await dropFile(page, 'nsw_experimental.csv', nswText);
   await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();

@@ -218,6 +218,10 @@ pub struct Report {
     /// percentage points is read against).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub control_rates: Vec<ControlRate>,
+    /// The sensitivity of the OLS estimate to an unmeasured confounder (sensemakr's statistics,
+    /// no benchmark), when OLS ran on a 0/1 treatment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<Box<crate::sensitivity::SensitivityReport>>,
 }
 
 /// The share of control rows whose 0/1 outcome is 1, in one comparison.

@@ -241,6 +241,17 @@ pub fn sensitivity(
         return Err(invalid(format!("a multiple (kd, ky) must be a number above 0, got {k}")));
     }
     let design = Design::build(table, spec)?;
+    on_design(&design, spec, s)
+}
+
+/// [`sensitivity`] on a design already built from `spec`.
+pub(crate) fn on_design(
+    design: &Design<'_>,
+    spec: &AnalysisSpec,
+    s: &SensitivitySpec,
+) -> Result<SensitivityReport, SensitivityError> {
+    let invalid = |m: String| SensitivityError::Invalid(m);
+    let ky = s.ky.clone().unwrap_or_else(|| s.kd.clone());
     if design.t_levels.is_some() {
         return Err(invalid(format!(
             "the sensitivity analysis needs a numeric treatment (0/1 or a dose); `{}` holds text",

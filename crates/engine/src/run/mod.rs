@@ -88,6 +88,7 @@ pub(crate) fn analyze(
         cate: Vec::new(),
         control: spec.control.clone().filter(|_| setup.comparisons.iter().any(|c| c.arm.is_some())),
         control_rates: Vec::new(),
+        sensitivity: None,
     };
     let mut work = Work {
         done: 0,
@@ -97,6 +98,16 @@ pub(crate) fn analyze(
     };
     for cmp in &setup.comparisons {
         setup.run_comparison(cmp, &mut report, &mut work);
+    }
+    let plain = matches!(&setup.comparisons[..], [c] if c.arm.is_none() && c.rows.is_none());
+    if plain && report.results.iter().any(|r| r.method == Method::Ols) {
+        let s = crate::sensitivity::SensitivitySpec::default();
+        if let Ok(mut sens) = crate::sensitivity::on_design(&setup.design, spec, &s) {
+            // The design's warnings are the report's already.
+            sens.warnings.clear();
+            sens.covariates.clear();
+            report.sensitivity = Some(Box::new(sens));
+        }
     }
     Ok(report)
 }

@@ -1,0 +1,125 @@
+//! "Can it be trusted?": under the results, how strong an unmeasured confounder would have to
+//! be to explain the estimate away: the E-value of an estimate and, for OLS, sensemakr's
+//! robustness values with the sensitivity contour plot.
+
+use cf_engine::format;
+use cf_engine::sensitivity::{EValueReport, SensitivityReport};
+use yew::prelude::*;
+
+use crate::components::plot::{PlotFrame, nice_ticks, x_ticks, y_ticks};
+
+/// Props of [`Trust`].
+#[derive(Properties, PartialEq)]
+pub(crate) struct TrustProps {
+    /// The OLS estimate's sensitivity, when OLS ran on a 0/1 treatment.
+    pub(crate) sensitivity: Option<Box<SensitivityReport>>,
+    /// The E-value shown, with the label of the method it belongs to.
+    pub(crate) evalue: Option<(AttrValue, EValueReport)>,
+    /// The exported plot's file name, without extension.
+    pub(crate) file: AttrValue,
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// The card's section.
+#[component]
+pub(crate) fn Trust(props: &TrustProps) -> Html {
+    if props.sensitivity.is_none() && props.evalue.is_none() {
+        return html! {};
+    }
+    html! {
+        <section class="trust" data-testid="trust" aria-labelledby="trust-title">
+            <h3 id="trust-title">{"Can it be trusted?"}</h3>
+            if let Some((method, e)) = &props.evalue {
+                <p class="evalue" data-testid="evalue" data-evalue={e.evalue_point.to_string()}
+                   data-evalue-ci={e.evalue_ci.to_string()} data-method={method.clone()}>
+                    <strong>{format!("E-value {}. ", format::with_separators(e.evalue_point, 2))}</strong>
+                    {format!("{} ({method}; on the {}).", capitalize(&e.sentence()), e.scale)}
+                </p>
+            }
+            if let Some(s) = &props.sensitivity {
+                <p class="sensitivity" data-testid="sensitivity" data-rv-q={s.sensitivity.rv_q.to_string()}
+                   data-rv-qa={s.sensitivity.rv_qa.to_string()} data-r2yd-x={s.sensitivity.r2yd_x.to_string()}>
+                    <strong>{format!("Robustness value {}. ", format::percent(s.sensitivity.rv_q))}</strong>
+                    {format!("{} (OLS, as sensemakr computes it; partial R² of the treatment with the outcome {}).",
+                        capitalize(&s.verdict), format::percent(s.sensitivity.r2yd_x))}
+                </p>
+                <Contour report={s.clone()} file={props.file.clone()} />
+            }
+            <p class="muted small">{"Checks like these can only show how strong a confounder left out would have to be; whether one that strong exists is a question about the data's origin, not its numbers. "}
+                {"Refutation tests (placebo, random common cause, subsets, bootstrap, dummy outcome): "}<code>{"counterfact refute"}</code>{"."}</p>
+        </section>
+    }
+}
+
+const W: f64 = 360.0;
+const H: f64 = 300.0;
+const LEFT: f64 = 64.0;
+const TOP: f64 = 12.0;
+const SIDE: f64 = 240.0;
+
+#[derive(Properties, PartialEq)]
+struct ContourProps {
+    report: Box<SensitivityReport>,
+    file: AttrValue,
+}
+
+/// The adjusted estimate over both partial R² as shaded cells: the deeper the colour, the more
+/// of the estimate is left; red where a confounder that strong would bring it to zero or past.
+#[component]
+fn Contour(props: &ContourProps) -> Html {
+    let c = &props.report.contour;
+    let s = &props.report.sensitivity;
+    let (n, lim) = (c.grid.len(), c.grid.last().copied().unwrap_or(1.0));
+    if n < 2 || !(s.estimate.abs() > 0.0) {
+        return html! {};
+    }
+    let cell = SIDE / (n - 1) as f64;
+    let px = |v: f64| LEFT + v / lim * SIDE;
+    let py = |v: f64| TOP + SIDE - v / lim * SIDE;
+    // Cell (i, j) spans grid points i..i+1 and j..j+1 and takes the value at its lower-left
+    // corner.
+    let mut cells = Vec::with_capacity((n - 1) * (n - 1));
+    for (i, row) in c.values.iter().enumerate().take(n - 1) {
+        for (j, v) in row.iter().enumerate().take(n - 1) {
+            let left = v / s.estimate;
+            // Opaque colours mixed with white (not opacity), so the overlap that closes the
+            // seams between cells does not show as darker lines.
+            let (class, rgb, t) = if left <= 0.0 {
+                ("gone", (197.0, 48.0, 48.0), 0.55)
+            } else {
+                ("left", (43.0, 108.0, 176.0), 0.15 + 0.75 * left.min(1.0))
+            };
+            let mix = |c: f64| (255.0 + (c - 255.0) * t).round() as u8;
+            let fill = format!("rgb({},{},{})", mix(rgb.0), mix(rgb.1), mix(rgb.2));
+            cells.push(html! {
+                <rect class={class} x={format!("{:.2}", px(c.grid[i]))} y={format!("{:.2}", py(c.grid[j + 1]))}
+                      width={format!("{:.2}", cell + 0.3)} height={format!("{:.2}", cell + 0.3)} fill={fill} />
+            });
+        }
+    }
+    let ticks = nice_ticks(0.0, lim, 4);
+    let label = |v: f64| format!("{:.0} %", v * 100.0);
+    let rv = s.rv_q.min(lim);
+    let caption = html! {
+        <>{"The estimate adjusted for a confounder of each strength: the horizontal axis is how much of the treatment's residual variance it explains, the vertical how much of the outcome's. "}
+          {"Deeper blue: more of the estimate is left; red: the confounder would explain it away. "}
+          {format!("The point on the diagonal is the robustness value, {}.", format::percent(s.rv_q))}</>
+    };
+    html! {
+        <PlotFrame kind="contour" view_box={format!("0 0 {W} {H}")} label="sensitivity contour plot" file={props.file.clone()}
+                   aria_label="Sensitivity contour plot: the adjusted estimate over the partial R² of a confounder with the treatment and with the outcome"
+                   {caption}>
+            <g class="cells">{ for cells }</g>
+            { x_ticks(ticks.iter().map(|&t| (px(t), label(t))), TOP, TOP + SIDE, TOP + SIDE + 16.0) }
+            { y_ticks(ticks.iter().map(|&t| (py(t), label(t))), LEFT, LEFT + SIDE) }
+            <text class="axis-label" x={(LEFT + SIDE / 2.0).to_string()} y={(H - 8.0).to_string()} text-anchor="middle">{"partial R² with the treatment"}</text>
+            <text class="axis-label" transform={format!("translate(12 {}) rotate(-90)", TOP + SIDE / 2.0)} text-anchor="middle">{"partial R² with the outcome"}</text>
+            <circle class="rv" cx={px(rv).to_string()} cy={py(rv).to_string()} r="4" data-testid="contour-rv" />
+            <text class="rv-label" x={(px(rv) + 7.0).to_string()} y={(py(rv) - 6.0).to_string()}>{"RV"}</text>
+        </PlotFrame>
+    }
+}
