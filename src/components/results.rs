@@ -351,7 +351,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                 </table>
                 <ForestPlot rows={forest_rows} {multi} file={plot_file("forest")} level={AttrValue::from(level.clone())}
                             benchmark={props.benchmark.clone()} pp={forest_pp} />
-                <Trust sensitivity={r.report.sensitivity.clone()} {evalue} file={plot_file("sensitivity-contour")} />
+                <Trust sensitivity={r.report.sensitivity.clone()} {evalue} file={plot_file("contour")} />
             }
             { for r.report.errors.iter().map(|e| html! {
                 <p class="error-inline" data-testid={format!("method-error-{}", e.method)} data-arm={e.arm.clone()}>

@@ -27,9 +27,18 @@ fn capitalize(s: &str) -> String {
 /// The card's section.
 #[component]
 pub(crate) fn Trust(props: &TrustProps) -> Html {
+    let picked = use_state(|| None::<String>);
     if props.sensitivity.is_none() && props.evalue.is_none() {
         return html! {};
     }
+    // The benchmark compared with: the user's pick while it is one of this report's, else the
+    // one the report compares with first (the strongest covariate of one regressor).
+    let benchmark: Option<String> = props.sensitivity.as_ref().and_then(|r| {
+        (*picked)
+            .clone()
+            .filter(|p| r.sensitivity.bounds.iter().any(|b| &b.benchmark == p))
+            .or_else(|| r.compare_first.clone())
+    });
     html! {
         <section class="trust" data-testid="trust" aria-labelledby="trust-title">
             <h3 id="trust-title">{"Can it be trusted?"}</h3>
@@ -47,7 +56,11 @@ pub(crate) fn Trust(props: &TrustProps) -> Html {
                     {format!("{} (OLS, as sensemakr computes it; partial R² of the treatment with the outcome {}).",
                         capitalize(&s.verdict), format::percent(s.sensitivity.r2yd_x))}
                 </p>
-                <Contour report={s.clone()} file={props.file.clone()} />
+                if let Some(b) = &benchmark {
+                    <Benchmarks report={s.clone()} benchmark={AttrValue::from(b.clone())}
+                                on_pick={Callback::from({ let picked = picked.clone(); move |b: String| picked.set(Some(b)) })} />
+                }
+                <Contour report={s.clone()} benchmark={benchmark.clone().map(AttrValue::from)} file={props.file.clone()} />
             }
             <p class="muted small">{"Checks like these can only show how strong a confounder left out would have to be; whether one that strong exists is a question about the data's origin, not its numbers. "}
                 {"Refutation tests (placebo, random common cause, subsets, bootstrap, dummy outcome): "}<code>{"counterfact refute"}</code>{"."}</p>
@@ -62,8 +75,67 @@ const TOP: f64 = 12.0;
 const SIDE: f64 = 240.0;
 
 #[derive(Properties, PartialEq)]
+struct BenchmarksProps {
+    report: Box<SensitivityReport>,
+    benchmark: AttrValue,
+    on_pick: Callback<String>,
+}
+
+/// The estimate adjusted for a confounder 1, 2 and 3 times as strong as a covariate the user
+/// picks (sensemakr's bounds): "as strong as `age`" is easier to judge than a partial R².
+#[component]
+fn Benchmarks(props: &BenchmarksProps) -> Html {
+    let s = &props.report.sensitivity;
+    let mut names: Vec<&str> = Vec::new();
+    for b in &s.bounds {
+        if !names.contains(&b.benchmark.as_str()) {
+            names.push(&b.benchmark);
+        }
+    }
+    let onchange = {
+        let on_pick = props.on_pick.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                on_pick.emit(el.value());
+            }
+        })
+    };
+    let level = format!("{} %", format::with_separators(100.0 * (1.0 - s.alpha), 0));
+    let bounds: Vec<_> =
+        s.bounds.iter().filter(|b| b.benchmark == props.benchmark.as_str()).collect();
+    let number = |v: f64| format::with_separators(v, 2);
+    html! {
+        <div class="benchmarks" data-testid="benchmarks">
+            <label class="benchmark-pick">{"Compare a confounder with "}
+                <select data-testid="benchmark-select" aria-label="the covariate a confounder is compared with" {onchange}>
+                    { for names.iter().map(|n| html! { <option value={n.to_string()} selected={*n == props.benchmark.as_str()}>{*n}</option> }) }
+                </select>
+            </label>
+            <ul data-testid="bounds-of" data-benchmark={props.benchmark.clone()}>
+                { for bounds.iter().map(|b| {
+                    let crossed = if s.estimate >= 0.0 { b.adjusted_lower_ci <= 0.0 } else { b.adjusted_upper_ci >= 0.0 };
+                    html! {
+                        <li data-testid="bound" data-kd={b.kd.to_string()} data-estimate={b.adjusted_estimate.to_string()}
+                            data-lower={b.adjusted_lower_ci.to_string()} data-upper={b.adjusted_upper_ci.to_string()}
+                            class={classes!(crossed.then_some("crossed"))}>
+                            <strong>{format!("{}× as strong as {}: ", format::with_separators(b.kd, 0), props.benchmark)}</strong>
+                            {format!("{} ({level} CI {} to {}; partial R² {} with the treatment, {} with the outcome)",
+                                number(b.adjusted_estimate), number(b.adjusted_lower_ci), number(b.adjusted_upper_ci),
+                                format::percent(b.r2dz_x), format::percent(b.r2yz_dx))}
+                            if crossed { <span class="flag">{" — the interval includes no effect"}</span> }
+                        </li>
+                    }
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 struct ContourProps {
     report: Box<SensitivityReport>,
+    /// Whose bounds are marked on the plot.
+    benchmark: Option<AttrValue>,
     file: AttrValue,
 }
 
@@ -104,10 +176,35 @@ fn Contour(props: &ContourProps) -> Html {
     let ticks = nice_ticks(0.0, lim, 4);
     let label = |v: f64| format!("{:.0} %", v * 100.0);
     let rv = s.rv_q.min(lim);
+    // A label only where it does not run into the previous one (weak benchmarks crowd the
+    // origin); the list above the plot names every multiple.
+    let mut labelled: Option<(f64, f64)> = None;
+    let marks: Vec<Html> = props
+        .benchmark
+        .iter()
+        .flat_map(|name| s.bounds.iter().filter(move |b| b.benchmark == name.as_str()))
+        .filter(|b| b.r2dz_x <= lim && b.r2yz_dx <= lim)
+        .map(|b| {
+            let (x, y) = (px(b.r2dz_x), py(b.r2yz_dx));
+            let label = labelled.is_none_or(|(lx, ly)| (x - lx).abs() > 18.0 || (y - ly).abs() > 12.0);
+            if label {
+                labelled = Some((x, y));
+            }
+            html! {
+                <g class="bound-mark" data-testid="contour-bound">
+                    <path d={format!("M{:.1} {:.1}l4 4l-4 4l-4 -4z", x, y - 4.0)} />
+                    if label {
+                        <text x={format!("{:.1}", x + 6.0)} y={format!("{:.1}", y - 6.0)}>{format!("{}×", format::with_separators(b.kd, 0))}</text>
+                    }
+                </g>
+            }
+        })
+        .collect();
     let caption = html! {
         <>{"The estimate adjusted for a confounder of each strength: the horizontal axis is how much of the treatment's residual variance it explains, the vertical how much of the outcome's. "}
           {"Deeper blue: more of the estimate is left; red: the confounder would explain it away. "}
-          {format!("The point on the diagonal is the robustness value, {}.", format::percent(s.rv_q))}</>
+          {format!("The point on the diagonal is the robustness value, {}.", format::percent(s.rv_q))}
+          if let Some(b) = &props.benchmark { {format!(" Diamonds: a confounder 1, 2 and 3 times as strong as {b}.")} }</>
     };
     html! {
         <PlotFrame kind="contour" view_box={format!("0 0 {W} {H}")} label="sensitivity contour plot" file={props.file.clone()}
@@ -118,6 +215,7 @@ fn Contour(props: &ContourProps) -> Html {
             { y_ticks(ticks.iter().map(|&t| (py(t), label(t))), LEFT, LEFT + SIDE) }
             <text class="axis-label" x={(LEFT + SIDE / 2.0).to_string()} y={(H - 8.0).to_string()} text-anchor="middle">{"partial R² with the treatment"}</text>
             <text class="axis-label" transform={format!("translate(12 {}) rotate(-90)", TOP + SIDE / 2.0)} text-anchor="middle">{"partial R² with the outcome"}</text>
+            { for marks.into_iter() }
             <circle class="rv" cx={px(rv).to_string()} cy={py(rv).to_string()} r="4" data-testid="contour-rv" />
             <text class="rv-label" x={(px(rv) + 7.0).to_string()} y={(py(rv) - 6.0).to_string()}>{"RV"}</text>
         </PlotFrame>

@@ -201,6 +201,35 @@ test('can it be trusted: the E-value and sensemakr robustness values of the NSW 
   close(e.ci, est.results[0].evalue.evalue_ci, 1e-12, 'E-value of the interval vs CLI');
   assert(await page.locator('[data-testid=contour-plot] rect').count() === 40 * 40, 'a contour cell between each pair of grid points');
   await page.locator('[data-testid=contour-rv]').waitFor();
+  // Benchmarks: the page compares first with the strongest covariate (at 1×), as the CLI finds
+  // it among all of them; picking another shows its bounds, equal to the CLI's.
+  const all = JSON.parse(execFileSync(cli, ['sensitivity', file, '--treatment', 'treat', '--outcome', 're78',
+    '--covariates', covs, '--benchmark', covs, '--json'], { encoding: 'utf8' }));
+  const ones = all.sensitivity.bounds.filter((b) => b.kd === 1);
+  const strongest = ones.reduce((a, b) => (Math.max(b.r2dz_x, b.r2yz_dx) > Math.max(a.r2dz_x, a.r2yz_dx) ? b : a));
+  const picked = await page.locator('[data-testid=benchmark-select]').inputValue();
+  assert(picked === strongest.benchmark, `compared first with the strongest benchmark ${strongest.benchmark}: ${picked}`);
+  const bounds = async () => page.locator('[data-testid=bound]').evaluateAll((els) => els.map((e) => ({
+    kd: Number(e.dataset.kd), est: Number(e.dataset.estimate), lo: Number(e.dataset.lower), hi: Number(e.dataset.upper) })));
+  const check = (shown, ref, name) => {
+    assert(shown.length === 3, `three multiples of ${name}: ${shown.length}`);
+    for (const [i, b] of shown.entries()) {
+      const r = ref.filter((x) => x.benchmark === name)[i];
+      assert(b.kd === r.kd, `multiple ${b.kd} vs ${r.kd}`);
+      close(b.est, r.adjusted_estimate, 1e-9, `${b.kd}× ${name} adjusted estimate vs CLI`);
+      close(b.lo, r.adjusted_lower_CI, 1e-9, `${b.kd}× ${name} lower bound vs CLI`);
+      close(b.hi, r.adjusted_upper_CI, 1e-9, `${b.kd}× ${name} upper bound vs CLI`);
+    }
+  };
+  check(await bounds(), all.sensitivity.bounds, picked);
+  const other = picked === 'educ' ? 'age' : 'educ';
+  await page.selectOption('[data-testid=benchmark-select]', other);
+  await page.locator(`[data-testid=bounds-of][data-benchmark=${other}]`).waitFor();
+  const one = JSON.parse(execFileSync(cli, ['sensitivity', file, '--treatment', 'treat', '--outcome', 're78',
+    '--covariates', covs, '--benchmark', other, '--json'], { encoding: 'utf8' }));
+  check(await bounds(), one.sensitivity.bounds, other);
+  const marks = await page.locator('[data-testid=contour-bound]').count();
+  assert(marks >= 1 && marks <= 3, `the bounds marked on the contour: ${marks}`);
   await trust.screenshot({ path: path.join(artifacts, 'can-it-be-trusted.png') });
 });
 

@@ -136,7 +136,7 @@ export default (test, h) => {
     assert(ols.estimate === Number(col(table[1 + methods.indexOf('ols')], 'estimate')), 'page and CSV agree');
 
     // Plots: SVG parses, holds the plot and carries its styles; PNG is twice the viewBox.
-    const plots = { forest: 'forest-plot', overlap: 'overlap-plot', love: 'love-plot' };
+    const plots = { forest: 'forest-plot', overlap: 'overlap-plot', love: 'love-plot', contour: 'contour-plot' };
     for (const [plot, testid] of Object.entries(plots)) {
       const [vw, vh] = (await page.getAttribute(`[data-testid=${testid}]`, 'viewBox')).split(/[\s,]+/).slice(2).map(Number);
       const svg = await grab(page, `export-${plot}-svg`);
@@ -169,6 +169,11 @@ export default (test, h) => {
         assert(info.rects > 10 && info.text.includes('propensity score'), `overlap bars (${info.rects})`);
         assert(/fill:\s*rgb\(31, 95, 122\)/.test(info.treatedRect) && /fill-opacity:\s*0.85/.test(info.treatedRect),
           `treated bars in the accent colour (${info.treatedRect})`);
+      } else if (plot === 'contour') {
+        // The cells carry their colour as an attribute, the RV point and the diamonds of the
+        // benchmark compared with their own.
+        assert(info.rects === 40 * 40 && info.text.includes('partial R² with the treatment') && info.text.includes('RV'),
+          `contour cells and labels (${info.rects})`);
       } else {
         assert(info.circles >= 2 * doc.covariates.length && info.text.includes('educ'), `love points (${info.circles})`);
         assert(/stroke-dasharray:\s*4 3/.test(info.threshold) && /stroke:\s*rgb\(179, 38, 30\)/.test(info.threshold),
@@ -185,7 +190,7 @@ export default (test, h) => {
     }
     // The buttons are real buttons in labelled groups.
     const groups = await page.locator('[role=group][aria-label^="Download the"]').count();
-    assert(groups === 4, `four download groups (${groups})`);
+    assert(groups === 5, `five download groups: the results and four plots (${groups})`);
     await page.locator('[data-testid=results]').screenshot({ path: path.join(h.artifacts, 'export.png') });
   });
 };

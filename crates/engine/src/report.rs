@@ -219,7 +219,8 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub control_rates: Vec<ControlRate>,
     /// The sensitivity of the OLS estimate to an unmeasured confounder (sensemakr's statistics,
-    /// no benchmark), when OLS ran on a 0/1 treatment.
+    /// with the bounds of every covariate as a benchmark at 1, 2 and 3 times its strength; the
+    /// verdict names none), when OLS ran on a single 0/1 comparison.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<Box<crate::sensitivity::SensitivityReport>>,
 }

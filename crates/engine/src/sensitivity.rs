@@ -70,6 +70,18 @@ pub struct Sensitivity {
     pub bounds: Vec<Bound>,
 }
 
+impl Sensitivity {
+    /// Among the benchmarks `of` accepts, the one whose single multiple (kd = ky = 1) is the
+    /// strongest confounder: the largest partial R² with the treatment or the outcome.
+    pub fn strongest_benchmark(&self, of: impl Fn(&str) -> bool) -> Option<&str> {
+        self.bounds
+            .iter()
+            .filter(|b| b.kd == 1.0 && b.ky == 1.0 && of(&b.benchmark))
+            .max_by(|a, b| a.r2dz_x.max(a.r2yz_dx).total_cmp(&b.r2dz_x.max(b.r2yz_dx)))
+            .map(|b| b.benchmark.as_str())
+    }
+}
+
 /// A confounder as strong as a multiple of a benchmark covariate, and the estimate adjusted for
 /// it (a row of sensemakr's `bounds`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,6 +188,10 @@ pub struct SensitivityReport {
     pub verdict: String,
     /// Caveats (encoding, dropped rows).
     pub warnings: Vec<String>,
+    /// In a run's report, the benchmark the page compares with first: the strongest covariate
+    /// of one regressor (see [`Sensitivity::strongest_benchmark`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare_first: Option<String>,
 }
 
 /// Why the sensitivity analysis cannot run.
@@ -250,6 +266,17 @@ pub(crate) fn on_design(
     spec: &AnalysisSpec,
     s: &SensitivitySpec,
 ) -> Result<SensitivityReport, SensitivityError> {
+    with_benchmarks(design, spec, s, true)
+}
+
+/// [`on_design`]; `strict`: a benchmark whose bounds cannot be computed (one too strong for a
+/// multiple, sensemakr's error) fails the whole analysis, else it is left out.
+fn with_benchmarks(
+    design: &Design<'_>,
+    spec: &AnalysisSpec,
+    s: &SensitivitySpec,
+    strict: bool,
+) -> Result<SensitivityReport, SensitivityError> {
     let invalid = |m: String| SensitivityError::Invalid(m);
     let ky = s.ky.clone().unwrap_or_else(|| s.kd.clone());
     if design.t_levels.is_some() {
@@ -291,11 +318,19 @@ pub(crate) fn on_design(
                     "the benchmark `{b}` is not among the covariates of the regression"
                 )));
             }
-            let r2y = benchmark_r2(&design.y, &regressors, &outcome, &cols, 1).map_err(fit_err)?;
-            let r2d = benchmark_r2(&design.t, &x, &treatment_fit, &cols, 0).map_err(fit_err)?;
+            let r2 = benchmark_r2(&design.y, &regressors, &outcome, &cols, 1)
+                .and_then(|r2y| Ok((r2y, benchmark_r2(&design.t, &x, &treatment_fit, &cols, 0)?)));
+            let (r2y, r2d) = match r2 {
+                Ok(r2) => r2,
+                Err(e) if strict => return Err(fit_err(e)),
+                Err(_) => continue,
+            };
             for (&kd, &ky) in s.kd.iter().zip(&ky) {
-                let (r2dz_x, r2yz_dx) =
-                    sens::partial_r2_bound(r2d, r2y, kd, ky).map_err(|e| invalid(e.to_string()))?;
+                let (r2dz_x, r2yz_dx) = match sens::partial_r2_bound(r2d, r2y, kd, ky) {
+                    Ok(r2) => r2,
+                    Err(e) if strict => return Err(invalid(e.to_string())),
+                    Err(_) => continue,
+                };
                 let a = sens::adjust(&stats, r2dz_x, r2yz_dx, alpha, s.reduce);
                 let label = if kd == ky {
                     format!("{}x {b}", multiple(kd))
@@ -345,7 +380,76 @@ pub(crate) fn on_design(
         outcome: spec.outcome.clone(),
         verdict,
         warnings: design.warnings.clone(),
+        compare_first: None,
     })
+}
+
+/// At most this many multiply-adds (rows × regressors² per benchmark) are spent on the
+/// benchmarks of categorical covariates, which need a fit each, in [`add_page_benchmarks`].
+const PAGE_BENCHMARK_WORK: f64 = 2e9;
+
+/// Adds to `report` (the statistics of a run without benchmarks, whose verdict names none) the
+/// bounds of every covariate column as a benchmark at 1, 2 and 3 times its strength, so that the
+/// page can compare the estimate with any of them without another fit; a numeric covariate costs
+/// nothing (its partial R² comes from its t-statistic), a categorical one a fit, skipped beyond
+/// [`PAGE_BENCHMARK_WORK`]. The contour is redrawn to hold the bounds of the one compared with
+/// first.
+pub(crate) fn add_page_benchmarks(
+    report: &mut SensitivityReport,
+    design: &Design<'_>,
+    spec: &AnalysisSpec,
+) {
+    let mut columns: Vec<(&str, usize)> = Vec::new();
+    for e in &design.encoding {
+        match columns.iter_mut().find(|(c, _)| *c == e.column()) {
+            Some((_, k)) => *k += 1,
+            None => columns.push((e.column(), 1)),
+        }
+    }
+    let p = (design.covariates.len() + 1) as f64;
+    let per_fit = design.y.len() as f64 * p * p;
+    let mut budget = PAGE_BENCHMARK_WORK;
+    let single: Vec<&str> = columns.iter().filter(|(_, k)| *k == 1).map(|(c, _)| *c).collect();
+    let benchmarks: Vec<String> = columns
+        .iter()
+        .copied()
+        .filter(|&(_, k)| {
+            if k == 1 {
+                return true;
+            }
+            budget -= 2.0 * per_fit;
+            budget >= 0.0
+        })
+        .map(|(c, _)| c.to_string())
+        .collect();
+    if benchmarks.is_empty() {
+        return;
+    }
+    let s = SensitivitySpec { benchmarks, ..SensitivitySpec::default() };
+    let Ok(with) = with_benchmarks(design, spec, &s, false) else { return };
+    report.sensitivity.bounds = with.sensitivity.bounds;
+    // The page compares first with a covariate of one regressor: a categorical one with many
+    // levels is a set of fixed effects (Darfur's villages), rarely a plausible single confounder.
+    let first = report
+        .sensitivity
+        .strongest_benchmark(|b| single.contains(&b))
+        .or_else(|| report.sensitivity.strongest_benchmark(|_| true))
+        .map(str::to_string);
+    report.compare_first = first.clone();
+    if let Some(strongest) = first {
+        let lim = report
+            .sensitivity
+            .bounds
+            .iter()
+            .filter(|b| b.benchmark == strongest)
+            .map(|b| b.r2dz_x.max(b.r2yz_dx) + 0.1)
+            .fold(0.4_f64, f64::max)
+            .min(0.99);
+        let r = &report.sensitivity;
+        let stats = sens::sensitivity_stats(r.estimate, r.se, r.dof, r.q, r.alpha);
+        let c = sens::contour(&stats, lim, CONTOUR_POINTS, true);
+        report.contour = ContourGrid { grid: c.grid, values: c.values };
+    }
 }
 
 /// The partial R² of the regressors `cols` (positions among the covariates; `offset` regressors

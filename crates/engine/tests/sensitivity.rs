@@ -130,3 +130,55 @@ fn the_published_darfur_numbers() {
     assert_eq!(adjusted, [0.075, 0.053, 0.030]);
     assert!(got.verdict.contains("13.9 %"), "{}", got.verdict);
 }
+
+/// The page's report carries every covariate as a benchmark (a categorical one, Darfur's 486
+/// villages, by the F-test of its indicators), with the bounds `sensitivity` gives for it alone,
+/// a verdict that names none, and a contour that holds the bounds of the one compared first.
+#[test]
+fn the_report_of_a_run_compares_with_every_covariate() {
+    let table = load("darfur").unwrap();
+    let covariates =
+        ["age", "farmer_dar", "herder_dar", "pastvoted", "hhsize_darfur", "female", "village"];
+    let mut spec = AnalysisSpec::new("directlyharmed", "peacefactor", vec![Method::Ols]);
+    spec.covariates = Some(covariates.map(String::from).to_vec());
+    let report = cf_engine::analyze(&table, &spec).unwrap();
+    let sens = report.sensitivity.expect("OLS on a 0/1 treatment has a sensitivity analysis");
+    let g = &sens.sensitivity;
+    let of = |c: &str| g.bounds.iter().filter(|b| b.benchmark == c).collect::<Vec<_>>();
+    for c in covariates {
+        // A confounder twice or three times as strong as all the villages together cannot be:
+        // sensemakr refuses those multiples, the report leaves them out.
+        let want = if c == "village" { 1 } else { 3 };
+        assert_eq!(of(c).len(), want, "{c}: the multiples of its strength that can be");
+    }
+    for (c, kd) in [("female", vec![1.0, 2.0, 3.0]), ("village", vec![1.0])] {
+        let s = SensitivitySpec { benchmarks: vec![c.into()], kd, ..SensitivitySpec::default() };
+        let alone = sensitivity(&table, &spec, &s).unwrap();
+        assert_eq!(of(c).len(), alone.sensitivity.bounds.len());
+        for (a, b) in of(c).iter().zip(&alone.sensitivity.bounds) {
+            assert_eq!(a.adjusted_estimate, b.adjusted_estimate, "{}", a.bound_label);
+            assert_eq!(a.adjusted_lower_ci, b.adjusted_lower_ci, "{}", a.bound_label);
+        }
+    }
+    let s = SensitivitySpec { benchmarks: vec!["village".into()], ..SensitivitySpec::default() };
+    assert!(sensitivity(&table, &spec, &s).is_err(), "asked for, 3× village is an error");
+    assert!(
+        !sens.verdict.contains("Fragile") && !sens.verdict.contains("benchmark"),
+        "{}",
+        sens.verdict
+    );
+    // Compared first: the strongest covariate of one regressor (not the 486 villages).
+    let strongest = sens.compare_first.as_deref().unwrap();
+    let strength = |b: &cf_engine::sensitivity::Bound| b.r2dz_x.max(b.r2yz_dx);
+    let top = g
+        .bounds
+        .iter()
+        .filter(|b| b.kd == 1.0 && b.benchmark != "village")
+        .map(strength)
+        .fold(0.0, f64::max);
+    assert!(g.bounds.iter().any(|b| b.benchmark == strongest && b.kd == 1.0 && strength(b) == top));
+    let lim = *sens.contour.grid.last().unwrap();
+    for b in g.bounds.iter().filter(|b| b.benchmark == strongest) {
+        assert!(strength(b) < lim, "{} lies on the contour plot ({lim})", b.bound_label);
+    }
+}

@@ -106,6 +106,7 @@ pub(crate) fn analyze(
             // The design's warnings are the report's already.
             sens.warnings.clear();
             sens.covariates.clear();
+            crate::sensitivity::add_page_benchmarks(&mut sens, &setup.design, spec);
             report.sensitivity = Some(Box::new(sens));
         }
     }
