@@ -233,6 +233,37 @@ test('can it be trusted: the E-value and sensemakr robustness values of the NSW 
   await trust.screenshot({ path: path.join(artifacts, 'can-it-be-trusted.png') });
 });
 
+test('can it be trusted: Darfur shows the published robustness values and the bounds of 1×/2×/3× female', async ({ page }) => {
+  await dropFile(page, 'darfur.csv', fs.readFileSync(path.join(refs, 'darfur.csv'), 'utf8'));
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '1,276 rows' }).waitFor();
+  await page.selectOption('[data-testid=treatment-select]', 'directlyharmed');
+  await page.selectOption('[data-testid=outcome-select]', 'peacefactor');
+  // The published model: the village as categories (fixed effects), beside the other covariates.
+  const keep = ['age', 'farmer_dar', 'herder_dar', 'pastvoted', 'hhsize_darfur', 'female', 'village'];
+  for (const box of await page.locator('[data-testid^=covariate-]').all()) {
+    const id = await box.getAttribute('data-testid');
+    await box.setChecked(keep.includes(id.slice('covariate-'.length)));
+  }
+  for (const box of await page.locator('[data-testid^=method-]').all()) {
+    if (await box.isDisabled()) continue;
+    await box.setChecked((await box.getAttribute('data-testid')) === 'method-ols');
+  }
+  await page.click('[data-testid=run-button]');
+  await resultAttrs(page, 'ols');
+  const s = await page.locator('[data-testid=sensitivity]').evaluate((e) => ({
+    rvQ: Number(e.dataset.rvQ), rvQa: Number(e.dataset.rvQa) }));
+  // Cinelli & Hazlett (2020): RV = 13.9 %, RV at α = 0.05 = 7.6 %.
+  assert((s.rvQ * 1000).toFixed(0) === '139' && (s.rvQa * 1000).toFixed(0) === '76', `Darfur RV ${s.rvQ}, ${s.rvQa}`);
+  const text = await page.locator('[data-testid=sensitivity]').textContent();
+  assert(text.includes('Robustness value 13.9') && text.includes('7.6'), `in words: ${text}`);
+  await page.selectOption('[data-testid=benchmark-select]', 'female');
+  await page.locator('[data-testid=bounds-of][data-benchmark=female]').waitFor();
+  const adjusted = await page.locator('[data-testid=bound]').evaluateAll((els) => els.map((e) => Number(e.dataset.estimate).toFixed(3)));
+  assert(adjusted.join(' ') === '0.075 0.053 0.030', `1×/2×/3× female: ${adjusted}`);
+  const shown = await page.locator('[data-testid=bounds-of]').textContent();
+  assert(shown.includes('0.08') && shown.includes('0.05') && shown.includes('0.03'), `the adjusted estimates in words: ${shown}`);
+});
+
 test('IPW for the treated (ATT) equals the CLI and the DoWhy/causalml reference', async ({ page }) => {
   await dropFile(page, 'nsw_experimental.csv', nswText);
   await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();

@@ -270,7 +270,8 @@ pub(crate) fn on_design(
 }
 
 /// [`on_design`]; `strict`: a benchmark whose bounds cannot be computed (one too strong for a
-/// multiple, sensemakr's error) fails the whole analysis, else it is left out.
+/// multiple, sensemakr's error) fails the whole analysis; else it is left out, and so is a bound
+/// with a zero-width interval (a confounder that would explain all of the outcome).
 fn with_benchmarks(
     design: &Design<'_>,
     spec: &AnalysisSpec,
@@ -332,6 +333,12 @@ fn with_benchmarks(
                     Err(_) => continue,
                 };
                 let a = sens::adjust(&stats, r2dz_x, r2yz_dx, alpha, s.reduce);
+                // A confounder explaining all of the outcome's residual variance leaves a
+                // zero-width interval: no bound to show beside the others.
+                let shown = a.adjusted_se > 0.0 && a.adjusted_t.is_finite();
+                if !strict && !shown {
+                    continue;
+                }
                 let label = if kd == ky {
                     format!("{}x {b}", multiple(kd))
                 } else {

@@ -132,7 +132,7 @@ fn the_published_darfur_numbers() {
 }
 
 /// The page's report carries every covariate as a benchmark (a categorical one, Darfur's 486
-/// villages, by the F-test of its indicators), with the bounds `sensitivity` gives for it alone,
+/// villages, by the F-test of its indicators, though none of its bounds can be shown), with the bounds `sensitivity` gives for it alone,
 /// a verdict that names none, and a contour that holds the bounds of the one compared first.
 #[test]
 fn the_report_of_a_run_compares_with_every_covariate() {
@@ -146,13 +146,14 @@ fn the_report_of_a_run_compares_with_every_covariate() {
     let g = &sens.sensitivity;
     let of = |c: &str| g.bounds.iter().filter(|b| b.benchmark == c).collect::<Vec<_>>();
     for c in covariates {
-        // A confounder twice or three times as strong as all the villages together cannot be:
-        // sensemakr refuses those multiples, the report leaves them out.
-        let want = if c == "village" { 1 } else { 3 };
+        // A confounder twice or three times as strong as all the villages together cannot be
+        // (sensemakr refuses those multiples), and one as strong would explain all of the
+        // outcome's residual variance (a zero-width interval): the report leaves all three out.
+        let want = if c == "village" { 0 } else { 3 };
         assert_eq!(of(c).len(), want, "{c}: the multiples of its strength that can be");
     }
-    for (c, kd) in [("female", vec![1.0, 2.0, 3.0]), ("village", vec![1.0])] {
-        let s = SensitivitySpec { benchmarks: vec![c.into()], kd, ..SensitivitySpec::default() };
+    for c in ["female", "age"] {
+        let s = SensitivitySpec { benchmarks: vec![c.into()], ..SensitivitySpec::default() };
         let alone = sensitivity(&table, &spec, &s).unwrap();
         assert_eq!(of(c).len(), alone.sensitivity.bounds.len());
         for (a, b) in of(c).iter().zip(&alone.sensitivity.bounds) {
@@ -162,6 +163,13 @@ fn the_report_of_a_run_compares_with_every_covariate() {
     }
     let s = SensitivitySpec { benchmarks: vec!["village".into()], ..SensitivitySpec::default() };
     assert!(sensitivity(&table, &spec, &s).is_err(), "asked for, 3× village is an error");
+    let s = SensitivitySpec {
+        benchmarks: vec!["village".into()],
+        kd: vec![1.0],
+        ..SensitivitySpec::default()
+    };
+    let alone = sensitivity(&table, &spec, &s).unwrap();
+    assert_eq!(alone.sensitivity.bounds[0].r2yz_dx, 1.0, "1× village explains all of the outcome");
     assert!(
         !sens.verdict.contains("Fragile") && !sens.verdict.contains("benchmark"),
         "{}",
