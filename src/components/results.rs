@@ -97,11 +97,7 @@ fn use_focus_on_new(result: &Rc<RunResult>) -> NodeRef {
 /// An engine message as the page shows it: the first letter capitalized, names between
 /// backticks as code (an unpaired backtick becomes a quote).
 pub(crate) fn message(text: &str) -> Html {
-    let mut chars = text.chars();
-    let text: String = match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    };
+    let text = format::capitalize(text);
     if text.matches('`').count() % 2 == 1 {
         return html! { {text.replace('`', "\"")} };
     }

@@ -19,11 +19,6 @@ pub(crate) struct TrustProps {
     pub(crate) file: AttrValue,
 }
 
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-}
-
 /// The card's section.
 #[component]
 pub(crate) fn Trust(props: &TrustProps) -> Html {
@@ -46,7 +41,7 @@ pub(crate) fn Trust(props: &TrustProps) -> Html {
                 <p class="evalue" data-testid="evalue" data-evalue={e.evalue_point.to_string()}
                    data-evalue-ci={e.evalue_ci.to_string()} data-method={method.clone()}>
                     <strong>{format!("E-value {}. ", format::with_separators(e.evalue_point, 2))}</strong>
-                    {format!("{} ({method}; on the {}).", capitalize(&e.sentence()), e.scale)}
+                    {format!("{} ({method}; on the {}).", format::capitalize(&e.sentence()), e.scale)}
                 </p>
             }
             if let Some(s) = &props.sensitivity {
@@ -54,7 +49,7 @@ pub(crate) fn Trust(props: &TrustProps) -> Html {
                    data-rv-qa={s.sensitivity.rv_qa.to_string()} data-r2yd-x={s.sensitivity.r2yd_x.to_string()}>
                     <strong>{format!("Robustness value {}. ", format::percent(s.sensitivity.rv_q))}</strong>
                     {format!("{} (OLS, as sensemakr computes it; partial R² of the treatment with the outcome {}).",
-                        capitalize(&s.verdict), format::percent(s.sensitivity.r2yd_x))}
+                        format::capitalize(&s.verdict), format::percent(s.sensitivity.r2yd_x))}
                 </p>
                 if let Some(b) = &benchmark {
                     <Benchmarks report={s.clone()} benchmark={AttrValue::from(b.clone())}
@@ -113,7 +108,7 @@ fn Benchmarks(props: &BenchmarksProps) -> Html {
             </label>
             <ul data-testid="bounds-of" data-benchmark={props.benchmark.clone()}>
                 { for bounds.iter().map(|b| {
-                    let crossed = if s.estimate >= 0.0 { b.adjusted_lower_ci <= 0.0 } else { b.adjusted_upper_ci >= 0.0 };
+                    let crossed = b.crosses_zero(s.estimate);
                     html! {
                         <li data-testid="bound" data-kd={b.kd.to_string()} data-estimate={b.adjusted_estimate.to_string()}
                             data-lower={b.adjusted_lower_ci.to_string()} data-upper={b.adjusted_upper_ci.to_string()}

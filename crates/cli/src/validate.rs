@@ -241,14 +241,9 @@ fn render(r: &SensitivityReport) -> String {
         "\nE-value {:.3} (interval: {:.3}), on the {}\n",
         e.evalue_point, e.evalue_ci, e.scale
     );
-    out += &format!("{}\n{}\n", capitalize(&e.sentence()), capitalize(&r.verdict));
+    out += &format!("{}\n{}\n", format::capitalize(&e.sentence()), format::capitalize(&r.verdict));
     for w in &r.warnings {
         out += &format!("warning: {w}\n");
     }
     out
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }

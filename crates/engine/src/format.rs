@@ -84,6 +84,12 @@ pub fn pp(x: f64, decimals: usize) -> String {
     format!("{}{NBSP}pp", signed(100.0 * x, decimals))
 }
 
+/// `text` with its first letter capitalized (a sentence the engine writes in lower case).
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// A proportion as a percentage: `15.2 %` (one place; two below 1 %; no-break space).
 pub fn percent(x: f64) -> String {
     let d = if x.abs() < 0.01 { 2 } else { 1 };

@@ -112,6 +112,14 @@ pub struct Bound {
     pub adjusted_upper_ci: f64,
 }
 
+impl Bound {
+    /// Whether, for an unadjusted `estimate` of this sign, the adjusted interval reaches zero or
+    /// the adjusted estimate is past it.
+    pub fn crosses_zero(&self, estimate: f64) -> bool {
+        if estimate >= 0.0 { self.adjusted_lower_ci <= 0.0 } else { self.adjusted_upper_ci >= 0.0 }
+    }
+}
+
 /// The E-value of the estimate, as reported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EValueReport {
@@ -307,9 +315,17 @@ fn with_benchmarks(
     let stats = sens::sensitivity_stats(outcome.coef[0], outcome.se[0], dof, s.q, alpha);
 
     let mut bounds = Vec::new();
-    if !s.benchmarks.is_empty() {
-        let treatment_fit =
-            ols(&design.t, &x, &design.covariate_names, Robust::Only(0)).map_err(fit_err)?;
+    // Only benchmarks need the treatment's fit; without `strict` its failure leaves them out.
+    let treatment_fit = if s.benchmarks.is_empty() {
+        None
+    } else {
+        match ols(&design.t, &x, &design.covariate_names, Robust::Only(0)) {
+            Ok(fit) => Some(fit),
+            Err(e) if strict => return Err(fit_err(e)),
+            Err(_) => None,
+        }
+    };
+    if let Some(treatment_fit) = &treatment_fit {
         for b in &s.benchmarks {
             let cols: Vec<usize> = (0..design.encoding.len())
                 .filter(|&j| design.encoding[j].column() == b.as_str())
@@ -320,7 +336,7 @@ fn with_benchmarks(
                 )));
             }
             let r2 = benchmark_r2(&design.y, &regressors, &outcome, &cols, 1)
-                .and_then(|r2y| Ok((r2y, benchmark_r2(&design.t, &x, &treatment_fit, &cols, 0)?)));
+                .and_then(|r2y| Ok((r2y, benchmark_r2(&design.t, &x, treatment_fit, &cols, 0)?)));
             let (r2y, r2d) = match r2 {
                 Ok(r2) => r2,
                 Err(e) if strict => return Err(fit_err(e)),
@@ -392,20 +408,19 @@ fn with_benchmarks(
 }
 
 /// At most this many multiply-adds (rows × regressors² per benchmark) are spent on the
-/// benchmarks of categorical covariates, which need a fit each, in [`add_page_benchmarks`].
+/// benchmarks of categorical covariates, which need a fit each, in [`for_run`].
 const PAGE_BENCHMARK_WORK: f64 = 2e9;
 
-/// Adds to `report` (the statistics of a run without benchmarks, whose verdict names none) the
-/// bounds of every covariate column as a benchmark at 1, 2 and 3 times its strength, so that the
-/// page can compare the estimate with any of them without another fit; a numeric covariate costs
-/// nothing (its partial R² comes from its t-statistic), a categorical one a fit, skipped beyond
-/// [`PAGE_BENCHMARK_WORK`]. The contour is redrawn to hold the bounds of the one compared with
-/// first.
-pub(crate) fn add_page_benchmarks(
-    report: &mut SensitivityReport,
+/// The sensitivity analysis a run's report carries: every covariate column as a benchmark at 1,
+/// 2 and 3 times its strength, so that the page can compare the estimate with any of them without
+/// another fit (a numeric covariate costs nothing, its partial R² comes from its t-statistic; a
+/// categorical one a fit, skipped beyond [`PAGE_BENCHMARK_WORK`]; a bound that cannot be shown is
+/// left out). The verdict names no benchmark, the design's warnings and covariates are the
+/// report's already, and the contour holds the bounds of the one compared with first.
+pub(crate) fn for_run(
     design: &Design<'_>,
     spec: &AnalysisSpec,
-) {
+) -> Result<SensitivityReport, SensitivityError> {
     let mut columns: Vec<(&str, usize)> = Vec::new();
     for e in &design.encoding {
         match columns.iter_mut().find(|(c, _)| *c == e.column()) {
@@ -429,34 +444,30 @@ pub(crate) fn add_page_benchmarks(
         })
         .map(|(c, _)| c.to_string())
         .collect();
-    if benchmarks.is_empty() {
-        return;
-    }
     let s = SensitivitySpec { benchmarks, ..SensitivitySpec::default() };
-    let Ok(with) = with_benchmarks(design, spec, &s, false) else { return };
-    report.sensitivity.bounds = with.sensitivity.bounds;
+    let mut report = with_benchmarks(design, spec, &s, false)?;
+    report.warnings.clear();
+    report.covariates.clear();
+    let r = &report.sensitivity;
+    let stats = sens::sensitivity_stats(r.estimate, r.se, r.dof, r.q, r.alpha);
+    report.verdict = verdict(&stats, &[], r.alpha);
     // The page compares first with a covariate of one regressor: a categorical one with many
     // levels is a set of fixed effects (Darfur's villages), rarely a plausible single confounder.
-    let first = report
-        .sensitivity
+    let first = r
         .strongest_benchmark(|b| single.contains(&b))
-        .or_else(|| report.sensitivity.strongest_benchmark(|_| true))
+        .or_else(|| r.strongest_benchmark(|_| true))
         .map(str::to_string);
-    report.compare_first = first.clone();
-    if let Some(strongest) = first {
-        let lim = report
-            .sensitivity
-            .bounds
-            .iter()
-            .filter(|b| b.benchmark == strongest)
-            .map(|b| b.r2dz_x.max(b.r2yz_dx) + 0.1)
-            .fold(0.4_f64, f64::max)
-            .min(0.99);
-        let r = &report.sensitivity;
-        let stats = sens::sensitivity_stats(r.estimate, r.se, r.dof, r.q, r.alpha);
-        let c = sens::contour(&stats, lim, CONTOUR_POINTS, true);
-        report.contour = ContourGrid { grid: c.grid, values: c.values };
-    }
+    let lim = r
+        .bounds
+        .iter()
+        .filter(|b| Some(&b.benchmark) == first.as_ref())
+        .map(|b| b.r2dz_x.max(b.r2yz_dx) + 0.1)
+        .fold(0.4_f64, f64::max)
+        .min(0.99);
+    let c = sens::contour(&stats, lim, CONTOUR_POINTS, s.reduce);
+    report.contour = ContourGrid { grid: c.grid, values: c.values };
+    report.compare_first = first;
+    Ok(report)
 }
 
 /// The partial R² of the regressors `cols` (positions among the covariates; `offset` regressors
@@ -516,10 +527,7 @@ fn verdict(s: &SensitivityStats, bounds: &[Bound], alpha: f64) -> String {
     );
     let crossed: Vec<&str> = bounds
         .iter()
-        .filter(|b| {
-            // The interval reaches zero, or the adjusted estimate is past it.
-            if s.estimate >= 0.0 { b.adjusted_lower_ci <= 0.0 } else { b.adjusted_upper_ci >= 0.0 }
-        })
+        .filter(|b| b.crosses_zero(s.estimate))
         .map(|b| b.bound_label.as_str())
         .collect();
     if let Some(first) = crossed.first() {

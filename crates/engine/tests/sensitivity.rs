@@ -132,8 +132,9 @@ fn the_published_darfur_numbers() {
 }
 
 /// The page's report carries every covariate as a benchmark (a categorical one, Darfur's 486
-/// villages, by the F-test of its indicators, though none of its bounds can be shown), with the bounds `sensitivity` gives for it alone,
-/// a verdict that names none, and a contour that holds the bounds of the one compared first.
+/// villages, by the F-test of its indicators, though none of its bounds can be shown), with the
+/// bounds `sensitivity` gives for it alone, a verdict that names none, and a contour that holds
+/// the bounds of the one compared first.
 #[test]
 fn the_report_of_a_run_compares_with_every_covariate() {
     let table = load("darfur").unwrap();

@@ -101,14 +101,7 @@ pub(crate) fn analyze(
     }
     let plain = matches!(&setup.comparisons[..], [c] if c.arm.is_none() && c.rows.is_none());
     if plain && report.results.iter().any(|r| r.method == Method::Ols) {
-        let s = crate::sensitivity::SensitivitySpec::default();
-        if let Ok(mut sens) = crate::sensitivity::on_design(&setup.design, spec, &s) {
-            // The design's warnings are the report's already.
-            sens.warnings.clear();
-            sens.covariates.clear();
-            crate::sensitivity::add_page_benchmarks(&mut sens, &setup.design, spec);
-            report.sensitivity = Some(Box::new(sens));
-        }
+        report.sensitivity = crate::sensitivity::for_run(&setup.design, spec).ok().map(Box::new);
     }
     Ok(report)
 }
