@@ -28,6 +28,7 @@ fn to_action(msg: FromWorker) -> Option<Action> {
             Action::Loaded { job, summary, millis, saved_graph, hash, text }
         }
         FromWorker::Tested { job, tests } => Action::Tested { job, tests },
+        FromWorker::Refuted { job, report, millis } => Action::Refuted { job, report, millis },
         FromWorker::Report { job, report, millis } => Action::Reported { job, report, millis },
         FromWorker::Uplift { job, report, millis } => {
             Action::UpliftReported { job, report, millis }
@@ -206,6 +207,16 @@ pub fn App() -> Html {
             }
         })
     };
+    let on_refute = {
+        let bridge = bridge.clone();
+        let state = state.clone();
+        Callback::from(move |()| {
+            if let Some(ask) = state.refute_ask() {
+                let job = bridge.refute(ask.spec.clone(), ask.refuters.clone(), ask.replications);
+                state.dispatch(Action::RefuteStarted { job, ask: Box::new(ask) });
+            }
+        })
+    };
     let on_list = {
         let bridge = bridge.clone();
         let state = state.clone();
@@ -286,7 +297,8 @@ pub fn App() -> Html {
                     if let Some(result) = &state.result {
                         <Results result={result.clone()} stale={state.result_is_stale()} file_name={AttrValue::from(dataset.name.clone())}
                                  graph_dot={result.graph_dot.clone().map(AttrValue::from)}
-                                 benchmark={state.benchmark(&result.spec).map(|(v, what)| (v, AttrValue::from(what)))} />
+                                 benchmark={state.benchmark(&result.spec).map(|(v, what)| (v, AttrValue::from(what)))}
+                                 {on_refute} on_cancel={on_cancel.clone()} />
                         <WhoResponds on_fit={on_uplift} on_cancel={on_cancel.clone()} {on_list} {on_model} {on_score} />
                     }
                 } else {

@@ -170,6 +170,20 @@ impl Bridge {
         job
     }
 
+    /// Asks for the refutation tests of `spec`'s methods on the loaded table; returns the
+    /// request id.
+    pub fn refute(
+        &self,
+        spec: AnalysisSpec,
+        refuters: Vec<cf_engine::Refuter>,
+        replications: usize,
+    ) -> u32 {
+        let job = self.next_job();
+        self.0.borrow_mut().current = Some(job);
+        self.send(&ToWorker::Refute { job, spec: Box::new(spec), refuters, replications }, None);
+        job
+    }
+
     /// Asks for the targeting list of a fit (see [`ToWorker::TargetingList`]); returns the
     /// request id. It does not become the request in flight.
     pub fn targeting_list(&self, chosen: Chosen) -> u32 {
@@ -290,7 +304,11 @@ fn receive(weak: &Weak<RefCell<Inner>>, generation: u32, msg: FromWorker) {
         }
         if matches!(
             msg,
-            FromWorker::Loaded { .. } | FromWorker::Report { .. } | FromWorker::Failed { .. }
+            FromWorker::Loaded { .. }
+                | FromWorker::Report { .. }
+                | FromWorker::Uplift { .. }
+                | FromWorker::Refuted { .. }
+                | FromWorker::Failed { .. }
         ) && inner.current == Some(job)
         {
             inner.current = None;

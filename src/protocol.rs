@@ -91,6 +91,17 @@ pub enum ToWorker {
         /// Request id, echoed in the reply.
         job: u32,
     },
+    /// Refutation tests of a run's methods on the loaded table ("Can it be trusted?").
+    Refute {
+        /// Request id, echoed in the replies.
+        job: u32,
+        /// The run's spec, with the methods to refute.
+        spec: Box<AnalysisSpec>,
+        /// Which refuters.
+        refuters: Vec<cf_engine::Refuter>,
+        /// Replications of each refuter.
+        replications: usize,
+    },
     /// Test the graph's implied independences on the loaded table.
     Test {
         /// Request id, echoed in the reply.
@@ -205,6 +216,15 @@ pub enum FromWorker {
         /// The share treated (the one saved with it).
         share: f64,
     },
+    /// The refutation tests finished (or were stopped: the report says so).
+    Refuted {
+        /// Request id.
+        job: u32,
+        /// Each refuter's verdict.
+        report: cf_engine::RefuteReport,
+        /// Milliseconds spent refitting.
+        millis: f64,
+    },
     /// Independence tests finished.
     Tested {
         /// Request id.
@@ -235,6 +255,7 @@ impl FromWorker {
             | FromWorker::ModelFile { job, .. }
             | FromWorker::Scored { job, .. }
             | FromWorker::ScoredLoaded { job, .. }
+            | FromWorker::Refuted { job, .. }
             | FromWorker::Tested { job, .. }
             | FromWorker::Failed { job, .. } => *job,
         }
@@ -243,3 +264,65 @@ impl FromWorker {
 
 /// Files up to this size keep their text for share links that embed the data.
 pub const KEEP_TEXT: f64 = 1024.0 * 1024.0;
+
+/// The field of `msg` that the page could not read back, as a path
+/// (`report.results[2].ci_low`): serde_json writes a NaN or an infinity as `null`, which no
+/// number field accepts, so a message is checked before it is sent and a bad one is replaced by
+/// a failure that names the field. `None` when the page can read it.
+///
+/// The reports are checked on their own: the message enum is internally tagged, and serde reads
+/// such an enum through a buffer that loses the path.
+pub fn unreadable_field(msg: &FromWorker) -> Option<String> {
+    fn check<T: Serialize + serde::de::DeserializeOwned>(
+        prefix: &str,
+        value: &T,
+    ) -> Option<String> {
+        let json = serde_json::to_string(value).ok()?;
+        let mut de = serde_json::Deserializer::from_str(&json);
+        match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Ok(_) => None,
+            Err(e) => {
+                let path = e.path().to_string();
+                Some(if path == "." { prefix.to_string() } else { format!("{prefix}.{path}") })
+            }
+        }
+    }
+    match msg {
+        FromWorker::Report { report, millis, .. } => {
+            check("report", report).or_else(|| check("millis", millis))
+        }
+        FromWorker::Uplift { report, millis, .. } => {
+            check("report", report).or_else(|| check("millis", millis))
+        }
+        FromWorker::Refuted { report, millis, .. } => {
+            check("report", report).or_else(|| check("millis", millis))
+        }
+        FromWorker::Tested { tests, .. } => check("tests", tests),
+        // Text and counts only (and large: a list is megabytes).
+        FromWorker::TargetingList { .. }
+        | FromWorker::ModelFile { .. }
+        | FromWorker::Scored { .. } => None,
+        other => check("message", other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nan_in_a_report_is_named_by_its_field_before_it_is_sent() {
+        let mut report = Report::default();
+        report.control_rates.push(cf_engine::ControlRate { arm: None, rate: 0.25, n: 40 });
+        report.control_rates.push(cf_engine::ControlRate { arm: None, rate: f64::NAN, n: 40 });
+        let msg = FromWorker::Report { job: 3, report: report.clone(), millis: 1.0 };
+        assert_eq!(unreadable_field(&msg).as_deref(), Some("report.control_rates[1].rate"));
+        report.control_rates.pop();
+        assert_eq!(unreadable_field(&FromWorker::Report { job: 3, report, millis: 1.0 }), None);
+
+        let fine = FromWorker::RunProgress { job: 3, fraction: 0.5 };
+        assert_eq!(unreadable_field(&fine), None);
+        let inf = FromWorker::RunProgress { job: 3, fraction: f64::INFINITY };
+        assert_eq!(unreadable_field(&inf).as_deref(), Some("message"));
+    }
+}

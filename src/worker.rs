@@ -43,6 +43,17 @@ fn post(msg: &FromWorker) {
     // Serialising our own types cannot fail; if it ever did there is no one to tell but the log.
     match serde_json::to_string(msg) {
         Ok(json) => {
+            let json = match protocol::unreadable_field(msg) {
+                None => json,
+                Some(field) => {
+                    let message = format!(
+                        "the result holds a value the page cannot show (`{field}` is not a number: the computation gave a NaN or an infinity there); your data and settings are kept"
+                    );
+                    web_sys::console::error_1(&JsValue::from_str(&message));
+                    let failed = FromWorker::Failed { job: msg.job(), message };
+                    serde_json::to_string(&failed).unwrap_or_default()
+                }
+            };
             let _ = scope().post_message(&JsValue::from_str(&json));
         }
         Err(e) => web_sys::console::error_1(&JsValue::from_str(&e.to_string())),
@@ -181,6 +192,26 @@ fn handle(data: &JsValue) {
                 return post(&FromWorker::Failed { job, message: "no file was received".into() });
             };
             post(&score_loaded(job, &file));
+        }
+        ToWorker::Refute { job, spec, refuters, replications } => {
+            let start = now();
+            let reply = TABLE.with_borrow(|t| match t {
+                None => FromWorker::Failed { job, message: "load a data file first".into() },
+                // Cancel replaces the worker, so the engine is never asked to stop.
+                Some(table) => {
+                    match cf_engine::refute(table, &spec, &refuters, replications, &mut {
+                        let mut report = progress(job);
+                        move |fraction: f64| {
+                            report(fraction);
+                            true
+                        }
+                    }) {
+                        Ok(report) => FromWorker::Refuted { job, report, millis: now() - start },
+                        Err(e) => FromWorker::Failed { job, message: e.to_string() },
+                    }
+                }
+            });
+            post(&reply);
         }
         ToWorker::Test { job, list } => {
             let reply = TABLE.with_borrow(|t| match t {

@@ -8,6 +8,7 @@ mod graph;
 pub(crate) mod message;
 mod plot;
 pub mod preview;
+mod refuters;
 pub(crate) mod results;
 mod roles;
 mod share;

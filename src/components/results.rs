@@ -31,6 +31,12 @@ pub struct ResultsProps {
     /// A known answer to draw on the forest plot: value and what it is.
     #[prop_or_default]
     pub benchmark: Option<(f64, AttrValue)>,
+    /// Start the refutation tests.
+    #[prop_or_default]
+    pub on_refute: Callback<()>,
+    /// Stop the worker.
+    #[prop_or_default]
+    pub on_cancel: Callback<()>,
 }
 
 /// The confidence level of `alpha` as text: `95%`, `90%`, `99.5%`.
@@ -347,7 +353,8 @@ pub fn Results(props: &ResultsProps) -> Html {
                 </table>
                 <ForestPlot rows={forest_rows} {multi} file={plot_file("forest")} level={AttrValue::from(level.clone())}
                             benchmark={props.benchmark.clone()} pp={forest_pp} />
-                <Trust sensitivity={r.report.sensitivity.clone()} {evalue} file={plot_file("contour")} />
+                <Trust sensitivity={r.report.sensitivity.clone()} {evalue} file={plot_file("contour")}
+                       on_refute={props.on_refute.clone()} on_cancel={props.on_cancel.clone()} />
             }
             { for r.report.errors.iter().map(|e| html! {
                 <p class="error-inline" data-testid={format!("method-error-{}", e.method)} data-arm={e.arm.clone()}>

@@ -1,12 +1,13 @@
 //! "Can it be trusted?": under the results, how strong an unmeasured confounder would have to
-//! be to explain the estimate away: the E-value of an estimate and, for OLS, sensemakr's
-//! robustness values with the sensitivity contour plot.
+//! be to explain the estimate away (the E-value of an estimate and, for OLS, sensemakr's
+//! robustness values with the sensitivity contour plot), and the refutation tests.
 
 use cf_engine::format;
 use cf_engine::sensitivity::{EValueReport, SensitivityReport};
 use yew::prelude::*;
 
 use crate::components::plot::{PlotFrame, nice_ticks, x_ticks, y_ticks};
+use crate::components::refuters::Refuters;
 
 /// Props of [`Trust`].
 #[derive(Properties, PartialEq)]
@@ -17,15 +18,16 @@ pub(crate) struct TrustProps {
     pub(crate) evalue: Option<(AttrValue, EValueReport)>,
     /// The exported plot's file name, without extension.
     pub(crate) file: AttrValue,
+    /// Start the refutation tests.
+    pub(crate) on_refute: Callback<()>,
+    /// Stop them.
+    pub(crate) on_cancel: Callback<()>,
 }
 
 /// The card's section.
 #[component]
 pub(crate) fn Trust(props: &TrustProps) -> Html {
     let picked = use_state(|| None::<String>);
-    if props.sensitivity.is_none() && props.evalue.is_none() {
-        return html! {};
-    }
     // The benchmark compared with: the user's pick while it is one of this report's, else the
     // one the report compares with first (the strongest covariate of one regressor).
     let benchmark: Option<String> = props.sensitivity.as_ref().and_then(|r| {
@@ -57,8 +59,10 @@ pub(crate) fn Trust(props: &TrustProps) -> Html {
                 }
                 <Contour report={s.clone()} benchmark={benchmark.clone().map(AttrValue::from)} file={props.file.clone()} />
             }
-            <p class="muted small">{"Checks like these can only show how strong a confounder left out would have to be; whether one that strong exists is a question about the data's origin, not its numbers. "}
-                {"Refutation tests (placebo, random common cause, subsets, bootstrap, dummy outcome): "}<code>{"counterfact refute"}</code>{"."}</p>
+            if props.sensitivity.is_some() || props.evalue.is_some() {
+                <p class="muted small">{"Checks like these can only show how strong a confounder left out would have to be; whether one that strong exists is a question about the data's origin, not its numbers."}</p>
+            }
+            <Refuters on_refute={props.on_refute.clone()} on_cancel={props.on_cancel.clone()} />
         </section>
     }
 }

@@ -17,6 +17,7 @@ use crate::graph_state::GraphEditor;
 mod graph;
 mod links;
 mod reducer;
+pub mod refute;
 mod roles;
 #[cfg(test)]
 mod tests;
@@ -71,6 +72,8 @@ pub enum Busy {
     Running,
     /// Fitting the "Who responds" models.
     Fitting,
+    /// Refitting a method for its refutation tests.
+    Refuting,
 }
 
 /// A finished run.
@@ -154,6 +157,8 @@ pub struct AppState {
     pending_graph: Option<String>,
     /// The "Who responds" section.
     pub uplift: uplift::UpliftState,
+    /// The refutation tests of "Can it be trusted?".
+    pub refute: refute::RefuteState,
 }
 
 /// Largest table for which the page asks for per-unit effects.

@@ -168,6 +168,26 @@ pub enum Action {
         /// Milliseconds.
         millis: f64,
     },
+    /// Refutation tests were sent as request `job`.
+    RefuteStarted {
+        /// Request id.
+        job: u32,
+        /// What was sent.
+        ask: Box<super::refute::RefuteAsk>,
+    },
+    /// The refutation tests finished.
+    Refuted {
+        /// Request id.
+        job: u32,
+        /// Their verdicts.
+        report: cf_engine::RefuteReport,
+        /// Milliseconds.
+        millis: f64,
+    },
+    /// Refute this method of the run.
+    SetRefuteMethod(Method),
+    /// Replications of each refuter.
+    SetRefuteReplications(usize),
     /// Estimation progress of request `job`.
     RunProgress {
         /// Request id.
@@ -373,6 +393,28 @@ impl Reducible for AppState {
                     s.uplift.model_error = None;
                 }
             }
+            Action::RefuteStarted { job, ask } => {
+                s.job = job;
+                s.busy = Busy::Refuting;
+                s.error = None;
+                s.refute.progress = 0.0;
+                s.refute.error = None;
+                s.refute.pending = Some(*ask);
+            }
+            Action::Refuted { job, report, millis } if current(job) => {
+                s.busy = Busy::Idle;
+                if let Some(ask) = s.refute.pending.take() {
+                    s.refute.result =
+                        Some(Rc::new(super::refute::RefuteResult { ask, report, millis }));
+                }
+            }
+            Action::SetRefuteMethod(m) => s.refute.method = Some(m),
+            Action::SetRefuteReplications(n) => {
+                if !(2..=cf_engine::refutation::MAX_REPLICATIONS).contains(&n) {
+                    return self;
+                }
+                s.refute.replications = n;
+            }
             Action::SetUpliftModel(m, on) => s.set_uplift_model(m, on),
             Action::SetUpliftFraction(f) => {
                 if !(f > 0.0 && f < 1.0) {
@@ -482,6 +524,12 @@ impl Reducible for AppState {
                 s.uplift.pending = None;
                 s.uplift.error = Some(message);
             }
+            Action::Failed { job, message } if current(job) && s.busy == Busy::Refuting => {
+                // Said in the refuters' place; the results above stay.
+                s.busy = Busy::Idle;
+                s.refute.pending = None;
+                s.refute.error = Some(message);
+            }
             Action::Failed { job, message } if current(job) => {
                 // The data and results the user had stay as they were.
                 if s.busy == Busy::Running {
@@ -496,6 +544,7 @@ impl Reducible for AppState {
                 s.job = job;
                 s.busy = Busy::Idle;
                 s.uplift.pending = None;
+                s.refute.pending = None;
                 // The worker was replaced: whatever it was making for the page is gone.
                 s.uplift.list_job = None;
                 s.uplift.model_job = None;
@@ -560,6 +609,9 @@ impl Reducible for AppState {
             Action::RunProgress { job, fraction } if current(job) && s.busy == Busy::Fitting => {
                 s.uplift.progress = fraction.clamp(0.0, 1.0);
             }
+            Action::RunProgress { job, fraction } if current(job) && s.busy == Busy::Refuting => {
+                s.refute.progress = fraction.clamp(0.0, 1.0);
+            }
             Action::ShowError(message) => s.error = Some(message),
             Action::DismissError => s.error = None,
             Action::OpenLink(text) => s.open_link(&text),
@@ -571,6 +623,7 @@ impl Reducible for AppState {
             | Action::Loaded { .. }
             | Action::Reported { .. }
             | Action::UpliftReported { .. }
+            | Action::Refuted { .. }
             | Action::TargetingListDone(_)
             | Action::ModelFileDone(_)
             | Action::ScoreDone(..)

@@ -1120,3 +1120,71 @@ fn whom_to_target_focus_costs_and_budget() {
     assert_eq!((next.uplift.economics, next.uplift.budget_share), (e, 0.1));
     assert_eq!(next.uplift.key.as_deref(), Some("x"));
 }
+
+/// A result row of `method` (the fields a report always has).
+fn row(method: Method) -> cf_engine::EffectRow {
+    serde_json::from_value(serde_json::json!({
+        "method": method, "estimand": "ATE", "estimate": 1.0, "std_error": 0.5,
+        "ci_low": 0.0, "ci_high": 2.0, "n": 3, "n_treated": 1, "n_control": 2
+    }))
+    .unwrap()
+}
+
+/// The refuters refit one method of the shown run (OLS when it ran, else the user's pick), with
+/// no bootstrap; their report shows only beside the run it was made for, and a failure or a
+/// cancel leaves the results as they were.
+#[test]
+fn refutation_tests_follow_the_shown_run() {
+    let s = load(Rc::new(AppState::new()), 1, &COLS, SuggestedRoles::default());
+    let s = s.reduce(Action::SetOutcome("y".into())).reduce(Action::SetBootstrap(200));
+    assert!(s.refute_ask().is_none(), "nothing to refute before a run");
+    let spec = s.spec().unwrap();
+    let s = s.reduce(Action::RunStarted { job: 2, spec: spec.clone() });
+    assert!(s.refute_ask().is_none(), "not while the run is going");
+    let report = Report { results: vec![row(Method::Ipw), row(Method::Ols)], ..Report::default() };
+    let s = s.reduce(Action::Reported { job: 2, report, millis: 1.0 });
+    assert_eq!(s.refute_methods(), vec![Method::Ols, Method::Ipw]);
+    let ask = s.refute_ask().unwrap();
+    assert_eq!(ask.spec.methods, vec![Method::Ols]);
+    assert_eq!(ask.spec.options.bootstrap, 0);
+    assert_eq!(ask.replications, refute::DEFAULT_REPLICATIONS);
+    assert_eq!(ask.refuters, cf_engine::Refuter::ALL.to_vec());
+
+    let s = s.reduce(Action::SetRefuteMethod(Method::Ipw));
+    let s = s.reduce(Action::SetRefuteReplications(1)).reduce(Action::SetRefuteReplications(200));
+    let ask = s.refute_ask().unwrap();
+    assert_eq!((ask.spec.methods.clone(), ask.replications), (vec![Method::Ipw], 200));
+    // A method the run did not give falls back to the default.
+    let other = s.clone().reduce(Action::SetRefuteMethod(Method::Psm));
+    assert_eq!(other.refute_method(), Some(Method::Ols));
+
+    let s = s.reduce(Action::RefuteStarted { job: 5, ask: Box::new(ask.clone()) });
+    assert_eq!(s.busy, Busy::Refuting);
+    assert!(s.refute_ask().is_none());
+    let s = s.reduce(Action::RunProgress { job: 5, fraction: 0.3 });
+    assert_eq!((s.refute.progress, s.run_progress), (0.3, 0.0));
+    let failed = s.clone().reduce(Action::Failed { job: 5, message: "no".into() });
+    assert_eq!(failed.refute.error.as_deref(), Some("no"));
+    assert!(failed.result.is_some() && failed.run_error.is_none() && failed.busy == Busy::Idle);
+    let cancelled = s.clone().reduce(Action::Cancelled { job: 6 });
+    assert!(cancelled.refute.pending.is_none() && cancelled.busy == Busy::Idle);
+    assert!(cancelled.result.is_some());
+    let late =
+        cancelled.reduce(Action::Refuted { job: 5, report: Default::default(), millis: 1.0 });
+    assert!(late.refute.result.is_none(), "a reply after a cancel is ignored");
+
+    let done = s.reduce(Action::Refuted { job: 5, report: Default::default(), millis: 9.0 });
+    assert_eq!(done.busy, Busy::Idle);
+    assert_eq!(done.refute_shown().unwrap().ask, ask);
+    // Another analysis hides the tests; the same one again shows them.
+    let other = done.clone().reduce(Action::SetCovariate("age".into(), false));
+    let spec2 = other.spec().unwrap();
+    let other = other.reduce(Action::RunStarted { job: 7, spec: spec2 });
+    let report = Report { results: vec![row(Method::Ipw)], ..Report::default() };
+    let other = other.reduce(Action::Reported { job: 7, report: report.clone(), millis: 1.0 });
+    assert!(other.refute_shown().is_none());
+    let again = other.reduce(Action::SetCovariate("age".into(), true));
+    let again = again.reduce(Action::RunStarted { job: 8, spec: spec.clone() });
+    let again = again.reduce(Action::Reported { job: 8, report, millis: 1.0 });
+    assert!(again.refute_shown().is_some());
+}

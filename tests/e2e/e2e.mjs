@@ -233,6 +233,54 @@ test('can it be trusted: the E-value and sensemakr robustness values of the NSW 
   await trust.screenshot({ path: path.join(artifacts, 'can-it-be-trusted.png') });
 });
 
+test('can it be trusted: the refutation tests of the NSW example pass, equal the CLI, and stop on cancel', async ({ page }) => {
+  await page.click('[data-testid=example-nsw]');
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+  await page.click('[data-testid=run-button]');
+  await resultAttrs(page, 'ols');
+  const method = await page.locator('[data-testid=refute-method]').inputValue();
+  assert(method === 'ols', `OLS is refuted first: ${method}`);
+  await page.selectOption('[data-testid=refute-replications]', '100');
+  await page.click('[data-testid=refute-button]');
+  await page.locator('[data-testid=refute-list]').waitFor({ timeout: 60000 });
+  const shown = await page.locator('[data-testid=refuter]').evaluateAll((els) => els.map((e) => ({
+    refuter: e.dataset.refuter, passed: e.dataset.passed === 'true', estimate: Number(e.dataset.estimate),
+    mean: Number(e.dataset.newEffect), p: e.dataset.pValue === '' ? null : Number(e.dataset.pValue), text: e.textContent })));
+  const covs = 'age,age2,educ,educ2,black,hisp,married,nodegree,re74,re75,u74,u75';
+  const ref = JSON.parse(execFileSync(cli, ['refute', path.join(refs, 'nsw_experimental.csv'), '--treatment', 'treat',
+    '--outcome', 're78', '--covariates', covs, '--method', 'ols', '--n', '100', '--json'], { encoding: 'utf8' }));
+  assert(shown.length === 5 && ref.refuters.length === 5, `five refuters: ${shown.length}, CLI ${ref.refuters.length}`);
+  for (const [i, r] of ref.refuters.entries()) {
+    const s = shown[i];
+    assert(s.refuter === r.refuter, `refuter ${i}: ${s.refuter} vs ${r.refuter}`);
+    assert(s.passed, `on a randomized experiment ${s.refuter} passes: ${s.text}`);
+    assert(s.passed === r.passed, `${s.refuter}: the same verdict as the CLI`);
+    close(s.estimate, r.estimate, 1e-12, `${s.refuter} estimate vs CLI`);
+    close(s.mean, r.new_effect, 1e-9, `${s.refuter} mean of the replications vs CLI`);
+    if (r.p_value != null) close(s.p, r.p_value, 1e-12, `${s.refuter} p-value vs CLI`);
+    assert(s.text.includes(r.verdict.slice(1, 40)), `${s.refuter} says the CLI's verdict: ${s.text}`);
+  }
+  const summary = await page.locator('[data-testid=refute-summary]').textContent();
+  assert(summary.includes('5 of 5 passed'), `the summary: ${summary}`);
+  assert(await page.locator('[data-testid=refuter-strip]').count() === 5, 'a distribution per refuter');
+  await page.locator('[data-testid=refuters]').screenshot({ path: path.join(artifacts, 'refuters.png') });
+
+  // Cancel: a long set of tests stops, the page keeps the results and the last tests, and the
+  // worker (restarted, the file read again) answers the next request.
+  await page.selectOption('[data-testid=refute-method]', 'aipw');
+  await page.selectOption('[data-testid=refute-replications]', '500');
+  await page.click('[data-testid=refute-button]');
+  await page.locator('[data-testid=refute-progress]').waitFor();
+  await page.click('[data-testid=refute-cancel]');
+  await page.locator('[data-testid=refute-progress]').waitFor({ state: 'detached' });
+  assert(await page.locator('[data-testid=result-ols]').count() === 1, 'the results stay after a cancel');
+  await page.selectOption('[data-testid=refute-replications]', '50');
+  await page.click('[data-testid=refute-button]');
+  await page.locator('[data-testid=refute-summary]').filter({ hasText: 'Augmented IPW' }).waitFor({ timeout: 60000 });
+  const after = await page.locator('[data-testid=refuter]').count();
+  assert(after === 5, `the worker answers after a cancel: ${after} refuters`);
+});
+
 test('can it be trusted: Darfur shows the published robustness values and the bounds of 1×/2×/3× female', async ({ page }) => {
   await dropFile(page, 'darfur.csv', fs.readFileSync(path.join(refs, 'darfur.csv'), 'utf8'));
   await page.locator('[data-testid=data-shape]').filter({ hasText: '1,276 rows' }).waitFor();

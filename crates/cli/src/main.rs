@@ -6,10 +6,12 @@
 //!                      [--instrument Z]... [--control LEVEL] [--fold-column COL] [--seed N]
 //!                      [--bootstrap N] [--cate-out FILE] [--alpha 0.05] [--delimiter ,] [--json]
 //! counterfact python FILE [the flags of estimate]
+//! counterfact experiment FILE --treatment T --outcome Y [--covariates a,b] [--json]
 //! ```
 //!
 //! Exit status: 0 when every method ran, 1 when the data or a method failed, 2 for a usage error.
 
+mod experiment;
 mod graph;
 mod python;
 mod read;
@@ -36,7 +38,7 @@ const USAGE: &str = "usage:
                        [--delimiter C] [--threads N] [--graph FILE] [--json]
                        [--learner linear|gbdt] [--gbdt-trees N] [--gbdt-leaves N] [--gbdt-rate R]
                        [--gbdt-min-leaf N] [--gbdt-depth N] [--gbdt-l2 X] [--gbdt-seed N]
-                       [--effect-gbdt-… the same]
+                       [--effect-gbdt-… the same] [--experimental-benchmark FILE]
   counterfact python FILE [the flags of estimate]
 
 Estimates the effect of a treatment column T on the outcome Y in a CSV/TSV file.
@@ -66,6 +68,9 @@ adjusted for. Without --method, every method runs but the s-learner (2sls only w
 --gbdt-seed N    the boosted outcome models (LightGBM's defaults: 100 trees, 31 leaves,
                  rate 0.1, 20 rows per leaf, no depth limit, l2 0, seed 0)
 --effect-gbdt-…  the same for the effect models of the X-, R- and DR-learners
+--experimental-benchmark FILE
+                 compare every estimate with the difference in means of an experiment in FILE
+                 (the same T and Y columns): bias, relative bias, whether the interval holds it
 
 python prints a Python script (pandas, statsmodels, scikit-learn, causalml; DoWhy for --graph)
 that recomputes what estimate would report with the same flags, one JSON line per method
@@ -89,6 +94,8 @@ pub(crate) struct Args {
     pub(crate) spec: AnalysisSpec,
     pub(crate) graph: Option<String>,
     cate_out: Option<String>,
+    /// `--experimental-benchmark`: an experiment's file to compare the estimates with.
+    benchmark: Option<String>,
     delimiter: Option<u8>,
     threads: usize,
     json: bool,
@@ -224,6 +231,7 @@ fn set_option(args: &mut Args, flag: &str, parser: &mut Parser) -> Result<(), Fa
                 })?;
         }
         "--graph" => args.graph = Some(value(parser, flag)?),
+        "--experimental-benchmark" => args.benchmark = Some(value(parser, flag)?),
         "--json" => args.json = true,
         "--help" => return Err(usage(String::new())),
         _ => return Err(usage(format!("unknown option `{flag}`"))),
@@ -277,6 +285,7 @@ pub(crate) fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Arg
         spec: AnalysisSpec::new("", "", Vec::new()),
         graph: None,
         cate_out: None,
+        benchmark: None,
         delimiter: None,
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
         json: false,
@@ -334,6 +343,9 @@ struct JsonOut<'a> {
     report: &'a Report,
     file: &'a str,
     n_rows: usize,
+    /// `--experimental-benchmark`: the experiment's difference in means and each estimate's bias.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    benchmark: Option<experiment::BenchmarkJson>,
 }
 
 /// Reads `--graph`, if given, and takes its adjustment set as the covariates when none were given;
@@ -368,13 +380,30 @@ fn run(mut args: Args) -> Result<bool, Failure> {
     if let Some(path) = &args.cate_out {
         write_cate(path, &report)?;
     }
+    let benchmark = match &args.benchmark {
+        Some(path) => Some((
+            path,
+            experiment::benchmark_of(path, &args.spec, &mut report, args.delimiter, args.threads)?,
+        )),
+        None => None,
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let text = if args.json {
-        let json = JsonOut { report: &report, file: &args.file, n_rows: table.n_rows() };
+        let json = JsonOut {
+            report: &report,
+            file: &args.file,
+            n_rows: table.n_rows(),
+            benchmark: benchmark
+                .map(|(path, (b, rows))| experiment::BenchmarkJson::new(b, rows, path)),
+        };
         serde_json::to_string_pretty(&json).map_err(|e| Failure::Data(e.to_string()))? + "\n"
     } else {
-        render_table(&report, &args.spec)
+        let mut text = render_table(&report, &args.spec);
+        if let Some((path, (b, rows))) = &benchmark {
+            text += &experiment::render_benchmark(b, rows, path, args.spec.options.alpha);
+        }
+        text
     };
     // A closed pipe (`| head`) is not an error worth a panic.
     let _ = out.write_all(text.as_bytes());
@@ -515,6 +544,7 @@ fn main() -> ExitCode {
         Some("score") => score::score_cmd(args),
         Some("sensitivity") => validate::sensitivity_cmd(args),
         Some("refute") => validate::refute_cmd(args),
+        Some("experiment") => experiment::experiment_cmd(args),
         _ => parse_args(first.into_iter().chain(args)).and_then(run),
     };
     match outcome {
@@ -524,7 +554,14 @@ fn main() -> ExitCode {
             if !msg.is_empty() {
                 eprintln!("error: {msg}\n");
             }
-            eprint!("{USAGE}{}{}{}{}", uplift::USAGE, score::USAGE, validate::USAGE, graph::USAGE);
+            eprint!(
+                "{USAGE}{}{}{}{}{}",
+                uplift::USAGE,
+                score::USAGE,
+                validate::USAGE,
+                experiment::USAGE,
+                graph::USAGE
+            );
             ExitCode::from(2)
         }
         Err(Failure::Data(msg)) => {
@@ -594,6 +631,8 @@ mod tests {
             "3",
             "--graph",
             "g.dag",
+            "--experimental-benchmark",
+            "exp.csv",
             "--json",
         ])
         .unwrap_or_else(|_| panic!("did not parse"));
@@ -620,6 +659,10 @@ mod tests {
         assert_eq!(args.cate_out.as_deref(), Some("cate.csv"));
         assert_eq!((args.delimiter, args.threads, args.json), (Some(b'\t'), 3, true));
         assert_eq!(args.graph.as_deref(), Some("g.dag"));
+        assert_eq!(args.benchmark.as_deref(), Some("exp.csv"));
+        let plain = parse(&["d.csv", "--treatment", "t", "--outcome", "y"])
+            .unwrap_or_else(|_| panic!("did not parse"));
+        assert_eq!(plain.benchmark, None);
     }
 
     #[test]
@@ -671,6 +714,10 @@ mod tests {
         assert_eq!(usage_error(&["d.csv", "--bogus=1"]), "unknown option `--bogus`");
         assert_eq!(usage_error(&["d.csv", "-x"]), "unknown option `-x`");
         assert_eq!(usage_error(&["d.csv", "--json=yes"]), "--json takes no value");
+        assert_eq!(
+            usage_error(&["d.csv", "--experimental-benchmark"]),
+            "--experimental-benchmark needs a value"
+        );
         assert_eq!(usage_error(&["d.csv", "--help"]), "");
         assert_eq!(
             usage_error(&["d.csv", "--delimiter", ";;"]),

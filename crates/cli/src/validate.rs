@@ -174,7 +174,7 @@ pub(crate) fn sensitivity_cmd(args: impl Iterator<Item = OsString>) -> Result<bo
 
 /// Applies `--graph`, reads the file and runs `run` on it; the read's and the graph's warnings
 /// go before the run's own (`warnings` finds them in its result).
-fn run_on_file<R>(
+pub(crate) fn run_on_file<R>(
     args: &mut crate::Args,
     run: impl FnOnce(&cf_data::Table, &cf_engine::AnalysisSpec) -> Result<R, String>,
     warnings: impl FnOnce(&mut R) -> &mut Vec<String>,
@@ -190,7 +190,7 @@ fn run_on_file<R>(
     Ok(report)
 }
 
-fn print_json(report: &impl serde::Serialize) -> Result<(), Failure> {
+pub(crate) fn print_json(report: &impl serde::Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(report).map_err(|e| Failure::Data(e.to_string()))?;
     print(&(text + "\n"));
     Ok(())

@@ -79,6 +79,32 @@ pub enum AnalysisError {
         /// The values present.
         levels: Vec<String>,
     },
+    /// A group of the treatment (treated, control or a level) has fewer than two rows.
+    SmallGroup {
+        /// The treatment column.
+        name: String,
+        /// The group: `control`, `treated`, or a level of the column.
+        group: String,
+        /// Its rows.
+        size: usize,
+    },
+    /// The outcome has the same value in every row used: there is no difference to measure.
+    ConstantOutcome {
+        /// The column.
+        name: String,
+    },
+    /// A column holds numbers too large to compute with (a mean or variance overflows).
+    NotFinite {
+        /// The column.
+        name: String,
+    },
+    /// An analysis of one treated group against the control was given several.
+    SeveralArms {
+        /// The treatment column.
+        name: String,
+        /// Its treated levels.
+        arms: Vec<String>,
+    },
 }
 
 impl fmt::Display for AnalysisError {
@@ -126,6 +152,25 @@ impl fmt::Display for AnalysisError {
                 f,
                 "the control level \"{level}\" is not a value of `{name}` (values: {})",
                 levels.join(", ")
+            ),
+            AnalysisError::SmallGroup { name, group, size } => write!(
+                f,
+                "the {group} group of the treatment `{name}` has {}; a comparison needs at least 2 rows in each group",
+                crate::format::plural(*size, "row", "rows")
+            ),
+            AnalysisError::ConstantOutcome { name } => write!(
+                f,
+                "the outcome `{name}` has the same value in every row used: there is no difference to measure"
+            ),
+            AnalysisError::NotFinite { name } => write!(
+                f,
+                "`{name}` holds numbers too large to average (or infinite ones); rescale the column"
+            ),
+            AnalysisError::SeveralArms { name, arms } => write!(
+                f,
+                "the experimental benchmark compares one treated group with the control, but `{name}` has {} treated levels ({}); keep the rows of one level and the control",
+                arms.len(),
+                arms.join(", ")
             ),
         }
     }

@@ -16,6 +16,7 @@
 mod derived;
 mod design;
 mod error;
+pub mod experiment;
 pub mod export;
 pub mod format;
 mod independence;

@@ -94,15 +94,7 @@ pub(super) fn balance(
         .iter()
         .zip(names)
         .map(|(x, name)| {
-            let (m1, m0) = means(x, None);
-            // Arm variances about the arm means (second pass, no cancellation).
-            let (mut ss, mut cnt) = ([0.0; 2], [0.0; 2]);
-            for i in 0..n {
-                let (k, m) = if t[i] == 1.0 { (0, m1) } else { (1, m0) };
-                ss[k] += (x[i] - m) * (x[i] - m);
-                cnt[k] += 1.0;
-            }
-            let sd = ((ss[0] / cnt[0] + ss[1] / cnt[1]) / 2.0).sqrt();
+            let (m1, m0, sd) = arm_means_sd(t, x);
             let smd = |(a, b): (f64, f64)| if sd > 0.0 { Some((a - b) / sd) } else { None };
             BalanceRow {
                 covariate: name.clone(),
@@ -116,6 +108,25 @@ pub(super) fn balance(
         })
         .collect();
     Balance { arm, rows }
+}
+
+/// The treated and control means of `x` and the standardized mean difference's denominator
+/// `√((s₁² + s₀²)/2)`, with the arm variances about the arm means (divisor `n`; a second pass, no
+/// cancellation): the balance table's definition.
+pub(crate) fn arm_means_sd(t: &[f64], x: &[f64]) -> (f64, f64, f64) {
+    let (mut sum, mut cnt) = ([0.0; 2], [0.0; 2]); // treated, control
+    for (&ti, &xi) in t.iter().zip(x) {
+        let k = usize::from(ti != 1.0);
+        sum[k] += xi;
+        cnt[k] += 1.0;
+    }
+    let (m1, m0) = (sum[0] / cnt[0], sum[1] / cnt[1]);
+    let mut ss = [0.0; 2];
+    for (&ti, &xi) in t.iter().zip(x) {
+        let (k, m) = if ti == 1.0 { (0, m1) } else { (1, m0) };
+        ss[k] += (xi - m) * (xi - m);
+    }
+    (m1, m0, ((ss[0] / cnt[0] + ss[1] / cnt[1]) / 2.0).sqrt())
 }
 
 /// A row whose propensity for its own group (p for a treated row, 1 − p for a control) is below

@@ -3,7 +3,7 @@
 //! overlap and per-unit effects.
 
 mod degenerate;
-mod diagnostics;
+pub(crate) mod diagnostics;
 mod methods;
 pub(crate) mod refute;
 
@@ -19,12 +19,12 @@ use crate::{
 use methods::Fitted;
 
 /// One comparison: treated level against control (the whole design for a 0/1 treatment).
-struct Comparison {
-    arm: Option<String>,
+pub(crate) struct Comparison {
+    pub(crate) arm: Option<String>,
     /// Positions in the design's rows (`None`: all of them).
-    rows: Option<Vec<usize>>,
+    pub(crate) rows: Option<Vec<usize>>,
     /// 0/1 for the rows used (or the raw dose for a continuous 2SLS treatment).
-    t: Vec<f64>,
+    pub(crate) t: Vec<f64>,
 }
 
 /// The columns one comparison (or one bootstrap resample of it) sees.
@@ -486,7 +486,10 @@ impl Setup<'_> {
 }
 
 /// The comparisons the treatment column asks for.
-fn comparisons(design: &Design<'_>, spec: &AnalysisSpec) -> Result<Vec<Comparison>, AnalysisError> {
+pub(crate) fn comparisons(
+    design: &Design<'_>,
+    spec: &AnalysisSpec,
+) -> Result<Vec<Comparison>, AnalysisError> {
     let t = &design.t;
     let only_iv = spec.methods.iter().all(|m| *m == Method::TwoSls);
     let binary = design.t_levels.is_none() && t.iter().all(|&v| v == 0.0 || v == 1.0);
