@@ -29,6 +29,9 @@ fn to_action(msg: FromWorker) -> Option<Action> {
         }
         FromWorker::Tested { job, tests } => Action::Tested { job, tests },
         FromWorker::Refuted { job, report, millis } => Action::Refuted { job, report, millis },
+        FromWorker::Benchmarked { job, name, benchmark } => {
+            Action::Benchmarked { job, name, benchmark }
+        }
         FromWorker::Report { job, report, millis } => Action::Reported { job, report, millis },
         FromWorker::Uplift { job, report, millis } => {
             Action::UpliftReported { job, report, millis }
@@ -217,6 +220,27 @@ pub fn App() -> Html {
             }
         })
     };
+    let on_compare_file = {
+        let bridge = bridge.clone();
+        let state = state.clone();
+        Callback::from(move |file: File| {
+            let Some(spec) = state.benchmark_spec() else { return };
+            let job = bridge.benchmark(spec.clone(), &file);
+            state.dispatch(Action::BenchmarkSent { job, spec });
+        })
+    };
+    let on_compare_example = {
+        let (on_file, dispatcher) = (on_compare_file.clone(), state.dispatcher());
+        Callback::from(move |ex: &'static Example| {
+            let (on_file, dispatcher) = (on_file.clone(), dispatcher.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match fetch_example(&ex.path(), ex.file).await {
+                    Ok(file) => on_file.emit(file),
+                    Err(e) => dispatcher.dispatch(Action::ShowError(e)),
+                }
+            });
+        })
+    };
     let on_list = {
         let bridge = bridge.clone();
         let state = state.clone();
@@ -298,7 +322,8 @@ pub fn App() -> Html {
                         <Results result={result.clone()} stale={state.result_is_stale()} file_name={AttrValue::from(dataset.name.clone())}
                                  graph_dot={result.graph_dot.clone().map(AttrValue::from)}
                                  benchmark={state.benchmark(&result.spec).map(|(v, what)| (v, AttrValue::from(what)))}
-                                 {on_refute} on_cancel={on_cancel.clone()} />
+                                 {on_refute} on_cancel={on_cancel.clone()}
+                                 compare_example={state.compare_example()} {on_compare_example} {on_compare_file} />
                         <WhoResponds on_fit={on_uplift} on_cancel={on_cancel.clone()} {on_list} {on_model} {on_score} />
                     }
                 } else {

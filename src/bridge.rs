@@ -202,6 +202,13 @@ impl Bridge {
         self.side(|job| ToWorker::ScoreFile { job, chosen: Box::new(chosen) }, Some(file))
     }
 
+    /// Sends an experimental `file` whose difference in means the run's estimates are held
+    /// against (see [`ToWorker::Benchmark`]); returns the request id. It does not become the
+    /// request in flight, and the loaded table stays.
+    pub fn benchmark(&self, spec: AnalysisSpec, file: &File) -> u32 {
+        self.side(|job| ToWorker::Benchmark { job, spec: Box::new(spec) }, Some(file))
+    }
+
     /// Sends a side request (one that does not become the request in flight: a crash of the
     /// worker still ends it); returns its id.
     fn side(&self, msg: impl FnOnce(u32) -> ToWorker, file: Option<&File>) -> u32 {

@@ -18,6 +18,11 @@ pub struct Example {
     pub title: &'static str,
     /// One line under the title: the kind of study.
     pub kind: &'static str,
+    /// The treatment was assigned at random: the example opens in experiment mode.
+    pub randomized: bool,
+    /// The example whose experiment this observational example's estimates are held against
+    /// ("compare with the experiment").
+    pub experiment: Option<&'static str>,
     /// Two lines for the gallery card.
     pub blurb: &'static str,
     /// What the example shows.
@@ -74,6 +79,8 @@ pub const EXAMPLES: [Example; 6] = [
         file: "nsw_experimental.csv",
         title: "NSW job training, randomized",
         kind: "Randomized experiment · 445 people",
+        randomized: true,
+        experiment: None,
         blurb: "Job training assigned by lottery. With randomization every method should agree: about $1,794 more in 1978 earnings.",
         story: "The National Supported Work programme assigned job training by lottery (LaLonde 1986; Dehejia & Wahba 1999). With a coin deciding who was trained, nothing else differs on average between the groups: every method should agree with the plain difference in 1978 earnings.",
         look_for: "Every row near $1,794 (the difference in means); adjusting for the covariates only narrows the intervals.",
@@ -96,6 +103,8 @@ pub const EXAMPLES: [Example; 6] = [
         file: "nsw_cps.csv",
         title: "NSW trainees vs. survey controls",
         kind: "Observational · 16,177 people",
+        randomized: false,
+        experiment: Some("nsw"),
         blurb: "The same trainees against survey respondents. The raw gap says −$8,498; adjustment brings it back towards the experiment's $1,794.",
         story: "The same 185 trainees, now compared with 15,992 people from the Current Population Survey instead of the lottery's losers. Survey respondents earned far more before the programme, so the raw difference says training cost $8,498 a year. Adjusting for age, schooling and earnings history is what brings the answer back towards the experiment.",
         look_for: "How far each method lands from the experimental effect on the treated, $1,794 (difference in means: −$8,498).",
@@ -125,6 +134,8 @@ pub const EXAMPLES: [Example; 6] = [
         file: "hillstrom.csv",
         title: "Hillstrom e-mail campaign",
         kind: "Randomized, three arms · 64,000 customers",
+        randomized: true,
+        experiment: None,
         blurb: "A men's e-mail, a women's e-mail or none, at random. Which one brought visits, and which customers should get it next?",
         story: "An online retailer sent a men's merchandise e-mail, a women's e-mail or nothing, at random (MineThatData, 2008). Which e-mail brought more visits to the site in the next two weeks, and for which customers? The T- and X-learners estimate each customer's uplift; “Who responds” ranks customers by it, and “Whom to target” turns a visit's worth (1.00 here) and an e-mail's cost (0.05) into the share worth mailing and the list of whom to mail: set them to yours.",
         look_for: "Visit rate +7.7 points for the men's e-mail and +4.5 for the women's, against 10.6% without e-mail.",
@@ -157,6 +168,8 @@ pub const EXAMPLES: [Example; 6] = [
         file: "coupon.csv",
         title: "Coupon campaign: the true uplift is known",
         kind: "Simulated, randomized · 20,000 customers",
+        randomized: true,
+        experiment: None,
         blurb: "A 10 % coupon sent at random. Whom should it go to? Every customer's true uplift is in the file, so each list can be checked.",
         story: "An online shop e-mailed a 10 % coupon to half of 20,000 customers, at random, and recorded who bought in the next 30 days. The data are simulated (scripts/make_coupon_example.py, seeded), so every customer's true uplift is in the file (`true_uplift`, never a covariate): the coupon works on lapsed customers who used to buy often, a little on newsletter readers in the south, and not on those who bought last month. “Who responds” checks each model's list against the best possible one; “Whom to target” prices a purchase at 40 and a coupon at 0.10 to send plus 4.50 when redeemed.",
         look_for: "True average uplift +2.7 points (purchase rate 16 %). At 30 % targeted, how close does each model's list come to the best list?",
@@ -186,6 +199,8 @@ pub const EXAMPLES: [Example; 6] = [
         file: "card.csv",
         title: "Card: schooling and wages",
         kind: "Instrumental variable · 3,010 men",
+        randomized: false,
+        experiment: None,
         blurb: "Does school raise wages when ability is unmeasured? Growing up near a college serves as an instrument.",
         story: "Does a year of school raise wages? Ability drives both, and nobody measured it. Card (1995) used growing up near a four-year college as an instrument: it makes more schooling likely but, given region and background, should not affect wages any other way. The graph draws ability as a latent node; 2SLS needs no adjustment for it.",
         look_for: "About 13% higher wages per year of school (Wooldridge, Example 15.4: 0.1315, s.e. 0.055), against 7.5% from a plain regression.",
@@ -211,6 +226,8 @@ pub const EXAMPLES: [Example; 6] = [
         file: "ihdp_sim_b.csv",
         title: "IHDP: the true effect is known",
         kind: "Semi-synthetic · 747 children",
+        randomized: false,
+        experiment: None,
         blurb: "Semi-synthetic data where every child's true effect is known: see how close each method gets to 4.66.",
         story: "Real covariates of the Infant Health and Development Program with a simulated outcome (Hill 2011, response surface B), so every child's true effect is in the file (`true_ite`). Treated children differ from the others, and the effect varies with the covariates: a test of how well each method recovers a number we know.",
         look_for: "True average effect 4.66 (on the treated: 4.00). Matching estimates the effect on the treated.",
@@ -293,6 +310,7 @@ impl Example {
         spec.options.estimand = self.estimand;
         spec.control = self.control.map(str::to_string);
         spec.instruments = self.instruments.iter().map(|c| c.to_string()).collect();
+        spec.options.randomized = self.randomized;
         spec
     }
 

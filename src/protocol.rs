@@ -102,6 +102,15 @@ pub enum ToWorker {
         /// Replications of each refuter.
         replications: usize,
     },
+    /// Read the experimental `file` sent beside this message and give its difference in means
+    /// for `spec`'s treatment and outcome: the benchmark the loaded table's estimates are held
+    /// against. The loaded table stays as it is.
+    Benchmark {
+        /// Request id, echoed in the reply.
+        job: u32,
+        /// The run's spec (its treatment and outcome columns).
+        spec: Box<AnalysisSpec>,
+    },
     /// Test the graph's implied independences on the loaded table.
     Test {
         /// Request id, echoed in the reply.
@@ -225,6 +234,15 @@ pub enum FromWorker {
         /// Milliseconds spent refitting.
         millis: f64,
     },
+    /// An experimental file's benchmark is ready.
+    Benchmarked {
+        /// Request id.
+        job: u32,
+        /// The file's name.
+        name: String,
+        /// Its difference in means.
+        benchmark: cf_engine::experiment::Benchmark,
+    },
     /// Independence tests finished.
     Tested {
         /// Request id.
@@ -256,6 +274,7 @@ impl FromWorker {
             | FromWorker::Scored { job, .. }
             | FromWorker::ScoredLoaded { job, .. }
             | FromWorker::Refuted { job, .. }
+            | FromWorker::Benchmarked { job, .. }
             | FromWorker::Tested { job, .. }
             | FromWorker::Failed { job, .. } => *job,
         }

@@ -213,6 +213,13 @@ fn handle(data: &JsValue) {
             });
             post(&reply);
         }
+        ToWorker::Benchmark { job, spec } => {
+            let file = attached_file(data);
+            let Some(file) = file else {
+                return post(&FromWorker::Failed { job, message: "no file was received".into() });
+            };
+            post(&benchmark(job, &file, &spec));
+        }
         ToWorker::Test { job, list } => {
             let reply = TABLE.with_borrow(|t| match t {
                 None => FromWorker::Failed { job, message: "load a data file first".into() },
@@ -280,17 +287,8 @@ fn score_file(job: u32, file: &File, last: &LastUplift, chosen: &Chosen) -> From
         Ok(m) => m,
         Err(e) => return failed(e),
     };
-    let mut reader = match FileChunks::new(file) {
-        Ok(r) => r,
-        Err(message) => return failed(message),
-    };
-    let options = cf_data::ReadOptions {
-        size_hint: Some(file.size() as u64),
-        limits: protocol::READ_LIMITS,
-        ..Default::default()
-    };
-    let table = match cf_data::read_csv(&mut reader, &options, &mut |_| true) {
-        Ok((table, _)) => table,
+    let table = match read_other(file) {
+        Ok(t) => t,
         Err(e) => return failed(format!("{name}: {e}")),
     };
     let options = cf_engine::model_file::ScoreOptions { key: None, share: Some(chosen.share) };
@@ -305,6 +303,33 @@ fn score_file(job: u32, file: &File, last: &LastUplift, chosen: &Chosen) -> From
         },
         Err(e) => failed(format!("{name}: {e}")),
     }
+}
+
+/// The difference in means of the experimental `file` for `spec`'s treatment and outcome.
+fn benchmark(job: u32, file: &File, spec: &cf_engine::AnalysisSpec) -> FromWorker {
+    let failed = |message: String| FromWorker::Failed { job, message };
+    let name = file.name();
+    let table = match read_other(file) {
+        Ok(t) => t,
+        Err(e) => return failed(format!("{name}: {e}")),
+    };
+    match cf_engine::experiment::benchmark(&table, spec) {
+        Ok(benchmark) => FromWorker::Benchmarked { job, name, benchmark },
+        Err(e) => failed(format!("{name}: {e}")),
+    }
+}
+
+/// Reads a second file into a table of its own (the loaded one stays), within the read limits.
+fn read_other(file: &File) -> Result<Table, String> {
+    let mut reader = FileChunks::new(file)?;
+    let options = cf_data::ReadOptions {
+        size_hint: Some(file.size() as u64),
+        limits: protocol::READ_LIMITS,
+        ..Default::default()
+    };
+    cf_data::read_csv(&mut reader, &options, &mut |_| true)
+        .map(|(table, _)| table)
+        .map_err(|e| e.to_string())
 }
 
 /// Largest model file read (a forest of 1,000 deep trees stays far below).

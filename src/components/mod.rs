@@ -1,8 +1,10 @@
 //! Leaf components: data and callbacks in, markup out. Only `App` owns state.
 
+mod benchmark;
 pub mod context;
 mod diagnostics;
 mod dropzone;
+mod experiment;
 pub(crate) mod export;
 mod graph;
 pub(crate) mod message;

@@ -6,7 +6,9 @@ use cf_engine::{AnalysisSpec, EffectRow, Method, Report, format};
 use serde::Serialize;
 use yew::prelude::*;
 
+use crate::components::benchmark::CompareWithExperiment;
 use crate::components::diagnostics::Diagnostics;
+use crate::components::experiment::ExperimentReadout;
 use crate::components::export::{file_name, file_stem};
 use crate::components::plot::{PlotFrame, nice_ticks, x_ticks};
 use crate::components::preview::millis;
@@ -37,6 +39,15 @@ pub struct ResultsProps {
     /// Stop the worker.
     #[prop_or_default]
     pub on_cancel: Callback<()>,
+    /// The experiment the open example offers to compare with.
+    #[prop_or_default]
+    pub compare_example: Option<&'static crate::examples::Example>,
+    /// Compare with that example's file.
+    #[prop_or_default]
+    pub on_compare_example: Callback<&'static crate::examples::Example>,
+    /// Compare with an experiment's file the user picks.
+    #[prop_or_default]
+    pub on_compare_file: Callback<web_sys::File>,
 }
 
 /// The confidence level of `alpha` as text: `95%`, `90%`, `99.5%`.
@@ -319,6 +330,10 @@ pub fn Results(props: &ResultsProps) -> Html {
             if props.stale {
                 <p class="note">{"The settings changed since these numbers were computed: estimate again to update them."}</p>
             }
+            if let Some(e) = &r.report.experiment {
+                <ExperimentReadout report={e.clone()}
+                    names={e.comparisons.iter().filter_map(|c| c.arm.clone()).map(|a| (Some(a.clone()), comparison_name(r, &a))).collect::<Vec<_>>()} />
+            }
             if let Some(c) = plain_rate {
                 <p class="control-rate muted small" data-testid="control-rate" data-rate={c.rate.to_string()}>
                     {format!("Effects in percentage points (pp) of {}: the control group's rate is {} ({}).",
@@ -355,6 +370,10 @@ pub fn Results(props: &ResultsProps) -> Html {
                             benchmark={props.benchmark.clone()} pp={forest_pp} />
                 <Trust sensitivity={r.report.sensitivity.clone()} {evalue} file={plot_file("contour")}
                        on_refute={props.on_refute.clone()} on_cancel={props.on_cancel.clone()} />
+                if !multi {
+                    <CompareWithExperiment example={props.compare_example} on_example={props.on_compare_example.clone()}
+                                           on_file={props.on_compare_file.clone()} />
+                }
             }
             { for r.report.errors.iter().map(|e| html! {
                 <p class="error-inline" data-testid={format!("method-error-{}", e.method)} data-arm={e.arm.clone()}>

@@ -95,6 +95,13 @@ fn RoleFields() -> Html {
                     }
                 </select>
             </div>
+            if !treatment.is_empty() && !s.treatment_is_dose() {
+                <label class="check inline randomized" for="randomized">
+                    <input type="checkbox" id="randomized" data-testid="randomized" checked={s.options.randomized}
+                           onchange={on_check(&dispatch, Action::SetRandomized)} />
+                    <span>{"Randomized (an A/B test)"}<span class="hint">{"adds the experiment's readout: lift, power, CUPED"}</span></span>
+                </label>
+            }
             if let Some(levels) = levels.filter(|_| !s.treatment_is_dose()) {
                 <div class="field">
                     <label for="control-level">{"Control level"}<span class="hint">{"each other value is compared with it"}</span></label>

@@ -14,6 +14,7 @@ use cf_engine::{
 use crate::examples::Example;
 use crate::graph_state::GraphEditor;
 
+pub mod benchmark;
 mod graph;
 mod links;
 mod reducer;
@@ -159,6 +160,8 @@ pub struct AppState {
     pub uplift: uplift::UpliftState,
     /// The refutation tests of "Can it be trusted?".
     pub refute: refute::RefuteState,
+    /// "Compare with the experiment".
+    pub experiment_benchmark: benchmark::BenchmarkState,
 }
 
 /// Largest table for which the page asks for per-unit effects.

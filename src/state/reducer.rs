@@ -184,6 +184,24 @@ pub enum Action {
         /// Milliseconds.
         millis: f64,
     },
+    /// An experimental file was sent for its benchmark as request `job`.
+    BenchmarkSent {
+        /// Request id.
+        job: u32,
+        /// The run's spec it is for.
+        spec: AnalysisSpec,
+    },
+    /// The experimental file's benchmark came back.
+    Benchmarked {
+        /// Request id.
+        job: u32,
+        /// The file's name.
+        name: String,
+        /// Its difference in means.
+        benchmark: cf_engine::experiment::Benchmark,
+    },
+    /// Say whether the treatment was randomized (experiment mode).
+    SetRandomized(bool),
     /// Refute this method of the run.
     SetRefuteMethod(Method),
     /// Replications of each refuter.
@@ -545,6 +563,7 @@ impl Reducible for AppState {
                 s.busy = Busy::Idle;
                 s.uplift.pending = None;
                 s.refute.pending = None;
+                s.experiment_benchmark.pending = None;
                 // The worker was replaced: whatever it was making for the page is gone.
                 s.uplift.list_job = None;
                 s.uplift.model_job = None;
@@ -585,6 +604,25 @@ impl Reducible for AppState {
             Action::SetControl(c) => s.control = c,
             Action::SetInstrument(z) => s.set_instrument(z),
             Action::SetReplace(on) => s.options.replace = on,
+            Action::SetRandomized(on) => s.options.randomized = on,
+            Action::BenchmarkSent { job, spec } => {
+                s.experiment_benchmark.pending = Some((job, spec));
+                s.experiment_benchmark.error = None;
+            }
+            Action::Benchmarked { job, name, benchmark }
+                if s.experiment_benchmark.pending.as_ref().is_some_and(|(j, _)| *j == job) =>
+            {
+                if let Some((_, spec)) = s.experiment_benchmark.pending.take() {
+                    s.experiment_benchmark.result =
+                        Some(Rc::new(super::benchmark::BenchmarkResult { name, spec, benchmark }));
+                }
+            }
+            Action::Failed { job, message }
+                if s.experiment_benchmark.pending.as_ref().is_some_and(|(j, _)| *j == job) =>
+            {
+                s.experiment_benchmark.pending = None;
+                s.experiment_benchmark.error = Some(message);
+            }
             Action::SetBootstrap(n) => s.options.bootstrap = n.min(Options::MAX_BOOTSTRAP),
             Action::SetMissing(policy) => s.options.missing = policy,
             // Out of range: ignored (the inputs show their bounds).
@@ -624,6 +662,7 @@ impl Reducible for AppState {
             | Action::Reported { .. }
             | Action::UpliftReported { .. }
             | Action::Refuted { .. }
+            | Action::Benchmarked { .. }
             | Action::TargetingListDone(_)
             | Action::ModelFileDone(_)
             | Action::ScoreDone(..)

@@ -281,6 +281,68 @@ test('can it be trusted: the refutation tests of the NSW example pass, equal the
   assert(after === 5, `the worker answers after a cancel: ${after} refuters`);
 });
 
+test('experiment mode: the NSW example reads as an A/B test equal to counterfact experiment', async ({ page }) => {
+  await page.click('[data-testid=example-nsw]');
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '445 rows' }).waitFor();
+  assert(await page.locator('[data-testid=randomized]').isChecked(), 'the randomized example opens in experiment mode');
+  await page.click('[data-testid=run-button]');
+  await resultAttrs(page, 'ols');
+  const c = await page.locator('[data-testid=experiment-comparison]').evaluate((e) => ({ ...e.dataset }));
+  const covs = 'age,age2,educ,educ2,black,hisp,married,nodegree,re74,re75,u74,u75';
+  const ref = JSON.parse(execFileSync(cli, ['experiment', path.join(refs, 'nsw_experimental.csv'), '--treatment', 'treat',
+    '--outcome', 're78', '--covariates', covs, '--json'], { encoding: 'utf8' })).comparisons[0];
+  close(Number(c.lift), 1794.342404270271, 1e-9, 'the lift is the experimental difference in means');
+  close(Number(c.liftSe), ref.lift.std_error, 1e-12, 'lift se vs CLI');
+  close(Number(c.controlMean), ref.control.mean, 1e-12, 'control mean vs CLI');
+  close(Number(c.relative), ref.relative_lift.estimate, 1e-12, 'relative lift vs CLI');
+  close(Number(c.mde), ref.mde.absolute, 1e-12, 'MDE vs CLI');
+  close(Number(c.cuped), ref.cuped.lift.estimate, 1e-12, 'CUPED lift vs CLI');
+  close(Number(c.varianceReduction), ref.cuped.variance_reduction, 1e-12, 'CUPED variance reduction vs CLI');
+  close(Number(c.fP), ref.balance.f_test.p_value, 1e-12, 'balance F-test p vs CLI');
+  // The power calculator at the MDE gives the MDE's power, 80 % (plus the far tail of the
+  // two-sided test, about 1e-6 here, which the MDE's formula leaves out).
+  await page.fill('[data-testid=power-input]', String(ref.mde.absolute));
+  await page.locator('[data-testid=power-output][data-power]:not([data-power=""])').waitFor();
+  const p = Number(await page.locator('[data-testid=power-output]').getAttribute('data-power'));
+  close(p, 0.8, 1e-5, 'power at the minimum detectable effect');
+  const lift = await page.locator('[data-testid=experiment-lift]').textContent();
+  assert(lift.includes('+1,794'), `the lift in words: ${lift}`);
+  await page.locator('[data-testid=experiment]').screenshot({ path: path.join(artifacts, 'experiment-mode.png') });
+  // Unticked, the readout goes with the next run.
+  await page.locator('[data-testid=randomized]').setChecked(false);
+  await page.click('[data-testid=run-button]');
+  await page.locator('[data-testid=experiment]').waitFor({ state: 'detached' });
+});
+
+test('compare with the experiment: NSW + CPS reports each method\'s bias from 1,794 as the CLI does', async ({ page }) => {
+  await page.click('[data-testid=example-nsw_cps]');
+  await page.locator('[data-testid=data-shape]').filter({ hasText: '16,177 rows' }).waitFor();
+  await page.click('[data-testid=run-button]');
+  await resultAttrs(page, 'ols');
+  await page.click('[data-testid=compare-example]');
+  const b = page.locator('[data-testid=compare-benchmark]');
+  await b.waitFor({ timeout: 30000 });
+  close(Number(await b.getAttribute('data-estimate')), 1794.342404270271, 1e-9, 'the experimental benchmark');
+  const rows = await page.locator('[data-testid^=compare-row-]').evaluateAll((els) => els.map((e) => ({
+    method: e.dataset.testid.slice('compare-row-'.length), bias: Number(e.dataset.bias), est: Number(e.dataset.estimate), covers: e.dataset.covers === 'true' })));
+  assert(rows.length >= 5, `a row per method: ${rows.length}`);
+  const covs = 'age,age2,educ,educ2,black,hisp,married,nodegree,re74,re75,u74,u75';
+  const ref = JSON.parse(execFileSync(cli, ['estimate', path.join(refs, 'nsw_cps.csv'), '--treatment', 'treat', '--outcome', 're78',
+    '--covariates', covs, '--method', rows.map((r) => r.method).join(','), '--estimand', 'att',
+    '--experimental-benchmark', path.join(refs, 'nsw_experimental.csv'), '--json'], { encoding: 'utf8' })).benchmark;
+  for (const r of rows) {
+    const c = ref.methods.find((m) => m.method === r.method);
+    assert(c, `the CLI has ${r.method}`);
+    close(r.bias, r.est - 1794.342404270271, 1e-9, `${r.method}: bias = estimate − 1,794`);
+    close(r.bias, c.bias, 1e-6, `${r.method} bias vs CLI`);
+    assert(r.covers === c.covers, `${r.method}: the same verdict on the interval as the CLI`);
+  }
+  const dm = rows.find((r) => r.method === 'diff-means');
+  assert(dm && Math.round(dm.bias) === -10292 && !dm.covers, `difference in means misses by −10,292: ${dm && dm.bias}`);
+  assert(await page.locator('[data-testid=bias-plot] circle').count() === rows.length, 'a dot per method');
+  await page.locator('[data-testid=compare-experiment]').screenshot({ path: path.join(artifacts, 'compare-with-experiment.png') });
+});
+
 test('can it be trusted: Darfur shows the published robustness values and the bounds of 1×/2×/3× female', async ({ page }) => {
   await dropFile(page, 'darfur.csv', fs.readFileSync(path.join(refs, 'darfur.csv'), 'utf8'));
   await page.locator('[data-testid=data-shape]').filter({ hasText: '1,276 rows' }).waitFor();

@@ -12,7 +12,7 @@ use cf_engine::{AnalysisSpec, Report, format};
 use serde::Serialize;
 
 use crate::validate::{print_json, run_on_file};
-use crate::{Failure, parse_args, print, read};
+use crate::{Failure, parse_flags, print, read};
 
 pub(crate) const USAGE: &str =
     "  counterfact experiment FILE --treatment T --outcome Y [--covariates a,b] [--control LEVEL]
@@ -33,7 +33,7 @@ estimate's interval holds it (LaLonde's test of observational methods).
 
 /// Runs `counterfact experiment`.
 pub(crate) fn experiment_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, Failure> {
-    let mut args = parse_args(std::iter::once(OsString::from("estimate")).chain(args))?;
+    let mut args = parse_flags("experiment", args)?;
     let report = run_on_file(
         &mut args,
         |table, spec| experiment::analyze(table, spec).map_err(|e| e.to_string()),
@@ -195,7 +195,10 @@ fn comparison(r: &ExperimentReport, c: &ExperimentComparison, level: &str) -> St
             .collect();
         out += &format!("  standardized differences: {}\n", smd.join(", "));
     }
-    out += &format!("  {}\n", format::capitalize(&c.balance.verdict));
+    // The verdict is a sentence (or two): it ends with its full stop.
+    let verdict = format::capitalize(&c.balance.verdict);
+    let stop = if verdict.ends_with('.') { "" } else { "." };
+    out += &format!("  {verdict}{stop}\n");
     for w in &c.warnings {
         out += &format!("warning: {w}\n");
     }

@@ -176,8 +176,21 @@ fn add_methods(methods: &mut Vec<Method>, names: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Sets what the option `flag` (a long one, with its `--`) asks for.
-fn set_option(args: &mut Args, flag: &str, parser: &mut Parser) -> Result<(), Failure> {
+/// The flags that only `estimate` takes: the other commands that parse its flags (`python`,
+/// `refute`, `sensitivity`, `experiment`) refuse them rather than ignore them.
+const ESTIMATE_ONLY: &[&str] = &["--experimental-benchmark"];
+
+/// Sets what the option `flag` (a long one, with its `--`) asks for; `command` is the
+/// subcommand whose flags these are.
+fn set_option(
+    args: &mut Args,
+    command: &str,
+    flag: &str,
+    parser: &mut Parser,
+) -> Result<(), Failure> {
+    if command != "estimate" && ESTIMATE_ONLY.contains(&flag) {
+        return Err(usage(format!("{flag} belongs to `estimate`, not to `{command}`")));
+    }
     let spec = &mut args.spec;
     let options = &mut spec.options;
     match flag {
@@ -280,6 +293,15 @@ pub(crate) fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Arg
         Some("-h" | "--help" | "help") | None => return Err(usage(String::new())),
         Some(other) => return Err(usage(format!("unknown command `{other}`"))),
     }
+    parse_flags("estimate", args)
+}
+
+/// Parses `FILE --flag value ...` (after the command word) with the flags of `estimate` for the
+/// subcommand `command`, which takes them all but those only `estimate` uses.
+pub(crate) fn parse_flags(
+    command: &str,
+    args: impl IntoIterator<Item = OsString>,
+) -> Result<Args, Failure> {
     let mut parsed = Args {
         file: String::new(),
         spec: AnalysisSpec::new("", "", Vec::new()),
@@ -300,7 +322,7 @@ pub(crate) fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Arg
                 let flag = format!("--{name}");
                 treatment |= flag == "--treatment";
                 outcome |= flag == "--outcome";
-                set_option(&mut parsed, &flag, &mut parser)?;
+                set_option(&mut parsed, command, &flag, &mut parser)?;
             }
             Arg::Short('h') => return Err(usage(String::new())),
             Arg::Short(c) => return Err(usage(format!("unknown option `-{c}`"))),
@@ -663,6 +685,35 @@ mod tests {
         let plain = parse(&["d.csv", "--treatment", "t", "--outcome", "y"])
             .unwrap_or_else(|_| panic!("did not parse"));
         assert_eq!(plain.benchmark, None);
+    }
+
+    #[test]
+    fn the_other_commands_refuse_the_flags_only_estimate_takes() {
+        let base = ["d.csv", "--treatment", "t", "--outcome", "y"];
+        let of = |command: &str, extra: &[&str]| {
+            let args = base.iter().chain(extra).map(OsString::from).collect::<Vec<_>>();
+            parse_flags(command, args)
+        };
+        for command in ["python", "refute", "sensitivity", "experiment"] {
+            let want =
+                format!("--experimental-benchmark belongs to `estimate`, not to `{command}`");
+            for extra in [
+                &["--experimental-benchmark", "exp.csv"][..],
+                &["--experimental-benchmark=exp.csv"],
+                // Refused before its value is looked for.
+                &["--experimental-benchmark"],
+            ] {
+                match of(command, extra) {
+                    Err(Failure::Usage(m)) => assert_eq!(m, want),
+                    Err(Failure::Data(m)) => panic!("a data error: {m}"),
+                    Ok(_) => panic!("{command} took {extra:?}"),
+                }
+            }
+            assert!(of(command, &[]).is_ok(), "{command}");
+        }
+        let args = of("estimate", &["--experimental-benchmark", "exp.csv"])
+            .unwrap_or_else(|_| panic!("did not parse"));
+        assert_eq!(args.benchmark.as_deref(), Some("exp.csv"));
     }
 
     #[test]

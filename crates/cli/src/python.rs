@@ -2,13 +2,13 @@
 
 use std::ffi::OsString;
 
-use crate::{Failure, apply_graph, parse_args, print};
+use crate::{Failure, apply_graph, parse_flags, print};
 
 /// Parses the flags of `estimate`, applies `--graph` as `estimate` does (its adjustment set when
 /// no `--covariates` are given) and prints the script. The data file is not read: the script
 /// reads it.
 pub(crate) fn python_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, Failure> {
-    let mut args = parse_args(std::iter::once(OsString::from("estimate")).chain(args))?;
+    let mut args = parse_flags("python", args)?;
     if let Some(why) = cf_engine::python::unsupported(&args.spec) {
         return Err(Failure::Data(why));
     }

@@ -8,7 +8,7 @@ use cf_engine::refutation::MAX_REPLICATIONS;
 use cf_engine::sensitivity::{SensitivityReport, SensitivitySpec, sensitivity};
 use cf_engine::{Method, Refuter, format};
 
-use crate::{Failure, apply_graph, list, parse_args, print, read};
+use crate::{Failure, apply_graph, list, parse_flags, print, read};
 
 pub(crate) const USAGE: &str =
     "  counterfact sensitivity FILE --treatment T --outcome Y [--covariates a,b,c]
@@ -34,7 +34,7 @@ pub(crate) fn refute_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, F
     let args: Vec<OsString> = args.collect();
     let methods_given = args.iter().any(|a| a.to_string_lossy().starts_with("--method"));
     let (extra, rest) = split_extra(args, &["--refuter", "--n"])?;
-    let mut args = parse_args(std::iter::once(OsString::from("estimate")).chain(rest))?;
+    let mut args = parse_flags("refute", rest)?;
     if !methods_given {
         args.spec.methods = vec![Method::Ols];
     }
@@ -149,7 +149,7 @@ fn multiples(flag: &str, v: &str) -> Result<Vec<f64>, Failure> {
 /// Runs `counterfact sensitivity`.
 pub(crate) fn sensitivity_cmd(args: impl Iterator<Item = OsString>) -> Result<bool, Failure> {
     let (extra, rest) = split_extra(args.collect(), &["--benchmark", "--kd", "--ky", "--q"])?;
-    let mut args = parse_args(std::iter::once(OsString::from("estimate")).chain(rest))?;
+    let mut args = parse_flags("sensitivity", rest)?;
     let mut spec = SensitivitySpec::default();
     for (flag, v) in &extra {
         match flag.as_str() {

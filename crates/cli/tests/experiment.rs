@@ -57,6 +57,8 @@ fn experiment_prints_the_read_out_and_its_json() {
     assert_eq!(words(line("balance")), "balance F = 0.69 on 2 and 442 df, p = 0.501");
     assert!(line("CUPED lift").contains("(with re74, re75)"), "{stdout}");
     assert!(stdout.contains("cannot prove it"), "{stdout}");
+    let verdict = stdout.lines().find(|l| l.contains("cannot prove it")).unwrap_or_default();
+    assert!(verdict.starts_with("  The covariates do not predict") && verdict.ends_with('.'));
 
     // A 0/1 outcome in percentage points, each arm against the control.
     let hill = format!("{DATA}hillstrom.csv");
@@ -148,4 +150,24 @@ fn estimate_holds_the_cps_estimates_against_the_experiment() {
     let (code, _, stderr) = counterfact(&other);
     assert_eq!(code, 1);
     assert!(stderr.contains("the treatment column `treat` is not in the data"), "{stderr}");
+}
+
+#[test]
+fn only_estimate_takes_an_experimental_benchmark() {
+    let cps = format!("{DATA}nsw_cps.csv");
+    let exp = format!("{DATA}nsw_experimental.csv");
+    for command in ["python", "refute", "sensitivity", "experiment"] {
+        let mut args = vec![command, &cps, "--treatment", "treat", "--outcome", "re78"];
+        if command == "sensitivity" {
+            args.extend(["--benchmark", "re75"]);
+        }
+        args.extend(["--experimental-benchmark", &exp]);
+        let (code, stdout, stderr) = counterfact(&args);
+        assert_eq!(code, 2, "{command}: {stderr}");
+        assert!(stdout.is_empty(), "{command}: {stdout}");
+        let want =
+            format!("error: --experimental-benchmark belongs to `estimate`, not to `{command}`\n");
+        assert!(stderr.starts_with(&want), "{command}: {stderr}");
+        assert!(stderr.contains("--experimental-benchmark OTHER.csv"), "{command}: {stderr}");
+    }
 }

@@ -321,10 +321,18 @@ fn lift(
 pub fn analyze(table: &Table, spec: &AnalysisSpec) -> Result<ExperimentReport, AnalysisError> {
     spec.options.validate().map_err(AnalysisError::Option)?;
     let design = Design::build(table, spec)?;
-    let arms = arms(&design, spec)?;
+    for_design(&design, spec)
+}
+
+/// [`analyze`] on a design already built (a run's, when [`crate::Options::randomized`] is set).
+pub(crate) fn for_design(
+    design: &Design<'_>,
+    spec: &AnalysisSpec,
+) -> Result<ExperimentReport, AnalysisError> {
+    let arms = arms(design, spec)?;
     let mut comparisons = Vec::with_capacity(arms.len());
     for arm in &arms {
-        comparisons.push(comparison(&design, spec, arm)?);
+        comparisons.push(comparison(design, spec, arm)?);
     }
     Ok(ExperimentReport {
         treatment: spec.treatment.clone(),
@@ -428,7 +436,7 @@ fn balance(t: &[f64], x: &[&[f64]], names: &[String], alpha: f64) -> BalanceChec
         .zip(names)
         .map(|(c, name)| SmdRow { covariate: name.clone(), smd: smd(t, c) })
         .collect();
-    const CAVEAT: &str = "A balance test can support randomization but cannot prove it: it sees only the covariates measured";
+    const CAVEAT: &str = "A balance test can support randomization but cannot prove it: it sees only the covariates measured.";
     let (f_test, f_test_skipped) = match f_test(t, x, names) {
         Ok(f) => (Some(f), None),
         Err(why) => (None, Some(why)),

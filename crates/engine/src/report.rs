@@ -223,6 +223,10 @@ pub struct Report {
     /// verdict names none), when OLS ran on a single 0/1 comparison.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<Box<crate::sensitivity::SensitivityReport>>,
+    /// The A/B-test readout, when the spec says the treatment was randomized
+    /// ([`crate::Options::randomized`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<Box<crate::experiment::ExperimentReport>>,
 }
 
 /// The share of control rows whose 0/1 outcome is 1, in one comparison.

@@ -260,6 +260,10 @@ pub struct Options {
     /// The boosted effect models' settings (X, R, DR; LightGBM's defaults).
     #[serde(skip_serializing_if = "is_default")]
     pub effect_gbdt: GbdtOptions,
+    /// The treatment was randomized (an A/B test): the report adds the experiment's readout
+    /// ([`crate::experiment`]: control rate, lift and relative lift, balance test, power, CUPED).
+    #[serde(skip_serializing_if = "is_default")]
+    pub randomized: bool,
 }
 
 fn is_default<T: Default + PartialEq>(v: &T) -> bool {
@@ -305,6 +309,7 @@ impl Default for Options {
             learner: LearnerChoice::Linear,
             gbdt: GbdtOptions::default(),
             effect_gbdt: GbdtOptions::default(),
+            randomized: false,
         }
     }
 }

@@ -89,6 +89,7 @@ pub(crate) fn analyze(
         control: spec.control.clone().filter(|_| setup.comparisons.iter().any(|c| c.arm.is_some())),
         control_rates: Vec::new(),
         sensitivity: None,
+        experiment: None,
     };
     let mut work = Work {
         done: 0,
@@ -102,6 +103,12 @@ pub(crate) fn analyze(
     let plain = matches!(&setup.comparisons[..], [c] if c.arm.is_none() && c.rows.is_none());
     if plain && report.results.iter().any(|r| r.method == Method::Ols) {
         report.sensitivity = crate::sensitivity::for_run(&setup.design, spec).ok().map(Box::new);
+    }
+    if spec.options.randomized {
+        match crate::experiment::for_design(&setup.design, spec) {
+            Ok(e) => report.experiment = Some(Box::new(e)),
+            Err(e) => report.warnings.push(format!("no experiment readout: {e}")),
+        }
     }
     Ok(report)
 }
