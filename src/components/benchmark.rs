@@ -6,7 +6,7 @@ use cf_engine::format;
 use web_sys::{File, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::components::context::use_app;
+use crate::components::context::use_app_opt;
 use crate::components::message::message;
 use crate::examples::Example;
 
@@ -24,7 +24,7 @@ pub(crate) struct CompareProps {
 /// The button or file picker, and the comparison once the benchmark is in.
 #[component]
 pub(crate) fn CompareWithExperiment(props: &CompareProps) -> Html {
-    let (s, _) = use_app();
+    let Some((s, _)) = use_app_opt() else { return html! {} };
     let busy = s.experiment_benchmark.pending.is_some();
     let can = s.benchmark_spec().is_some();
     let on_pick = {

@@ -16,3 +16,12 @@ pub fn use_app() -> (AppHandle, Callback<Action>) {
     let dispatcher = handle.dispatcher();
     (handle, Callback::from(move |a: Action| dispatcher.dispatch(a)))
 }
+
+/// As [`use_app`], or `None` when no `App` provides the state (a component mounted on its own,
+/// as the browser tests mount the results card): the parts that need the state then stay out.
+#[hook]
+pub fn use_app_opt() -> Option<(AppHandle, Callback<Action>)> {
+    let handle = use_context::<AppHandle>()?;
+    let dispatcher = handle.dispatcher();
+    Some((handle, Callback::from(move |a: Action| dispatcher.dispatch(a))))
+}

@@ -5,7 +5,7 @@ use cf_engine::{Method, Refuter, RefuterResult, format};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::components::context::use_app;
+use crate::components::context::use_app_opt;
 use crate::components::message::message;
 use crate::state::refute::REPLICATIONS;
 use crate::state::{Action, Busy};
@@ -33,7 +33,7 @@ pub(crate) fn refuter_label(r: Refuter) -> &'static str {
 /// The checklist, its settings and its button.
 #[component]
 pub(crate) fn Refuters(props: &RefutersProps) -> Html {
-    let (s, dispatch) = use_app();
+    let Some((s, dispatch)) = use_app_opt() else { return html! {} };
     let methods = s.refute_methods();
     let Some(method) = s.refute_method() else { return html! {} };
     let running = s.busy == Busy::Refuting;
