@@ -284,14 +284,15 @@ impl FromWorker {
 /// Files up to this size keep their text for share links that embed the data.
 pub const KEEP_TEXT: f64 = 1024.0 * 1024.0;
 
-/// The field of `msg` that the page could not read back, as a path
-/// (`report.results[2].ci_low`): serde_json writes a NaN or an infinity as `null`, which no
-/// number field accepts, so a message is checked before it is sent and a bad one is replaced by
-/// a failure that names the field. `None` when the page can read it.
+/// The field of `msg` (sent as `json`, its serialisation) that the page could not read back, as
+/// a path (`report.results[2].ci_low`): serde_json writes a NaN or an infinity as `null`, which
+/// no number field accepts, so a message is checked before it is sent and a bad one is replaced
+/// by a failure that names the field. `None` when the page can read it.
 ///
-/// The reports are checked on their own: the message enum is internally tagged, and serde reads
+/// A message that reads back costs one parse of `json`. Only one that does not is serialised
+/// again, part by part, to find the field: the message enum is internally tagged, and serde reads
 /// such an enum through a buffer that loses the path.
-pub fn unreadable_field(msg: &FromWorker) -> Option<String> {
+pub fn unreadable_field(msg: &FromWorker, json: &str) -> Option<String> {
     fn check<T: Serialize + serde::de::DeserializeOwned>(
         prefix: &str,
         value: &T,
@@ -306,7 +307,15 @@ pub fn unreadable_field(msg: &FromWorker) -> Option<String> {
             }
         }
     }
-    match msg {
+    if matches!(
+        msg,
+        // Text and counts only (and large: a list is megabytes).
+        FromWorker::TargetingList { .. } | FromWorker::ModelFile { .. } | FromWorker::Scored { .. }
+    ) || serde_json::from_str::<FromWorker>(json).is_ok()
+    {
+        return None;
+    }
+    let field = match msg {
         FromWorker::Report { report, millis, .. } => {
             check("report", report).or_else(|| check("millis", millis))
         }
@@ -317,12 +326,9 @@ pub fn unreadable_field(msg: &FromWorker) -> Option<String> {
             check("report", report).or_else(|| check("millis", millis))
         }
         FromWorker::Tested { tests, .. } => check("tests", tests),
-        // Text and counts only (and large: a list is megabytes).
-        FromWorker::TargetingList { .. }
-        | FromWorker::ModelFile { .. }
-        | FromWorker::Scored { .. } => None,
-        other => check("message", other),
-    }
+        _ => None,
+    };
+    Some(field.unwrap_or_else(|| "message".to_string()))
 }
 
 #[cfg(test)]
@@ -334,14 +340,15 @@ mod tests {
         let mut report = Report::default();
         report.control_rates.push(cf_engine::ControlRate { arm: None, rate: 0.25, n: 40 });
         report.control_rates.push(cf_engine::ControlRate { arm: None, rate: f64::NAN, n: 40 });
+        let field = |msg: &FromWorker| unreadable_field(msg, &serde_json::to_string(msg).unwrap());
         let msg = FromWorker::Report { job: 3, report: report.clone(), millis: 1.0 };
-        assert_eq!(unreadable_field(&msg).as_deref(), Some("report.control_rates[1].rate"));
+        assert_eq!(field(&msg).as_deref(), Some("report.control_rates[1].rate"));
         report.control_rates.pop();
-        assert_eq!(unreadable_field(&FromWorker::Report { job: 3, report, millis: 1.0 }), None);
+        assert_eq!(field(&FromWorker::Report { job: 3, report, millis: 1.0 }), None);
 
         let fine = FromWorker::RunProgress { job: 3, fraction: 0.5 };
-        assert_eq!(unreadable_field(&fine), None);
+        assert_eq!(field(&fine), None);
         let inf = FromWorker::RunProgress { job: 3, fraction: f64::INFINITY };
-        assert_eq!(unreadable_field(&inf).as_deref(), Some("message"));
+        assert_eq!(field(&inf).as_deref(), Some("message"));
     }
 }

@@ -43,7 +43,7 @@ fn post(msg: &FromWorker) {
     // Serialising our own types cannot fail; if it ever did there is no one to tell but the log.
     match serde_json::to_string(msg) {
         Ok(json) => {
-            let json = match protocol::unreadable_field(msg) {
+            let json = match protocol::unreadable_field(msg, &json) {
                 None => json,
                 Some(field) => {
                     let message = format!(
@@ -69,6 +69,16 @@ fn progress(job: u32) -> impl FnMut(f64) {
             last = fraction;
             post(&FromWorker::RunProgress { job, fraction });
         }
+    }
+}
+
+/// [`progress`] for an engine call that may stop early: it never asks to, as a cancel replaces
+/// the worker.
+fn to_the_end(job: u32) -> impl FnMut(f64) -> bool {
+    let mut report = progress(job);
+    move |fraction: f64| {
+        report(fraction);
+        true
     }
 }
 
@@ -112,16 +122,12 @@ fn handle(data: &JsValue) {
             let start = now();
             let reply = TABLE.with_borrow(|t| match t {
                 None => FromWorker::Failed { job, message: "load a data file first".into() },
-                Some(table) => match cf_engine::analyze_with_progress(table, &spec, &mut {
-                    let mut report = progress(job);
-                    move |fraction: f64| {
-                        report(fraction);
-                        true
+                Some(table) => {
+                    match cf_engine::analyze_with_progress(table, &spec, &mut to_the_end(job)) {
+                        Ok(report) => FromWorker::Report { job, report, millis: now() - start },
+                        Err(e) => FromWorker::Failed { job, message: e.to_string() },
                     }
-                }) {
-                    Ok(report) => FromWorker::Report { job, report, millis: now() - start },
-                    Err(e) => FromWorker::Failed { job, message: e.to_string() },
-                },
+                }
             });
             post(&reply);
         }
@@ -197,15 +203,14 @@ fn handle(data: &JsValue) {
             let start = now();
             let reply = TABLE.with_borrow(|t| match t {
                 None => FromWorker::Failed { job, message: "load a data file first".into() },
-                // Cancel replaces the worker, so the engine is never asked to stop.
                 Some(table) => {
-                    match cf_engine::refute(table, &spec, &refuters, replications, &mut {
-                        let mut report = progress(job);
-                        move |fraction: f64| {
-                            report(fraction);
-                            true
-                        }
-                    }) {
+                    match cf_engine::refute(
+                        table,
+                        &spec,
+                        &refuters,
+                        replications,
+                        &mut to_the_end(job),
+                    ) {
                         Ok(report) => FromWorker::Refuted { job, report, millis: now() - start },
                         Err(e) => FromWorker::Failed { job, message: e.to_string() },
                     }
