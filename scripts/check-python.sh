@@ -212,6 +212,18 @@ else
     echo "check-python: uplift metrics MISMATCH (relative tolerance 1e-9)" >&2
     status=1
 fi
+# "Can it be trusted?" in the script: sensemakr's formulas and the E-value against
+# `counterfact sensitivity`, and the estimate DoWhy's refuters refute against the engine's (1e-6).
+echo
+if "$PY" "$ROOT/tests/python/check_trust.py" "$CF" "$REFS" >"$TMP/trust.tsv" 2>"$TMP/trust.err"; then
+    column -t -s $'\t' "$TMP/trust.tsv"
+    echo "check-python: sensitivity and refuted estimates equal the engine's within 1e-6 (relative)"
+else
+    column -t -s $'\t' "$TMP/trust.tsv"
+    tail -n 20 "$TMP/trust.err" >&2
+    echo "check-python: sensitivity or refuters MISMATCH (relative tolerance 1e-6)" >&2
+    status=1
+fi
 if [ "$status" -ne 0 ]; then
     echo "check-python: MISMATCH (relative tolerance 1e-6)" >&2
     exit 1

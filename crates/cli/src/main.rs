@@ -5,12 +5,14 @@
 //!                      [--method M]... [--estimand ate|att] [--trim P] [--replace]
 //!                      [--instrument Z]... [--control LEVEL] [--fold-column COL] [--seed N]
 //!                      [--bootstrap N] [--cate-out FILE] [--alpha 0.05] [--delimiter ,] [--json]
-//! counterfact python FILE [the flags of estimate]
+//! counterfact python FILE [the flags of estimate] [--benchmark COL] [--refute-method M]
 //! counterfact experiment FILE --treatment T --outcome Y [--covariates a,b] [--json]
+//! counterfact discover FILE [--columns a,b,c] [--alpha 0.05] [--test fisherz|chisq|gsq] [--json]
 //! ```
 //!
 //! Exit status: 0 when every method ran, 1 when the data or a method failed, 2 for a usage error.
 
+mod discover;
 mod experiment;
 mod graph;
 mod python;
@@ -39,7 +41,8 @@ const USAGE: &str = "usage:
                        [--learner linear|gbdt] [--gbdt-trees N] [--gbdt-leaves N] [--gbdt-rate R]
                        [--gbdt-min-leaf N] [--gbdt-depth N] [--gbdt-l2 X] [--gbdt-seed N]
                        [--effect-gbdt-… the same] [--experimental-benchmark FILE]
-  counterfact python FILE [the flags of estimate]
+  counterfact python FILE [the flags of estimate] [--benchmark COL[,COL] [--kd 1,2,3]]
+                       [--refute-method M [--refute-n 100]]
 
 Estimates the effect of a treatment column T on the outcome Y in a CSV/TSV file.
 T is 0/1, or has several levels of which --control names the control (each other level is
@@ -75,6 +78,8 @@ adjusted for. Without --method, every method runs but the s-learner (2sls only w
 python prints a Python script (pandas, statsmodels, scikit-learn, causalml; DoWhy for --graph)
 that recomputes what estimate would report with the same flags, one JSON line per method
 (not for --learner gbdt: causalml on LightGBM grows other trees, so python refuses it).
+--benchmark adds the sensitivity analysis of sensitivity (sensemakr's formulas in numpy, and
+PySensemakr's call where it runs) and --refute-method DoWhy's five refuters of that method.
 ";
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
@@ -567,6 +572,7 @@ fn main() -> ExitCode {
         Some("sensitivity") => validate::sensitivity_cmd(args),
         Some("refute") => validate::refute_cmd(args),
         Some("experiment") => experiment::experiment_cmd(args),
+        Some("discover") => discover::discover_cmd(args),
         _ => parse_args(first.into_iter().chain(args)).and_then(run),
     };
     match outcome {
@@ -577,12 +583,13 @@ fn main() -> ExitCode {
                 eprintln!("error: {msg}\n");
             }
             eprint!(
-                "{USAGE}{}{}{}{}{}",
+                "{USAGE}{}{}{}{}{}{}",
                 uplift::USAGE,
                 score::USAGE,
                 validate::USAGE,
                 experiment::USAGE,
-                graph::USAGE
+                graph::USAGE,
+                discover::USAGE
             );
             ExitCode::from(2)
         }

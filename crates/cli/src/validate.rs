@@ -106,7 +106,7 @@ type FlagValue = (String, String);
 
 /// Takes the flags `own` (with `=value` or the next argument) out of `args`: their values by
 /// flag, in order, and the rest (`estimate`'s flags).
-fn split_extra(
+pub(crate) fn split_extra(
     args: Vec<OsString>,
     own: &[&str],
 ) -> Result<(Vec<FlagValue>, Vec<OsString>), Failure> {
@@ -136,7 +136,7 @@ fn split_extra(
 }
 
 /// A comma-separated list of numbers above 0.
-fn multiples(flag: &str, v: &str) -> Result<Vec<f64>, Failure> {
+pub(crate) fn multiples(flag: &str, v: &str) -> Result<Vec<f64>, Failure> {
     let out: Option<Vec<f64>> = list(v)
         .iter()
         .map(|k| k.parse::<f64>().ok().filter(|k| *k > 0.0 && k.is_finite()))

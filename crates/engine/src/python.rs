@@ -20,7 +20,18 @@
 
 use std::fmt::Write as _;
 
+use crate::sensitivity::SensitivitySpec;
 use crate::{AnalysisSpec, EstimandChoice, LearnerChoice, Method, MissingPolicy};
+
+/// What "Can it be trusted?" adds to a script.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrustChecks {
+    /// The sensitivity analysis of the OLS estimate (sensemakr's statistics and the bounds of
+    /// these benchmarks, then the E-value), for a numeric treatment.
+    pub sensitivity: Option<SensitivitySpec>,
+    /// DoWhy's refuters of this method, with this many simulations each.
+    pub refute: Option<(Method, usize)>,
+}
 
 /// A Python string literal (double quotes) holding `s` exactly.
 ///
@@ -121,6 +132,18 @@ pub fn unsupported(spec: &AnalysisSpec) -> Option<String> {
 ///
 /// For a spec [`unsupported`] refuses, the script only says why and exits with that message.
 pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> String {
+    script_with(spec, file_name, graph_dot, &TrustChecks::default())
+}
+
+/// [`script`] with the checks of "Can it be trusted?": after each comparison's methods, the
+/// sensitivity analysis (sensemakr's formulas in numpy, and PySensemakr's own call where it runs)
+/// and DoWhy's refuter calls.
+pub fn script_with(
+    spec: &AnalysisSpec,
+    file_name: &str,
+    graph_dot: Option<&str>,
+    checks: &TrustChecks,
+) -> String {
     if let Some(why) = unsupported(spec) {
         return format!("raise SystemExit({})\n", py_str(&why));
     }
@@ -195,6 +218,31 @@ pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> 
     for (name, value, comment) in lines {
         let _ = writeln!(s, "{name} = {value}{comment}");
     }
+    if let Some(sens) = &checks.sensitivity {
+        let kd: Vec<String> = sens.kd.iter().map(|&k| py_float(k)).collect();
+        let ky: Vec<String> =
+            sens.ky.as_ref().unwrap_or(&sens.kd).iter().map(|&k| py_float(k)).collect();
+        let _ = writeln!(
+            s,
+            "SENS_BENCHMARKS = {}  # covariates a confounder is compared with\n\
+             SENS_KD = [{}]  # multiples of a benchmark's strength with the treatment\n\
+             SENS_KY = [{}]  # and with the outcome\n\
+             SENS_Q = {}  # the share of the estimate a confounder would remove\n\
+             SENS_REDUCE = {}  # the confounder moves the estimate toward zero",
+            py_list(&sens.benchmarks),
+            kd.join(", "),
+            ky.join(", "),
+            py_float(sens.q),
+            py_bool(sens.reduce)
+        );
+    }
+    if let Some((method, n)) = checks.refute {
+        let _ = writeln!(
+            s,
+            "REFUTE_METHOD = {}  # the estimate the refuters test\nREFUTE_N = {n}  # simulations of each refuter",
+            py_str(method.as_str())
+        );
+    }
     s += "CLIP = (1e-3, 1 - 1e-3)  # causalml's propensity clip for the X-, R- and DR-learners\n";
     s += "Z_CRIT = norm.ppf(1 - ALPHA / 2)\n";
     if spec.options.bootstrap > 0 {
@@ -210,7 +258,7 @@ pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> 
     s += HELPERS;
 
     let uses_p = methods.iter().any(|m| m.uses_propensity());
-    if uses_p {
+    if uses_p || checks.refute.is_some() {
         s += PROPENSITY;
     }
     if !folds && methods.iter().any(|m| matches!(m, Method::RLearner | Method::DrLearner)) {
@@ -232,6 +280,12 @@ pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> 
         };
     }
 
+    if checks.sensitivity.is_some() {
+        s += SENSITIVITY;
+    }
+    if checks.refute.is_some() {
+        s += REFUTERS;
+    }
     s += RUN_HEAD;
     if uses_p {
         s += "    try:  # one propensity model per comparison, shared by the methods that use it\n";
@@ -256,6 +310,12 @@ pub fn script(spec: &AnalysisSpec, file_name: &str, graph_dot: Option<&str>) -> 
             Method::TwoSls => "two_sls(y, t, X, Z_ALL[rows])",
         };
         let _ = writeln!(s, "    report({}, arm, lambda: {call})", py_str(m.as_str()));
+    }
+    if checks.sensitivity.is_some() {
+        s += "    sensitivity(y, t, X, arm)\n";
+    }
+    if checks.refute.is_some() {
+        s += "    dowhy_refuters(y, t, X, arm)\n";
     }
 
     if let Some(dot) = graph_dot {
@@ -301,6 +361,10 @@ const DR_LEARNER_FOLDS: &str = include_str!("python/dr_learner_folds.py");
 const ENGINE_FOLDS: &str = include_str!("python/engine_folds.py");
 
 const TWO_SLS: &str = include_str!("python/two_sls.py");
+
+const SENSITIVITY: &str = include_str!("python/sensitivity.py");
+
+const REFUTERS: &str = include_str!("python/refuters.py");
 
 const RUN_HEAD: &str = include_str!("python/run_head.py");
 
@@ -529,6 +593,35 @@ mod tests {
         assert!(ind.contains("r_learner(y, t, X, need(p), fold_ids(rows))"));
         assert!(ind.contains("dr_learner(y, t, X, need(p), fold_ids(rows))"));
         assert!(!ind.contains("def engine_folds"));
+    }
+
+    #[test]
+    fn the_trust_checks_add_their_blocks_and_calls() {
+        let s = spec(vec![Method::Ols]);
+        let plain = script(&s, "f.csv", None);
+        assert!(!plain.contains("def sensitivity(") && !plain.contains("def dowhy_refuters("));
+        let checks = TrustChecks {
+            sensitivity: Some(SensitivitySpec {
+                benchmarks: vec!["educ".into(), "x\")\nimport os #".into()],
+                ky: Some(vec![1.0, 2.0, 0.5]),
+                ..SensitivitySpec::default()
+            }),
+            refute: Some((Method::Ipw, 50)),
+        };
+        let out = script_with(&s, "f.csv", None, &checks);
+        assert!(
+            out.contains(&format!("SENS_BENCHMARKS = [\"educ\", {}]", py_str("x\")\nimport os #")))
+        );
+        assert!(
+            out.contains("SENS_KD = [1.0, 2.0, 3.0]") && out.contains("SENS_KY = [1.0, 2.0, 0.5]")
+        );
+        assert!(out.contains("REFUTE_METHOD = \"ipw\"") && out.contains("REFUTE_N = 50"));
+        // OLS alone needs no propensity, but DoWhy's weighting gets the script's model.
+        assert!(out.contains("def propensity_model():"));
+        assert!(
+            out.contains("\n    sensitivity(y, t, X, arm)\n    dowhy_refuters(y, t, X, arm)\n")
+        );
+        assert!(out.lines().all(|l| !l.starts_with("import os")));
     }
 
     #[test]

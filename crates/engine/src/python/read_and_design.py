@@ -28,7 +28,7 @@ print(f"# rows used: {len(data)} of {len(df)}", file=sys.stderr)
 # CATEGORICAL, one-hot encoded over the rows used, the first level present (in file order; the
 # smallest value for a numeric one) being the reference, with a "<name>=(missing)" indicator for
 # its gaps.
-x_columns, x_names = [], []
+x_columns, x_names, x_sources = [], [], []  # x_sources: the covariate each column comes from
 for name in covariates:
     col = data[name]
     if pd.api.types.is_numeric_dtype(col) and name not in CATEGORICAL:
@@ -36,23 +36,29 @@ for name in covariates:
         if v.isna().any():
             x_columns += [v.fillna(v.mean()), v.isna().astype(float)]
             x_names += [name, name + " missing"]
+            x_sources += [name, name]
         else:
             x_columns.append(v)
             x_names.append(name)
+            x_sources.append(name)
         continue
     levels = pd.unique(col.dropna())
     if pd.api.types.is_numeric_dtype(col):
         levels = np.sort(levels)
-    if len(levels) > 200:
-        sys.exit(f"the text column {name!r} has {len(levels)} distinct values: an identifier?")
+    # More than 200 levels is still a categorical (fixed effects, such as a survey's villages)
+    # while there are two rows per level and fewer than 10 million indicator cells, as in Counterfact.
+    if len(levels) > 200 and (2 * len(levels) > len(data) or len(levels) * len(data) > 10_000_000):
+        sys.exit(f"the column {name!r} has {len(levels)} distinct values: an identifier?")
     if len(levels) == 0:
         continue
     for level in levels[1:]:
         x_columns.append((col == level).astype(float))
         x_names.append(f"{name}={level}")
+        x_sources.append(name)
     if col.isna().any():
         x_columns.append(col.isna().astype(float))
         x_names.append(f"{name}=(missing)")
+        x_sources.append(name)
 X_ALL = np.column_stack(x_columns) if x_columns else np.empty((len(data), 0))
 Y_ALL = data[OUTCOME].to_numpy(dtype=float)
 Z_ALL = data[INSTRUMENTS].to_numpy(dtype=float)
