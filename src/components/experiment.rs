@@ -7,7 +7,9 @@ use cf_engine::format;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::export::file_name;
 use crate::components::message::message;
+use crate::services::download::download;
 
 /// Props of [`ExperimentReadout`].
 #[derive(Properties, PartialEq)]
@@ -23,9 +25,33 @@ pub(crate) struct ExperimentProps {
 pub(crate) fn ExperimentReadout(props: &ExperimentProps) -> Html {
     let r = &props.report;
     let level = format!("{} %", format::with_separators(100.0 * (1.0 - r.alpha), 0));
+    let download_click = |extension: &'static str| {
+        let r = r.clone();
+        Callback::from(move |_: MouseEvent| {
+            let name =
+                file_name(&["counterfact", &r.treatment, &r.outcome, "experiment"], extension);
+            if extension == "csv" {
+                download(&name, "text/csv", &cf_engine::export::experiment_csv(&r));
+            } else {
+                let text = serde_json::to_string_pretty(&*r)
+                    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+                download(&name, "application/json", &text);
+            }
+        })
+    };
     html! {
         <section class="experiment" data-testid="experiment" aria-labelledby="experiment-title">
-            <h3 id="experiment-title">{"A/B test readout"}</h3>
+            <header class="card-head">
+                <h3 id="experiment-title">{"A/B test readout"}</h3>
+                <span class="export-buttons" role="group" aria-label="Download the readout">
+                    <span class="hint">{"Download "}</span>
+                    <button type="button" class="ghost" data-testid="export-experiment-csv" onclick={download_click("csv")}
+                            aria-label="Download the readout as CSV" title="One line per comparison: means, lift, relative lift, CUPED, balance test, detectable effect (CSV)">{"CSV"}</button>
+                    {" "}
+                    <button type="button" class="ghost" data-testid="export-experiment-json" onclick={download_click("json")}
+                            aria-label="Download the readout as JSON" title="The whole readout with the balance of every covariate (JSON)">{"JSON"}</button>
+                </span>
+            </header>
             <p class="muted small">{message(&format!("You said `{}` was randomized: the groups then differ only by chance and by the treatment, so the difference in `{}` is its effect. Intervals are {level}.", r.treatment, r.outcome))}</p>
             { for r.comparisons.iter().map(|c| {
                 let name = props.names.iter().find(|(a, _)| *a == c.arm).map(|(_, n)| n.clone());

@@ -6,8 +6,10 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::context::use_app_opt;
+use crate::components::export::file_name;
 use crate::components::message::message;
-use crate::state::refute::REPLICATIONS;
+use crate::services::download::download;
+use crate::state::refute::{REPLICATIONS, RefuteResult};
 use crate::state::{Action, Busy};
 
 /// Props of [`Refuters`].
@@ -84,6 +86,14 @@ pub(crate) fn Refuters(props: &RefutersProps) -> Html {
                 <p class="error-inline" role="alert" data-testid="refute-error">{message(e)}</p>
             }
             if let Some(t) = shown {
+                <span class="export-buttons" role="group" aria-label="Download the refutation tests">
+                    <span class="hint">{"Download "}</span>
+                    <button type="button" class="ghost" data-testid="export-refuters-csv" onclick={download_click(t, "csv")}
+                            aria-label="Download the refutation tests as CSV" title="One line per refuter: the estimate, the replications' mean and middle range, the verdict (CSV)">{"CSV"}</button>
+                    {" "}
+                    <button type="button" class="ghost" data-testid="export-refuters-json" onclick={download_click(t, "json")}
+                            aria-label="Download the refutation tests as JSON" title="Every replication's estimate and the settings the tests ran with (JSON)">{"JSON"}</button>
+                </span>
                 <Checklist result={t.report.refuters.clone()} millis={t.millis} replications={t.ask.replications}
                            warnings={t.report.warnings.clone()}
                            errors={t.report.errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>()} />
@@ -104,6 +114,38 @@ pub(crate) fn Refuters(props: &RefutersProps) -> Html {
             }
         </div>
     }
+}
+
+/// The refuters' report as JSON: the settings they ran with (the analysis, the method,
+/// replications) and every replication's estimate.
+fn refuters_json(t: &RefuteResult) -> String {
+    #[derive(serde::Serialize)]
+    struct Download<'a> {
+        spec: &'a cf_engine::AnalysisSpec,
+        replications: usize,
+        #[serde(flatten)]
+        report: &'a cf_engine::RefuteReport,
+    }
+    let d = Download { spec: &t.ask.spec, replications: t.ask.replications, report: &t.report };
+    serde_json::to_string_pretty(&d).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Downloads the shown tests as `extension` (`csv` or `json`).
+fn download_click(t: &RefuteResult, extension: &'static str) -> Callback<MouseEvent> {
+    let t = t.clone();
+    Callback::from(move |_: MouseEvent| {
+        let spec = &t.ask.spec;
+        let method = spec.methods.first().map_or("", |m| m.as_str());
+        let name = file_name(
+            &["counterfact", &spec.treatment, &spec.outcome, method, "refuters"],
+            extension,
+        );
+        if extension == "csv" {
+            download(&name, "text/csv", &cf_engine::export::refuters_csv(&t.report));
+        } else {
+            download(&name, "application/json", &refuters_json(&t));
+        }
+    })
 }
 
 #[derive(Properties, PartialEq)]

@@ -7,6 +7,7 @@ use serde::Serialize;
 use yew::prelude::*;
 
 use crate::components::benchmark::CompareWithExperiment;
+use crate::components::context::use_app_opt;
 use crate::components::diagnostics::Diagnostics;
 use crate::components::experiment::ExperimentReadout;
 use crate::components::export::{file_name, file_stem};
@@ -249,9 +250,14 @@ pub fn Results(props: &ResultsProps) -> Html {
     let has_results = !r.report.results.is_empty() || !r.report.errors.is_empty();
     let level = level_text(r.spec.options.alpha);
     let heading = use_focus_on_new(r);
+    // With the page state: the checks of "Can it be trusted?" as set (the benchmark shown, the
+    // method refuted and its replications) go into the script too.
+    let checks = use_app_opt().map(|(s, _)| s.trust_checks()).unwrap_or_default();
     let python = use_memo(
-        (r.spec.clone(), props.file_name.clone(), props.graph_dot.clone()),
-        |(spec, file, dot)| cf_engine::python::script(spec, file, dot.as_deref()),
+        (r.spec.clone(), props.file_name.clone(), props.graph_dot.clone(), checks),
+        |(spec, file, dot, checks)| {
+            cf_engine::python::script_with(spec, file, dot.as_deref(), checks)
+        },
     );
     let python_copied = use_state(|| false);
     let python_open = use_state(|| false);
@@ -312,7 +318,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                                 aria-label="Download the results as JSON" title="The full report and the settings it ran with (JSON)">{"JSON"}</button>
                         {" "}
                         <button type="button" class="ghost" data-testid="copy-python" onclick={python_click}
-                                title="A script that recomputes every number with pandas, statsmodels, scikit-learn and causalml">
+                                title="A script that recomputes every number with pandas, statsmodels, scikit-learn and causalml, then the sensitivity analysis and DoWhy's refuters">
                             { if *python_copied { "Python copied" } else { "Copy as Python" } }
                         </button>
                     </span>

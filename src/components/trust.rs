@@ -6,8 +6,10 @@ use cf_engine::format;
 use cf_engine::sensitivity::{EValueReport, SensitivityReport};
 use yew::prelude::*;
 
+use crate::components::context::use_app_opt;
 use crate::components::plot::{PlotFrame, nice_ticks, x_ticks, y_ticks};
 use crate::components::refuters::Refuters;
+use crate::state::Action;
 
 /// Props of [`Trust`].
 #[derive(Properties, PartialEq)]
@@ -27,12 +29,25 @@ pub(crate) struct TrustProps {
 /// The card's section.
 #[component]
 pub(crate) fn Trust(props: &TrustProps) -> Html {
-    let picked = use_state(|| None::<String>);
+    // The user's pick lives in the page state (share links and "Copy as Python" carry it); a
+    // card mounted on its own keeps it here.
+    let app = use_app_opt();
+    let local = use_state(|| None::<String>);
+    let picked = match &app {
+        Some((s, _)) => s.refute.sensitivity_benchmark.clone(),
+        None => (*local).clone(),
+    };
+    let on_pick = match &app {
+        Some((_, dispatch)) => dispatch.reform(Action::SetSensitivityBenchmark),
+        None => {
+            let local = local.clone();
+            Callback::from(move |b: String| local.set(Some(b)))
+        }
+    };
     // The benchmark compared with: the user's pick while it is one of this report's, else the
     // one the report compares with first (the strongest covariate of one regressor).
     let benchmark: Option<String> = props.sensitivity.as_ref().and_then(|r| {
-        (*picked)
-            .clone()
+        picked
             .filter(|p| r.sensitivity.bounds.iter().any(|b| &b.benchmark == p))
             .or_else(|| r.compare_first.clone())
     });
@@ -55,7 +70,7 @@ pub(crate) fn Trust(props: &TrustProps) -> Html {
                 </p>
                 if let Some(b) = &benchmark {
                     <Benchmarks report={s.clone()} benchmark={AttrValue::from(b.clone())}
-                                on_pick={Callback::from({ let picked = picked.clone(); move |b: String| picked.set(Some(b)) })} />
+                                on_pick={on_pick.clone()} />
                 }
                 <Contour report={s.clone()} benchmark={benchmark.clone().map(AttrValue::from)} file={props.file.clone()} />
             }

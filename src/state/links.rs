@@ -72,6 +72,11 @@ impl AppState {
                 arm_costs: self.uplift.arm_costs.clone(),
                 truth_column: self.uplift.truth_column.clone(),
             }),
+            trust: Some(cf_share::SharedTrust {
+                refute_method: self.refute.method,
+                replications: self.refute.replications,
+                sensitivity_benchmark: self.refute.sensitivity_benchmark.clone(),
+            }),
             ..cf_share::Shared::default()
         };
         cf_share::encode(&shared).map_err(|e| e.to_string())
@@ -126,6 +131,14 @@ impl AppState {
         }
         if let Some(u) = &shared.uplift {
             self.apply_uplift_link(u);
+        }
+        if let Some(t) = &shared.trust {
+            // The method and benchmark apply once a run has them (the pick falls back to the
+            // page's default until then); the decoder has checked the replications' range.
+            self.refute.method = t.refute_method;
+            self.refute.replications = t.replications;
+            self.refute.sensitivity_benchmark =
+                t.sensitivity_benchmark.clone().filter(|c| self.is_column(c));
         }
     }
 

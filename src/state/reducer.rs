@@ -206,6 +206,8 @@ pub enum Action {
     SetRefuteMethod(Method),
     /// Replications of each refuter.
     SetRefuteReplications(usize),
+    /// The covariate the sensitivity analysis compares a confounder with.
+    SetSensitivityBenchmark(String),
     /// Estimation progress of request `job`.
     RunProgress {
         /// Request id.
@@ -427,6 +429,7 @@ impl Reducible for AppState {
                 }
             }
             Action::SetRefuteMethod(m) => s.refute.method = Some(m),
+            Action::SetSensitivityBenchmark(b) => s.refute.sensitivity_benchmark = Some(b),
             Action::SetRefuteReplications(n) => {
                 if !(2..=cf_engine::refutation::MAX_REPLICATIONS).contains(&n) {
                     return self;

@@ -4,6 +4,8 @@
 
 use std::rc::Rc;
 
+use cf_engine::python::TrustChecks;
+use cf_engine::sensitivity::SensitivitySpec;
 use cf_engine::{AnalysisSpec, Method, RefuteReport, Refuter};
 
 use super::{AppState, Busy, RunResult};
@@ -43,6 +45,8 @@ pub struct RefuteState {
     pub method: Option<Method>,
     /// Replications of each refuter.
     pub replications: usize,
+    /// The covariate the user compares a confounder with (`None`: the report's first pick).
+    pub sensitivity_benchmark: Option<String>,
     /// Share done of the tests running, in [0, 1].
     pub progress: f64,
     /// The tests in flight.
@@ -58,6 +62,7 @@ impl Default for RefuteState {
         RefuteState {
             method: None,
             replications: DEFAULT_REPLICATIONS,
+            sensitivity_benchmark: None,
             progress: 0.0,
             pending: None,
             result: None,
@@ -113,6 +118,32 @@ impl AppState {
             refuters: Refuter::ALL.to_vec(),
             replications: self.refute.replications,
         })
+    }
+
+    /// The benchmark covariate the sensitivity analysis of the shown run compares with: the
+    /// user's pick while the report has bounds for it, else the one the report compares with
+    /// first (the strongest covariate of one regressor).
+    pub fn sensitivity_benchmark(&self) -> Option<String> {
+        let report = self.result.as_ref()?.report.sensitivity.as_ref()?;
+        self.refute
+            .sensitivity_benchmark
+            .clone()
+            .filter(|p| report.sensitivity.bounds.iter().any(|b| &b.benchmark == p))
+            .or_else(|| report.compare_first.clone())
+    }
+
+    /// What "Copy as Python" adds for "Can it be trusted?": the sensitivity analysis with the
+    /// benchmark shown (when the run has one) and DoWhy's refuters of the method refuted, with
+    /// the replications set.
+    pub fn trust_checks(&self) -> TrustChecks {
+        let has_sensitivity = self.result.as_ref().is_some_and(|r| r.report.sensitivity.is_some());
+        TrustChecks {
+            sensitivity: has_sensitivity.then(|| SensitivitySpec {
+                benchmarks: self.sensitivity_benchmark().into_iter().collect(),
+                ..SensitivitySpec::default()
+            }),
+            refute: self.refute_method().map(|m| (m, self.refute.replications)),
+        }
     }
 
     /// The last tests when they were made on the shown run's settings (another run clears them

@@ -522,6 +522,30 @@ fn a_share_link_carries_the_uplift_models_split_costs_and_key() {
 }
 
 #[test]
+fn a_share_link_carries_the_refuters_and_the_sensitivity_benchmark() {
+    let made = analysis()
+        .reduce(Action::SetRefuteMethod(Method::Ipw))
+        .reduce(Action::SetRefuteReplications(200))
+        .reduce(Action::SetSensitivityBenchmark("age".into()));
+    let link = made.share_link(false).unwrap();
+    let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(link));
+    let restored = load_hashed(opened, 3, "abc", None);
+    assert_eq!(restored.refute.method, Some(Method::Ipw));
+    assert_eq!(restored.refute.replications, 200);
+    assert_eq!(restored.refute.sensitivity_benchmark.as_deref(), Some("age"));
+    // Without a run there is nothing to refute or compare with yet: Copy as Python adds neither.
+    assert_eq!(restored.trust_checks(), cf_engine::python::TrustChecks::default());
+    // A benchmark the file does not have is dropped, the rest still applies.
+    let mut shared = cf_share::decode(&made.share_link(false).unwrap()).unwrap();
+    shared.trust.as_mut().unwrap().sensitivity_benchmark = Some("nowhere".into());
+    let other =
+        Rc::new(AppState::new()).reduce(Action::OpenLink(cf_share::encode(&shared).unwrap()));
+    let other = load_hashed(other, 3, "abc", None);
+    assert_eq!(other.refute.sensitivity_benchmark, None);
+    assert_eq!(other.refute.replications, 200);
+}
+
+#[test]
 fn another_file_is_named_as_a_mismatch() {
     let link = analysis().share_link(false).unwrap();
     let opened = Rc::new(AppState::new()).reduce(Action::OpenLink(link));

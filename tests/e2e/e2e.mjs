@@ -264,6 +264,22 @@ test('can it be trusted: the refutation tests of the NSW example pass, equal the
   assert(summary.includes('5 of 5 passed'), `the summary: ${summary}`);
   assert(await page.locator('[data-testid=refuter-strip]').count() === 5, 'a distribution per refuter');
   await page.locator('[data-testid=refuters]').screenshot({ path: path.join(artifacts, 'refuters.png') });
+  // The checklist downloads as the CLI's numbers, one line per refuter.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-refuters-csv]')]);
+  const lines = fs.readFileSync(await dl.path(), 'utf8').trim().split('\r\n');
+  assert(lines.length === 6 && lines[0].startsWith('refuter,method,arm,estimate,std_error,new_effect'), `refuters CSV: ${lines[0]} (${lines.length} lines)`);
+  const placebo = lines[1].split(',');
+  assert(placebo[0] === 'placebo' && placebo[1] === 'ols', `the placebo line: ${lines[1]}`);
+  close(Number(placebo[8]), ref.refuters[0].p_value, 1e-15, 'the downloaded placebo p-value vs CLI');
+  close(Number(placebo[5]), ref.refuters[0].new_effect, 1e-12, 'the downloaded placebo mean vs CLI');
+  // "Copy as Python" carries the checks as set: the benchmark shown, the method refuted, its replications.
+  const bench = await page.locator('[data-testid=benchmark-select]').inputValue();
+  await page.click('[data-testid=copy-python]');
+  const script = await page.locator('[data-testid=python-script]').textContent();
+  for (const want of [`SENS_BENCHMARKS = ["${bench}"]`, 'REFUTE_METHOD = "ols"', 'REFUTE_N = 100',
+    '    sensitivity(y, t, X, arm)', '    dowhy_refuters(y, t, X, arm)', 'model.refute_estimate(']) {
+    assert(script.includes(want), `the script has ${want}`);
+  }
 
   // Cancel: a long set of tests stops, the page keeps the results and the last tests, and the
   // worker (restarted, the file read again) answers the next request.
@@ -298,6 +314,12 @@ test('experiment mode: the NSW example reads as an A/B test equal to counterfact
   close(Number(c.mde), ref.mde.absolute, 1e-12, 'MDE vs CLI');
   close(Number(c.cuped), ref.cuped.lift.estimate, 1e-12, 'CUPED lift vs CLI');
   close(Number(c.varianceReduction), ref.cuped.variance_reduction, 1e-12, 'CUPED variance reduction vs CLI');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-experiment-csv]')]);
+  const [head, row] = fs.readFileSync(await dl.path(), 'utf8').trim().split('\r\n').map((l) => l.split(','));
+  const cell = (name) => Number(row[head.indexOf(name)]);
+  close(cell('lift'), ref.lift.estimate, 1e-15, 'the downloaded lift vs CLI');
+  close(cell('cuped_lift'), ref.cuped.lift.estimate, 1e-15, 'the downloaded CUPED lift vs CLI');
+  close(cell('mde'), ref.mde.absolute, 1e-15, 'the downloaded MDE vs CLI');
   close(Number(c.fP), ref.balance.f_test.p_value, 1e-12, 'balance F-test p vs CLI');
   // The power calculator at the MDE gives the MDE's power, 80 % (plus the far tail of the
   // two-sided test, about 1e-6 here, which the MDE's formula leaves out).

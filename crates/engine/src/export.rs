@@ -166,6 +166,141 @@ pub fn results_csv(report: &Report) -> String {
     out
 }
 
+/// Writes `rows` (the first is the header) as CSV lines, each field quoted as [`field`] says.
+fn csv_lines(rows: Vec<Vec<String>>) -> String {
+    let mut out = String::new();
+    for cells in rows {
+        let cells: Vec<String> = cells.iter().map(|c| field(c)).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// The refutation tests as CSV: one line per refuter, method and arm.
+///
+/// Columns: `refuter`, `method`, `arm` (empty for one comparison), `estimate`, `std_error`,
+/// `new_effect`, `new_low`, `new_high` (the middle 1 − α of the replications), `p_value` (the
+/// placebo test's), `replications` (fitted), `failed`, `passed` (`true`/`false`), `verdict`;
+/// then a line per method that could not be fitted (its message in `verdict`, `passed` empty).
+pub fn refuters_csv(report: &crate::RefuteReport) -> String {
+    let header = [
+        "refuter",
+        "method",
+        "arm",
+        "estimate",
+        "std_error",
+        "new_effect",
+        "new_low",
+        "new_high",
+        "p_value",
+        "replications",
+        "failed",
+        "passed",
+        "verdict",
+    ];
+    let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    for r in &report.refuters {
+        rows.push(vec![
+            r.refuter.as_str().to_string(),
+            r.method.as_str().to_string(),
+            r.arm.clone().unwrap_or_default(),
+            num(r.estimate),
+            num(r.std_error),
+            num(r.new_effect),
+            num(r.new_interval[0]),
+            num(r.new_interval[1]),
+            opt_num(r.p_value),
+            r.new_estimates.len().to_string(),
+            r.failed.to_string(),
+            r.passed.to_string(),
+            r.verdict.clone(),
+        ]);
+    }
+    for f in &report.errors {
+        let mut cells = vec![String::new(); header.len()];
+        cells[1] = f.method.as_str().to_string();
+        cells[2] = f.arm.clone().unwrap_or_default();
+        cells[header.len() - 1] = f.message.clone();
+        rows.push(cells);
+    }
+    csv_lines(rows)
+}
+
+/// The experiment readout as CSV: one line per comparison.
+///
+/// Columns: `arm` (empty for one comparison), `control_mean`, `control_se`, `n_control`,
+/// `treated_mean`, `treated_se`, `n_treated`, `lift`, `lift_se`, `lift_low`, `lift_high`,
+/// `relative_lift`, `relative_low`, `relative_high` (empty when the control mean is 0),
+/// `cuped_lift`, `cuped_se`, `cuped_low`, `cuped_high`, `variance_reduction` (empty without
+/// CUPED), `balance_f`, `balance_p` (the omnibus test, empty when it was skipped), `mde`,
+/// `mde_relative`, `power`, `alpha`, `binary_outcome`.
+pub fn experiment_csv(report: &crate::experiment::ExperimentReport) -> String {
+    let header = [
+        "arm",
+        "control_mean",
+        "control_se",
+        "n_control",
+        "treated_mean",
+        "treated_se",
+        "n_treated",
+        "lift",
+        "lift_se",
+        "lift_low",
+        "lift_high",
+        "relative_lift",
+        "relative_low",
+        "relative_high",
+        "cuped_lift",
+        "cuped_se",
+        "cuped_low",
+        "cuped_high",
+        "variance_reduction",
+        "balance_f",
+        "balance_p",
+        "mde",
+        "mde_relative",
+        "power",
+        "alpha",
+        "binary_outcome",
+    ];
+    let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    for c in &report.comparisons {
+        let rel = c.relative_lift.as_ref();
+        let cuped = c.cuped.as_ref();
+        let f = c.balance.f_test.as_ref();
+        rows.push(vec![
+            c.arm.clone().unwrap_or_default(),
+            num(c.control.mean),
+            num(c.control.std_error),
+            c.n_control.to_string(),
+            num(c.treated.mean),
+            num(c.treated.std_error),
+            c.n_treated.to_string(),
+            num(c.lift.estimate),
+            num(c.lift.std_error),
+            num(c.lift.ci[0]),
+            num(c.lift.ci[1]),
+            opt_num(rel.map(|r| r.estimate)),
+            opt_num(rel.map(|r| r.ci[0])),
+            opt_num(rel.map(|r| r.ci[1])),
+            opt_num(cuped.map(|k| k.lift.estimate)),
+            opt_num(cuped.map(|k| k.lift.std_error)),
+            opt_num(cuped.map(|k| k.lift.ci[0])),
+            opt_num(cuped.map(|k| k.lift.ci[1])),
+            opt_num(cuped.map(|k| k.variance_reduction)),
+            opt_num(f.map(|f| f.f)),
+            opt_num(f.map(|f| f.p_value)),
+            num(c.mde.absolute),
+            opt_num(c.mde.relative),
+            num(c.mde.power),
+            num(c.mde.alpha),
+            c.binary_outcome.to_string(),
+        ]);
+    }
+    csv_lines(rows)
+}
+
 /// The per-unit effects of a report as CSV: `row` (the data row's 0-based position in the file,
 /// pandas' default index), `arm` for multi-arm data, then one column per meta-learner; `None` when
 /// no meta-learner gave per-unit effects.

@@ -383,3 +383,28 @@ fn errors_name_the_column_and_never_panic() {
     let e = experiment::analyze(&h, &spec("segment", "visit", &[])).unwrap_err();
     assert!(matches!(e, AnalysisError::NeedControl { .. }), "{e}");
 }
+
+/// The readout's CSV: a header and one line per comparison, each number at full precision.
+#[test]
+fn the_readout_downloads_as_csv() {
+    let t = load("nsw_experimental");
+    let r = experiment::analyze(&t, &spec("treat", "re78", &NSW)).unwrap();
+    let csv = cf_engine::export::experiment_csv(&r);
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 1 + r.comparisons.len());
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let row: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(header.len(), row.len());
+    let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    let c = &r.comparisons[0];
+    assert_eq!(cell("lift").parse::<f64>().unwrap(), c.lift.estimate);
+    assert_eq!(cell("lift_low").parse::<f64>().unwrap(), c.lift.ci[0]);
+    assert_eq!(cell("control_mean").parse::<f64>().unwrap(), c.control.mean);
+    assert_eq!(cell("n_treated"), "185");
+    assert_eq!(
+        cell("variance_reduction").parse::<f64>().unwrap(),
+        c.cuped.as_ref().unwrap().variance_reduction
+    );
+    assert_eq!(cell("binary_outcome"), "false");
+    assert_eq!(cell("arm"), "");
+}

@@ -125,3 +125,23 @@ fn a_stop_keeps_what_was_done() {
     assert_eq!(r.refuters[1].new_estimates.len(), 5);
     assert!(r.warnings.iter().any(|w| w.starts_with("stopped before the end")));
 }
+
+/// The refuters' CSV: one line per refuter with its verdict, the placebo's p-value only on its
+/// line, numbers that read back to the report's.
+#[test]
+fn the_refuters_download_as_csv() {
+    let table = no_effect(400, 0.0, 0.8, 3);
+    let r = run(&table, &spec(&["x"], vec![Method::Ols]), &[Refuter::Placebo, Refuter::Subset], 20);
+    let csv = cf_engine::export::refuters_csv(&r);
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[0].starts_with("refuter,method,arm,estimate,std_error,new_effect"));
+    assert!(lines[1].starts_with("placebo,ols,,"));
+    assert!(lines[2].starts_with("subset,ols,,"));
+    let cells: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(cells[3].parse::<f64>().unwrap(), r.refuters[0].estimate);
+    assert_eq!(cells[8].parse::<f64>().unwrap(), r.refuters[0].p_value.unwrap());
+    assert_eq!(lines[2].split(',').nth(8), Some(""));
+    assert_eq!(cells[9], "20");
+    assert!(lines[1].contains(&format!(",{},", r.refuters[0].passed)));
+}

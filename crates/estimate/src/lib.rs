@@ -45,7 +45,7 @@ pub use meta::{
     CLIP, DrLearnerParams, MetaLearnerFit, RLearnerParams, SLearnerParams, SplitMix64,
     TLearnerParams, XLearnerParams, clip_propensity, folds,
 };
-pub use ols::{COLLINEAR_TOL, OlsFit, Robust, ols};
+pub use ols::{COLLINEAR_TOL, OlsFit, Residualizer, Robust, ols, weighted_slope};
 pub use weighting::{AipwParams, IpwParams, WeightingFit};
 
 use std::fmt;

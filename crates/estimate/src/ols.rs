@@ -130,6 +130,87 @@ pub fn ols(y: &[f64], x: &[&[f64]], names: &[String], robust: Robust) -> Result<
     Ok(OlsFit { intercept, coef, se, se_hc1, df_resid, n, rss })
 }
 
+/// The first slope of the weighted least-squares fit of `y` on `[1, x]` with weights `w ≥ 0`
+/// (rows of weight 0 left out, a row of weight k counted k times): what the OLS of a bootstrap
+/// resample or a subset gives, without copying the rows.
+///
+/// # Errors
+/// Fewer weighted rows than regressors; a constant or collinear column among the weighted rows.
+pub fn weighted_slope(y: &[f64], x: &[&[f64]], w: &[f64], names: &[String]) -> Result<f64, Error> {
+    let name = |j: usize| names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1));
+    let total: f64 = w.iter().sum();
+    let rows = w.iter().filter(|v| **v > 0.0).count();
+    if rows <= x.len() + 1 {
+        return Err(Error::TooFewRows { need: x.len() + 2, got: rows });
+    }
+    let wmean = |c: &[f64]| c.iter().zip(w).map(|(v, w)| v * w).sum::<f64>() / total;
+    let mut cols: Vec<&[f64]> = x.to_vec();
+    cols.push(y);
+    let means: Vec<f64> = cols.iter().map(|c| wmean(c)).collect();
+    let mut scales = Vec::with_capacity(cols.len());
+    for (j, c) in cols.iter().enumerate() {
+        let m = means[j];
+        let (ss, mx) =
+            c.iter().zip(w).filter(|(_, w)| **w > 0.0).fold((0.0, 0.0_f64), |(ss, mx), (v, w)| {
+                (ss + w * (v - m) * (v - m), mx.max(v.abs()))
+            });
+        let sd = ss.sqrt();
+        if j < x.len() && !(sd > 1e-12 * mx.max(f64::MIN_POSITIVE) * total.sqrt()) {
+            return Err(Error::Constant { column: name(j) });
+        }
+        scales.push(if j < x.len() { sd } else { 1.0 });
+    }
+    let root: Vec<f64> = w.iter().map(|v| v.sqrt()).collect();
+    let g_aug = linalg::gram(&cols, &means, &scales, Some(&root), BLOCK);
+    let p = x.len();
+    let g = g_aug.leading(p);
+    let zty: Vec<f64> = (0..p).map(|j| g_aug[(j, p)]).collect();
+    let chol = Cholesky::named(&g, &name)?;
+    let beta = chol.solve(&zty, Sweep::Columns);
+    Ok(beta[0] / scales[0])
+}
+
+/// Residuals on `[1, X]` for any number of vectors, with `X'X` factored once: the
+/// Frisch–Waugh–Lovell route to one coefficient of a regression whose other regressors stay the
+/// same (a refuter that shuffles the treatment, replaces the outcome or adds one column refits
+/// the regression this way in O(n·p) instead of O(n·p²)).
+#[derive(Debug, Clone)]
+pub struct Residualizer<'a> {
+    x: Vec<&'a [f64]>,
+    means: Vec<f64>,
+    scales: Vec<f64>,
+    chol: Cholesky,
+}
+
+impl<'a> Residualizer<'a> {
+    /// Factors the centred, scaled `X'X` of the columns `x` (all of one length).
+    ///
+    /// # Errors
+    /// A constant or collinear column, named by `names`.
+    pub fn new(x: &[&'a [f64]], names: &[String]) -> Result<Self, Error> {
+        let name = |j: usize| names.get(j).cloned().unwrap_or_else(|| format!("x{}", j + 1));
+        let (means, scales) = center_scale(x, &name)?;
+        let g = linalg::gram(x, &means, &scales, None, BLOCK);
+        let chol = Cholesky::named(&g, &name)?;
+        Ok(Residualizer { x: x.to_vec(), means, scales, chol })
+    }
+
+    /// The residuals of `v` regressed on `[1, X]` (least squares), refined once when `X` is
+    /// nearly collinear, as [`ols`] does.
+    pub fn residualize(&self, v: &[f64]) -> Vec<f64> {
+        let (x, m, s) = (&self.x[..], &self.means[..], &self.scales[..]);
+        let v_mean = mean(v);
+        let centred: Vec<f64> = v.iter().map(|a| a - v_mean).collect();
+        let beta = self.chol.solve(&cross(x, m, s, &centred), Sweep::Columns);
+        let mut r = residuals(v, v_mean, x, m, s, &beta);
+        if self.chol.min_pivot < REFINE_BELOW {
+            let d = self.chol.solve(&cross(x, m, s, &r), Sweep::Columns);
+            r = residuals(&r, mean(&r), x, m, s, &d);
+        }
+        r
+    }
+}
+
 /// Column means and root sums of squares about them (`‖x − x̄‖`); a column with no variation,
 /// relative to its magnitude, is [`Error::Constant`].
 pub(crate) fn center_scale(
@@ -203,6 +284,47 @@ mod tests {
         assert!((fit.coef[0] - 3.0).abs() < 1e-12);
         assert!((fit.coef[1] + 0.5).abs() < 1e-12);
         assert!(fit.rss < 1e-20);
+    }
+
+    #[test]
+    fn frisch_waugh_lovell_gives_the_regression_coefficient() {
+        let x1: Vec<f64> = (0..300).map(|i| (f64::from(i) * 0.37).sin() * 1e3).collect();
+        let x2: Vec<f64> = (0..300).map(|i| f64::from(i % 7)).collect();
+        let t: Vec<f64> = (0..300).map(|i| f64::from(u8::from((i * 7919) % 3 == 0))).collect();
+        let y: Vec<f64> = (0..300)
+            .map(|i| 2.5 * t[i] + 0.01 * x1[i] - x2[i] + (f64::from(i as u32) * 1.3).cos())
+            .collect();
+        let fit = ols(&y, &[&t, &x1, &x2], &names(3), Robust::Only(0)).unwrap();
+        let r = Residualizer::new(&[&x1, &x2], &names(2)).unwrap();
+        let tr = r.residualize(&t);
+        let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(a, b)| a * b).sum::<f64>();
+        let beta = dot(&tr, &y) / dot(&tr, &tr);
+        assert!((beta - fit.coef[0]).abs() < 1e-10 * fit.coef[0].abs(), "{beta} {}", fit.coef[0]);
+        // Residuals are orthogonal to the intercept and every column.
+        for c in [&x1, &x2] {
+            assert!(dot(&tr, c).abs() < 1e-9 * dot(c, c).sqrt());
+        }
+        assert!(tr.iter().sum::<f64>().abs() < 1e-9);
+        assert!(Residualizer::new(&[&x1, &x1], &names(2)).is_err());
+    }
+
+    #[test]
+    fn a_weighted_slope_is_the_slope_of_the_repeated_rows() {
+        let x1: Vec<f64> = (0..200).map(|i| (f64::from(i) * 0.37).sin() * 1e3).collect();
+        let t: Vec<f64> = (0..200).map(|i| f64::from(u8::from(i % 3 == 0))).collect();
+        let y: Vec<f64> = (0..200)
+            .map(|i| 2.0 * t[i] + 0.01 * x1[i] + (f64::from(i as u32) * 1.3).cos())
+            .collect();
+        let w: Vec<f64> = (0..200).map(|i| f64::from((i * 7) as u32 % 4)).collect();
+        let pick = |v: &[f64]| -> Vec<f64> {
+            v.iter().zip(&w).flat_map(|(a, k)| std::iter::repeat_n(*a, *k as usize)).collect()
+        };
+        let (tr, xr, yr) = (pick(&t), pick(&x1), pick(&y));
+        let full = ols(&yr, &[&tr, &xr], &names(2), Robust::Only(0)).unwrap();
+        let got = weighted_slope(&y, &[&t, &x1], &w, &names(2)).unwrap();
+        assert!((got - full.coef[0]).abs() < 1e-10 * full.coef[0].abs(), "{got} {}", full.coef[0]);
+        let zero = vec![0.0; 200];
+        assert!(weighted_slope(&y, &[&t, &x1], &zero, &names(2)).is_err());
     }
 
     #[test]

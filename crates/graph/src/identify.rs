@@ -1,5 +1,8 @@
 //! Identification of the effect of one treatment `x` on one outcome `y`.
 //!
+//! Every function here reads the graph's directed edges only: undecided edges `a -- b` are not
+//! seen (and [`identify`] refuses a graph that has them). [`crate::cpdag`] handles those.
+//!
 //! **Back-door.** A set Z of observed nodes satisfies the back-door criterion when it holds no
 //! descendant of x and d-separates x from y once x's outgoing edges are removed (G with x's
 //! out-edges cut, "G_x̲"). Every inclusion-minimal such set lies among the ancestors of {x, y} in
@@ -189,9 +192,21 @@ pub fn check_adjustment(g: &Dag, x: usize, y: usize, adjusted: &[String]) -> Adj
 
 /// Runs every identification for `x → y` (names).
 ///
+/// The analyses here read the directed edges only; a graph with undecided edges is refused
+/// (see [`crate::cpdag::identify_cpdag`] for the adjustment sets that hold however they are
+/// oriented).
+///
 /// # Errors
-/// An unknown name, or x = y.
+/// An unknown name, x = y, or [`GraphError::Undecided`] when the graph has undecided edges.
 pub fn identify(g: &Dag, x: &str, y: &str) -> Result<Identification, GraphError> {
+    if g.has_undirected() {
+        let edges = g
+            .undirected_edges()
+            .iter()
+            .map(|&(a, b)| (g.name(a).to_string(), g.name(b).to_string()))
+            .collect();
+        return Err(GraphError::Undecided { edges });
+    }
     let (xi, yi) = (g.require(x)?, g.require(y)?);
     if xi == yi {
         return Err(GraphError::Parse {
@@ -253,6 +268,13 @@ pub fn backdoor(g: &Dag, x: usize, y: usize) -> Backdoor {
 
 /// All inclusion-minimal back-door sets (node indices).
 pub fn minimal_separators(g: &Dag, x: usize, y: usize) -> Vec<Vec<usize>> {
+    backdoor_graph(g, x, y).minimal_separators(x, y)
+}
+
+/// The undirected graph whose x–y vertex separators are the back-door sets: the moral graph of
+/// the ancestors of {x, y} in G with x's out-edges cut, with the nodes that may not be adjusted
+/// for (latent ones, descendants of x) eliminated.
+pub(crate) fn backdoor_graph(g: &Dag, x: usize, y: usize) -> Undirected {
     let n = g.len();
     let cut = mask(n, &[x]);
     // Ancestors of {x, y} in G with x's out-edges cut.
@@ -273,46 +295,61 @@ pub fn minimal_separators(g: &Dag, x: usize, y: usize) -> Vec<Vec<usize>> {
     };
     let de_x = g.descendants(&[x]);
     // Moral graph of that ancestral set.
-    let mut adj = vec![vec![false; n]; n];
-    let link = |a: usize, b: usize, adj: &mut Vec<Vec<bool>>| {
-        if a != b {
-            adj[a][b] = true;
-            adj[b][a] = true;
-        }
-    };
+    let mut h = Undirected { adj: vec![vec![false; n]; n], alive: an.clone() };
     for v in (0..n).filter(|&v| an[v]) {
         let ps: Vec<usize> = g.parents(v).iter().copied().filter(|&p| !cut[p] && an[p]).collect();
         for (i, &p) in ps.iter().enumerate() {
-            link(p, v, &mut adj);
+            h.link(p, v);
             for &q in &ps[i + 1..] {
-                link(p, q, &mut adj);
+                h.link(p, q);
             }
         }
     }
     // Eliminate what may not be adjusted for.
-    let mut alive: Vec<bool> = an.clone();
-    for v in 0..n {
-        if alive[v] && v != x && v != y && (g.nodes()[v].latent || de_x[v]) {
-            let nb: Vec<usize> = (0..n).filter(|&u| alive[u] && adj[v][u]).collect();
-            for (i, &a) in nb.iter().enumerate() {
-                for &b in &nb[i + 1..] {
-                    link(a, b, &mut adj);
-                }
-            }
-            alive[v] = false;
+    for (v, &de) in de_x.iter().enumerate() {
+        if h.alive[v] && v != x && v != y && (g.nodes()[v].latent || de) {
+            h.eliminate(v);
         }
     }
-    let h = Undirected { adj, alive };
-    h.minimal_separators(x, y)
+    h
 }
 
 /// An undirected graph on the `alive` vertices.
-struct Undirected {
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Undirected {
     adj: Vec<Vec<bool>>,
     alive: Vec<bool>,
 }
 
 impl Undirected {
+    fn link(&mut self, a: usize, b: usize) {
+        if a != b {
+            self.adj[a][b] = true;
+            self.adj[b][a] = true;
+        }
+    }
+
+    /// Removes `v`, joining its neighbours (separation by sets without `v` is unchanged).
+    pub(crate) fn eliminate(&mut self, v: usize) {
+        let n = self.alive.len();
+        let nb: Vec<usize> = (0..n).filter(|&u| self.alive[u] && self.adj[v][u]).collect();
+        for (i, &a) in nb.iter().enumerate() {
+            for &b in &nb[i + 1..] {
+                self.link(a, b);
+            }
+        }
+        for u in 0..n {
+            self.adj[v][u] = false;
+            self.adj[u][v] = false;
+        }
+        self.alive[v] = false;
+    }
+
+    /// Whether `v` is a vertex.
+    pub(crate) fn is_alive(&self, v: usize) -> bool {
+        self.alive[v]
+    }
+
     /// The component of `start` avoiding `removed`.
     fn component(&self, start: usize, removed: &[bool]) -> Vec<bool> {
         let n = self.alive.len();
@@ -344,7 +381,9 @@ impl Undirected {
         out
     }
 
-    fn minimal_separators(&self, a: usize, b: usize) -> Vec<Vec<usize>> {
+    /// The inclusion-minimal a–b vertex separators (`[[]]` when a and b are not connected, `[]`
+    /// when they are adjacent), at most `MAX_SETS`.
+    pub(crate) fn minimal_separators(&self, a: usize, b: usize) -> Vec<Vec<usize>> {
         let n = self.alive.len();
         if self.adj[a][b] {
             return Vec::new();

@@ -8,6 +8,13 @@
 //! DOT: `digraph { X -> Y; A [pos="1,2"] }`, with edge chains and `{A B}` groups; node, edge and
 //! graph default statements and graph attributes are skipped. Counterfact writes its roles as
 //! `role="exposure"` and `latent="true"` attributes, which Graphviz ignores.
+//!
+//! Undecided edges (a CPDAG's `a -- b`) are read only by [`parse_pdag`]: in DAGitty as
+//! `pdag { a -- b; c -> d }` (or `--` inside `dag { }`), in DOT as `a -> b [dir=none]` in a
+//! `digraph` (Graphviz's convention), as `a -- b`, or in an undirected `graph { a -- b }`.
+//! [`parse`] refuses them, so what it returns is always a DAG. [`to_dagitty`] writes a graph with
+//! undecided edges as `pdag { … }` with `--`, [`to_dot`] with `[dir=none]`; a graph without them
+//! is written as a DAG.
 
 use crate::{Dag, GraphError, Role};
 
@@ -184,16 +191,31 @@ pub fn detect(text: &str) -> Format {
     }
 }
 
-/// Reads a graph in either format (detected by [`detect`]).
+/// Reads a DAG in either format (detected by [`detect`]); undecided edges are refused.
 ///
 /// # Errors
 /// [`GraphError::Parse`] with line and column; [`GraphError::Cycle`] for a cyclic graph.
 pub fn parse(text: &str) -> Result<Dag, GraphError> {
+    parse_with(text, false)
+}
+
+/// Reads a graph that may have undecided edges (a CPDAG, or a DAG), in either format: DAGitty's
+/// `pdag { a -- b; c -> d }` or `--` in `dag { }`; DOT's `a -> b [dir=none]` or `a -- b` in a
+/// `digraph`, or `a -- b` in an undirected `graph { }`. When an edge between two nodes is given
+/// twice, the later one wins.
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_pdag(text: &str) -> Result<Dag, GraphError> {
+    parse_with(text, true)
+}
+
+fn parse_with(text: &str, partial: bool) -> Result<Dag, GraphError> {
     let format = detect(text);
     let lexer = lex(text)?;
     let toks = lexer.toks;
     let end = toks.last().map_or((1, 1), |t| (t.1, t.2 + 1));
-    let mut p = Parser { toks, i: 0, end, format, g: Dag::new() };
+    let mut p = Parser { toks, i: 0, end, format, partial, dot_undirected: false, g: Dag::new() };
     p.graph()?;
     Ok(p.g)
 }
@@ -203,7 +225,22 @@ struct Parser {
     i: usize,
     end: (usize, usize),
     format: Format,
+    /// Undecided edges allowed ([`parse_pdag`]).
+    partial: bool,
+    /// Inside DOT's undirected `graph { }`.
+    dot_undirected: bool,
     g: Dag,
+}
+
+/// A parsed attribute list: `(key, value)` pairs.
+type Attributes = Vec<(String, Option<String>)>;
+
+/// Whether edge attributes ask for no arrowhead (`dir=none`).
+fn undirected_attr(attrs: &Attributes) -> bool {
+    attrs.iter().any(|(k, v)| {
+        k.eq_ignore_ascii_case("dir")
+            && v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case("none"))
+    })
 }
 
 impl Parser {
@@ -230,17 +267,40 @@ impl Parser {
     }
 
     fn graph(&mut self) -> Result<(), GraphError> {
-        // Header: `dag` / `digraph` / `strict digraph` [name], or a bare body (DAGitty).
+        // Header: `dag` / `digraph` / `strict digraph` [name], or a bare body (DAGitty); with
+        // undecided edges allowed also `pdag` and DOT's (`strict`) `graph`.
         let mut saw_header = false;
+        let mut saw_kind = false;
         while let Some(Tok::Id(word)) = self.peek() {
             let w = word.to_ascii_lowercase();
             match (self.format, w.as_str()) {
+                (Format::Dot, "graph") if self.partial && !saw_kind => {
+                    saw_header = true;
+                    saw_kind = true;
+                    self.dot_undirected = true;
+                    self.i += 1;
+                }
                 (Format::Dot, "graph") if !saw_header => {
                     return self.fail("an undirected `graph` is not a causal DAG; use `digraph`");
                 }
-                (Format::Dot, "strict" | "digraph") | (Format::Dagitty, "dag") => {
+                (Format::Dot, "strict") => {
                     saw_header = true;
                     self.i += 1;
+                }
+                (Format::Dot, "digraph") | (Format::Dagitty, "dag") => {
+                    saw_header = true;
+                    saw_kind = true;
+                    self.i += 1;
+                }
+                (Format::Dagitty, "pdag") if self.partial => {
+                    saw_header = true;
+                    saw_kind = true;
+                    self.i += 1;
+                }
+                (Format::Dagitty, "mag" | "pag" | "graph") if self.partial => {
+                    return self.fail(format!(
+                        "a `{w}` is not a DAG or a CPDAG; Counterfact reads `dag {{ … }}` and `pdag {{ … }}`"
+                    ));
                 }
                 (Format::Dagitty, "pdag" | "mag" | "pag" | "graph") => {
                     return self
@@ -287,8 +347,9 @@ impl Parser {
         }
     }
 
-    /// A node or a `{…}` group, with attributes.
-    fn operand(&mut self) -> Result<Vec<usize>, GraphError> {
+    /// A node or a `{…}` group, with attributes (a node's own unless `node_attrs` is false: in
+    /// DOT, attributes after an edge's head belong to the edge).
+    fn operand(&mut self, node_attrs: bool) -> Result<Vec<usize>, GraphError> {
         if self.eat(&Tok::LBrace) {
             let mut out = Vec::new();
             while !self.eat(&Tok::RBrace) {
@@ -298,25 +359,27 @@ impl Parser {
                 if self.eat(&Tok::Semi) || self.eat(&Tok::Comma) {
                     continue;
                 }
-                out.extend(self.operand()?);
+                out.extend(self.operand(true)?);
             }
             return Ok(out);
         }
         let name = self.id()?;
         let v = self.g.add_node(&name);
-        if self.peek() == Some(&Tok::LBracket) {
+        if node_attrs && self.peek() == Some(&Tok::LBracket) {
             self.attributes(Some(v))?;
         }
         Ok(vec![v])
     }
 
-    fn attributes(&mut self, node: Option<usize>) -> Result<(), GraphError> {
+    /// An attribute list `[…]`, applied to `node` when given, and returned.
+    fn attributes(&mut self, node: Option<usize>) -> Result<Attributes, GraphError> {
         self.i += 1; // [
+        let mut out = Vec::new();
         loop {
             match self.peek().cloned() {
                 Some(Tok::RBracket) => {
                     self.i += 1;
-                    return Ok(());
+                    return Ok(out);
                 }
                 Some(Tok::Comma | Tok::Semi) => self.i += 1,
                 Some(Tok::Id(key)) => {
@@ -325,6 +388,7 @@ impl Parser {
                     if let Some(v) = node {
                         self.apply(v, &key, value.as_deref())?;
                     }
+                    out.push((key, value));
                 }
                 _ => return self.fail("expected an attribute or `]`"),
             }
@@ -363,7 +427,7 @@ impl Parser {
                 let w = w.to_ascii_lowercase();
                 if matches!(w.as_str(), "node" | "edge" | "graph") && *next == Tok::LBracket {
                     self.i += 1;
-                    return self.attributes(None);
+                    return self.attributes(None).map(|_| ());
                 }
                 if *next == Tok::Equals {
                     self.i += 2;
@@ -372,49 +436,100 @@ impl Parser {
                 }
             }
         }
-        let mut left = self.operand()?;
+        let dot = self.format == Format::Dot;
+        let mut left = self.operand(true)?;
+        // DOT's edge attributes follow the whole chain (`a -> b -> c [dir=none]`), so DOT edges
+        // wait for them; DAGitty's are added as they come.
+        let mut pending: Vec<Link> = Vec::new();
         loop {
             let op = match self.peek() {
                 Some(Tok::Arrow) => Tok::Arrow,
                 Some(Tok::Back) => Tok::Back,
                 Some(Tok::Both) => Tok::Both,
+                Some(Tok::Undirected) if self.partial => Tok::Undirected,
                 Some(Tok::Undirected) => {
                     return self.fail("an undirected edge `--` has no causal direction; use `->`");
                 }
-                _ => return Ok(()),
+                _ => break,
             };
+            if self.dot_undirected && op != Tok::Undirected {
+                return self.fail(
+                    "an undirected `graph` has only undecided edges `--`; use `digraph` for arrows",
+                );
+            }
             let (line, column) = self.here();
             self.i += 1;
-            let right = self.operand()?;
-            if self.peek() == Some(&Tok::LBracket) {
+            let right = self.operand(!dot)?;
+            if !dot && self.peek() == Some(&Tok::LBracket) {
                 self.attributes(None)?;
             }
-            for &a in &left {
-                for &b in &right {
-                    let at = |e: GraphError| match e {
-                        GraphError::Cycle { cycle } => GraphError::Parse {
-                            line,
-                            column,
-                            message: GraphError::Cycle { cycle }.to_string(),
-                        },
-                        other => other,
-                    };
-                    match op {
-                        Tok::Arrow => self.g.add_edge(a, b).map_err(at)?,
-                        Tok::Back => self.g.add_edge(b, a).map_err(at)?,
-                        _ => {
-                            let (na, nb) = (self.g.name(a).to_string(), self.g.name(b).to_string());
-                            let u = self.g.add_node(&format!("U_{na}_{nb}"));
-                            self.g.node_mut(u).latent = true;
-                            self.g.add_edge(u, a).map_err(at)?;
-                            self.g.add_edge(u, b).map_err(at)?;
-                        }
-                    }
-                }
+            let link = Link { op, left, right: right.clone(), line, column };
+            if dot {
+                pending.push(link);
+            } else {
+                self.link(&link, false)?;
             }
             left = right;
         }
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let (line, column) = self.here();
+        let undirected =
+            self.peek() == Some(&Tok::LBracket) && undirected_attr(&self.attributes(None)?);
+        if undirected && !self.partial {
+            return Err(GraphError::Parse {
+                line,
+                column,
+                message: "an undirected edge `[dir=none]` has no causal direction; use `->`".into(),
+            });
+        }
+        for link in &pending {
+            self.link(link, undirected)?;
+        }
+        Ok(())
     }
+
+    /// Adds the edges of one link of an edge chain (every left node to every right node);
+    /// `undirected` makes arrows undecided edges (DOT's `dir=none`).
+    fn link(&mut self, link: &Link, undirected: bool) -> Result<(), GraphError> {
+        let (line, column) = (link.line, link.column);
+        let at = |e: GraphError| match e {
+            GraphError::Cycle { cycle } => {
+                GraphError::Parse { line, column, message: GraphError::Cycle { cycle }.to_string() }
+            }
+            other => other,
+        };
+        for &a in &link.left {
+            for &b in &link.right {
+                match link.op {
+                    Tok::Undirected => self.g.add_undirected_edge(a, b).map_err(at)?,
+                    Tok::Arrow | Tok::Back if undirected => {
+                        self.g.add_undirected_edge(a, b).map_err(at)?;
+                    }
+                    Tok::Arrow => self.g.add_edge(a, b).map_err(at)?,
+                    Tok::Back => self.g.add_edge(b, a).map_err(at)?,
+                    _ => {
+                        let (na, nb) = (self.g.name(a).to_string(), self.g.name(b).to_string());
+                        let u = self.g.add_node(&format!("U_{na}_{nb}"));
+                        self.g.node_mut(u).latent = true;
+                        self.g.add_edge(u, a).map_err(at)?;
+                        self.g.add_edge(u, b).map_err(at)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One `left op right` link of an edge chain, with the operator's position.
+struct Link {
+    op: Tok,
+    left: Vec<usize>,
+    right: Vec<usize>,
+    line: usize,
+    column: usize,
 }
 
 fn quote(name: &str) -> String {
@@ -434,9 +549,10 @@ fn fmt_num(v: f64) -> String {
     if s == "-0" { "0".into() } else { s.to_string() }
 }
 
-/// Writes DAGitty model code.
+/// Writes DAGitty model code: `dag { … }`, or `pdag { … }` with `a -- b` lines when the graph
+/// has undecided edges.
 pub fn to_dagitty(g: &Dag) -> String {
-    let mut out = String::from("dag {\n");
+    let mut out = String::from(if g.has_undirected() { "pdag {\n" } else { "dag {\n" });
     for n in g.nodes() {
         let mut attrs: Vec<String> = Vec::new();
         match n.role {
@@ -460,12 +576,15 @@ pub fn to_dagitty(g: &Dag) -> String {
     for (a, b) in g.edges() {
         out += &format!("{} -> {}\n", quote(g.name(a)), quote(g.name(b)));
     }
+    for &(a, b) in g.undirected_edges() {
+        out += &format!("{} -- {}\n", quote(g.name(a)), quote(g.name(b)));
+    }
     out.push('}');
     out.push('\n');
     out
 }
 
-/// Writes Graphviz DOT.
+/// Writes Graphviz DOT: a `digraph`, undecided edges as `a -> b [dir=none]`.
 pub fn to_dot(g: &Dag) -> String {
     let mut out = String::from("digraph {\n");
     for n in g.nodes() {
@@ -491,6 +610,9 @@ pub fn to_dot(g: &Dag) -> String {
     }
     for (a, b) in g.edges() {
         out += &format!("  {} -> {};\n", quote(g.name(a)), quote(g.name(b)));
+    }
+    for &(a, b) in g.undirected_edges() {
+        out += &format!("  {} -> {} [dir=none];\n", quote(g.name(a)), quote(g.name(b)));
     }
     out.push('}');
     out.push('\n');

@@ -115,6 +115,30 @@ pub struct Shared {
     /// "Who responds" and "Whom to target": the models, the split, the costs and values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uplift: Option<SharedUplift>,
+    /// "Can it be trusted?": the refuters' settings and the sensitivity benchmark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<SharedTrust>,
+}
+
+/// The settings of "Can it be trusted?" in a link (a field a link does not have takes the
+/// page's default).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SharedTrust {
+    /// The method the refuters refit (`None`: the page's pick, OLS when it ran).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refute_method: Option<cf_engine::Method>,
+    /// Replications of each refuter.
+    pub replications: usize,
+    /// The covariate a confounder is compared with (`None`: the page's pick).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity_benchmark: Option<String>,
+}
+
+impl Default for SharedTrust {
+    fn default() -> Self {
+        SharedTrust { refute_method: None, replications: 100, sensitivity_benchmark: None }
+    }
 }
 
 impl Default for Shared {
@@ -127,6 +151,7 @@ impl Default for Shared {
             data: None,
             example: None,
             uplift: None,
+            trust: None,
         }
     }
 }
@@ -357,6 +382,14 @@ fn validate(s: &Shared) -> Result<(), ShareError> {
     if s.graph.as_ref().is_some_and(|g| g.len() > 1 << 20) {
         return bad("the graph is too large");
     }
+    if let Some(t) = &s.trust {
+        if !(2..=cf_engine::refutation::MAX_REPLICATIONS).contains(&t.replications) {
+            return bad("its number of refutation replications is out of range");
+        }
+        if t.sensitivity_benchmark.as_ref().is_some_and(|b| b.len() > 1000) {
+            return bad("its sensitivity benchmark's name is implausibly long");
+        }
+    }
     if let Some(u) = &s.uplift {
         let e = &u.economics;
         if [e.value, e.cost_per_treated, e.cost_per_conversion]
@@ -526,6 +559,7 @@ mod tests {
             data: None,
             example: None,
             uplift: None,
+            trust: None,
         }
     }
 
@@ -539,6 +573,22 @@ mod tests {
         let fp = Fingerprint::of(vec!["a".into()], 1, bytes);
         assert_eq!(fp.hash, hash_hex(fnv1a(bytes)));
         assert_eq!(hash_hex(fnv1a(b"")), "cbf29ce484222325");
+    }
+
+    #[test]
+    fn trust_settings_travel_and_are_checked() {
+        let mut s = sample();
+        s.trust = Some(SharedTrust {
+            refute_method: Some(cf_engine::Method::Ipw),
+            replications: 200,
+            sensitivity_benchmark: Some("re75".into()),
+        });
+        let link = encode(&s).unwrap();
+        assert_eq!(decode(&link).unwrap(), s);
+        // An older link has none: the page's defaults.
+        assert_eq!(decode(&encode(&sample()).unwrap()).unwrap().trust, None);
+        s.trust = Some(SharedTrust { replications: 1, ..SharedTrust::default() });
+        assert!(matches!(decode(&encode(&s).unwrap()), Err(ShareError::BadContent(_))));
     }
 
     #[test]
@@ -688,6 +738,7 @@ mod tests {
             data: Some(data.into()),
             example: None,
             uplift: None,
+            trust: None,
         };
         // This one was written with a fold column and a seed, which the page never sets: it is
         // refused now. Without them (as the page wrote its links), the same link opens.

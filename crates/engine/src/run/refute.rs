@@ -187,7 +187,7 @@ impl Setup<'_> {
                     }
                     let mut rng = SplitMix64(seed(self.spec.options.seed, [c, m, r]));
                     let (reps, failed) =
-                        self.replicate(refuter, method, &data, replications, &mut rng, work);
+                        self.replicate(refuter, method, &data, replications, &mut rng, work, true);
                     let mut result = self.judge(refuter, method, e.estimate, e.std_error, ci, reps);
                     result.failed = failed;
                     result.arm = cmp.arm.clone();
@@ -202,6 +202,14 @@ impl Setup<'_> {
     }
 
     /// The estimates of `n` replications of one refuter, and how many could not be fitted.
+    ///
+    /// `fast`: OLS under the refuters that change only the treatment, only the outcome or add
+    /// one column (placebo, dummy outcome, random common cause) is refitted by Frisch–Waugh–
+    /// Lovell on the covariates' factored `X'X`: the same coefficient up to rounding, from the
+    /// same random draws, in O(n·p) per replication instead of O(n·p²). Under subsets and the
+    /// bootstrap it is a weighted fit (weights 0/1, or how often a row was drawn) on the rows
+    /// in place, with no copy of the data.
+    #[allow(clippy::too_many_arguments)]
     fn replicate(
         &self,
         refuter: Refuter,
@@ -210,10 +218,86 @@ impl Setup<'_> {
         n: usize,
         rng: &mut SplitMix64,
         work: &mut Work<'_>,
+        fast: bool,
     ) -> (Vec<f64>, usize) {
         let rows = data.y.len();
         let dummy = (refuter == Refuter::DummyOutcome).then(|| dummy_basis(data));
         let (mut reps, mut failed) = (Vec::with_capacity(n), 0);
+        let fwl = (fast
+            && method == Method::Ols
+            && !data.x.is_empty()
+            && matches!(refuter, Refuter::Placebo | Refuter::DummyOutcome | Refuter::RandomCause))
+        .then(|| Fwl::new(data, &self.design.covariate_names))
+        .flatten();
+        if fast && method == Method::Ols && matches!(refuter, Refuter::Subset | Refuter::Bootstrap)
+        {
+            let mut x: Vec<&[f64]> = vec![&data.t];
+            x.extend(data.x.iter().map(|c| &c[..]));
+            let names: Vec<String> = std::iter::once(self.spec.treatment.clone())
+                .chain(self.design.covariate_names.iter().cloned())
+                .collect();
+            let mut w = vec![0.0; rows];
+            for _ in 0..n {
+                w.iter_mut().for_each(|v| *v = 0.0);
+                if refuter == Refuter::Subset {
+                    // The draws of the copying path below, as weights 0/1.
+                    let mut idx: Vec<usize> = (0..rows).collect();
+                    for i in 0..idx.len() {
+                        let j = i + rng.below(rows - i);
+                        idx.swap(i, j);
+                    }
+                    let keep = ((rows as f64) * Refuter::SUBSET_SHARE).round() as usize;
+                    idx[..keep].iter().for_each(|&i| w[i] = 1.0);
+                } else {
+                    (0..rows).for_each(|_| w[rng.below(rows)] += 1.0);
+                }
+                let groups = |g: f64| data.t.iter().zip(&w).any(|(t, w)| *t == g && *w > 0.0);
+                let estimate = (groups(0.0) && groups(1.0))
+                    .then(|| cf_estimate::weighted_slope(&data.y, &x, &w, &names).ok())
+                    .flatten();
+                match estimate {
+                    Some(e) if e.is_finite() => reps.push(e),
+                    _ => failed += 1,
+                }
+                if !work.step() {
+                    break;
+                }
+            }
+            return (reps, failed);
+        }
+        if let Some(fwl) = &fwl {
+            for _ in 0..n {
+                let estimate = match refuter {
+                    Refuter::Placebo => {
+                        let mut t = data.t.to_vec();
+                        shuffle(&mut t, rng);
+                        fwl.with_treatment(&t, &data.y)
+                    }
+                    Refuter::RandomCause => {
+                        let u: Vec<f64> = (0..rows).map(|_| normal(rng)).collect();
+                        fwl.with_column(&u, &data.y)
+                    }
+                    _ => {
+                        let (pred, resid) =
+                            dummy.as_ref().map_or((&[][..], &[][..]), |(p, r)| (&p[..], &r[..]));
+                        let y: Vec<f64> = if resid.is_empty() {
+                            data.y.to_vec()
+                        } else {
+                            pred.iter().map(|p| p + resid[rng.below(resid.len())]).collect()
+                        };
+                        fwl.with_outcome(&y)
+                    }
+                };
+                match estimate {
+                    Some(e) if e.is_finite() => reps.push(e),
+                    _ => failed += 1,
+                }
+                if !work.step() {
+                    break;
+                }
+            }
+            return (reps, failed);
+        }
         for _ in 0..n {
             let changed: Data<'_> = match refuter {
                 Refuter::Placebo => {
@@ -409,6 +493,66 @@ impl Setup<'_> {
     }
 }
 
+/// OLS's treatment coefficient by Frisch–Waugh–Lovell: residuals on `[1, X]` of the treatment
+/// (and of an added column) against the outcome.
+struct Fwl<'a> {
+    r: cf_estimate::Residualizer<'a>,
+    /// The treatment's residuals and their sum of squares.
+    t: Vec<f64>,
+    tt: f64,
+    /// The treatment's centred sum of squares: a residual sum far below it is collinearity.
+    t_ss: f64,
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(a, b)| a * b).sum()
+}
+
+/// The centred sum of squares.
+fn centred_ss(v: &[f64]) -> f64 {
+    let m = v.iter().sum::<f64>() / v.len() as f64;
+    v.iter().map(|a| (a - m) * (a - m)).sum()
+}
+
+/// Below this share of its own variation left after the covariates, a column counts as
+/// collinear with them (the full fit would refuse it too).
+const FWL_COLLINEAR: f64 = 1e-10;
+
+impl<'a> Fwl<'a> {
+    fn new(data: &'a Data<'_>, names: &[String]) -> Option<Self> {
+        let x: Vec<&[f64]> = data.x.iter().map(|c| &c[..]).collect();
+        let r = cf_estimate::Residualizer::new(&x, names).ok()?;
+        let t = r.residualize(&data.t);
+        let tt = dot(&t, &t);
+        let t_ss = centred_ss(&data.t);
+        (tt > FWL_COLLINEAR * t_ss).then_some(Fwl { r, t, tt, t_ss })
+    }
+
+    /// The coefficient with the outcome `y`.
+    fn with_outcome(&self, y: &[f64]) -> Option<f64> {
+        Some(dot(&self.t, y) / self.tt)
+    }
+
+    /// The coefficient of the treatment `t` (same covariates) with the outcome `y`.
+    fn with_treatment(&self, t: &[f64], y: &[f64]) -> Option<f64> {
+        let tr = self.r.residualize(t);
+        let tt = dot(&tr, &tr);
+        (tt > FWL_COLLINEAR * self.t_ss).then(|| dot(&tr, y) / tt)
+    }
+
+    /// The treatment's coefficient once the column `u` joins the covariates.
+    fn with_column(&self, u: &[f64], y: &[f64]) -> Option<f64> {
+        let ur = self.r.residualize(u);
+        let (tu, uu) = (dot(&self.t, &ur), dot(&ur, &ur));
+        if !(uu > FWL_COLLINEAR * centred_ss(u)) {
+            return None;
+        }
+        let det = self.tt * uu - tu * tu;
+        (det > FWL_COLLINEAR * self.tt * uu)
+            .then(|| (dot(&self.t, y) * uu - tu * dot(&ur, y)) / det)
+    }
+}
+
 /// The dummy outcome's parts: every row's prediction from the covariates by a linear fit on the
 /// control rows, and the control rows' residuals (shuffled into each replication). With no
 /// covariates, the control mean.
@@ -430,4 +574,46 @@ fn dummy_basis(data: &Data<'_>) -> (Vec<f64>, Vec<f64>) {
     let pred: Vec<f64> = (0..data.y.len()).map(predict).collect();
     let resid: Vec<f64> = control.iter().map(|&i| data.y[i] - pred[i]).collect();
     (pred, resid)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::AnalysisSpec;
+
+    /// The Frisch–Waugh–Lovell refits give the full regression's coefficients, draw for draw.
+    #[test]
+    fn the_fast_ols_refits_equal_the_full_regressions() {
+        let mut rng = SplitMix64(11);
+        let mut text = String::from("t,y,a,b\n");
+        for _ in 0..400 {
+            let (a, b) = (normal(&mut rng), normal(&mut rng) * 3.0 + 10.0);
+            let t = u8::from(a + normal(&mut rng) > 0.0);
+            let y = 1.5 * f64::from(t) + 2.0 * a - 0.3 * b + normal(&mut rng);
+            text += &format!("{t},{y},{a},{b}\n");
+        }
+        let table =
+            cf_data::read_csv(text.as_bytes(), &cf_data::ReadOptions::default(), &mut |_| true)
+                .unwrap()
+                .0;
+        let mut spec = AnalysisSpec::new("t", "y", vec![Method::Ols]);
+        spec.covariates = Some(vec!["a".into(), "b".into()]);
+        let setup = super::super::setup(&table, &spec).unwrap();
+        let data = setup.data(&setup.comparisons[0]);
+        for refuter in Refuter::ALL {
+            let mut progress = |_: f64| true;
+            let mut work = Work { done: 0, total: 40, progress: &mut progress, stopped: false };
+            let run = |fast: bool, work: &mut Work<'_>| {
+                let mut rng = SplitMix64(5);
+                setup.replicate(refuter, Method::Ols, &data, 20, &mut rng, work, fast)
+            };
+            let (fast, f_failed) = run(true, &mut work);
+            let (full, g_failed) = run(false, &mut work);
+            assert_eq!((fast.len(), f_failed, g_failed), (20, 0, 0), "{refuter:?}");
+            for (a, b) in fast.iter().zip(&full) {
+                assert!((a - b).abs() <= 1e-10 * b.abs().max(1.0), "{refuter:?}: {a} vs {b}");
+            }
+        }
+    }
 }
