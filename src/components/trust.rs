@@ -10,6 +10,7 @@ use crate::components::context::use_app_opt;
 use crate::components::plot::{PlotFrame, nice_ticks, x_ticks, y_ticks};
 use crate::components::refuters::Refuters;
 use crate::state::Action;
+use crate::state::refute::benchmark_shown;
 
 /// Props of [`Trust`].
 #[derive(Properties, PartialEq)]
@@ -44,13 +45,8 @@ pub(crate) fn Trust(props: &TrustProps) -> Html {
             Callback::from(move |b: String| local.set(Some(b)))
         }
     };
-    // The benchmark compared with: the user's pick while it is one of this report's, else the
-    // one the report compares with first (the strongest covariate of one regressor).
-    let benchmark: Option<String> = props.sensitivity.as_ref().and_then(|r| {
-        picked
-            .filter(|p| r.sensitivity.bounds.iter().any(|b| &b.benchmark == p))
-            .or_else(|| r.compare_first.clone())
-    });
+    let benchmark: Option<String> =
+        props.sensitivity.as_ref().and_then(|r| benchmark_shown(r, picked));
     html! {
         <section class="trust" data-testid="trust" aria-labelledby="trust-title">
             <h3 id="trust-title">{"Can it be trusted?"}</h3>

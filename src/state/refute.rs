@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use cf_engine::python::TrustChecks;
-use cf_engine::sensitivity::SensitivitySpec;
+use cf_engine::sensitivity::{SensitivityReport, SensitivitySpec};
 use cf_engine::{AnalysisSpec, Method, RefuteReport, Refuter};
 
 use super::{AppState, Busy, RunResult};
@@ -71,6 +71,14 @@ impl Default for RefuteState {
     }
 }
 
+/// The benchmark a sensitivity report is compared with: `picked` while the report has bounds
+/// for it, else the one it compares with first (the strongest covariate of one regressor).
+pub fn benchmark_shown(report: &SensitivityReport, picked: Option<String>) -> Option<String> {
+    picked
+        .filter(|p| report.sensitivity.bounds.iter().any(|b| &b.benchmark == p))
+        .or_else(|| report.compare_first.clone())
+}
+
 /// `spec` as the refuters see it: the settings that change an estimate, not the methods, the
 /// bootstrap or the per-unit effects.
 fn refuted_part(spec: &AnalysisSpec) -> AnalysisSpec {
@@ -125,11 +133,7 @@ impl AppState {
     /// first (the strongest covariate of one regressor).
     pub fn sensitivity_benchmark(&self) -> Option<String> {
         let report = self.result.as_ref()?.report.sensitivity.as_ref()?;
-        self.refute
-            .sensitivity_benchmark
-            .clone()
-            .filter(|p| report.sensitivity.bounds.iter().any(|b| &b.benchmark == p))
-            .or_else(|| report.compare_first.clone())
+        benchmark_shown(report, self.refute.sensitivity_benchmark.clone())
     }
 
     /// What "Copy as Python" adds for "Can it be trusted?": the sensitivity analysis with the

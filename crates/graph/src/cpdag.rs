@@ -534,14 +534,7 @@ fn describe(g: &Dag, members: &[&Member], sets: &[Vec<usize>]) -> String {
 /// # Errors
 /// An unknown name, or x = y.
 pub fn identify_cpdag(g: &Dag, x: &str, y: &str) -> Result<CpdagIdentification, GraphError> {
-    let (xi, yi) = (g.require(x)?, g.require(y)?);
-    if xi == yi {
-        return Err(GraphError::Parse {
-            line: 0,
-            column: 0,
-            message: format!("`{x}` cannot be both the treatment and the outcome"),
-        });
-    }
+    let (xi, yi) = crate::identify::treatment_and_outcome(g, x, y)?;
     if g.has_undirected() && g.consistent_extension().is_none() {
         return Ok(CpdagIdentification::NoConsistentDag);
     }

@@ -207,14 +207,7 @@ pub fn identify(g: &Dag, x: &str, y: &str) -> Result<Identification, GraphError>
             .collect();
         return Err(GraphError::Undecided { edges });
     }
-    let (xi, yi) = (g.require(x)?, g.require(y)?);
-    if xi == yi {
-        return Err(GraphError::Parse {
-            line: 0,
-            column: 0,
-            message: format!("`{x}` cannot be both the treatment and the outcome"),
-        });
-    }
+    let (xi, yi) = treatment_and_outcome(g, x, y)?;
     Ok(Identification {
         backdoor: backdoor(g, xi, yi),
         frontdoor: Frontdoor { sets: frontdoor_sets(g, xi, yi) },
@@ -650,6 +643,23 @@ pub fn implications(g: &Dag) -> Vec<Implication> {
     }
     out.sort_by(|a, b| (&a.x, &a.y).cmp(&(&b.x, &b.y)));
     out
+}
+
+/// The node indices of treatment `x` and outcome `y`: both must be in `g`, and differ.
+pub(crate) fn treatment_and_outcome(
+    g: &Dag,
+    x: &str,
+    y: &str,
+) -> Result<(usize, usize), GraphError> {
+    let (xi, yi) = (g.require(x)?, g.require(y)?);
+    if xi == yi {
+        return Err(GraphError::Parse {
+            line: 0,
+            column: 0,
+            message: format!("`{x}` cannot be both the treatment and the outcome"),
+        });
+    }
+    Ok((xi, yi))
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ def dowhy_refuters(y, t, X, arm):
             r = model.refute_estimate(estimand, est, method_name=dowhy_name,
                                       num_simulations=REFUTE_N, random_seed=SEED, **kwargs)
             r = r[0] if isinstance(r, list) else r  # the dummy outcome refuter gives a list
-            p = (r.refutation_result or {}).get("p_value") if isinstance(r.refutation_result, dict) else None
+            p = r.refutation_result.get("p_value") if isinstance(r.refutation_result, dict) else None
             p = None if p is None or not np.isfinite(p) else float(p)
             out = {"refuter": name, "estimate": float(est.value), "new_effect": float(np.mean(r.new_effect)),
                    "p_value": p}

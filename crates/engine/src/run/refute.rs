@@ -203,6 +203,7 @@ impl Setup<'_> {
 
     /// The estimates of `n` replications of one refuter, and how many could not be fitted.
     ///
+    /// Each replication draws its change ([`Change::draw`]) and refits the method on it.
     /// `fast`: OLS under the refuters that change only the treatment, only the outcome or add
     /// one column (placebo, dummy outcome, random common cause) is refitted by Frisch–Waugh–
     /// Lovell on the covariates' factored `X'X`: the same coefficient up to rounding, from the
@@ -220,133 +221,38 @@ impl Setup<'_> {
         work: &mut Work<'_>,
         fast: bool,
     ) -> (Vec<f64>, usize) {
-        let rows = data.y.len();
         let dummy = (refuter == Refuter::DummyOutcome).then(|| dummy_basis(data));
         let (mut reps, mut failed) = (Vec::with_capacity(n), 0);
-        let fwl = (fast
-            && method == Method::Ols
-            && !data.x.is_empty()
+        let fast_ols = fast && method == Method::Ols && !data.x.is_empty();
+        let fwl = (fast_ols
             && matches!(refuter, Refuter::Placebo | Refuter::DummyOutcome | Refuter::RandomCause))
         .then(|| Fwl::new(data, &self.design.covariate_names))
         .flatten();
-        if fast && method == Method::Ols && matches!(refuter, Refuter::Subset | Refuter::Bootstrap)
-        {
-            let mut x: Vec<&[f64]> = vec![&data.t];
-            x.extend(data.x.iter().map(|c| &c[..]));
-            let names: Vec<String> = std::iter::once(self.spec.treatment.clone())
-                .chain(self.design.covariate_names.iter().cloned())
-                .collect();
-            let mut w = vec![0.0; rows];
-            for _ in 0..n {
-                w.iter_mut().for_each(|v| *v = 0.0);
-                if refuter == Refuter::Subset {
-                    // The draws of the copying path below, as weights 0/1.
-                    let mut idx: Vec<usize> = (0..rows).collect();
-                    for i in 0..idx.len() {
-                        let j = i + rng.below(rows - i);
-                        idx.swap(i, j);
-                    }
-                    let keep = ((rows as f64) * Refuter::SUBSET_SHARE).round() as usize;
-                    idx[..keep].iter().for_each(|&i| w[i] = 1.0);
-                } else {
-                    (0..rows).for_each(|_| w[rng.below(rows)] += 1.0);
-                }
-                let groups = |g: f64| data.t.iter().zip(&w).any(|(t, w)| *t == g && *w > 0.0);
-                let estimate = (groups(0.0) && groups(1.0))
-                    .then(|| cf_estimate::weighted_slope(&data.y, &x, &w, &names).ok())
-                    .flatten();
-                match estimate {
-                    Some(e) if e.is_finite() => reps.push(e),
-                    _ => failed += 1,
-                }
-                if !work.step() {
-                    break;
-                }
-            }
-            return (reps, failed);
-        }
-        if let Some(fwl) = &fwl {
-            for _ in 0..n {
-                let estimate = match refuter {
-                    Refuter::Placebo => {
-                        let mut t = data.t.to_vec();
-                        shuffle(&mut t, rng);
-                        fwl.with_treatment(&t, &data.y)
-                    }
-                    Refuter::RandomCause => {
-                        let u: Vec<f64> = (0..rows).map(|_| normal(rng)).collect();
-                        fwl.with_column(&u, &data.y)
-                    }
-                    _ => {
-                        let (pred, resid) =
-                            dummy.as_ref().map_or((&[][..], &[][..]), |(p, r)| (&p[..], &r[..]));
-                        let y: Vec<f64> = if resid.is_empty() {
-                            data.y.to_vec()
-                        } else {
-                            pred.iter().map(|p| p + resid[rng.below(resid.len())]).collect()
-                        };
-                        fwl.with_outcome(&y)
-                    }
-                };
-                match estimate {
-                    Some(e) if e.is_finite() => reps.push(e),
-                    _ => failed += 1,
-                }
-                if !work.step() {
-                    break;
-                }
-            }
-            return (reps, failed);
-        }
+        let weighted = fast_ols && matches!(refuter, Refuter::Subset | Refuter::Bootstrap);
+        // The regressors and names of the weighted fit: the treatment, then the covariates.
+        let mut x: Vec<&[f64]> = vec![&data.t];
+        x.extend(data.x.iter().map(|c| &c[..]));
+        let names: Vec<String> = std::iter::once(self.spec.treatment.clone())
+            .chain(self.design.covariate_names.iter().cloned())
+            .collect();
         for _ in 0..n {
-            let changed: Data<'_> = match refuter {
-                Refuter::Placebo => {
-                    let mut t = data.t.to_vec();
-                    shuffle(&mut t, rng);
-                    Data { t: Cow::Owned(t), ..data.borrowed() }
+            let change = Change::draw(refuter, data, dummy.as_ref(), rng);
+            let estimate = match (&fwl, change) {
+                (Some(fwl), Change::Treatment(t)) => fwl.with_treatment(&t, &data.y),
+                (Some(fwl), Change::Column(u)) => fwl.with_column(&u, &data.y),
+                (Some(fwl), Change::Outcome(y)) => fwl.with_outcome(&y),
+                (_, Change::Rows(idx)) if weighted => {
+                    let mut w = vec![0.0; data.y.len()];
+                    idx.iter().for_each(|&i| w[i] += 1.0);
+                    let groups = |g: f64| data.t.iter().zip(&w).any(|(t, w)| *t == g && *w > 0.0);
+                    (groups(0.0) && groups(1.0))
+                        .then(|| cf_estimate::weighted_slope(&data.y, &x, &w, &names).ok())
+                        .flatten()
                 }
-                Refuter::RandomCause => {
-                    let mut d = data.borrowed();
-                    d.x.push(Cow::Owned((0..rows).map(|_| normal(rng)).collect()));
-                    d
-                }
-                Refuter::Subset => {
-                    let mut idx: Vec<usize> = (0..rows).collect();
-                    for i in 0..idx.len() {
-                        let j = i + rng.below(rows - i);
-                        idx.swap(i, j);
-                    }
-                    idx.truncate(((rows as f64) * Refuter::SUBSET_SHARE).round() as usize);
-                    idx.sort_unstable();
-                    data.resample(&idx)
-                }
-                Refuter::Bootstrap => {
-                    let idx: Vec<usize> = (0..rows).map(|_| rng.below(rows)).collect();
-                    data.resample(&idx)
-                }
-                Refuter::DummyOutcome => {
-                    let (pred, resid) =
-                        dummy.as_ref().map_or((&[][..], &[][..]), |(p, r)| (&p[..], &r[..]));
-                    let y = if resid.is_empty() {
-                        data.y.to_vec()
-                    } else {
-                        pred.iter().map(|p| p + resid[rng.below(resid.len())]).collect()
-                    };
-                    Data { y: Cow::Owned(y), ..data.borrowed() }
-                }
+                (_, change) => self.fit_change(method, data, change),
             };
-            let names_extra;
-            let fit = if refuter == Refuter::RandomCause {
-                // The extra column needs a name for the estimators' messages.
-                names_extra =
-                    [&self.design.covariate_names[..], &["(random common cause)".to_string()]]
-                        .concat();
-                self.fit_named(method, &changed, &names_extra)
-            } else {
-                self.fit(method, &changed, None)
-            };
-            match fit {
-                Ok(f) if f.effect.estimate.is_finite() => reps.push(f.effect.estimate),
+            match estimate {
+                Some(e) if e.is_finite() => reps.push(e),
                 _ => failed += 1,
             }
             if !work.step() {
@@ -354,6 +260,32 @@ impl Setup<'_> {
             }
         }
         (reps, failed)
+    }
+
+    /// The method refitted in full on `data` changed by `change`.
+    fn fit_change(&self, method: Method, data: &Data<'_>, change: Change) -> Option<f64> {
+        let fit = match change {
+            Change::Treatment(t) => {
+                self.fit(method, &Data { t: Cow::Owned(t), ..data.borrowed() }, None)
+            }
+            Change::Outcome(y) => {
+                self.fit(method, &Data { y: Cow::Owned(y), ..data.borrowed() }, None)
+            }
+            Change::Column(u) => {
+                let mut d = data.borrowed();
+                d.x.push(Cow::Owned(u));
+                // The extra column needs a name for the estimators' messages.
+                let names =
+                    [&self.design.covariate_names[..], &["(random common cause)".to_string()]]
+                        .concat();
+                self.fit_named(method, &d, &names)
+            }
+            Change::Rows(mut idx) => {
+                idx.sort_unstable();
+                self.fit(method, &data.resample(&idx), None)
+            }
+        };
+        fit.ok().map(|f| f.effect.estimate)
     }
 
     /// The verdict of one refuter from its replications.
@@ -489,6 +421,56 @@ impl Setup<'_> {
             passed,
             verdict,
             expectation: refuter.expectation().into(),
+        }
+    }
+}
+
+/// What one replication of a refuter changes in the data.
+enum Change {
+    /// A shuffled treatment.
+    Treatment(Vec<f64>),
+    /// A column of noise added to the covariates.
+    Column(Vec<f64>),
+    /// An outcome with no treatment effect.
+    Outcome(Vec<f64>),
+    /// The rows used (a subset, or a resample with repeats).
+    Rows(Vec<usize>),
+}
+
+impl Change {
+    /// One replication's draw: every path that refits it sees the same change.
+    fn draw(
+        refuter: Refuter,
+        data: &Data<'_>,
+        dummy: Option<&(Vec<f64>, Vec<f64>)>,
+        rng: &mut SplitMix64,
+    ) -> Change {
+        let rows = data.y.len();
+        match refuter {
+            Refuter::Placebo => {
+                let mut t = data.t.to_vec();
+                shuffle(&mut t, rng);
+                Change::Treatment(t)
+            }
+            Refuter::RandomCause => Change::Column((0..rows).map(|_| normal(rng)).collect()),
+            Refuter::Subset => {
+                let mut idx: Vec<usize> = (0..rows).collect();
+                for i in 0..idx.len() {
+                    let j = i + rng.below(rows - i);
+                    idx.swap(i, j);
+                }
+                idx.truncate(((rows as f64) * Refuter::SUBSET_SHARE).round() as usize);
+                Change::Rows(idx)
+            }
+            Refuter::Bootstrap => Change::Rows((0..rows).map(|_| rng.below(rows)).collect()),
+            Refuter::DummyOutcome => {
+                let (pred, resid) = dummy.map_or((&[][..], &[][..]), |(p, r)| (&p[..], &r[..]));
+                Change::Outcome(if resid.is_empty() {
+                    data.y.to_vec()
+                } else {
+                    pred.iter().map(|p| p + resid[rng.below(resid.len())]).collect()
+                })
+            }
         }
     }
 }
