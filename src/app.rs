@@ -28,6 +28,9 @@ fn to_action(msg: FromWorker) -> Option<Action> {
             Action::Loaded { job, summary, millis, saved_graph, hash, text }
         }
         FromWorker::Tested { job, tests } => Action::Tested { job, tests },
+        FromWorker::Discovered { job, report, millis } => {
+            Action::Discovered { job, report, millis }
+        }
         FromWorker::Refuted { job, report, millis } => Action::Refuted { job, report, millis },
         FromWorker::Benchmarked { job, name, benchmark } => {
             Action::Benchmarked { job, name, benchmark }
@@ -220,6 +223,16 @@ pub fn App() -> Html {
             }
         })
     };
+    let on_discover = {
+        let bridge = bridge.clone();
+        let state = state.clone();
+        Callback::from(move |()| {
+            if let Ok(spec) = state.discover_spec() {
+                let job = bridge.discover(spec.clone());
+                state.dispatch(Action::DiscoverStarted { job, spec: Box::new(spec) });
+            }
+        })
+    };
     let on_compare_file = {
         let bridge = bridge.clone();
         let state = state.clone();
@@ -307,7 +320,7 @@ pub fn App() -> Html {
                         <DataPreview dataset={dataset.clone()} />
                         <RolesPanel on_run={on_run} on_cancel={on_cancel.clone()} />
                     </div>
-                    <GraphPanel />
+                    <GraphPanel {on_discover} on_cancel={on_cancel.clone()} />
                     <SharePanel />
                     <crate::components::targeting::ScoreWithSavedModel on_model={on_saved_model} />
                     if let (Some(e), None) = (&state.run_error, &state.result) {
@@ -369,8 +382,7 @@ fn use_save_graph(state: &AppState) {
         .as_ref()
         .map(|d| d.summary.columns.iter().map(|c| c.name.clone()).collect())
         .unwrap_or_default();
-    let drawn =
-        !state.graph.dag.edges().is_empty() || state.graph.dag.nodes().iter().any(|n| n.latent);
+    let drawn = state.graph_has_edges() || state.graph.dag.nodes().iter().any(|n| n.latent);
     // An example's graph, as long as the user has not changed it, is not kept: the gallery has
     // it, and it must not replace a graph the user drew for the same columns.
     let text = state

@@ -184,6 +184,15 @@ impl Bridge {
         job
     }
 
+    /// Asks for a graph proposed from the loaded table (see [`ToWorker::Discover`]); returns the
+    /// request id, which becomes the request in flight (cancel stops it).
+    pub fn discover(&self, spec: cf_engine::discover::DiscoverSpec) -> u32 {
+        let job = self.next_job();
+        self.0.borrow_mut().current = Some(job);
+        self.send(&ToWorker::Discover { job, spec: Box::new(spec) }, None);
+        job
+    }
+
     /// Asks for the targeting list of a fit (see [`ToWorker::TargetingList`]); returns the
     /// request id. It does not become the request in flight.
     pub fn targeting_list(&self, chosen: Chosen) -> u32 {

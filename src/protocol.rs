@@ -111,6 +111,13 @@ pub enum ToWorker {
         /// The run's spec (its treatment and outcome columns).
         spec: Box<AnalysisSpec>,
     },
+    /// Run PC on the loaded table: a graph proposed from the data.
+    Discover {
+        /// Request id, echoed in the replies.
+        job: u32,
+        /// The columns, the level, the knowledge and the bootstrap.
+        spec: Box<cf_engine::discover::DiscoverSpec>,
+    },
     /// Test the graph's implied independences on the loaded table.
     Test {
         /// Request id, echoed in the reply.
@@ -243,6 +250,15 @@ pub enum FromWorker {
         /// Its difference in means.
         benchmark: cf_engine::experiment::Benchmark,
     },
+    /// PC finished: the proposal.
+    Discovered {
+        /// Request id.
+        job: u32,
+        /// The pattern and its edge stability.
+        report: Box<cf_engine::discover::DiscoverReport>,
+        /// Milliseconds in the worker.
+        millis: f64,
+    },
     /// Independence tests finished.
     Tested {
         /// Request id.
@@ -275,6 +291,7 @@ impl FromWorker {
             | FromWorker::ScoredLoaded { job, .. }
             | FromWorker::Refuted { job, .. }
             | FromWorker::Benchmarked { job, .. }
+            | FromWorker::Discovered { job, .. }
             | FromWorker::Tested { job, .. }
             | FromWorker::Failed { job, .. } => *job,
         }
@@ -326,6 +343,9 @@ pub fn unreadable_field(msg: &FromWorker, json: &str) -> Option<String> {
             check("report", report).or_else(|| check("millis", millis))
         }
         FromWorker::Tested { tests, .. } => check("tests", tests),
+        FromWorker::Discovered { report, millis, .. } => {
+            check("report", report).or_else(|| check("millis", millis))
+        }
         _ => None,
     };
     Some(field.unwrap_or_else(|| "message".to_string()))

@@ -218,6 +218,23 @@ fn handle(data: &JsValue) {
             });
             post(&reply);
         }
+        ToWorker::Discover { job, spec } => {
+            let start = now();
+            let reply = TABLE.with_borrow(|t| match t {
+                None => FromWorker::Failed { job, message: "load a data file first".into() },
+                Some(table) => {
+                    match cf_engine::discover::discover(table, &spec, &mut progress(job)) {
+                        Ok(report) => FromWorker::Discovered {
+                            job,
+                            report: Box::new(report),
+                            millis: now() - start,
+                        },
+                        Err(message) => FromWorker::Failed { job, message },
+                    }
+                }
+            });
+            post(&reply);
+        }
         ToWorker::Benchmark { job, spec } => {
             let file = attached_file(data);
             let Some(file) = file else {

@@ -159,6 +159,9 @@ fn Comparison(props: &ComparisonProps) -> Html {
                         <dt>{"CUPED-adjusted lift"}</dt>
                         <dd><strong>{lift_text(k.lift.estimate, k.lift.std_error, binary)}</strong></dd>
                         <dd class="muted small">{format!("{} CI {}; variance {} lower", props.level, interval(&k.lift, binary), format::percent(k.variance_reduction.max(0.0)))}</dd>
+                        if let Some(r) = &k.relative_lift {
+                            <dd class="muted small" data-testid="experiment-cuped-relative" data-value={r.estimate.to_string()}>{format!("{} relative, {} CI {} to {}", rel(r.estimate), props.level, rel(r.ci[0]), rel(r.ci[1]))}</dd>
+                        }
                     </div>
                 }
                 <div class="tile" data-testid="experiment-mde">

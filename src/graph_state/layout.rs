@@ -105,6 +105,27 @@ pub(super) fn fit(g: &mut Dag) {
 
 /// Longest-path layering (see [`super::GraphEditor::auto_layout`]).
 pub(super) fn layered(g: &mut Dag, treatment: Option<&str>, outcome: Option<&str>) {
+    // Undecided edges are laid out as a DAG of their class orients them (or, when none does,
+    // each from the node listed first).
+    if !g.undirected_edges().is_empty() {
+        let mut shape = g.consistent_extension().unwrap_or_else(|| {
+            let mut d = g.clone();
+            for &(a, b) in g.undirected_edges() {
+                d.remove_undirected_edge(a, b);
+                let _ = d.add_edge(a, b);
+            }
+            d
+        });
+        layered_dag(&mut shape, treatment, outcome);
+        for i in 0..g.len() {
+            g.node_mut(i).pos = shape.nodes()[i].pos;
+        }
+        return;
+    }
+    layered_dag(g, treatment, outcome);
+}
+
+fn layered_dag(g: &mut Dag, treatment: Option<&str>, outcome: Option<&str>) {
     let n = g.len();
     let connected: Vec<bool> =
         (0..n).map(|v| !g.parents(v).is_empty() || !g.children(v).is_empty()).collect();

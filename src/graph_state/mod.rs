@@ -108,10 +108,50 @@ impl GraphEditor {
         }
     }
 
-    /// The indices of edge `a → b`, if it exists.
+    /// The indices of edge `a → b` (or the undecided edge `a — b`), if it exists.
     pub fn edge(&self, a: &str, b: &str) -> Option<(usize, usize)> {
         let (i, j) = (self.dag.index(a)?, self.dag.index(b)?);
-        self.dag.children(i).contains(&j).then_some((i, j))
+        (self.dag.children(i).contains(&j) || self.is_undirected(i, j)).then_some((i, j))
+    }
+
+    /// Whether `i — j` is an undecided (undirected) edge.
+    pub fn is_undirected(&self, i: usize, j: usize) -> bool {
+        self.dag.undirected_edges().iter().any(|&(p, q)| (p, q) == (i, j) || (p, q) == (j, i))
+    }
+
+    /// Orients the undecided edge between `from` and `to` as `from → to`; a cycle is refused
+    /// with its message in `error`.
+    pub fn orient(&mut self, from: &str, to: &str) {
+        let (Some(i), Some(j)) = (self.dag.index(from), self.dag.index(to)) else { return };
+        if !self.is_undirected(i, j) {
+            return;
+        }
+        let mut next = self.dag.clone();
+        match next.orient(i, j) {
+            Ok(()) => {
+                self.commit(next);
+                self.selected = Some(Selection::Edge(from.into(), to.into()));
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Replaces the whole graph by `dag` laid out anew (a proposal accepted): undo brings the
+    /// old one back.
+    pub fn replace_laid_out(
+        &mut self,
+        mut dag: Dag,
+        treatment: Option<&str>,
+        outcome: Option<&str>,
+    ) {
+        for i in 0..dag.len() {
+            dag.node_mut(i).role = Role::None;
+        }
+        layered(&mut dag, treatment, outcome);
+        self.commit(dag);
+        self.selected = None;
+        self.revision = self.revision.wrapping_add(1);
+        self.laid_out = self.laid_out.wrapping_add(1);
     }
 
     /// Adds a latent node near the top of the drawing; returns its name.
@@ -266,6 +306,12 @@ impl GraphEditor {
         self.revision = self.revision.wrapping_add(1);
         self.laid_out = self.laid_out.wrapping_add(1);
     }
+}
+
+/// `dag` with the layered layout of [`GraphEditor::auto_layout`] (a proposal's preview).
+pub fn laid_out(mut dag: Dag, treatment: Option<&str>, outcome: Option<&str>) -> Dag {
+    layered(&mut dag, treatment, outcome);
+    dag
 }
 
 /// The part of the plane the drawing takes: the drawing area and every node's box (`skip`
@@ -428,7 +474,7 @@ pub fn path_text(g: &Dag, nodes: &[String]) -> String {
 /// # Errors
 /// The parser's message (with line and column).
 pub fn parse_text(text: &str) -> Result<Dag, String> {
-    cf_graph::text::parse(text).map_err(|e: GraphError| e.to_string())
+    cf_graph::text::parse_pdag(text).map_err(|e: GraphError| e.to_string())
 }
 
 #[cfg(test)]
@@ -438,6 +484,33 @@ mod tests {
     fn editor() -> GraphEditor {
         let cols: Vec<String> = ["t", "y", "a", "b"].iter().map(|s| s.to_string()).collect();
         GraphEditor::from_columns(&cols)
+    }
+
+    #[test]
+    fn an_undecided_edge_is_selected_oriented_and_undone() {
+        let mut e = editor();
+        let g = parse_text("pdag { a -- t  t -> y  b -- a }").unwrap();
+        e.replace_laid_out(g, Some("t"), Some("y"));
+        assert!(e.edge("t", "a").is_some() && e.edge("a", "t").is_some(), "either way round");
+        for n in e.dag.nodes() {
+            let (x, y) = n.pos.unwrap();
+            assert!(x.is_finite() && y.is_finite(), "{n:?} is laid out");
+        }
+        e.orient("a", "t");
+        assert_eq!(e.dag.undirected_edges().len(), 1);
+        assert!(e.dag.children(e.dag.index("a").unwrap()).contains(&e.dag.index("t").unwrap()));
+        // y -> ... cannot close a cycle here, but t -> a after a -> t can no longer be asked.
+        e.orient("t", "a");
+        assert!(e.dag.children(e.dag.index("a").unwrap()).contains(&e.dag.index("t").unwrap()));
+        e.undo();
+        assert_eq!(e.dag.undirected_edges().len(), 2);
+        e.selected = Some(Selection::Edge("b".into(), "a".into()));
+        e.delete_selected();
+        assert_eq!(
+            e.dag.undirected_edges().len(),
+            1,
+            "an undecided edge is deleted like any other"
+        );
     }
 
     #[test]

@@ -46,10 +46,31 @@ impl AppState {
         )
     }
 
-    /// The graph's identification of the chosen effect, when both roles are nodes.
+    /// Whether the graph has an edge, directed or undecided.
+    pub fn graph_has_edges(&self) -> bool {
+        !self.graph.dag.edges().is_empty() || !self.graph.dag.undirected_edges().is_empty()
+    }
+
+    /// The graph's identification of the chosen effect, when both roles are nodes (an error
+    /// while some edges are undecided: see [`AppState::cpdag_identification`]).
     pub fn graph_analysis(&self) -> Option<Result<graph_state::Analysis, String>> {
         let (t, y) = (self.treatment.as_deref()?, self.outcome.as_deref()?);
+        if !self.graph.dag.undirected_edges().is_empty() {
+            return Some(Err("some edges are undecided: the adjustment sets hold for every graph their orientations allow".into()));
+        }
         Some(graph_state::analyse(&self.graph.dag, t, y, &self.adjusted()))
+    }
+
+    /// With undecided edges: the adjustment sets valid in every DAG the graph stands for, or the
+    /// edge the answer depends on. `None` without undecided edges or roles.
+    pub fn cpdag_identification(
+        &self,
+    ) -> Option<Result<cf_graph::cpdag::CpdagIdentification, String>> {
+        if self.graph.dag.undirected_edges().is_empty() {
+            return None;
+        }
+        let (t, y) = (self.treatment.as_deref()?, self.outcome.as_deref()?);
+        Some(cf_graph::cpdag::identify_cpdag(&self.graph.dag, t, y).map_err(|e| e.to_string()))
     }
 
     /// A warning for the Run button: the ticked covariates leave a biasing path open in the
@@ -141,10 +162,19 @@ impl AppState {
     /// column against its own encoding, see [`AppState::encodes`]); none before the first arrow
     /// is drawn (every pair would be one).
     pub fn implied_independences(&self) -> Vec<Independence> {
-        if self.graph.dag.edges().is_empty() {
+        if !self.graph_has_edges() {
             return Vec::new();
         }
-        cf_graph::identify::implications(&self.graph.dag)
+        // Every DAG of a pattern implies the same independences: one of them stands for all.
+        let dag = if self.graph.dag.undirected_edges().is_empty() {
+            self.graph.dag.clone()
+        } else {
+            match self.graph.dag.consistent_extension() {
+                Some(d) => d,
+                None => return Vec::new(),
+            }
+        };
+        cf_graph::identify::implications(&dag)
             .into_iter()
             .filter(|i| {
                 self.is_column(&i.x)

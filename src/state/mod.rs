@@ -15,6 +15,7 @@ use crate::examples::Example;
 use crate::graph_state::GraphEditor;
 
 pub mod benchmark;
+pub mod discovery;
 mod graph;
 mod links;
 mod reducer;
@@ -75,6 +76,8 @@ pub enum Busy {
     Fitting,
     /// Refitting a method for its refutation tests.
     Refuting,
+    /// Running PC for a graph proposed from the data.
+    Discovering,
 }
 
 /// A finished run.
@@ -162,6 +165,8 @@ pub struct AppState {
     pub refute: refute::RefuteState,
     /// "Compare with the experiment".
     pub experiment_benchmark: benchmark::BenchmarkState,
+    /// "Suggest a graph from the data".
+    pub discovery: discovery::DiscoveryState,
 }
 
 /// Largest table for which the page asks for per-unit effects.

@@ -200,6 +200,40 @@ pub enum Action {
         /// Its difference in means.
         benchmark: cf_engine::experiment::Benchmark,
     },
+    /// "Suggest a graph" was sent as request `job`.
+    DiscoverStarted {
+        /// Request id.
+        job: u32,
+        /// What was sent.
+        spec: Box<cf_engine::discover::DiscoverSpec>,
+    },
+    /// The proposal came back.
+    Discovered {
+        /// Request id.
+        job: u32,
+        /// What PC found.
+        report: Box<cf_engine::discover::DiscoverReport>,
+        /// Milliseconds.
+        millis: f64,
+    },
+    /// Open or close the "Suggest a graph" panel.
+    SetDiscoveryOpen(bool),
+    /// The significance level of PC's tests.
+    SetDiscoveryAlpha(f64),
+    /// Bootstrap resamples for edge stability.
+    SetDiscoveryResamples(usize),
+    /// Include a column in PC or leave it out.
+    SetDiscoveryColumn(String, bool),
+    /// Pick every numeric column (`true`) or go back to the default columns (`false`).
+    SetDiscoveryAllColumns(bool),
+    /// A column's tier.
+    SetDiscoveryTier(String, super::discovery::Tier),
+    /// Whether the treatment comes before the outcome.
+    SetDiscoveryTreatmentFirst(bool),
+    /// Put the proposal into the graph.
+    AcceptProposal,
+    /// Orient the undecided edge `from — to` as `from → to`.
+    OrientEdge(String, String),
     /// Say whether the treatment was randomized (experiment mode).
     SetRandomized(bool),
     /// Refute this method of the run.
@@ -384,8 +418,8 @@ impl Reducible for AppState {
                 s.error = None;
                 s.run_error = None;
                 s.pending_spec = Some(spec);
-                s.pending_graph = (!s.graph.dag.edges().is_empty())
-                    .then(|| cf_graph::text::to_dot(&s.graph_with_roles()));
+                s.pending_graph =
+                    s.graph_has_edges().then(|| cf_graph::text::to_dot(&s.graph_with_roles()));
             }
             Action::Reported { job, report, millis } if current(job) => {
                 s.busy = Busy::Idle;
@@ -428,6 +462,42 @@ impl Reducible for AppState {
                         Some(Rc::new(super::refute::RefuteResult { ask, report, millis }));
                 }
             }
+            Action::DiscoverStarted { job, spec } => {
+                s.job = job;
+                s.error = None;
+                s.discovery_started(*spec);
+            }
+            Action::Discovered { job, report, millis } if current(job) => {
+                s.discovered(*report, millis);
+            }
+            Action::SetDiscoveryOpen(open) => s.discovery.open = open,
+            Action::SetDiscoveryAlpha(a) => {
+                if !(a > 0.0 && a < 1.0) {
+                    return self;
+                }
+                s.discovery.alpha = a;
+            }
+            Action::SetDiscoveryResamples(n) => {
+                if n > cf_discovery::MAX_RESAMPLES {
+                    return self;
+                }
+                s.discovery.resamples = n;
+            }
+            Action::SetDiscoveryColumn(c, on) => {
+                let mut picked = s.discovery_columns();
+                picked.retain(|p| *p != c);
+                if on {
+                    picked.push(c);
+                }
+                s.discovery.columns = Some(picked);
+            }
+            Action::SetDiscoveryAllColumns(all) => {
+                s.discovery.columns = all.then(|| s.numeric_columns());
+            }
+            Action::SetDiscoveryTier(c, t) => s.discovery.set_tier(&c, t),
+            Action::SetDiscoveryTreatmentFirst(on) => s.discovery.treatment_first = on,
+            Action::AcceptProposal => s.accept_proposal(),
+            Action::OrientEdge(a, b) => s.graph.orient(&a, &b),
             Action::SetRefuteMethod(m) => s.refute.method = Some(m),
             Action::SetSensitivityBenchmark(b) => s.refute.sensitivity_benchmark = Some(b),
             Action::SetRefuteReplications(n) => {
@@ -545,6 +615,10 @@ impl Reducible for AppState {
                 s.uplift.pending = None;
                 s.uplift.error = Some(message);
             }
+            Action::Failed { job, message } if current(job) && s.busy == Busy::Discovering => {
+                // Said in the panel; the graph is as it was.
+                s.discovery_failed(message);
+            }
             Action::Failed { job, message } if current(job) && s.busy == Busy::Refuting => {
                 // Said in the refuters' place; the results above stay.
                 s.busy = Busy::Idle;
@@ -566,6 +640,7 @@ impl Reducible for AppState {
                 s.busy = Busy::Idle;
                 s.uplift.pending = None;
                 s.refute.pending = None;
+                s.discovery.pending = None;
                 s.experiment_benchmark.pending = None;
                 // The worker was replaced: whatever it was making for the page is gone.
                 s.uplift.list_job = None;
@@ -653,6 +728,11 @@ impl Reducible for AppState {
             Action::RunProgress { job, fraction } if current(job) && s.busy == Busy::Refuting => {
                 s.refute.progress = fraction.clamp(0.0, 1.0);
             }
+            Action::RunProgress { job, fraction }
+                if current(job) && s.busy == Busy::Discovering =>
+            {
+                s.discovery.progress = fraction.clamp(0.0, 1.0);
+            }
             Action::ShowError(message) => s.error = Some(message),
             Action::DismissError => s.error = None,
             Action::OpenLink(text) => s.open_link(&text),
@@ -665,6 +745,7 @@ impl Reducible for AppState {
             | Action::Reported { .. }
             | Action::UpliftReported { .. }
             | Action::Refuted { .. }
+            | Action::Discovered { .. }
             | Action::Benchmarked { .. }
             | Action::TargetingListDone(_)
             | Action::ModelFileDone(_)

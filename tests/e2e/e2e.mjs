@@ -314,11 +314,14 @@ test('experiment mode: the NSW example reads as an A/B test equal to counterfact
   close(Number(c.mde), ref.mde.absolute, 1e-12, 'MDE vs CLI');
   close(Number(c.cuped), ref.cuped.lift.estimate, 1e-12, 'CUPED lift vs CLI');
   close(Number(c.varianceReduction), ref.cuped.variance_reduction, 1e-12, 'CUPED variance reduction vs CLI');
+  const cupedRel = await page.locator('[data-testid=experiment-cuped-relative]').getAttribute('data-value');
+  close(Number(cupedRel), ref.cuped.relative_lift.estimate, 1e-12, 'CUPED relative lift vs CLI');
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-experiment-csv]')]);
   const [head, row] = fs.readFileSync(await dl.path(), 'utf8').trim().split('\r\n').map((l) => l.split(','));
   const cell = (name) => Number(row[head.indexOf(name)]);
   close(cell('lift'), ref.lift.estimate, 1e-15, 'the downloaded lift vs CLI');
   close(cell('cuped_lift'), ref.cuped.lift.estimate, 1e-15, 'the downloaded CUPED lift vs CLI');
+  close(cell('cuped_relative'), ref.cuped.relative_lift.estimate, 1e-15, 'the downloaded CUPED relative lift vs CLI');
   close(cell('mde'), ref.mde.absolute, 1e-15, 'the downloaded MDE vs CLI');
   close(Number(c.fP), ref.balance.f_test.p_value, 1e-12, 'balance F-test p vs CLI');
   // The power calculator at the MDE gives the MDE's power, 80 % (plus the far tail of the

@@ -3,8 +3,7 @@
 
 use std::ffi::OsString;
 
-use cf_data::{ColumnData, Table};
-use cf_discovery::{Bootstrap, Cpdag, IndepTest, Knowledge, MAX_LEVELS, MAX_RESAMPLES, PcOptions};
+use cf_discovery::{Bootstrap, IndepTest, Knowledge, MAX_LEVELS, MAX_RESAMPLES};
 use cf_engine::format;
 use lexopt::{Arg, Parser};
 use serde::Serialize;
@@ -33,9 +32,6 @@ Columns: --columns, or every numeric column. Rows with a missing value in them a
 --bootstrap N edge stability over N resamples of the rows (seeded by --seed, default 0): how
          often each pair is adjacent, and in which direction
 ";
-
-/// Whole numbers with at most this many distinct values make the default test chisq.
-const AUTO_LEVELS: usize = 10;
 
 struct DiscoverArgs {
     file: String,
@@ -189,74 +185,6 @@ fn parse(args: impl Iterator<Item = OsString>) -> Result<DiscoverArgs, Failure> 
     Ok(a)
 }
 
-/// The columns to analyse.
-struct Selected {
-    names: Vec<String>,
-    /// Values (text columns as level codes; NaN = missing).
-    values: Vec<Vec<f64>>,
-    /// Which are text columns.
-    is_text: Vec<bool>,
-    /// The text columns left out by default.
-    skipped: Vec<String>,
-}
-
-/// The columns named by `--columns`, or every numeric one.
-fn select(table: &Table, columns: Option<&[String]>) -> Result<Selected, Failure> {
-    let mut names: Vec<String> = Vec::new();
-    let mut values = Vec::new();
-    let mut is_text = Vec::new();
-    let mut skipped = Vec::new();
-    let chosen: Vec<&cf_data::Column> = match columns {
-        Some(list) => list
-            .iter()
-            .map(|n| {
-                table
-                    .column(n)
-                    .ok_or_else(|| Failure::Data(format!("there is no column `{n}` in the file")))
-            })
-            .collect::<Result<_, _>>()?,
-        None => table.columns().iter().collect(),
-    };
-    for c in chosen {
-        if names.iter().any(|n| n == c.name()) {
-            return Err(Failure::Data(format!("column `{}` is listed twice", c.name())));
-        }
-        match c.data() {
-            ColumnData::Numeric(v) => {
-                values.push(v.clone());
-                is_text.push(false);
-            }
-            ColumnData::Categorical { codes, .. } if columns.is_some() => {
-                values.push(codes.iter().map(|c| c.map_or(f64::NAN, f64::from)).collect());
-                is_text.push(true);
-            }
-            ColumnData::Categorical { .. } => {
-                skipped.push(c.name().to_string());
-                continue;
-            }
-        }
-        names.push(c.name().to_string());
-    }
-    Ok(Selected { names, values, is_text, skipped })
-}
-
-/// chisq when every column is text or whole numbers with few distinct values, else fisherz.
-fn default_test(values: &[Vec<f64>], is_text: &[bool]) -> IndepTest {
-    let discrete = values.iter().zip(is_text).all(|(v, &text)| {
-        if text {
-            return true;
-        }
-        if !v.iter().all(|x| x.fract() == 0.0) {
-            return false;
-        }
-        let mut d = v.clone();
-        d.sort_by(f64::total_cmp);
-        d.dedup();
-        d.len() <= AUTO_LEVELS
-    });
-    if discrete { IndepTest::ChiSq } else { IndepTest::FisherZ }
-}
-
 #[derive(Serialize)]
 struct SepsetOut<'a> {
     x: &'a str,
@@ -342,59 +270,25 @@ pub(crate) fn discover_cmd(args: impl Iterator<Item = OsString>) -> Result<bool,
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let (table, read_warnings) = read::read_table(&a.file, a.delimiter, threads)?;
     let mut warnings: Vec<String> = read_warnings.iter().map(ToString::to_string).collect();
-    let Selected { names, values, is_text, skipped } = select(&table, a.columns.as_deref())?;
-    if !skipped.is_empty() {
-        warnings.push(format!("text columns left out: {}", skipped.join(", ")));
-    }
-    // Rows complete in the chosen columns.
-    let n = table.n_rows();
-    let keep: Vec<usize> = (0..n).filter(|&r| values.iter().all(|v| !v[r].is_nan())).collect();
-    let dropped = n - keep.len();
-    let data: Vec<Vec<f64>> = values.iter().map(|v| keep.iter().map(|&r| v[r]).collect()).collect();
-    let test = a.test.unwrap_or_else(|| default_test(&data, &is_text));
-    if test == IndepTest::FisherZ
-        && let Some(i) = is_text.iter().position(|&t| t)
-    {
-        return Err(Failure::Data(format!(
-            "column `{}` is text: the Fisher-z test needs numbers (use --test chisq, gsq or mixed)",
-            names[i]
-        )));
-    }
-    let columns: Vec<&[f64]> = data.iter().map(Vec::as_slice).collect();
-    let options = PcOptions {
+    let spec = cf_engine::discover::DiscoverSpec {
+        columns: a.columns.clone(),
         alpha: a.alpha,
-        test,
-        max_k: a.max_k,
+        test: a.test,
         knowledge: a.knowledge.clone(),
-        record_trace: false,
+        max_k: a.max_k,
+        bootstrap: a.bootstrap,
+        seed: a.seed,
     };
-    let data_error = |e: cf_discovery::DiscoveryError| Failure::Data(e.to_string());
-    let g: Cpdag = cf_discovery::pc(&names, &columns, &options).map_err(data_error)?;
-    let boot = if a.bootstrap > 0 {
-        Some(
-            cf_discovery::bootstrap(&names, &columns, &options, a.bootstrap, a.seed)
-                .map_err(data_error)?,
-        )
-    } else {
-        None
-    };
-    for (x, y) in &g.missing_required {
-        warnings.push(format!(
-            "the required edge {x} -> {y} is not in the graph: the tests found {x} and {y} independent"
-        ));
-    }
-    if let Some(b) = &boot
-        && b.failed > 0
-    {
-        warnings.push(format!(
-            "{} of the bootstrap could not be analysed (a column constant or collinear in the resample)",
-            format::plural(b.failed, "resample", "resamples")
-        ));
-    }
+    let report =
+        cf_engine::discover::discover(&table, &spec, &mut |_| ()).map_err(Failure::Data)?;
+    warnings.extend(report.warnings.iter().cloned());
+    let (g, boot, test, dropped) =
+        (&report.cpdag, &report.bootstrap, report.test, report.dropped_rows);
+    let names = &g.names;
     if a.json {
         let out = JsonOut {
             file: &a.file,
-            columns: &names,
+            columns: names,
             n_rows: g.n_rows,
             dropped_rows: dropped,
             test: test.name(),
@@ -550,16 +444,5 @@ mod tests {
         );
         assert_eq!(usage_error(&["d.csv", "--nope"]), "unknown option `--nope`");
         assert_eq!(usage_error(&["d.csv", "e.csv"]), "unexpected argument `e.csv`");
-    }
-
-    #[test]
-    fn the_default_test_follows_the_values() {
-        let few = vec![vec![0.0, 1.0, 2.0, 1.0], vec![1.0, 1.0, 0.0, 3.0]];
-        assert_eq!(default_test(&few, &[false, false]), IndepTest::ChiSq);
-        let frac = vec![vec![0.0, 1.5, 2.0, 1.0], vec![1.0, 1.0, 0.0, 3.0]];
-        assert_eq!(default_test(&frac, &[false, false]), IndepTest::FisherZ);
-        let many: Vec<f64> = (0..11).map(f64::from).collect();
-        assert_eq!(default_test(&[many.clone(), many], &[false, false]), IndepTest::FisherZ);
-        assert_eq!(default_test(&[vec![0.0, 7.0]], &[true]), IndepTest::ChiSq);
     }
 }

@@ -182,6 +182,17 @@ fn comparison(r: &ExperimentReport, c: &ExperimentComparison, level: &str) -> St
         (None, Some(why)) => lines.push(("CUPED".into(), format!("skipped: {why}"))),
         (None, None) => {}
     }
+    if let Some(rel) = c.cuped.as_ref().and_then(|cu| cu.relative_lift.as_ref()) {
+        lines.push((
+            "CUPED relative".into(),
+            format!(
+                "{} (se {} %), {level}% CI {}",
+                pct(rel.estimate),
+                format::with_separators(100.0 * rel.std_error, 1),
+                interval(rel.ci, pct)
+            ),
+        ));
+    }
     out += &block(&lines);
     if !c.balance.rows.is_empty() {
         let smd: Vec<String> = c

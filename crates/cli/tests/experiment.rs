@@ -47,6 +47,11 @@ fn experiment_prints_the_read_out_and_its_json() {
     assert_eq!(c["n_treated"], 185);
     assert_eq!(c["binary_outcome"], false);
     assert!(c["cuped"]["variance_reduction"].as_f64().unwrap() > 0.0);
+    // numpy: y − (X − X̄)θ with θ from lstsq of re78 on [1, covariates]; then treated mean /
+    // control mean − 1, se √(v₁/m₀² + m₁²v₀/m₀⁴) with v the variances of the means (ddof 1).
+    close(&c["cuped"]["lift"]["estimate"], 1596.933983710379, 1e-9);
+    close(&c["cuped"]["relative_lift"]["estimate"], 0.34439914300722463, 1e-9);
+    close(&c["cuped"]["relative_lift"]["std_error"], 0.15567881964743122, 1e-9);
 
     let (code, stdout, stderr) = counterfact(&with(&["--covariates", "re74,re75"]));
     assert_eq!(code, 0, "{stderr}");

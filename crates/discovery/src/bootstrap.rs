@@ -55,6 +55,21 @@ pub fn bootstrap(
     resamples: usize,
     seed: u64,
 ) -> Result<Bootstrap, DiscoveryError> {
+    bootstrap_with_progress(names, columns, options, resamples, seed, &mut |_| ())
+}
+
+/// [`bootstrap()`], telling `progress` the share of the resamples done (in [0, 1]) after each.
+///
+/// # Errors
+/// Those of [`bootstrap()`].
+pub fn bootstrap_with_progress(
+    names: &[String],
+    columns: &[&[f64]],
+    options: &PcOptions,
+    resamples: usize,
+    seed: u64,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Bootstrap, DiscoveryError> {
     if !(1..=MAX_RESAMPLES).contains(&resamples) {
         return Err(DiscoveryError::Param(format!(
             "the bootstrap needs 1 to {MAX_RESAMPLES} resamples, got {resamples}"
@@ -71,7 +86,8 @@ pub fn bootstrap(
     let mut failed = 0;
     let mut first_error = None;
     let mut rows = vec![0_usize; n];
-    for _ in 0..resamples {
+    for done in 0..resamples {
+        progress(done as f64 / resamples as f64);
         rows.iter_mut().for_each(|r| *r = rng.below(n));
         let data: Vec<Vec<f64>> =
             columns.iter().map(|c| rows.iter().map(|&r| c[r]).collect()).collect();

@@ -69,7 +69,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use bootstrap::{Bootstrap, EdgeStability, MAX_RESAMPLES, bootstrap};
+pub use bootstrap::{Bootstrap, EdgeStability, MAX_RESAMPLES, bootstrap, bootstrap_with_progress};
 pub use citest::{CiResult, CiTester, DEFAULT_BINS, IndepTest, MAX_LEVELS};
 pub use error::DiscoveryError;
 pub use knowledge::Knowledge;

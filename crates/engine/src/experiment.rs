@@ -122,6 +122,11 @@ pub struct Cuped {
     pub theta: Vec<f64>,
     /// Difference in means of the adjusted outcome, Welch's standard error, normal interval.
     pub lift: Estimate,
+    /// The adjusted treated mean over the adjusted control mean, minus 1, with the delta-method
+    /// standard error of the unadjusted relative lift computed on the adjusted outcome (`θ` taken
+    /// as known, as CUPED does); `None` when the adjusted control mean is 0 or too close to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relative_lift: Option<Estimate>,
     /// `1 − (SE_adjusted / SE_unadjusted)²`: the share of the lift's variance removed.
     pub variance_reduction: f64,
 }
@@ -372,23 +377,10 @@ fn comparison(
             spec.outcome
         ));
     }
-    let relative_lift = if m0 == 0.0 {
-        warnings.push(format!(
-            "the control mean of `{}` is 0: a lift relative to it is not defined",
-            spec.outcome
-        ));
-        None
-    } else {
-        let r = m1 / m0 - 1.0;
-        let var = var1 / (m0 * m0) + m1 * m1 * var0 / (m0 * m0 * m0 * m0);
-        let e = Estimate::normal(r, var.sqrt(), z);
-        if e.is_finite() {
-            Some(e)
-        } else {
-            warnings.push(format!(
-                "the control mean of `{}` is too close to 0 for a lift relative to it",
-                spec.outcome
-            ));
+    let relative_lift = match relative_lift(&y, t, z) {
+        Ok(e) => Some(e),
+        Err(why) => {
+            warnings.push(format!("the control mean of `{}` {why}", spec.outcome));
             None
         }
     };
@@ -421,6 +413,23 @@ fn comparison(
         cuped_skipped,
         warnings,
     })
+}
+
+/// `treated mean / control mean − 1` of `y`, with the delta-method standard error
+/// `√(var(t)/c² + t²·var(c)/c⁴)` (the two means independent), or why it is not defined (the end
+/// of a sentence about the control mean).
+fn relative_lift(y: &[f64], t: &[f64], z: f64) -> Result<Estimate, &'static str> {
+    let (m1, v1, n1) = moments(y, t, 1.0);
+    let (m0, v0, n0) = moments(y, t, 0.0);
+    let (var1, var0) = (v1 / n1 as f64, v0 / n0 as f64);
+    if m0 == 0.0 {
+        return Err("is 0: a lift relative to it is not defined");
+    }
+    let r = m1 / m0 - 1.0;
+    let var = var1 / (m0 * m0) + m1 * m1 * var0 / (m0 * m0 * m0 * m0);
+    Some(Estimate::normal(r, var.sqrt(), z))
+        .filter(Estimate::is_finite)
+        .ok_or("is too close to 0 for a lift relative to it")
 }
 
 /// The standardized mean difference of `x`, as the run's balance table computes it.
@@ -521,12 +530,19 @@ fn cuped(
         "the adjusted outcome is not a finite number (are some covariates extremely large?)"
             .to_string()
     })?;
+    let relative_lift = relative_lift(&adjusted, t, z_two_sided(spec.options.alpha)).ok();
     let ratio = lift.std_error / unadjusted.std_error;
     let variance_reduction = 1.0 - ratio * ratio;
     if !variance_reduction.is_finite() {
         return Err("the unadjusted lift has no variance to reduce".into());
     }
-    Ok(Cuped { covariates: names.to_vec(), theta: fit.coef, lift, variance_reduction })
+    Ok(Cuped {
+        covariates: names.to_vec(),
+        theta: fit.coef,
+        lift,
+        relative_lift,
+        variance_reduction,
+    })
 }
 
 /// The two-sided power of a normal test at level `alpha` to detect `effect` when the estimate's

@@ -232,8 +232,8 @@ pub fn refuters_csv(report: &crate::RefuteReport) -> String {
 /// Columns: `arm` (empty for one comparison), `control_mean`, `control_se`, `n_control`,
 /// `treated_mean`, `treated_se`, `n_treated`, `lift`, `lift_se`, `lift_low`, `lift_high`,
 /// `relative_lift`, `relative_low`, `relative_high` (empty when the control mean is 0),
-/// `cuped_lift`, `cuped_se`, `cuped_low`, `cuped_high`, `variance_reduction` (empty without
-/// CUPED), `balance_f`, `balance_p` (the omnibus test, empty when it was skipped), `mde`,
+/// `cuped_lift`, `cuped_se`, `cuped_low`, `cuped_high`, `cuped_relative`, `cuped_relative_low`,
+/// `cuped_relative_high`, `variance_reduction` (empty without CUPED), `balance_f`, `balance_p` (the omnibus test, empty when it was skipped), `mde`,
 /// `mde_relative`, `power`, `alpha`, `binary_outcome`.
 pub fn experiment_csv(report: &crate::experiment::ExperimentReport) -> String {
     let header = [
@@ -255,6 +255,9 @@ pub fn experiment_csv(report: &crate::experiment::ExperimentReport) -> String {
         "cuped_se",
         "cuped_low",
         "cuped_high",
+        "cuped_relative",
+        "cuped_relative_low",
+        "cuped_relative_high",
         "variance_reduction",
         "balance_f",
         "balance_p",
@@ -288,6 +291,9 @@ pub fn experiment_csv(report: &crate::experiment::ExperimentReport) -> String {
             opt_num(cuped.map(|k| k.lift.std_error)),
             opt_num(cuped.map(|k| k.lift.ci[0])),
             opt_num(cuped.map(|k| k.lift.ci[1])),
+            opt_num(cuped.and_then(|k| k.relative_lift.as_ref()).map(|r| r.estimate)),
+            opt_num(cuped.and_then(|k| k.relative_lift.as_ref()).map(|r| r.ci[0])),
+            opt_num(cuped.and_then(|k| k.relative_lift.as_ref()).map(|r| r.ci[1])),
             opt_num(cuped.map(|k| k.variance_reduction)),
             opt_num(f.map(|f| f.f)),
             opt_num(f.map(|f| f.p_value)),

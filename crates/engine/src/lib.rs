@@ -15,6 +15,7 @@
 
 mod derived;
 mod design;
+pub mod discover;
 mod error;
 pub mod experiment;
 pub mod export;

@@ -99,6 +99,34 @@ pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     s
 }
 
+/// [`dot`] of `a` with each of four vectors, computed in one pass over `a`: each result has the
+/// same operations in the same order as `dot(a, b[k])`, so it is the same number to the bit.
+fn dot4(a: &[f64], b: [&[f64]; 4]) -> [f64; 4] {
+    let n = a.len();
+    let chunks = n / 4;
+    let (a4, b4) = (&a[..4 * chunks], b.map(|v| &v[..4 * chunks]));
+    let mut acc = [[0.0; 4]; 4];
+    for i in 0..chunks {
+        let x = &a4[4 * i..4 * i + 4];
+        for (acc, v) in acc.iter_mut().zip(&b4) {
+            let y = &v[4 * i..4 * i + 4];
+            for l in 0..4 {
+                acc[l] += x[l] * y[l];
+            }
+        }
+    }
+    let mut out = [0.0; 4];
+    for (k, o) in out.iter_mut().enumerate() {
+        let acc = acc[k];
+        let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+        for i in 4 * chunks..n {
+            s += a[i] * b[k][i];
+        }
+        *o = s;
+    }
+    out
+}
+
 /// The weighted Gram matrix `Z'WZ = Σᵢ wᵢ² zᵢ zᵢ'` of the standardized columns
 /// `z = (x − mean) / scale` (`w = 1` when `root_weights` is `None`; they are the square roots of
 /// the wanted weights).
@@ -134,11 +162,22 @@ pub(crate) fn gram(
                     .for_each(|((d, v), w)| *d = w * (v - m) / s),
             }
         }
+        let col = |j: usize| &block[j * stride..j * stride + len];
         for a in 0..p {
-            let za = &block[a * stride..a * stride + len];
-            for b in a..p {
-                let zb = &block[b * stride..b * stride + len];
-                g[(a, b)] += dot(za, zb);
+            let za = col(a);
+            let mut b = a;
+            // Four entries of the row at a time: `za` is loaded once for all four, and the
+            // sixteen accumulators hide the latency of the additions. Each entry's sum is the
+            // same sequence of operations as `dot` gives it.
+            while b + 4 <= p {
+                let d = dot4(za, [col(b), col(b + 1), col(b + 2), col(b + 3)]);
+                for (k, v) in d.into_iter().enumerate() {
+                    g[(a, b + k)] += v;
+                }
+                b += 4;
+            }
+            for b in b..p {
+                g[(a, b)] += dot(za, col(b));
             }
         }
         start += len;

@@ -143,17 +143,12 @@ pub fn weighted_slope(y: &[f64], x: &[&[f64]], w: &[f64], names: &[String]) -> R
     if rows <= x.len() + 1 {
         return Err(Error::TooFewRows { need: x.len() + 2, got: rows });
     }
-    let wmean = |c: &[f64]| c.iter().zip(w).map(|(v, w)| v * w).sum::<f64>() / total;
     let mut cols: Vec<&[f64]> = x.to_vec();
     cols.push(y);
-    let means: Vec<f64> = cols.iter().map(|c| wmean(c)).collect();
+    let means: Vec<f64> = cols.iter().map(|c| linalg::dot(c, w) / total).collect();
     let mut scales = Vec::with_capacity(cols.len());
     for (j, c) in cols.iter().enumerate() {
-        let m = means[j];
-        let (ss, mx) =
-            c.iter().zip(w).filter(|(_, w)| **w > 0.0).fold((0.0, 0.0_f64), |(ss, mx), (v, w)| {
-                (ss + w * (v - m) * (v - m), mx.max(v.abs()))
-            });
+        let (ss, mx) = weighted_spread(c, w, means[j]);
         let sd = ss.sqrt();
         if j < x.len() && !(sd > 1e-12 * mx.max(f64::MIN_POSITIVE) * total.sqrt()) {
             return Err(Error::Constant { column: name(j) });
@@ -168,6 +163,29 @@ pub fn weighted_slope(y: &[f64], x: &[&[f64]], w: &[f64], names: &[String]) -> R
     let chol = Cholesky::named(&g, &name)?;
     let beta = chol.solve(&zty, Sweep::Columns);
     Ok(beta[0] / scales[0])
+}
+
+/// `Σᵢ wᵢ (vᵢ − m)²` and the largest `|vᵢ|` among rows of positive weight, with four interleaved
+/// accumulators (a single running sum would wait on each addition).
+fn weighted_spread(v: &[f64], w: &[f64], m: f64) -> (f64, f64) {
+    let (mut ss, mut mx) = ([0.0; 4], [0.0_f64; 4]);
+    let chunks = v.len() / 4;
+    for (v, w) in v[..4 * chunks].chunks_exact(4).zip(w[..4 * chunks].chunks_exact(4)) {
+        for l in 0..4 {
+            let d = v[l] - m;
+            ss[l] += w[l] * d * d;
+            mx[l] = mx[l].max(if w[l] > 0.0 { v[l].abs() } else { 0.0 });
+        }
+    }
+    let mut s = (ss[0] + ss[1]) + (ss[2] + ss[3]);
+    let mut x = mx[0].max(mx[1]).max(mx[2].max(mx[3]));
+    for (v, w) in v[4 * chunks..].iter().zip(&w[4 * chunks..]) {
+        s += w * (v - m) * (v - m);
+        if *w > 0.0 {
+            x = x.max(v.abs());
+        }
+    }
+    (s, x)
 }
 
 /// Residuals on `[1, X]` for any number of vectors, with `X'X` factored once: the

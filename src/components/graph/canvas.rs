@@ -423,6 +423,8 @@ struct EdgeView<'a> {
     route: Route,
     /// `selected`, `biasing`, `causal` or empty.
     kind: &'static str,
+    /// An undecided edge: no arrowhead, dashed.
+    undirected: bool,
     onpointerdown: Callback<PointerEvent>,
 }
 
@@ -436,11 +438,13 @@ fn edge_html(e: EdgeView<'_>) -> Html {
     };
     let wide = if e.kind.is_empty() { "1.6" } else { "2.6" };
     let d = e.route.path();
+    let (marker, dash) = if e.undirected { (None, Some("6 4")) } else { (Some(marker), None) };
     html! {
-        <g key={format!("e-{na}-{nb}")} data-testid={format!("edge-{na}-{nb}")} data-kind={e.kind}
+        <g key={format!("e-{na}-{nb}")} data-testid={format!("edge-{na}-{nb}")} data-kind={e.kind} data-undirected={e.undirected.to_string()}
            data-bent={(e.route.ctrl.is_some() || !e.route.via.is_empty()).to_string()} class="edge" onpointerdown={e.onpointerdown}>
+            <title>{ if e.undirected { format!("{na} — {nb}: undecided (select it, then orient it)") } else { format!("{na} → {nb}") } }</title>
             <path d={d.clone()} class="edge-hit" fill="none" stroke="transparent" stroke-width="12" />
-            <path {d} class="edge-line" fill="none" style={format!("stroke:{colour}")} stroke-width={wide} marker-end={marker} />
+            <path {d} class="edge-line" fill="none" style={format!("stroke:{colour}")} stroke-width={wide} marker-end={marker} stroke-dasharray={dash} />
         </g>
     }
 }
@@ -583,7 +587,20 @@ pub(super) fn GraphCanvas(props: &CanvasProps) -> Html {
             dispatch.emit(Action::Graph(GraphAction::Select(Some(sel.clone()))));
         });
         let route = graph_state::route(&g, &drawn, &pads, a, b);
-        edge_html(EdgeView { from: na, to: nb, route, kind, onpointerdown })
+        edge_html(EdgeView { from: na, to: nb, route, kind, undirected: false, onpointerdown })
+    });
+    let undecided = g.undirected_edges().iter().map(|&(a, b)| {
+        let (na, nb) = (g.name(a), g.name(b));
+        let sel = Selection::Edge(na.to_string(), nb.to_string());
+        let kind = if s.graph.selected.as_ref() == Some(&sel) { "selected" } else { "" };
+        let (dispatch, focus) = (dispatch.clone(), focus.clone());
+        let onpointerdown = Callback::from(move |e: PointerEvent| {
+            e.stop_propagation();
+            focus.emit(());
+            dispatch.emit(Action::Graph(GraphAction::Select(Some(sel.clone()))));
+        });
+        let route = graph_state::route(&g, &drawn, &pads, a, b);
+        edge_html(EdgeView { from: na, to: nb, route, kind, undirected: true, onpointerdown })
     });
     let nodes = g.nodes().iter().enumerate().map(|(i, n)| {
         let selected = s.graph.selected == Some(Selection::Node(n.name.clone()));
@@ -678,6 +695,7 @@ pub(super) fn GraphCanvas(props: &CanvasProps) -> Html {
                     <rect x={format!("{:.1}", view.x.min(0.0) - WIDTH * 4.0)} y={format!("{:.1}", view.y.min(0.0) - HEIGHT * 4.0)}
                           width={(WIDTH * 10.0 + view.w).to_string()} height={(HEIGHT * 10.0 + view.h()).to_string()} style="fill:var(--graph-bg)" />
                     { for edges }
+                    { for undecided }
                     { preview }
                     { for nodes }
                 </svg>
@@ -694,6 +712,17 @@ struct ToolbarProps {
     set_view: Callback<View>,
     /// The graph (to fit the view to).
     graph: Dag,
+}
+
+/// The selected edge, when it is undecided.
+fn undecided_selected(s: &crate::state::AppState) -> Option<(String, String)> {
+    match &s.graph.selected {
+        Some(Selection::Edge(a, b)) => {
+            let (i, j) = (s.graph.dag.index(a)?, s.graph.dag.index(b)?);
+            s.graph.is_undirected(i, j).then(|| (a.clone(), b.clone()))
+        }
+        _ => None,
+    }
 }
 
 /// Add latent, layout, undo and redo, delete, zoom.
@@ -714,6 +743,13 @@ fn Toolbar(props: &ToolbarProps) -> Html {
             <button class="ghost" data-testid="redo" disabled={!s.graph.can_redo()} title="Redo (Ctrl+Shift+Z or Ctrl+Y)" onclick={dispatch.reform(move |_| graph(GraphAction::Redo))}>{"↷ Redo"}</button>
             if s.graph.selected.is_some() {
                 <button class="ghost" data-testid="delete-selection" onclick={dispatch.reform(move |_| graph(GraphAction::DeleteSelected))}>{"Delete"}</button>
+            }
+            if let Some((a, b)) = undecided_selected(&s) {
+                <span class="orient-buttons" role="group" aria-label="Orient the undecided edge">
+                    {"Orient: "}
+                    <button class="ghost" data-testid={format!("orient-selected-{a}-{b}")} onclick={dispatch.reform({ let (a, b) = (a.clone(), b.clone()); move |_| Action::OrientEdge(a.clone(), b.clone()) })}>{format!("{a} → {b}")}</button>
+                    <button class="ghost" data-testid={format!("orient-selected-{b}-{a}")} onclick={dispatch.reform({ let (a, b) = (a.clone(), b.clone()); move |_| Action::OrientEdge(b.clone(), a.clone()) })}>{format!("{b} → {a}")}</button>
+                </span>
             }
             <span class="zoom-buttons">
                 <button class="ghost" data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in" onclick={set_view.reform(move |_| view.zoom(1.25))}>{"+"}</button>

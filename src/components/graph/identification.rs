@@ -1,12 +1,14 @@
 //! What the graph identifies: whether the ticked covariates block every biasing path, the
 //! minimal adjustment sets, front-door sets and instruments.
 
+use cf_graph::cpdag::CpdagIdentification;
 use cf_graph::identify::Instrument;
 use yew::prelude::*;
 
 use crate::components::context::use_app;
 use crate::graph_state::{self, Analysis};
 use crate::state::Action;
+use cf_engine::format;
 
 fn set_text(set: &[String]) -> String {
     if set.is_empty() {
@@ -20,13 +22,16 @@ fn set_text(set: &[String]) -> String {
 #[component]
 pub(super) fn Identification() -> Html {
     let (s, _) = use_app();
-    if s.graph.dag.edges().is_empty() {
+    if !s.graph_has_edges() {
         // No arrows is a claim too (nothing confounds the effect), not a verdict to trust.
         return html! {
             <p class="id-status empty" data-testid="graph-empty">
                 {"Draw the arrows you believe in: with no arrows the graph claims that nothing confounds the effect, so it can vouch for no adjustment yet."}
             </p>
         };
+    }
+    if let Some(found) = s.cpdag_identification() {
+        return html! { <Pattern {found} /> };
     }
     match s.graph_analysis() {
         None => {
@@ -144,4 +149,82 @@ fn Instruments(props: &InstrumentsProps) -> Html {
         }) }
         </ul>
     }
+}
+
+/// Props of [`Pattern`].
+#[derive(Properties, PartialEq)]
+struct PatternProps {
+    found: Result<CpdagIdentification, String>,
+}
+
+/// Buttons that orient the undecided edge `a — b` one way or the other.
+fn orient_buttons(dispatch: &Callback<Action>, (a, b): &(String, String)) -> Html {
+    let one = |from: &str, to: &str| {
+        let (f, t) = (from.to_string(), to.to_string());
+        html! {
+            <button class="set" data-testid={format!("orient-{from}-{to}")} title={format!("Orient the edge as {from} → {to}")}
+                    onclick={dispatch.reform(move |_| Action::OrientEdge(f.clone(), t.clone()))}>{format!("{from} → {to}")}</button>
+        }
+    };
+    html! { <span class="orient-buttons">{one(a, b)}{" "}{one(b, a)}</span> }
+}
+
+/// What a graph with undecided edges identifies: the sets valid in every DAG it stands for, or
+/// the edge to orient first.
+#[component]
+fn Pattern(props: &PatternProps) -> Html {
+    let (s, dispatch) = use_app();
+    let undecided = s.graph.dag.undirected_edges().len();
+    let head = html! {
+        <p class="muted small" data-testid="pattern-note">
+            {format!("The graph has {} (drawn without an arrowhead): it stands for every DAG that orients {} without a new collider or a cycle. Select an undecided edge to orient it.",
+                format::plural(undecided, "undecided edge", "undecided edges"),
+                if undecided == 1 { "it" } else { "them" })}
+        </p>
+    };
+    let body = match &props.found {
+        Err(e) => html! { <p class="muted" data-testid="identification-problem">{e.clone()}</p> },
+        Ok(CpdagIdentification::Valid { sets, n_dags }) => {
+            let mut current = s.adjusted();
+            current.sort();
+            html! {
+                <>
+                    <p class="id-status ok" data-testid="pattern-status" data-kind="valid">
+                        {format!("Identified whatever the undecided edges' directions: these sets block every biasing path in all {} DAGs checked.", format::count(*n_dags))}
+                    </p>
+                    <h3>{"Adjustment sets valid in every DAG"}<span class="hint">{" click one to adjust for it"}</span></h3>
+                    <ul class="sets">
+                    { for sets.iter().enumerate().map(|(i, set)| {
+                        let set2 = set.clone();
+                        html! { <li><button class={classes!("set", (*set == current).then_some("active"))} data-testid={format!("pattern-set-{i}")}
+                                           data-set={set.join(",")} onclick={dispatch.reform(move |_| Action::SetCovariates(set2.clone()))}>{set_text(set)}</button></li> }
+                    }) }
+                    </ul>
+                </>
+            }
+        }
+        Ok(CpdagIdentification::DependsOn { edge, reason, also, .. }) => html! {
+            <div class="id-status bad" data-testid="pattern-status" data-kind="depends-on" data-edge={format!("{}--{}", edge.0, edge.1)}>
+                <p>{format!("The answer depends on the undecided edge {} — {}: {reason}", edge.0, edge.1)}</p>
+                <p>{"Orient it: "}{orient_buttons(&dispatch, edge)}</p>
+                if !also.is_empty() {
+                    <p class="small">{format!("Orienting one of these may also settle it: {}.", also.iter().map(|(a, b)| format!("{a} — {b}")).collect::<Vec<_>>().join(", "))}</p>
+                }
+            </div>
+        },
+        Ok(CpdagIdentification::NotIdentifiable { reason, .. }) => html! {
+            <p class="id-status bad" data-testid="pattern-status" data-kind="not-identifiable">{format!("No observed set works in any of the DAGs: {reason}")}</p>
+        },
+        Ok(CpdagIdentification::TooManyToCheck { undecided, orient_first }) => html! {
+            <div class="id-status bad" data-testid="pattern-status" data-kind="too-many">
+                <p>{format!("{} undecided edges allow too many DAGs to check. Orient these first:", format::count(*undecided))}</p>
+                <ul class="sets">{ for orient_first.iter().map(|e| html! { <li>{format!("{} — {} ", e.0, e.1)}{orient_buttons(&dispatch, e)}</li> }) }</ul>
+            </div>
+        },
+        Ok(CpdagIdentification::NoConsistentDag) => html! {
+            <p class="id-status bad" data-testid="pattern-status" data-kind="inconsistent">{"No DAG orients the undecided edges without a cycle or a new collider: orient or delete some of them by hand."}</p>
+        },
+        Ok(_) => html! {},
+    };
+    html! { <>{head}{body}</> }
 }

@@ -39,7 +39,7 @@ pub(super) fn Implications(props: &ImplicationsProps) -> Html {
     let all = use_state(|| false);
     let sent = s.implications_sent.as_ref().map(|(_, l)| l.len()).unwrap_or(0);
     let testing = sent > 0 && s.implications.len() != sent;
-    let no_edges = s.graph.dag.edges().is_empty();
+    let no_edges = !s.graph_has_edges();
     let ranked = ranked(&s.implications);
     let total = ranked.len();
     let rejected = ranked.iter().filter(|t| t.p_value.is_some_and(|p| p < 0.05)).count();

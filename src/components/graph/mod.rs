@@ -7,6 +7,7 @@
 
 mod canvas;
 mod code;
+mod discovery;
 mod identification;
 mod implications;
 
@@ -16,6 +17,7 @@ use crate::components::context::use_app;
 use crate::state::{Action, GraphAction};
 use canvas::GraphCanvas;
 use code::ModelCode;
+use discovery::Discovery;
 use identification::Identification;
 use implications::Implications;
 
@@ -43,9 +45,18 @@ fn banner(testid: &'static str, message: &str, dismiss: Callback<MouseEvent>) ->
     }
 }
 
+/// Props of [`GraphPanel`].
+#[derive(Properties, PartialEq)]
+pub struct GraphPanelProps {
+    /// Run "Suggest a graph from the data".
+    pub on_discover: Callback<()>,
+    /// Stop it.
+    pub on_cancel: Callback<()>,
+}
+
 /// The causal-graph card.
 #[component]
-pub fn GraphPanel() -> Html {
+pub fn GraphPanel(props: &GraphPanelProps) -> Html {
     let (s, dispatch) = use_app();
     let svg_ref = use_node_ref();
     let notice = use_state(|| None::<String>);
@@ -84,6 +95,7 @@ pub fn GraphPanel() -> Html {
                     <Identification />
                 </aside>
             </div>
+            <Discovery on_discover={props.on_discover.clone()} on_cancel={props.on_cancel.clone()} />
             <div class="graph-lower">
                 <ModelCode {svg_ref} on_notice={set_notice} />
                 <div>
