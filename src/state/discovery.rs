@@ -59,6 +59,17 @@ pub struct Comparison {
     pub missing: Vec<(String, String)>,
 }
 
+impl Comparison {
+    /// Whether the graph holds the proposal: every edge of it between the proposal's columns
+    /// (an undecided one possibly oriented since), and no other.
+    pub fn holds_proposal(&self) -> bool {
+        self.found == self.drawn
+            && self.new.is_empty()
+            && self.reversed == 0
+            && self.missing.is_empty()
+    }
+}
+
 /// The settings of "Suggest a graph", and its last proposal.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiscoveryState {
@@ -230,14 +241,6 @@ impl AppState {
         Some(compare(&self.graph.dag, &p.report.cpdag))
     }
 
-    /// Whether the graph holds the proposal: every edge of it between the proposal's columns
-    /// (an undecided one possibly oriented since), and no other.
-    pub fn proposal_in_graph(&self) -> bool {
-        self.proposal_comparison().is_some_and(|c| {
-            c.found == c.drawn && c.new.is_empty() && c.reversed == 0 && c.missing.is_empty()
-        })
-    }
-
     /// Puts the proposal into the graph (undo takes it back): its columns' edges become the
     /// proposal's, the rest of the graph (latent nodes, other columns) stays.
     pub(super) fn accept_proposal(&mut self) {
@@ -254,23 +257,8 @@ impl AppState {
 
 /// The proposal as a graph of its own (no positions).
 pub fn proposal_dag(c: &Cpdag) -> Dag {
-    let mut g = Dag::new();
-    for n in &c.names {
-        g.add_node(n);
-    }
-    let at = |g: &Dag, n: &str| g.index(n);
-    for (a, b) in &c.directed {
-        if let (Some(i), Some(j)) = (at(&g, a), at(&g, b)) {
-            // PC's output is acyclic in its directed part; a cycle cannot occur.
-            let _ = g.add_edge(i, j);
-        }
-    }
-    for (a, b) in &c.undirected {
-        if let (Some(i), Some(j)) = (at(&g, a), at(&g, b)) {
-            let _ = g.add_undirected_edge(i, j);
-        }
-    }
-    g
+    // PC's directed edges hold no cycle, so nothing can refuse them in an empty graph.
+    merged(&Dag::new(), c).unwrap_or_default()
 }
 
 /// `g` with the edges among the proposal's columns replaced by the proposal's.
@@ -420,56 +408,5 @@ mod tests {
         let g = dag("dag { a -> u  u -> b  u [latent] }");
         let err = merged(&g, &cpdag(&["a", "b"], &[("b", "a")], &[])).unwrap_err();
         assert!(err.contains("cycle"), "{err}");
-    }
-
-    #[test]
-    fn the_tiers_put_the_treatment_between_before_and_after() {
-        let mut s = AppState::new();
-        s.dataset = Some(Rc::new(crate::state::Dataset {
-            name: "f.csv".into(),
-            summary: cf_engine::TableSummary {
-                n_rows: 10,
-                columns: ["t", "y", "a", "b", "text"]
-                    .iter()
-                    .map(|n| cf_engine::ColumnSummary {
-                        name: n.to_string(),
-                        kind: match *n {
-                            "t" => cf_engine::ColumnKind::Binary,
-                            "text" => cf_engine::ColumnKind::Categorical,
-                            _ => cf_engine::ColumnKind::Numeric,
-                        },
-                        n_missing: 0,
-                        n_levels: None,
-                        levels: None,
-                        level_counts: None,
-                        mean: None,
-                        identifier: false,
-                    })
-                    .collect(),
-                preview: vec![],
-                warnings: vec![],
-                identities: vec![],
-                near_copies: vec![],
-            },
-            millis: 1.0,
-            fingerprint: cf_share::Fingerprint { columns: vec![], n_rows: 10, hash: "0".into() },
-            text: None,
-        }));
-        s.treatment = Some("t".into());
-        s.outcome = Some("y".into());
-        s.covariates = vec!["a".into()];
-        assert_eq!(s.discovery_columns(), vec!["t", "y", "a"]);
-        s.discovery.columns = Some(s.numeric_columns());
-        assert_eq!(s.discovery_columns(), vec!["t", "y", "a", "b"], "text columns are left out");
-        s.discovery.set_tier("a", Tier::Before);
-        s.discovery.set_tier("b", Tier::After);
-        let spec = s.discover_spec().unwrap();
-        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(spec.knowledge.tiers, vec![v(&["a"]), v(&["t"]), v(&["b", "y"])]);
-        s.discovery.treatment_first = false;
-        s.discovery.set_tier("b", Tier::Unknown);
-        assert_eq!(s.discover_spec().unwrap().knowledge.tiers, vec![v(&["a"])]);
-        s.discovery.columns = Some(vec!["a".into()]);
-        assert!(s.discover_spec().is_err(), "one column is not enough");
     }
 }

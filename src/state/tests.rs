@@ -1212,3 +1212,32 @@ fn refutation_tests_follow_the_shown_run() {
     let again = again.reduce(Action::Reported { job: 8, report, millis: 1.0 });
     assert!(again.refute_shown().is_some());
 }
+
+#[test]
+fn the_discovery_tiers_put_the_treatment_between_before_and_after() {
+    use super::discovery::Tier;
+    let cols = [
+        ("t", "binary"),
+        ("y", "numeric"),
+        ("a", "numeric"),
+        ("b", "numeric"),
+        ("text", "categorical"),
+    ];
+    let mut s = (*load(Rc::new(AppState::new()), 1, &cols, SuggestedRoles::default())).clone();
+    s.treatment = Some("t".into());
+    s.outcome = Some("y".into());
+    s.covariates = vec!["a".into()];
+    assert_eq!(s.discovery_columns(), vec!["t", "y", "a"]);
+    s.discovery.columns = Some(s.numeric_columns());
+    assert_eq!(s.discovery_columns(), vec!["t", "y", "a", "b"], "text columns are left out");
+    s.discovery.set_tier("a", Tier::Before);
+    s.discovery.set_tier("b", Tier::After);
+    let spec = s.discover_spec().unwrap();
+    let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(spec.knowledge.tiers, vec![v(&["a"]), v(&["t"]), v(&["b", "y"])]);
+    s.discovery.treatment_first = false;
+    s.discovery.set_tier("b", Tier::Unknown);
+    assert_eq!(s.discover_spec().unwrap().knowledge.tiers, vec![v(&["a"])]);
+    s.discovery.columns = Some(vec!["a".into()]);
+    assert!(s.discover_spec().is_err(), "one column is not enough");
+}

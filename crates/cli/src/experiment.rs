@@ -135,16 +135,16 @@ fn comparison(r: &ExperimentReport, c: &ExperimentComparison, level: &str) -> St
         ),
     ));
     let pct = |v: f64| format!("{} %", format::signed(100.0 * v, 1));
+    let relative = |rel: &experiment::Estimate| {
+        format!(
+            "{} (se {} %), {level}% CI {}",
+            pct(rel.estimate),
+            format::with_separators(100.0 * rel.std_error, 1),
+            interval(rel.ci, pct)
+        )
+    };
     match &c.relative_lift {
-        Some(rel) => lines.push((
-            "relative lift".into(),
-            format!(
-                "{} (se {} %), {level}% CI {}",
-                pct(rel.estimate),
-                format::with_separators(100.0 * rel.std_error, 1),
-                interval(rel.ci, pct)
-            ),
-        )),
+        Some(rel) => lines.push(("relative lift".into(), relative(rel))),
         None => lines.push(("relative lift".into(), "not defined (the control mean is 0)".into())),
     }
     let balance = match &c.balance.f_test {
@@ -183,15 +183,7 @@ fn comparison(r: &ExperimentReport, c: &ExperimentComparison, level: &str) -> St
         (None, None) => {}
     }
     if let Some(rel) = c.cuped.as_ref().and_then(|cu| cu.relative_lift.as_ref()) {
-        lines.push((
-            "CUPED relative".into(),
-            format!(
-                "{} (se {} %), {level}% CI {}",
-                pct(rel.estimate),
-                format::with_separators(100.0 * rel.std_error, 1),
-                interval(rel.ci, pct)
-            ),
-        ));
+        lines.push(("CUPED relative".into(), relative(rel)));
     }
     out += &block(&lines);
     if !c.balance.rows.is_empty() {

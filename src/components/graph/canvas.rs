@@ -567,41 +567,32 @@ pub(super) fn GraphCanvas(props: &CanvasProps) -> Html {
     let drawn: Vec<(f64, f64)> = (0..g.len()).map(pos_of).collect();
     let pads: Vec<f64> =
         g.nodes().iter().map(|n| if n.role == Role::None { 0.0 } else { ROLE_PAD }).collect();
-    let edges = g.edges().into_iter().map(|(a, b)| {
+    // One arrow (or undecided edge) of the drawing, selected by a click on it.
+    let edge = |a: usize, b: usize, kind: &'static str, undirected: bool| {
         let (na, nb) = (g.name(a), g.name(b));
-        let key = (na.to_string(), nb.to_string());
-        let sel = Selection::Edge(key.0.clone(), key.1.clone());
-        let kind = if s.graph.selected.as_ref() == Some(&sel) {
-            "selected"
-        } else if biasing_edges.contains(&key) {
+        let sel = Selection::Edge(na.to_string(), nb.to_string());
+        let kind = if s.graph.selected.as_ref() == Some(&sel) { "selected" } else { kind };
+        let (dispatch, focus) = (dispatch.clone(), focus.clone());
+        let onpointerdown = Callback::from(move |e: PointerEvent| {
+            e.stop_propagation();
+            focus.emit(());
+            dispatch.emit(Action::Graph(GraphAction::Select(Some(sel.clone()))));
+        });
+        let route = graph_state::route(&g, &drawn, &pads, a, b);
+        edge_html(EdgeView { from: na, to: nb, route, kind, undirected, onpointerdown })
+    };
+    let edges = g.edges().into_iter().map(|(a, b)| {
+        let key = (g.name(a).to_string(), g.name(b).to_string());
+        let kind = if biasing_edges.contains(&key) {
             "biasing"
         } else if causal_edges.contains(&key) {
             "causal"
         } else {
             ""
         };
-        let (dispatch, focus) = (dispatch.clone(), focus.clone());
-        let onpointerdown = Callback::from(move |e: PointerEvent| {
-            e.stop_propagation();
-            focus.emit(());
-            dispatch.emit(Action::Graph(GraphAction::Select(Some(sel.clone()))));
-        });
-        let route = graph_state::route(&g, &drawn, &pads, a, b);
-        edge_html(EdgeView { from: na, to: nb, route, kind, undirected: false, onpointerdown })
+        edge(a, b, kind, false)
     });
-    let undecided = g.undirected_edges().iter().map(|&(a, b)| {
-        let (na, nb) = (g.name(a), g.name(b));
-        let sel = Selection::Edge(na.to_string(), nb.to_string());
-        let kind = if s.graph.selected.as_ref() == Some(&sel) { "selected" } else { "" };
-        let (dispatch, focus) = (dispatch.clone(), focus.clone());
-        let onpointerdown = Callback::from(move |e: PointerEvent| {
-            e.stop_propagation();
-            focus.emit(());
-            dispatch.emit(Action::Graph(GraphAction::Select(Some(sel.clone()))));
-        });
-        let route = graph_state::route(&g, &drawn, &pads, a, b);
-        edge_html(EdgeView { from: na, to: nb, route, kind, undirected: true, onpointerdown })
-    });
+    let undecided = g.undirected_edges().iter().map(|&(a, b)| edge(a, b, "", true));
     let nodes = g.nodes().iter().enumerate().map(|(i, n)| {
         let selected = s.graph.selected == Some(Selection::Node(n.name.clone()));
         let pos = g.index(&n.name).and_then(|i| g.nodes()[i].pos).unwrap_or((0.0, 0.0));

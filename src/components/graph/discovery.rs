@@ -12,7 +12,7 @@ use super::EDGE;
 use crate::components::context::use_app_opt;
 use crate::components::message::message;
 use crate::graph_state::{self, FONT_SIZE, NODE_HEIGHT, WIDTH, node_width};
-use crate::state::discovery::{ALPHAS, Proposal, RESAMPLES, Tier, proposal_dag};
+use crate::state::discovery::{ALPHAS, Comparison, Proposal, RESAMPLES, Tier, proposal_dag};
 use crate::state::{Action, Busy};
 
 /// Props of [`Discovery`].
@@ -166,7 +166,7 @@ pub(super) fn Discovery(props: &DiscoveryProps) -> Html {
                 <p class="error-inline" role="alert" data-testid="discover-error">{message(e)}</p>
             }
             if let Some(p) = &d.proposal {
-                <ProposalView proposal={(**p).clone()} stale={s.proposal_is_stale()} accepted={s.proposal_in_graph()} />
+                <ProposalView proposal={(**p).clone()} stale={s.proposal_is_stale()} />
             }
         </section>
     }
@@ -178,8 +178,6 @@ struct ProposalProps {
     proposal: Proposal,
     /// The settings changed since.
     stale: bool,
-    /// It is in the graph.
-    accepted: bool,
 }
 
 /// The stability of pair `a`–`b`, if the bootstrap ran.
@@ -208,7 +206,8 @@ fn ProposalView(props: &ProposalProps) -> Html {
         format::with_separators(p.millis, 0),
     );
     let cmp = s.proposal_comparison();
-    let comparison = cmp.as_ref().filter(|c| c.drawn > 0 && !props.accepted).map(|c| {
+    let accepted = cmp.as_ref().is_some_and(Comparison::holds_proposal);
+    let comparison = cmp.as_ref().filter(|c| c.drawn > 0 && !accepted).map(|c| {
         html! {
             <p class="small" data-testid="discover-comparison" data-found={c.found.to_string()} data-drawn={c.drawn.to_string()}
                data-same={c.same_direction.to_string()} data-reversed={c.reversed.to_string()} data-new={c.new.len().to_string()}>
@@ -242,7 +241,7 @@ fn ProposalView(props: &ProposalProps) -> Html {
                 }
             </p>
             <div class="run-row">
-                if props.accepted {
+                if accepted {
                     <p class="small" data-testid="proposal-accepted">{"In the graph. Undo (Ctrl+Z) brings back the graph you had; select an undecided edge to orient it."}</p>
                 } else {
                     <button class="primary" data-testid="discover-accept" onclick={dispatch.reform(|_| Action::AcceptProposal)}
