@@ -123,10 +123,12 @@ pub(super) fn Discovery(props: &DiscoveryProps) -> Html {
             <p class="muted small">{"The PC algorithm (as causal-learn runs it) tests which columns are independent given others, removes those edges and orients what the tests allow. It assumes no hidden common cause of two chosen columns. A proposal is never a conclusion: keep, reverse or delete its edges with what you know."}</p>
             <div class="discovery-settings">
                 <div class="discovery-columns">
-                    <table class="compact">
-                        <thead><tr><th>{"Column"}</th><th>{"Measured"}</th></tr></thead>
-                        <tbody>{ for rows }</tbody>
-                    </table>
+                    <div class="column-list">
+                        <table class="compact">
+                            <thead><tr><th>{"Column"}</th><th>{"Measured"}</th></tr></thead>
+                            <tbody>{ for rows }</tbody>
+                        </table>
+                    </div>
                     <p class="small">
                         <button class="ghost" data-testid="discover-all-columns" disabled={running} onclick={dispatch.reform(|_| Action::SetDiscoveryAllColumns(true))}>{"All numeric columns"}</button>
                         <button class="ghost" data-testid="discover-default-columns" disabled={running} onclick={dispatch.reform(|_| Action::SetDiscoveryAllColumns(false))}>{"Treatment, outcome and covariates"}</button>
@@ -233,7 +235,7 @@ fn ProposalView(props: &ProposalProps) -> Html {
             }
             { for p.report.warnings.iter().map(|w| html! { <p class="warning small">{message(&format::capitalize(w))}</p> }) }
             { for comparison }
-            {preview(&dag, p)}
+            <div class="proposal-scroll">{preview(&dag, p)}</div>
             <p class="legend small muted">
                 {"An arrow is an orientation the tests force; a dashed line an edge they cannot orient. "}
                 if p.report.bootstrap.is_some() {
