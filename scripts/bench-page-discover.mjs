@@ -7,7 +7,10 @@
 //
 //   node scripts/bench-page-discover.mjs [RUNS=1] [DIST=dist]
 //
-// The CLI is $CF_CLI (default target/release/counterfact). Prints one JSON line per file and run.
+// The CLI is $CF_CLI (default target/release/counterfact). With $CF_PYTHON (the checks' environment,
+// as scripts/setup.sh exports it), causal-learn's `pc` is timed on the same file and test after the
+// page and the CLI (scripts/bench_discover.py: reading apart, pc alone). Prints one JSON line per
+// file and run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,8 +81,14 @@ for (let i = 0; i < runs; i++) {
     const out = JSON.parse(execFileSync(cli, ['discover', file, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 }));
     const native = (Date.now() - c0) / 1000;
     const same = Number(edges) === out.directed.length + out.undirected.length;
+    let causallearn;
+    if (process.env.CF_PYTHON) {
+      const script = path.resolve('scripts', 'bench_discover.py');
+      causallearn = JSON.parse(execFileSync(process.env.CF_PYTHON, [script, file, out.test],
+        { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } }));
+    }
     console.log(JSON.stringify({ run: i + 1, file: path.basename(file), page_seconds: wall, cli_seconds: native,
-      edges: Number(edges), same_edge_count_as_cli: same, summary }));
+      edges: Number(edges), same_edge_count_as_cli: same, summary, causallearn }));
     await page.close();
   }
 }

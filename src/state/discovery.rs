@@ -255,12 +255,6 @@ impl AppState {
     }
 }
 
-/// The proposal as a graph of its own (no positions).
-pub fn proposal_dag(c: &Cpdag) -> Dag {
-    // PC's directed edges hold no cycle, so nothing can refuse them in an empty graph.
-    merged(&Dag::new(), c).unwrap_or_default()
-}
-
 /// `g` with the edges among the proposal's columns replaced by the proposal's.
 fn merged(g: &Dag, c: &Cpdag) -> Result<Dag, String> {
     let mut out = g.clone();

@@ -81,8 +81,17 @@ pub struct CiResult {
 
 #[derive(Debug, Clone)]
 enum Kind {
-    FisherZ { corr: Vec<f64> },
-    Discrete { codes: Vec<Vec<u32>>, card: Vec<usize>, gsq: bool },
+    FisherZ {
+        corr: Vec<f64>,
+    },
+    /// `codes[j][r]`: column j's level in the r-th distinct row (configuration of every
+    /// column), which `weight[r]` rows of the data share.
+    Discrete {
+        codes: Vec<Vec<u32>>,
+        weight: Vec<u32>,
+        card: Vec<usize>,
+        gsq: bool,
+    },
 }
 
 /// A conditional independence test on one data set: the correlation matrix (Fisher-z) or the
@@ -301,7 +310,8 @@ impl CiTester {
                     codes.push(c);
                     card.push(k);
                 }
-                Kind::Discrete { codes, card, gsq: test != IndepTest::ChiSq }
+                let (codes, weight) = distinct_rows(codes, n);
+                Kind::Discrete { codes, weight, card, gsq: test != IndepTest::ChiSq }
             }
         };
         Ok(CiTester { names: names.to_vec(), n, test, kind })
@@ -364,7 +374,9 @@ impl CiTester {
     ) -> Result<CiResult, DiscoveryError> {
         match &self.kind {
             Kind::FisherZ { corr } => self.fisher_z(corr, a, b, s),
-            Kind::Discrete { codes, card, gsq } => Ok(discrete(codes, card, *gsq, a, b, s)),
+            Kind::Discrete { codes, weight, card, gsq } => {
+                Ok(discrete(codes, weight, card, *gsq, a, b, s))
+            }
         }
     }
 
@@ -478,6 +490,7 @@ const DENSE_CELLS: usize = 100_000;
 /// Chi-square or G² test of `a ⫫ b | s` on level codes (causal-learn's `Chisq_or_Gsq`).
 fn discrete(
     codes: &[Vec<u32>],
+    weight: &[u32],
     card: &[usize],
     gsq: bool,
     a: usize,
@@ -508,7 +521,7 @@ fn discrete(
     let mut counts = vec![0_u32; n_cfg * cells];
     for r in 0..n {
         let cell = strata[r] as usize * cells + codes[a][r] as usize * kb + codes[b][r] as usize;
-        counts[cell] += 1;
+        counts[cell] += weight[r];
     }
     let mut stat = 0.0;
     let mut df: usize = 0;
@@ -559,6 +572,28 @@ fn discrete(
         df: Some(df),
         n_strata: Some(n_strata),
     }
+}
+
+/// The distinct rows of the level codes (`codes[j]` holds column j's, `n` rows) and how many rows
+/// share each: a contingency table counts the same from them, in fewer passes (real discrete
+/// data repeats its configurations: Sachs's 5,400 rows hold 1,213).
+fn distinct_rows(codes: Vec<Vec<u32>>, n: usize) -> (Vec<Vec<u32>>, Vec<u32>) {
+    let mut order: Vec<usize> = (0..n).collect();
+    let row = |r: usize| codes.iter().map(move |c| c[r]);
+    order.sort_unstable_by(|&a, &b| row(a).cmp(row(b)));
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); codes.len()];
+    let mut weight: Vec<u32> = Vec::new();
+    for (i, &r) in order.iter().enumerate() {
+        if i > 0 && row(order[i - 1]).eq(row(r)) {
+            if let Some(w) = weight.last_mut() {
+                *w += 1;
+            }
+            continue;
+        }
+        weight.push(1);
+        out.iter_mut().zip(&codes).for_each(|(o, c)| o.push(c[r]));
+    }
+    (out, weight)
 }
 
 /// Replaces the ids by their rank among the distinct ids; returns how many there are.

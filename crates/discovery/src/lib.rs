@@ -227,33 +227,31 @@ impl Cpdag {
         self.trace.as_ref().map(|t| t.iter().map(|c| format!("{c}\n")).collect())
     }
 
-    /// DAGitty text: `pdag { a -> b  c -- d }`, one node or edge per line.
-    pub fn to_dagitty(&self) -> String {
-        let mut out = String::from("pdag {\n");
+    /// The CPDAG as a graph of the editor's kind: its nodes in column order, arrows and
+    /// undecided edges, no positions or roles.
+    pub fn to_dag(&self) -> cf_graph::Dag {
+        let mut g = cf_graph::Dag::new();
         for n in &self.names {
-            out += &quote(n);
-            out.push('\n');
+            g.add_node(n);
         }
         for (a, b) in &self.directed {
-            out += &format!("{} -> {}\n", quote(a), quote(b));
+            if let (Some(i), Some(j)) = (g.index(a), g.index(b)) {
+                // PC's arrows hold no cycle, so nothing refuses them in a graph of their own.
+                let _ = g.add_edge(i, j);
+            }
         }
         for (a, b) in &self.undirected {
-            out += &format!("{} -- {}\n", quote(a), quote(b));
+            if let (Some(i), Some(j)) = (g.index(a), g.index(b)) {
+                let _ = g.add_undirected_edge(i, j);
+            }
         }
-        out.push_str("}\n");
-        out
+        g
     }
-}
 
-/// A name as DAGitty reads it: bare when it is an identifier, else quoted.
-fn quote(name: &str) -> String {
-    let plain = !name.is_empty()
-        && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-        && !name.starts_with(|c: char| c.is_ascii_digit());
-    if plain {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    /// DAGitty text: `pdag { a -> b  c -- d }` (`dag { }` when every edge is oriented), one
+    /// node or edge per line, as the graph editor writes it.
+    pub fn to_dagitty(&self) -> String {
+        cf_graph::text::to_dagitty(&self.to_dag())
     }
 }
 

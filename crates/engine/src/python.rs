@@ -319,6 +319,25 @@ pub fn script_with(
     }
 
     if let Some(dot) = graph_dot {
+        let undecided = undecided_edges(dot);
+        if !undecided.is_empty() {
+            // DoWhy reads every DOT edge as an arrow, `dir=none` included: it would identify the
+            // effect in one DAG of the class, picked by the order of the edge's ends.
+            let list = undecided.join(", ");
+            s += "\n\n# ---- The causal graph -------------------------------------------------------------\n";
+            s += "# The graph in Counterfact has undecided edges, which DoWhy would read as arrows in\n";
+            s += "# one direction chosen by chance; orient them in Counterfact and copy again to check\n";
+            s += "# the graph with DoWhy.\n";
+            let _ = writeln!(
+                s,
+                "print({}, file=sys.stderr)",
+                py_str(&format!(
+                    "# the graph has undecided edges ({list}): orient them in Counterfact to check \
+                     it with DoWhy"
+                ))
+            );
+            return s;
+        }
         s += GRAPH_HEAD;
         s += "GRAPH = \"\\n\".join([\n";
         for line in dot.lines() {
@@ -328,6 +347,15 @@ pub fn script_with(
         s += GRAPH_TAIL;
     }
     s
+}
+
+/// The undecided edges of a DOT graph as Counterfact writes it (`a -> b [dir=none];`), each as
+/// `a -- b`.
+fn undecided_edges(dot: &str) -> Vec<String> {
+    dot.lines()
+        .filter_map(|l| l.trim().strip_suffix("[dir=none];"))
+        .map(|edge| edge.trim_end().replacen(" -> ", " -- ", 1))
+        .collect()
 }
 
 const HEADER: &str = include_str!("python/header.py");
@@ -638,5 +666,17 @@ mod tests {
             None,
         );
         assert!(bootstrap.contains("percentile bootstrap (200 resamples"));
+    }
+
+    #[test]
+    fn a_graph_with_undecided_edges_is_not_handed_to_dowhy() {
+        let s = spec(vec![Method::Ols]);
+        let dot =
+            "digraph {\n  age -> treat;\n  \"a b\" -> age [dir=none];\n  x -> y [dir=none];\n}\n";
+        let out = script(&s, "f.csv", Some(dot));
+        assert!(!out.contains("CausalModel"));
+        assert!(!out.contains("GRAPH ="));
+        assert!(out.contains("undecided edges (\\\"a b\\\" -- age, x -- y)"), "{out}");
+        assert!(out.ends_with("file=sys.stderr)\n"));
     }
 }

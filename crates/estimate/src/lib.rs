@@ -32,6 +32,7 @@ mod logistic;
 mod matching;
 mod meta;
 mod ols;
+mod refit;
 pub mod sensitivity;
 mod weighting;
 
@@ -46,7 +47,8 @@ pub use meta::{
     TLearnerParams, XLearnerParams, clip_propensity, folds,
 };
 pub use ols::{COLLINEAR_TOL, OlsFit, Residualizer, Robust, ols, weighted_slope};
-pub use weighting::{AipwParams, IpwParams, WeightingFit};
+pub use refit::PropensityRefits;
+pub use weighting::{AipwParams, IpwParams, WeightingFit, ipw_estimate};
 
 use std::fmt;
 

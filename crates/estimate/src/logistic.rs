@@ -12,10 +12,10 @@ use crate::linalg::{self, BLOCK, Cholesky, Matrix, Sweep};
 /// Newton iterations before giving up.
 const MAX_ITER: usize = 100;
 /// Converged when the largest step on the standardized scale is below this.
-const STEP_TOL: f64 = 1e-10;
+pub(crate) const STEP_TOL: f64 = 1e-10;
 /// A standardized coefficient beyond this means the likelihood keeps rising towards infinity:
 /// separation (exp(±40) puts probabilities within 1e-17 of 0 or 1).
-const SEPARATION_COEF: f64 = 40.0;
+pub(crate) const SEPARATION_COEF: f64 = 40.0;
 
 /// A fitted propensity model.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +44,7 @@ impl LogisticFit {
 // `exp` and `log` come from the `libm` crate, not the platform's maths library, so that the
 // native CLI and the page's WebAssembly build compute bit-identical propensities (matching breaks
 // ties on them).
-fn sigmoid(z: f64) -> f64 {
+pub(crate) fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
         1.0 / (1.0 + libm::exp(-z))
     } else {
@@ -229,6 +229,11 @@ fn separation(beta: &[f64], name: &dyn Fn(usize) -> String) -> Error {
     Error::Separation { column: name(j - 1) }
 }
 
+/// A fitted probability kept strictly inside (0, 1).
+pub(crate) fn clamp_probability(p: f64) -> f64 {
+    p.clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0)
+}
+
 fn finish(
     beta: &[f64],
     means: &[f64],
@@ -239,10 +244,7 @@ fn finish(
 ) -> LogisticFit {
     let coef: Vec<f64> = (0..scales.len()).map(|j| beta[j + 1] / scales[j]).collect();
     let intercept = beta[0] - coef.iter().zip(means).map(|(c, m)| c * m).sum::<f64>();
-    let probabilities = eta
-        .iter()
-        .map(|&e| sigmoid(e).clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0))
-        .collect();
+    let probabilities = eta.iter().map(|&e| clamp_probability(sigmoid(e))).collect();
     LogisticFit { intercept, coef, probabilities, n_iter, log_likelihood: ll }
 }
 

@@ -137,38 +137,16 @@ fn ipw_effect(
     let IpwParams { estimand, trim, l2 } = *params;
     let estimand = if estimand == Estimand::Att { Estimand::Att } else { Estimand::Ate };
     let ps = &fit.probabilities;
-    let keep: Vec<bool> = ps.iter().map(|&p| p >= trim && p <= 1.0 - trim).collect();
-    let used = keep.iter().filter(|&&k| k).count();
-    let (k1, k0) = t
-        .iter()
-        .zip(&keep)
-        .filter(|&(_, &k)| k)
-        .fold((0, 0), |(a, b), (&ti, _)| if ti == 1.0 { (a + 1, b) } else { (a, b + 1) });
-    if k1 < 2 || k0 < 2 {
-        return Err(Error::NothingLeft { trimmed: t.len() - used });
-    }
-
-    // Weighted means of each arm; `w1`, `w0` are the unnormalized weights.
+    let Hajek { keep, used, k1, k0, a1, a0, mu1, mu0 } = hajek(y, t, ps, None, estimand, trim)?;
+    let (k1, k0) = (k1 as usize, k0 as usize);
+    let estimate = mu1 - mu0;
     let (w1, w0): (Vec<f64>, Vec<f64>) = t
         .iter()
         .zip(ps)
         .zip(&keep)
-        .map(|((&ti, &p), &k)| {
-            if !k {
-                return (0.0, 0.0);
-            }
-            match estimand {
-                Estimand::Ate | Estimand::Late => (ti / p, (1.0 - ti) / (1.0 - p)),
-                Estimand::Att => (ti, (1.0 - ti) * p / (1.0 - p)),
-            }
-        })
+        .map(|((&ti, &p), &k)| if k { arm_weights(estimand, ti, p) } else { (0.0, 0.0) })
         .unzip();
     let nf = t.len() as f64;
-    let a1 = w1.iter().sum::<f64>() / nf;
-    let a0 = w0.iter().sum::<f64>() / nf;
-    let mu1 = w1.iter().zip(y).map(|(w, y)| w * y).sum::<f64>() / (a1 * nf);
-    let mu0 = w0.iter().zip(y).map(|(w, y)| w * y).sum::<f64>() / (a0 * nf);
-    let estimate = mu1 - mu0;
 
     // Influence function: φᵢ + H' I⁻¹ sᵢ, with sᵢ = (tᵢ − pᵢ) xᵢ the propensity score and
     // H = E[∂φ/∂β] (trimmed rows have φ = 0 and do not move with β).
@@ -222,6 +200,88 @@ fn ipw_effect(
     let std_error = var.sqrt() / nf;
     let effect = Effect { estimand, estimate, std_error, n: used, n_treated: k1, n_control: k0 };
     Ok((effect, t.len() - used))
+}
+
+/// IPW's point estimate alone, as [`IpwParams`] computes it, on the propensities `ps`, with
+/// the rows counted `freq` times when given (a bootstrap resample's counts, 0/1 for a subset):
+/// what a refutation test's replication needs, with no standard error.
+///
+/// # Errors
+/// [`Error::NothingLeft`] when trimming (or the weights) leave fewer than two rows in an arm.
+pub fn ipw_estimate(
+    y: &[f64],
+    t: &[f64],
+    ps: &[f64],
+    freq: Option<&[f64]>,
+    params: &IpwParams,
+) -> Result<f64, Error> {
+    let estimand = if params.estimand == Estimand::Att { Estimand::Att } else { Estimand::Ate };
+    let h = hajek(y, t, ps, freq, estimand, params.trim)?;
+    Ok(h.mu1 - h.mu0)
+}
+
+/// The unnormalized weights (treated, control) of a row with treatment `t` and propensity `p`.
+fn arm_weights(estimand: Estimand, t: f64, p: f64) -> (f64, f64) {
+    match estimand {
+        Estimand::Ate | Estimand::Late => (t / p, (1.0 - t) / (1.0 - p)),
+        Estimand::Att => (t, (1.0 - t) * p / (1.0 - p)),
+    }
+}
+
+/// The rows IPW keeps and its weighted means of each arm.
+struct Hajek {
+    keep: Vec<bool>,
+    used: usize,
+    /// Rows kept in each arm (counted `freq` times).
+    k1: f64,
+    k0: f64,
+    /// Each arm's mean weight over all rows, and its weighted mean outcome.
+    a1: f64,
+    a0: f64,
+    mu1: f64,
+    mu0: f64,
+}
+
+/// [`Hajek`] of the rows with a propensity inside [`trim`, 1 − `trim`], each counted `freq`
+/// times when given. Every sum runs over the rows in order.
+fn hajek(
+    y: &[f64],
+    t: &[f64],
+    ps: &[f64],
+    freq: Option<&[f64]>,
+    estimand: Estimand,
+    trim: f64,
+) -> Result<Hajek, Error> {
+    let keep: Vec<bool> = ps.iter().map(|&p| p >= trim && p <= 1.0 - trim).collect();
+    let (mut k1, mut k0, mut nf) = (0.0, 0.0, 0.0);
+    let (mut s1, mut s0, mut sy1, mut sy0) = (0.0, 0.0, 0.0, 0.0);
+    for i in 0..t.len() {
+        let f = freq.map_or(1.0, |f| f[i]);
+        nf += f;
+        if !keep[i] {
+            continue;
+        }
+        if t[i] == 1.0 {
+            k1 += f;
+        } else {
+            k0 += f;
+        }
+        let (mut w1, mut w0) = arm_weights(estimand, t[i], ps[i]);
+        if let Some(f) = freq {
+            w1 *= f[i];
+            w0 *= f[i];
+        }
+        s1 += w1;
+        s0 += w0;
+        sy1 += w1 * y[i];
+        sy0 += w0 * y[i];
+    }
+    let used = keep.iter().filter(|&&k| k).count();
+    if k1 < 2.0 || k0 < 2.0 {
+        return Err(Error::NothingLeft { trimmed: t.len() - used });
+    }
+    let (a1, a0) = (s1 / nf, s0 / nf);
+    Ok(Hajek { keep, used, k1, k0, a1, a0, mu1: sy1 / (a1 * nf), mu0: sy0 / (a0 * nf) })
 }
 
 /// AIPW's effect and the number of rows trimmed, on the propensity model `fit`.

@@ -12,7 +12,7 @@ use super::EDGE;
 use crate::components::context::use_app_opt;
 use crate::components::message::message;
 use crate::graph_state::{self, FONT_SIZE, NODE_HEIGHT, WIDTH, node_width};
-use crate::state::discovery::{ALPHAS, Comparison, Proposal, RESAMPLES, Tier, proposal_dag};
+use crate::state::discovery::{ALPHAS, Comparison, Proposal, RESAMPLES, Tier};
 use crate::state::{Action, Busy};
 
 /// Props of [`Discovery`].
@@ -223,7 +223,7 @@ fn ProposalView(props: &ProposalProps) -> Html {
         }
     });
     let (t, y) = (s.treatment.as_deref(), s.outcome.as_deref());
-    let dag = graph_state::laid_out(proposal_dag(g), t, y);
+    let dag = graph_state::laid_out(g.to_dag(), t, y);
     html! {
         <div class={classes!("proposal", props.stale.then_some("stale"))} data-testid="proposal"
              data-edges={edges.to_string()} data-directed={g.directed.len().to_string()} data-undirected={g.undirected.len().to_string()}

@@ -88,6 +88,15 @@ fn learners(options: &Options, y: &[f64], effect_models: bool) -> (Learners, Opt
     }
 }
 
+/// IPW's parameters under the analysis's options.
+pub(super) fn ipw_params(options: &Options) -> IpwParams {
+    let estimand = match options.estimand {
+        EstimandChoice::Ate => Estimand::Ate,
+        EstimandChoice::Att => Estimand::Att,
+    };
+    IpwParams { estimand, trim: options.trim, l2: options.l2 }
+}
+
 /// Fits `method` with the analysis's options on `data` (which carries the shared propensity
 /// model when there is one).
 pub(super) fn fit_method(
@@ -103,7 +112,7 @@ pub(super) fn fit_method(
     Ok(match method {
         Method::DiffMeans => Fitted::of(DiffMeansParams {}.fit(data)?),
         Method::Ols => Fitted::of(OlsParams {}.fit(data)?),
-        Method::Ipw => Fitted::of(IpwParams { estimand, trim, l2 }.fit(data)?),
+        Method::Ipw => Fitted::of(ipw_params(options).fit(data)?),
         Method::Aipw => Fitted::of(AipwParams { estimand, trim, l2 }.fit(data)?),
         Method::Psm => {
             let replace = options.replace;
