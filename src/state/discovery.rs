@@ -70,6 +70,23 @@ impl Comparison {
     }
 }
 
+/// An edge the user knows: `from → to` must be there whenever PC keeps the two columns adjacent
+/// (`required`), or may not appear (forbidden).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeRule {
+    pub from: String,
+    pub to: String,
+    pub required: bool,
+}
+
+impl EdgeRule {
+    /// "a → b required" / "a → b forbidden".
+    pub fn label(&self) -> String {
+        let kind = if self.required { "required" } else { "forbidden" };
+        format!("{} → {} {kind}", self.from, self.to)
+    }
+}
+
 /// The settings of "Suggest a graph", and its last proposal.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiscoveryState {
@@ -85,6 +102,8 @@ pub struct DiscoveryState {
     pub tiers: Vec<(String, Tier)>,
     /// The treatment comes before the outcome (a tier each).
     pub treatment_first: bool,
+    /// Edges the user requires or forbids, in the order added.
+    pub edge_rules: Vec<EdgeRule>,
     /// Share done of the run in flight, in [0, 1].
     pub progress: f64,
     /// The run in flight.
@@ -104,6 +123,7 @@ impl Default for DiscoveryState {
             columns: None,
             tiers: Vec::new(),
             treatment_first: true,
+            edge_rules: Vec::new(),
             progress: 0.0,
             pending: None,
             proposal: None,
@@ -116,6 +136,16 @@ impl DiscoveryState {
     /// The tier set for `column`.
     pub fn tier(&self, column: &str) -> Tier {
         self.tiers.iter().find(|(c, _)| c == column).map_or(Tier::Unknown, |(_, t)| *t)
+    }
+
+    /// Adds `rule`, replacing a rule on the same edge; a rule from a column to itself is
+    /// ignored.
+    pub fn add_edge_rule(&mut self, rule: EdgeRule) {
+        if rule.from == rule.to || rule.from.is_empty() || rule.to.is_empty() {
+            return;
+        }
+        self.edge_rules.retain(|r| (&r.from, &r.to) != (&rule.from, &rule.to));
+        self.edge_rules.push(rule);
     }
 
     /// Sets `column`'s tier.
@@ -192,11 +222,23 @@ impl AppState {
             };
             tiers = [first, middle, last].into_iter().filter(|t| !t.is_empty()).collect();
         }
+        let (mut required, mut forbidden) = (Vec::new(), Vec::new());
+        for r in &d.edge_rules {
+            if !among(&r.from) || !among(&r.to) {
+                let out = if among(&r.from) { &r.to } else { &r.from };
+                return Err(format!(
+                    "the rule {} names {out}, which is not among the columns ticked: tick it or remove the rule",
+                    r.label()
+                ));
+            }
+            let edge = (r.from.clone(), r.to.clone());
+            if r.required { required.push(edge) } else { forbidden.push(edge) }
+        }
         Ok(DiscoverSpec {
             columns: Some(columns),
             alpha: d.alpha,
             test: None,
-            knowledge: Knowledge { tiers, ..Knowledge::default() },
+            knowledge: Knowledge { tiers, forbidden, required },
             max_k: None,
             bootstrap: d.resamples,
             seed: 0,

@@ -230,6 +230,10 @@ pub enum Action {
     SetDiscoveryTier(String, super::discovery::Tier),
     /// Whether the treatment comes before the outcome.
     SetDiscoveryTreatmentFirst(bool),
+    /// Requires or forbids an edge in the next discovery run.
+    AddDiscoveryEdgeRule(super::discovery::EdgeRule),
+    /// Removes the edge rule at this index.
+    RemoveDiscoveryEdgeRule(usize),
     /// Put the proposal into the graph.
     AcceptProposal,
     /// Orient the undecided edge `from — to` as `from → to`.
@@ -496,6 +500,12 @@ impl Reducible for AppState {
             }
             Action::SetDiscoveryTier(c, t) => s.discovery.set_tier(&c, t),
             Action::SetDiscoveryTreatmentFirst(on) => s.discovery.treatment_first = on,
+            Action::AddDiscoveryEdgeRule(r) => s.discovery.add_edge_rule(r),
+            Action::RemoveDiscoveryEdgeRule(i) => {
+                if i < s.discovery.edge_rules.len() {
+                    s.discovery.edge_rules.remove(i);
+                }
+            }
             Action::AcceptProposal => s.accept_proposal(),
             Action::OrientEdge(a, b) => s.graph.orient(&a, &b),
             Action::SetRefuteMethod(m) => s.refute.method = Some(m),

@@ -1241,3 +1241,31 @@ fn the_discovery_tiers_put_the_treatment_between_before_and_after() {
     s.discovery.columns = Some(vec!["a".into()]);
     assert!(s.discover_spec().is_err(), "one column is not enough");
 }
+
+#[test]
+fn discovery_edge_rules_go_into_the_knowledge_and_name_a_column_left_out() {
+    use super::discovery::EdgeRule;
+    let cols = [("t", "binary"), ("y", "numeric"), ("a", "numeric"), ("b", "numeric")];
+    let mut s = (*load(Rc::new(AppState::new()), 1, &cols, SuggestedRoles::default())).clone();
+    s.treatment = Some("t".into());
+    s.outcome = Some("y".into());
+    s.covariates = vec!["a".into()];
+    let rule = |from: &str, to: &str, required: bool| {
+        Action::AddDiscoveryEdgeRule(EdgeRule { from: from.into(), to: to.into(), required })
+    };
+    let s = Rc::new(s)
+        .reduce(rule("a", "y", true))
+        .reduce(rule("y", "a", false))
+        .reduce(rule("a", "a", true))
+        .reduce(rule("a", "y", false));
+    let e = |a: &str, b: &str| (a.to_string(), b.to_string());
+    let spec = s.discover_spec().unwrap();
+    assert_eq!(spec.knowledge.required, vec![]);
+    assert_eq!(spec.knowledge.forbidden, vec![e("y", "a"), e("a", "y")], "the later rule replaces");
+    let s = s.reduce(rule("b", "t", true));
+    let why = s.discover_spec().unwrap_err();
+    assert!(why.contains("b → t required names b"), "{why}");
+    let s = s.reduce(Action::RemoveDiscoveryEdgeRule(2));
+    assert_eq!(s.discovery.edge_rules.len(), 2);
+    assert!(s.discover_spec().is_ok());
+}

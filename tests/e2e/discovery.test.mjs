@@ -93,4 +93,46 @@ export default (test, h) => {
     assert((await page.locator('[data-testid=graph-svg] [data-undirected=true]').count()) === 0, 'undo brings back the graph the user had');
     await page.evaluate(() => localStorage.clear());
   });
+
+  test('suggest a graph: edges required and forbidden on the page give the CLI\'s --require and --forbid proposal', async ({ page }) => {
+    const file = path.join(refs, 'sachs_continuous.csv');
+    await dropFile(page, 'sachs_continuous.csv', fs.readFileSync(file, 'utf8'));
+    await page.locator('[data-testid=data-shape]').filter({ hasText: '7,466 rows' }).waitFor();
+    await page.click('[data-testid=discover-open]');
+    await page.click('[data-testid=discover-all-columns]');
+    await page.selectOption('[data-testid=discover-resamples]', '0');
+    const order = page.locator('[data-testid=discover-treatment-first]');
+    if (await order.isChecked()) await order.uncheck();
+    const plain = JSON.parse(execFileSync(cli, ['discover', file, '--json'], { encoding: 'utf8' }));
+    const [fa, fb] = plain.directed[0];
+    const [ra, rb] = plain.undirected[0];
+    // Forbid the plain run's first arrow; require its undecided edge one way.
+    for (const [from, kind, to] of [[fa, 'forbidden', fb], [rb, 'required', ra]]) {
+      await page.selectOption('[data-testid=discover-rule-from]', from);
+      await page.selectOption('[data-testid=discover-rule-kind]', kind);
+      await page.selectOption('[data-testid=discover-rule-to]', to);
+      await page.click('[data-testid=discover-rule-add]');
+    }
+    const listed = await page.locator('[data-testid=discover-edge-rule]').allTextContents();
+    assert(listed.length === 2 && listed[0].includes(`${fa} → ${fb} forbidden`) && listed[1].includes(`${rb} → ${ra} required`),
+      `the rules are listed: ${listed}`);
+    await page.click('[data-testid=discover-button]');
+    const proposal = page.locator('[data-testid=proposal]');
+    await proposal.waitFor({ timeout: 60000 });
+    const dagitty = await proposal.getAttribute('data-dagitty');
+    const want = JSON.parse(execFileSync(cli, ['discover', file, '--json', '--forbid', `${fa}->${fb}`, '--require', `${rb}->${ra}`],
+      { encoding: 'utf8' }));
+    assert(!dagitty.includes(`${fa} -> ${fb}\n`), `${fa} -> ${fb} is forbidden: ${dagitty}`);
+    assert(want.directed.length + want.undirected.length === Number(await proposal.getAttribute('data-edges')), 'edge count equals the CLI\'s');
+    for (const [a, b] of want.directed) assert(dagitty.includes(`${a} -> ${b}\n`), `the page has the CLI's ${a} -> ${b}`);
+    for (const [a, b] of want.undirected) assert(dagitty.includes(`${a} -- ${b}\n`), `the page has the CLI's ${a} -- ${b}`);
+    assert(want.directed.some(([a, b]) => a === rb && b === ra), `the CLI orients the required ${rb} -> ${ra}`);
+    await page.locator('[data-testid=discovery]').screenshot({ path: path.join(artifacts, 'discovery-rules.png') });
+    // A rule on a column left out stops the run, saying which.
+    await page.click(`[data-testid=discover-column-${fa}]`);
+    const why = await page.locator('[data-testid=discovery] .discovery-options p.muted.small').textContent();
+    assert(why.includes(`names ${fa}`), `the rule on a column left out is named: ${why}`);
+    assert(await page.locator('[data-testid=discover-button]').isDisabled(), 'Suggest waits for the rule to be fixed');
+    await page.evaluate(() => localStorage.clear());
+  });
 };

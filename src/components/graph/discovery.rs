@@ -12,7 +12,7 @@ use super::EDGE;
 use crate::components::context::use_app_opt;
 use crate::components::message::message;
 use crate::graph_state::{self, FONT_SIZE, NODE_HEIGHT, WIDTH, node_width};
-use crate::state::discovery::{ALPHAS, Comparison, Proposal, RESAMPLES, Tier};
+use crate::state::discovery::{ALPHAS, Comparison, EdgeRule, Proposal, RESAMPLES, Tier};
 use crate::state::{Action, Busy};
 
 /// Props of [`Discovery`].
@@ -147,6 +147,7 @@ pub(super) fn Discovery(props: &DiscoveryProps) -> Html {
                     </label>
                     <label><input type="checkbox" data-testid="discover-treatment-first" checked={d.treatment_first} onchange={on_order} disabled={running} />
                         {" the treatment comes before the outcome"}</label>
+                    <EdgeRules columns={chosen.clone()} running={running} />
                     <div class="run-row">
                         <button class="primary" data-testid="discover-button" disabled={!can_run} onclick={props.on_discover.reform(|_| ())}>
                             if running { <span class="spinner" aria-hidden="true"></span>{"Testing…"} } else { {"Suggest a graph"} }
@@ -171,6 +172,81 @@ pub(super) fn Discovery(props: &DiscoveryProps) -> Html {
                 <ProposalView proposal={(**p).clone()} stale={s.proposal_is_stale()} />
             }
         </section>
+    }
+}
+
+/// Props of [`EdgeRules`].
+#[derive(Properties, PartialEq)]
+struct EdgeRulesProps {
+    /// The columns PC runs on.
+    columns: Vec<String>,
+    running: bool,
+}
+
+/// Edges the user knows: pick two columns and whether the arrow between them is required or
+/// forbidden; each rule is listed with a button that removes it.
+#[component]
+fn EdgeRules(props: &EdgeRulesProps) -> Html {
+    let from = use_state(String::new);
+    let to = use_state(String::new);
+    let required = use_state(|| false);
+    let Some((s, dispatch)) = use_app_opt() else { return html! {} };
+    let cols = &props.columns;
+    let pick = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            state.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    let on_kind = {
+        let required = required.clone();
+        Callback::from(move |e: Event| {
+            required.set(e.target_unchecked_into::<HtmlSelectElement>().value() == "required")
+        })
+    };
+    // The selects show the first columns until the user picks: read them the same way.
+    let chosen = |v: &str, fallback: usize| {
+        if cols.iter().any(|c| c == v) {
+            v.to_string()
+        } else {
+            cols.get(fallback).cloned().unwrap_or_default()
+        }
+    };
+    let (f, t) = (chosen(&from, 0), chosen(&to, 1));
+    let rule = EdgeRule { from: f.clone(), to: t.clone(), required: *required };
+    let can_add = !props.running && f != t && !f.is_empty() && !t.is_empty();
+    let add = dispatch.reform(move |_| Action::AddDiscoveryEdgeRule(rule.clone()));
+    let options = |sel: &str| {
+        cols.iter()
+            .map(|c| html! { <option value={c.clone()} selected={c == sel}>{c}</option> })
+            .collect::<Html>()
+    };
+    let rules = s.discovery.edge_rules.iter().enumerate().map(|(i, r)| {
+        let label = r.label();
+        html! {
+            <li data-testid="discover-edge-rule">
+                {label.clone()}{" "}
+                <button class="ghost" aria-label={format!("remove the rule {label}")} disabled={props.running}
+                        onclick={dispatch.reform(move |_| Action::RemoveDiscoveryEdgeRule(i))}>{"✕"}</button>
+            </li>
+        }
+    });
+    html! {
+        <fieldset class="edge-rules">
+            <legend>{"Edges you know"}</legend>
+            <div class="edge-rule-form">
+                <select aria-label="from column" data-testid="discover-rule-from" onchange={pick(&from)} disabled={props.running}>{options(&f)}</select>
+                <select class="rule-kind" aria-label="required or forbidden" data-testid="discover-rule-kind" onchange={on_kind} disabled={props.running}>
+                    <option value="forbidden" selected={!*required}>{"cannot point to"}</option>
+                    <option value="required" selected={*required}>{"must point to"}</option>
+                </select>
+                <select aria-label="to column" data-testid="discover-rule-to" onchange={pick(&to)} disabled={props.running}>{options(&t)}</select>
+                <button class="ghost" data-testid="discover-rule-add" disabled={!can_add} onclick={add}>{"Add"}</button>
+            </div>
+            if !s.discovery.edge_rules.is_empty() {
+                <ul class="edge-rule-list">{ for rules }</ul>
+            }
+        </fieldset>
     }
 }
 
