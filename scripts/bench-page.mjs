@@ -1,8 +1,10 @@
 // Times the page end to end in headless Chromium on a large CSV: choose the file → table read in
-// the worker → Run → OLS result on screen.
+// the worker → Run → results on screen.
 //
-//   node scripts/bench-page.mjs FILE.csv [RUNS=3] [DIST=dist]
+//   node scripts/bench-page.mjs FILE.csv [RUNS=3] [DIST=dist] [METHODS=ols]
 //
+// METHODS `ols` unticks every other method, so the run is OLS alone; `default` keeps the methods
+// the page ticks on its own and waits for a row (or an error) of each.
 // Expects the synthetic benchmark files (columns y, w, tau, e, x0..x19): treatment w, outcome y,
 // covariates x0..x19 (tau and e are unticked), as in the Python reference timings.
 // The file is handed to the page's file input (the same worker path as a drop; building a
@@ -13,8 +15,10 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { serveDist } from './serve-dist.mjs';
 
-const [file, runsArg, distArg] = process.argv.slice(2);
-if (!file) { console.error('usage: node scripts/bench-page.mjs FILE.csv [RUNS] [DIST]'); process.exit(2); }
+const [file, runsArg, distArg, methodsArg] = process.argv.slice(2);
+if (!file) { console.error('usage: node scripts/bench-page.mjs FILE.csv [RUNS] [DIST] [ols|default]'); process.exit(2); }
+const methods = methodsArg || 'ols';
+if (!['ols', 'default'].includes(methods)) { console.error(`METHODS is ols or default, not ${methods}`); process.exit(2); }
 const runs = Number(runsArg || 3);
 const dist = path.resolve(distArg || 'dist');
 
@@ -39,9 +43,15 @@ for (let i = 0; i < runs; i++) {
     const t = (window.__bench = {});
     document.addEventListener('change', (e) => { if (e.target.type === 'file') t.change = performance.now(); }, true);
     document.addEventListener('click', (e) => { if (e.target.closest('[data-testid=run-button]')) t.click = performance.now(); }, true);
+    // Done when every ticked method has its row or its error.
+    const done = () => {
+      const want = t.methods || 0;
+      const got = document.querySelectorAll('tr[data-testid^=result-], [data-testid^=method-error-]').length;
+      return want > 0 && got >= want;
+    };
     new MutationObserver(() => {
       if (!t.loaded && document.querySelector('[data-testid=data-shape]')) t.loaded = performance.now();
-      if (!t.result && document.querySelector('[data-testid=result-ols]')) t.result = performance.now();
+      if (t.click && !t.result && done()) t.result = performance.now();
     }).observe(document.body, { childList: true, subtree: true });
   });
   const t0 = Date.now();
@@ -52,24 +62,32 @@ for (let i = 0; i < runs; i++) {
   await page.selectOption('[data-testid=treatment-select]', 'w');
   await page.selectOption('[data-testid=outcome-select]', 'y');
   for (const c of ['tau', 'e']) await page.uncheck(`[data-testid=covariate-${c}]`);
-  for (const m of ['diff-means', 'ipw']) await page.uncheck(`[data-testid=method-${m}]`);
+  if (methods === 'ols') {
+    for (const box of await page.locator('input[data-testid^=method-]').all()) {
+      const id = await box.getAttribute('data-testid');
+      if (id === 'method-ols') await box.check(); else if (await box.isChecked()) await box.uncheck();
+    }
+  }
+  const ticked = await page.locator('input[data-testid^=method-]:checked').evaluateAll((els) => els.map((e) => e.dataset.testid.slice(7)));
+  await page.evaluate((n) => { window.__bench.methods = n; }, ticked.length);
   const t1 = Date.now();
   await page.click('[data-testid=run-button]');
   const ols = page.locator('[data-testid=result-ols]');
-  await ols.waitFor({ timeout: 600000 });
+  await page.waitForFunction(() => window.__bench.result, null, { timeout: 600000 });
   const t2 = Date.now();
   const computed = (await page.locator('.results-card .card-head .muted').textContent()).trim();
   const inPage = await page.evaluate(() => window.__bench);
   const pageLoad = (inPage.loaded - inPage.change) / 1000;
   const pageRun = (inPage.result - inPage.click) / 1000;
-  const estimate = Number(await ols.getAttribute('data-estimate'));
-  const ciLow = Number(await ols.getAttribute('data-ci-low'));
-  const ciHigh = Number(await ols.getAttribute('data-ci-high'));
-  rows.push({ load: pageLoad, run: pageRun, total: pageLoad + pageRun,
+  const hasOls = (await ols.count()) > 0;
+  const attr = async (a) => (hasOls ? Number(await ols.getAttribute(a)) : NaN);
+  const [estimate, ciLow, ciHigh] = [await attr('data-estimate'), await attr('data-ci-low'), await attr('data-ci-high')];
+  rows.push({ methods: ticked, load: pageLoad, run: pageRun, total: pageLoad + pageRun,
     harness_load: (tLoaded - t0) / 1000, harness_run: (t2 - t1) / 1000, estimate, ciLow, ciHigh });
   console.log(`run ${i + 1}: in page: load ${pageLoad.toFixed(2)} s, estimate ${pageRun.toFixed(2)} s;` +
     ` as seen by the harness: ${((tLoaded - t0) / 1000).toFixed(2)} s + ${((t2 - t1) / 1000).toFixed(2)} s` +
-    ` (worker: ${workerRead.replace(/.*read in/s, 'read in').trim()}, ${computed}); ols ${estimate} [${ciLow}, ${ciHigh}]`);
+    ` (worker: ${workerRead.replace(/.*read in/s, 'read in').trim()}, ${computed}); ${ticked.length} methods (${ticked.join(', ')});` +
+    ` ols ${estimate} [${ciLow}, ${ciHigh}]`);
   await page.close();
 }
 await ctx.close();
@@ -78,4 +96,4 @@ fs.rmSync(userDir, { recursive: true, force: true });
 const m = (k) => median(rows.map((r) => r[k])).toFixed(2);
 console.log(`median over ${runs} (in page): load ${m('load')} s, estimate ${m('run')} s, total ${m('total')} s;` +
   ` harness: ${m('harness_load')} s + ${m('harness_run')} s`);
-console.log(JSON.stringify({ file: path.basename(file), runs, median_load_s: +m('load'), median_run_s: +m('run'), median_total_s: +m('total'), last: rows.at(-1) }));
+console.log(JSON.stringify({ file: path.basename(file), methods, runs, median_load_s: +m('load'), median_run_s: +m('run'), median_total_s: +m('total'), last: rows.at(-1) }));

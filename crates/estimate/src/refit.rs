@@ -6,11 +6,13 @@
 //! changed data, found by Newton steps whose matrix is held fixed at the information of a nearby
 //! fit (a chord method): the full-data fit's for weighted rows and an added column, the null
 //! model's for a new treatment. The changed data's optimum lies within O(1/√n) of that fit, so
-//! each step gains about as many digits as √n has, and a step costs two passes over the rows
-//! (O(n·k)) where a Newton step builds the weighted Gram matrix (O(n·k²)). The iteration stops on
-//! the fit's own criterion (the largest step on the standardized scale below 1e-10), so the
-//! probabilities equal a fit from scratch to about that precision, not to the bit. A refit that
-//! does not settle quickly is an error: the caller then fits from scratch.
+//! each step gains about as many digits as √n has, and a step costs one pass over the rows in
+//! blocks (linear predictor, residuals and score, O(n·k)) where a Newton step builds the weighted
+//! Gram matrix (O(n·k²)); Anderson acceleration extrapolates the steps. The iteration stops on
+//! the fit's own criterion (the next step moves no coefficient on the standardized scale by more
+//! than 1e-10) and returns the probabilities of that point, so they equal a fit from scratch to
+//! about that precision, not to the bit. A refit that does not settle quickly is an error: the
+//! caller then fits from scratch.
 
 use crate::linalg::{BLOCK, Cholesky, Matrix, Sweep};
 use crate::logistic::{SEPARATION_COEF, STEP_TOL, UnitDesign, clamp_probability, sigmoid};
