@@ -14,7 +14,7 @@
 //! about that precision, not to the bit. A refit that does not settle quickly is an error: the
 //! caller then fits from scratch.
 
-use crate::linalg::{BLOCK, Cholesky, Matrix, Sweep};
+use crate::linalg::{BLOCK, Cholesky, Matrix, Sweep, dot};
 use crate::logistic::{SEPARATION_COEF, STEP_TOL, UnitDesign, clamp_probability, sigmoid};
 use crate::{Error, LogisticFit};
 
@@ -271,10 +271,6 @@ impl Anderson {
             })
             .collect()
     }
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(a, b)| a * b).sum()
 }
 
 /// `Σ (vᵢ − m) rᵢ` with four accumulators.

@@ -88,13 +88,17 @@ fn learners(options: &Options, y: &[f64], effect_models: bool) -> (Learners, Opt
     }
 }
 
-/// IPW's parameters under the analysis's options.
-pub(super) fn ipw_params(options: &Options) -> IpwParams {
-    let estimand = match options.estimand {
+/// The estimand the analysis's options ask for.
+fn estimand(options: &Options) -> Estimand {
+    match options.estimand {
         EstimandChoice::Ate => Estimand::Ate,
         EstimandChoice::Att => Estimand::Att,
-    };
-    IpwParams { estimand, trim: options.trim, l2: options.l2 }
+    }
+}
+
+/// IPW's parameters under the analysis's options.
+pub(super) fn ipw_params(options: &Options) -> IpwParams {
+    IpwParams { estimand: estimand(options), trim: options.trim, l2: options.l2 }
 }
 
 /// Fits `method` with the analysis's options on `data` (which carries the shared propensity
@@ -104,10 +108,7 @@ pub(super) fn fit_method(
     data: &EffectData<'_>,
     options: &Options,
 ) -> Result<Fitted, cf_estimate::Error> {
-    let estimand = match options.estimand {
-        EstimandChoice::Ate => Estimand::Ate,
-        EstimandChoice::Att => Estimand::Att,
-    };
+    let estimand = estimand(options);
     let (trim, l2, seed) = (options.trim, options.l2, options.seed);
     Ok(match method {
         Method::DiffMeans => Fitted::of(DiffMeansParams {}.fit(data)?),

@@ -266,20 +266,15 @@ impl Setup<'_> {
                 (Some(fwl), Change::Column(u)) => fwl.with_column(&u, &data.y),
                 (Some(fwl), Change::Outcome(y)) => fwl.with_outcome(&y),
                 (_, Change::Rows(idx)) if weighted => {
-                    let mut w = vec![0.0; data.y.len()];
-                    idx.iter().for_each(|&i| w[i] += 1.0);
+                    let w = draw_counts(&idx, data.y.len());
                     let groups = |g: f64| data.t.iter().zip(&w).any(|(t, w)| *t == g && *w > 0.0);
                     (groups(0.0) && groups(1.0))
                         .then(|| cf_estimate::weighted_slope(&data.y, &x, &w, &names).ok())
                         .flatten()
                 }
-                (_, change) => match refits {
-                    Some((full, refits)) => match self.fast_ipw(data, full, refits, &change) {
-                        Some(e) => Some(e),
-                        None => self.fit_change(method, data, change),
-                    },
-                    None => self.fit_change(method, data, change),
-                },
+                (_, change) => refits
+                    .and_then(|(full, refits)| self.fast_ipw(data, full, refits, &change))
+                    .or_else(|| self.fit_change(method, data, change)),
             };
             match estimate {
                 Some(e) if e.is_finite() => reps.push(e),
@@ -313,8 +308,7 @@ impl Setup<'_> {
             Change::Column(u) => estimate(&data.y, &data.t, &refits.with_column(u).ok()?, None),
             Change::Outcome(y) => estimate(y, &data.t, &full.probabilities, None),
             Change::Rows(idx) => {
-                let mut freq = vec![0.0; data.y.len()];
-                idx.iter().for_each(|&i| freq[i] += 1.0);
+                let freq = draw_counts(idx, data.y.len());
                 let ps = refits.weighted(&freq).ok()?;
                 estimate(&data.y, &data.t, &ps, Some(&freq))
             }
@@ -543,6 +537,13 @@ struct Fwl<'a> {
     tt: f64,
     /// The treatment's centred sum of squares: a residual sum far below it is collinearity.
     t_ss: f64,
+}
+
+/// How often each of `n` rows is among the rows `idx` (a subset's 0/1, a resample's counts).
+fn draw_counts(idx: &[usize], n: usize) -> Vec<f64> {
+    let mut w = vec![0.0; n];
+    idx.iter().for_each(|&i| w[i] += 1.0);
+    w
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
